@@ -1,0 +1,14 @@
+/// Why a packet could not be encoded for sending.
+public enum MQTTEncodeError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A string or binary field over 65,535 bytes.
+    case fieldTooLong(Int)
+    /// The whole packet exceeds what the protocol (or the peer's Maximum Packet Size) allows.
+    case packetTooLarge(size: Int, limit: Int)
+
+    public var description: String {
+        switch self {
+        case let .fieldTooLong(count): return "a field of \(count) bytes exceeds the 65535-byte limit"
+        case let .packetTooLarge(size, limit): return "packet of \(size) bytes exceeds the limit of \(limit) bytes"
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import NIOCore
+
+/// Any MQTT control packet.
+public enum MQTTPacket: Sendable, Hashable {
+    case connect(ConnectPacket)
+    case connack(ConnAckPacket)
+    case publish(PublishPacket)
+    case publishAck(PublishAckPacket)
+    case subscribe(SubscribePacket)
+    case subscriptionAck(SubscriptionAckPacket)
+    case unsubscribe(UnsubscribePacket)
+    case pingreq
+    case pingresp
+    case disconnect(DisconnectPacket)
+    case auth(AuthPacket)
+
+    public var type: MQTTPacketType {
+        switch self {
+        case .connect: return .connect
+        case .connack: return .connack
+        case .publish: return .publish
+        case let .publishAck(ack): return ack.kind.packetType
+        case .subscribe: return .subscribe
+        case let .subscriptionAck(ack): return ack.packetType
+        case .unsubscribe: return .unsubscribe
+        case .pingreq: return .pingreq
+        case .pingresp: return .pingresp
+        case .disconnect: return .disconnect
+        case .auth: return .auth
+        }
+    }
+
+    // MARK: Decoding
+
+    /// Decodes one packet from its first byte and a body holding exactly the remaining length.
+    public static func read(
+        firstByte: UInt8, body: inout ByteBuffer, version: MQTTProtocolVersion
+    ) throws(MQTTDecodeError) -> MQTTPacket {
+        guard let type = MQTTPacketType(rawValue: firstByte >> 4) else { throw .invalidPacketType(firstByte >> 4) }
+        let flags = firstByte & 0x0F
+        if let required = type.requiredFlags, flags != required { throw .invalidFlags(type, flags) }
+        switch type {
+        case .connect: return .connect(try .read(from: &body, flags: flags, version: version))
+        case .connack: return .connack(try .read(from: &body, flags: flags, version: version))
+        case .publish: return .publish(try .read(from: &body, flags: flags, version: version))
+        case .puback: return .publishAck(try .read(.puback, from: &body, version: version))
+        case .pubrec: return .publishAck(try .read(.pubrec, from: &body, version: version))
+        case .pubrel: return .publishAck(try .read(.pubrel, from: &body, version: version))
+        case .pubcomp: return .publishAck(try .read(.pubcomp, from: &body, version: version))
+        case .subscribe: return .subscribe(try .read(from: &body, flags: flags, version: version))
+        case .suback: return .subscriptionAck(try .read(.suback, from: &body, version: version))
+        case .unsubscribe: return .unsubscribe(try .read(from: &body, flags: flags, version: version))
+        case .unsuback: return .subscriptionAck(try .read(.unsuback, from: &body, version: version))
+        case .pingreq, .pingresp:
+            try body.mqttExpectFullyRead(type)
+            return type == .pingreq ? .pingreq : .pingresp
+        case .disconnect: return .disconnect(try .read(from: &body, flags: flags, version: version))
+        case .auth: return .auth(try .read(from: &body, flags: flags, version: version))
+        }
+    }
+
+    // MARK: Encoding
+
+    /// Appends the whole packet, fixed header included, to `buffer`.
+    ///
+    /// Throws when a field is too long, or the packet would exceed `maximumPacketSize`.
+    public func write(
+        to buffer: inout ByteBuffer, version: MQTTProtocolVersion,
+        maximumPacketSize: Int = Int.max
+    ) throws(MQTTEncodeError) {
+        var body = ByteBuffer()
+        let flags: UInt8
+        switch self {
+        case let .connect(p): flags = p.fixedHeaderFlags; try p.writeBody(to: &body, version: version)
+        case let .connack(p): flags = p.fixedHeaderFlags; try p.writeBody(to: &body, version: version)
+        case let .publish(p): flags = p.fixedHeaderFlags; try p.writeBody(to: &body, version: version)
+        case let .publishAck(p): flags = p.fixedHeaderFlags; try p.writeBody(to: &body, version: version)
+        case let .subscribe(p): flags = p.fixedHeaderFlags; try p.writeBody(to: &body, version: version)
+        case let .subscriptionAck(p): flags = 0; try p.writeBody(to: &body, version: version)
+        case let .unsubscribe(p): flags = p.fixedHeaderFlags; try p.writeBody(to: &body, version: version)
+        case .pingreq, .pingresp: flags = 0
+        case let .disconnect(p): flags = p.fixedHeaderFlags; try p.writeBody(to: &body, version: version)
+        case let .auth(p): flags = p.fixedHeaderFlags; try p.writeBody(to: &body, version: version)
+        }
+        let length = body.readableBytes
+        guard length <= ByteBuffer.maxVariableByteInteger else {
+            throw .packetTooLarge(size: length, limit: ByteBuffer.maxVariableByteInteger)
+        }
+        let total = 1 + ByteBuffer.mqttVariableByteIntegerSize(length) + length
+        guard total <= maximumPacketSize else { throw .packetTooLarge(size: total, limit: maximumPacketSize) }
+        buffer.writeInteger(type.rawValue << 4 | flags)
+        buffer.writeMQTTVariableByteInteger(length)
+        buffer.writeImmutableBuffer(body)
+    }
+
+    /// The packet encoded on its own.
+    public func encoded(version: MQTTProtocolVersion) throws(MQTTEncodeError) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        try write(to: &buffer, version: version)
+        return buffer
+    }
+}

@@ -1,0 +1,34 @@
+import NIOCore
+
+/// AUTH (v5 only): a step of extended authentication.
+public struct AuthPacket: MQTTPacketCoding, Hashable {
+    static let packetType = MQTTPacketType.auth
+
+    public var reasonCode: MQTTReasonCode
+    public var properties: MQTTProperties
+
+    public init(reasonCode: MQTTReasonCode = .success, properties: MQTTProperties = []) {
+        self.reasonCode = reasonCode
+        self.properties = properties
+    }
+
+    static func read(from body: inout ByteBuffer, flags _: UInt8, version: MQTTProtocolVersion) throws(MQTTDecodeError) -> AuthPacket {
+        guard version == .v5 else { throw .invalidPacketType(MQTTPacketType.auth.rawValue) }
+        var packet = AuthPacket()
+        if body.readableBytes > 0 {
+            packet.reasonCode = MQTTReasonCode(rawValue: try body.readMQTTByte(.auth))
+            guard [0x00, 0x18, 0x19].contains(packet.reasonCode.rawValue) else {
+                throw .protocolViolation("reason code \(packet.reasonCode) not allowed in AUTH")
+            }
+            packet.properties = try MQTTProperties.read(from: &body, context: .auth, packet: .auth)
+        }
+        try body.mqttExpectFullyRead(.auth)
+        return packet
+    }
+
+    func writeBody(to buffer: inout ByteBuffer, version _: MQTTProtocolVersion) throws(MQTTEncodeError) {
+        guard reasonCode != .success || !properties.isEmpty else { return }
+        buffer.writeInteger(reasonCode.rawValue)
+        try properties.write(to: &buffer)
+    }
+}

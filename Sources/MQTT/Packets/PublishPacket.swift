@@ -1,0 +1,55 @@
+import NIOCore
+
+/// PUBLISH: an application message, in either direction.
+public struct PublishPacket: MQTTPacketCoding, Hashable {
+    static let packetType = MQTTPacketType.publish
+
+    /// The topic name; empty only in a v5 packet that carries a topic alias.
+    public var topic: String
+    public var payload: [UInt8]
+    public var qos: MQTTQoS
+    public var retain: Bool
+    public var dup: Bool
+    /// Present exactly when QoS > 0.
+    public var packetID: UInt16?
+    public var properties: MQTTProperties
+
+    public init(topic: String, payload: [UInt8], qos: MQTTQoS = .atMostOnce, retain: Bool = false, dup: Bool = false,
+                packetID: UInt16? = nil, properties: MQTTProperties = []) {
+        self.topic = topic
+        self.payload = payload
+        self.qos = qos
+        self.retain = retain
+        self.dup = dup
+        self.packetID = packetID
+        self.properties = properties
+    }
+
+    var fixedHeaderFlags: UInt8 { (dup ? 0x08 : 0) | (qos.rawValue << 1) | (retain ? 0x01 : 0) }
+
+    static func read(from body: inout ByteBuffer, flags: UInt8, version: MQTTProtocolVersion) throws(MQTTDecodeError) -> PublishPacket {
+        guard let qos = MQTTQoS(rawValue: (flags >> 1) & 0x03) else { throw .invalidQoS }
+        let dup = flags & 0x08 != 0
+        if dup, qos == .atMostOnce { throw .invalidFlags(.publish, flags) }  // [MQTT-3.3.1-2]
+        let topic = try body.readMQTTString(.publish)
+        if topic.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "#") }) {
+            throw .invalidTopicName("wildcards are not allowed in a topic name")
+        }
+        let packetID = qos == .atMostOnce ? nil : try body.readMQTTPacketIdentifier(.publish)
+        let properties = version == .v5
+            ? try MQTTProperties.read(from: &body, context: .publish, packet: .publish) : []
+        if topic.isEmpty, properties.topicAlias == nil {
+            throw .invalidTopicName("topic is empty")
+        }
+        let payload = body.readBytes(length: body.readableBytes) ?? []
+        return PublishPacket(topic: topic, payload: payload, qos: qos, retain: flags & 0x01 != 0, dup: dup,
+                             packetID: packetID, properties: properties)
+    }
+
+    func writeBody(to buffer: inout ByteBuffer, version: MQTTProtocolVersion) throws(MQTTEncodeError) {
+        try buffer.writeMQTTString(topic)
+        if qos != .atMostOnce { buffer.writeInteger(packetID ?? 0) }
+        if version == .v5 { try properties.write(to: &buffer) }
+        buffer.writeBytes(payload)
+    }
+}

@@ -1,0 +1,47 @@
+import NIOCore
+
+/// SUBACK and UNSUBACK: a reason code for each filter of the request, in order.
+public struct SubscriptionAckPacket: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable { case suback, unsuback }
+
+    public var kind: Kind
+    public var packetID: UInt16
+    /// One per filter. A 3.1.1 UNSUBACK carries none.
+    public var reasonCodes: [MQTTReasonCode]
+    public var properties: MQTTProperties
+
+    public init(_ kind: Kind, packetID: UInt16, reasonCodes: [MQTTReasonCode], properties: MQTTProperties = []) {
+        self.kind = kind
+        self.packetID = packetID
+        self.reasonCodes = reasonCodes
+        self.properties = properties
+    }
+
+    var packetType: MQTTPacketType { kind == .suback ? .suback : .unsuback }
+
+    static func read(_ kind: Kind, from body: inout ByteBuffer, version: MQTTProtocolVersion) throws(MQTTDecodeError) -> SubscriptionAckPacket {
+        let type: MQTTPacketType = kind == .suback ? .suback : .unsuback
+        let packetID = try body.readMQTTPacketIdentifier(type)
+        let properties = version == .v5
+            ? try MQTTProperties.read(from: &body, context: kind == .suback ? .suback : .unsuback, packet: type) : []
+        var codes: [MQTTReasonCode] = []
+        while let byte = body.readInteger(as: UInt8.self) {
+            // 3.1.1 SUBACK allows 0, 1, 2 and 0x80 only [MQTT-3.9.3-2].
+            if version == .v311, byte > 2, byte != 0x80 {
+                throw .protocolViolation("invalid SUBACK return code \(byte)")
+            }
+            codes.append(MQTTReasonCode(rawValue: byte))
+        }
+        if kind == .suback || version == .v5, codes.isEmpty {
+            throw .protocolViolation("\(type) without reason codes")
+        }
+        return SubscriptionAckPacket(kind, packetID: packetID, reasonCodes: codes, properties: properties)
+    }
+
+    func writeBody(to buffer: inout ByteBuffer, version: MQTTProtocolVersion) throws(MQTTEncodeError) {
+        buffer.writeInteger(packetID)
+        if version == .v5 { try properties.write(to: &buffer) }
+        if kind == .unsuback, version == .v311 { return }
+        for code in reasonCodes { buffer.writeInteger(code.rawValue) }
+    }
+}

@@ -1,0 +1,82 @@
+import NIOCore
+
+/// One topic filter of a SUBSCRIBE with its options.
+public struct MQTTSubscription: Sendable, Hashable {
+    /// When the server sends retained messages for a subscription (v5 only).
+    public enum RetainHandling: UInt8, Sendable, Hashable {
+        /// At every subscribe.
+        case sendAlways = 0
+        /// Only when the subscription did not exist before.
+        case sendIfNew = 1
+        /// Never.
+        case doNotSend = 2
+    }
+
+    public var filter: String
+    public var qos: MQTTQoS
+    /// v5: do not receive our own publications.
+    public var noLocal: Bool
+    /// v5: live forwards keep the publisher's retain flag.
+    public var retainAsPublished: Bool
+    public var retainHandling: RetainHandling
+
+    public init(_ filter: String, qos: MQTTQoS = .atMostOnce, noLocal: Bool = false, retainAsPublished: Bool = false,
+                retainHandling: RetainHandling = .sendAlways) {
+        self.filter = filter
+        self.qos = qos
+        self.noLocal = noLocal
+        self.retainAsPublished = retainAsPublished
+        self.retainHandling = retainHandling
+    }
+
+    func optionsByte(_ version: MQTTProtocolVersion) -> UInt8 {
+        guard version == .v5 else { return qos.rawValue }
+        return qos.rawValue | (noLocal ? 0x04 : 0) | (retainAsPublished ? 0x08 : 0) | (retainHandling.rawValue << 4)
+    }
+}
+
+/// SUBSCRIBE: one or more filters to receive.
+public struct SubscribePacket: MQTTPacketCoding, Hashable {
+    static let packetType = MQTTPacketType.subscribe
+
+    public var packetID: UInt16
+    public var subscriptions: [MQTTSubscription]
+    public var properties: MQTTProperties
+
+    public init(packetID: UInt16, subscriptions: [MQTTSubscription], properties: MQTTProperties = []) {
+        self.packetID = packetID
+        self.subscriptions = subscriptions
+        self.properties = properties
+    }
+
+    static func read(from body: inout ByteBuffer, flags _: UInt8, version: MQTTProtocolVersion) throws(MQTTDecodeError) -> SubscribePacket {
+        let packetID = try body.readMQTTPacketIdentifier(.subscribe)
+        let properties = version == .v5
+            ? try MQTTProperties.read(from: &body, context: .subscribe, packet: .subscribe) : []
+        var subscriptions: [MQTTSubscription] = []
+        while body.readableBytes > 0 {
+            let filter = try body.readMQTTString(.subscribe)
+            if let problem = MQTTTopic.filterProblem(filter) { throw .invalidTopicFilter(problem) }
+            let options = try body.readMQTTByte(.subscribe)
+            let reservedMask: UInt8 = version == .v5 ? 0xC0 : 0xFC
+            guard options & reservedMask == 0 else { throw .protocolViolation("reserved subscription option bits set") }
+            guard let qos = MQTTQoS(rawValue: options & 0x03) else { throw .invalidQoS }
+            guard let handling = MQTTSubscription.RetainHandling(rawValue: (options >> 4) & 0x03) else {
+                throw .protocolViolation("retain handling 3")
+            }
+            subscriptions.append(MQTTSubscription(filter, qos: qos, noLocal: options & 0x04 != 0,
+                                                  retainAsPublished: options & 0x08 != 0, retainHandling: handling))
+        }
+        guard !subscriptions.isEmpty else { throw .protocolViolation("SUBSCRIBE without a topic filter") }
+        return SubscribePacket(packetID: packetID, subscriptions: subscriptions, properties: properties)
+    }
+
+    func writeBody(to buffer: inout ByteBuffer, version: MQTTProtocolVersion) throws(MQTTEncodeError) {
+        buffer.writeInteger(packetID)
+        if version == .v5 { try properties.write(to: &buffer) }
+        for subscription in subscriptions {
+            try buffer.writeMQTTString(subscription.filter)
+            buffer.writeInteger(subscription.optionsByte(version))
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import NIOCore
+
+/// UNSUBSCRIBE: filters to stop receiving.
+public struct UnsubscribePacket: MQTTPacketCoding, Hashable {
+    static let packetType = MQTTPacketType.unsubscribe
+
+    public var packetID: UInt16
+    public var filters: [String]
+    public var properties: MQTTProperties
+
+    public init(packetID: UInt16, filters: [String], properties: MQTTProperties = []) {
+        self.packetID = packetID
+        self.filters = filters
+        self.properties = properties
+    }
+
+    static func read(from body: inout ByteBuffer, flags _: UInt8, version: MQTTProtocolVersion) throws(MQTTDecodeError) -> UnsubscribePacket {
+        let packetID = try body.readMQTTPacketIdentifier(.unsubscribe)
+        let properties = version == .v5
+            ? try MQTTProperties.read(from: &body, context: .unsubscribe, packet: .unsubscribe) : []
+        var filters: [String] = []
+        while body.readableBytes > 0 {
+            let filter = try body.readMQTTString(.unsubscribe)
+            if let problem = MQTTTopic.filterProblem(filter) { throw .invalidTopicFilter(problem) }
+            filters.append(filter)
+        }
+        guard !filters.isEmpty else { throw .protocolViolation("UNSUBSCRIBE without a topic filter") }
+        return UnsubscribePacket(packetID: packetID, filters: filters, properties: properties)
+    }
+
+    func writeBody(to buffer: inout ByteBuffer, version: MQTTProtocolVersion) throws(MQTTEncodeError) {
+        buffer.writeInteger(packetID)
+        if version == .v5 { try properties.write(to: &buffer) }
+        for filter in filters { try buffer.writeMQTTString(filter) }
+    }
+}

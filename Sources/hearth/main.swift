@@ -1,0 +1,2 @@
+import MQTT
+print(MQTTProtocolVersion.v5)
