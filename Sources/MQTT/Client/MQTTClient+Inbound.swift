@@ -1,0 +1,146 @@
+import Foundation
+import NIOCore
+
+// MARK: - Packets from the broker (called by MQTTChannelHandler on the event loop)
+
+extension MQTTClient {
+    func received(_ packet: MQTTPacket, connection id: Int) {
+        guard id == connectionID else { return }
+        if connAckWaiter != nil {
+            guard case let .connack(ack) = packet else {
+                return protocolViolation(.protocolError, "\(packet.type) before CONNACK")
+            }
+            return handleConnAck(ack)
+        }
+        switch packet {
+        case let .publish(publish):
+            handleIncomingPublish(publish)
+        case let .publishAck(ack):
+            handlePublishAck(ack)
+        case let .subscriptionAck(ack):
+            guard let waiter = pendingRequests.removeValue(forKey: ack.packetID) else {
+                logger.debug("ignoring \(ack.packetType) for unknown packet id \(ack.packetID)")
+                return
+            }
+            if let waiter { waiter.resume(returning: ack) } else { reportResubscribe(ack) }
+        case .pingresp:
+            pingSentAt = nil
+        case let .disconnect(disconnect):
+            closeReason = closeReason ?? .disconnectedByServer(disconnect.reasonCode, disconnect.properties.reasonString)
+            channel?.close(promise: nil)
+        case .connack:
+            protocolViolation(.protocolError, "unexpected second CONNACK")
+        case .connect, .subscribe, .unsubscribe, .pingreq, .auth:
+            protocolViolation(.protocolError, "unexpected \(packet.type) from the broker")
+        }
+    }
+
+    /// Bytes that are not MQTT: say why in a v5 DISCONNECT, then close [MQTT-4.13].
+    func receivedMalformed(_ error: MQTTDecodeError, connection id: Int) {
+        guard id == connectionID else { return }
+        logger.error("malformed packet from the broker: \(error)")
+        closeWithReason(.protocolError(error), code: error.reasonCode)
+    }
+
+    func protocolViolation(_ code: MQTTReasonCode, _ why: String) {
+        logger.error("protocol violation by the broker: \(why)")
+        closeWithReason(.protocolViolation(code, why), code: code)
+    }
+
+    private func closeWithReason(_ error: MQTTClientError, code: MQTTReasonCode) {
+        closeReason = closeReason ?? error
+        if version == .v5, channel != nil {
+            sendControl(.disconnect(DisconnectPacket(reasonCode: code)), flush: true)
+        }
+        channel?.close(promise: nil)
+    }
+
+    func channelFailed(_ error: any Error, connection id: Int) {
+        guard id == connectionID else { return }
+        closeReason = closeReason ?? MQTTTransport.classify(error, host: configuration.host, port: configuration.port)
+    }
+
+    /// The end of one read burst: hand the messages over and flush the acks in one go.
+    func readBurstEnded(connection id: Int) {
+        guard id == connectionID else { return }
+        flushBatch()
+        if needsFlush {
+            channel?.flush()
+            needsFlush = false
+        }
+    }
+
+    // MARK: PUBLISH and its acks
+
+    private func handleIncomingPublish(_ publish: PublishPacket) {
+        var topic = publish.topic
+        var properties = publish.properties
+        if let alias = properties.topicAlias {
+            guard alias <= configuration.topicAliasMaximum else {
+                return protocolViolation(.topicAliasInvalid, "topic alias \(alias) above our maximum")
+            }
+            if topic.isEmpty {
+                guard let known = incomingAliases[alias] else {
+                    return protocolViolation(.protocolError, "unknown topic alias \(alias)")
+                }
+                topic = known
+            } else {
+                incomingAliases[alias] = topic
+            }
+            properties.remove(.topicAlias)
+        }
+        let time = batchTime ?? Date()
+        batchTime = time
+        let message = MQTTMessage(topic: topic, payload: publish.payload, qos: publish.qos, retain: publish.retain,
+                                  dup: publish.dup, properties: properties, receivedAt: time)
+        switch publish.qos {
+        case .atMostOnce:
+            batch.append(.message(message))
+        case .atLeastOnce:
+            batch.append(.message(message))
+            sendControl(.publishAck(PublishAckPacket(.puback, packetID: publish.packetID ?? 0)))
+        case .exactlyOnce:
+            let id = publish.packetID ?? 0
+            // A resent QoS 2 publish we already delivered is acknowledged again, not delivered twice.
+            if incomingQoS2.insert(id).inserted { batch.append(.message(message)) }
+            sendControl(.publishAck(PublishAckPacket(.pubrec, packetID: id)))
+        }
+    }
+
+    private func handlePublishAck(_ ack: PublishAckPacket) {
+        switch ack.kind {
+        case .pubrel:
+            incomingQoS2.remove(ack.packetID)
+            sendControl(.publishAck(PublishAckPacket(.pubcomp, packetID: ack.packetID)))
+        case .puback, .pubcomp:
+            completeOutgoing(ack)
+        case .pubrec:
+            guard ack.reasonCode.isSuccess else { return completeOutgoing(ack) }
+            guard outgoing[ack.packetID] != nil else {
+                // Unknown id: answer so the broker can release it [MQTT-4.3.3].
+                return sendControl(.publishAck(PublishAckPacket(.pubrel, packetID: ack.packetID,
+                                                                reasonCode: version == .v5 ? .packetIdentifierNotFound : .success)))
+            }
+            outgoing[ack.packetID]?.awaitingPubcomp = true
+            sendControl(.publishAck(PublishAckPacket(.pubrel, packetID: ack.packetID)))
+        }
+    }
+
+    private func completeOutgoing(_ ack: PublishAckPacket) {
+        guard let flow = outgoing.removeValue(forKey: ack.packetID) else {
+            logger.debug("ignoring \(ack.kind) for unknown packet id \(ack.packetID)")
+            return
+        }
+        if ack.reasonCode.isSuccess {
+            flow.continuation.resume()
+        } else {
+            flow.continuation.resume(throwing: MQTTClientError.publishRefused(ack.reasonCode, ack.properties.reasonString))
+        }
+        if let waiter = slotWaiters.popFirst() { waiter.resume() }
+    }
+
+    private func reportResubscribe(_ ack: SubscriptionAckPacket) {
+        let refused = ack.reasonCodes.filter { !$0.isSuccess }
+        if !refused.isEmpty { logger.warning("broker refused \(refused.count) filter(s) on resubscribe") }
+    }
+}

@@ -1,0 +1,223 @@
+import DequeModule
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import OrderedCollections
+
+/// Hearth's MQTT 3.1.1/5.0 client: an actor that runs on its channel's event loop.
+///
+/// ```swift
+/// let client = MQTTClient(configuration: .init(host: "localhost"))
+/// try await client.connect()
+/// _ = try await client.subscribe([MQTTSubscription("home/#", retainAsPublished: true)])
+/// for await event in client.events { ... }
+/// ```
+///
+/// Socket reads never wait on the consumer of `events`: packets are decoded and acknowledged
+/// on the event loop as they arrive, and messages are handed over in batches.
+public actor MQTTClient {
+    public nonisolated let configuration: MQTTClientConfiguration
+    public nonisolated let eventLoop: any EventLoop
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { eventLoop.executor.asUnownedSerialExecutor() }
+
+    nonisolated let eventBuffer: MQTTEventBuffer
+    /// Messages and connection-state changes, in order. One consumer at a time.
+    public nonisolated var events: MQTTEventStream { MQTTEventStream(buffer: eventBuffer) }
+
+    public internal(set) var state: MQTTConnectionState = .idle
+
+    var logger: Logger { configuration.logger }
+
+    // MARK: Connection state (reset for every channel)
+
+    var channel: (any Channel)?
+    var connectionID = 0
+    var version: MQTTProtocolVersion = .v5
+    /// The version that worked, kept for reconnects once `.automatic` has found it.
+    var negotiatedVersion: MQTTProtocolVersion?
+    var info: MQTTConnectionInfo?
+    var sslContext: NIOSSLContext?
+    var connAckWaiter: CheckedContinuation<MQTTConnectionInfo, any Error>?
+    var connAckTimeout: Scheduled<Void>?
+    /// The first error seen on the current channel: why it closed.
+    var closeReason: MQTTClientError?
+    var keepAliveTask: RepeatedTask?
+    var lastSend = NIODeadline.now()
+    var pingSentAt: NIODeadline?
+    var incomingAliases: [UInt16: String] = [:]
+    var needsFlush = false
+    var batch: [MQTTEvent] = []
+    var batchTime: Date?
+
+    // MARK: Session state (kept across reconnects)
+
+    var subscriptions: OrderedDictionary<String, MQTTSubscription> = [:]
+    var outgoing: OrderedDictionary<UInt16, OutgoingPublish> = [:]
+    var incomingQoS2: Set<UInt16> = []
+    /// SUBSCRIBE/UNSUBSCRIBE awaiting their ack; nil continuation for our own resubscribes.
+    var pendingRequests: [UInt16: CheckedContinuation<SubscriptionAckPacket, any Error>?] = [:]
+    var slotWaiters: Deque<CheckedContinuation<Void, Never>> = []
+    var packetIDs = PacketIdentifierPool()
+    var reconnectTask: Task<Void, Never>?
+    var userClosed = false
+
+    public init(configuration: MQTTClientConfiguration,
+                eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.configuration = configuration
+        self.eventLoop = eventLoopGroup.next()
+        self.eventBuffer = MQTTEventBuffer(limit: configuration.deliveryBufferLimit)
+    }
+
+    // MARK: - Public API
+
+    /// Connects, trying MQTT 5 first when the version is `.automatic`.
+    ///
+    /// Throws `MQTTClientError` when the first connection fails. Once connected, a lost connection
+    /// is re-established automatically (if the reconnect policy allows), and `state` tells how.
+    @discardableResult
+    public func connect() async throws -> MQTTConnectionInfo {
+        if case let .connected(info) = state { return info }
+        userClosed = false
+        if let tls = configuration.tls, sslContext == nil {
+            sslContext = try MQTTTransport.makeSSLContext(tls)
+        }
+        do {
+            return try await establish()
+        } catch {
+            let error = error as? MQTTClientError ?? .connectionFailed("\(error)")
+            closeForGood(error)
+            throw error
+        }
+    }
+
+    /// Publishes a message; returns when its QoS flow completes (PUBACK, or PUBREC/PUBREL/PUBCOMP).
+    public func publish(
+        to topic: String, payload: [UInt8], qos: MQTTQoS = .atMostOnce, retain: Bool = false,
+        properties: MQTTProperties = []
+    ) async throws {
+        if let problem = MQTTTopic.nameProblem(topic) { throw MQTTClientError.invalidTopic(problem) }
+        let info = try requireConnection()
+        if retain, !info.retainAvailable { throw MQTTClientError.retainNotAvailable }
+        if qos > info.maximumQoS { throw MQTTClientError.qosNotSupported(info.maximumQoS) }
+        var packet = PublishPacket(topic: topic, payload: payload, qos: qos, retain: retain,
+                                   properties: version == .v5 ? properties : [])
+        guard qos != .atMostOnce else {
+            try write(encode(.publish(packet)), flush: true)
+            return
+        }
+        while outgoing.count >= (self.info?.receiveMaximum ?? 1) {
+            await withCheckedContinuation { slotWaiters.append($0) }
+        }
+        _ = try requireConnection()
+        packet.packetID = try allocatePacketID()
+        let bytes = try encode(.publish(packet))
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            outgoing[packet.packetID ?? 0] = OutgoingPublish(packet: packet, continuation: continuation)
+            write(bytes, flush: true)
+        }
+    }
+
+    /// Subscribes to filters; returns the broker's reason code for each, in order.
+    ///
+    /// Subscriptions the broker granted are remembered and made again after a reconnect that lost the session.
+    @discardableResult
+    public func subscribe(_ requested: [MQTTSubscription], properties: MQTTProperties = []) async throws -> [MQTTReasonCode] {
+        for subscription in requested {
+            if let problem = MQTTTopic.filterProblem(subscription.filter) {
+                throw MQTTClientError.invalidTopic("invalid filter '\(subscription.filter)': \(problem)")
+            }
+        }
+        _ = try requireConnection()
+        let id = try allocatePacketID()
+        let packet = SubscribePacket(packetID: id, subscriptions: requested,
+                                     properties: version == .v5 ? properties : [])
+        let ack = try await request(id, .subscribe(packet))
+        for (subscription, code) in zip(requested, ack.reasonCodes) where code.isSuccess {
+            subscriptions[subscription.filter] = subscription
+        }
+        return ack.reasonCodes
+    }
+
+    /// Unsubscribes from filters; returns the broker's reason codes (empty on 3.1.1, which has none).
+    @discardableResult
+    public func unsubscribe(_ filters: [String]) async throws -> [MQTTReasonCode] {
+        for filter in filters {
+            if let problem = MQTTTopic.filterProblem(filter) {
+                throw MQTTClientError.invalidTopic("invalid filter '\(filter)': \(problem)")
+            }
+        }
+        _ = try requireConnection()
+        let id = try allocatePacketID()
+        let ack = try await request(id, .unsubscribe(UnsubscribePacket(packetID: id, filters: filters)))
+        for filter in filters { subscriptions.removeValue(forKey: filter) }
+        return ack.reasonCodes
+    }
+
+    /// Sends DISCONNECT, closes the connection, stops reconnecting and ends `events`.
+    public func disconnect() async {
+        userClosed = true
+        reconnectTask?.cancel()
+        reconnectTask = nil
+        if let channel, info != nil, let bytes = try? encode(.disconnect(DisconnectPacket())) {
+            try? await channel.writeAndFlush(bytes).get()
+        }
+        if let channel { try? await channel.close() }
+        closeForGood(nil)
+    }
+
+    // MARK: - Helpers shared by the API
+
+    func requireConnection() throws -> MQTTConnectionInfo {
+        guard channel != nil, let info, case .connected = state else { throw MQTTClientError.notConnected }
+        return info
+    }
+
+    func allocatePacketID() throws -> UInt16 {
+        let id = packetIDs.allocate { outgoing[$0] != nil || pendingRequests[$0] != nil }
+        guard let id else { throw MQTTClientError.protocolViolation(.quotaExceeded, "all packet identifiers in use") }
+        return id
+    }
+
+    /// Sends SUBSCRIBE or UNSUBSCRIBE and waits for the matching ack.
+    func request(_ id: UInt16, _ packet: MQTTPacket) async throws -> SubscriptionAckPacket {
+        let bytes = try encode(packet)
+        return try await withCheckedThrowingContinuation { continuation in
+            pendingRequests[id] = continuation
+            write(bytes, flush: true)
+        }
+    }
+
+    /// Encodes for the current connection, within the broker's Maximum Packet Size.
+    func encode(_ packet: MQTTPacket) throws -> ByteBuffer {
+        var buffer = channel?.allocator.buffer(capacity: 64) ?? ByteBuffer()
+        do {
+            try packet.write(to: &buffer, version: version, maximumPacketSize: info?.maximumPacketSize ?? Int.max)
+        } catch {
+            throw MQTTClientError(error)
+        }
+        return buffer
+    }
+
+    func write(_ bytes: ByteBuffer, flush: Bool) {
+        guard let channel else { return }
+        lastSend = .now()
+        if flush {
+            channel.writeAndFlush(bytes, promise: nil)
+            needsFlush = false
+        } else {
+            channel.write(bytes, promise: nil)
+            needsFlush = true
+        }
+    }
+
+    /// Encodes and writes a packet the protocol requires (acks, pings); failures are logged.
+    func sendControl(_ packet: MQTTPacket, flush: Bool = false) {
+        do {
+            try write(encode(packet), flush: flush)
+        } catch {
+            logger.warning("could not send \(packet.type): \(error)")
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import Logging
+
+/// TLS settings for an `mqtts` connection.
+public struct MQTTTLSOptions: Sendable, Hashable {
+    /// PEM file of CA certificates to trust; the system's trust store when nil.
+    public var caFile: String?
+    /// PEM client certificate (chain) for mutual TLS.
+    public var certificateFile: String?
+    /// PEM private key matching `certificateFile`.
+    public var keyFile: String?
+    /// Skip certificate and host name verification. For testing only.
+    public var insecure: Bool
+
+    public init(caFile: String? = nil, certificateFile: String? = nil, keyFile: String? = nil, insecure: Bool = false) {
+        self.caFile = caFile
+        self.certificateFile = certificateFile
+        self.keyFile = keyFile
+        self.insecure = insecure
+    }
+}
+
+/// Which protocol version to speak.
+public enum MQTTVersionPreference: Sendable, Hashable {
+    /// 5.0, falling back to 3.1.1 when the broker refuses 5.0.
+    case automatic
+    case only(MQTTProtocolVersion)
+}
+
+/// When and how fast to reconnect after a lost connection.
+public struct MQTTReconnectPolicy: Sendable, Hashable {
+    public var enabled: Bool
+    public var initialDelay: Duration
+    public var maximumDelay: Duration
+    /// Each delay is multiplied by a random factor in 1 ± jitter.
+    public var jitter: Double
+
+    public init(enabled: Bool = true, initialDelay: Duration = .milliseconds(500), maximumDelay: Duration = .seconds(30),
+                jitter: Double = 0.2) {
+        self.enabled = enabled
+        self.initialDelay = initialDelay
+        self.maximumDelay = maximumDelay
+        self.jitter = jitter
+    }
+
+    public static let never = MQTTReconnectPolicy(enabled: false)
+
+    /// The delay before attempt `attempt` (1-based): doubling from `initialDelay`, capped, then jittered.
+    public func delay(forAttempt attempt: Int, random: Double = Double.random(in: -1...1)) -> Duration {
+        let base = Double(initialDelay.components.seconds) + Double(initialDelay.components.attoseconds) / 1e18
+        let cap = Double(maximumDelay.components.seconds) + Double(maximumDelay.components.attoseconds) / 1e18
+        let exponential = min(cap, base * pow2(max(0, attempt - 1)))
+        return .milliseconds(Int((exponential * (1 + jitter * random) * 1000).rounded()))
+    }
+
+    private func pow2(_ n: Int) -> Double { n >= 62 ? Double.greatestFiniteMagnitude : Double(1 << n) }
+}
+
+/// Everything the client needs to reach and talk to a broker.
+public struct MQTTClientConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// TLS when non-nil.
+    public var tls: MQTTTLSOptions?
+    public var clientID: String
+    public var username: String?
+    public var password: [UInt8]?
+    public var version: MQTTVersionPreference
+    /// Keep alive in seconds; 0 turns keep-alive pings off.
+    public var keepAlive: UInt16
+    /// Clean Session (3.1.1) / Clean Start (5.0).
+    public var cleanStart: Bool
+    /// v5 session expiry in seconds (0: the session ends with the connection).
+    public var sessionExpiry: UInt32
+    public var will: MQTTWill?
+    public var reconnect: MQTTReconnectPolicy
+    /// How long to wait for the TCP connection and then for CONNACK.
+    public var connectTimeout: Duration
+    /// Largest packet accepted from the broker (advertised in v5 CONNECT).
+    public var maximumIncomingPacketSize: Int
+    /// Topic aliases the broker may use towards us (v5).
+    public var topicAliasMaximum: UInt16
+    /// Messages buffered for a slow consumer before QoS 0 messages are dropped (and counted).
+    public var deliveryBufferLimit: Int
+    public var logger: Logger
+
+    public init(host: String = "localhost", port: Int? = nil, tls: MQTTTLSOptions? = nil,
+                clientID: String = MQTTClientConfiguration.randomClientID(), username: String? = nil,
+                password: [UInt8]? = nil, version: MQTTVersionPreference = .automatic, keepAlive: UInt16 = 60,
+                cleanStart: Bool = true, sessionExpiry: UInt32 = 0, will: MQTTWill? = nil,
+                reconnect: MQTTReconnectPolicy = MQTTReconnectPolicy(), connectTimeout: Duration = .seconds(10),
+                maximumIncomingPacketSize: Int = MQTTFrameDecoder.defaultMaximumPacketSize,
+                topicAliasMaximum: UInt16 = 1024, deliveryBufferLimit: Int = 100_000,
+                logger: Logger = Logger(label: "hearth.mqtt", factory: { _ in SwiftLogNoOpLogHandler() })) {
+        self.host = host
+        self.port = port ?? (tls == nil ? 1883 : 8883)
+        self.tls = tls
+        self.clientID = clientID
+        self.username = username
+        self.password = password
+        self.version = version
+        self.keepAlive = keepAlive
+        self.cleanStart = cleanStart
+        self.sessionExpiry = sessionExpiry
+        self.will = will
+        self.reconnect = reconnect
+        self.connectTimeout = connectTimeout
+        self.maximumIncomingPacketSize = maximumIncomingPacketSize
+        self.topicAliasMaximum = topicAliasMaximum
+        self.deliveryBufferLimit = deliveryBufferLimit
+        self.logger = logger
+    }
+
+    /// `hearth-` followed by 12 random hex digits.
+    public static func randomClientID() -> String {
+        let hex = String(UInt64.random(in: 0..<(1 << 48)), radix: 16)
+        return "hearth-" + String(repeating: "0", count: 12 - hex.count) + hex
+    }
+}

@@ -1,0 +1,66 @@
+import NIOCore
+
+/// Frames inbound bytes into packets and hands them to the client, on the channel's event loop.
+///
+/// The client actor runs on the same event loop, so each packet is handled synchronously:
+/// reading never waits on anyone, and acks go out in the order packets arrived.
+final class MQTTChannelHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    private let client: MQTTClient
+    /// Identifies the connection, so a late event from an old channel is ignored.
+    private let connectionID: Int
+    private var decoder: MQTTFrameDecoder
+    private var cumulation: ByteBuffer?
+    private var failed = false
+
+    init(client: MQTTClient, connectionID: Int, decoder: MQTTFrameDecoder) {
+        self.client = client
+        self.connectionID = connectionID
+        self.decoder = decoder
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !failed else { return }
+        var incoming = unwrapInboundIn(data)
+        if var buffer = cumulation {
+            buffer.writeBuffer(&incoming)
+            cumulation = buffer
+        } else {
+            cumulation = incoming
+        }
+        guard var buffer = cumulation else { return }
+        cumulation = nil
+        let id = connectionID
+        do {
+            while let packet = try decoder.next(from: &buffer) {
+                client.assumeIsolated { $0.received(packet, connection: id) }
+            }
+        } catch {
+            failed = true
+            client.assumeIsolated { $0.receivedMalformed(error, connection: id) }
+            return
+        }
+        if buffer.readableBytes > 0 {
+            buffer.discardReadBytes()
+            cumulation = buffer
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        let id = connectionID
+        client.assumeIsolated { $0.readBurstEnded(connection: id) }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let id = connectionID
+        client.assumeIsolated { $0.connectionClosed(connection: id) }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        let id = connectionID
+        client.assumeIsolated { $0.channelFailed(error, connection: id) }
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// Opens TCP or TLS channels to the broker, with the client's handler installed.
+enum MQTTTransport {
+    /// Builds the TLS context once per client, so bad files fail early with a clear error.
+    static func makeSSLContext(_ options: MQTTTLSOptions) throws(MQTTClientError) -> NIOSSLContext {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        do {
+            if let caFile = options.caFile {
+                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile))
+            }
+            if let certificateFile = options.certificateFile {
+                tls.certificateChain = try NIOSSLCertificate.fromPEMFile(certificateFile).map { .certificate($0) }
+                guard let keyFile = options.keyFile else { throw MQTTClientError.tls("--cert needs --key") }
+                tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem))
+            }
+            if options.insecure { tls.certificateVerification = .none }
+            return try NIOSSLContext(configuration: tls)
+        } catch let error as MQTTClientError {
+            throw error
+        } catch {
+            throw .tls("cannot load certificates or key: \(describe(error))")
+        }
+    }
+
+    static func connect(
+        host: String, port: Int, sslContext: NIOSSLContext?, timeout: Duration, eventLoop: any EventLoop,
+        makeHandler: @escaping @Sendable () -> MQTTChannelHandler
+    ) async throws(MQTTClientError) -> any Channel {
+        // SNI and host name checks use the name; an IP literal is checked against the IP SAN.
+        let serverHostname = isIPAddress(host) ? nil : host
+        let bootstrap = ClientBootstrap(group: eventLoop)
+            .connectTimeout(TimeAmount.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
+                                                   + Int64(timeout.components.attoseconds / 1_000_000_000)))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                do {
+                    if let sslContext {
+                        let tls = try NIOSSLClientHandler(context: sslContext, serverHostname: serverHostname)
+                        try channel.pipeline.syncOperations.addHandler(tls)
+                    }
+                    try channel.pipeline.syncOperations.addHandler(makeHandler())
+                    return channel.eventLoop.makeSucceededVoidFuture()
+                } catch {
+                    return channel.eventLoop.makeFailedFuture(error)
+                }
+            }
+        do {
+            return try await bootstrap.connect(host: host, port: port).get()
+        } catch {
+            throw classify(error, host: host, port: port)
+        }
+    }
+
+    /// Turns NIO and TLS errors into one-line client errors.
+    static func classify(_ error: any Error, host: String, port: Int) -> MQTTClientError {
+        if let error = error as? MQTTClientError { return error }
+        if let error = error as? NIOConnectionError {
+            if error.connectionErrors.isEmpty, error.dnsAError != nil || error.dnsAAAAError != nil {
+                return .unknownHost(host)
+            }
+            if let first = error.connectionErrors.first {
+                return .connectionFailed("\(host):\(port): \(describe(first.error))")
+            }
+            return .connectionFailed("\(host):\(port): no address to connect to")
+        }
+        if case ChannelError.connectTimeout = error { return .connectionFailed("\(host):\(port): timed out") }
+        if error is NIOSSLError || error is BoringSSLError {
+            return .tls(describe(error))
+        }
+        if error is SocketAddressError { return .unknownHost(host) }
+        return .connectionFailed("\(host):\(port): \(describe(error))")
+    }
+
+    /// A short human description of a lower-level error.
+    static func describe(_ error: any Error) -> String {
+        if let io = error as? IOError {
+            return String(cString: strerror(io.errnoCode)).lowercased()
+        }
+        if let ssl = error as? NIOSSLError {
+            if case let .handshakeFailed(inner) = ssl { return "handshake failed: \(describe(inner))" }
+            return "\(ssl)"
+        }
+        if let boring = error as? BoringSSLError, case let .sslError(stack) = boring {
+            // Keep the reason text ("CERTIFICATE_VERIFY_FAILED"), not the whole stack.
+            let reasons = stack.map { "\($0)" }.map { $0.split(separator: ":").last.map(String.init) ?? $0 }
+            return reasons.joined(separator: "; ")
+        }
+        return "\(error)"
+    }
+
+    static func isIPAddress(_ host: String) -> Bool {
+        (try? SocketAddress(ipAddress: host, port: 0)) != nil
+    }
+}
