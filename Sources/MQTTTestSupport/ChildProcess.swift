@@ -1,0 +1,109 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A helper program run by a test (openssl, mosquitto, mosquitto_sub, hearth), with its output in files.
+///
+/// posix_spawn and waitpid rather than Foundation's Process: waiting polls with `Task.sleep`, so a
+/// test waiting on a child never blocks a thread of the small cooperative pool.
+public final class ChildProcess: @unchecked Sendable {
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    public let pid: pid_t
+    private let directory: URL
+    private let lock = NSLock()
+    private var exitStatus: Int32?
+
+    private init(pid: pid_t, directory: URL) {
+        self.pid = pid
+        self.directory = directory
+    }
+
+    /// Starts `arguments` (the program is looked up on PATH), with `input` as its stdin.
+    public static func launch(_ arguments: [String], input: [UInt8] = [], environment: [String: String] = [:]) throws -> ChildProcess {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-child-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let stdinPath = directory.appendingPathComponent("stdin").path
+        try Data(input).write(to: URL(fileURLWithPath: stdinPath))
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, stdinPath, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, directory.appendingPathComponent("stdout").path,
+                                         O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, directory.appendingPathComponent("stderr").path,
+                                         O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let result = posix_spawnp(&pid, arguments[0], &actions, nil, argv, envp)
+        guard result == 0 else {
+            throw TestSupportError("cannot start \(arguments[0]): \(String(cString: strerror(result)))")
+        }
+        return ChildProcess(pid: pid, directory: directory)
+    }
+
+    /// Runs to completion and returns the output; killed after `timeout` seconds.
+    @discardableResult
+    public static func run(_ arguments: [String], input: [UInt8] = [], environment: [String: String] = [:],
+                           timeout: Double = 60) async throws -> Result {
+        let child = try launch(arguments, input: input, environment: environment)
+        return await child.wait(timeout: timeout)
+    }
+
+    /// The exit status, or nil while it runs.
+    public var status: Int32? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let exitStatus { return exitStatus }
+        var raw: Int32 = 0
+        if waitpid(pid, &raw, WNOHANG) == pid {
+            // Exit code, or 128 + signal like a shell.
+            exitStatus = (raw & 0x7F) == 0 ? (raw >> 8) & 0xFF : 128 + (raw & 0x7F)
+        }
+        return exitStatus
+    }
+
+    public var isRunning: Bool { status == nil }
+
+    /// Waits for exit (sending SIGKILL after `timeout` seconds) and returns the output.
+    public func wait(timeout: Double = 60) async -> Result {
+        let deadline = Date().addingTimeInterval(timeout)
+        while isRunning {
+            if Date() > deadline { signal(SIGKILL) }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return Result(status: status ?? -1, stdout: stdout, stderr: stderr)
+    }
+
+    public func signal(_ signal: Int32) {
+        if isRunning { kill(pid, signal) }
+    }
+
+    public var stdout: String { read("stdout") }
+    public var stderr: String { read("stderr") }
+
+    private func read(_ name: String) -> String {
+        (try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)) ?? ""
+    }
+
+    deinit {
+        if status == nil {
+            kill(pid, SIGKILL)
+            var raw: Int32 = 0
+            waitpid(pid, &raw, 0)
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
