@@ -6,6 +6,7 @@ import NIOCore
 extension MQTTClient {
     func received(_ packet: MQTTPacket, connection id: Int) {
         guard id == connectionID else { return }
+        logger.debug("received \(packet.type)")
         if connAckWaiter != nil {
             guard case let .connack(ack) = packet else {
                 return protocolViolation(.protocolError, "\(packet.type) before CONNACK")

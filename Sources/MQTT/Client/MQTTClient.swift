@@ -191,6 +191,7 @@ public actor MQTTClient {
 
     /// Encodes for the current connection, within the broker's Maximum Packet Size.
     func encode(_ packet: MQTTPacket) throws -> ByteBuffer {
+        logger.debug("sending \(packet.type)")
         var buffer = channel?.allocator.buffer(capacity: 64) ?? ByteBuffer()
         do {
             try packet.write(to: &buffer, version: version, maximumPacketSize: info?.maximumPacketSize ?? Int.max)

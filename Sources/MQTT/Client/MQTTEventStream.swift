@@ -23,6 +23,10 @@ public struct MQTTEventStream: AsyncSequence, Sendable {
         /// Events already taken from the shared buffer, served without locking.
         var local = Deque<MQTTEvent>()
 
+        /// True while events taken in the last batch are still waiting to be returned: a consumer
+        /// that buffers output can flush when this turns false.
+        public var hasBufferedEvents: Bool { !local.isEmpty }
+
         public mutating func next() async -> MQTTEvent? {
             if let event = local.popFirst() { return event }
             guard let batch = await buffer.takeAll() else { return nil }

@@ -1,0 +1,145 @@
+import ArgumentParser
+import Foundation
+import MQTT
+import Synchronization
+
+/// `hearth sub`: subscribe and print messages, like mosquitto_sub.
+struct SubCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sub",
+        abstract: "Subscribe to topic filters and print the messages (like mosquitto_sub).",
+        discussion: """
+            Examples:
+              hearth sub -t 'home/#' -v
+              hearth sub -t 'zigbee2mqtt/#' -F json -C 10
+              hearth sub -L mqtts://user:pass@broker:8883/home/# --retained-only
+            """,
+        helpNames: [.long])
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(name: [.customShort("t"), .customLong("topic")], help: "Topic filter to subscribe to (repeatable).")
+    var topics: [String] = []
+
+    @Option(name: [.customShort("q"), .long], help: "QoS of the subscriptions: 0, 1 or 2.")
+    var qos: Int = 0
+
+    @Option(name: [.customShort("C"), .customLong("count")], help: "Exit after printing this many messages.")
+    var count: Int?
+
+    @Option(name: [.customShort("W"), .customLong("timeout")], help: "Exit after this many seconds.")
+    var timeout: Double?
+
+    @Flag(name: [.customShort("R"), .customLong("no-retained")], help: "Skip messages delivered as retained.")
+    var skipRetained = false
+
+    @Flag(name: .customLong("retained-only"),
+          help: "Print the retained messages, then exit (at the first live message, or once none arrive for 500 ms).")
+    var retainedOnly = false
+
+    @Flag(name: .customLong("retain-as-published"),
+          help: "MQTT 5: live messages keep the publisher's retain flag.")
+    var retainAsPublished = false
+
+    @Flag(name: [.customShort("v"), .long], help: "Print 'topic payload'.")
+    var verbose = false
+
+    @Option(name: [.customShort("F"), .customLong("format")], help: "Output format: json (one object per line).")
+    var format: OutputFormatOption?
+
+    enum OutputFormatOption: String, ExpressibleByArgument, CaseIterable { case json }
+
+    func validate() throws {
+        guard (0...2).contains(qos) else { throw ValidationError("-q must be 0, 1 or 2") }
+        if let count, count < 1 { throw ValidationError("-C must be at least 1") }
+        if let timeout, timeout <= 0 { throw ValidationError("-W must be positive") }
+        if topics.isEmpty, try connection.urlTopic() == nil {
+            throw ValidationError("give at least one topic filter with -t (or in the -L URL)")
+        }
+        for filter in topics {
+            if let problem = MQTTTopic.filterProblem(filter) {
+                throw ValidationError("invalid topic filter '\(filter)': \(problem)")
+            }
+        }
+    }
+
+    func run() async throws {
+        let client = MQTTClient(configuration: try connection.makeConfiguration(reconnect: MQTTReconnectPolicy()))
+        let info = try await client.connect()
+        let filters = topics + [try connection.urlTopic()].compactMap { $0 }
+        let subscriptions = filters.map {
+            MQTTSubscription($0, qos: MQTTQoS(rawValue: UInt8(qos)) ?? .atMostOnce,
+                             retainAsPublished: retainAsPublished && info.version == .v5)
+        }
+        let codes = try await client.subscribe(subscriptions)
+        try reportRefusals(filters: filters, codes: codes)
+
+        let lastMessage = LastMessageTime()
+        let watchdog = startWatchdog(client: client, lastMessage: lastMessage)
+        defer { watchdog.cancel() }
+
+        var output = OutputWriter(fd: STDOUT_FILENO)
+        let formatter = MessageFormatter(
+            format: format == .json ? .json : (verbose ? .verbose : .payload), escape: output.isTerminal)
+        var printed = 0
+        var failure: MQTTClientError?
+        var iterator = client.events.makeAsyncIterator()
+        loop: while let event = await iterator.next() {
+            switch event {
+            case let .message(message):
+                lastMessage.touch()
+                if retainedOnly, !message.retain { break loop }
+                if skipRetained, message.retain { continue }
+                formatter.write(message, to: &output)
+                printed += 1
+                if let count, printed >= count { break loop }
+            case let .messagesDropped(dropped):
+                Diagnostics.warn("\(dropped) message(s) dropped: output could not keep up")
+            case let .connectionState(state):
+                switch state {
+                case .reconnecting: Diagnostics.warn("\(state)")
+                case let .closed(error): failure = error
+                default: break
+                }
+            }
+            if !iterator.hasBufferedEvents { output.flush() }
+        }
+        output.flush()
+        await client.disconnect()
+        if let failure { throw failure }
+    }
+
+    /// Ends the run after `-W` seconds, or (`--retained-only`) once messages stop for 500 ms.
+    private func startWatchdog(client: MQTTClient, lastMessage: LastMessageTime) -> Task<Void, Never> {
+        let start = ContinuousClock.now
+        let limit = timeout.map { Duration.milliseconds(Int($0 * 1000)) }
+        let quiet: Duration? = retainedOnly ? .milliseconds(500) : nil
+        return Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(50))
+                let now = ContinuousClock.now
+                if let limit, now - start >= limit { break }
+                if let quiet, now - lastMessage.instant >= quiet { break }
+            }
+            if !Task.isCancelled { await client.disconnect() }
+        }
+    }
+
+    private func reportRefusals(filters: [String], codes: [MQTTReasonCode]) throws {
+        let refused = zip(filters, codes).filter { !$0.1.isSuccess }
+        guard !refused.isEmpty else { return }
+        if refused.count == filters.count, let first = refused.first {
+            throw MQTTClientError.subscriptionRefused(filter: first.0, first.1)
+        }
+        for (filter, code) in refused {
+            Diagnostics.warn("\(MQTTClientError.subscriptionRefused(filter: filter, code))")
+        }
+    }
+}
+
+/// When the last message arrived, shared between the print loop and the watchdog.
+final class LastMessageTime: Sendable {
+    private let value = Mutex(ContinuousClock.now)
+    func touch() { value.withLock { $0 = .now } }
+    var instant: ContinuousClock.Instant { value.withLock { $0 } }
+}

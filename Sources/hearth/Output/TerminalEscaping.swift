@@ -1,0 +1,43 @@
+/// Makes broker-provided bytes safe to print on a terminal.
+///
+/// Control characters (C0, DEL, C1), ESC and ill-formed UTF-8 become visible escapes such as
+/// `\x1b` or `\u{9b}`, so a payload can never move the cursor or rewrite the screen. Newline and tab stay.
+enum TerminalEscaping {
+    static func escaped(_ bytes: [UInt8], keepNewlines: Bool = true) -> String {
+        var output = ""
+        output.reserveCapacity(bytes.count)
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        loop: while true {
+            switch decoder.decode(&iterator) {
+            case let .scalarValue(scalar):
+                append(scalar, to: &output, keepNewlines: keepNewlines)
+            case .error:
+                output += "\u{FFFD}"
+            case .emptyInput:
+                break loop
+            }
+        }
+        return output
+    }
+
+    private static func append(_ scalar: Unicode.Scalar, to output: inout String, keepNewlines: Bool) {
+        let value = scalar.value
+        switch value {
+        case 0x0A where keepNewlines, 0x09:
+            output.unicodeScalars.append(scalar)
+        case 0x00..<0x20, 0x7F:
+            output += "\\x" + hex(value, width: 2)
+        case 0x80..<0xA0, 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F:
+            // C1 controls and bidi overrides, which can reorder what is shown.
+            output += "\\u{" + hex(value, width: 0) + "}"
+        default:
+            output.unicodeScalars.append(scalar)
+        }
+    }
+
+    private static func hex(_ value: UInt32, width: Int) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+}

@@ -1,2 +1,0 @@
-import MQTT
-print(MQTTProtocolVersion.v5)
