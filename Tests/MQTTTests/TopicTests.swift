@@ -1,0 +1,45 @@
+import MQTT
+import Testing
+
+struct TopicTests {
+    /// Mosquitto's matching vectors, from the reference notes.
+    @Test(arguments: [
+        ("foo/#", "foo", true),
+        ("foo/bar/+", "foo/bar/", true),
+        ("foo/+/+/baz", "foo///baz", true),
+        ("#", "$SYS/bar", false),
+        ("+/bar", "$SYS/bar", false),
+        ("$SYS/#", "$SYS/bar", true),
+        ("foo/+", "foo/bar/baz", false),
+        ("foo/#", "foo/bar/baz", true),
+        ("+/+", "/foo", true),
+        ("+", "/foo", false),
+        ("#", "/", true),
+        ("a/b", "a/b", true),
+        ("a/b", "a/B", false),
+        ("a//b", "a//b", true),
+        ("home/+/temperature", "home/kitchen/temperature", true),
+    ])
+    func matching(filter: String, topic: String, expected: Bool) {
+        #expect(MQTTTopic.matches(filter: filter, topic: topic) == expected)
+    }
+
+    @Test(arguments: ["foo+", "foo/#bar", "#/foo", "foo/+bar", "a/b#", "", "a\u{0}b"])
+    func invalidFilters(filter: String) {
+        #expect(MQTTTopic.filterProblem(filter) != nil)
+    }
+
+    @Test(arguments: ["#", "+", "/", "+/+", "a//b", "$SYS/#", "a/+/c/#", "/leading", "trailing/"])
+    func validFilters(filter: String) {
+        #expect(MQTTTopic.filterProblem(filter) == nil)
+    }
+
+    @Test func topicNames() {
+        #expect(MQTTTopic.nameProblem("home/kitchen") == nil)
+        #expect(MQTTTopic.nameProblem("a//b") == nil)
+        #expect(MQTTTopic.nameProblem("") != nil)
+        #expect(MQTTTopic.nameProblem("a/+") != nil)
+        #expect(MQTTTopic.nameProblem("a/#") != nil)
+        #expect(MQTTTopic.nameProblem(String(repeating: "x", count: 65_536)) != nil)
+    }
+}
