@@ -58,7 +58,11 @@ extension MQTTClient {
 
     func channelFailed(_ error: any Error, connection id: Int) {
         guard id == connectionID else { return }
-        closeReason = closeReason ?? MQTTTransport.classify(error, host: configuration.host, port: configuration.port)
+        let classified = MQTTTransport.classify(error, host: configuration.host, port: configuration.port)
+        logger.debug("channel error: \(classified)")
+        // A TLS failure explains a reset that the peer sent because of it, so it wins.
+        if case .tls = classified, case .connectionFailed? = closeReason { closeReason = classified }
+        closeReason = closeReason ?? classified
     }
 
     /// The end of one read burst: hand the messages over and flush the acks in one go.

@@ -85,8 +85,14 @@ enum MQTTTransport {
             return "\(ssl)"
         }
         if let boring = error as? BoringSSLError, case let .sslError(stack) = boring {
-            // Keep the reason text ("CERTIFICATE_VERIFY_FAILED"), not the whole stack.
-            let reasons = stack.map { "\($0)" }.map { $0.split(separator: ":").last.map(String.init) ?? $0 }
+            // "Error: N error:1000007d:SSL routines:OPENSSL_internal:CERTIFICATE_VERIFY_FAILED at file:line"
+            // becomes "certificate verify failed".
+            let reasons = stack.map { entry -> String in
+                let text = "\(entry)"
+                let message = text.components(separatedBy: " at ").first ?? text
+                let reason = message.split(separator: ":").last.map(String.init) ?? message
+                return reason.replacingOccurrences(of: "_", with: " ").lowercased()
+            }
             return reasons.joined(separator: "; ")
         }
         return "\(error)"
