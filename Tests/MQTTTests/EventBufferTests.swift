@@ -1,0 +1,50 @@
+@testable import MQTT
+import Testing
+
+/// The bounded hand-over between the client and a slow consumer.
+struct EventBufferTests {
+    private func message(_ index: Int, qos: MQTTQoS) -> MQTTEvent {
+        .message(MQTTMessage(topic: "t/\(index)", payload: [], qos: qos))
+    }
+
+    @Test func qos0BeyondTheLimitIsDroppedAndCounted() async throws {
+        let buffer = MQTTEventBuffer(limit: 100)
+        let dropped = buffer.append((0..<250).map { message($0, qos: .atMostOnce) })
+        #expect(dropped == 150)
+        let batch = try #require(await buffer.takeAll())
+        #expect(batch.first == .messagesDropped(count: 150))
+        #expect(batch.count == 101)
+    }
+
+    @Test func qos1IsKeptUpToTwiceTheLimit() async throws {
+        let buffer = MQTTEventBuffer(limit: 10)
+        buffer.append((0..<10).map { message($0, qos: .atMostOnce) })
+        let dropped = buffer.append((0..<15).map { message($0, qos: .atLeastOnce) })
+        #expect(dropped == 5)
+        let batch = try #require(await buffer.takeAll())
+        #expect(batch.filter { if case let .message(m) = $0 { m.qos == .atLeastOnce } else { false } }.count == 10)
+    }
+
+    @Test func stateEventsAreNeverDropped() async throws {
+        let buffer = MQTTEventBuffer(limit: 1)
+        buffer.append([message(0, qos: .atMostOnce), .connectionState(.connecting), message(1, qos: .atMostOnce)])
+        let batch = try #require(await buffer.takeAll())
+        #expect(batch.contains(.connectionState(.connecting)))
+    }
+
+    @Test func finishEndsTheStreamAfterItDrains() async throws {
+        let buffer = MQTTEventBuffer(limit: 10)
+        buffer.append([message(0, qos: .atMostOnce)])
+        buffer.finish()
+        #expect(await buffer.takeAll()?.count == 1)
+        #expect(await buffer.takeAll() == nil)
+    }
+
+    @Test func aWaitingConsumerIsWokenByTheProducer() async throws {
+        let buffer = MQTTEventBuffer(limit: 10)
+        let consumer = Task { await buffer.takeAll() }
+        try await Task.sleep(for: .milliseconds(20))
+        buffer.append([message(1, qos: .atMostOnce)])
+        #expect(await consumer.value?.count == 1)
+    }
+}
