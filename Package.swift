@@ -48,7 +48,8 @@ let package = Package(
         ),
         .testTarget(
             name: "MQTTTests",
-            dependencies: ["MQTT", "MQTTTestSupport", .product(name: "NIOCore", package: "swift-nio")]
+            // Depending on `hearth` builds the executable that the command-line tests run.
+            dependencies: ["MQTT", "MQTTTestSupport", "hearth", .product(name: "NIOCore", package: "swift-nio")]
         ),
     ],
     swiftLanguageModes: [.v6]

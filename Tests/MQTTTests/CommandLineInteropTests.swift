@@ -1,0 +1,124 @@
+import Foundation
+import MQTT
+import MQTTTestSupport
+import Testing
+
+/// `hearth pub` and `hearth sub` against mosquitto and its own clients.
+@Suite(.serialized) struct CommandLineInteropTests {
+    @Test(arguments: ["mqttv5", "mqttv311"])
+    func mosquittoSubReadsWhatHearthPubSends(version: String) async throws {
+        let broker = try await Mosquitto.start()
+        let port = "\(broker.port())"
+        let pub = try await HearthExecutable.run(["pub", "-p", port, "-V", version, "-t", "home/door", "-m", "closed",
+                                                  "-r", "-q", "1"])
+        #expect(pub.status == 0, "\(pub.stderr)")
+        let sub = try await ChildProcess.run(["mosquitto_sub", "-p", port, "-t", "home/#", "-v", "-F", "%r %t %p",
+                                              "-C", "1", "-W", "10"])
+        #expect(sub.stdout == "1 home/door closed\n")
+
+        // -r -n clears it: a new subscriber then sees only a marker published after the clear.
+        let clear = try await HearthExecutable.run(["pub", "-p", port, "-t", "home/door", "-r", "-n"])
+        #expect(clear.status == 0, "\(clear.stderr)")
+        try await HearthExecutable.run(["pub", "-p", port, "-t", "home/marker", "-m", "m", "-r"])
+        let after = try await ChildProcess.run(["mosquitto_sub", "-p", port, "-t", "home/#", "-v", "-C", "1", "-W", "10"])
+        #expect(after.stdout == "home/marker m\n")
+    }
+
+    @Test func hearthSubReadsWhatMosquittoPubSends() async throws {
+        let broker = try await Mosquitto.start()
+        let port = "\(broker.port())"
+        try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "sensors/t1", "-m", "21.5", "-r"])
+        let sub = try HearthExecutableProcess.start(["sub", "-p", port, "-t", "sensors/#", "-v", "-C", "2"])
+        // The retained message first, then a live one once the subscription is there.
+        try await sub.waitForOutput("sensors/t1 21.5\n")
+        try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "sensors/t2", "-m", "hello world", "-q", "2"])
+        let result = await sub.process.wait(timeout: 20)
+        #expect(result.status == 0)
+        #expect(result.stdout == "sensors/t1 21.5\nsensors/t2 hello world\n")
+    }
+
+    @Test func jsonOutputCarriesFlagsAndProperties() async throws {
+        let broker = try await Mosquitto.start()
+        let port = "\(broker.port())"
+        try await ChildProcess.run(["mosquitto_pub", "-p", port, "-V", "mqttv5", "-t", "j/bin", "-r", "-q", "1",
+                                    "-D", "publish", "user-property", "room", "hall",
+                                    "-D", "publish", "content-type", "application/octet-stream",
+                                    "-s"], input: [0xFF, 0x00, 0x41])
+        let sub = try await HearthExecutable.run(["sub", "-p", port, "-t", "j/#", "-F", "json", "-C", "1", "-q", "1"])
+        #expect(sub.status == 0, "\(sub.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(sub.stdout.utf8)) as? [String: Any])
+        #expect(object["topic"] as? String == "j/bin")
+        #expect(object["payload"] as? String == Data([0xFF, 0x00, 0x41]).base64EncodedString())
+        #expect(object["payload_encoding"] as? String == "base64")
+        #expect(object["retain"] as? Bool == true)
+        #expect(object["qos"] as? Int == 1)
+        #expect(object["received_at"] is String)
+        let properties = try #require(object["properties"] as? [String: Any])
+        #expect(properties["content_type"] as? String == "application/octet-stream")
+        #expect((properties["user_properties"] as? [[String]]) == [["room", "hall"]])
+    }
+
+    @Test func retainedOnlyPrintsTheRetainedValuesThenExits() async throws {
+        let broker = try await Mosquitto.start()
+        let port = "\(broker.port())"
+        for (topic, value) in [("h/a", "1"), ("h/b", "2"), ("h/c/d", "3")] {
+            try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", topic, "-m", value, "-r"])
+        }
+        let sub = try await HearthExecutable.run(["sub", "-p", port, "-t", "h/#", "-v", "--retained-only"])
+        #expect(sub.status == 0)
+        #expect(sub.stdout.split(separator: "\n").sorted() == ["h/a 1", "h/b 2", "h/c/d 3"])
+    }
+
+    @Test func errorsAreOneClearLine() async throws {
+        let broker = try await Mosquitto.start(listeners: [.password(user: "u", password: "right")])
+        let port = "\(broker.port(.password(user: "u", password: "right")))"
+        let wrong = try await HearthExecutable.run(["pub", "-p", port, "-u", "u", "-P", "wrong", "-t", "t", "-m", "x"])
+        #expect(wrong.status != 0)
+        #expect(wrong.stderr.contains("connection refused by the broker"))
+        #expect(wrong.stderr.split(separator: "\n").count == 1)
+
+        let viaEnv = try await HearthExecutable.run(["pub", "-p", port, "-u", "u", "-t", "t", "-m", "x"],
+                                                    environment: ["HEARTH_PASSWORD": "right"])
+        #expect(viaEnv.status == 0, "\(viaEnv.stderr)")
+
+        let unreachable = try await HearthExecutable.run(["sub", "-p", "\(LoopbackPort.free())", "-t", "#"])
+        #expect(unreachable.status != 0)
+        #expect(unreachable.stderr.contains("connection refused"))
+
+        let badFilter = try await HearthExecutable.run(["sub", "-t", "a/#/b"])
+        #expect(badFilter.status != 0)
+        #expect(badFilter.stderr.hasPrefix("Error: invalid topic filter 'a/#/b'"))
+
+        let badURL = try await HearthExecutable.run(["pub", "-L", "http://x", "-m", "y"])
+        #expect(badURL.stderr.hasPrefix("Error: invalid URL"))
+    }
+
+    @Test func controlBytesAreEscapedOnATerminal() async throws {
+        let broker = try await Mosquitto.start()
+        let port = "\(broker.port())"
+        try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "evil", "-r", "-m", "a\u{1B}[2Jb\u{07}"])
+        // `script` gives hearth a pty, as a person's terminal would.
+        let result = try await ChildProcess.run(["script", "-q", "-c",
+                                                 "\(HearthExecutable.path) sub -p \(port) -t evil -C 1", "/dev/null"])
+        #expect(result.stdout.contains("a\\x1b[2Jb\\x07"))
+        #expect(!result.stdout.contains("\u{1B}[2J"))
+    }
+}
+
+/// A long-running `hearth` whose output a test watches.
+struct HearthExecutableProcess {
+    let process: ChildProcess
+
+    static func start(_ arguments: [String]) throws -> HearthExecutableProcess {
+        HearthExecutableProcess(process: try ChildProcess.launch([HearthExecutable.path] + arguments))
+    }
+
+    func waitForOutput(_ text: String, seconds: Double = 20) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if process.stdout.contains(text) { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw TestSupportError("no '\(text)' in output: \(process.stdout) \(process.stderr)")
+    }
+}
