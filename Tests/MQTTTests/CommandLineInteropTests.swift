@@ -93,6 +93,20 @@ import Testing
         #expect(badURL.stderr.hasPrefix("Error: invalid URL"))
     }
 
+    @Test func willMessageIsPublishedWhenHearthVanishes() async throws {
+        let broker = try await Mosquitto.start()
+        let port = "\(broker.port())"
+        try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "ready", "-m", "1", "-r"])
+        let sub = try HearthExecutableProcess.start(["sub", "-p", port, "-t", "ready", "--will-topic", "dev/online",
+                                                     "--will-payload", "offline", "--will-retain"])
+        // Once the retained "ready" is printed, hearth is connected with its will registered.
+        try await sub.waitForOutput("1\n")
+        sub.process.signal(SIGKILL)
+        let will = try await ChildProcess.run(["mosquitto_sub", "-p", port, "-t", "dev/online", "-v", "-F", "%r %t %p",
+                                               "-C", "1", "-W", "10"])
+        #expect(will.stdout == "1 dev/online offline\n")
+    }
+
     @Test func controlBytesAreEscapedOnATerminal() async throws {
         let broker = try await Mosquitto.start()
         let port = "\(broker.port())"

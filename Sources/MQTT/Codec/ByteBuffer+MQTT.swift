@@ -6,27 +6,32 @@ extension ByteBuffer {
     /// The largest value a 4-byte variable byte integer can hold.
     static let maxVariableByteInteger = 268_435_455
 
-    /// Reads a variable byte integer, or returns nil when more bytes are needed.
+    /// Reads a variable byte integer, or returns nil (consuming nothing) when more bytes are needed.
     ///
     /// Throws when a fifth byte would be needed, or (`strict`) when the encoding is not minimal.
     mutating func readMQTTVariableByteInteger(strict: Bool) throws(MQTTDecodeError) -> Int? {
+        guard let (value, length) = try Self.peekVariableByteInteger(in: self, strict: strict) else { return nil }
+        moveReaderIndex(forwardBy: length)
+        return value
+    }
+
+    /// The value and encoded length of the variable byte integer at the reader index.
+    private static func peekVariableByteInteger(
+        in buffer: ByteBuffer, strict: Bool
+    ) throws(MQTTDecodeError) -> (Int, Int)? {
         var value = 0
         var multiplier = 1
-        var offset = 0
-        while true {
-            guard let byte = getInteger(at: readerIndex + offset, as: UInt8.self) else { return nil }
+        for offset in 0..<4 {
+            guard let byte = buffer.getInteger(at: buffer.readerIndex + offset, as: UInt8.self) else { return nil }
             value += Int(byte & 0x7F) * multiplier
-            offset += 1
             if byte & 0x80 == 0 {
                 // A last byte of 0 after the first means a shorter encoding existed.
-                if strict, offset > 1, byte == 0 { throw .nonMinimalVariableByteInteger }
-                break
+                if strict, offset > 0, byte == 0 { throw .nonMinimalVariableByteInteger }
+                return (value, offset + 1)
             }
-            if offset == 4 { throw .remainingLengthTooLong }
             multiplier *= 128
         }
-        moveReaderIndex(forwardBy: offset)
-        return value
+        throw .remainingLengthTooLong
     }
 
     /// Writes `value` (0...268,435,455) as a minimal variable byte integer.

@@ -50,6 +50,18 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: [.customShort("d"), .long], help: "Print debug messages to stderr.")
     var debug = false
 
+    @Option(name: .long, help: "Topic of the will message the broker publishes if hearth vanishes.")
+    var willTopic: String?
+
+    @Option(name: .long, help: "Payload of the will message.")
+    var willPayload: String?
+
+    @Option(name: .long, help: "QoS of the will message.")
+    var willQos: Int = 0
+
+    @Flag(name: .long, help: "Retain the will message.")
+    var willRetain = false
+
     /// The topic named by `-L`, if any.
     func urlTopic() throws -> String? { try url.map(BrokerURL.init(parsing:))?.topic }
 
@@ -57,6 +69,11 @@ struct ConnectionOptions: ParsableArguments {
         if let url { _ = try BrokerURL(parsing: url) }
         if key != nil, cert == nil { throw ValidationError("--key needs --cert") }
         if cert != nil, key == nil { throw ValidationError("--cert needs --key") }
+        guard (0...2).contains(willQos) else { throw ValidationError("--will-qos must be 0, 1 or 2") }
+        if let willTopic, let problem = MQTTTopic.nameProblem(willTopic) {
+            throw ValidationError("invalid --will-topic '\(willTopic)': \(problem)")
+        }
+        if willTopic == nil, willPayload != nil || willRetain { throw ValidationError("--will-payload and --will-retain need --will-topic") }
     }
 
     /// The client configuration these flags describe.
@@ -76,6 +93,10 @@ struct ConnectionOptions: ParsableArguments {
             password: try resolvePassword(urlPassword: parsedURL?.password).map { Array($0.utf8) },
             version: protocolVersion.map { .only($0.version) } ?? .automatic,
             keepAlive: keepalive,
+            will: willTopic.map {
+                MQTTWill(topic: $0, payload: Array((willPayload ?? "").utf8),
+                         qos: MQTTQoS(rawValue: UInt8(willQos)) ?? .atMostOnce, retain: willRetain)
+            },
             reconnect: reconnect,
             logger: logger)
     }
