@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // The MQTT codec (pure, on ByteBuffer) and the client actor (NIO transport).
@@ -26,6 +27,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
+        // Everything the broker has said, as a tree with retained state, history and numeric series.
+        // Pure Swift: no I/O, no terminal.
+        .target(
+            name: "TopicModel",
+            dependencies: [
+                "MQTT",
+                .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
         // Test doubles: a real mosquitto launcher and a scripted fake server.
@@ -41,6 +51,7 @@ let package = Package(
             name: "hearth",
             dependencies: [
                 "MQTT",
+                "TopicModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -50,6 +61,10 @@ let package = Package(
             name: "MQTTTests",
             // Depending on `hearth` builds the executable that the command-line tests run.
             dependencies: ["MQTT", "MQTTTestSupport", "hearth", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "TopicModelTests",
+            dependencies: ["TopicModel", "MQTT", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
     ],
     swiftLanguageModes: [.v6]

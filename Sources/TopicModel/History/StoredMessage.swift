@@ -1,0 +1,29 @@
+import MQTT
+
+/// A message as the model keeps it: the payload capped for display, its true size remembered.
+public struct StoredMessage: Sendable, Hashable {
+    /// The payload, cut to the display cap.
+    public var payload: [UInt8]
+    /// The payload's size on the wire.
+    public var size: Int
+    public var qos: MQTTQoS
+    public var retain: Bool
+    public var properties: MQTTProperties
+    /// Seconds since 1970.
+    public var time: Double
+
+    /// Whether the payload was cut to the display cap.
+    public var isTruncated: Bool { payload.count < size }
+
+    init(_ message: MQTTMessage, cap: Int) {
+        payload = message.payload.count > cap ? Array(message.payload.prefix(cap)) : message.payload
+        size = message.payload.count
+        qos = message.qos
+        retain = message.retain
+        properties = message.properties
+        time = message.receivedAt.timeIntervalSince1970
+    }
+
+    /// Bytes counted against the history budgets.
+    var cost: Int { payload.count + 48 }
+}

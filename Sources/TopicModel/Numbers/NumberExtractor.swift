@@ -1,0 +1,85 @@
+/// Finds the numbers in a payload, each with the JSON path it sits at ("" for the payload itself).
+///
+/// ```swift
+/// NumberExtractor.numbers(in: Array("21.5 °C".utf8))                          // [("", 21.5)]
+/// NumberExtractor.numbers(in: Array(#"{"AM2301":{"Temperature":24.6}}"#.utf8)) // [("AM2301.Temperature", 24.6)]
+/// NumberExtractor.numbers(in: Array("ON".utf8))                                // [("", 1)]
+/// ```
+public enum NumberExtractor {
+    /// At most this many numeric fields are taken from one JSON payload.
+    public static let maximumFields = 32
+    /// JSON nested deeper than this is not searched (hostile payloads stay cheap).
+    static let maximumDepth = 8
+
+    public static func numbers(in payload: [UInt8]) -> [(path: String, value: Double)] {
+        guard payload.count <= 16 * 1024 else { return [] }
+        var start = 0, end = payload.count
+        while start < end, isSpace(payload[start]) { start += 1 }
+        while end > start, isSpace(payload[end - 1]) { end -= 1 }
+        guard start < end else { return [] }
+        let trimmed = payload[start..<end]
+        if trimmed.first == UInt8(ascii: "{") {
+            var scanner = JSONNumberScanner(bytes: trimmed)
+            return scanner.scanObject()
+        }
+        if let value = plainNumber(trimmed) ?? stateWord(trimmed) { return [("", value)] }
+        return []
+    }
+
+    // MARK: Plain values
+
+    /// A number, optionally followed by a short unit: "21.5", "-3", "1e3", "21.5 °C", "45%".
+    static func plainNumber(_ bytes: ArraySlice<UInt8>) -> Double? {
+        var index = bytes.startIndex
+        let numberEnd = scanNumber(bytes, from: &index)
+        guard let numberEnd, let text = String(bytes: bytes[bytes.startIndex..<numberEnd], encoding: .utf8),
+              let value = Double(text), value.isFinite else { return nil }
+        // What follows may be a unit: a few non-digit characters after optional spaces.
+        var rest = bytes[numberEnd...].drop { isSpace($0) }
+        if rest.count > 12 || rest.contains(where: { ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "{") }) { return nil }
+        if !rest.isEmpty, numberEnd < bytes.endIndex, !isSpace(bytes[numberEnd]) {
+            // Glued units must start like one: "45%", "21.5°C", "3kW"; not "12abc".
+            let first = rest.removeFirst()
+            if !(first == UInt8(ascii: "%") || first >= 0x80 || (rest.count <= 2 && isLetter(first))) { return nil }
+        }
+        return value
+    }
+
+    /// ON/OFF, true/false, open/closed, online/offline (any case) as 1/0.
+    static func stateWord(_ bytes: ArraySlice<UInt8>) -> Double? {
+        guard bytes.count <= 7 else { return nil }
+        switch String(decoding: bytes, as: UTF8.self).lowercased() {
+        case "on", "true", "open", "online": return 1
+        case "off", "false", "closed", "offline": return 0
+        default: return nil
+        }
+    }
+
+    /// Advances over a JSON-style number; returns its end, or nil when there is none at `index`.
+    static func scanNumber(_ bytes: ArraySlice<UInt8>, from index: inout Int) -> Int? {
+        let start = index
+        if index < bytes.endIndex, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") { index += 1 }
+        var digits = 0
+        while index < bytes.endIndex, isDigit(bytes[index]) { index += 1; digits += 1 }
+        if index < bytes.endIndex, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            while index < bytes.endIndex, isDigit(bytes[index]) { index += 1; digits += 1 }
+        }
+        guard digits > 0 else { index = start; return nil }
+        if index < bytes.endIndex, bytes[index] | 0x20 == UInt8(ascii: "e") {
+            var exponent = index + 1
+            if exponent < bytes.endIndex, bytes[exponent] == UInt8(ascii: "-") || bytes[exponent] == UInt8(ascii: "+") {
+                exponent += 1
+            }
+            if exponent < bytes.endIndex, isDigit(bytes[exponent]) {
+                index = exponent
+                while index < bytes.endIndex, isDigit(bytes[index]) { index += 1 }
+            }
+        }
+        return index
+    }
+
+    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+    static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+    static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
+}

@@ -1,0 +1,112 @@
+/// One numeric series: its recent points, plus per-minute min/avg/max for a day, in bounded space.
+///
+/// Storage grows with use up to its bounds (240 points, 1,440 minutes), so a topic that sent one
+/// number costs one point, not a day's worth.
+public struct TimeSeries: Sendable {
+    public static let pointCapacity = 240
+    public static let minuteCapacity = 24 * 60
+
+    public struct Point: Sendable, Hashable {
+        public var time: Double
+        public var value: Double
+    }
+
+    /// Aggregate of one wall-clock minute.
+    public struct Minute: Sendable, Hashable {
+        public var minute: Int64
+        public var min: Double
+        public var max: Double
+        public var sum: Double
+        public var count: Int
+        public var average: Double { sum / Double(count) }
+    }
+
+    private var points: [Point] = []
+    private var pointHead = 0  // index of the oldest point once the ring is full
+    private var minutes: [Minute] = []
+    private var minuteHead = 0
+
+    public init() {}
+
+    public var count: Int { points.count }
+    public var last: Point? { points.isEmpty ? nil : points[(pointHead + points.count - 1) % points.count] }
+
+    /// The recent points, oldest first.
+    public var recent: [Point] { Array(points[pointHead...] + points[..<pointHead]) }
+
+    /// The per-minute aggregates, oldest first.
+    public var perMinute: [Minute] { Array(minutes[minuteHead...] + minutes[..<minuteHead]) }
+
+    mutating func append(_ value: Double, at time: Double) {
+        let point = Point(time: time, value: value)
+        if points.count < Self.pointCapacity {
+            points.append(point)
+        } else {
+            points[pointHead] = point
+            pointHead = (pointHead + 1) % points.count
+        }
+        let minute = Int64((time / 60).rounded(.down))
+        let newest = minutes.isEmpty ? nil : (minuteHead + minutes.count - 1) % minutes.count
+        if let newest, minutes[newest].minute == minute {
+            minutes[newest].min = Swift.min(minutes[newest].min, value)
+            minutes[newest].max = Swift.max(minutes[newest].max, value)
+            minutes[newest].sum += value
+            minutes[newest].count += 1
+            return
+        }
+        let entry = Minute(minute: minute, min: value, max: value, sum: value, count: 1)
+        if minutes.count < Self.minuteCapacity {
+            minutes.append(entry)
+        } else {
+            minutes[minuteHead] = entry
+            minuteHead = (minuteHead + 1) % minutes.count
+        }
+    }
+
+    /// Min, average, max and last over the recent points.
+    public var summary: (min: Double, average: Double, max: Double, last: Double)? {
+        guard let last else { return nil }
+        var low = Double.infinity, high = -Double.infinity, sum = 0.0
+        for point in points {
+            low = Swift.min(low, point.value)
+            high = Swift.max(high, point.value)
+            sum += point.value
+        }
+        return (low, sum / Double(points.count), high, last.value)
+    }
+
+    /// Resamples the recent points into `buckets.count` equal slices of the index range, writing
+    /// min/max/last per slice into the caller's buffer (reused across frames: no allocation).
+    ///
+    /// Slices with no point get `count == 0`.
+    public func resample(into buckets: inout [SparkBucket]) {
+        let width = buckets.count
+        guard width > 0 else { return }
+        for index in 0..<width { buckets[index] = SparkBucket() }
+        let total = points.count
+        guard total > 0 else { return }
+        for ordinal in 0..<total {
+            let point = points[(pointHead + ordinal) % total]
+            // Right-align: the newest point lands in the last bucket.
+            let bucket = total >= width ? ordinal * width / total : width - total + ordinal
+            buckets[bucket].add(point.value)
+        }
+    }
+}
+
+/// One column of a sparkline.
+public struct SparkBucket: Sendable, Hashable {
+    public var min = Double.infinity
+    public var max = -Double.infinity
+    public var last = 0.0
+    public var count = 0
+
+    public init() {}
+
+    mutating func add(_ value: Double) {
+        min = Swift.min(min, value)
+        max = Swift.max(max, value)
+        last = value
+        count += 1
+    }
+}
