@@ -1,22 +1,25 @@
 import DequeModule
 
-/// A topic's recent messages, newest last, bounded by count and by bytes.
+/// A topic's older messages, newest last, bounded by count and by bytes.
 public struct MessageHistory: Sendable {
     public private(set) var messages = Deque<StoredMessage>()
     public private(set) var bytes = 0
-    /// Sequence number of `messages.first`, for the model's global trimming.
-    private(set) var firstSequence: UInt64 = 0
+    /// Per-topic sequence number of `messages.first`; the model's global trimming queue refers to it.
+    private(set) var oldestSequence: UInt64 = 0
 
-    /// Appends a message and drops the oldest beyond the bounds; returns the bytes freed.
-    mutating func append(_ message: StoredMessage, sequence: UInt64, maxCount: Int, maxBytes: Int) -> Int {
-        if messages.isEmpty { firstSequence = sequence }
+    /// The sequence number the next appended message gets.
+    var nextSequence: UInt64 { oldestSequence + UInt64(messages.count) }
+
+    /// Appends a message and drops the oldest beyond the bounds; returns how many were dropped and their bytes.
+    mutating func append(_ message: StoredMessage, maxCount: Int, maxBytes: Int) -> (dropped: Int, bytes: Int) {
         messages.append(message)
         bytes += message.cost
-        var freed = 0
-        while messages.count > 1, messages.count > maxCount || bytes > maxBytes {
+        var dropped = 0, freed = 0
+        while !messages.isEmpty, messages.count > maxCount || bytes > maxBytes {
             freed += dropOldest()
+            dropped += 1
         }
-        return freed
+        return (dropped, freed)
     }
 
     /// Drops the oldest message; returns the bytes freed.
@@ -24,10 +27,7 @@ public struct MessageHistory: Sendable {
     mutating func dropOldest() -> Int {
         guard let oldest = messages.popFirst() else { return 0 }
         bytes -= oldest.cost
-        firstSequence += 1
+        oldestSequence += 1
         return oldest.cost
     }
-
-    /// The sequence number the oldest message was appended with.
-    var oldestSequence: UInt64? { messages.isEmpty ? nil : firstSequence }
 }

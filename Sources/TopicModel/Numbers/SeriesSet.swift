@@ -1,0 +1,41 @@
+/// A topic's numeric series, one per JSON path ("" for a plain value), in first-seen order.
+public struct SeriesSet: Sendable {
+    public private(set) var paths: [String] = []
+    public private(set) var series: [TimeSeries] = []
+
+    /// The keys that name a temperature, by last path component (case-insensitive).
+    static let temperatureKeys: Set<String> = ["temperature", "temp", "tc"]
+
+    mutating func record(_ numbers: [(path: String, value: Double)], at time: Double) {
+        for (path, value) in numbers {
+            if let index = paths.firstIndex(of: path) {
+                series[index].append(value, at: time)
+            } else if paths.count < NumberExtractor.maximumFields {
+                paths.append(path)
+                var fresh = TimeSeries()
+                fresh.append(value, at: time)
+                series.append(fresh)
+            }
+        }
+    }
+
+    public func series(at path: String) -> TimeSeries? {
+        paths.firstIndex(of: path).map { series[$0] }
+    }
+
+    /// The primary path: the user's choice, else a temperature-like key, else the only field, else the first.
+    public func primaryPath(chosen: String?) -> String? {
+        Self.primaryPath(among: paths, chosen: chosen)
+    }
+
+    static func primaryPath(among paths: [String], chosen: String?) -> String? {
+        if let chosen, paths.contains(chosen) { return chosen }
+        if let temperature = paths.first(where: { path in
+            let last = path.split(separator: ".").last.map(String.init) ?? path
+            return temperatureKeys.contains(last.lowercased())
+        }) {
+            return temperature
+        }
+        return paths.first
+    }
+}

@@ -1,0 +1,78 @@
+/// A node of the topic tree: one level of a topic name, with counts kept for everything below it.
+///
+/// Nodes live in the tree's array and refer to each other by index, which keeps them small.
+public struct TopicNode: Sendable {
+    /// This level's name ("" for an empty level, as in `a//b`).
+    public let name: String
+    public let parent: NodeID
+    public let depth: Int
+    /// Index of the topic record when a message was received on exactly this path.
+    var topic: Int32 = -1
+    /// Topics at or below this node.
+    public internal(set) var topicCount: Int32 = 0
+    /// Messages received at or below this node.
+    public internal(set) var messageCount: Int = 0
+    /// Topics at or below this node that hold a retained value.
+    public internal(set) var retainedCount: Int32 = 0
+    /// The newest receive time at or below this node (seconds since 1970).
+    public internal(set) var newest: Double = 0
+    /// Children, present on interior nodes only.
+    var children: ChildList?
+
+    public var childCount: Int { children?.count ?? 0 }
+    public var isTopic: Bool { topic >= 0 }
+}
+
+/// Identifies a node; stable for the model's lifetime.
+public struct NodeID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public let index: Int32
+    init(_ index: Int32) { self.index = index }
+    init(_ index: Int) { self.index = Int32(index) }
+
+    /// The invisible root above all first levels.
+    public static let root = NodeID(Int32(0))
+
+    public static func < (lhs: NodeID, rhs: NodeID) -> Bool { lhs.index < rhs.index }
+    public var description: String { "#\(index)" }
+}
+
+/// A node's children: found by name, listed in natural order.
+///
+/// New children go to an unsorted tail that is merged in when the order is next needed, so a
+/// burst of new topics under one parent costs O(1) each, not an array shift each.
+final class ChildList: @unchecked Sendable {
+    private(set) var byName: [String: Int32] = [:]
+    private var sorted: [Int32] = []
+    private var pending: [Int32] = []
+
+    var count: Int { byName.count }
+
+    func add(_ name: String, _ child: Int32) {
+        byName[name] = child
+        pending.append(child)
+    }
+
+    /// The children in natural order, merging any new ones first.
+    func ordered(names: (Int32) -> String) -> [Int32] {
+        if !pending.isEmpty {
+            let keyed = pending.map { (id: $0, key: Array(names($0).utf8)) }
+                .sorted { NaturalOrder.compare($0.key, $1.key) < 0 }
+            var merged: [Int32] = []
+            merged.reserveCapacity(sorted.count + keyed.count)
+            var i = 0, j = 0
+            while i < sorted.count || j < keyed.count {
+                if j == keyed.count || (i < sorted.count
+                    && NaturalOrder.compare(Array(names(sorted[i]).utf8), keyed[j].key) < 0) {
+                    merged.append(sorted[i])
+                    i += 1
+                } else {
+                    merged.append(keyed[j].id)
+                    j += 1
+                }
+            }
+            sorted = merged
+            pending.removeAll()
+        }
+        return sorted
+    }
+}

@@ -1,0 +1,174 @@
+/// The tree as rows, computed in time proportional to the expanded nodes and the rows returned,
+/// not to the number of topics.
+extension TopicModel {
+    /// The rows of the window `query.offset ..< query.offset + query.limit`.
+    public func visibleRows(_ query: TreeQuery) -> VisibleRows {
+        if let filter = query.filter { return filteredRows(query, filter: filter) }
+        let layout = ExpansionLayout(model: self, expanded: query.expanded)
+        var skip = max(0, query.offset)
+        var need = max(0, query.limit)
+        var rows: [TreeRow] = []
+        rows.reserveCapacity(need)
+        emit(0, layout: layout, skip: &skip, need: &need, into: &rows)
+        return VisibleRows(rows: rows, totalRows: layout.rowsBelow(0))
+    }
+
+    /// The row index of a node in the unfiltered view, or nil when it is hidden under a collapsed node.
+    public func rowIndex(of id: NodeID, expanded: Set<NodeID>) -> Int? {
+        let layout = ExpansionLayout(model: self, expanded: expanded)
+        var index = -1
+        var chain: [Int32] = []
+        var current = id.index
+        while current != 0 {
+            chain.append(current)
+            current = node(NodeID(current)).parent.index
+        }
+        var parent: Int32 = 0
+        for child in chain.reversed() {
+            guard parent == 0 || layout.isExpanded(parent) else { return nil }
+            let kids = orderedChildren(parent)
+            guard let position = position(of: child, in: kids) else { return nil }
+            index += 1 + position
+            for (expandedPosition, expandedChild) in layout.expandedChildren(of: parent, ordered: kids)
+            where expandedPosition < position {
+                index += layout.rowsBelow(expandedChild)
+            }
+            parent = child
+        }
+        return index
+    }
+
+    // MARK: Unfiltered
+
+    private func emit(_ parent: Int32, layout: ExpansionLayout, skip: inout Int, need: inout Int, into rows: inout [TreeRow]) {
+        let kids = orderedChildren(parent)
+        var start = 0
+        for (position, child) in layout.expandedChildren(of: parent, ordered: kids) + [(kids.count, -1)] {
+            guard need > 0 else { return }
+            // Collapsed children between expanded ones: skipped by arithmetic.
+            let segment = position - start
+            if skip >= segment {
+                skip -= segment
+            } else {
+                let first = start + skip
+                let last = min(position, first + need)
+                for index in first..<last { rows.append(row(kids[index], expanded: false)) }
+                need -= last - first
+                skip = 0
+            }
+            guard child >= 0, need > 0 else { return }
+            if skip > 0 { skip -= 1 } else { rows.append(row(child, expanded: true)); need -= 1 }
+            let below = layout.rowsBelow(child)
+            if skip >= below { skip -= below } else { emit(child, layout: layout, skip: &skip, need: &need, into: &rows) }
+            start = position + 1
+        }
+    }
+
+    /// A child's position among its ordered siblings, by binary search in natural order.
+    func position(of child: Int32, in ordered: [Int32]) -> Int? {
+        let key = Array(node(NodeID(child)).name.utf8)
+        var low = 0, high = ordered.count
+        while low < high {
+            let mid = (low + high) / 2
+            let order = NaturalOrder.compare(Array(node(NodeID(ordered[mid])).name.utf8), key)
+            if order == 0 { return mid }
+            if order < 0 { low = mid + 1 } else { high = mid }
+        }
+        return nil
+    }
+
+    func row(_ index: Int32, expanded: Bool) -> TreeRow {
+        let node = self.node(NodeID(index))
+        let id = NodeID(index)
+        return TreeRow(
+            node: id, depth: node.depth - 1, name: node.name, hasChildren: node.childCount > 0, isExpanded: expanded,
+            topicCount: Int(node.topicCount), messageCount: node.messageCount, retainedCount: Int(node.retainedCount),
+            newest: node.newest, topic: topic(at: id).map { record in
+                TopicSummary(preview: Array(record.last.payload.prefix(TopicSummary.previewBytes)),
+                             size: record.last.size, retained: record.retained, time: record.last.time,
+                             primaryPath: primaryPath(of: id), primaryValue: primaryValue(of: id),
+                             hasSeries: record.series != nil)
+            })
+    }
+
+    // MARK: Filtered
+
+    /// Rows under a filter: nodes with a matching topic at or below them.
+    private func filteredRows(_ query: TreeQuery, filter: TopicFilter) -> VisibleRows {
+        let matches = matchCounts(filter)
+        var rows: [TreeRow] = []
+        var rowNumber = 0
+        let end = query.offset + query.limit
+        func visit(_ parent: Int32) {
+            for child in orderedChildren(parent) where matches[Int(child)] > 0 {
+                let isExpanded = query.expanded.contains(NodeID(child))
+                if rowNumber >= query.offset, rowNumber < end { rows.append(row(child, expanded: isExpanded)) }
+                rowNumber += 1
+                if isExpanded { visit(child) }
+            }
+        }
+        visit(0)
+        return VisibleRows(rows: rows, totalRows: rowNumber)
+    }
+
+    /// For each node, how many topics at or below it match `filter`. O(topics): done when a filter is applied.
+    func matchCounts(_ filter: TopicFilter) -> [Int32] {
+        var counts = [Int32](repeating: 0, count: nodes.count)
+        for record in topics where filter.matches(path(of: record.node)) {
+            var current = record.node.index
+            while true {
+                counts[Int(current)] += 1
+                if current == 0 { break }
+                current = node(NodeID(current)).parent.index
+            }
+        }
+        return counts
+    }
+}
+
+/// Rows below each expanded node, computed from the expanded set alone.
+struct ExpansionLayout {
+    private var rowsBelowNode: [Int32: Int] = [:]
+    private var expandedByParent: [Int32: [Int32]] = [:]
+    private let model: TopicModel
+
+    init(model: TopicModel, expanded: Set<NodeID>) {
+        self.model = model
+        // Only expanded nodes whose ancestors are all expanded are open.
+        for id in expanded where model.isOpen(id, expanded: expanded) {
+            expandedByParent[model.node(id).parent.index, default: []].append(id.index)
+        }
+        _ = computeRows(0)
+    }
+
+    func isExpanded(_ index: Int32) -> Bool { rowsBelowNode[index] != nil }
+
+    /// Rows shown under an open node (its visible descendants); 0 when collapsed.
+    func rowsBelow(_ index: Int32) -> Int { rowsBelowNode[index] ?? 0 }
+
+    /// The open children of `parent` with their positions among `ordered`, ascending.
+    func expandedChildren(of parent: Int32, ordered: [Int32]) -> [(Int, Int32)] {
+        (expandedByParent[parent] ?? []).compactMap { child in
+            model.position(of: child, in: ordered).map { ($0, child) }
+        }.sorted { $0.0 < $1.0 }
+    }
+
+    private mutating func computeRows(_ index: Int32) -> Int {
+        var total = model.node(NodeID(index)).childCount
+        for child in expandedByParent[index] ?? [] { total += computeRows(child) }
+        rowsBelowNode[index] = total
+        return total
+    }
+}
+
+extension TopicModel {
+    /// Whether a node and all its ancestors are in `expanded` (the root always is).
+    func isOpen(_ id: NodeID, expanded: Set<NodeID>) -> Bool {
+        var current = id
+        while current != .root {
+            guard expanded.contains(current) else { return false }
+            current = node(current).parent
+        }
+        return true
+    }
+}

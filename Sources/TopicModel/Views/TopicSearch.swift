@@ -1,0 +1,58 @@
+/// The topics whose full name contains a text (case-insensitive), in tree order, with a cursor.
+///
+/// ```swift
+/// var search = model.search("kitchen")
+/// search.count         // how many topics match
+/// search.next()        // the first match, then the one after...
+/// ```
+public struct TopicSearch: Sendable {
+    public let text: String
+    public let matches: [NodeID]
+    /// Index of the current match in `matches`, nil before the first `next()`.
+    public private(set) var current: Int?
+
+    public var count: Int { matches.count }
+
+    /// Moves to the next match, wrapping around.
+    public mutating func next() -> NodeID? {
+        guard !matches.isEmpty else { return nil }
+        current = current.map { ($0 + 1) % matches.count } ?? 0
+        return matches[current ?? 0]
+    }
+
+    /// Moves to the previous match, wrapping around.
+    public mutating func previous() -> NodeID? {
+        guard !matches.isEmpty else { return nil }
+        current = current.map { ($0 - 1 + matches.count) % matches.count } ?? matches.count - 1
+        return matches[current ?? 0]
+    }
+}
+
+extension TopicModel {
+    /// Searches every topic's full name: O(topics), run when the user searches, not per frame.
+    public func search(_ text: String) -> TopicSearch {
+        var matches: [NodeID] = []
+        let filter = TopicFilter.substring(text)
+        func visit(_ index: Int32, path: String) {
+            let node = self.node(NodeID(index))
+            if node.isTopic, filter.matches(path) { matches.append(NodeID(index)) }
+            for child in orderedChildren(index) {
+                let name = self.node(NodeID(child)).name
+                visit(child, path: index == 0 ? name : path + "/" + name)
+            }
+        }
+        if !text.isEmpty { visit(0, path: "") }
+        return TopicSearch(text: text, matches: matches, current: nil)
+    }
+
+    /// The ancestors of a node, root excluded, top first: what to expand to reveal it.
+    public func ancestors(of id: NodeID) -> [NodeID] {
+        var chain: [NodeID] = []
+        var current = node(id).parent
+        while current != .root {
+            chain.append(current)
+            current = node(current).parent
+        }
+        return chain.reversed()
+    }
+}

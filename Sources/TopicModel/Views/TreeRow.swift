@@ -1,0 +1,71 @@
+import MQTT
+
+/// One row of the tree as the UI draws it: a snapshot, independent of later updates.
+public struct TreeRow: Sendable {
+    public let node: NodeID
+    /// 0 for first-level topics.
+    public let depth: Int
+    public let name: String
+    public let hasChildren: Bool
+    public let isExpanded: Bool
+    public let topicCount: Int
+    public let messageCount: Int
+    public let retainedCount: Int
+    public let newest: Double
+    /// Present when the node is a topic.
+    public let topic: TopicSummary?
+}
+
+/// The parts of a topic a row shows.
+public struct TopicSummary: Sendable {
+    /// The start of the newest payload (at most `TopicSummary.previewBytes` bytes), unsanitised.
+    public let preview: [UInt8]
+    public let size: Int
+    public let retained: RetainedState
+    public let time: Double
+    /// The JSON path of the primary series ("" for a plain number), nil when not numeric.
+    public let primaryPath: String?
+    public let primaryValue: Double?
+    /// Whether the topic has a series with history to draw.
+    public let hasSeries: Bool
+
+    public static let previewBytes = 96
+}
+
+/// Which topics a tree view shows.
+public enum TopicFilter: Sendable, Hashable {
+    /// Case-insensitive substring of the full topic name.
+    case substring(String)
+    /// An MQTT wildcard filter such as `home/+/temperature`.
+    case wildcard(String)
+
+    func matches(_ topic: String) -> Bool {
+        switch self {
+        case let .substring(text): return text.isEmpty || topic.localizedCaseInsensitiveContains(text)
+        case let .wildcard(filter): return MQTTTopic.matches(filter: filter, topic: topic)
+        }
+    }
+}
+
+/// What part of the tree to show.
+public struct TreeQuery: Sendable {
+    public var expanded: Set<NodeID>
+    public var filter: TopicFilter?
+    /// The first row to return (scroll position).
+    public var offset: Int
+    /// How many rows to return at most.
+    public var limit: Int
+
+    public init(expanded: Set<NodeID> = [], filter: TopicFilter? = nil, offset: Int = 0, limit: Int = 50) {
+        self.expanded = expanded
+        self.filter = filter
+        self.offset = offset
+        self.limit = limit
+    }
+}
+
+/// The rows in the query's window, and how many rows the whole view has.
+public struct VisibleRows: Sendable {
+    public let rows: [TreeRow]
+    public let totalRows: Int
+}

@@ -1,0 +1,88 @@
+import MQTT
+import Testing
+@testable import TopicModel
+
+/// Numbers from the payload shapes real homes send.
+struct SeriesTests {
+    @Test func zigbee2mqttTemperatureIsPrimary() {
+        let model = TopicModel()
+        model.ingest(msg("zigbee2mqtt/hall sensor", #"{"battery":97,"humidity":48.2,"linkquality":120,"temperature":21.7}"#))
+        #expect(model.primaryPath(of: model.id("zigbee2mqtt/hall sensor")) == "temperature")
+        #expect(model.primaryValue(of: model.id("zigbee2mqtt/hall sensor")) == 21.7)
+        model.ingest(msg("zigbee2mqtt/hall sensor", #"{"battery":97,"humidity":48.0,"linkquality":118,"temperature":21.9}"#))
+        let series = model.record("zigbee2mqtt/hall sensor")?.series
+        #expect(series?.paths == ["battery", "humidity", "linkquality", "temperature"])
+        #expect(series?.series(at: "temperature")?.recent.map(\.value) == [21.7, 21.9])
+    }
+
+    @Test func tasmotaShellyAndESPHomeShapes() {
+        let model = TopicModel()
+        model.ingest(msg("tele/plug1/SENSOR", #"{"Time":"2026-11-26T10:00:00","AM2301":{"Temperature":24.6,"Humidity":71.0},"TempUnit":"C"}"#))
+        #expect(model.primaryPath(of: model.id("tele/plug1/SENSOR")) == "AM2301.Temperature")
+        model.ingest(msg("shellyplus1-a8032ab1/status/switch:0", #"{"id":0,"apower":8.3,"temperature":{"tC":48.9,"tF":120.0}}"#))
+        #expect(model.primaryPath(of: model.id("shellyplus1-a8032ab1/status/switch:0")) == "temperature.tC")
+        model.ingest(msg("esp-hall/sensor/humidity/state", "51.2"))
+        #expect(model.primaryPath(of: model.id("esp-hall/sensor/humidity/state")) == "")
+        #expect(model.primaryValue(of: model.id("esp-hall/sensor/humidity/state")) == 51.2)
+        model.ingest(msg("esp-hall/binary_sensor/door/state", "ON"))
+        #expect(model.primaryValue(of: model.id("esp-hall/binary_sensor/door/state")) == 1)
+        model.ingest(msg("esp-hall/status", "online"))
+        #expect(model.primaryValue(of: model.id("esp-hall/status")) == 1)
+        model.ingest(msg("power/meter", #"{"watts":230,"volts":231.5}"#))
+        // No temperature-like key and two fields: the first one.
+        #expect(model.primaryPath(of: model.id("power/meter")) == "watts")
+    }
+
+    @Test func theUsersChoiceWins() {
+        let model = TopicModel()
+        let id = { model.id("zigbee2mqtt/x") }
+        model.ingest(msg("zigbee2mqtt/x", #"{"humidity":40,"temperature":20}"#))
+        model.chooseSeries("humidity", for: id())
+        #expect(model.primaryPath(of: id()) == "humidity")
+        model.chooseSeries(nil, for: id())
+        #expect(model.primaryPath(of: id()) == "temperature")
+    }
+
+    @Test func homeAssistantDiscoveryLabelsTheStateTopicInEitherOrder() {
+        let model = TopicModel()
+        // Config after the state.
+        model.ingest(msg("esp/sensor/t/state", "21.4"))
+        model.ingest(msg("homeassistant/sensor/esp/t/config",
+                         #"{"name":"Hall temperature","state_topic":"esp/sensor/t/state","unit_of_measurement":"°C","device_class":"temperature"}"#,
+                         retain: true))
+        #expect(model.label(for: model.id("esp/sensor/t/state")) ==
+            SeriesLabel(unit: "°C", deviceClass: "temperature", name: "Hall temperature"))
+        // Config before the state, with abbreviations and a base topic.
+        model.ingest(msg("homeassistant/sensor/h/config",
+                         #"{"~":"home/h","stat_t":"~/hum","unit_of_meas":"%","dev_cla":"humidity","name":"H"}"#, retain: true))
+        model.ingest(msg("home/h/hum", "40"))
+        #expect(model.label(for: model.id("home/h/hum"))?.unit == "%")
+        // Removing the config removes the label.
+        model.ingest(msg("homeassistant/sensor/h/config", "", retain: true))
+        #expect(model.label(for: model.id("home/h/hum")) == nil)
+    }
+
+    @Test func seriesAreBounded() {
+        var series = TimeSeries()
+        for index in 0..<100_000 { series.append(Double(index % 50), at: Double(index) * 2) }
+        #expect(series.count == TimeSeries.pointCapacity)
+        #expect(series.perMinute.count == TimeSeries.minuteCapacity)
+        #expect(series.last?.value == Double(99_999 % 50))
+        let minute = series.perMinute.last
+        #expect(minute?.count == 10)  // one point every 2 s, the newest minute half full
+    }
+
+    @Test func sparklinesResampleAnyWidth() {
+        var series = TimeSeries()
+        for index in 0..<240 { series.append(Double(index), at: Double(index)) }
+        var scratch: [SparkBucket] = []
+        let line = Sparkline.render(series, width: 8, scratch: &scratch)
+        #expect(line == "▂▃▄▄▅▆▇█")
+        #expect(Sparkline.render(series, width: 1, scratch: &scratch).count == 1)
+        var short = TimeSeries()
+        short.append(1, at: 0)
+        short.append(2, at: 1)
+        // Fewer points than cells: right-aligned, blanks on the left.
+        #expect(Sparkline.render(short, width: 5, scratch: &scratch) == "   ▁█")
+    }
+}

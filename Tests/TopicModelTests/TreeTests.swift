@@ -1,0 +1,56 @@
+import MQTT
+import Testing
+@testable import TopicModel
+
+struct TreeTests {
+    @Test func levelsEmptyLevelsAndSysTopicsAreKeptAsTheyAre() {
+        let model = TopicModel()
+        model.ingest([msg("home/kitchen/temperature", "21"), msg("a//b", "x"), msg("/leading", "y"),
+                      msg("$SYS/broker/uptime", "5"), msg("trailing/", "z")])
+        #expect(model.children(of: .root).map { model.node($0).name } == ["", "$SYS", "a", "home", "trailing"])
+        #expect(model.find("a//b") != nil)
+        #expect(model.node(model.id("a/")).name == "")
+        #expect(model.path(of: model.id("/leading")) == "/leading")
+        #expect(model.path(of: model.id("trailing/")) == "trailing/")
+        #expect(model.topicCount == 5)
+    }
+
+    @Test func childrenAreInNaturalOrderAndStayStable() {
+        let model = TopicModel()
+        for room in ["room10", "room2", "Room1", "room1", "room02b", "kitchen"] { model.ingest(msg("h/\(room)", "1")) }
+        let names = { model.children(of: model.id("h")).map { model.node($0).name } }
+        #expect(names() == ["kitchen", "Room1", "room1", "room2", "room02b", "room10"])
+        model.ingest(msg("h/room3", "1"))
+        #expect(names() == ["kitchen", "Room1", "room1", "room2", "room02b", "room3", "room10"])
+        #expect(NaturalOrder.less("room2", "room10"))
+        #expect(!NaturalOrder.less("room10", "room2"))
+    }
+
+    @Test func countsAreKeptPerSubtree() {
+        let model = TopicModel()
+        model.ingest([msg("home/kitchen/temp", "21", retain: true, at: 10), msg("home/kitchen/temp", "22", at: 20),
+                      msg("home/hall/door", "closed", retain: true, at: 15), msg("garden/rain", "0", at: 30)])
+        let home = model.node(model.id("home"))
+        #expect(home.topicCount == 2)
+        #expect(home.messageCount == 3)
+        #expect(home.retainedCount == 2)
+        #expect(home.newest == 20)
+        #expect(model.node(.root).messageCount == 4)
+        #expect(model.retainedCount == 2)
+        #expect(model.record("home/kitchen/temp")?.messageCount == 2)
+        #expect(model.record("home/kitchen/temp")?.firstSeen == 10)
+        // A topic that is also a parent.
+        model.ingest(msg("home", "root value"))
+        #expect(model.node(model.id("home")).topicCount == 3)
+        #expect(model.node(model.id("home")).isTopic)
+    }
+
+    @Test func rateCountsTheLastTenSeconds() {
+        let model = TopicModel()
+        for second in 0..<20 { model.ingest(msg("r", "1", at: 1000 + Double(second))) }
+        let record = model.record("r")
+        #expect(record?.rate(now: 1019.5) == 1.0)
+        #expect(record?.rate(now: 1025) == 0.4)
+        #expect(record?.rate(now: 2000) == 0)
+    }
+}
