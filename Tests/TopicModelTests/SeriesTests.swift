@@ -69,7 +69,7 @@ struct SeriesTests {
         #expect(series.perMinute.count == TimeSeries.minuteCapacity)
         #expect(series.last?.value == Double(99_999 % 50))
         let minute = series.perMinute.last
-        #expect(minute?.count == 10)  // one point every 2 s, the newest minute half full
+        #expect(minute?.count == 10)  // one point every 2 s, and the newest minute had only 20 s of them
     }
 
     @Test func sparklinesResampleAnyWidth() {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import MQTT
-import Synchronization
 
 /// `hearth sub`: subscribe and print messages, like mosquitto_sub.
 struct SubCommand: AsyncParsableCommand {
@@ -75,7 +74,8 @@ struct SubCommand: AsyncParsableCommand {
         try reportRefusals(filters: filters, codes: codes)
 
         let lastMessage = LastMessageTime()
-        let watchdog = startWatchdog(client: client, lastMessage: lastMessage)
+        let watchdog = Watchdog.start(client: client, limit: timeout, quiet: retainedOnly ? .milliseconds(500) : nil,
+                                      lastMessage: lastMessage)
         defer { watchdog.cancel() }
 
         var output = OutputWriter(fd: STDOUT_FILENO)
@@ -109,22 +109,6 @@ struct SubCommand: AsyncParsableCommand {
         if let failure { throw failure }
     }
 
-    /// Ends the run after `-W` seconds, or (`--retained-only`) once messages stop for 500 ms.
-    private func startWatchdog(client: MQTTClient, lastMessage: LastMessageTime) -> Task<Void, Never> {
-        let start = ContinuousClock.now
-        let limit = timeout.map { Duration.milliseconds(Int($0 * 1000)) }
-        let quiet: Duration? = retainedOnly ? .milliseconds(500) : nil
-        return Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(50))
-                let now = ContinuousClock.now
-                if let limit, now - start >= limit { break }
-                if let quiet, now - lastMessage.instant >= quiet { break }
-            }
-            if !Task.isCancelled { await client.disconnect() }
-        }
-    }
-
     private func reportRefusals(filters: [String], codes: [MQTTReasonCode]) throws {
         let refused = zip(filters, codes).filter { !$0.1.isSuccess }
         guard !refused.isEmpty else { return }
@@ -137,9 +121,3 @@ struct SubCommand: AsyncParsableCommand {
     }
 }
 
-/// When the last message arrived, shared between the print loop and the watchdog.
-final class LastMessageTime: Sendable {
-    private let value = Mutex(ContinuousClock.now)
-    func touch() { value.withLock { $0 = .now } }
-    var instant: ContinuousClock.Instant { value.withLock { $0 } }
-}

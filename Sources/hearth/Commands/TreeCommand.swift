@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import MQTT
+import TopicModel
+
+/// `hearth tree`: collect into the topic model, print the tree once, exit.
+struct TreeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tree",
+        abstract: "Collect messages into Hearth's topic model, print the tree once and exit.",
+        discussion: """
+            By default it stops once the retained burst has settled (no message for 500 ms).
+            Examples:
+              hearth tree                           # everything, as an indented tree
+              hearth tree -t 'home/#' --depth 2
+              hearth tree --retained-only -F json   # one JSON object per retained topic
+            """,
+        helpNames: [.long])
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(name: [.customShort("t"), .customLong("topic")], help: "Topic filter to subscribe to (repeatable; default #).")
+    var topics: [String] = []
+
+    @Option(name: [.customShort("q"), .long], help: "QoS of the subscriptions: 0, 1 or 2.")
+    var qos: Int = 0
+
+    @Option(name: [.customShort("C"), .customLong("count")], help: "Stop after this many messages.")
+    var count: Int?
+
+    @Option(name: [.customShort("W"), .customLong("timeout")], help: "Stop after this many seconds.")
+    var timeout: Double?
+
+    @Option(name: .long, help: "Print this many levels (0: only the summary line).")
+    var depth: Int?
+
+    @Flag(name: .customLong("retained-only"), help: "Print only topics that hold a retained value.")
+    var retainedOnly = false
+
+    @Option(name: [.customShort("F"), .customLong("format")], help: "Output format: json (one object per topic).")
+    var format: SubCommand.OutputFormatOption?
+
+    func validate() throws {
+        guard (0...2).contains(qos) else { throw ValidationError("-q must be 0, 1 or 2") }
+        if let count, count < 1 { throw ValidationError("-C must be at least 1") }
+        if let timeout, timeout <= 0 { throw ValidationError("-W must be positive") }
+        if let depth, depth < 0 { throw ValidationError("--depth must be 0 or more") }
+        for filter in topics {
+            if let problem = MQTTTopic.filterProblem(filter) {
+                throw ValidationError("invalid topic filter '\(filter)': \(problem)")
+            }
+        }
+    }
+
+    func run() async throws {
+        let client = MQTTClient(configuration: try connection.makeConfiguration(reconnect: MQTTReconnectPolicy()))
+        let info = try await client.connect()
+        let filters = topics.isEmpty ? [try connection.urlTopic() ?? "#"] : topics
+        // Retain-as-published keeps the retained marks right on live updates (MQTT 5).
+        let codes = try await client.subscribe(filters.map {
+            MQTTSubscription($0, qos: MQTTQoS(rawValue: UInt8(qos)) ?? .atMostOnce, retainAsPublished: info.version == .v5)
+        })
+        if let refused = zip(filters, codes).first(where: { !$0.1.isSuccess }) {
+            throw MQTTClientError.subscriptionRefused(filter: refused.0, refused.1)
+        }
+
+        let model = TopicModel()
+        let lastMessage = LastMessageTime()
+        let settle: Duration? = count == nil && timeout == nil ? .milliseconds(500) : nil
+        let watchdog = Watchdog.start(client: client, limit: timeout, quiet: settle, lastMessage: lastMessage)
+        defer { watchdog.cancel() }
+        var failure: MQTTClientError?
+        var batch: [MQTTMessage] = []
+        var iterator = client.events.makeAsyncIterator()
+        loop: while let event = await iterator.next() {
+            switch event {
+            case let .message(message):
+                batch.append(message)
+                if let count, model.messageCount + batch.count >= count { break loop }
+            case let .messagesDropped(dropped):
+                Diagnostics.warn("\(dropped) message(s) dropped: the model could not keep up")
+            case let .connectionState(state):
+                if case .reconnecting = state { Diagnostics.warn("\(state)") }
+                if case let .closed(error) = state { failure = error }
+            }
+            // One ingest per batch the client handed over.
+            if !iterator.hasBufferedEvents, !batch.isEmpty {
+                model.ingest(batch)
+                batch.removeAll(keepingCapacity: true)
+                lastMessage.touch()
+            }
+        }
+        model.ingest(batch)
+        await client.disconnect()
+        if let failure { throw failure }
+
+        var output = OutputWriter(fd: STDOUT_FILENO)
+        let printer = TreePrinter(model: model, maxDepth: depth, retainedOnly: retainedOnly)
+        if format == .json { printer.writeJSON(to: &output) } else { printer.writeText(to: &output) }
+        output.flush()
+    }
+}

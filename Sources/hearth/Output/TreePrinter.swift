@@ -1,0 +1,125 @@
+import Foundation
+import TopicModel
+
+/// Prints a topic model once, as an indented tree (like tree(1)) or as JSON lines.
+struct TreePrinter {
+    let model: TopicModel
+    /// Levels to print; nil for all.
+    let maxDepth: Int?
+    let retainedOnly: Bool
+
+    private static let sparklineWidth = 16
+
+    // MARK: Text
+
+    func writeText(to output: inout OutputWriter) {
+        output.write("\(model.topicCount) topics, \(model.messageCount) messages, \(model.retainedCount) retained\n")
+        guard maxDepth != 0 else { return }
+        var scratch: [SparkBucket] = []
+        func visit(_ id: NodeID, prefix: String, depth: Int) {
+            let children = model.children(of: id).filter { !retainedOnly || model.node($0).retainedCount > 0 }
+            for (index, child) in children.enumerated() {
+                let isLast = index == children.count - 1
+                output.write(prefix + (isLast ? "└── " : "├── ") + line(child, scratch: &scratch) + "\n")
+                if maxDepth.map({ depth + 1 < $0 }) ?? true {
+                    visit(child, prefix: prefix + (isLast ? "    " : "│   "), depth: depth + 1)
+                }
+            }
+        }
+        visit(.root, prefix: "", depth: 0)
+    }
+
+    private func line(_ id: NodeID, scratch: inout [SparkBucket]) -> String {
+        let node = model.node(id)
+        var text = TerminalEscaping.escaped(Array(node.name.utf8), keepNewlines: false)
+        if node.childCount > 0 {
+            var counts = "\(node.topicCount) topics, \(node.messageCount) msgs"
+            if node.retainedCount > 0 { counts += ", \(node.retainedCount) retained" }
+            text += "  (\(counts))"
+        }
+        guard let record = model.topic(at: id) else { return text }
+        if node.childCount == 0 { text += "  (\(record.messageCount) msgs)" }
+        text += RetainedMarker.text(record.retained)
+        if let value = model.primaryValue(of: id) {
+            text += "  = " + ValueFormat.number(value)
+            if let unit = model.label(for: id)?.unit { text += " " + TerminalEscaping.escaped(Array(unit.utf8), keepNewlines: false) }
+            if let path = model.primaryPath(of: id), !path.isEmpty { text += " [\(path)]" }
+            if let series = record.series, let path = model.primaryPath(of: id), let points = series.series(at: path) {
+                text += "  " + Sparkline.render(points, width: Self.sparklineWidth, scratch: &scratch)
+            }
+        }
+        text += "  " + ValueFormat.preview(record.last)
+        return text
+    }
+
+    // MARK: JSON
+
+    func writeJSON(to output: inout OutputWriter) {
+        func visit(_ id: NodeID, depth: Int) {
+            for child in model.children(of: id) {
+                let node = model.node(child)
+                if retainedOnly, node.retainedCount == 0 { continue }
+                if let record = model.topic(at: child), !retainedOnly || record.retained.isHeld {
+                    output.write(json(child, record) + "\n")
+                }
+                if maxDepth.map({ depth + 1 < $0 }) ?? true { visit(child, depth: depth + 1) }
+            }
+        }
+        visit(.root, depth: 0)
+    }
+
+    private func json(_ id: NodeID, _ record: TopicRecord) -> String {
+        var out = "{\"topic\":"
+        JSON.appendString(model.path(of: id), to: &out)
+        out += ",\"messages\":\(record.messageCount),\"retained\":\(record.retained.isHeld)"
+        out += ",\"retained_state\":\"\(record.retained == .none ? "none" : record.retained.description)\""
+        out += ",\"value\":"
+        JSON.appendString(String(decoding: record.last.payload.prefix(TopicSummary.previewBytes), as: UTF8.self), to: &out)
+        if let path = model.primaryPath(of: id), let value = model.primaryValue(of: id) {
+            out += ",\"primary\":"
+            JSON.appendString(path, to: &out)
+            out += ",\"primary_value\":\(ValueFormat.number(value))"
+        }
+        if let unit = model.label(for: id)?.unit {
+            out += ",\"unit\":"
+            JSON.appendString(unit, to: &out)
+        }
+        let numbers = NumberExtractor.numbers(in: record.last.payload)
+        if !numbers.isEmpty {
+            out += ",\"series\":{" + numbers.map { JSON.string($0.path) + ":" + ValueFormat.number($0.value) }
+                .joined(separator: ",") + "}"
+        }
+        return out + "}"
+    }
+}
+
+/// How a topic's retained state reads in text: a glyph and words, never colour alone.
+enum RetainedMarker {
+    static func text(_ state: RetainedState) -> String {
+        switch state {
+        case .none: return ""
+        case .shown: return "  ◉ retained"
+        case .held: return "  ◎ retained held, live value shown"
+        case .cleared: return "  ⊘ retained cleared"
+        }
+    }
+}
+
+/// Short renderings of values.
+enum ValueFormat {
+    /// A number without a pointless ".0", and never "nan" in JSON (callers pass finite values).
+    static func number(_ value: Double) -> String {
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        return String(value)
+    }
+
+    /// The start of a payload, escaped and quoted; binary payloads as a size.
+    static func preview(_ message: StoredMessage, length: Int = 40) -> String {
+        if message.size == 0 { return "(empty)" }
+        guard let text = String(validating: message.payload, as: UTF8.self) else {
+            return "(\(message.size) bytes binary)"
+        }
+        let clipped = text.count > length ? String(text.prefix(length)) + "…" : text
+        return "\"" + TerminalEscaping.escaped(Array(clipped.utf8), keepNewlines: false) + "\""
+    }
+}
