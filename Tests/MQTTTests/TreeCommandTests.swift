@@ -1,0 +1,57 @@
+import Foundation
+import MQTTTestSupport
+import Testing
+
+/// `hearth tree` against a real mosquitto.
+@Suite(.serialized) struct TreeCommandTests {
+    @Test(arguments: ["mqttv5", "mqttv311"])
+    func printsRetainedStateAndNumbers(version: String) async throws {
+        let broker = try await Mosquitto.start()
+        let port = "\(broker.port())"
+        let pub = { (args: [String]) in _ = try await ChildProcess.run(["mosquitto_pub", "-p", port] + args) }
+        try await pub(["-t", "zigbee2mqtt/hall", "-r", "-m", #"{"humidity":48.2,"temperature":21.7}"#])
+        try await pub(["-t", "home/door", "-r", "-m", "closed"])
+        try await pub(["-t", "home/gone", "-r", "-m", "x"])
+        try await pub(["-t", "home/gone", "-r", "-n"])
+        try await pub(["-t", "homeassistant/sensor/esp/t/config", "-r",
+                       "-m", #"{"state_topic":"esp/t/state","unit_of_measurement":"°C"}"#])
+        try await pub(["-t", "esp/t/state", "-r", "-m", "21.4"])
+
+        let json = try await HearthExecutable.run(["tree", "-p", port, "-V", version, "-F", "json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        let objects = try json.stdout.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        let byTopic = Dictionary(uniqueKeysWithValues: objects.map { ($0["topic"] as? String ?? "", $0) })
+        // The cleared topic is not retained any more: the broker does not send it at all.
+        #expect(byTopic.keys.sorted() == ["esp/t/state", "home/door", "homeassistant/sensor/esp/t/config", "zigbee2mqtt/hall"])
+        #expect(byTopic["home/door"]?["retained_state"] as? String == "shown")
+        #expect(byTopic["home/door"]?["retained"] as? Bool == true)
+        #expect(byTopic["zigbee2mqtt/hall"]?["primary"] as? String == "temperature")
+        #expect(byTopic["zigbee2mqtt/hall"]?["primary_value"] as? Double == 21.7)
+        #expect((byTopic["zigbee2mqtt/hall"]?["series"] as? [String: Double]) == ["humidity": 48.2, "temperature": 21.7])
+        #expect(byTopic["esp/t/state"]?["unit"] as? String == "°C")
+
+        let text = try await HearthExecutable.run(["tree", "-p", port, "-V", version, "--depth", "1"])
+        #expect(text.stdout.hasPrefix("4 topics, 4 messages, 4 retained\n"))
+        #expect(text.stdout.contains("├── home  (1 topics, 1 msgs, 1 retained)"))
+        #expect(!text.stdout.contains("door"))
+    }
+
+    @Test func liveUpdatesKeepTheRetainedMarkHonest() async throws {
+        let broker = try await Mosquitto.start()
+        let port = "\(broker.port())"
+        try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "light", "-r", "-m", "ON"])
+        let tree = try ChildProcess.launch([HearthExecutable.path, "tree", "-p", port, "-C", "3", "-F", "json", "-d"])
+        // -d logs packets on stderr: once SUBACK is in, live messages reach hearth.
+        let deadline = Date().addingTimeInterval(20)
+        while !tree.stderr.contains("received SUBACK"), Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "light", "-m", "OFF"])
+        try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "switch", "-r", "-m", "1"])
+        let result = await tree.wait(timeout: 20)
+        #expect(result.status == 0, "\(result.stderr)")
+        // v5 with retain-as-published: "light" holds ON while OFF is shown; "switch" was published retained.
+        #expect(result.stdout.contains(#"{"topic":"light","messages":2,"retained":true,"retained_state":"held","value":"OFF""#))
+        #expect(result.stdout.contains(#""topic":"switch","messages":1,"retained":true,"retained_state":"shown""#))
+    }
+}
