@@ -38,8 +38,8 @@ public final class TopicModel {
     /// Bytes held by all topics' history.
     public private(set) var historyBytes = 0
     /// Every history entry in arrival order, as (topic, per-topic sequence), for global trimming.
-    private var historyQueue = Deque<(topic: Int32, sequence: UInt64)>()
-    private var historyEntries = 0
+    var historyQueue = Deque<(topic: Int32, sequence: UInt64)>()
+    var historyEntries = 0
     private var pathScratch: [Int32] = []
 
     public init(limits: Limits = Limits()) {
