@@ -21,13 +21,18 @@ def encode_publish(topic, payload, v5):
     return b"\x30" + _varint(len(body)) + body
 
 
-def make_stream(count, topics, v5):
-    """`count` publishes cycling over `topics` distinct topics, with temperature-like JSON payloads."""
+def make_stream(count, topics, v5, payload="json"):
+    """`count` publishes cycling over `topics` distinct topics.
+
+    payload "json": temperature-like JSON objects; "8bytes": an 8-byte number per message."""
     names = [f"bench/room{i}/sensor/temperature".encode() for i in range(topics)]
     packets = []
     for i in range(count):
-        payload = b'{"temperature":%d.%d,"humidity":%d}' % (18 + i % 7, i % 10, 40 + i % 20)
-        packets.append(encode_publish(names[i % topics], payload, v5))
+        if payload == "8bytes":
+            body = b"%08d" % (i % 100_000_000)
+        else:
+            body = b'{"temperature":%d.%d,"humidity":%d}' % (18 + i % 7, i % 10, 40 + i % 20)
+        packets.append(encode_publish(names[i % topics], body, v5))
     return b"".join(packets)
 
 
@@ -54,8 +59,8 @@ def _read_packet(conn):
 class ReplayServer:
     """Serves one client at a time, each getting the whole stream after its SUBSCRIBE."""
 
-    def __init__(self, count, topics):
-        self.count, self.topics = count, topics
+    def __init__(self, count, topics, payload="json"):
+        self.count, self.topics, self.payload = count, topics, payload
         self.streams = {}
         self.sock = socket.socket()
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -66,7 +71,7 @@ class ReplayServer:
 
     def stream(self, v5):
         if v5 not in self.streams:
-            self.streams[v5] = make_stream(self.count, self.topics, v5)
+            self.streams[v5] = make_stream(self.count, self.topics, v5, self.payload)
         return self.streams[v5]
 
     def _serve(self):

@@ -66,7 +66,7 @@ struct JSONNumberScanner {
         default:
             let start = index
             guard let end = NumberExtractor.scanNumber(bytes, from: &index),
-                  let text = String(bytes: bytes[start..<end], encoding: .utf8), let number = Double(text) else {
+                  let number = NumberExtractor.parseDouble(bytes[start..<end]) else {
                 return fail()
             }
             record(path, number)
@@ -80,6 +80,12 @@ struct JSONNumberScanner {
     /// A JSON string; escapes are kept simple (\" and \\ and \uXXXX are decoded, others kept).
     private mutating func string() -> String? {
         guard expect(UInt8(ascii: "\"")) else { return nil }
+        // The common case, no escapes: one String straight from the bytes.
+        if let close = bytes[index...].firstIndex(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }),
+           bytes[close] == UInt8(ascii: "\"") {
+            defer { index = close + 1 }
+            return String(decoding: bytes[index..<close], as: UTF8.self)
+        }
         var out: [UInt8] = []
         while index < bytes.endIndex {
             let byte = bytes[index]

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Finds the numbers in a payload, each with the JSON path it sits at ("" for the payload itself).
 ///
 /// ```swift
@@ -31,9 +37,8 @@ public enum NumberExtractor {
     /// A number, optionally followed by a short unit: "21.5", "-3", "1e3", "21.5 °C", "45%".
     static func plainNumber(_ bytes: ArraySlice<UInt8>) -> Double? {
         var index = bytes.startIndex
-        let numberEnd = scanNumber(bytes, from: &index)
-        guard let numberEnd, let text = String(bytes: bytes[bytes.startIndex..<numberEnd], encoding: .utf8),
-              let value = Double(text), value.isFinite else { return nil }
+        guard let numberEnd = scanNumber(bytes, from: &index),
+              let value = parseDouble(bytes[bytes.startIndex..<numberEnd]), value.isFinite else { return nil }
         // What follows may be a unit: a few non-digit characters after optional spaces.
         var rest = bytes[numberEnd...].drop { isSpace($0) }
         if rest.count > 12 || rest.contains(where: { ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "{") }) { return nil }
@@ -77,6 +82,18 @@ public enum NumberExtractor {
             }
         }
         return index
+    }
+
+    /// Parses the bytes `scanNumber` accepted, without building a String.
+    static func parseDouble(_ bytes: ArraySlice<UInt8>) -> Double? {
+        guard bytes.count < 64 else { return nil }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: bytes.count + 1) { buffer in
+            for (offset, byte) in bytes.enumerated() { buffer[offset] = CChar(bitPattern: byte) }
+            buffer[bytes.count] = 0
+            var end: UnsafeMutablePointer<CChar>?
+            let value = strtod(buffer.baseAddress!, &end)
+            return end == buffer.baseAddress! + bytes.count ? value : nil
+        }
     }
 
     static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }

@@ -6,11 +6,17 @@
 /// ```
 public enum NaturalOrder {
     public static func less(_ lhs: String, _ rhs: String) -> Bool {
-        compare(Array(lhs.utf8), Array(rhs.utf8)) < 0
+        compare(lhs, rhs) < 0
+    }
+
+    /// -1, 0 or 1, reading both strings' UTF-8 in place (no copies).
+    static func compare(_ lhs: String, _ rhs: String) -> Int {
+        var lhs = lhs, rhs = rhs
+        return lhs.withUTF8 { a in rhs.withUTF8 { b in compare(a, b) } }
     }
 
     /// -1, 0 or 1. Letters compare case-insensitively first; exact bytes break ties, so the order is total.
-    static func compare(_ a: [UInt8], _ b: [UInt8]) -> Int {
+    static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
         var i = 0, j = 0
         while i < a.count, j < b.count {
             if isDigit(a[i]), isDigit(b[j]) {
@@ -34,7 +40,7 @@ public enum NaturalOrder {
         }
         if a.count - i != b.count - j { return a.count - i < b.count - j ? -1 : 1 }
         // Equal under folding: fall back to raw bytes so distinct names never compare equal.
-        if a == b { return 0 }
+        if a.elementsEqual(b) { return 0 }
         return a.lexicographicallyPrecedes(b) ? -1 : 1
     }
 

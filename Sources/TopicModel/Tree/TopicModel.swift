@@ -111,19 +111,21 @@ public final class TopicModel {
     public func label(for id: NodeID) -> SeriesLabel? { labels.isEmpty ? nil : labels[path(of: id)] }
 
     /// The path of the series to graph: the user's pick, else the rules of `SeriesSet.primaryPath`.
-    public func primaryPath(of id: NodeID) -> String? {
-        guard let record = topic(at: id) else { return nil }
-        if let series = record.series { return series.primaryPath(chosen: chosenSeries[id]) }
-        // One number so far: read it from the last payload.
-        let paths = NumberExtractor.numbers(in: record.last.payload).map(\.path)
-        return SeriesSet.primaryPath(among: paths, chosen: chosenSeries[id])
-    }
+    public func primaryPath(of id: NodeID) -> String? { primary(of: id)?.path }
 
     /// The newest value of the primary series.
-    public func primaryValue(of id: NodeID) -> Double? {
-        guard let record = topic(at: id), let path = primaryPath(of: id) else { return nil }
-        if let value = record.series?.series(at: path)?.last?.value { return value }
-        return NumberExtractor.numbers(in: record.last.payload).first { $0.path == path }?.value
+    public func primaryValue(of id: NodeID) -> Double? { primary(of: id)?.value }
+
+    /// The primary series' path and newest value, from the series or (one number so far) the last payload.
+    public func primary(of id: NodeID) -> (path: String, value: Double)? {
+        guard let record = topic(at: id) else { return nil }
+        if let series = record.series, let path = series.primaryPath(chosen: chosenSeries[id]),
+           let value = series.series(at: path)?.last?.value {
+            return (path, value)
+        }
+        let numbers = NumberExtractor.numbers(in: record.last.payload)
+        guard let path = SeriesSet.primaryPath(among: numbers.map(\.path), chosen: chosenSeries[id]) else { return nil }
+        return numbers.first { $0.path == path }.map { (path, $0.value) }
     }
 
     /// Picks the series to graph for a topic (nil returns to the automatic choice).
@@ -173,8 +175,11 @@ public final class TopicModel {
         pathScratch.removeAll(keepingCapacity: true)
         pathScratch.append(0)
         var current: Int32 = 0
-        for level in topic.split(separator: "/", omittingEmptySubsequences: false) {
-            let name = String(level)
+        let utf8 = topic.utf8
+        var start = utf8.startIndex
+        while true {
+            let end = utf8[start...].firstIndex(of: UInt8(ascii: "/")) ?? utf8.endIndex
+            let name = String(topic[start..<end])
             if let child = nodes[Int(current)].children?.byName[name] {
                 current = child
             } else {
@@ -182,11 +187,13 @@ public final class TopicModel {
                 nodes.append(TopicNode(name: name, parent: NodeID(current), depth: nodes[Int(current)].depth + 1))
                 if nodes[Int(current)].children == nil { nodes[Int(current)].children = ChildList() }
                 nodes[Int(current)].children?.add(name, child)
+                nodes[Int(current)].childCount += 1
                 current = child
             }
             pathScratch.append(current)
+            guard end < utf8.endIndex else { return current }
+            start = utf8.index(after: end)
         }
-        return current
     }
 
     /// Applies the retained transition; returns the change in "holds a retained value" (-1, 0, 1).

@@ -18,8 +18,8 @@ public struct TopicNode: Sendable {
     public internal(set) var newest: Double = 0
     /// Children, present on interior nodes only.
     var children: ChildList?
-
-    public var childCount: Int { children?.count ?? 0 }
+    /// Kept inline so drawing a collapsed row never touches the child list.
+    public internal(set) var childCount = 0
     public var isTopic: Bool { topic >= 0 }
 }
 
@@ -55,14 +55,14 @@ final class ChildList: @unchecked Sendable {
     /// The children in natural order, merging any new ones first.
     func ordered(names: (Int32) -> String) -> [Int32] {
         if !pending.isEmpty {
-            let keyed = pending.map { (id: $0, key: Array(names($0).utf8)) }
+            let keyed = pending.map { (id: $0, key: names($0)) }
                 .sorted { NaturalOrder.compare($0.key, $1.key) < 0 }
             var merged: [Int32] = []
             merged.reserveCapacity(sorted.count + keyed.count)
             var i = 0, j = 0
             while i < sorted.count || j < keyed.count {
                 if j == keyed.count || (i < sorted.count
-                    && NaturalOrder.compare(Array(names(sorted[i]).utf8), keyed[j].key) < 0) {
+                    && NaturalOrder.compare(names(sorted[i]), keyed[j].key) < 0) {
                     merged.append(sorted[i])
                     i += 1
                 } else {

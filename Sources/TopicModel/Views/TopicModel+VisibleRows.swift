@@ -66,11 +66,11 @@ extension TopicModel {
 
     /// A child's position among its ordered siblings, by binary search in natural order.
     func position(of child: Int32, in ordered: [Int32]) -> Int? {
-        let key = Array(node(NodeID(child)).name.utf8)
+        let key = node(NodeID(child)).name
         var low = 0, high = ordered.count
         while low < high {
             let mid = (low + high) / 2
-            let order = NaturalOrder.compare(Array(node(NodeID(ordered[mid])).name.utf8), key)
+            let order = NaturalOrder.compare(nodes[Int(ordered[mid])].name, key)
             if order == 0 { return mid }
             if order < 0 { low = mid + 1 } else { high = mid }
         }
@@ -84,10 +84,11 @@ extension TopicModel {
             node: id, depth: node.depth - 1, name: node.name, hasChildren: node.childCount > 0, isExpanded: expanded,
             topicCount: Int(node.topicCount), messageCount: node.messageCount, retainedCount: Int(node.retainedCount),
             newest: node.newest, topic: topic(at: id).map { record in
-                TopicSummary(preview: Array(record.last.payload.prefix(TopicSummary.previewBytes)),
-                             size: record.last.size, retained: record.retained, time: record.last.time,
-                             primaryPath: primaryPath(of: id), primaryValue: primaryValue(of: id),
-                             hasSeries: record.series != nil)
+                let primary = primary(of: id)
+                return TopicSummary(preview: Array(record.last.payload.prefix(TopicSummary.previewBytes)),
+                                    size: record.last.size, retained: record.retained, time: record.last.time,
+                                    primaryPath: primary?.path, primaryValue: primary?.value,
+                                    hasSeries: record.series != nil)
             })
     }
 

@@ -94,7 +94,10 @@ struct SubCommand: AsyncParsableCommand {
                 printed += 1
                 if let count, printed >= count { break loop }
             case let .messagesDropped(dropped):
+                // Dropped messages were received: they count towards -C, so the run still ends.
+                printed += dropped
                 Diagnostics.warn("\(dropped) message(s) dropped: output could not keep up")
+                if let count, printed >= count { break loop }
             case let .connectionState(state):
                 switch state {
                 case .reconnecting: Diagnostics.warn("\(state)")

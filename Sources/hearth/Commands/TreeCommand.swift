@@ -53,7 +53,10 @@ struct TreeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let client = MQTTClient(configuration: try connection.makeConfiguration(reconnect: MQTTReconnectPolicy()))
+        // A collector that prints once wants every message: a deeper (still bounded) buffer
+        // absorbs bursts such as a big retained set arriving faster than the model ingests.
+        let client = MQTTClient(configuration: try connection.makeConfiguration(
+            reconnect: MQTTReconnectPolicy(), deliveryBufferLimit: 1_000_000))
         let info = try await client.connect()
         let filters = topics.isEmpty ? [try connection.urlTopic() ?? "#"] : topics
         // Retain-as-published keeps the retained marks right on live updates (MQTT 5).
@@ -71,14 +74,18 @@ struct TreeCommand: AsyncParsableCommand {
         defer { watchdog.cancel() }
         var failure: MQTTClientError?
         var batch: [MQTTMessage] = []
+        var droppedTotal = 0
         var iterator = client.events.makeAsyncIterator()
         loop: while let event = await iterator.next() {
             switch event {
             case let .message(message):
                 batch.append(message)
-                if let count, model.messageCount + batch.count >= count { break loop }
+                if let count, model.messageCount + batch.count + droppedTotal >= count { break loop }
             case let .messagesDropped(dropped):
+                // Dropped messages were received: they count towards -C, so the run still ends.
+                droppedTotal += dropped
                 Diagnostics.warn("\(dropped) message(s) dropped: the model could not keep up")
+                if let count, model.messageCount + batch.count + droppedTotal >= count { break loop }
             case let .connectionState(state):
                 if case .reconnecting = state { Diagnostics.warn("\(state)") }
                 if case let .closed(error) = state { failure = error }

@@ -77,7 +77,8 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     /// The client configuration these flags describe.
-    func makeConfiguration(reconnect: MQTTReconnectPolicy) throws -> MQTTClientConfiguration {
+    func makeConfiguration(reconnect: MQTTReconnectPolicy,
+                           deliveryBufferLimit: Int = 100_000) throws -> MQTTClientConfiguration {
         let parsedURL = try url.map(BrokerURL.init(parsing:))
         let useTLS = tls || insecure || cafile != nil || cert != nil || parsedURL?.tls == true
         let tlsOptions = useTLS
@@ -98,6 +99,7 @@ struct ConnectionOptions: ParsableArguments {
                          qos: MQTTQoS(rawValue: UInt8(willQos)) ?? .atMostOnce, retain: willRetain)
             },
             reconnect: reconnect,
+            deliveryBufferLimit: deliveryBufferLimit,
             logger: logger)
     }
 

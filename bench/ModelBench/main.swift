@@ -1,0 +1,81 @@
+// Topic-model benchmarks that need no network: ingest rate, and visible-rows query time at
+// 1,000 and 1,000,000 topics. Run in release: `swift run -c release hearth-model-bench`.
+import Foundation
+import MQTT
+import TopicModel
+
+func seconds(_ body: () -> Void) -> Double {
+    let start = ContinuousClock.now
+    body()
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+func messages(count: Int, topics: Int) -> [MQTTMessage] {
+    let now = Date()
+    return (0..<count).map { index in
+        let payload = #"{"temperature":\#(18 + index % 7).\#(index % 10),"humidity":\#(40 + index % 20)}"#
+        return MQTTMessage(topic: "bench/room\(index % topics)/sensor/temperature", payload: Array(payload.utf8),
+                           receivedAt: now.addingTimeInterval(Double(index) / 1000))
+    }
+}
+
+// MARK: Ingest
+
+let ingestMessages = messages(count: 1_000_000, topics: 100_000)
+let model = TopicModel()
+let ingestTime = seconds { model.ingest(ingestMessages) }
+print("model ingest: \(Int(Double(ingestMessages.count) / ingestTime)) msgs/s (1,000,000 messages over 100,000 topics)")
+
+// MARK: Visible rows at 1,000 and 1,000,000 topics
+
+func queryTime(topics: Int) -> Double {
+    let model = TopicModel()
+    model.ingest(messages(count: topics, topics: topics))
+    // The dashboard's usual state: the first levels open, the big level scrolled to the middle.
+    let bench = model.find("bench")!
+    var expanded: Set<NodeID> = [bench]
+    for child in model.children(of: bench).prefix(3) { expanded.insert(child) }
+    let query = TreeQuery(expanded: expanded, offset: topics / 2, limit: 40)
+    _ = model.visibleRows(query)  // the first query merges the newly arrived children once
+    // Best of 50 batches of 100 queries: the steady state a frame sees, not page-fault noise.
+    var best = Double.infinity
+    for _ in 0..<50 {
+        var rows = 0
+        let batch = seconds { for _ in 0..<100 { rows += model.visibleRows(query).rows.count } }
+        precondition(rows == 100 * 40, "query returned \(rows / 100) rows")
+        best = min(best, batch / 100)
+    }
+    return best
+}
+
+let small = queryTime(topics: 1_000)
+let large = queryTime(topics: 1_000_000)
+print(String(format: "visible rows (40 rows): %.1f µs at 1,000 topics, %.1f µs at 1,000,000 topics, ratio %.2f (target <= 2)",
+             small * 1e6, large * 1e6, large / small))
+
+// MARK: Memory per topic, model alone
+
+/// Resident memory of this process, from /proc/self/statm.
+func residentBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = text.split(separator: " ")
+    return (fields.count > 1 ? Int(fields[1]) ?? 0 : 0) * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
+
+func modelBytesPerTopic(topics: Int) -> (perTopic: Double, total: Int) {
+    let before = residentBytes()
+    let model = TopicModel()
+    let now = Date()
+    for index in 0..<topics {
+        let payload = Array(String(format: "%08d", index).utf8)
+        model.ingest(MQTTMessage(topic: "bench/room\(index)/sensor/temperature", payload: payload, receivedAt: now))
+    }
+    let total = residentBytes() - before
+    withExtendedLifetime(model) {}
+    return (Double(total) / Double(topics), total)
+}
+
+let memory = modelBytesPerTopic(topics: 1_000_000)
+print(String(format: "model memory: %.0f bytes per topic, %.0f MB for 1,000,000 topics with an 8-byte payload (target <= 300 + payload)",
+             memory.perTopic, Double(memory.total) / 1e6))

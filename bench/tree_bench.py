@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""hearth tree (client + topic model) against mosquitto_sub, and the model's memory per topic.
+
+Ingest: N QoS 0 messages over 100,000 distinct topics from the replay server, read by
+`hearth tree -C N --depth 0` and by `mosquitto_sub -v -C N > /dev/null`, best of --runs each.
+Memory: peak RSS of `hearth tree -C 1000000 --depth 0` over 1,000,000 distinct topics with an
+8-byte payload each, minus the RSS of the same run over 1,000 topics, per topic."""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from replay_server import ReplayServer  # noqa: E402
+
+
+def run(command):
+    """Runs a command to completion; returns (seconds, peak RSS in bytes)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    stderr = process.stderr.read().decode(errors="replace").strip()
+    if status != 0:
+        sys.exit(f"{command[0]} failed: {stderr}")
+    if "dropped" in stderr:
+        print(f"  note: {command[0]} reported drops: {stderr.splitlines()[0]}")
+    return elapsed, usage.ru_maxrss * 1024
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--hearth", default=".build/release/hearth")
+    parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--memory-topics", type=int, default=1_000_000)
+    args = parser.parse_args()
+
+    server = ReplayServer(args.messages, 100_000)
+    port, n = str(server.port), str(args.messages)
+    server.stream(True)
+    server.stream(False)
+    clients = {
+        "hearth tree": [args.hearth, "tree", "-p", port, "-C", n, "--depth", "0"],
+        "mosquitto_sub": ["mosquitto_sub", "-p", port, "-t", "#", "-v", "-C", n],
+    }
+    best = {name: float("inf") for name in clients}
+    for _ in range(args.runs):
+        for name, command in clients.items():
+            best[name] = min(best[name], run(command)[0])
+    print(f"ingest: {args.messages:,} QoS 0 messages over 100,000 topics, best of {args.runs}")
+    for name, seconds in best.items():
+        print(f"  {name:14} {args.messages / seconds:12,.0f} msgs/s  ({seconds:.3f} s)")
+    print(f"  ratio hearth tree/mosquitto_sub: {best['mosquitto_sub'] / best['hearth tree']:.2f}x (target >= 2.0)")
+
+    def peak(topics):
+        replay = ReplayServer(topics, topics, payload="8bytes")
+        replay.stream(True)
+        return run([args.hearth, "tree", "-p", str(replay.port), "-C", str(topics), "--depth", "0"])[1]
+
+    big, small = peak(args.memory_topics), peak(1_000)
+    per_topic = (big - small) / (args.memory_topics - 1_000)
+    print(f"memory: {args.memory_topics:,} topics with one 8-byte payload each")
+    print(f"  peak RSS {big / 1e6:,.0f} MB (target < 600 MB); {per_topic:,.0f} bytes per topic "
+          f"beyond a 1,000-topic run (target <= 300 + payload)")
+
+
+if __name__ == "__main__":
+    main()
