@@ -24,8 +24,13 @@ def encode_publish(topic, payload, v5):
 def make_stream(count, topics, v5, payload="json"):
     """`count` publishes cycling over `topics` distinct topics.
 
-    payload "json": temperature-like JSON objects; "8bytes": an 8-byte number per message."""
-    names = [f"bench/room{i}/sensor/temperature".encode() for i in range(topics)]
+    payload "json": temperature-like JSON objects on bench/roomN/sensor/temperature;
+    "8bytes": an 8-byte number per message on bench/deviceN/sensorM."""
+    if payload == "8bytes":
+        # Devices with ten sensors each, as a home has them.
+        names = [f"bench/device{i // 10}/sensor{i % 10}".encode() for i in range(topics)]
+    else:
+        names = [f"bench/room{i}/sensor/temperature".encode() for i in range(topics)]
     packets = []
     for i in range(count):
         if payload == "8bytes":

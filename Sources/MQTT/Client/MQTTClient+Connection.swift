@@ -262,9 +262,17 @@ extension MQTTClient {
 
     func flushBatch() {
         guard !batch.isEmpty else { return }
-        let dropped = eventBuffer.append(batch)
+        let (dropped, full) = eventBuffer.append(batch)
         if dropped > 0 { logger.debug("consumer behind: dropped \(dropped) message(s)") }
+        if full { setReading(false) }
         batch.removeAll(keepingCapacity: true)
         batchTime = nil
+    }
+
+    /// Pauses or resumes reading the socket (overflow policy `.pauseReading`).
+    func setReading(_ on: Bool) {
+        guard let channel else { return }
+        channel.setOption(ChannelOptions.autoRead, value: on).whenComplete { _ in }
+        if on { channel.read() }
     }
 }

@@ -67,7 +67,14 @@ public actor MQTTClient {
                 eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.configuration = configuration
         self.eventLoop = eventLoopGroup.next()
-        self.eventBuffer = MQTTEventBuffer(limit: configuration.deliveryBufferLimit)
+        self.eventBuffer = MQTTEventBuffer(limit: configuration.deliveryBufferLimit,
+                                           pauseWhenFull: configuration.overflow == .pauseReading)
+        // Resume reading (overflow `.pauseReading`) once the consumer has drained the buffer.
+        let eventLoop = self.eventLoop
+        weak let client = self
+        eventBuffer.setDrainHandler {
+            eventLoop.execute { client?.assumeIsolated { $0.setReading(true) } }
+        }
     }
 
     // MARK: - Public API

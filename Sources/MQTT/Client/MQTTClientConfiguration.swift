@@ -55,6 +55,16 @@ public struct MQTTReconnectPolicy: Sendable, Hashable {
     private func pow2(_ n: Int) -> Double { n >= 62 ? Double.greatestFiniteMagnitude : Double(1 << n) }
 }
 
+/// What the client does when the consumer of `events` falls `deliveryBufferLimit` messages behind.
+public enum MQTTOverflowPolicy: Sendable, Hashable {
+    /// Keep reading (acks and keep-alive go on) and drop QoS 0 messages, counting them.
+    /// For live views, where the newest state matters more than every step.
+    case dropQoS0
+    /// Stop reading the socket until the consumer has caught up, so nothing is lost.
+    /// For collectors that print or count every message; acks and pings wait meanwhile.
+    case pauseReading
+}
+
 /// Everything the client needs to reach and talk to a broker.
 public struct MQTTClientConfiguration: Sendable {
     public var host: String
@@ -79,8 +89,9 @@ public struct MQTTClientConfiguration: Sendable {
     public var maximumIncomingPacketSize: Int
     /// Topic aliases the broker may use towards us (v5).
     public var topicAliasMaximum: UInt16
-    /// Messages buffered for a slow consumer before QoS 0 messages are dropped (and counted).
+    /// Messages buffered for a slow consumer before `overflow` applies.
     public var deliveryBufferLimit: Int
+    public var overflow: MQTTOverflowPolicy
     public var logger: Logger
 
     public init(host: String = "localhost", port: Int? = nil, tls: MQTTTLSOptions? = nil,
@@ -90,6 +101,7 @@ public struct MQTTClientConfiguration: Sendable {
                 reconnect: MQTTReconnectPolicy = MQTTReconnectPolicy(), connectTimeout: Duration = .seconds(10),
                 maximumIncomingPacketSize: Int = MQTTFrameDecoder.defaultMaximumPacketSize,
                 topicAliasMaximum: UInt16 = 1024, deliveryBufferLimit: Int = 100_000,
+                overflow: MQTTOverflowPolicy = .dropQoS0,
                 logger: Logger = Logger(label: "hearth.mqtt", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.host = host
         self.port = port ?? (tls == nil ? 1883 : 8883)
@@ -107,6 +119,7 @@ public struct MQTTClientConfiguration: Sendable {
         self.maximumIncomingPacketSize = maximumIncomingPacketSize
         self.topicAliasMaximum = topicAliasMaximum
         self.deliveryBufferLimit = deliveryBufferLimit
+        self.overflow = overflow
         self.logger = logger
     }
 

@@ -43,21 +43,35 @@ final class MQTTEventBuffer: Sendable {
         var dropped = 0
         var finished = false
         var waiter: CheckedContinuation<Void, Never>?
+        /// Set when the producer was told to pause; the next drain tells it to resume.
+        var producerPaused = false
+        var onDrain: (@Sendable () -> Void)?
     }
 
     private let state = NIOLockedValueBox(State())
     let limit: Int
+    /// `.pauseReading`: never drop; report "full" so the producer stops reading instead.
+    let pauseWhenFull: Bool
 
-    init(limit: Int) { self.limit = max(1, limit) }
+    init(limit: Int, pauseWhenFull: Bool = false) {
+        self.limit = max(1, limit)
+        self.pauseWhenFull = pauseWhenFull
+    }
 
-    /// Appends events; never blocks. Returns how many messages were dropped.
+    /// Called (on the consumer's thread) when a paused producer may resume.
+    func setDrainHandler(_ handler: @escaping @Sendable () -> Void) {
+        state.withLockedValue { $0.onDrain = handler }
+    }
+
+    /// Appends events; never blocks. Returns how many messages were dropped, and (pause mode)
+    /// whether the buffer is full and the producer should stop reading until `onDrain`.
     @discardableResult
-    func append(_ events: some Sequence<MQTTEvent>) -> Int {
-        let (waiter, dropped): (CheckedContinuation<Void, Never>?, Int) = state.withLockedValue { state in
-            guard !state.finished else { return (nil, 0) }
+    func append(_ events: some Sequence<MQTTEvent>) -> (dropped: Int, full: Bool) {
+        let (waiter, dropped, full): (CheckedContinuation<Void, Never>?, Int, Bool) = state.withLockedValue { state in
+            guard !state.finished else { return (nil, 0, false) }
             var dropped = 0
             for event in events {
-                if case let .message(message) = event, state.pending.count >= limit {
+                if !pauseWhenFull, case let .message(message) = event, state.pending.count >= limit {
                     let hardLimit = 2 * limit
                     if message.qos == .atMostOnce || state.pending.count >= hardLimit {
                         dropped += 1
@@ -67,12 +81,14 @@ final class MQTTEventBuffer: Sendable {
                 state.pending.append(event)
             }
             state.dropped += dropped
+            let full = pauseWhenFull && state.pending.count >= limit
+            if full { state.producerPaused = true }
             let waiter = state.waiter
             state.waiter = nil
-            return (waiter, dropped)
+            return (waiter, dropped, full)
         }
         waiter?.resume()
-        return dropped
+        return (dropped, full)
     }
 
     /// Ends the stream once what is buffered has been read.
@@ -89,7 +105,7 @@ final class MQTTEventBuffer: Sendable {
     /// Waits for events and takes all of them, or returns nil when finished and drained.
     func takeAll() async -> Deque<MQTTEvent>? {
         while true {
-            let taken: Deque<MQTTEvent>?? = state.withLockedValue { state in
+            let (taken, resume): (Deque<MQTTEvent>??, (@Sendable () -> Void)?) = state.withLockedValue { state in
                 if !state.pending.isEmpty || state.dropped > 0 {
                     var batch = state.pending
                     state.pending = Deque()
@@ -97,10 +113,13 @@ final class MQTTEventBuffer: Sendable {
                         batch.prepend(.messagesDropped(count: state.dropped))
                         state.dropped = 0
                     }
-                    return .some(batch)
+                    let resume = state.producerPaused ? state.onDrain : nil
+                    state.producerPaused = false
+                    return (.some(batch), resume)
                 }
-                return state.finished ? .some(nil) : nil
+                return (state.finished ? .some(nil) : nil, nil)
             }
+            resume?()
             if let taken { return taken }
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLockedValue { state in

@@ -2,8 +2,9 @@
 public struct RateWindow: Sendable {
     /// The window's length in seconds.
     public static let seconds = 10
-    private var counts = (UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0),
-                          UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0))
+    /// Per-second counts; a second with more than 65,535 messages on one topic saturates.
+    private var counts = (UInt16(0), UInt16(0), UInt16(0), UInt16(0), UInt16(0),
+                          UInt16(0), UInt16(0), UInt16(0), UInt16(0), UInt16(0))
     /// The second (since 1970) that the newest bucket counts.
     private var headSecond: Int64 = 0
 
@@ -11,9 +12,9 @@ public struct RateWindow: Sendable {
         let second = Int64(time.rounded(.down))
         advance(to: second)
         withUnsafeMutableBytes(of: &counts) { raw in
-            let buckets = raw.bindMemory(to: UInt32.self)
+            let buckets = raw.bindMemory(to: UInt16.self)
             let index = Int(second % Int64(Self.seconds))
-            buckets[index] &+= 1
+            if buckets[index] < UInt16.max { buckets[index] += 1 }
         }
     }
 
@@ -25,12 +26,12 @@ public struct RateWindow: Sendable {
         let age = second - headSecond
         guard age < Int64(Self.seconds) else { return 0 }
         return withUnsafeBytes(of: counts) { raw in
-            let buckets = raw.bindMemory(to: UInt32.self)
+            let buckets = raw.bindMemory(to: UInt16.self)
             var sum: UInt32 = 0
             // Buckets older than the window (as seen from `now`) no longer count.
             for offset in 0..<(Self.seconds - Int(max(0, age))) {
                 let index = Int((headSecond - Int64(offset)) % Int64(Self.seconds) + Int64(Self.seconds)) % Self.seconds
-                sum &+= buckets[index]
+                sum &+= UInt32(buckets[index])
             }
             return sum
         }
@@ -40,7 +41,7 @@ public struct RateWindow: Sendable {
         guard second > headSecond else { return }
         let steps = min(Int64(Self.seconds), second - headSecond)
         withUnsafeMutableBytes(of: &counts) { raw in
-            let buckets = raw.bindMemory(to: UInt32.self)
+            let buckets = raw.bindMemory(to: UInt16.self)
             for step in 1...steps {
                 buckets[Int((headSecond + step) % Int64(Self.seconds))] = 0
             }

@@ -61,7 +61,7 @@ public final class TopicModel {
     public func find(_ path: String) -> NodeID? {
         var current: Int32 = 0
         for level in path.split(separator: "/", omittingEmptySubsequences: false) {
-            guard let child = nodes[Int(current)].children?.byName[String(level)] else { return nil }
+            guard let child = child(of: current, named: String(level)) else { return nil }
             current = child
         }
         return current == 0 ? nil : NodeID(current)
@@ -85,7 +85,32 @@ public final class TopicModel {
     }
 
     func orderedChildren(_ index: Int32) -> [Int32] {
-        nodes[Int(index)].children?.ordered { self.nodes[Int($0)].name } ?? []
+        let node = nodes[Int(index)]
+        if let children = node.children { return children.ordered { self.nodes[Int($0)].name } }
+        return node.onlyChild >= 0 ? [node.onlyChild] : []
+    }
+
+    /// The child with this name, from the only-child slot or the child list.
+    private func child(of parent: Int32, named name: String) -> Int32? {
+        let node = nodes[Int(parent)]
+        if let children = node.children { return children.byName[name] }
+        return node.onlyChild >= 0 && nodes[Int(node.onlyChild)].name == name ? node.onlyChild : nil
+    }
+
+    /// Adds a child, moving to a child list when the second one arrives.
+    private func addChild(_ child: Int32, named name: String, to parent: Int32) {
+        let only = nodes[Int(parent)].onlyChild
+        if nodes[Int(parent)].children == nil, only < 0 {
+            nodes[Int(parent)].onlyChild = child
+            return
+        }
+        if nodes[Int(parent)].children == nil {
+            let list = ChildList()
+            list.add(nodes[Int(only)].name, only)
+            nodes[Int(parent)].children = list
+            nodes[Int(parent)].onlyChild = -1
+        }
+        nodes[Int(parent)].children?.add(name, child)
     }
 
     /// The topics at or below `id` that hold a retained value, in tree order.
@@ -180,14 +205,12 @@ public final class TopicModel {
         while true {
             let end = utf8[start...].firstIndex(of: UInt8(ascii: "/")) ?? utf8.endIndex
             let name = String(topic[start..<end])
-            if let child = nodes[Int(current)].children?.byName[name] {
+            if let child = child(of: current, named: name) {
                 current = child
             } else {
                 let child = Int32(nodes.count)
                 nodes.append(TopicNode(name: name, parent: NodeID(current), depth: nodes[Int(current)].depth + 1))
-                if nodes[Int(current)].children == nil { nodes[Int(current)].children = ChildList() }
-                nodes[Int(current)].children?.add(name, child)
-                nodes[Int(current)].childCount += 1
+                addChild(child, named: name, to: current)
                 current = child
             }
             pathScratch.append(current)

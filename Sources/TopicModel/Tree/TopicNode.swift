@@ -5,21 +5,31 @@ public struct TopicNode: Sendable {
     /// This level's name ("" for an empty level, as in `a//b`).
     public let name: String
     public let parent: NodeID
-    public let depth: Int
     /// Index of the topic record when a message was received on exactly this path.
     var topic: Int32 = -1
     /// Topics at or below this node.
     public internal(set) var topicCount: Int32 = 0
-    /// Messages received at or below this node.
-    public internal(set) var messageCount: Int = 0
     /// Topics at or below this node that hold a retained value.
     public internal(set) var retainedCount: Int32 = 0
+    /// The only child, while there is just one: most chains (`room/sensor/temperature`) never
+    /// need a child list, which is the largest part of a small node's cost.
+    var onlyChild: Int32 = -1
+    private var levelDepth: UInt16
+    /// Messages received at or below this node.
+    public internal(set) var messageCount: Int = 0
     /// The newest receive time at or below this node (seconds since 1970).
     public internal(set) var newest: Double = 0
-    /// Children, present on interior nodes only.
+    /// Children, once there are two or more.
     var children: ChildList?
-    /// Kept inline so drawing a collapsed row never touches the child list.
-    public internal(set) var childCount = 0
+
+    init(name: String, parent: NodeID, depth: Int) {
+        self.name = name
+        self.parent = parent
+        self.levelDepth = UInt16(clamping: depth)
+    }
+
+    public var depth: Int { Int(levelDepth) }
+    public var childCount: Int { children?.count ?? (onlyChild >= 0 ? 1 : 0) }
     public var isTopic: Bool { topic >= 0 }
 }
 

@@ -53,10 +53,7 @@ struct TreeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        // A collector that prints once wants every message: a deeper (still bounded) buffer
-        // absorbs bursts such as a big retained set arriving faster than the model ingests.
-        let client = MQTTClient(configuration: try connection.makeConfiguration(
-            reconnect: MQTTReconnectPolicy(), deliveryBufferLimit: 1_000_000))
+        let client = MQTTClient(configuration: try connection.makeConfiguration(reconnect: MQTTReconnectPolicy()))
         let info = try await client.connect()
         let filters = topics.isEmpty ? [try connection.urlTopic() ?? "#"] : topics
         // Retain-as-published keeps the retained marks right on live updates (MQTT 5).

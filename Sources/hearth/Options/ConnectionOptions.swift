@@ -77,8 +77,10 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     /// The client configuration these flags describe.
-    func makeConfiguration(reconnect: MQTTReconnectPolicy,
-                           deliveryBufferLimit: Int = 100_000) throws -> MQTTClientConfiguration {
+    ///
+    /// The headless commands print or count every message, so when they fall behind the client
+    /// stops reading (as mosquitto_sub does) instead of dropping.
+    func makeConfiguration(reconnect: MQTTReconnectPolicy) throws -> MQTTClientConfiguration {
         let parsedURL = try url.map(BrokerURL.init(parsing:))
         let useTLS = tls || insecure || cafile != nil || cert != nil || parsedURL?.tls == true
         let tlsOptions = useTLS
@@ -99,7 +101,7 @@ struct ConnectionOptions: ParsableArguments {
                          qos: MQTTQoS(rawValue: UInt8(willQos)) ?? .atMostOnce, retain: willRetain)
             },
             reconnect: reconnect,
-            deliveryBufferLimit: deliveryBufferLimit,
+            overflow: .pauseReading,
             logger: logger)
     }
 
