@@ -1,3 +1,4 @@
+import Foundation
 @testable import MQTT
 import Testing
 
@@ -9,7 +10,7 @@ struct EventBufferTests {
 
     @Test func qos0BeyondTheLimitIsDroppedAndCounted() async throws {
         let buffer = MQTTEventBuffer(limit: 100)
-        let dropped = buffer.append((0..<250).map { message($0, qos: .atMostOnce) })
+        let dropped = buffer.append((0..<250).map { message($0, qos: .atMostOnce) }).dropped
         #expect(dropped == 150)
         let batch = try #require(await buffer.takeAll())
         #expect(batch.first == .messagesDropped(count: 150))
@@ -19,10 +20,24 @@ struct EventBufferTests {
     @Test func qos1IsKeptUpToTwiceTheLimit() async throws {
         let buffer = MQTTEventBuffer(limit: 10)
         buffer.append((0..<10).map { message($0, qos: .atMostOnce) })
-        let dropped = buffer.append((0..<15).map { message($0, qos: .atLeastOnce) })
+        let dropped = buffer.append((0..<15).map { message($0, qos: .atLeastOnce) }).dropped
         #expect(dropped == 5)
         let batch = try #require(await buffer.takeAll())
         #expect(batch.filter { if case let .message(m) = $0 { m.qos == .atLeastOnce } else { false } }.count == 10)
+    }
+
+    @Test func pauseModeNeverDropsAndAsksToResumeOnceDrained() async throws {
+        let buffer = MQTTEventBuffer(limit: 100, pauseWhenFull: true)
+        let resumed = ResumeCounter()
+        buffer.setDrainHandler { resumed.increment() }
+        let first = buffer.append((0..<99).map { message($0, qos: .atMostOnce) })
+        #expect(first.dropped == 0 && !first.full)
+        let second = buffer.append((0..<50).map { message($0, qos: .atMostOnce) })
+        #expect(second.dropped == 0 && second.full)
+        #expect(resumed.count == 0)
+        let batch = try #require(await buffer.takeAll())
+        #expect(batch.count == 149)
+        #expect(resumed.count == 1)
     }
 
     @Test func stateEventsAreNeverDropped() async throws {
@@ -47,4 +62,11 @@ struct EventBufferTests {
         buffer.append([message(1, qos: .atMostOnce)])
         #expect(await consumer.value?.count == 1)
     }
+}
+
+private final class ResumeCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func increment() { lock.lock(); value += 1; lock.unlock() }
+    var count: Int { lock.lock(); defer { lock.unlock() }; return value }
 }
