@@ -27,7 +27,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
-            ]
+            ],
+            // The client's state is confined to its actor; runtime exclusivity checks only cost
+            // time on the per-packet path. They stay on in debug builds.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         // Everything the broker has said, as a tree with retained state, history and numeric series.
         // Pure Swift: no I/O, no terminal.

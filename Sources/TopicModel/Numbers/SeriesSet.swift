@@ -7,8 +7,10 @@ public struct SeriesSet: Sendable {
     static let temperatureKeys: Set<String> = ["temperature", "temp", "tc"]
 
     mutating func record(_ numbers: [(path: String, value: Double)], at time: Double) {
-        for (path, value) in numbers {
-            if let index = paths.firstIndex(of: path) {
+        for (position, (path, value)) in numbers.enumerated() {
+            // Payloads usually list their fields in the same order every time: try that slot first.
+            let index = position < paths.count && paths[position] == path ? position : paths.firstIndex(of: path)
+            if let index {
                 series[index].append(value, at: time)
             } else if paths.count < NumberExtractor.maximumFields {
                 paths.append(path)

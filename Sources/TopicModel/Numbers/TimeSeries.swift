@@ -48,10 +48,12 @@ public struct TimeSeries: Sendable {
         let minute = Int64((time / 60).rounded(.down))
         let newest = minutes.isEmpty ? nil : (minuteHead + minutes.count - 1) % minutes.count
         if let newest, minutes[newest].minute == minute {
-            minutes[newest].min = Swift.min(minutes[newest].min, value)
-            minutes[newest].max = Swift.max(minutes[newest].max, value)
-            minutes[newest].sum += value
-            minutes[newest].count += 1
+            var entry = minutes[newest]
+            entry.min = Swift.min(entry.min, value)
+            entry.max = Swift.max(entry.max, value)
+            entry.sum += value
+            entry.count += 1
+            minutes[newest] = entry
             return
         }
         let entry = Minute(minute: minute, min: value, max: value, sum: value, count: 1)

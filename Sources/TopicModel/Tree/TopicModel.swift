@@ -92,9 +92,10 @@ public final class TopicModel {
 
     /// The child with this name, from the only-child slot or the child list.
     private func child(of parent: Int32, named name: String) -> Int32? {
-        let node = nodes[Int(parent)]
-        if let children = node.children { return children.byName[name] }
-        return node.onlyChild >= 0 && nodes[Int(node.onlyChild)].name == name ? node.onlyChild : nil
+        // Field by field: copying the whole node would retain and release its name and list.
+        if let children = nodes[Int(parent)].children { return children.byName[name] }
+        let only = nodes[Int(parent)].onlyChild
+        return only >= 0 && nodes[Int(only)].name == name ? only : nil
     }
 
     /// Adds a child, moving to a child list when the second one arrives.

@@ -70,31 +70,26 @@ struct TreeCommand: AsyncParsableCommand {
         let watchdog = Watchdog.start(client: client, limit: timeout, quiet: settle, lastMessage: lastMessage)
         defer { watchdog.cancel() }
         var failure: MQTTClientError?
-        var batch: [MQTTMessage] = []
-        var droppedTotal = 0
+        var received = 0
         var iterator = client.events.makeAsyncIterator()
+        // The iterator hands over the client's batches: each is ingested in one turn of this task.
         loop: while let event = await iterator.next() {
             switch event {
             case let .message(message):
-                batch.append(message)
-                if let count, model.messageCount + batch.count + droppedTotal >= count { break loop }
+                model.ingest(message)
+                received += 1
+                if let count, received >= count { break loop }
             case let .messagesDropped(dropped):
                 // Dropped messages were received: they count towards -C, so the run still ends.
-                droppedTotal += dropped
+                received += dropped
                 Diagnostics.warn("\(dropped) message(s) dropped: the model could not keep up")
-                if let count, model.messageCount + batch.count + droppedTotal >= count { break loop }
+                if let count, received >= count { break loop }
             case let .connectionState(state):
                 if case .reconnecting = state { Diagnostics.warn("\(state)") }
                 if case let .closed(error) = state { failure = error }
             }
-            // One ingest per batch the client handed over.
-            if !iterator.hasBufferedEvents, !batch.isEmpty {
-                model.ingest(batch)
-                batch.removeAll(keepingCapacity: true)
-                lastMessage.touch()
-            }
+            if !iterator.hasBufferedEvents { lastMessage.touch() }
         }
-        model.ingest(batch)
         await client.disconnect()
         if let failure { throw failure }
 
