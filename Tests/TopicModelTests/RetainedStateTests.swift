@@ -13,12 +13,12 @@ struct RetainedStateTests {
         // 3.1.1 forwards live messages with retain=0: the retained value is still held.
         model.ingest(msg("light/state", "OFF"))
         #expect(model.record("light/state")?.retained == .held)
-        #expect(model.record("light/state")?.heldRetained?.value.payload == Array("ON".utf8))
+        #expect(model.record("light/state")?.heldRetained?.payload == Array("ON".utf8))
         #expect(model.record("light/state")?.last.payload == Array("OFF".utf8))
         #expect(model.retainedCount == 1)
         model.ingest(msg("light/state", "ON"))
         #expect(model.record("light/state")?.retained == .held)
-        #expect(model.record("light/state")?.heldRetained?.value.payload == Array("ON".utf8))
+        #expect(model.record("light/state")?.heldRetained?.payload == Array("ON".utf8))
     }
 
     @Test func v5RetainAsPublishedKeepsTheMarkRight() {
@@ -31,7 +31,7 @@ struct RetainedStateTests {
         // Published without retain: a live value over a held one.
         model.ingest(msg("door", "ajar"))
         #expect(model.record("door")?.retained == .held)
-        #expect(model.record("door")?.heldRetained?.value.payload == Array("open".utf8))
+        #expect(model.record("door")?.heldRetained?.payload == Array("open".utf8))
     }
 
     @Test func emptyRetainedPayloadClears() {

@@ -5,8 +5,9 @@ public struct RateWindow: Sendable {
     /// Per-second counts; a second with more than 65,535 messages on one topic saturates.
     private var counts = (UInt16(0), UInt16(0), UInt16(0), UInt16(0), UInt16(0),
                           UInt16(0), UInt16(0), UInt16(0), UInt16(0), UInt16(0))
-    /// The second (since 1970) that the newest bucket counts.
-    private var headSecond: Int64 = 0
+    /// The second (since 1970) that the newest bucket counts; 32 bits last until 2106.
+    private var head: UInt32 = 0
+    private var headSecond: Int64 { Int64(head) }
 
     mutating func record(at time: Double) {
         let second = Int64(time.rounded(.down))
@@ -40,12 +41,13 @@ public struct RateWindow: Sendable {
     private mutating func advance(to second: Int64) {
         guard second > headSecond else { return }
         let steps = min(Int64(Self.seconds), second - headSecond)
+        let from = headSecond
         withUnsafeMutableBytes(of: &counts) { raw in
             let buckets = raw.bindMemory(to: UInt16.self)
             for step in 1...steps {
-                buckets[Int((headSecond + step) % Int64(Self.seconds))] = 0
+                buckets[Int((from + step) % Int64(Self.seconds))] = 0
             }
         }
-        headSecond = second
+        head = UInt32(clamping: second)
     }
 }

@@ -4,20 +4,23 @@ import MQTT
 public struct StoredMessage: Sendable, Hashable {
     /// The payload, cut to the display cap.
     public var payload: [UInt8]
-    /// The payload's size on the wire.
-    public var size: Int
-    public var qos: MQTTQoS
-    public var retain: Bool
     public var properties: MQTTProperties
     /// Seconds since 1970.
     public var time: Double
+    /// Packets are at most 256 MiB, so 32 bits hold any size (and keep the struct at 32 bytes).
+    private var storedSize: UInt32
+    public var qos: MQTTQoS
+    public var retain: Bool
+
+    /// The payload's size on the wire.
+    public var size: Int { Int(storedSize) }
 
     /// Whether the payload was cut to the display cap.
     public var isTruncated: Bool { payload.count < size }
 
     init(_ message: MQTTMessage, cap: Int) {
         payload = message.payload.count > cap ? Array(message.payload.prefix(cap)) : message.payload
-        size = message.payload.count
+        storedSize = UInt32(clamping: message.payload.count)
         qos = message.qos
         retain = message.retain
         properties = message.properties

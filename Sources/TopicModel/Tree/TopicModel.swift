@@ -179,8 +179,9 @@ public final class TopicModel {
             topics.append(TopicRecord(node: NodeID(leaf), last: stored, firstSeen: time))
             nodes[Int(leaf)].topic = topicIndex
         } else {
-            previous = topics[Int(topicIndex)].last
-            pushHistory(topicIndex)
+            let last = topics[Int(topicIndex)].last
+            previous = last
+            pushHistory(last, into: topicIndex)
             topics[Int(topicIndex)].last = stored
         }
         let retainedDelta = updateRetained(topicIndex, message: message, previous: previous)
@@ -193,7 +194,7 @@ public final class TopicModel {
             if isNewTopic { nodes[Int(index)].topicCount += 1 }
             nodes[Int(index)].retainedCount += retainedDelta
         }
-        if message.topic.hasPrefix("homeassistant/") { recordDiscovery(message, previous: previous) }
+        if message.topic.utf8.starts(with: "homeassistant/".utf8) { recordDiscovery(message, previous: previous) }
     }
 
     /// Finds or creates the node for `topic`, leaving the path (root to leaf) in `pathScratch`.
@@ -226,7 +227,7 @@ public final class TopicModel {
         let after = before.after(retain: message.retain, payloadIsEmpty: message.payload.isEmpty)
         if after == .held {
             // Keep the retained value that the live one now covers.
-            if before == .shown, let previous { topics[Int(index)].heldRetained = Box(previous) }
+            if before == .shown, let previous { topics[Int(index)].heldRetained = previous }
         } else {
             topics[Int(index)].heldRetained = nil
         }
@@ -236,9 +237,8 @@ public final class TopicModel {
 
     // MARK: History
 
-    /// Moves the topic's current `last` into its history, then enforces the per-topic and global budgets.
-    private func pushHistory(_ index: Int32) {
-        let message = topics[Int(index)].last
+    /// Moves the topic's replaced `last` into its history, then enforces the per-topic and global budgets.
+    private func pushHistory(_ message: StoredMessage, into index: Int32) {
         let sequence = topics[Int(index)].history.nextSequence
         let (dropped, freed) = topics[Int(index)].history.append(
             message, maxCount: limits.historyCount, maxBytes: limits.historyBytes)

@@ -8,13 +8,23 @@ public struct TopicRecord: Sendable {
     /// Older messages, newest last (bounded by count and bytes).
     public internal(set) var history = MessageHistory()
     public internal(set) var retained: RetainedState = .none
-    /// The retained value still held while a newer live value is shown (state `.held`).
-    public internal(set) var heldRetained: Box<StoredMessage>?
     public internal(set) var messageCount = 0
     public let firstSeen: Double
     var rate = RateWindow()
+    /// What only some topics need, behind one pointer.
+    var extras = TopicExtras()
+
+    /// The retained value still held while a newer live value is shown (state `.held`).
+    public internal(set) var heldRetained: StoredMessage? {
+        get { extras.heldRetained }
+        set { extras.heldRetained = newValue }
+    }
+
     /// Numeric series, created once the topic has sent numbers twice.
-    public internal(set) var series: SeriesSet?
+    public internal(set) var series: SeriesSet? {
+        get { extras.series }
+        _modify { yield &extras.series }
+    }
 
     /// Messages per second over the last ten seconds.
     public func rate(now: Double) -> Double { rate.rate(now: now) }
@@ -23,8 +33,40 @@ public struct TopicRecord: Sendable {
     public var messages: [StoredMessage] { Array(history.messages) + [last] }
 }
 
-/// A heap box, so a rarely-set large value costs one pointer inline.
-public final class Box<Value: Sendable>: Sendable {
-    public let value: Value
-    init(_ value: Value) { self.value = value }
+/// A topic's rarely-needed state (a held retained value, numeric series) in one copy-on-write
+/// box: a topic that needs neither pays one nil pointer.
+struct TopicExtras: Sendable {
+    struct Values: Sendable {
+        var heldRetained: StoredMessage?
+        var series: SeriesSet?
+    }
+
+    private final class Storage: @unchecked Sendable {
+        // Mutated only through `values`, after a uniqueness check: value semantics hold.
+        var values: Values
+        init(_ values: Values) { self.values = values }
+    }
+
+    private var storage: Storage?
+
+    var heldRetained: StoredMessage? {
+        get { storage?.values.heldRetained }
+        set {
+            if newValue == nil, storage == nil { return }
+            unique().values.heldRetained = newValue
+        }
+    }
+
+    var series: SeriesSet? {
+        get { storage?.values.series }
+        _modify { yield &unique().values.series }
+    }
+
+    /// The storage, created or copied so that this value owns it alone.
+    private mutating func unique() -> Storage {
+        if let storage, isKnownUniquelyReferenced(&self.storage) { return storage }
+        let fresh = Storage(storage?.values ?? Values())
+        storage = fresh
+        return fresh
+    }
 }
