@@ -16,18 +16,7 @@ struct SubCommand: AsyncParsableCommand {
         helpNames: [.long])
 
     @OptionGroup var connection: ConnectionOptions
-
-    @Option(name: [.customShort("t"), .customLong("topic")], help: "Topic filter to subscribe to (repeatable).")
-    var topics: [String] = []
-
-    @Option(name: [.customShort("q"), .long], help: "QoS of the subscriptions: 0, 1 or 2.")
-    var qos: Int = 0
-
-    @Option(name: [.customShort("C"), .customLong("count")], help: "Exit after printing this many messages.")
-    var count: Int?
-
-    @Option(name: [.customShort("W"), .customLong("timeout")], help: "Exit after this many seconds.")
-    var timeout: Double?
+    @OptionGroup var subscription: SubscriptionOptions
 
     @Flag(name: [.customShort("R"), .customLong("no-retained")], help: "Skip messages delivered as retained.")
     var skipRetained = false
@@ -49,32 +38,24 @@ struct SubCommand: AsyncParsableCommand {
     enum OutputFormatOption: String, ExpressibleByArgument, CaseIterable { case json }
 
     func validate() throws {
-        guard (0...2).contains(qos) else { throw ValidationError("-q must be 0, 1 or 2") }
-        if let count, count < 1 { throw ValidationError("-C must be at least 1") }
-        if let timeout, timeout <= 0 { throw ValidationError("-W must be positive") }
-        if topics.isEmpty, try connection.urlTopic() == nil {
+        if subscription.topics.isEmpty, try connection.urlTopic() == nil {
             throw ValidationError("give at least one topic filter with -t (or in the -L URL)")
-        }
-        for filter in topics {
-            if let problem = MQTTTopic.filterProblem(filter) {
-                throw ValidationError("invalid topic filter '\(filter)': \(problem)")
-            }
         }
     }
 
     func run() async throws {
         let client = MQTTClient(configuration: try connection.makeConfiguration(reconnect: MQTTReconnectPolicy()))
         let info = try await client.connect()
-        let filters = topics + [try connection.urlTopic()].compactMap { $0 }
+        let filters = subscription.topics + [try connection.urlTopic()].compactMap { $0 }
         let subscriptions = filters.map {
-            MQTTSubscription($0, qos: MQTTQoS(rawValue: UInt8(qos)) ?? .atMostOnce,
+            MQTTSubscription($0, qos: subscription.subscriptionQoS,
                              retainAsPublished: retainAsPublished && info.version == .v5)
         }
         let codes = try await client.subscribe(subscriptions)
         try reportRefusals(filters: filters, codes: codes)
 
         let lastMessage = LastMessageTime()
-        let watchdog = Watchdog.start(client: client, limit: timeout, quiet: retainedOnly ? .milliseconds(500) : nil,
+        let watchdog = Watchdog.start(client: client, limit: subscription.timeout, quiet: retainedOnly ? .milliseconds(500) : nil,
                                       lastMessage: lastMessage)
         defer { watchdog.cancel() }
 
@@ -92,12 +73,12 @@ struct SubCommand: AsyncParsableCommand {
                 if skipRetained, message.retain { continue }
                 formatter.write(message, to: &output)
                 printed += 1
-                if let count, printed >= count { break loop }
+                if let count = subscription.count, printed >= count { break loop }
             case let .messagesDropped(dropped):
                 // Dropped messages were received: they count towards -C, so the run still ends.
                 printed += dropped
                 Diagnostics.warn("\(dropped) message(s) dropped: output could not keep up")
-                if let count, printed >= count { break loop }
+                if let count = subscription.count, printed >= count { break loop }
             case let .connectionState(state):
                 switch state {
                 case .reconnecting: Diagnostics.warn("\(state)")

@@ -18,18 +18,7 @@ struct TreeCommand: AsyncParsableCommand {
         helpNames: [.long])
 
     @OptionGroup var connection: ConnectionOptions
-
-    @Option(name: [.customShort("t"), .customLong("topic")], help: "Topic filter to subscribe to (repeatable; default #).")
-    var topics: [String] = []
-
-    @Option(name: [.customShort("q"), .long], help: "QoS of the subscriptions: 0, 1 or 2.")
-    var qos: Int = 0
-
-    @Option(name: [.customShort("C"), .customLong("count")], help: "Stop after this many messages.")
-    var count: Int?
-
-    @Option(name: [.customShort("W"), .customLong("timeout")], help: "Stop after this many seconds.")
-    var timeout: Double?
+    @OptionGroup var subscription: SubscriptionOptions
 
     @Option(name: .long, help: "Print this many levels (0: only the summary line).")
     var depth: Int?
@@ -41,24 +30,16 @@ struct TreeCommand: AsyncParsableCommand {
     var format: SubCommand.OutputFormatOption?
 
     func validate() throws {
-        guard (0...2).contains(qos) else { throw ValidationError("-q must be 0, 1 or 2") }
-        if let count, count < 1 { throw ValidationError("-C must be at least 1") }
-        if let timeout, timeout <= 0 { throw ValidationError("-W must be positive") }
         if let depth, depth < 0 { throw ValidationError("--depth must be 0 or more") }
-        for filter in topics {
-            if let problem = MQTTTopic.filterProblem(filter) {
-                throw ValidationError("invalid topic filter '\(filter)': \(problem)")
-            }
-        }
     }
 
     func run() async throws {
         let client = MQTTClient(configuration: try connection.makeConfiguration(reconnect: MQTTReconnectPolicy()))
         let info = try await client.connect()
-        let filters = topics.isEmpty ? [try connection.urlTopic() ?? "#"] : topics
+        let filters = subscription.topics.isEmpty ? [try connection.urlTopic() ?? "#"] : subscription.topics
         // Retain-as-published keeps the retained marks right on live updates (MQTT 5).
         let codes = try await client.subscribe(filters.map {
-            MQTTSubscription($0, qos: MQTTQoS(rawValue: UInt8(qos)) ?? .atMostOnce, retainAsPublished: info.version == .v5)
+            MQTTSubscription($0, qos: subscription.subscriptionQoS, retainAsPublished: info.version == .v5)
         })
         if let refused = zip(filters, codes).first(where: { !$0.1.isSuccess }) {
             throw MQTTClientError.subscriptionRefused(filter: refused.0, refused.1)
@@ -66,8 +47,8 @@ struct TreeCommand: AsyncParsableCommand {
 
         let model = TopicModel()
         let lastMessage = LastMessageTime()
-        let settle: Duration? = count == nil && timeout == nil ? .milliseconds(500) : nil
-        let watchdog = Watchdog.start(client: client, limit: timeout, quiet: settle, lastMessage: lastMessage)
+        let settle: Duration? = subscription.count == nil && subscription.timeout == nil ? .milliseconds(500) : nil
+        let watchdog = Watchdog.start(client: client, limit: subscription.timeout, quiet: settle, lastMessage: lastMessage)
         defer { watchdog.cancel() }
         var failure: MQTTClientError?
         var received = 0
@@ -78,12 +59,12 @@ struct TreeCommand: AsyncParsableCommand {
             case let .message(message):
                 model.ingest(message)
                 received += 1
-                if let count, received >= count { break loop }
+                if let count = subscription.count, received >= count { break loop }
             case let .messagesDropped(dropped):
                 // Dropped messages were received: they count towards -C, so the run still ends.
                 received += dropped
                 Diagnostics.warn("\(dropped) message(s) dropped: the model could not keep up")
-                if let count, received >= count { break loop }
+                if let count = subscription.count, received >= count { break loop }
             case let .connectionState(state):
                 if case .reconnecting = state { Diagnostics.warn("\(state)") }
                 if case let .closed(error) = state { failure = error }
