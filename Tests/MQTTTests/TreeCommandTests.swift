@@ -34,7 +34,7 @@ import Testing
 
         let text = try await HearthExecutable.run(["tree", "-p", port, "-V", version, "--depth", "1"])
         #expect(text.stdout.hasPrefix("4 topics, 4 messages, 4 retained\n"))
-        #expect(text.stdout.contains("├── home  (1 topics, 1 msgs, 1 retained)"))
+        #expect(text.stdout.contains("├── home  (1 topic, 1 msg, 1 retained)"))
         #expect(!text.stdout.contains("door"))
     }
 

@@ -43,10 +43,15 @@ func modelBytesPerTopic(topics: Int, name: (Int) -> String) -> (perTopic: Double
     return (Double(total) / Double(topics), total)
 }
 
+// `--ingest-only` runs just the ingest benchmark (for profiling).
+let ingestOnly = CommandLine.arguments.contains("--ingest-only")
+
 // Devices with ten sensors each: one node of its own per topic, as in a real home.
+if !ingestOnly {
 let devices = modelBytesPerTopic(topics: 1_000_000) { "bench/device\($0 / 10)/sensor\($0 % 10)" }
 print(String(format: "model memory: %.0f bytes per topic (%.0f MB) for 1,000,000 topics 'bench/deviceN/sensorM', 8-byte payloads (target <= 300 + payload)",
              devices.perTopic, Double(devices.total) / 1e6))
+}
 
 // MARK: Ingest
 
@@ -77,6 +82,7 @@ func queryTime(topics: Int) -> Double {
     return best
 }
 
+if ingestOnly { exit(0) }
 let small = queryTime(topics: 1_000)
 let large = queryTime(topics: 1_000_000)
 print(String(format: "visible rows (40 rows): %.1f µs at 1,000 topics, %.1f µs at 1,000,000 topics, ratio %.2f (target <= 2)",

@@ -13,7 +13,8 @@ struct TreePrinter {
     // MARK: Text
 
     func writeText(to output: inout OutputWriter) {
-        output.write("\(model.topicCount) topics, \(model.messageCount) messages, \(model.retainedCount) retained\n")
+        output.write("\(Self.count(model.topicCount, "topic")), \(Self.count(model.messageCount, "message")), "
+                     + "\(model.retainedCount) retained\n")
         guard maxDepth != 0 else { return }
         var scratch: [SparkBucket] = []
         func visit(_ id: NodeID, prefix: String, depth: Int) {
@@ -33,12 +34,12 @@ struct TreePrinter {
         let node = model.node(id)
         var text = TerminalEscaping.escaped(Array(node.name.utf8), keepNewlines: false)
         if node.childCount > 0 {
-            var counts = "\(node.topicCount) topics, \(node.messageCount) msgs"
+            var counts = "\(Self.count(Int(node.topicCount), "topic")), \(Self.count(node.messageCount, "msg"))"
             if node.retainedCount > 0 { counts += ", \(node.retainedCount) retained" }
             text += "  (\(counts))"
         }
         guard let record = model.topic(at: id) else { return text }
-        if node.childCount == 0 { text += "  (\(record.messageCount) msgs)" }
+        if node.childCount == 0 { text += "  (\(Self.count(record.messageCount, "msg")))" }
         text += RetainedMarker.text(record.retained)
         if let value = model.primaryValue(of: id) {
             text += "  = " + ValueFormat.number(value)
@@ -51,6 +52,9 @@ struct TreePrinter {
         text += "  " + ValueFormat.preview(record.last)
         return text
     }
+
+    /// "1 topic", "2 topics".
+    private static func count(_ value: Int, _ noun: String) -> String { "\(value) \(noun)\(value == 1 ? "" : "s")" }
 
     // MARK: JSON
 
