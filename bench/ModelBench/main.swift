@@ -55,10 +55,12 @@ print(String(format: "model memory: %.0f bytes per topic (%.0f MB) for 1,000,000
 
 // MARK: Ingest
 
-let ingestMessages = messages(count: 1_000_000, topics: 100_000)
+// `--small` ingests a tenth, for quick profiling runs.
+let scale = CommandLine.arguments.contains("--small") ? 10 : 1
+let ingestMessages = messages(count: 1_000_000 / scale, topics: 100_000 / scale)
 let model = TopicModel()
 let ingestTime = seconds { model.ingest(ingestMessages) }
-print("model ingest: \(Int(Double(ingestMessages.count) / ingestTime)) msgs/s (1,000,000 messages over 100,000 topics)")
+print("model ingest: \(Int(Double(ingestMessages.count) / ingestTime)) msgs/s (\(ingestMessages.count) messages over \(100_000 / scale) topics)")
 
 // MARK: Visible rows at 1,000 and 1,000,000 topics
 
