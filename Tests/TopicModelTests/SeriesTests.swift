@@ -72,6 +72,17 @@ struct SeriesTests {
         #expect(minute?.count == 10)  // one point every 2 s, and the newest minute had only 20 s of them
     }
 
+    @Test func summaryGivesMinAverageMaxAndLast() {
+        var series = TimeSeries()
+        #expect(series.summary == nil)
+        for value in [20.0, 22.0, 21.0] { series.append(value, at: 0) }
+        let summary = series.summary
+        #expect(summary?.min == 20)
+        #expect(summary?.average == 21)
+        #expect(summary?.max == 22)
+        #expect(summary?.last == 21)
+    }
+
     @Test func sparklinesResampleAnyWidth() {
         var series = TimeSeries()
         for index in 0..<240 { series.append(Double(index), at: Double(index)) }
