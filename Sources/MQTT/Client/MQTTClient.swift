@@ -28,7 +28,8 @@ public actor MQTTClient {
 
     public internal(set) var state: MQTTConnectionState = .idle
 
-    var logger: Logger { configuration.logger }
+    /// Stored apart from the configuration so the per-packet debug checks read it in place.
+    nonisolated let logger: Logger
 
     // MARK: Connection state (reset for every channel)
 
@@ -66,6 +67,7 @@ public actor MQTTClient {
     public init(configuration: MQTTClientConfiguration,
                 eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.configuration = configuration
+        self.logger = configuration.logger
         self.eventLoop = eventLoopGroup.next()
         self.eventBuffer = MQTTEventBuffer(limit: configuration.deliveryBufferLimit,
                                            pauseWhenFull: configuration.overflow == .pauseReading)
