@@ -5,19 +5,21 @@
 struct JSONNumberScanner {
     let bytes: ArraySlice<UInt8>
     var index: Int
-    var results: [(path: String, value: Double)] = []
+    /// Where the numbers go; the caller's buffer, so a hot loop allocates none.
+    var results: [(path: String, value: Double)]
     var failed = false
 
-    init(bytes: ArraySlice<UInt8>) {
+    init(bytes: ArraySlice<UInt8>, results: [(path: String, value: Double)]) {
         self.bytes = bytes
         self.index = bytes.startIndex
+        self.results = results
     }
 
-    mutating func scanObject() -> [(path: String, value: Double)] {
+    /// Scans; on malformed input `results` ends up empty.
+    mutating func scanObject() {
         value(path: "", depth: 0)
         skipSpace()
-        if failed || index != bytes.endIndex { return [] }
-        return results
+        if failed || index != bytes.endIndex { results.removeAll(keepingCapacity: true) }
     }
 
     private mutating func value(path: String, depth: Int) {

@@ -18,18 +18,29 @@ public enum NumberExtractor {
     static let maximumDepth = 8
 
     public static func numbers(in payload: [UInt8]) -> [(path: String, value: Double)] {
-        guard payload.count <= 16 * 1024 else { return [] }
+        var results: [(path: String, value: Double)] = []
+        numbers(in: payload, into: &results)
+        return results
+    }
+
+    /// The same, into a buffer the caller reuses (emptied first).
+    public static func numbers(in payload: [UInt8], into results: inout [(path: String, value: Double)]) {
+        results.removeAll(keepingCapacity: true)
+        guard payload.count <= 16 * 1024 else { return }
         var start = 0, end = payload.count
         while start < end, isSpace(payload[start]) { start += 1 }
         while end > start, isSpace(payload[end - 1]) { end -= 1 }
-        guard start < end else { return [] }
+        guard start < end else { return }
         let trimmed = payload[start..<end]
         if trimmed.first == UInt8(ascii: "{") {
-            var scanner = JSONNumberScanner(bytes: trimmed)
-            return scanner.scanObject()
+            // Hand the buffer to the scanner and take it back, so it stays uniquely owned.
+            var scanner = JSONNumberScanner(bytes: trimmed, results: results)
+            results = []
+            scanner.scanObject()
+            results = scanner.results
+        } else if let value = plainNumber(trimmed) ?? stateWord(trimmed) {
+            results.append(("", value))
         }
-        if let value = plainNumber(trimmed) ?? stateWord(trimmed) { return [("", value)] }
-        return []
     }
 
     // MARK: Plain values

@@ -41,6 +41,7 @@ public final class TopicModel {
     var historyQueue = Deque<(topic: Int32, sequence: UInt64)>()
     var historyEntries = 0
     private var pathScratch: [Int32] = []
+    private var numberScratch: [(path: String, value: Double)] = []
 
     public init(limits: Limits = Limits()) {
         self.limits = limits
@@ -260,7 +261,8 @@ public final class TopicModel {
     // MARK: Numbers
 
     private func recordNumbers(_ index: Int32, payload: [UInt8], time: Double, previous: StoredMessage?) {
-        let numbers = NumberExtractor.numbers(in: payload)
+        NumberExtractor.numbers(in: payload, into: &numberScratch)
+        let numbers = numberScratch
         guard !numbers.isEmpty else { return }
         if topics[Int(index)].series == nil {
             // A topic's first number is read from its payload when needed: a series (and its
