@@ -84,9 +84,6 @@ public final class Mosquitto: @unchecked Sendable {
         }
     }
 
-    /// mosquitto's own log (stderr).
-    public var log: String { lock.withLock { process?.stderr ?? "" } }
-
     deinit {
         // ChildProcess kills and reaps the broker when released.
         lock.withLock { process = nil }

@@ -46,9 +46,7 @@ public struct MQTTReconnectPolicy: Sendable, Hashable {
 
     /// The delay before attempt `attempt` (1-based): doubling from `initialDelay`, capped, then jittered.
     public func delay(forAttempt attempt: Int, random: Double = Double.random(in: -1...1)) -> Duration {
-        let base = Double(initialDelay.components.seconds) + Double(initialDelay.components.attoseconds) / 1e18
-        let cap = Double(maximumDelay.components.seconds) + Double(maximumDelay.components.attoseconds) / 1e18
-        let exponential = min(cap, base * pow2(max(0, attempt - 1)))
+        let exponential = min(maximumDelay.seconds, initialDelay.seconds * pow2(max(0, attempt - 1)))
         return .milliseconds(Int((exponential * (1 + jitter * random) * 1000).rounded()))
     }
 

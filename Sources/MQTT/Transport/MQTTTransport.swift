@@ -33,8 +33,7 @@ enum MQTTTransport {
         // SNI and host name checks use the name; an IP literal is checked against the IP SAN.
         let serverHostname = isIPAddress(host) ? nil : host
         let bootstrap = ClientBootstrap(group: eventLoop)
-            .connectTimeout(TimeAmount.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000
-                                                   + Int64(timeout.components.attoseconds / 1_000_000_000)))
+            .connectTimeout(.nanoseconds(Int64(timeout.seconds * 1e9)))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 do {

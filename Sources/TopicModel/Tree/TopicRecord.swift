@@ -29,8 +29,6 @@ public struct TopicRecord: Sendable {
     /// Messages per second over the last ten seconds.
     public func rate(now: Double) -> Double { rate.rate(now: now) }
 
-    /// All messages kept, oldest first (history, then the newest).
-    public var messages: [StoredMessage] { Array(history.messages) + [last] }
 }
 
 /// A topic's rarely-needed state (a held retained value, numeric series) in one copy-on-write

@@ -41,11 +41,11 @@ struct TreePrinter {
         guard let record = model.topic(at: id) else { return text }
         if node.childCount == 0 { text += "  (\(Self.count(record.messageCount, "msg")))" }
         text += RetainedMarker.text(record.retained)
-        if let value = model.primaryValue(of: id) {
+        if let (path, value) = model.primary(of: id) {
             text += "  = " + ValueFormat.number(value)
             if let unit = model.label(for: id)?.unit { text += " " + TerminalEscaping.escaped(Array(unit.utf8), keepNewlines: false) }
-            if let path = model.primaryPath(of: id), !path.isEmpty { text += " [\(path)]" }
-            if let series = record.series, let path = model.primaryPath(of: id), let points = series.series(at: path) {
+            if !path.isEmpty { text += " [\(path)]" }
+            if let points = record.series?.series(at: path) {
                 text += "  " + Sparkline.render(points, width: Self.sparklineWidth, scratch: &scratch)
             }
         }
@@ -79,7 +79,7 @@ struct TreePrinter {
         out += ",\"retained_state\":\"\(record.retained == .none ? "none" : record.retained.description)\""
         out += ",\"value\":"
         JSON.appendString(String(decoding: record.last.payload.prefix(TopicSummary.previewBytes), as: UTF8.self), to: &out)
-        if let path = model.primaryPath(of: id), let value = model.primaryValue(of: id) {
+        if let (path, value) = model.primary(of: id) {
             out += ",\"primary\":"
             JSON.appendString(path, to: &out)
             out += ",\"primary_value\":\(ValueFormat.number(value))"
