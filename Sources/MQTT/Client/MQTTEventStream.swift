@@ -29,8 +29,9 @@ public struct MQTTEventStream: AsyncSequence, Sendable {
 
         public mutating func next() async -> MQTTEvent? {
             if let event = local.popFirst() { return event }
-            guard let batch = await buffer.takeAll() else { return nil }
-            local = batch
+            guard var batch = await buffer.takeAll() else { return nil }
+            // Swapped in, not copied: a second reference would make the first pop copy the batch.
+            swap(&local, &batch)
             return local.popFirst()
         }
     }
@@ -107,8 +108,8 @@ final class MQTTEventBuffer: Sendable {
         while true {
             let (taken, resume): (Deque<MQTTEvent>??, (@Sendable () -> Void)?) = state.withLockedValue { state in
                 if !state.pending.isEmpty || state.dropped > 0 {
-                    var batch = state.pending
-                    state.pending = Deque()
+                    var batch = Deque<MQTTEvent>()
+                    swap(&batch, &state.pending)
                     if state.dropped > 0 {
                         batch.prepend(.messagesDropped(count: state.dropped))
                         state.dropped = 0

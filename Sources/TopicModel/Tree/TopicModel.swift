@@ -202,23 +202,26 @@ public final class TopicModel {
     private func locate(_ topic: String) -> Int32 {
         pathScratch.removeAll(keepingCapacity: true)
         pathScratch.append(0)
-        var current: Int32 = 0
-        let utf8 = topic.utf8
-        var start = utf8.startIndex
-        while true {
-            let end = utf8[start...].firstIndex(of: UInt8(ascii: "/")) ?? utf8.endIndex
-            let name = String(topic[start..<end])
-            if let child = child(of: current, named: name) {
-                current = child
-            } else {
-                let child = Int32(nodes.count)
-                nodes.append(TopicNode(name: name, parent: NodeID(current), depth: nodes[Int(current)].depth + 1))
-                addChild(child, named: name, to: current)
-                current = child
+        var bytes = topic
+        // Levels are cut from the contiguous UTF-8 bytes: cheaper than slicing the String.
+        return bytes.withUTF8 { utf8 in
+            var current: Int32 = 0
+            var start = 0
+            while true {
+                let end = utf8[start...].firstIndex(of: UInt8(ascii: "/")) ?? utf8.count
+                let name = String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<end]), as: UTF8.self)
+                if let child = child(of: current, named: name) {
+                    current = child
+                } else {
+                    let child = Int32(nodes.count)
+                    nodes.append(TopicNode(name: name, parent: NodeID(current), depth: nodes[Int(current)].depth + 1))
+                    addChild(child, named: name, to: current)
+                    current = child
+                }
+                pathScratch.append(current)
+                guard end < utf8.count else { return current }
+                start = end + 1
             }
-            pathScratch.append(current)
-            guard end < utf8.endIndex else { return current }
-            start = utf8.index(after: end)
         }
     }
 

@@ -50,7 +50,8 @@ struct TopicExtras: Sendable {
     var heldRetained: StoredMessage? {
         get { storage?.values.heldRetained }
         set {
-            if newValue == nil, storage == nil { return }
+            // Clearing what is already clear must not copy or retain the shared storage.
+            if newValue == nil, storage?.values.heldRetained == nil { return }
             unique().values.heldRetained = newValue
         }
     }

@@ -64,6 +64,8 @@ struct SubCommand: AsyncParsableCommand {
             format: format == .json ? .json : (verbose ? .verbose : .payload), escape: output.isTerminal)
         var printed = 0
         var failure: MQTTClientError?
+        // Read once: the option group's getter is not free, and this loop runs per message.
+        let limit = subscription.count
         var iterator = client.events.makeAsyncIterator()
         loop: while let event = await iterator.next() {
             switch event {
@@ -73,12 +75,12 @@ struct SubCommand: AsyncParsableCommand {
                 if skipRetained, message.retain { continue }
                 formatter.write(message, to: &output)
                 printed += 1
-                if let count = subscription.count, printed >= count { break loop }
+                if let limit, printed >= limit { break loop }
             case let .messagesDropped(dropped):
                 // Dropped messages were received: they count towards -C, so the run still ends.
                 printed += dropped
                 Diagnostics.warn("\(dropped) message(s) dropped: output could not keep up")
-                if let count = subscription.count, printed >= count { break loop }
+                if let limit, printed >= limit { break loop }
             case let .connectionState(state):
                 switch state {
                 case .reconnecting: Diagnostics.warn("\(state)")

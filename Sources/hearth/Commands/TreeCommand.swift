@@ -52,6 +52,8 @@ struct TreeCommand: AsyncParsableCommand {
         defer { watchdog.cancel() }
         var failure: MQTTClientError?
         var received = 0
+        // Read once: the option group's getter is not free, and this loop runs per message.
+        let limit = subscription.count
         var iterator = client.events.makeAsyncIterator()
         // The iterator hands over the client's batches: each is ingested in one turn of this task.
         loop: while let event = await iterator.next() {
@@ -59,12 +61,12 @@ struct TreeCommand: AsyncParsableCommand {
             case let .message(message):
                 model.ingest(message)
                 received += 1
-                if let count = subscription.count, received >= count { break loop }
+                if let limit, received >= limit { break loop }
             case let .messagesDropped(dropped):
                 // Dropped messages were received: they count towards -C, so the run still ends.
                 received += dropped
                 Diagnostics.warn("\(dropped) message(s) dropped: the model could not keep up")
-                if let count = subscription.count, received >= count { break loop }
+                if let limit, received >= limit { break loop }
             case let .connectionState(state):
                 if case .reconnecting = state { Diagnostics.warn("\(state)") }
                 if case let .closed(error) = state { failure = error }
@@ -78,5 +80,7 @@ struct TreeCommand: AsyncParsableCommand {
         let printer = TreePrinter(model: model, maxDepth: depth, retainedOnly: retainedOnly)
         if format == .json { printer.writeJSON(to: &output) } else { printer.writeText(to: &output) }
         output.flush()
+        // The process ends next: freeing every topic one by one would only delay the exit.
+        _ = Unmanaged.passRetained(model)
     }
 }
