@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         // The MQTT codec (pure, on ByteBuffer) and the client actor (NIO transport).
@@ -44,6 +45,23 @@ let package = Package(
             // class storage only cost time (about 10% of ingest); they stay on in debug builds.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
+        // The dashboard's views, state and themes: pure, drawn on a canvas (ncurses or in memory).
+        .target(
+            name: "Dashboard",
+            dependencies: ["MQTT", "TopicModel", "CWCWidth", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        // wcwidth(3), which Glibc's module hides: the terminal's own rule for cell widths.
+        .systemLibrary(name: "CWCWidth"),
+        // Wide-character ncurses, through a shim that turns the wide API on.
+        .systemLibrary(
+            name: "CNcursesW",
+            providers: [.apt(["libncursesw5-dev", "libncurses-dev"])]
+        ),
+        // The only code that calls ncurses: the terminal session, its canvas and key decoding.
+        .target(
+            name: "Terminal",
+            dependencies: ["CNcursesW", "Dashboard"]
+        ),
         // Test doubles: a real mosquitto launcher and a scripted fake server.
         .target(
             name: "MQTTTestSupport",
@@ -58,6 +76,8 @@ let package = Package(
             dependencies: [
                 "MQTT",
                 "TopicModel",
+                "Dashboard",
+                "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -73,6 +93,10 @@ let package = Package(
             name: "MQTTTests",
             // Depending on `hearth` builds the executable that the command-line tests run.
             dependencies: ["MQTT", "MQTTTestSupport", "hearth", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: ["Dashboard", "TopicModel", "MQTT", "MQTTTestSupport", "hearth"]
         ),
         .testTarget(
             name: "TopicModelTests",

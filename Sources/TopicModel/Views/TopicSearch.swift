@@ -31,8 +31,12 @@ public struct TopicSearch: Sendable {
 extension TopicModel {
     /// Searches every topic's full name: O(topics), run when the user searches, not per frame.
     public func search(_ text: String) -> TopicSearch {
+        text.isEmpty ? TopicSearch(text: text, matches: [], current: nil) : search(.substring(text), text: text)
+    }
+
+    /// The topics a filter matches, in tree order: O(topics), run when a filter is applied.
+    public func search(_ filter: TopicFilter, text: String) -> TopicSearch {
         var matches: [NodeID] = []
-        let filter = TopicFilter.substring(text)
         func visit(_ index: Int32, path: String) {
             let node = self.node(NodeID(index))
             if node.isTopic, filter.matches(path) { matches.append(NodeID(index)) }
@@ -41,7 +45,7 @@ extension TopicModel {
                 visit(child, path: index == 0 ? name : path + "/" + name)
             }
         }
-        if !text.isEmpty { visit(0, path: "") }
+        visit(0, path: "")
         return TopicSearch(text: text, matches: matches, current: nil)
     }
 

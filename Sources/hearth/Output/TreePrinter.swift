@@ -1,3 +1,4 @@
+import Dashboard
 import Foundation
 import TopicModel
 
@@ -94,36 +95,5 @@ struct TreePrinter {
                 .joined(separator: ",") + "}"
         }
         return out + "}"
-    }
-}
-
-/// How a topic's retained state reads in text: a glyph and words, never colour alone.
-enum RetainedMarker {
-    static func text(_ state: RetainedState) -> String {
-        switch state {
-        case .none: return ""
-        case .shown: return "  ◉ retained"
-        case .held: return "  ◎ retained held, live value shown"
-        case .cleared: return "  ⊘ retained cleared"
-        }
-    }
-}
-
-/// Short renderings of values.
-enum ValueFormat {
-    /// A number without a pointless ".0", and never "nan" in JSON (callers pass finite values).
-    static func number(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return String(value)
-    }
-
-    /// The start of a payload, escaped and quoted; binary payloads as a size.
-    static func preview(_ message: StoredMessage, length: Int = 40) -> String {
-        if message.size == 0 { return "(empty)" }
-        guard let text = String(validating: message.payload, as: UTF8.self) else {
-            return "(\(message.size) bytes binary)"
-        }
-        let clipped = text.count > length ? String(text.prefix(length)) + "…" : text
-        return "\"" + TerminalEscaping.escaped(Array(clipped.utf8), keepNewlines: false) + "\""
     }
 }

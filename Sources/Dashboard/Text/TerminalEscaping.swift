@@ -2,8 +2,8 @@
 ///
 /// Control characters (C0, DEL, C1), ESC and ill-formed UTF-8 become visible escapes such as
 /// `\x1b` or `\u{9b}`, so a payload can never move the cursor or rewrite the screen. Newline and tab stay.
-enum TerminalEscaping {
-    static func escaped(_ bytes: [UInt8], keepNewlines: Bool = true) -> String {
+public enum TerminalEscaping {
+    public static func escaped(_ bytes: [UInt8], keepNewlines: Bool = true) -> String {
         var output = ""
         output.reserveCapacity(bytes.count)
         var iterator = bytes.makeIterator()
@@ -28,11 +28,18 @@ enum TerminalEscaping {
             output.unicodeScalars.append(scalar)
         case 0x00..<0x20, 0x7F:
             output += "\\x" + hex(value, width: 2)
-        case 0x80..<0xA0, 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F:
-            // C1 controls and bidi overrides, which can reorder what is shown.
+        case _ where isUnsafe(value):
             output += "\\u{" + hex(value, width: 0) + "}"
         default:
             output.unicodeScalars.append(scalar)
+        }
+    }
+
+    /// C0 and C1 controls, DEL, and bidi overrides (which can reorder what is shown).
+    static func isUnsafe(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x00..<0x20, 0x7F..<0xA0, 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F: return true
+        default: return false
         }
     }
 

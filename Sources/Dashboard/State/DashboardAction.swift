@@ -1,0 +1,50 @@
+import MQTT
+
+/// What the dashboard asks the program to do; the program reports back with `DashboardEvent`s.
+public enum DashboardAction: Sendable, Equatable {
+    case quit
+    case publish(PublishRequest)
+    /// Publish an empty retained message to each topic, in order, reporting progress.
+    case clearRetained([String])
+    /// Put text on the clipboard of the user's terminal (OSC 52, which works over SSH).
+    case copy(String)
+}
+
+/// One message to publish, as the publish dialog built it.
+public struct PublishRequest: Sendable, Equatable {
+    public var topic: String
+    public var payload: [UInt8]
+    public var qos: MQTTQoS
+    public var retain: Bool
+}
+
+/// News for the dashboard from outside its thread.
+public enum DashboardEvent: Sendable {
+    case connection(ConnectionStatus)
+    /// The outcome of a `.publish`: nil for success, else the reason.
+    case published(topic: String, error: String?)
+    /// Progress of a `.clearRetained`.
+    case cleared(done: Int, total: Int, error: String?)
+}
+
+/// The connection as the header shows it.
+public struct ConnectionStatus: Sendable, Equatable {
+    public enum Phase: Sendable, Equatable {
+        case connecting
+        case connected
+        case reconnecting(seconds: Int, lastError: String)
+        case failed(String)
+    }
+
+    /// "host:port", with " TLS" when encrypted.
+    public var broker: String
+    public var phase: Phase
+    /// "3.1.1" or "5.0", once connected.
+    public var version: String?
+
+    public init(broker: String, phase: Phase, version: String? = nil) {
+        self.broker = broker
+        self.phase = phase
+        self.version = version
+    }
+}

@@ -1,0 +1,45 @@
+import TopicModel
+
+/// What the user has done to the view: selection, expansion, scroll, focus, and the open dialog.
+public struct DashboardState: Sendable {
+    public enum Pane: Sendable { case tree, detail }
+    public enum PromptKind: Sendable { case search, filter }
+
+    /// "Clear the retained value(s)?" with the topics that would be cleared.
+    public struct Confirmation: Sendable {
+        public var question: String
+        public var topics: [String]
+        /// Bulk clears (`D`) offer a dry-run list first.
+        public var isBulk: Bool
+    }
+
+    /// What has the keyboard: the tree, or an overlay.
+    public enum Mode: Sendable {
+        case browse
+        case prompt(PromptKind, TextField)
+        case publish(PublishForm)
+        case confirm(Confirmation)
+        /// The dry run of a bulk clear: the list, scrolled.
+        case retainedList(Confirmation, scroll: Int)
+        case seriesPicker(paths: [String], index: Int)
+        case help
+    }
+
+    public var mode: Mode = .browse
+    public var focus: Pane = .tree
+    public var selected: NodeID?
+    /// The selected row's index among all rows, and its line within the pane (kept as topics arrive).
+    public var cursor = 0
+    public var screenRow = 0
+    public var scroll = 0
+    public var expanded: Set<NodeID> = []
+    /// True until the user expands or collapses by hand.
+    public var autoExpand = true
+    public var detailScroll = 0
+    /// An MQTT wildcard filter on the tree.
+    public var filter: String?
+    public var search: TopicSearch?
+    public var status: (text: String, isError: Bool)?
+
+    public init() {}
+}

@@ -1,0 +1,50 @@
+import CWCWidth
+
+/// How many terminal cells text takes, from `wcwidth` (the terminal's own rule): CJK and most
+/// emoji take two, combining marks none.
+///
+/// `wcwidth` follows LC_CTYPE: the terminal layer sets the locale before anything is measured.
+public enum DisplayWidth {
+    public static func of(_ character: Character) -> Int {
+        if let ascii = character.asciiValue { return ascii >= 0x20 && ascii != 0x7F ? 1 : 0 }
+        var total = 0
+        for (index, scalar) in character.unicodeScalars.enumerated() {
+            let width = Int(hearth_wcwidth(scalar.value))
+            // The first scalar sets the width; later ones (combining, variation selectors) add none.
+            if index == 0 { total = width < 0 ? 1 : width }
+        }
+        return total
+    }
+
+    public static func of(_ text: String) -> Int {
+        var total = 0
+        for character in text { total += of(character) }
+        return total
+    }
+
+    /// The longest prefix that fits in `cells`, and its width. A wide character that would
+    /// straddle the edge is left out.
+    public static func prefix(_ text: String, cells: Int) -> (String, Int) {
+        var used = 0
+        var end = text.startIndex
+        for index in text.indices {
+            let width = of(text[index])
+            if used + width > cells { break }
+            used += width
+            end = text.index(after: index)
+        }
+        return end == text.endIndex ? (text, used) : (String(text[..<end]), used)
+    }
+
+    /// Cuts text to `cells`, ending with "…" when something was cut.
+    public static func truncate(_ text: String, cells: Int) -> String {
+        guard cells > 0 else { return "" }
+        if of(text) <= cells { return text }
+        return prefix(text, cells: cells - 1).0 + "…"
+    }
+
+    /// True when no scalar is a control character, DEL, C1 or a bidi override.
+    static func isSafe(_ text: String) -> Bool {
+        !text.unicodeScalars.contains { TerminalEscaping.isUnsafe($0.value) }
+    }
+}

@@ -1,0 +1,37 @@
+import TopicModel
+
+/// How a topic's retained state reads: a glyph and words, never colour alone.
+///
+/// ◉ the value shown is the retained one; ◎ a live value is shown while a retained value is held;
+/// ⊘ the retained value was cleared.
+public enum RetainedMarker {
+    /// One cell wide, or nil for a topic that never held a retained value.
+    public static func glyph(_ state: RetainedState) -> String? {
+        switch state {
+        case .none: return nil
+        case .shown: return "◉"
+        case .held: return "◎"
+        case .cleared: return "⊘"
+        }
+    }
+
+    /// The glyph with words, as `hearth tree` prints it.
+    public static func text(_ state: RetainedState) -> String {
+        switch state {
+        case .none: return ""
+        case .shown: return "  ◉ retained"
+        case .held: return "  ◎ retained held, live value shown"
+        case .cleared: return "  ⊘ retained cleared"
+        }
+    }
+
+    /// A sentence for the detail pane.
+    public static func sentence(_ state: RetainedState) -> String {
+        switch state {
+        case .none: return "not retained"
+        case .shown: return "◉ retained: this is the broker's retained value"
+        case .held: return "◎ live value shown; the broker still holds a retained value"
+        case .cleared: return "⊘ retained value cleared"
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import TopicModel
+
+/// Everything one frame draws, taken from the model in one go (O(rows on screen)), so drawing
+/// needs neither the model nor its lock.
+public struct DashboardFrame: Sendable {
+    /// One tree row with what the model knows for it.
+    public struct Row: Sendable {
+        public var tree: TreeRow
+        public var sparkline: String?
+        public var unit: String?
+        public var isSelected: Bool
+    }
+
+    /// The selected topic, in full.
+    public struct Detail: Sendable {
+        public var path: String
+        public var record: TopicRecord?
+        public var label: SeriesLabel?
+        public var childCount: Int
+        public var topicCount: Int
+        public var retainedCount: Int
+        /// The series paths this topic has, and the one graphed.
+        public var seriesPaths: [String]
+        public var graphPath: String?
+        public var graph: TimeSeries?
+    }
+
+    public var layout: Layout
+    public var connection: ConnectionStatus
+    public var topicCount = 0
+    public var retainedCount = 0
+    public var messageRate = 0.0
+    public var rows: [Row] = []
+    public var totalRows = 0
+    public var scroll = 0
+    public var detail: Detail?
+    public var detailScroll = 0
+    public var focus: DashboardState.Pane = .tree
+    public var mode: DashboardState.Mode = .browse
+    public var filter: String?
+    public var search: (text: String, current: Int, count: Int)?
+    public var status: (text: String, isError: Bool)?
+    public var now = 0.0
+}

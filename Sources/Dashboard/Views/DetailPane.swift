@@ -1,0 +1,104 @@
+import Foundation
+import MQTT
+import TopicModel
+
+/// The selected topic in full: state, properties, graph, payload and history. Scrolls.
+enum DetailPane {
+    static let graphHeight = 4
+    static let historyRows = 50
+
+    static func draw(_ frame: DashboardFrame, on canvas: inout some Canvas) {
+        let rect = frame.layout.detail
+        let all = frame.detail.map { lines($0, width: rect.width - 1, now: frame.now) } ?? [StyledLine("  nothing selected", .dim)]
+        let scroll = max(0, min(frame.detailScroll, all.count - rect.height))
+        for line in 0..<rect.height {
+            canvas.fill(row: rect.row + line, column: rect.column, width: rect.width, role: .text)
+            let index = scroll + line
+            if index < all.count { all[index].draw(row: rect.row + line, column: rect.column + 1, width: rect.width - 1, on: &canvas) }
+        }
+    }
+
+    /// Every line of the pane, top to bottom.
+    static func lines(_ detail: DashboardFrame.Detail, width: Int, now: Double) -> [StyledLine] {
+        var out = [StyledLine(TerminalEscaping.escaped(Array(detail.path.utf8), keepNewlines: false), .title)]
+        if detail.childCount > 0 {
+            out.append(StyledLine("\(detail.topicCount) topic\(detail.topicCount == 1 ? "" : "s") below, \(detail.retainedCount) holding a retained value", .dim))
+        }
+        guard let record = detail.record else { return out }
+        let last = record.last
+        out.append(StyledLine(RetainedMarker.sentence(record.retained), record.retained == .none ? .dim : TreePane.markerRole(record.retained)))
+        var facts = "QoS \(last.qos.rawValue) · \(ValueFormat.bytes(last.size)) · \(clock(last.time)) (\(age(now - last.time)) ago)"
+        facts += " · \(record.messageCount) message\(record.messageCount == 1 ? "" : "s")"
+        facts += " · \(ValueFormat.short(record.rate(now: now), digits: 1)) msg/s"
+        out.append(StyledLine(facts, .text))
+        for property in last.properties {
+            out.append(StyledLine([("  ", .text), (describe(property), .dim)]))
+        }
+        if let held = record.heldRetained {
+            out.append(StyledLine([("held retained value: ", .retainedHeld), (ValueFormat.preview(held, length: max(8, width - 24)), .text)]))
+        }
+
+        if let path = detail.graphPath, let graph = detail.graph, let summary = graph.summary {
+            let unit = detail.label?.unit.map { " " + $0 } ?? ""
+            let name = path.isEmpty ? "value" : path
+            out.append(rule("graph: \(name)\(unit)\(detail.seriesPaths.count > 1 ? " (s: choose)" : "")", width: width))
+            out.append(StyledLine("min \(ValueFormat.short(summary.min)) · avg \(ValueFormat.short(summary.average)) · max \(ValueFormat.short(summary.max)) · last \(ValueFormat.short(summary.last))\(unit)", .text))
+            out += GraphView.lines(graph, width: max(1, width - 1), height: graphHeight)
+        }
+
+        var title = "payload"
+        if last.isTruncated { title += " (first \(ValueFormat.bytes(last.payload.count)) of \(ValueFormat.bytes(last.size)))" }
+        out.append(rule(title, width: width))
+        out += PayloadFormatter.lines(last.payload, truncated: last.isTruncated)
+
+        let history = record.history.messages
+        out.append(rule("history (\(history.count + 1))", width: width))
+        out.append(historyLine(last, width: width))
+        for message in history.reversed().prefix(historyRows) { out.append(historyLine(message, width: width)) }
+        return out
+    }
+
+    private static func historyLine(_ message: StoredMessage, width: Int) -> StyledLine {
+        StyledLine([
+            (clock(message.time) + "  ", .dim), ("q\(message.qos.rawValue) ", .dim),
+            (message.retain ? "◉ " : "  ", .retainedShown),
+            (ValueFormat.preview(message, length: max(8, width - 16)), .text),
+        ])
+    }
+
+    private static func rule(_ title: String, width: Int) -> StyledLine {
+        let text = "── " + title + " "
+        return StyledLine(text + String(repeating: "─", count: max(0, width - DisplayWidth.of(text))), .border)
+    }
+
+    private static func describe(_ property: MQTTProperty) -> String {
+        switch property {
+        case let .userProperty(key, value): return "user property: \(key) = \(value)"
+        case let .contentType(value): return "content type: \(value)"
+        case let .responseTopic(value): return "response topic: \(value)"
+        case let .correlationData(bytes): return "correlation data: \(bytes.count) bytes"
+        case let .messageExpiryInterval(value): return "message expiry: \(value) s"
+        case let .payloadFormatIndicator(value): return "payload format: \(value == 1 ? "UTF-8" : "bytes")"
+        case let .subscriptionIdentifier(value): return "subscription identifier: \(value)"
+        default: return String(describing: property)
+        }
+    }
+
+    /// "14:03:27", local time.
+    static func clock(_ time: Double) -> String {
+        var seconds = time_t(time)
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
+    }
+
+    /// "4 s", "3 min", "2 h", "5 d".
+    static func age(_ seconds: Double) -> String {
+        let value = max(0, Int(seconds))
+        if value < 60 { return "\(value) s" }
+        if value < 3600 { return "\(value / 60) min" }
+        if value < 86400 { return "\(value / 3600) h" }
+        return "\(value / 86400) d"
+    }
+}

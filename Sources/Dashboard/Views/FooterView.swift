@@ -1,0 +1,36 @@
+/// The bottom line: a prompt while typing, else the status, else key hints for the focused pane.
+enum FooterView {
+    static func draw(_ frame: DashboardFrame, on canvas: inout some Canvas) {
+        let rect = frame.layout.footer
+        canvas.fill(row: rect.row, column: 0, width: rect.width, role: .footer)
+        if case let .prompt(kind, field) = frame.mode {
+            let label = kind == .search ? " search: " : " filter (MQTT wildcards): "
+            let used = canvas.write(label, row: rect.row, column: 0, role: .footerKey)
+            // The end of what was typed stays visible.
+            let room = rect.width - used - 1
+            var text = TerminalEscaping.escaped(Array(field.text.utf8), keepNewlines: false)
+            while DisplayWidth.of(text) > room, !text.isEmpty { text.removeFirst() }
+            canvas.write(text + "▏", row: rect.row, column: used, role: .footer)
+            return
+        }
+        if let status = frame.status {
+            canvas.write(" " + status.text, row: rect.row, column: 0, role: status.isError ? .error : .footer)
+            return
+        }
+        var column = 0
+        var context: [String] = []
+        if let filter = frame.filter { context.append("filter \(filter)") }
+        if let search = frame.search { context.append("match \(search.current)/\(search.count)") }
+        if !context.isEmpty { column += canvas.write(" [" + context.joined(separator: " · ") + "]", row: rect.row, column: column, role: .footerKey) }
+        let hints = frame.focus == .tree ? treeHints : detailHints
+        for (key, action) in hints {
+            column += canvas.write(" " + key, row: rect.row, column: column, role: .footerKey)
+            column += canvas.write(" " + action, row: rect.row, column: column, role: .footer)
+        }
+    }
+
+    static let treeHints = [("↑↓", "move"), ("←→", "fold"), ("/", "search"), ("f", "filter"), ("p", "publish"),
+                            ("d", "clear"), ("s", "series"), ("Tab", "detail"), ("?", "help"), ("q", "quit")]
+    static let detailHints = [("↑↓", "scroll"), ("PgUp/PgDn", "page"), ("g/G", "top/end"), ("y/Y", "copy"),
+                              ("p", "publish"), ("Tab", "tree"), ("?", "help"), ("q", "quit")]
+}

@@ -1,0 +1,37 @@
+/// The top line: broker, connection state, protocol version, counts and message rate.
+enum HeaderView {
+    static func draw(_ frame: DashboardFrame, on canvas: inout some Canvas) {
+        let rect = frame.layout.header
+        canvas.fill(row: rect.row, column: 0, width: rect.width, role: .header)
+        var column = canvas.write(" hearth ", row: rect.row, column: 0, role: .header)
+        column += canvas.write(frame.connection.broker + " ", row: rect.row, column: column, role: .header)
+        let (text, role) = phase(frame.connection.phase)
+        column += canvas.write(" " + text + " ", row: rect.row, column: column, role: role)
+        var facts: [String] = []
+        if let version = frame.connection.version { facts.append("MQTT \(version)") }
+        facts.append("\(grouped(frame.topicCount)) topic\(frame.topicCount == 1 ? "" : "s")")
+        facts.append("\(grouped(frame.retainedCount)) ◉ retained")
+        facts.append("\(grouped(Int(frame.messageRate.rounded()))) msg/s")
+        canvas.write("  " + facts.joined(separator: " · "), row: rect.row, column: column, role: .header)
+    }
+
+    static func phase(_ phase: ConnectionStatus.Phase) -> (String, Role) {
+        switch phase {
+        case .connecting: return ("… connecting", .reconnecting)
+        case .connected: return ("● connected", .connected)
+        case let .reconnecting(seconds, error): return ("↻ reconnecting in \(seconds) s: \(error)", .reconnecting)
+        case let .failed(reason): return ("✖ failed: \(reason)", .failed)
+        }
+    }
+
+    /// 1234567 as "1,234,567".
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var out = value < 0 ? "-" : ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return out
+    }
+}

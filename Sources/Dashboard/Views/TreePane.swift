@@ -1,0 +1,96 @@
+import TopicModel
+
+/// The topic tree: one line per row, with the retained marker in the first column, counts on
+/// branches, and a value preview and sparkline on topics.
+///
+///     ◉ ▾ kitchen (3)
+///     ◉     temperature                 21.5 °C ▁▂▃▅▆▇
+///     ◎     light                          "ON"
+enum TreePane {
+    /// Sparklines shrink, then go, as the pane narrows.
+    static func sparklineWidth(for paneWidth: Int) -> Int {
+        paneWidth >= 70 ? 12 : paneWidth >= 50 ? 8 : 0
+    }
+
+    static func valueWidth(for paneWidth: Int) -> Int {
+        paneWidth >= 70 ? 18 : paneWidth >= 50 ? 12 : 8
+    }
+
+    static func draw(_ frame: DashboardFrame, on canvas: inout some Canvas) {
+        let rect = frame.layout.tree
+        for line in 0..<rect.height {
+            let row = rect.row + line
+            canvas.fill(row: row, column: rect.column, width: rect.width, role: .text)
+            guard line < frame.rows.count else { continue }
+            drawRow(frame.rows[line], row: row, rect: rect, focused: frame.focus == .tree, on: &canvas)
+        }
+        if frame.rows.isEmpty {
+            let waiting = frame.filter == nil ? "waiting for messages…" : "no topic matches the filter \(frame.filter ?? "")"
+            canvas.write("  " + waiting, row: rect.row, column: rect.column, width: rect.width, role: .dim)
+        }
+    }
+
+    private static func drawRow(_ item: DashboardFrame.Row, row: Int, rect: Rect, focused: Bool, on canvas: inout some Canvas) {
+        let tree = item.tree
+        let nameRole: Role = item.isSelected ? (focused ? .selected : .match) : (tree.hasChildren ? .branch : .leaf)
+        var column = rect.column
+        let end = rect.column + rect.width
+        // Column 0: the retained marker, a glyph so it does not rely on colour.
+        if let summary = tree.topic, let glyph = RetainedMarker.glyph(summary.retained) {
+            canvas.write(glyph, row: row, column: column, width: 1, role: markerRole(summary.retained))
+        }
+        column += 2
+        column += canvas.write(String(repeating: "  ", count: min(tree.depth, 20)), row: row, column: column, role: .text)
+        let expander = tree.hasChildren ? (tree.isExpanded ? "▾ " : "▸ ") : "  "
+        column += canvas.write(expander, row: row, column: column, role: .counts)
+
+        // The right side: value and sparkline for topics.
+        let sparkWidth = sparklineWidth(for: rect.width)
+        let valueWidth = valueWidth(for: rect.width)
+        var right = ""
+        var rightRole: Role = .value
+        if let summary = tree.topic {
+            (right, rightRole) = value(summary, unit: item.unit)
+            right = DisplayWidth.truncate(right, cells: valueWidth)
+        }
+        let rightWidth = tree.topic == nil ? 0 : valueWidth + (sparkWidth > 0 ? sparkWidth + 1 : 0) + 1
+        let nameRoom = max(0, end - column - rightWidth)
+        var name = TerminalEscaping.escaped(Array(tree.name.utf8), keepNewlines: false)
+        if name.isEmpty { name = "∅" }  // an empty level (a//b, a leading /)
+        column += canvas.write(DisplayWidth.truncate(name, cells: nameRoom), row: row, column: column, width: nameRoom, role: nameRole)
+        if tree.hasChildren {
+            var counts = " (\(tree.topicCount))"
+            if tree.retainedCount > 0 { counts += " \(tree.retainedCount)◉" }
+            column += canvas.write(counts, row: row, column: column, width: max(0, end - column - rightWidth), role: .counts)
+        }
+        guard tree.topic != nil else { return }
+        let valueColumn = end - rightWidth + 1
+        let shown = DisplayWidth.of(right)
+        canvas.write(right, row: row, column: valueColumn + valueWidth - shown, width: valueWidth, role: rightRole)
+        if sparkWidth > 0, let sparkline = item.sparkline {
+            canvas.write(sparkline, row: row, column: valueColumn + valueWidth + 1, width: sparkWidth, role: .sparkline)
+        }
+    }
+
+    static func markerRole(_ state: RetainedState) -> Role {
+        switch state {
+        case .none, .shown: return .retainedShown
+        case .held: return .retainedHeld
+        case .cleared: return .retainedCleared
+        }
+    }
+
+    /// A topic's short value: the primary number with its unit, else the start of the payload.
+    static func value(_ summary: TopicSummary, unit: String?) -> (String, Role) {
+        let role: Role = summary.retained == .held ? .live : .value
+        if summary.retained == .cleared { return ("cleared", .retainedCleared) }
+        if let number = summary.primaryValue {
+            return (ValueFormat.short(number) + (unit.map { " " + $0 } ?? ""), role)
+        }
+        if summary.size == 0 { return ("(empty)", .dim) }
+        guard let text = ValueFormat.decoded(summary.preview, truncated: summary.preview.count < summary.size) else {
+            return ("\(ValueFormat.bytes(summary.size)) binary", .dim)
+        }
+        return (TerminalEscaping.escaped(Array(text.utf8), keepNewlines: false), role)
+    }
+}

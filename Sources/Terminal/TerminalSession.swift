@@ -1,0 +1,108 @@
+import CNcursesW
+import Dashboard
+import Foundation
+
+/// The terminal, owned by one thread: start-up, drawing, input and restoring it on the way out.
+///
+/// Every ncurses call in Hearth is in this module and runs on the thread that made the session.
+///
+/// ```swift
+/// let session = try TerminalSession(theme: theme)
+/// defer { session.close() }
+/// session.render { canvas in DashboardView.draw(frame, on: &canvas) }
+/// ```
+public final class TerminalSession {
+    public enum Failure: Error, CustomStringConvertible {
+        case notATerminal
+        case unknownTerminal(String)
+
+        public var description: String {
+            switch self {
+            case .notATerminal: return "the dashboard needs a terminal (use hearth sub or hearth tree in pipes and scripts)"
+            case let .unknownTerminal(name): return "cannot use terminal type '\(name)' (set TERM, e.g. TERM=xterm-256color)"
+            }
+        }
+    }
+
+    private let screen: OpaquePointer
+    private let palette: Palette
+    private var closed = false
+
+    public init(theme: Theme, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw Failure.notATerminal }
+        setlocale(LC_ALL, "")
+        // Esc alone must not wait for the rest of an escape sequence for long.
+        set_escdelay(25)
+        guard let screen = newterm(nil, hearth_stdout(), hearth_stdin()) else { throw Failure.unknownTerminal(environment["TERM"] ?? "") }
+        self.screen = screen
+        raw()  // Ctrl-C, Ctrl-S and Ctrl-R arrive as keys, not as signals or flow control.
+        noecho()
+        nonl()
+        keypad(hearth_stdscr(), true)
+        nodelay(hearth_stdscr(), true)
+        curs_set(0)
+        mousemask(hearth_mouse_mask(), nil)
+        mouseinterval(0)
+        palette = Palette(theme: theme, environment: environment)
+    }
+
+    deinit { close() }
+
+    /// Restores the terminal. Safe to call more than once.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        endwin()
+        delscreen(screen)
+    }
+
+    public var width: Int { Int(getmaxx(hearth_stdscr())) }
+    public var height: Int { Int(getmaxy(hearth_stdscr())) }
+
+    /// Colour depth as detected, for the help text and tests: "none", "8", "256", "direct".
+    public var colorDescription: String {
+        switch palette.depth {
+        case .none: return "none"
+        case let .palette(count): return "\(count)"
+        case .direct: return "direct"
+        }
+    }
+
+    /// Draws a frame into ncurses' buffer and sends the difference to the terminal.
+    public func render(_ draw: (inout NcursesCanvas) -> Void) {
+        var canvas = NcursesCanvas(window: hearth_stdscr(), width: width, height: height, palette: palette)
+        draw(&canvas)
+        wnoutrefresh(hearth_stdscr())
+        doupdate()
+    }
+
+    /// Waits until a key, a wake-up or the timeout (nil: forever); returns whether the wake-up fired.
+    public func wait(timeout: Double?, wakeup: Wakeup) -> Bool {
+        var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: wakeup.readFD, events: Int16(POLLIN), revents: 0)]
+        let milliseconds = timeout.map { Int32(max(0, min($0, 3600)) * 1000) } ?? -1
+        _ = poll(&fds, 2, milliseconds)
+        return wakeup.drain()
+    }
+
+    /// Every key waiting, without blocking.
+    public func pendingKeys() -> [Key] {
+        var keys: [Key] = []
+        var code: wint_t = 0
+        while keys.count < 4096 {
+            let status = wget_wch(hearth_stdscr(), &code)
+            if status == ERR { break }
+            if let key = KeyDecoder.key(status: status, code: code) { keys.append(key) }
+        }
+        return keys
+    }
+
+    /// Puts text on the clipboard of the user's terminal with OSC 52 (works over SSH and in tmux
+    /// with set-clipboard on).
+    public func copyToClipboard(_ text: String) {
+        let encoded = Data(text.utf8.prefix(100_000)).base64EncodedString()
+        let sequence = "\u{1B}]52;c;\(encoded)\u{07}"
+        fflush(nil)
+        _ = sequence.withCString { write(STDOUT_FILENO, $0, strlen($0)) }
+    }
+}
