@@ -19,6 +19,7 @@ public final class DashboardController {
     public private(set) var layout: Layout
     private var rate = RateMeter()
     private var sparkScratch: [SparkBucket] = []
+    private var droppedMessages = 0
 
     public init(connection: ConnectionStatus, width: Int, height: Int) {
         self.connection = connection
@@ -49,6 +50,9 @@ public final class DashboardController {
             } else {
                 state.status = error.map { ("publish failed: \($0)", true) } ?? ("published to \(topic)", false)
             }
+        case let .dropped(count):
+            droppedMessages += count
+            state.status = ("\(droppedMessages) message\(droppedMessages == 1 ? "" : "s") dropped: the dashboard fell behind the broker", true)
         case let .cleared(done, total, error):
             if let error {
                 state.status = ("clearing stopped at \(done)/\(total): \(error)", true)

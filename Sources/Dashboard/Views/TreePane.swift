@@ -84,7 +84,9 @@ enum TreePane {
     static func value(_ summary: TopicSummary, unit: String?) -> (String, Role) {
         let role: Role = summary.retained == .held ? .live : .value
         if summary.retained == .cleared { return ("cleared", .retainedCleared) }
-        if let number = summary.primaryValue {
+        // State words (ON, open, online) read better as themselves than as 1 or 0.
+        let isWord = summary.primaryPath == "" && summary.preview.first.map { Character(Unicode.Scalar($0)).isLetter } == true
+        if let number = summary.primaryValue, !isWord {
             return (ValueFormat.short(number) + (unit.map { " " + $0 } ?? ""), role)
         }
         if summary.size == 0 { return ("(empty)", .dim) }
