@@ -16,6 +16,13 @@ public struct PublishRequest: Sendable, Equatable {
     public var payload: [UInt8]
     public var qos: MQTTQoS
     public var retain: Bool
+
+    public init(topic: String, payload: [UInt8], qos: MQTTQoS, retain: Bool) {
+        self.topic = topic
+        self.payload = payload
+        self.qos = qos
+        self.retain = retain
+    }
 }
 
 /// News for the dashboard from outside its thread.

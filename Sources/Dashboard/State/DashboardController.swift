@@ -45,7 +45,8 @@ public final class DashboardController {
         case let .published(topic, error):
             if case var .publish(form) = state.mode {
                 form.sending = false
-                form.message = error.map { ($0, true) } ?? ("✓ \(topic): acknowledged", false)
+                let outcome = form.qos == .atMostOnce ? "sent (QoS 0: no acknowledgement)" : "acknowledged"
+                form.message = error.map { ($0, true) } ?? ("✓ \(topic): \(outcome)", false)
                 state.mode = .publish(form)
             } else {
                 state.status = error.map { ("publish failed: \($0)", true) } ?? ("published to \(topic)", false)

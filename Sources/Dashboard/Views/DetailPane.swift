@@ -49,7 +49,7 @@ enum DetailPane {
         var title = "payload"
         if last.isTruncated { title += " (first \(ValueFormat.bytes(last.payload.count)) of \(ValueFormat.bytes(last.size)))" }
         out.append(rule(title, width: width))
-        out += PayloadFormatter.lines(last.payload, truncated: last.isTruncated)
+        out += PayloadFormatter.lines(last.payload, truncated: last.isTruncated, width: width)
 
         let history = record.history.messages
         out.append(rule("history (\(history.count + 1))", width: width))

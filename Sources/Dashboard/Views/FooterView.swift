@@ -29,8 +29,9 @@ enum FooterView {
         }
     }
 
-    static let treeHints = [("↑↓", "move"), ("←→", "fold"), ("/", "search"), ("f", "filter"), ("p", "publish"),
-                            ("d", "clear"), ("s", "series"), ("Tab", "detail"), ("?", "help"), ("q", "quit")]
-    static let detailHints = [("↑↓", "scroll"), ("PgUp/PgDn", "page"), ("g/G", "top/end"), ("y/Y", "copy"),
-                              ("p", "publish"), ("Tab", "tree"), ("?", "help"), ("q", "quit")]
+    // Help and quit first: a narrow terminal cuts the end of the line.
+    static let treeHints = [("?", "help"), ("q", "quit"), ("↑↓", "move"), ("←→", "fold"), ("/", "search"), ("f", "filter"),
+                            ("p", "publish"), ("d", "clear"), ("s", "series"), ("Tab", "detail")]
+    static let detailHints = [("?", "help"), ("q", "quit"), ("↑↓", "scroll"), ("PgUp/PgDn", "page"), ("g/G", "top/end"),
+                              ("y/Y", "copy"), ("p", "publish"), ("Tab", "tree")]
 }

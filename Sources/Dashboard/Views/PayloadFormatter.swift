@@ -1,7 +1,7 @@
 /// A payload as lines for the detail pane: JSON indented and highlighted, other text as it is,
 /// binary as a hex dump. Every line is escaped: nothing from the broker reaches the terminal raw.
 enum PayloadFormatter {
-    static func lines(_ payload: [UInt8], truncated: Bool) -> [StyledLine] {
+    static func lines(_ payload: [UInt8], truncated: Bool, width: Int) -> [StyledLine] {
         if payload.isEmpty { return [StyledLine("(empty payload)", .dim)] }
         if let text = ValueFormat.decoded(payload, truncated: truncated) {
             if let json = JSONPrettyPrinter.lines(text) { return json }
@@ -9,19 +9,19 @@ enum PayloadFormatter {
                 StyledLine(TerminalEscaping.escaped(Array($0.utf8), keepNewlines: false), .text)
             }
         }
-        return hexDump(payload)
+        return hexDump(payload, perLine: width >= 74 ? 16 : 8)
     }
 
-    /// `0000  48 65 6c 6c 6f 00 ff ...  |Hello..|`, 16 bytes a line.
-    static func hexDump(_ bytes: [UInt8]) -> [StyledLine] {
+    /// `0000  48 65 6c 6c 6f 00 ff ...  |Hello..|`, 16 bytes a line (8 in a narrow pane).
+    static func hexDump(_ bytes: [UInt8], perLine: Int) -> [StyledLine] {
         let digits = Array("0123456789abcdef")
         func hex(_ value: Int, width: Int) -> String {
             String((0..<width).reversed().map { digits[(value >> ($0 * 4)) & 0xF] })
         }
-        return stride(from: 0, to: bytes.count, by: 16).map { offset in
-            let chunk = bytes[offset..<min(offset + 16, bytes.count)]
+        return stride(from: 0, to: bytes.count, by: perLine).map { offset in
+            let chunk = bytes[offset..<min(offset + perLine, bytes.count)]
             var codes = chunk.map { hex(Int($0), width: 2) }.joined(separator: " ")
-            codes += String(repeating: " ", count: (16 - chunk.count) * 3)
+            codes += String(repeating: " ", count: (perLine - chunk.count) * 3)
             let ascii = String(chunk.map { $0 >= 0x20 && $0 < 0x7F ? Character(Unicode.Scalar($0)) : "." })
             return StyledLine([(hex(offset, width: 4) + "  ", .dim), (codes, .jsonNumber), ("  |" + ascii + "|", .text)])
         }

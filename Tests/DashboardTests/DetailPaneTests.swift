@@ -1,0 +1,94 @@
+import Dashboard
+import MQTT
+import Testing
+import TopicModel
+
+/// The detail pane: payload formats, graph and history.
+@Suite struct DetailPaneTests {
+    /// Selects `topic` through search and draws.
+    private func show(_ topic: String, in model: TopicModel, width: Int = 120, height: Int = 40) -> (DashboardController, MemoryCanvas) {
+        let controller = DashboardController(connection: Fixture.connected, width: width, height: height)
+        _ = Fixture.draw(controller, model)
+        _ = controller.handle(.character("/"), model: model)
+        _ = Fixture.type(topic, into: controller, model: model)
+        _ = controller.handle(.enter, model: model)
+        return (controller, Fixture.draw(controller, model))
+    }
+
+    @Test func jsonIsIndentedAndHighlighted() throws {
+        let model = TopicModel()
+        model.ingest(Fixture.message("zigbee2mqtt/hall", #"{"temperature":21.5,"humidity":48,"state":"ON","ok":true,"nested":{"a":[1,2]},"empty":{}}"#, retain: true))
+        let (_, canvas) = show("zigbee2mqtt/hall", in: model)
+        let keyRow = try #require(Fixture.row(of: #""temperature": 21.5,"#, in: canvas), "\(canvas.text)")
+        #expect(canvas.role(of: #""temperature""#, row: keyRow) == .jsonKey)
+        #expect(canvas.role(of: "21.5", row: keyRow) == .jsonNumber)
+        let stateRow = try #require(Fixture.row(of: #""state": "ON","#, in: canvas))
+        #expect(canvas.role(of: #""ON""#, row: stateRow) == .jsonString)
+        #expect(Fixture.row(of: #""empty": {}"#, in: canvas) != nil)
+        #expect(Fixture.row(of: "◉ retained: this is the broker's retained value", in: canvas) != nil)
+        // The payload's own indentation: nested values sit two cells further in.
+        let nested = try #require(Fixture.row(of: #""a": ["#, in: canvas))
+        let one = try #require((nested..<canvas.height).first { canvas.line($0).contains(" 1,") }, "\(canvas.text)")
+        #expect(canvas.line(one).firstIndex(of: "1")! > canvas.line(nested).firstIndex(of: "\"")!)
+    }
+
+    @Test func binaryPayloadsShowAsAHexDump() throws {
+        let model = TopicModel()
+        model.ingest(MQTTMessage(topic: "dev/blob", payload: [0x00, 0x01, 0x1B, 0xFF, 0x48, 0x69] + Array(repeating: 0xAA, count: 20)))
+        let (_, canvas) = show("dev/blob", in: model)
+        #expect(Fixture.row(of: "0000  00 01 1b ff 48 69 aa aa", in: canvas) != nil, "\(canvas.text)")
+        #expect(Fixture.row(of: "|....Hi..|", in: canvas) != nil)
+        #expect(Fixture.row(of: "0008  aa aa", in: canvas) != nil)
+        let wide = show("dev/blob", in: model, width: 200).1
+        #expect(Fixture.row(of: "0010  aa aa", in: wide) != nil, "16 bytes a line when there is room")
+    }
+
+    @Test func longPayloadsScroll() throws {
+        let model = TopicModel()
+        let lines = (1...200).map { "line \($0)" }.joined(separator: "\n")
+        model.ingest(Fixture.message("log/long", lines))
+        let (controller, first) = show("log/long", in: model, width: 80, height: 24)
+        #expect(Fixture.row(of: "line 1", in: first) != nil)
+        #expect(Fixture.row(of: "line 150", in: first) == nil)
+        _ = controller.handle(.tab, model: model)
+        _ = controller.handle(.end, model: model)
+        let end = Fixture.draw(controller, model)
+        #expect(Fixture.row(of: "line 1 ", in: end) == nil)
+        #expect(end.text.contains("\"line 1\\x0aline 2") || end.text.contains("history"), "\(end.text)")
+        _ = controller.handle(.home, model: model)
+        _ = controller.handle(.pageDown, model: model)
+        let paged = Fixture.draw(controller, model)
+        #expect(Fixture.row(of: "line 10", in: paged) != nil, "\(paged.text)")
+    }
+
+    @Test func numericTopicsShowAGraphWithStatsAndUnit() throws {
+        let model = Fixture.home()
+        model.ingest(Fixture.message("homeassistant/sensor/kitchen/config", #"{"state_topic":"home/kitchen/temperature","unit_of_measurement":"°C"}"#, retain: true))
+        let (_, canvas) = show("home/kitchen/temperature", in: model)
+        let title = try #require(Fixture.row(of: "graph: value °C", in: canvas), "\(canvas.text)")
+        #expect(canvas.line(title + 1).contains("min "))
+        #expect(canvas.line(title + 1).contains("°C"))
+        let graphRows = (title + 2)...(title + 5)
+        let filled = graphRows.flatMap { canvas.line($0) }.filter { Sparkline.blocks.contains($0) }
+        #expect(filled.count > 30)
+        #expect(Fixture.row(of: "history (30)", in: canvas) != nil)
+        // The held retained value is named, and the first history line is the live one.
+        #expect(Fixture.row(of: "held retained value:", in: canvas) != nil)
+    }
+
+    @Test func seriesPickerChoosesTheGraphedField() throws {
+        let model = TopicModel()
+        for index in 0..<5 {
+            model.ingest(Fixture.message("tele/t/SENSOR", #"{"AM2301":{"Temperature":2\#(index),"Humidity":5\#(index)}}"#))
+        }
+        let (controller, canvas) = show("tele/t/SENSOR", in: model)
+        #expect(Fixture.row(of: "graph: AM2301.Temperature", in: canvas) != nil, "\(canvas.text)")
+        _ = controller.handle(.character("s"), model: model)
+        let picker = Fixture.draw(controller, model)
+        #expect(Fixture.row(of: "series to graph", in: picker) != nil)
+        _ = controller.handle(.down, model: model)
+        _ = controller.handle(.enter, model: model)
+        let after = Fixture.draw(controller, model)
+        #expect(Fixture.row(of: "graph: AM2301.Humidity", in: after) != nil, "\(after.text)")
+    }
+}

@@ -1,0 +1,166 @@
+import Dashboard
+import MQTT
+import Testing
+import TopicModel
+
+/// Keys: publish dialog, clearing retained values, search, filter, help.
+@Suite struct InteractionTests {
+    private func ready(_ model: TopicModel, width: Int = 120, height: Int = 40) -> DashboardController {
+        let controller = DashboardController(connection: Fixture.connected, width: width, height: height)
+        _ = Fixture.draw(controller, model)
+        return controller
+    }
+
+    private func select(_ topic: String, _ controller: DashboardController, _ model: TopicModel) {
+        _ = controller.handle(.character("/"), model: model)
+        _ = Fixture.type(topic, into: controller, model: model)
+        _ = controller.handle(.enter, model: model)
+        _ = Fixture.draw(controller, model)
+    }
+
+    @Test func publishWithTheRetainToggle() throws {
+        let model = Fixture.home()
+        let controller = ready(model)
+        select("home/kitchen/light", controller, model)
+        _ = controller.handle(.character("p"), model: model)
+        var canvas = Fixture.draw(controller, model)
+        #expect(Fixture.row(of: "Topic    home/kitchen/light", in: canvas) != nil, "\(canvas.text)")
+        #expect(Fixture.row(of: "[ ] not retained", in: canvas) != nil)
+        _ = Fixture.type("OFF", into: controller, model: model)
+        _ = controller.handle(.control("r"), model: model)
+        canvas = Fixture.draw(controller, model)
+        let toggle = try #require(Fixture.row(of: "[x] retained", in: canvas))
+        #expect(canvas.role(of: "[x] retained", row: toggle) == .toggleOn)
+        // Enter in the payload is a new line; Ctrl-S sends from anywhere.
+        _ = controller.handle(.enter, model: model)
+        _ = controller.handle(.backspace, model: model)
+        let actions = controller.handle(.control("s"), model: model)
+        #expect(actions == [.publish(PublishRequest(topic: "home/kitchen/light", payload: Array("OFF".utf8), qos: .atMostOnce, retain: true))])
+        controller.apply(.published(topic: "home/kitchen/light", error: nil))
+        canvas = Fixture.draw(controller, model)
+        #expect(Fixture.row(of: "✓ home/kitchen/light: sent", in: canvas) != nil, "\(canvas.text)")
+        _ = controller.handle(.escape, model: model)
+        #expect(Fixture.row(of: "[x] retained", in: Fixture.draw(controller, model)) == nil)
+    }
+
+    @Test func publishFieldsQoSAndMouseToggle() throws {
+        let model = Fixture.home()
+        let controller = ready(model)
+        _ = controller.handle(.character("p"), model: model)
+        _ = controller.handle(.backTab, model: model)  // payload → topic
+        _ = controller.handle(.control("u"), model: model)
+        _ = Fixture.type("cmd/heater/set", into: controller, model: model)
+        _ = controller.handle(.tab, model: model)
+        _ = Fixture.type("ON", into: controller, model: model)
+        _ = controller.handle(.tab, model: model)
+        _ = controller.handle(.character("2"), model: model)
+        let canvas = Fixture.draw(controller, model)
+        let retainRow = try #require(Fixture.row(of: "[ ] not retained", in: canvas))
+        _ = controller.handle(.click(row: retainRow, column: 20), model: model)
+        let actions = controller.handle(.enter, model: model)
+        #expect(actions == [.publish(PublishRequest(topic: "cmd/heater/set", payload: Array("ON".utf8), qos: .exactlyOnce, retain: true))])
+        controller.apply(.published(topic: "cmd/heater/set", error: nil))
+        #expect(Fixture.row(of: "✓ cmd/heater/set: acknowledged", in: Fixture.draw(controller, model)) != nil)
+    }
+
+    @Test func invalidInputIsShownInlineAndNothingIsSent() throws {
+        let model = Fixture.home()
+        let controller = ready(model)
+        _ = controller.handle(.character("p"), model: model)
+        _ = controller.handle(.backTab, model: model)
+        _ = controller.handle(.control("u"), model: model)
+        _ = Fixture.type("home/+/x", into: controller, model: model)
+        #expect(controller.handle(.control("s"), model: model).isEmpty)
+        #expect(Fixture.row(of: "wildcards are not allowed in a topic name", in: Fixture.draw(controller, model)) != nil)
+        _ = controller.handle(.control("u"), model: model)
+        #expect(controller.handle(.control("s"), model: model).isEmpty)
+        #expect(Fixture.row(of: "topic is empty", in: Fixture.draw(controller, model)) != nil)
+    }
+
+    @Test func anEmptyRetainedPayloadAsksBeforeClearing() throws {
+        let model = Fixture.home()
+        let controller = ready(model)
+        select("home/kitchen/light", controller, model)
+        _ = controller.handle(.character("p"), model: model)
+        _ = controller.handle(.control("r"), model: model)
+        #expect(controller.handle(.control("s"), model: model).isEmpty)
+        #expect(Fixture.row(of: "clear the retained value of home/kitchen/light? y/n", in: Fixture.draw(controller, model)) != nil)
+        #expect(controller.handle(.character("y"), model: model)
+                == [.publish(PublishRequest(topic: "home/kitchen/light", payload: [], qos: .atMostOnce, retain: true))])
+    }
+
+    @Test func clearOneRetainedValueAfterConfirming() throws {
+        let model = Fixture.home()
+        let controller = ready(model)
+        select("home/kitchen/light", controller, model)
+        _ = controller.handle(.character("d"), model: model)
+        #expect(Fixture.row(of: "Clear the retained value of home/kitchen/light?", in: Fixture.draw(controller, model)) != nil)
+        #expect(controller.handle(.character("n"), model: model).isEmpty)
+        _ = controller.handle(.character("d"), model: model)
+        #expect(controller.handle(.character("y"), model: model) == [.clearRetained(["home/kitchen/light"])])
+    }
+
+    @Test func clearEverythingBelowWithADryRun() throws {
+        let model = Fixture.home()
+        let controller = ready(model)
+        #expect(controller.state.selected.map { model.path(of: $0) } == "home")
+        _ = controller.handle(.character("D"), model: model)
+        #expect(Fixture.row(of: "Clear 3 retained values under home?", in: Fixture.draw(controller, model)) != nil)
+        _ = controller.handle(.character("l"), model: model)
+        let list = Fixture.draw(controller, model)
+        for topic in ["home/hall/door", "home/kitchen/light", "home/kitchen/temperature"] {
+            #expect(Fixture.row(of: "◉ " + topic, in: list) != nil, "\(list.text)")
+        }
+        #expect(Fixture.row(of: "home/garage/light", in: list) == nil || !list.text.contains("◉ home/garage"))
+        let actions = controller.handle(.character("y"), model: model)
+        #expect(actions == [.clearRetained(["home/hall/door", "home/kitchen/light", "home/kitchen/temperature"])])
+        controller.apply(.cleared(done: 3, total: 3, error: nil))
+        #expect(Fixture.row(of: "cleared 3 retained values", in: Fixture.draw(controller, model)) != nil)
+    }
+
+    @Test func searchSelectsMatchesInTurn() throws {
+        let model = Fixture.home()
+        let controller = ready(model)
+        select("light", controller, model)
+        #expect(controller.state.selected.map { model.path(of: $0) } == "home/garage/light")
+        #expect(Fixture.draw(controller, model).lines.last?.contains("match 1/2") == true)
+        _ = controller.handle(.character("n"), model: model)
+        #expect(controller.state.selected.map { model.path(of: $0) } == "home/kitchen/light")
+        _ = controller.handle(.character("N"), model: model)
+        #expect(controller.state.selected.map { model.path(of: $0) } == "home/garage/light")
+    }
+
+    @Test func wildcardFilterShowsOnlyMatchingBranches() throws {
+        let model = Fixture.home()
+        let controller = ready(model)
+        _ = controller.handle(.character("f"), model: model)
+        _ = Fixture.type("home/+/light", into: controller, model: model)
+        _ = controller.handle(.enter, model: model)
+        let canvas = Fixture.draw(controller, model)
+        let treeWidth = controller.layout.tree.width
+        let tree = canvas.lines.dropFirst().map { String($0.prefix(treeWidth)) }
+        #expect(!tree.contains { $0.contains("door") || $0.contains("temperature") }, "\(canvas.text)")
+        #expect(tree.contains { $0.contains("garage") } && tree.contains { $0.contains("kitchen") })
+        _ = controller.handle(.character("F"), model: model)
+        #expect(Fixture.row(of: "door", in: Fixture.draw(controller, model)) != nil)
+    }
+
+    @Test func helpListsTheKeysAndQuitQuits() {
+        let model = Fixture.home()
+        let controller = ready(model)
+        _ = controller.handle(.character("?"), model: model)
+        let help = Fixture.draw(controller, model)
+        for key in ["PgUp/PgDn", "search", "Ctrl-R retain", "OSC 52", "quit"] { #expect(help.text.contains(key), "\(key)") }
+        _ = controller.handle(.character("x"), model: model)
+        #expect(controller.handle(.character("q"), model: model) == [.quit])
+        #expect(controller.handle(.control("c"), model: model) == [.quit])
+    }
+
+    @Test func copyActionsCarryTopicAndPayload() {
+        let model = Fixture.home()
+        let controller = ready(model)
+        select("home/kitchen/light", controller, model)
+        #expect(controller.handle(.character("y"), model: model) == [.copy("home/kitchen/light")])
+        #expect(controller.handle(.character("Y"), model: model) == [.copy("ON")])
+    }
+}
