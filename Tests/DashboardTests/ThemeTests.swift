@@ -1,0 +1,68 @@
+import Dashboard
+import Foundation
+import Testing
+
+/// Theme files: the bundled ones, and clear errors for broken ones.
+@Suite struct ThemeTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("themes").path
+
+    @Test(arguments: ThemeCatalog.bundledNames)
+    func bundledThemesDefineEveryRole(name: String) throws {
+        let theme = try ThemeLoader.load(contentsOf: "\(Self.folder)/\(name).toml")
+        #expect(theme.name == name)
+        #expect(Set(theme.styles.keys) == Set(Role.allCases))
+        // Retained states must differ without colour too: by attributes.
+        let attributes = [Role.retainedShown, .retainedHeld, .retainedCleared].map { role in
+            let style = theme.style(role)
+            return [style.bold, style.dim, style.underline, style.reverse]
+        }
+        if name == "monochrome" { #expect(Set(attributes).count == 3) }
+    }
+
+    @Test func theDefaultFileMatchesTheBuiltInTheme() throws {
+        #expect(try ThemeLoader.load(contentsOf: "\(Self.folder)/default.toml") == Theme.builtIn)
+    }
+
+    @Test func namesResolveToFilesAndUnknownNamesFail() throws {
+        let executable = Self.folder + "/../.build/debug/hearth"
+        #expect(try ThemeCatalog.theme(named: "solarized-dark", executablePath: executable).name == "solarized-dark")
+        #expect(throws: ThemeError.self) { try ThemeCatalog.theme(named: "no-such-theme", executablePath: executable) }
+    }
+
+    private func error(_ text: String) -> String {
+        do {
+            _ = try ThemeLoader.parse(text, source: "bad.toml")
+            return "parsed"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    private var complete: String {
+        (try? String(contentsOfFile: "\(Self.folder)/default.toml", encoding: .utf8)) ?? ""
+    }
+
+    @Test func errorsNameTheLineAndTheKey() {
+        #expect(error(complete.replacingOccurrences(of: "sparkline = ", with: "sparklne = "))
+                .hasPrefix("theme bad.toml: line 23: unknown role 'sparklne'"))
+        let badColour = complete.replacingOccurrences(of: #"live = { fg = "cyan" }"#, with: #"live = { fg = "purpel" }"#)
+        #expect(error(badColour) == "theme bad.toml: line 22: role 'live': fg: unknown colour 'purpel' (a name, bright-NAME, colorN or #rrggbb)")
+        #expect(error(complete.replacingOccurrences(of: "title = { bold = true }", with: "title = { bold = \"yes\" }"))
+                == "theme bad.toml: line 8: role 'title': bold must be true or false")
+        #expect(error("name = \"x\"\n[roles]\ntext = {\n").hasPrefix("theme bad.toml: line 3"))
+        #expect(error("name = \"x\"\n[roles]\ntext = {}\n") .contains("role 'dim' is not defined"))
+        #expect(error("colour = 1\n").contains("line 1: unknown key 'colour'"))
+        for message in [error("[roles"), error(complete + "\n[roles]\n")] { #expect(!message.contains("\n")) }
+    }
+
+    @Test func coloursParseAndFallBack() {
+        #expect(ThemeColor("#ff0000")?.index(forPalette: 256) == 196)
+        #expect(ThemeColor("#ff0000")?.index(forPalette: 8) == 1)
+        #expect(ThemeColor("bright-blue")?.index(forPalette: 8) == 4)
+        #expect(ThemeColor("color208")?.index(forPalette: 16) == 3)  // orange: nearest is yellow
+        #expect(ThemeColor("#00ff00")?.rgbValue == 0x00FF00)
+        #expect(ThemeColor("default")?.index(forPalette: 256) == -1)
+        #expect(ThemeColor("chartreuse") == nil)
+    }
+}
