@@ -76,6 +76,14 @@ public final class TerminalSession {
         doupdate()
     }
 
+    /// Takes the terminal's new size after SIGWINCH (the program watches the signal itself, so
+    /// that the UI thread is woken wherever it was delivered).
+    public func adoptWindowSize() {
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0, size.ws_col > 0 else { return }
+        resizeterm(Int32(size.ws_row), Int32(size.ws_col))
+    }
+
     /// Waits until a key, a wake-up or the timeout (nil: forever); returns whether the wake-up fired.
     public func wait(timeout: Double?, wakeup: Wakeup) -> Bool {
         var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),

@@ -60,9 +60,14 @@ struct DashboardCommand: AsyncParsableCommand {
         let model = SharedModel()
         let inbox = DashboardInbox()
         let ingest = Task { await model.ingest(client.events, broker: broker, inbox: inbox) }
-        let stop = StopFlag()
+        let stop = SignalFlag(), resized = SignalFlag()
+        // Watched before ncurses starts, so it installs no handler of its own: a signal may land on
+        // any thread, and only a wake-up reaches the UI thread wherever it sleeps.
         let signals = SignalWatcher.watch([SIGINT, SIGTERM, SIGHUP]) {
             stop.set()
+            inbox.wakeup.signal()
+        } + SignalWatcher.watch([SIGWINCH]) {
+            resized.set()
             inbox.wakeup.signal()
         }
         defer { signals.forEach { $0.cancel() } }
@@ -73,7 +78,7 @@ struct DashboardCommand: AsyncParsableCommand {
             let thread = Thread {
                 do {
                     let session = try TerminalSession(theme: theme)
-                    DashboardLoop(session: session, connection: status, model: model, inbox: inbox, actions: runner, stop: stop).run()
+                    DashboardLoop(session: session, connection: status, model: model, inbox: inbox, actions: runner, stop: stop, resized: resized).run()
                     session.close()
                     continuation.resume(returning: nil)
                 } catch {

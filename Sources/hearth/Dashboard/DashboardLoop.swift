@@ -14,15 +14,17 @@ final class DashboardLoop {
     private let model: SharedModel
     private let inbox: DashboardInbox
     private let actions: ActionRunner
-    private let stop: StopFlag
+    private let stop: SignalFlag
+    private let resized: SignalFlag
 
     init(session: TerminalSession, connection: ConnectionStatus, model: SharedModel, inbox: DashboardInbox,
-         actions: ActionRunner, stop: StopFlag) {
+         actions: ActionRunner, stop: SignalFlag, resized: SignalFlag) {
         self.session = session
         self.model = model
         self.inbox = inbox
         self.actions = actions
         self.stop = stop
+        self.resized = resized
         controller = DashboardController(connection: connection, width: session.width, height: session.height)
     }
 
@@ -41,6 +43,10 @@ final class DashboardLoop {
             let timeout: Double? = dirty ? max(0, lastFrame + Self.frameInterval - now) : controller.wantsTick ? 1 : nil
             if session.wait(timeout: timeout, wakeup: inbox.wakeup) { dirty = true }
             for event in inbox.takeAll() { controller.apply(event) }
+            if resized.take() {
+                session.adoptWindowSize()
+                controller.resize(width: session.width, height: session.height)
+            }
             for key in session.pendingKeys() {
                 if key == .resize { controller.resize(width: session.width, height: session.height) }
                 let requested = model.withModel { controller.handle(key, model: $0) }
@@ -68,11 +74,13 @@ final class DashboardLoop {
     private static func now() -> Double { Date().timeIntervalSince1970 }
 }
 
-/// Set once to end the UI loop: by `q`, or by SIGINT, SIGTERM or SIGHUP.
-final class StopFlag: Sendable {
+/// A flag raised from any thread (a signal handler, a key) and read by the UI loop.
+final class SignalFlag: Sendable {
     private let value = Atomic<Bool>(false)
     var isSet: Bool { value.load(ordering: .acquiring) }
     func set() { value.store(true, ordering: .releasing) }
+    /// Reads and lowers the flag.
+    func take() -> Bool { value.exchange(false, ordering: .acquiringAndReleasing) }
 }
 
 /// Runs what the dashboard asks of the client, off the UI thread, and reports back through the inbox.

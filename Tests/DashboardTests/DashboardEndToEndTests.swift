@@ -1,0 +1,110 @@
+import Foundation
+import MQTTTestSupport
+import Testing
+
+/// The real `hearth` binary in tmux against a real mosquitto seeded with retained topics.
+@Suite(.serialized) struct DashboardEndToEndTests {
+    private func seededBroker() async throws -> (Mosquitto, String) {
+        let broker = try await Mosquitto.start()
+        let port = "\(broker.port())"
+        for (topic, payload) in [("home/kitchen/temperature", "21.5"), ("home/kitchen/light", "ON"), ("home/hall/door", "closed")] {
+            try await ChildProcess.run(["mosquitto_pub", "-p", port, "-r", "-t", topic, "-m", payload])
+        }
+        return (broker, port)
+    }
+
+    private func retained(_ topic: String, port: String) async throws -> String {
+        // Retained messages arrive at once; -W ends the wait when there is none.
+        try await ChildProcess.run(["mosquitto_sub", "-p", port, "-t", topic, "-C", "1", "-W", "2", "-F", "%r %p"]).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test func retainedFirstScreenPublishClearResizeAndQuit() async throws {
+        let (broker, port) = try await seededBroker()
+        let tmux = try await Tmux.start("'\(HearthExecutable.path)' -p \(port)", width: 120, height: 40)
+        defer { Task { await tmux.kill() } }
+
+        // The retained values are on the first screen, without a key press.
+        var screen = try await tmux.waitFor { $0.contains("3 ◉ retained") && $0.contains("door") && $0.contains("21.5") }
+        #expect(screen.contains("3 ◉ retained"), "\(screen)")
+        #expect(screen.split(separator: "\n").filter { $0.hasPrefix("◉") }.count == 3, "\(screen)")
+
+        // Navigate to the light, publish OFF with retain on.
+        try await tmux.keys("/")
+        try await tmux.type("kitchen/light")
+        try await tmux.keys("Enter")
+        screen = try await tmux.waitFor { $0.contains("│ home/kitchen/light") }
+        #expect(screen.contains("│ home/kitchen/light"), "\(screen)")
+        try await tmux.keys("p")
+        screen = try await tmux.waitFor { $0.contains("[ ] not retained") }
+        #expect(screen.contains("Topic    home/kitchen/light"), "\(screen)")
+        try await tmux.type("OFF")
+        try await tmux.keys("C-r")
+        screen = try await tmux.waitFor { $0.contains("[x] retained") }
+        #expect(screen.contains("[x] retained"), "\(screen)")
+        try await tmux.keys("C-s")
+        screen = try await tmux.waitFor { $0.contains("✓ home/kitchen/light: sent") }
+        #expect(screen.contains("✓ home/kitchen/light: sent"), "\(screen)")
+        #expect(try await retained("home/kitchen/light", port: port) == "1 OFF")
+        try await tmux.keys("Escape")
+
+        // Clear it with d, confirmed with y.
+        try await tmux.keys("d")
+        screen = try await tmux.waitFor { $0.contains("Clear the retained value of home/kitchen/light?") }
+        #expect(screen.contains("Clear the retained value of home/kitchen/light?"), "\(screen)")
+        try await tmux.keys("y")
+        screen = try await tmux.waitFor { $0.contains("cleared 1 retained value") && $0.contains("⊘") }
+        #expect(screen.contains("cleared 1 retained value"), "\(screen)")
+        #expect(screen.split(separator: "\n").contains { $0.hasPrefix("⊘") && $0.contains("light") }, "\(screen)")
+        #expect(try await retained("home/kitchen/light", port: port) == "")
+
+        // Resize: stacked, too small, and back.
+        try await tmux.resize(width: 80, height: 24)
+        screen = try await tmux.waitFor { $0.contains("── detail") }
+        #expect(screen.contains("── detail"), "\(screen)")
+        try await tmux.resize(width: 30, height: 8)
+        screen = try await tmux.waitFor { $0.contains("terminal too small") }
+        #expect(screen.contains("terminal too small"), "\(screen)")
+        try await tmux.resize(width: 100, height: 30)
+        screen = try await tmux.waitFor { $0.contains("door") && !$0.contains("too small") }
+        #expect(screen.contains("door"), "\(screen)")
+
+        // Quit: the program ends and the terminal is back to normal.
+        try await tmux.keys("q")
+        screen = try await tmux.waitFor { $0.contains("EXITED") }
+        #expect(screen.contains("EXITED 0"), "\(screen)")
+        #expect(try await tmux.display("alternate_on") == "0")
+        _ = broker
+    }
+
+    @Test func sigtermAndCtrlCRestoreTheTerminal() async throws {
+        let (broker, port) = try await seededBroker()
+        for ending in ["C-c", "TERM"] {
+            let tmux = try await Tmux.start("'\(HearthExecutable.path)' -p \(port)", width: 100, height: 30)
+            defer { Task { await tmux.kill() } }
+            let screen = try await tmux.waitFor { $0.contains("door") }
+            #expect(screen.contains("door"), "\(screen)")
+            if ending == "C-c" {
+                try await tmux.keys("C-c")
+            } else {
+                try await ChildProcess.run(["pkill", "-TERM", "-f", "\(HearthExecutable.path) -p \(port)"])
+            }
+            let after = try await tmux.waitFor { $0.contains("EXITED") }
+            #expect(after.contains("EXITED 0"), "\(ending): \(after)")
+            #expect(try await tmux.display("alternate_on") == "0", "\(ending)")
+        }
+        _ = broker
+    }
+
+    @Test func badThemesAndUnreachableBrokersFailWithOneLine() async throws {
+        let unreachable = try await HearthExecutable.run(["-p", "1", "-h", "127.0.0.1"])
+        #expect(unreachable.status != 0)
+        #expect(unreachable.stderr.split(separator: "\n").count == 1, "\(unreachable.stderr)")
+        let theme = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-bad-theme-\(getpid()).toml")
+        try "name = \"x\"\n[roles]\ntext = { fg = \"nope\" }\n".write(to: theme, atomically: true, encoding: .utf8)
+        let bad = try await HearthExecutable.run(["--theme", theme.path])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("line 3: role 'text': fg: unknown colour 'nope'"), "\(bad.stderr)")
+        #expect(bad.stderr.split(separator: "\n").count == 1, "\(bad.stderr)")
+    }
+}
