@@ -86,7 +86,7 @@ let package = Package(
         // Benchmarks of the topic model alone (release builds only): `swift run -c release hearth-model-bench`.
         .executableTarget(
             name: "hearth-model-bench",
-            dependencies: ["TopicModel", "MQTT"],
+            dependencies: ["TopicModel", "MQTT", "Dashboard"],
             path: "bench/ModelBench"
         ),
         .testTarget(

@@ -79,6 +79,10 @@ class ReplayServer:
             self.streams[v5] = make_stream(self.count, self.topics, v5, self.payload)
         return self.streams[v5]
 
+    def replay(self, conn, v5):
+        """Sends the stream after SUBSCRIBE; subclasses may pace it (from their own thread)."""
+        conn.sendall(self.stream(v5))
+
     def _serve(self):
         while True:
             conn, _ = self.sock.accept()
@@ -99,7 +103,7 @@ class ReplayServer:
                     packet_id = body[:2]
                     suback = packet_id + (b"\x00\x00" if v5 else b"\x00")
                     conn.sendall(b"\x90" + _varint(len(suback)) + suback)
-                    conn.sendall(self.stream(v5))
+                    self.replay(conn, v5)
                 elif kind == 12:  # PINGREQ
                     conn.sendall(b"\xd0\x00")
                 elif kind == 14:  # DISCONNECT

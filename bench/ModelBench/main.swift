@@ -1,5 +1,7 @@
-// Topic-model benchmarks that need no network: ingest rate, and visible-rows query time at
-// 1,000 and 1,000,000 topics. Run in release: `swift run -c release hearth-model-bench`.
+// Topic-model and dashboard benchmarks that need no network: ingest rate, visible-rows query
+// time and dashboard frame cost at 1,000 and 1,000,000 topics.
+// Run in release: `swift run -c release hearth-model-bench`.
+import Dashboard
 import Foundation
 import MQTT
 import TopicModel
@@ -89,6 +91,42 @@ let small = queryTime(topics: 1_000)
 let large = queryTime(topics: 1_000_000)
 print(String(format: "visible rows (40 rows): %.1f µs at 1,000 topics, %.1f µs at 1,000,000 topics, ratio %.2f (target <= 2)",
              small * 1e6, large * 1e6, large / small))
+
+// MARK: Dashboard frames at 1,000 and 1,000,000 topics
+
+/// One frame: take it from the model, then draw it (120x40, in memory: the ncurses side is the
+/// same calls onto a real screen).
+func frameTime(topics: Int) -> Double {
+    setlocale(LC_ALL, "C.UTF-8")
+    let model = TopicModel()
+    model.ingest(messages(count: topics, topics: topics))
+    // Expanded near the selection: a topic in the middle, revealed by search, with a sparkline.
+    let middle = "bench/room\(topics / 2)/sensor/temperature"
+    let now = Date()
+    model.ingest((0..<50).map { index in
+        MQTTMessage(topic: middle, payload: Array("\(20 + index % 7)".utf8), receivedAt: now.addingTimeInterval(Double(index)))
+    })
+    let controller = DashboardController(connection: ConnectionStatus(broker: "bench", phase: .connected), width: 120, height: 40)
+    for key in [Key.character("/")] + middle.map(Key.character) + [.enter] { _ = controller.handle(key, model: model) }
+    var canvas = MemoryCanvas(width: 120, height: 40)
+    DashboardView.draw(controller.makeFrame(model: model, now: now.timeIntervalSince1970), on: &canvas)
+    precondition(canvas.text.contains("room\(topics / 2)"), "the selection is not on screen")
+    var best = Double.infinity
+    for _ in 0..<20 {
+        let batch = seconds {
+            for _ in 0..<20 {
+                DashboardView.draw(controller.makeFrame(model: model, now: now.timeIntervalSince1970), on: &canvas)
+            }
+        }
+        best = min(best, batch / 20)
+    }
+    return best
+}
+
+let smallFrame = frameTime(topics: 1_000)
+let largeFrame = frameTime(topics: 1_000_000)
+print(String(format: "dashboard frame (120x40, expanded near the selection): %.0f µs at 1,000 topics, %.0f µs at 1,000,000 topics, ratio %.2f (target <= 2)",
+             smallFrame * 1e6, largeFrame * 1e6, largeFrame / smallFrame))
 
 if CommandLine.arguments.contains("--layout") {
     print("TopicNode", MemoryLayout<TopicNode>.stride, "TopicRecord", MemoryLayout<TopicRecord>.stride,

@@ -19,7 +19,8 @@ public final class DashboardController {
     public private(set) var layout: Layout
     private var rate = RateMeter()
     private var sparkScratch: [SparkBucket] = []
-    private var droppedMessages = 0
+    /// Messages the client dropped because ingest fell behind, since the start.
+    public private(set) var droppedMessages = 0
 
     public init(connection: ConnectionStatus, width: Int, height: Int) {
         self.connection = connection

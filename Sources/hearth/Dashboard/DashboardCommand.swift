@@ -31,6 +31,9 @@ struct DashboardCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Theme: a name (\(ThemeCatalog.bundledNames.joined(separator: ", "))) or a path to a TOML file.")
     var theme: String?
 
+    @Option(name: .customLong("exit-after"), help: ArgumentHelp("Quit after this many messages (benchmarks and scripts).", visibility: .hidden))
+    var exitAfter: Int?
+
     func validate() throws {
         guard (0...2).contains(qos) else { throw ValidationError("-q must be 0, 1 or 2") }
         for filter in topics {
@@ -41,9 +44,8 @@ struct DashboardCommand: AsyncParsableCommand {
     func run() async throws {
         // Everything that can fail with a one-line error happens before the terminal is taken over.
         let theme = try ThemeCatalog.theme(named: theme)
-        var configuration = try connection.makeConfiguration(reconnect: MQTTReconnectPolicy())
-        // The dashboard keeps reading under overload and reports drops, rather than stall the broker.
-        configuration.overflow = .dropQoS0
+        // Under overload the client stops reading until ingest catches up: nothing is lost in between.
+        let configuration = try connection.makeConfiguration(reconnect: MQTTReconnectPolicy())
         let client = MQTTClient(configuration: configuration)
         let info = try await client.connect()
         var filters = topics.isEmpty ? [try connection.urlTopic() ?? "#"] : topics
@@ -73,16 +75,20 @@ struct DashboardCommand: AsyncParsableCommand {
         defer { signals.forEach { $0.cancel() } }
         let status = ConnectionStatus(broker: broker, phase: .connected, version: info.version.description)
         let runner = ActionRunner(client: client, inbox: inbox)
-        let failure: (any Error)? = await withCheckedContinuation { continuation in
+        let limit = exitAfter
+        let outcome: Result<Int, any Error> = await withCheckedContinuation { continuation in
             // ncurses lives on this one thread for the whole session.
             let thread = Thread {
                 do {
                     let session = try TerminalSession(theme: theme)
-                    DashboardLoop(session: session, connection: status, model: model, inbox: inbox, actions: runner, stop: stop, resized: resized).run()
+                    let loop = DashboardLoop(session: session, connection: status, model: model, inbox: inbox, actions: runner,
+                                             stop: stop, resized: resized)
+                    loop.messageLimit = limit
+                    loop.run()
                     session.close()
-                    continuation.resume(returning: nil)
+                    continuation.resume(returning: .success(loop.droppedMessages))
                 } catch {
-                    continuation.resume(returning: error)
+                    continuation.resume(returning: .failure(error))
                 }
             }
             thread.name = "hearth-ui"
@@ -90,7 +96,8 @@ struct DashboardCommand: AsyncParsableCommand {
         }
         await client.disconnect()
         _ = await ingest.value
-        if let failure { throw failure }
+        let dropped = try outcome.get()
+        if dropped > 0 { Diagnostics.warn("\(dropped) message(s) dropped: the dashboard fell behind the broker") }
     }
 }
 

@@ -16,6 +16,8 @@ final class DashboardLoop {
     private let actions: ActionRunner
     private let stop: SignalFlag
     private let resized: SignalFlag
+    /// Quit once this many messages were received (benchmarks, scripts).
+    var messageLimit: Int?
 
     init(session: TerminalSession, connection: ConnectionStatus, model: SharedModel, inbox: DashboardInbox,
          actions: ActionRunner, stop: SignalFlag, resized: SignalFlag) {
@@ -43,6 +45,10 @@ final class DashboardLoop {
             let timeout: Double? = dirty ? max(0, lastFrame + Self.frameInterval - now) : controller.wantsTick ? 1 : nil
             if session.wait(timeout: timeout, wakeup: inbox.wakeup) { dirty = true }
             for event in inbox.takeAll() { controller.apply(event) }
+            if let messageLimit, model.withModel({ $0.messageCount }) + controller.droppedMessages >= messageLimit {
+                draw(now: Self.now())
+                break
+            }
             if resized.take() {
                 session.adoptWindowSize()
                 controller.resize(width: session.width, height: session.height)
@@ -56,6 +62,9 @@ final class DashboardLoop {
             if timeout == 1, !dirty, Self.now() - lastFrame >= 1 { dirty = true }
         }
     }
+
+    /// Messages dropped under overload during the session.
+    var droppedMessages: Int { controller.droppedMessages }
 
     private func draw(now: Double) {
         let frame = model.withModel { controller.makeFrame(model: $0, now: now) }
