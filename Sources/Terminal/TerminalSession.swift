@@ -31,6 +31,9 @@ public final class TerminalSession {
     public init(theme: Theme, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw Failure.notATerminal }
         setlocale(LC_ALL, "")
+        // SSH sessions often arrive without LANG: in the "C" locale ncurses would print every
+        // glyph as escapes. Terminals worth using are UTF-8, so take the C library's UTF-8 locale.
+        if String(cString: nl_langinfo(nl_item(CODESET))) != "UTF-8" { setlocale(LC_CTYPE, "C.UTF-8") }
         // Esc alone must not wait for the rest of an escape sequence for long.
         set_escdelay(25)
         guard let screen = newterm(nil, hearth_stdout(), hearth_stdin()) else { throw Failure.unknownTerminal(environment["TERM"] ?? "") }

@@ -96,6 +96,20 @@ import Testing
         _ = broker
     }
 
+    @Test(arguments: [["TERM": "linux"], ["TERM": "vt100"], ["TERM": "screen"], ["TERM": "xterm-256color", "NO_COLOR": "1"],
+                      ["TERM": "xterm-256color", "LANG": "C", "LC_ALL": ""]])
+    func worksOnBasicTerminalsAndWithoutColourOrLocale(environment: [String: String]) async throws {
+        let (broker, port) = try await seededBroker()
+        let tmux = try await Tmux.start("'\(HearthExecutable.path)' -p \(port)", width: 80, height: 24, environment: environment)
+        defer { Task { await tmux.kill() } }
+        let screen = try await tmux.waitFor { $0.contains("3 ◉ retained") && $0.contains("door") }
+        #expect(screen.contains("3 ◉ retained") && screen.split(separator: "\n").contains { $0.hasPrefix("◉") }, "\(environment): \(screen)")
+        try await tmux.keys("q")
+        let after = try await tmux.waitFor { $0.contains("EXITED") }
+        #expect(after.contains("EXITED 0"), "\(environment): \(after)")
+        _ = broker
+    }
+
     @Test func badThemesAndUnreachableBrokersFailWithOneLine() async throws {
         let unreachable = try await HearthExecutable.run(["-p", "1", "-h", "127.0.0.1"])
         #expect(unreachable.status != 0)
