@@ -1,3 +1,4 @@
+import Foundation
 import Dashboard
 import MQTT
 import Testing
@@ -25,7 +26,7 @@ import TopicModel
         let stateRow = try #require(Fixture.row(of: #""state": "ON","#, in: canvas))
         #expect(canvas.role(of: #""ON""#, row: stateRow) == .jsonString)
         #expect(Fixture.row(of: #""empty": {}"#, in: canvas) != nil)
-        #expect(Fixture.row(of: "◉ retained: this is the broker's retained value", in: canvas) != nil)
+        #expect(Fixture.row(of: "◉ retained: the broker's retained value", in: canvas) != nil)
         // The payload's own indentation: nested values sit two cells further in.
         let nested = try #require(Fixture.row(of: #""a": ["#, in: canvas))
         let one = try #require((nested..<canvas.height).first { canvas.line($0).contains(" 1,") }, "\(canvas.text)")
@@ -90,5 +91,20 @@ import TopicModel
         _ = controller.handle(.enter, model: model)
         let after = Fixture.draw(controller, model)
         #expect(Fixture.row(of: "graph: AM2301.Humidity", in: after) != nil, "\(after.text)")
+    }
+
+    @Test func v5PropertiesAndHistoryAreListed() throws {
+        let model = TopicModel()
+        model.ingest(Fixture.message("dev/x", "one", retain: true, at: 1_700_000_000))
+        model.ingest(MQTTMessage(topic: "dev/x", payload: Array("two".utf8), qos: .atLeastOnce,
+                                 properties: [.contentType("text/plain"), .userProperty("room", "hall\u{1B}[2J")],
+                                 receivedAt: Date(timeIntervalSince1970: 1_700_000_060)))
+        let (_, canvas) = show("dev/x", in: model)
+        #expect(Fixture.row(of: "content type: text/plain", in: canvas) != nil, "\(canvas.text)")
+        #expect(Fixture.row(of: "user property: room = hall\\x1b[2J", in: canvas) != nil)
+        #expect(Fixture.row(of: "◎ live value; a retained value is held", in: canvas) != nil)
+        let history = try #require(Fixture.row(of: "history (2)", in: canvas))
+        #expect(canvas.line(history + 1).contains("q1   \"two\""))
+        #expect(canvas.line(history + 2).contains("q0 ◉ \"one\""))
     }
 }

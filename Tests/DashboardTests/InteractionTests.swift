@@ -163,4 +163,21 @@ import TopicModel
         #expect(controller.handle(.character("y"), model: model) == [.copy("home/kitchen/light")])
         #expect(controller.handle(.character("Y"), model: model) == [.copy("ON")])
     }
+
+    @Test func mouseClickSelectsAndTheWheelScrolls() throws {
+        let model = Fixture.home()
+        let controller = ready(model)
+        let canvas = Fixture.draw(controller, model)
+        let doorRow = try #require(Fixture.row(of: "door", in: canvas))
+        _ = controller.handle(.click(row: doorRow, column: 10), model: model)
+        #expect(controller.state.selected.map { model.path(of: $0) } == "home/hall/door")
+        _ = controller.handle(.wheelUp(row: doorRow, column: 10), model: model)
+        #expect(controller.state.cursor == max(0, doorRow - 1 - 3))
+        // A second click on a selected branch closes it.
+        _ = Fixture.draw(controller, model)
+        let hallRow = try #require(Fixture.row(of: "hall", in: Fixture.draw(controller, model)))
+        _ = controller.handle(.click(row: hallRow, column: 8), model: model)
+        _ = controller.handle(.click(row: hallRow, column: 8), model: model)
+        #expect(Fixture.row(of: "door", in: Fixture.draw(controller, model)) == nil)
+    }
 }

@@ -29,8 +29,8 @@ public enum RetainedMarker {
     public static func sentence(_ state: RetainedState) -> String {
         switch state {
         case .none: return "not retained"
-        case .shown: return "◉ retained: this is the broker's retained value"
-        case .held: return "◎ live value shown; the broker still holds a retained value"
+        case .shown: return "◉ retained: the broker's retained value"
+        case .held: return "◎ live value; a retained value is held"
         case .cleared: return "⊘ retained value cleared"
         }
     }
