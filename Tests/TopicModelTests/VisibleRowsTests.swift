@@ -66,6 +66,20 @@ struct VisibleRowsTests {
         #expect(model.paths(byWildcard).filter { $0.hasSuffix("humidity") }.count == 5)
     }
 
+    @Test func aFilterKeepsUpWithTopicsThatArriveAfterIt() {
+        let model = sampleModel()
+        let filter = TopicFilter.wildcard("home/+/humidity")
+        let before = model.visibleRows(TreeQuery(expanded: model.everything, filter: filter, limit: 100))
+        model.ingest([msg("home/attic/humidity", "50"), msg("home/attic/temperature", "12"), msg("shed/humidity", "70")])
+        let after = model.visibleRows(TreeQuery(expanded: model.everything, filter: filter, limit: 100))
+        #expect(model.paths(after).filter { $0.hasSuffix("humidity") }.count == model.paths(before).filter { $0.hasSuffix("humidity") }.count + 1)
+        #expect(model.paths(after).contains("home/attic/humidity"))
+        #expect(!model.paths(after).contains("home/attic/temperature") && !model.paths(after).contains("shed/humidity"))
+        // Another filter starts afresh.
+        let other = model.visibleRows(TreeQuery(expanded: model.everything, filter: .wildcard("shed/#"), limit: 100))
+        #expect(model.paths(other) == ["shed", "shed/humidity"])
+    }
+
     @Test func searchCountsAndCycles() {
         let model = sampleModel()
         var search = model.search("room")

@@ -40,6 +40,8 @@ public final class TopicModel {
     /// Every history entry in arrival order, as (topic, per-topic sequence), for global trimming.
     var historyQueue = Deque<(topic: Int32, sequence: UInt64)>()
     var historyEntries = 0
+    /// The filtered view's match counts, extended as topics arrive (see `matchCounts`).
+    var filterCache: FilterCache?
     private var pathScratch: [Int32] = []
     private var numberScratch: [(path: String, value: Double)] = []
 

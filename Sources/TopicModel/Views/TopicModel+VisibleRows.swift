@@ -112,19 +112,33 @@ extension TopicModel {
         return VisibleRows(rows: rows, totalRows: rowNumber)
     }
 
-    /// For each node, how many topics at or below it match `filter`. O(topics): done when a filter is applied.
+    /// For each node, how many topics at or below it match `filter`.
+    ///
+    /// O(topics) when a filter is first applied; after that only topics that arrived since are
+    /// matched (topics are never removed, so the counts only grow).
     func matchCounts(_ filter: TopicFilter) -> [Int32] {
-        var counts = [Int32](repeating: 0, count: nodes.count)
-        for record in topics where filter.matches(path(of: record.node)) {
+        var cache = filterCache?.filter == filter ? filterCache! : FilterCache(filter: filter)
+        filterCache = nil  // keeps the counts array uniquely referenced while it grows
+        cache.counts.append(contentsOf: repeatElement(0, count: nodes.count - cache.counts.count))
+        for record in topics[cache.matchedTopics...] where filter.matches(path(of: record.node)) {
             var current = record.node.index
             while true {
-                counts[Int(current)] += 1
+                cache.counts[Int(current)] += 1
                 if current == 0 { break }
                 current = node(NodeID(current)).parent.index
             }
         }
-        return counts
+        cache.matchedTopics = topics.count
+        filterCache = cache
+        return cache.counts
     }
+}
+
+/// Match counts of the last filter, kept between frames and extended as topics arrive.
+struct FilterCache {
+    let filter: TopicFilter
+    var counts: [Int32] = []
+    var matchedTopics = 0
 }
 
 /// Rows below each expanded node, computed from the expanded set alone.
