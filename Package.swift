@@ -62,11 +62,23 @@ let package = Package(
             name: "Terminal",
             dependencies: ["CNcursesW", "Dashboard"]
         ),
+        // The embedded broker (demo and tests): SwiftNIO, reusing the MQTT codec.
+        .target(
+            name: "MQTTBroker",
+            dependencies: [
+                "MQTT",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
         // Test doubles: a real mosquitto launcher and a scripted fake server.
         .target(
             name: "MQTTTestSupport",
             dependencies: [
                 "MQTT",
+                "MQTTBroker",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -78,6 +90,7 @@ let package = Package(
                 "TopicModel",
                 "Dashboard",
                 "Terminal",
+                "MQTTBroker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

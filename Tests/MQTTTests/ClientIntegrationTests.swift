@@ -3,17 +3,19 @@ import MQTT
 import MQTTTestSupport
 import Testing
 
-/// The client against a real mosquitto: QoS flows, credentials, TLS, v5 properties and reconnects.
+/// The client against a real mosquitto (and, where the embedded broker has the feature, against it
+/// too): QoS flows, credentials, TLS, v5 properties and reconnects.
 @Suite(.serialized) struct ClientIntegrationTests {
-    @Test(arguments: bothVersions)
-    func qos1And2RoundTrips(version: MQTTProtocolVersion) async throws {
-        let broker = try await Mosquitto.start()
-        let subscriber = makeClient(port: broker.port(), version: version)
+    @Test(arguments: BrokerKind.allCases, bothVersions)
+    func qos1And2RoundTrips(kind: BrokerKind, version: MQTTProtocolVersion) async throws {
+        let broker = try await TestBroker.start(kind)
+        defer { Task { await broker.stop() } }
+        let subscriber = makeClient(port: broker.port, version: version)
         let recorder = EventRecorder(subscriber)
         try await subscriber.connect()
         let codes = try await subscriber.subscribe([MQTTSubscription("q/#", qos: .exactlyOnce)])
         #expect(codes == [.grantedQoS2])
-        let publisher = makeClient(port: broker.port(), version: version)
+        let publisher = makeClient(port: broker.port, version: version)
         try await publisher.connect()
         try await publisher.publish(to: "q/one", payload: Array("1"), qos: .atLeastOnce)
         try await publisher.publish(to: "q/two", payload: Array("2"), qos: .exactlyOnce)
@@ -32,10 +34,11 @@ import Testing
         await subscriber.disconnect()
     }
 
-    @Test(arguments: bothVersions)
-    func wrongPasswordIsRefusedWithTheReason(version: MQTTProtocolVersion) async throws {
-        let broker = try await Mosquitto.start(listeners: [.password(user: "hearth", password: "secret")])
-        let port = broker.port(.password(user: "hearth", password: "secret"))
+    @Test(arguments: BrokerKind.allCases, bothVersions)
+    func wrongPasswordIsRefusedWithTheReason(kind: BrokerKind, version: MQTTProtocolVersion) async throws {
+        let broker = try await TestBroker.start(kind, user: ("hearth", "secret"))
+        defer { Task { await broker.stop() } }
+        let port = broker.port
         let good = makeClient(port: port, version: version, username: "hearth", password: "secret")
         try await good.connect()
         await good.disconnect()
@@ -77,13 +80,15 @@ import Testing
         await insecure.disconnect()
     }
 
-    @Test func v5PropertiesPassThrough() async throws {
-        let broker = try await Mosquitto.start()
-        let subscriber = makeClient(port: broker.port(), version: .v5)
+    @Test(arguments: BrokerKind.allCases)
+    func v5PropertiesPassThrough(kind: BrokerKind) async throws {
+        let broker = try await TestBroker.start(kind)
+        defer { Task { await broker.stop() } }
+        let subscriber = makeClient(port: broker.port, version: .v5)
         let recorder = EventRecorder(subscriber)
         try await subscriber.connect()
         try await subscriber.subscribe([MQTTSubscription("props/#", qos: .atLeastOnce)])
-        let publisher = makeClient(port: broker.port(), version: .v5)
+        let publisher = makeClient(port: broker.port, version: .v5)
         try await publisher.connect()
         let sent: MQTTProperties = [.payloadFormatIndicator(1), .messageExpiryInterval(300),
                                     .contentType("application/json"), .responseTopic("props/reply"),

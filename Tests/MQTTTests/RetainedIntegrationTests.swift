@@ -2,16 +2,17 @@ import MQTT
 import MQTTTestSupport
 import Testing
 
-/// Retained-message semantics against a real mosquitto, in both protocol versions.
+/// Retained-message semantics, in both protocol versions, identically on mosquitto and on the embedded broker.
 @Suite(.serialized) struct RetainedIntegrationTests {
-    @Test(arguments: bothVersions)
-    func retainedMessageArrivesWithRetainFlagOnSubscribe(version: MQTTProtocolVersion) async throws {
-        let broker = try await Mosquitto.start()
-        let publisher = makeClient(port: broker.port(), version: version)
+    @Test(arguments: BrokerKind.allCases, bothVersions)
+    func retainedMessageArrivesWithRetainFlagOnSubscribe(kind: BrokerKind, version: MQTTProtocolVersion) async throws {
+        let broker = try await TestBroker.start(kind)
+        defer { Task { await broker.stop() } }
+        let publisher = makeClient(port: broker.port, version: version)
         try await publisher.connect()
         try await publisher.publish(to: "home/kitchen/temperature", payload: Array("21.5"), qos: .atLeastOnce, retain: true)
 
-        let subscriber = makeClient(port: broker.port(), version: version)
+        let subscriber = makeClient(port: broker.port, version: version)
         let recorder = EventRecorder(subscriber)
         try await subscriber.connect()
         let codes = try await subscriber.subscribe([MQTTSubscription("home/#", qos: .atLeastOnce)])
@@ -25,14 +26,15 @@ import Testing
         await subscriber.disconnect()
     }
 
-    @Test(arguments: bothVersions)
-    func liveMessagesArriveWithoutRetainFlag(version: MQTTProtocolVersion) async throws {
-        let broker = try await Mosquitto.start()
-        let subscriber = makeClient(port: broker.port(), version: version)
+    @Test(arguments: BrokerKind.allCases, bothVersions)
+    func liveMessagesArriveWithoutRetainFlag(kind: BrokerKind, version: MQTTProtocolVersion) async throws {
+        let broker = try await TestBroker.start(kind)
+        defer { Task { await broker.stop() } }
+        let subscriber = makeClient(port: broker.port, version: version)
         let recorder = EventRecorder(subscriber)
         try await subscriber.connect()
         try await subscriber.subscribe([MQTTSubscription("live/#")])
-        let publisher = makeClient(port: broker.port(), version: version)
+        let publisher = makeClient(port: broker.port, version: version)
         try await publisher.connect()
         try await publisher.publish(to: "live/a", payload: Array("1"), qos: .atLeastOnce, retain: true)
         let messages = await recorder.messages(count: 1)
@@ -42,13 +44,15 @@ import Testing
         await subscriber.disconnect()
     }
 
-    @Test func retainAsPublishedKeepsTheFlagOnLiveMessages() async throws {
-        let broker = try await Mosquitto.start()
-        let subscriber = makeClient(port: broker.port(), version: .v5)
+    @Test(arguments: BrokerKind.allCases)
+    func retainAsPublishedKeepsTheFlagOnLiveMessages(kind: BrokerKind) async throws {
+        let broker = try await TestBroker.start(kind)
+        defer { Task { await broker.stop() } }
+        let subscriber = makeClient(port: broker.port, version: .v5)
         let recorder = EventRecorder(subscriber)
         try await subscriber.connect()
         try await subscriber.subscribe([MQTTSubscription("rap/#", retainAsPublished: true)])
-        let publisher = makeClient(port: broker.port(), version: .v5)
+        let publisher = makeClient(port: broker.port, version: .v5)
         try await publisher.connect()
         try await publisher.publish(to: "rap/retained", payload: Array("r"), qos: .atLeastOnce, retain: true)
         try await publisher.publish(to: "rap/live", payload: Array("l"), qos: .atLeastOnce, retain: false)
@@ -59,17 +63,18 @@ import Testing
         await subscriber.disconnect()
     }
 
-    @Test(arguments: bothVersions)
-    func emptyRetainedPayloadClearsTheValue(version: MQTTProtocolVersion) async throws {
-        let broker = try await Mosquitto.start()
-        let publisher = makeClient(port: broker.port(), version: version)
+    @Test(arguments: BrokerKind.allCases, bothVersions)
+    func emptyRetainedPayloadClearsTheValue(kind: BrokerKind, version: MQTTProtocolVersion) async throws {
+        let broker = try await TestBroker.start(kind)
+        defer { Task { await broker.stop() } }
+        let publisher = makeClient(port: broker.port, version: version)
         try await publisher.connect()
         try await publisher.publish(to: "clear/me", payload: Array("x"), qos: .atLeastOnce, retain: true)
         try await publisher.publish(to: "clear/me", payload: [], qos: .atLeastOnce, retain: true)
         // A marker published retained after the clear: once it arrives, anything retained before it has too.
         try await publisher.publish(to: "clear/marker", payload: Array("m"), qos: .atLeastOnce, retain: true)
 
-        let subscriber = makeClient(port: broker.port(), version: version)
+        let subscriber = makeClient(port: broker.port, version: version)
         let recorder = EventRecorder(subscriber)
         try await subscriber.connect()
         try await subscriber.subscribe([MQTTSubscription("clear/#", qos: .atLeastOnce)])

@@ -1,0 +1,47 @@
+import Foundation
+
+/// How the embedded broker listens and what it keeps.
+public struct BrokerConfiguration: Sendable {
+    /// Loopback by default: the broker is for the demo and for tests, not for the network.
+    public var host = "127.0.0.1"
+    /// 0 picks a free port.
+    public var port = 1883
+    /// When set, clients must log in with one of these user names and passwords.
+    public var users: [String: String]?
+    /// QoS 1/2 messages kept per client while it is offline or its in-flight window is full.
+    public var maximumQueuedMessages = 1000
+    /// QoS 1/2 messages sent to a client and not yet acknowledged, at most.
+    public var maximumInflight = 100
+    public var maximumPacketSize = 16 * 1024 * 1024
+    /// How often `$SYS/broker/...` is published.
+    public var sysInterval: Duration = .seconds(10)
+    /// Where retained messages are kept across restarts, if anywhere.
+    public var persistencePath: String?
+    /// How often retained messages are written to `persistencePath` (also on a clean stop).
+    public var persistenceInterval: Duration = .seconds(30)
+
+    public init(host: String = "127.0.0.1", port: Int = 1883) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Reads `user:password` lines (blank lines and `#` comments skipped).
+    public static func users(fromFile contents: String) throws -> [String: String] {
+        var users: [String: String] = [:]
+        for (index, line) in contents.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            guard let colon = trimmed.firstIndex(of: ":"), colon != trimmed.startIndex else {
+                throw BrokerError("password file line \(index + 1): expected user:password")
+            }
+            users[String(trimmed[..<colon])] = String(trimmed[trimmed.index(after: colon)...])
+        }
+        return users
+    }
+}
+
+/// A broker failure, as one line.
+public struct BrokerError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

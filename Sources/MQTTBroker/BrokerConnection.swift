@@ -1,0 +1,188 @@
+import MQTT
+import NIOCore
+
+/// One client connection: frames packets, answers the protocol, and hands routing to the core.
+///
+/// Runs on the broker's single event loop, like the core, so it calls the core directly.
+final class BrokerConnection: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let core: BrokerCore
+    private var context: ChannelHandlerContext?
+    private var decoder: MQTTFrameDecoder
+    private var cumulation: ByteBuffer?
+    private(set) var session: BrokerSession?
+    private(set) var version: MQTTProtocolVersion = .v311
+    /// Published by the core when the connection ends without a DISCONNECT.
+    var will: MQTTWill?
+    private var lastReceived = NIODeadline.now()
+    private var timer: RepeatedTask?
+    private var closed = false
+    private var needsFlush = false
+
+    init(core: BrokerCore) {
+        self.core = core
+        decoder = MQTTFrameDecoder(version: .v311, maximumPacketSize: core.configuration.maximumPacketSize)
+    }
+
+    var isWritable: Bool { context?.channel.isWritable ?? false }
+
+    // MARK: Channel events
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.context = context
+        // A client has 10 s to send CONNECT.
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: .seconds(10)) {
+            if bound.value.session == nil { bound.value.close(reason: nil) }
+        }
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !closed else { return }
+        var incoming = unwrapInboundIn(data)
+        if var buffer = cumulation {
+            buffer.writeBuffer(&incoming)
+            incoming = buffer
+        }
+        cumulation = nil
+        lastReceived = .now()
+        do {
+            while !closed, let packet = try decoder.next(from: &incoming) { handle(packet) }
+        } catch {
+            // Malformed input closes this client only.
+            close(reason: error.reasonCode)
+            return
+        }
+        if incoming.readableBytes > 0 {
+            incoming.discardReadBytes()
+            cumulation = incoming
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        core.flush()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closed = true
+        timer?.cancel()
+        core.disconnected(self)
+        self.context = nil
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        close(reason: nil)
+    }
+
+    // MARK: Packets
+
+    private func handle(_ packet: MQTTPacket) {
+        guard let session else {
+            guard case let .connect(connect) = packet else { return close(reason: .protocolError) }
+            return accept(connect)
+        }
+        switch packet {
+        case let .publish(publish):
+            received(publish, session: session)
+        case let .publishAck(ack):
+            switch ack.kind {
+            case .puback, .pubcomp: core.acknowledged(ack.packetID, session: session)
+            case .pubrec:
+                core.released(ack.packetID, session: session)
+                send(.publishAck(PublishAckPacket(.pubrel, packetID: ack.packetID)))
+            case .pubrel:
+                session.receivedQoS2.remove(ack.packetID)
+                send(.publishAck(PublishAckPacket(.pubcomp, packetID: ack.packetID)))
+            }
+        case let .subscribe(subscribe):
+            core.subscribe(subscribe, session: session, connection: self)
+        case let .unsubscribe(unsubscribe):
+            let codes = unsubscribe.filters.map { session.subscriptions.removeValue(forKey: $0) == nil ? MQTTReasonCode.noSubscriptionExisted : .success }
+            send(.subscriptionAck(SubscriptionAckPacket(.unsuback, packetID: unsubscribe.packetID, reasonCodes: codes)))
+        case .pingreq:
+            send(.pingresp)
+        case let .disconnect(disconnect):
+            // A normal DISCONNECT discards the will; 5.0's "disconnect with will" keeps it.
+            if disconnect.reasonCode != .disconnectWithWill { will = nil }
+            close(reason: nil)
+        case .connect, .connack, .subscriptionAck, .pingresp, .auth:
+            close(reason: .protocolError)
+        }
+    }
+
+    private func accept(_ connect: ConnectPacket) {
+        version = connect.version
+        decoder.version = connect.version
+        guard core.connect(connect, connection: self) else { return close(reason: nil) }
+        session = core.session(of: self)
+        will = connect.will
+        guard connect.keepAlive > 0, let context else { return }
+        // Silence for 1.5 times the keep alive ends the connection [MQTT-3.1.2-24].
+        let limit = TimeAmount.milliseconds(Int64(connect.keepAlive) * 1500)
+        // Cancelled when the channel goes inactive, which ends the reference cycle.
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
+            guard NIODeadline.now() - bound.value.lastReceived > limit else { return }
+            bound.value.close(reason: .keepAliveTimeout)
+        }
+    }
+
+    private func received(_ publish: PublishPacket, session: BrokerSession) {
+        // 5.0 topic aliases are not offered, so an empty topic is an error too.
+        guard MQTTTopic.nameProblem(publish.topic) == nil else { return close(reason: .topicNameInvalid) }
+        switch publish.qos {
+        case .atMostOnce:
+            core.route(publish, from: session)
+        case .atLeastOnce:
+            core.route(publish, from: session)
+            send(.publishAck(PublishAckPacket(.puback, packetID: publish.packetID ?? 0)))
+        case .exactlyOnce:
+            let id = publish.packetID ?? 0
+            if session.receivedQoS2.insert(id).inserted { core.route(publish, from: session) }
+            send(.publishAck(PublishAckPacket(.pubrec, packetID: id)))
+        }
+    }
+
+    // MARK: Output
+
+    /// Encodes and queues a packet; the core flushes at the end of the read burst. Returns false
+    /// when the packet is larger than the client accepts (it is then not sent).
+    @discardableResult
+    func send(_ packet: MQTTPacket) -> Bool {
+        guard !closed, let context else { return false }
+        var buffer = context.channel.allocator.buffer(capacity: 64)
+        do {
+            try packet.write(to: &buffer, version: version, maximumPacketSize: session?.maximumPacketSize ?? Int.max)
+        } catch {
+            return false
+        }
+        context.write(wrapOutboundOut(buffer), promise: nil)
+        if !needsFlush {
+            needsFlush = true
+            core.needsFlush(self)
+        }
+        return true
+    }
+
+    func flush() {
+        guard needsFlush else { return }
+        needsFlush = false
+        context?.flush()
+    }
+
+    /// Closes the connection; in 5.0 a reason first goes out in a DISCONNECT.
+    func close(reason: MQTTReasonCode?) {
+        guard !closed, let context else { return }
+        if let reason, version == .v5, session != nil {
+            send(.disconnect(DisconnectPacket(reasonCode: reason)))
+        }
+        closed = true
+        needsFlush = false
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: nil)
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,257 @@
+import Foundation
+import MQTT
+import NIOCore
+
+/// The broker's state (sessions, subscriptions, retained messages, counters) and its routing.
+///
+/// Confined to the broker's one event loop: connections call it directly, timers run there.
+final class BrokerCore {
+    let configuration: BrokerConfiguration
+    let eventLoop: any EventLoop
+    private var sessions: [String: BrokerSession] = [:]
+    private var connections: [ObjectIdentifier: BrokerSession] = [:]
+    private(set) var retained: RetainedStore
+    private var statistics = BrokerStatistics()
+    private var pendingFlush: [BrokerConnection] = []
+    private let started = Date()
+    private var assignedIDs = 0
+
+    init(configuration: BrokerConfiguration, eventLoop: any EventLoop, retained: RetainedStore) {
+        self.configuration = configuration
+        self.eventLoop = eventLoop
+        self.retained = retained
+    }
+
+    func session(of connection: BrokerConnection) -> BrokerSession? { connections[ObjectIdentifier(connection)] }
+
+    // MARK: Connecting
+
+    /// Answers CONNECT; returns false when the client was refused (the CONNACK says why).
+    func connect(_ connect: ConnectPacket, connection: BrokerConnection) -> Bool {
+        func refuse(_ code: MQTTReasonCode) -> Bool {
+            connection.send(.connack(ConnAckPacket(reasonCode: code)))
+            return false
+        }
+        if let users = configuration.users {
+            guard let user = connect.username, let password = connect.password,
+                  users[user] == String(decoding: password, as: UTF8.self) else { return refuse(.badUsernameOrPassword) }
+        }
+        var clientID = connect.clientID
+        var properties: MQTTProperties = []
+        if clientID.isEmpty {
+            // 3.1.1 only assigns an id to a clean session [MQTT-3.1.3-8].
+            if connect.version == .v311, !connect.cleanStart { return refuse(.clientIdentifierNotValid) }
+            assignedIDs += 1
+            clientID = "hearth-broker-\(assignedIDs)"
+            if connect.version == .v5 { properties.append(.assignedClientIdentifier(clientID)) }
+        }
+        let expiry: UInt32 = connect.properties.list.compactMap { if case let .sessionExpiryInterval(value) = $0 { value } else { nil } }.first ?? 0
+        let persistent = connect.version == .v311 ? !connect.cleanStart : expiry > 0
+
+        var sessionPresent = false
+        if let existing = sessions[clientID] {
+            if let old = existing.connection {
+                // Session take-over: the older connection goes, with its will.
+                connections[ObjectIdentifier(old)] = nil
+                existing.connection = nil
+                if let will = old.will { publishWill(will) }
+                old.will = nil
+                old.close(reason: .sessionTakenOver)
+            }
+            if connect.cleanStart || !existing.isPersistent {
+                sessions[clientID] = nil
+            } else {
+                sessionPresent = true
+            }
+        }
+        let session = sessions[clientID] ?? BrokerSession(clientID: clientID, version: connect.version, isPersistent: persistent,
+                                                          inflightLimit: configuration.maximumInflight)
+        session.version = connect.version
+        session.isPersistent = persistent
+        session.connection = connection
+        let receiveMaximum = connect.properties.receiveMaximum.map(Int.init) ?? Int(UInt16.max)
+        session.inflightLimit = min(configuration.maximumInflight, receiveMaximum)
+        session.maximumPacketSize = connect.properties.maximumPacketSize.map(Int.init)
+        sessions[clientID] = session
+        connections[ObjectIdentifier(connection)] = session
+
+        if connect.version == .v5 {
+            properties.append(.maximumPacketSize(UInt32(configuration.maximumPacketSize)))
+            properties.append(.subscriptionIdentifierAvailable(0))
+            properties.append(.sharedSubscriptionAvailable(0))
+        }
+        connection.send(.connack(ConnAckPacket(sessionPresent: sessionPresent, properties: properties)))
+        if sessionPresent { resume(session) }
+        return true
+    }
+
+    /// Resends what was in flight (DUP, or PUBREL past PUBREC), then what was queued.
+    private func resume(_ session: BrokerSession) {
+        guard let connection = session.connection else { return }
+        for (id, entry) in session.inflight.sorted(by: { $0.key < $1.key }) {
+            if entry.released {
+                connection.send(.publishAck(PublishAckPacket(.pubrel, packetID: id)))
+            } else {
+                var packet = entry.packet
+                packet.dup = true
+                connection.send(.publish(packet))
+            }
+        }
+        drain(session)
+    }
+
+    func disconnected(_ connection: BrokerConnection) {
+        guard let session = connections.removeValue(forKey: ObjectIdentifier(connection)) else { return }
+        guard session.connection === connection else { return }
+        session.connection = nil
+        if let will = connection.will { publishWill(will) }
+        if !session.isPersistent { sessions[session.clientID] = nil }
+    }
+
+    private func publishWill(_ will: MQTTWill) {
+        route(PublishPacket(topic: will.topic, payload: will.payload, qos: will.qos, retain: will.retain, properties: will.properties),
+              from: nil)
+    }
+
+    // MARK: Subscribing
+
+    func subscribe(_ subscribe: SubscribePacket, session: BrokerSession, connection: BrokerConnection) {
+        var codes: [MQTTReasonCode] = []
+        var retainedToSend: [(PublishPacket, MQTTQoS)] = []
+        for var subscription in subscribe.subscriptions {
+            if MQTTTopic.filterProblem(subscription.filter) != nil {
+                codes.append(session.version == .v5 ? .topicFilterInvalid : .unspecifiedError)
+                continue
+            }
+            if subscription.filter.hasPrefix("$share/") {
+                codes.append(session.version == .v5 ? .sharedSubscriptionsNotSupported : .unspecifiedError)
+                continue
+            }
+            if session.version == .v311 {
+                // 3.1.1 has no subscription options: live forwards lose the retain flag [MQTT-3.3.1-9].
+                subscription.noLocal = false
+                subscription.retainAsPublished = false
+                subscription.retainHandling = .sendAlways
+            }
+            let existed = session.subscriptions[subscription.filter] != nil
+            session.subscriptions[subscription.filter] = subscription
+            codes.append(MQTTReasonCode(rawValue: subscription.qos.rawValue))
+            let sendRetained = subscription.retainHandling == .sendAlways || (subscription.retainHandling == .sendIfNew && !existed)
+            if sendRetained {
+                for message in retained.matching(subscription.filter) { retainedToSend.append((message, subscription.qos)) }
+            }
+        }
+        connection.send(.subscriptionAck(SubscriptionAckPacket(.suback, packetID: subscribe.packetID, reasonCodes: codes)))
+        // Messages sent because of a new subscription carry RETAIN=1 [MQTT-3.3.1-8].
+        for (message, granted) in retainedToSend {
+            deliver(message, qos: min(message.qos, granted), retain: true, to: session)
+        }
+    }
+
+    // MARK: Routing
+
+    /// Stores a retained message (or clears one), then sends the message to every matching session.
+    func route(_ packet: PublishPacket, from publisher: BrokerSession?) {
+        if publisher != nil { statistics.messagesReceived += 1 }
+        if packet.retain { retained.apply(packet) }
+        for session in sessions.values {
+            guard let subscription = session.match(packet.topic) else { continue }
+            if subscription.noLocal, session === publisher { continue }
+            deliver(packet, qos: min(packet.qos, subscription.qos), retain: subscription.retainAsPublished && packet.retain, to: session)
+        }
+    }
+
+    private func deliver(_ message: PublishPacket, qos: MQTTQoS, retain: Bool, to session: BrokerSession) {
+        var packet = PublishPacket(topic: message.topic, payload: message.payload, qos: qos, retain: retain,
+                                   properties: session.version == .v5 ? message.properties : [])
+        if qos == .atMostOnce {
+            // QoS 0 is not queued: a client whose socket is backed up misses it, and that is counted.
+            guard let connection = session.connection else { return }
+            if connection.isWritable, connection.send(.publish(packet)) {
+                statistics.messagesSent += 1
+            } else {
+                statistics.messagesDropped += 1
+            }
+            return
+        }
+        if let connection = session.connection, session.inflight.count < session.inflightLimit, session.queue.isEmpty {
+            packet.packetID = session.allocatePacketID()
+            session.inflight[packet.packetID ?? 0] = (packet, false)
+            if connection.send(.publish(packet)) { statistics.messagesSent += 1 }
+        } else if session.queue.count < configuration.maximumQueuedMessages {
+            session.queue.append(packet)
+        } else {
+            statistics.messagesDropped += 1
+        }
+    }
+
+    /// Sends queued QoS 1/2 messages while the in-flight window has room.
+    private func drain(_ session: BrokerSession) {
+        guard let connection = session.connection else { return }
+        while session.inflight.count < session.inflightLimit, var packet = session.queue.popFirst() {
+            packet.packetID = session.allocatePacketID()
+            session.inflight[packet.packetID ?? 0] = (packet, false)
+            if connection.send(.publish(packet)) { statistics.messagesSent += 1 }
+        }
+    }
+
+    /// PUBACK or PUBCOMP: the flow is done.
+    func acknowledged(_ id: UInt16, session: BrokerSession) {
+        session.inflight[id] = nil
+        drain(session)
+    }
+
+    /// PUBREC: the message arrived; PUBREL goes next (the connection sends it).
+    func released(_ id: UInt16, session: BrokerSession) {
+        session.inflight[id]?.released = true
+    }
+
+    // MARK: Flushing, $SYS, persistence
+
+    func needsFlush(_ connection: BrokerConnection) { pendingFlush.append(connection) }
+
+    func flush() {
+        let pending = pendingFlush
+        pendingFlush.removeAll(keepingCapacity: true)
+        for connection in pending { connection.flush() }
+    }
+
+    var currentStatistics: BrokerStatistics {
+        var snapshot = statistics
+        snapshot.clientsConnected = connections.count
+        snapshot.sessions = sessions.count
+        snapshot.retainedMessages = retained.messages.keys.filter { !$0.hasPrefix("$SYS") }.count
+        snapshot.uptimeSeconds = Int(Date().timeIntervalSince(started))
+        return snapshot
+    }
+
+    /// Publishes the counters as retained `$SYS/broker/...` messages, as mosquitto does.
+    func publishSys() {
+        let stats = currentStatistics
+        let values: [(String, String)] = [
+            ("version", "hearth broker"),
+            ("uptime", "\(stats.uptimeSeconds) seconds"),
+            ("clients/connected", "\(stats.clientsConnected)"),
+            ("clients/total", "\(stats.sessions)"),
+            ("messages/received", "\(stats.messagesReceived)"),
+            ("messages/sent", "\(stats.messagesSent)"),
+            ("retained messages/count", "\(stats.retainedMessages)"),
+            ("publish/messages/dropped", "\(stats.messagesDropped)"),
+        ]
+        for (name, value) in values {
+            route(PublishPacket(topic: "$SYS/broker/\(name)", payload: Array(value.utf8), retain: true), from: nil)
+        }
+        flush()
+    }
+
+    /// Writes retained messages when they changed since the last save.
+    func persist(force: Bool = false) throws {
+        guard let path = configuration.persistencePath, force || retained.isDirty else { return }
+        try retained.save(to: path)
+    }
+
+    /// Closes every client (the broker is stopping).
+    func closeAll() {
+        for session in sessions.values { session.connection?.close(reason: .serverShuttingDown) }
+    }
+}

@@ -1,0 +1,96 @@
+import Logging
+import MQTT
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// An MQTT 3.1.1 and 5.0 broker on SwiftNIO, reusing Hearth's codec: for the demo and for tests.
+///
+/// Retained messages, QoS 0/1/2, wills, persistent sessions, `$SYS/broker/...`, optional user
+/// names and passwords, and retained messages kept on disk with `persistencePath`. Everything
+/// runs on one event loop, so its state needs no locks.
+///
+/// ```swift
+/// let broker = MQTTBroker(configuration: BrokerConfiguration(port: 0))
+/// let port = try await broker.start()
+/// // ... clients connect to 127.0.0.1:port ...
+/// await broker.stop()
+/// ```
+public final class MQTTBroker: Sendable {
+    public let configuration: BrokerConfiguration
+    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    private let state = Mutex<Running?>(nil)
+
+    /// What exists while the broker runs. The core is only touched on its event loop.
+    private struct Running: Sendable {
+        let channel: any Channel
+        let core: NIOLoopBound<BrokerCore>
+        let timers: [RepeatedTask]
+    }
+
+    public init(configuration: BrokerConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// Listens, and returns the port (the one chosen when the configuration says 0).
+    public func start() async throws -> Int {
+        let loop = group.next()
+        let retained = try configuration.persistencePath.map(RetainedStore.load(from:)) ?? RetainedStore()
+        let configuration = configuration
+        let core = try await loop.submit {
+            NIOLoopBound(BrokerCore(configuration: configuration, eventLoop: loop, retained: retained), eventLoop: loop)
+        }.get()
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(BrokerConnection(core: core.value))
+                }
+            }
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+        } catch {
+            throw BrokerError("cannot listen on \(configuration.host):\(configuration.port): \(error)")
+        }
+        let timers = try await loop.submit {
+            var timers = [loop.scheduleRepeatedTask(initialDelay: .zero, delay: Self.amount(configuration.sysInterval)) { _ in
+                core.value.publishSys()
+            }]
+            if configuration.persistencePath != nil {
+                let interval = Self.amount(configuration.persistenceInterval)
+                timers.append(loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in try? core.value.persist() })
+            }
+            return timers
+        }.get()
+        state.withLock { $0 = Running(channel: channel, core: core, timers: timers) }
+        return channel.localAddress?.port ?? configuration.port
+    }
+
+    /// Closes the listener and every client, and writes retained messages (with `persistencePath`).
+    public func stop() async {
+        guard let running = state.withLock({ state -> Running? in
+            defer { state = nil }
+            return state
+        }) else { return }
+        try? await running.channel.close()
+        try? await running.channel.eventLoop.submit {
+            running.timers.forEach { $0.cancel() }
+            running.core.value.closeAll()
+            try? running.core.value.persist(force: true)
+        }.get()
+        try? await group.shutdownGracefully()
+    }
+
+    /// The counters `$SYS` publishes.
+    public func statistics() async throws -> BrokerStatistics {
+        guard let running = state.withLock({ $0 }) else { return BrokerStatistics() }
+        return try await running.channel.eventLoop.submit { running.core.value.currentStatistics }.get()
+    }
+
+    private static func amount(_ duration: Duration) -> TimeAmount {
+        .nanoseconds(Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+    }
+}
