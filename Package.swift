@@ -108,6 +108,10 @@ let package = Package(
             dependencies: ["MQTT", "MQTTTestSupport", "hearth", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(
+            name: "MQTTBrokerTests",
+            dependencies: ["MQTTBroker", "MQTT", "MQTTTestSupport", "hearth", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
             name: "DashboardTests",
             dependencies: ["Dashboard", "TopicModel", "MQTT", "MQTTTestSupport", "hearth"]
         ),

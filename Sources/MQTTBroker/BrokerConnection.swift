@@ -49,6 +49,11 @@ final class BrokerConnection: ChannelInboundHandler {
         }
         cumulation = nil
         lastReceived = .now()
+        // A new connection must start with CONNECT: anything else (HTTP, TLS, noise) goes at once,
+        // without waiting for a frame that may never complete.
+        if session == nil, let first = incoming.getInteger(at: incoming.readerIndex, as: UInt8.self), first != 0x10 {
+            return close(reason: nil)
+        }
         do {
             while !closed, let packet = try decoder.next(from: &incoming) { handle(packet) }
         } catch {

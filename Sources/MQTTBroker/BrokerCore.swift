@@ -106,6 +106,8 @@ final class BrokerCore {
         session.connection = nil
         if let will = connection.will { publishWill(will) }
         if !session.isPersistent { sessions[session.clientID] = nil }
+        // Not inside a read burst, so nothing else would flush what the will sent.
+        flush()
     }
 
     private func publishWill(_ will: MQTTWill) {

@@ -1,0 +1,181 @@
+import Foundation
+import MQTT
+import MQTTBroker
+import MQTTTestSupport
+import Testing
+
+/// The embedded broker's own rules: sessions, retain handling, $SYS, persistence, bad clients, limits.
+@Suite struct EmbeddedBrokerTests {
+    @Test(arguments: [MQTTProtocolVersion.v311, .v5])
+    func persistentSessionsKeepSubscriptionsAndQueuedMessages(version: MQTTProtocolVersion) async throws {
+        let (broker, port) = try await startBroker()
+        defer { Task { await broker.stop() } }
+        let id = "persistent-\(version)"
+        var subscriber = client(port, version: version, id: id, cleanStart: false)
+        // 5.0 keeps a session only with a session expiry interval.
+        if version == .v5 {
+            subscriber = MQTTClient(configuration: MQTTClientConfiguration(
+                port: port, clientID: id, version: .only(.v5), cleanStart: false, sessionExpiry: 300, reconnect: .never))
+        }
+        let first = try await subscriber.connect()
+        #expect(first.sessionPresent == false)
+        try await subscriber.subscribe([MQTTSubscription("queue/#", qos: .atLeastOnce)])
+        await subscriber.disconnect()
+
+        let publisher = client(port, version: version)
+        try await publisher.connect()
+        for index in 0..<5 { try await publisher.publish(to: "queue/\(index)", payload: Array("\(index)".utf8), qos: .atLeastOnce) }
+        try await publisher.publish(to: "queue/zero", payload: Array("qos0".utf8))  // QoS 0 is not kept offline
+        await publisher.disconnect()
+
+        let again = MQTTClient(configuration: subscriber.configuration)
+        let recorder = EventRecorder(again)
+        let second = try await again.connect()
+        #expect(second.sessionPresent)
+        let messages = await recorder.messages(count: 5)
+        #expect(messages.map(\.text) == ["0", "1", "2", "3", "4"])
+        #expect(messages.allSatisfy { $0.qos == .atLeastOnce })
+        await again.disconnect()
+    }
+
+    @Test func retainHandlingOptions() async throws {
+        let (broker, port) = try await startBroker()
+        defer { Task { await broker.stop() } }
+        let publisher = client(port)
+        try await publisher.connect()
+        try await publisher.publish(to: "r/a", payload: Array("A".utf8), qos: .atLeastOnce, retain: true)
+        let subscriber = client(port)
+        let recorder = EventRecorder(subscriber)
+        try await subscriber.connect()
+        try await subscriber.subscribe([MQTTSubscription("r/#", retainHandling: .doNotSend)])
+        try await subscriber.subscribe([MQTTSubscription("r/+", retainHandling: .sendIfNew)])
+        try await subscriber.subscribe([MQTTSubscription("r/+", retainHandling: .sendIfNew)])  // not new: nothing
+        try await subscriber.subscribe([MQTTSubscription("+/a", retainHandling: .sendAlways)])
+        try await subscriber.subscribe([MQTTSubscription("+/a", retainHandling: .sendAlways)])  // again: sent again
+        let messages = await recorder.messages(count: 3)
+        #expect(messages.count == 3)
+        #expect(messages.allSatisfy { $0.topic == "r/a" && $0.retain })
+        await subscriber.disconnect()
+        await publisher.disconnect()
+    }
+
+    @Test func sysTopicsCountClientsAndMessagesAndHideFromHash() async throws {
+        let (broker, port) = try await startBroker { $0.sysInterval = .milliseconds(100) }
+        defer { Task { await broker.stop() } }
+        let watcher = client(port)
+        let recorder = EventRecorder(watcher)
+        try await watcher.connect()
+        try await watcher.subscribe([MQTTSubscription("$SYS/broker/clients/connected"), MQTTSubscription("#")])
+        let publisher = client(port)
+        try await publisher.connect()
+        try await publisher.publish(to: "x", payload: Array("1".utf8), qos: .atLeastOnce, retain: true)
+        await recorder.wait { _ in recorder.messages.contains { $0.topic == "$SYS/broker/clients/connected" && $0.text == "2" } }
+        await recorder.wait { _ in recorder.messages.contains { $0.topic == "x" } }
+        let messages = recorder.messages
+        #expect(messages.contains { $0.topic == "$SYS/broker/clients/connected" && $0.text == "2" })
+        #expect(messages.contains { $0.topic == "x" })
+        // "#" does not match $SYS topics: each $SYS message came once, through its own filter.
+        let statistics = try await broker.statistics()
+        #expect(statistics.clientsConnected == 2)
+        #expect(statistics.retainedMessages == 1)
+        #expect(statistics.messagesReceived >= 1)
+        await publisher.disconnect()
+        await watcher.disconnect()
+    }
+
+    @Test func retainedMessagesSurviveARestartWithPersistence() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-retained-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (first, port) = try await startBroker { $0.persistencePath = path }
+        let publisher = client(port)
+        try await publisher.connect()
+        try await publisher.publish(to: "keep/a", payload: Array("kept".utf8), qos: .atLeastOnce, retain: true)
+        try await publisher.publish(to: "keep/b", payload: Array("gone".utf8), qos: .atLeastOnce, retain: true)
+        try await publisher.publish(to: "keep/b", payload: [], qos: .atLeastOnce, retain: true)
+        await publisher.disconnect()
+        await first.stop()
+
+        let (second, port2) = try await startBroker { $0.persistencePath = path }
+        defer { Task { await second.stop() } }
+        let subscriber = client(port2)
+        let recorder = EventRecorder(subscriber)
+        try await subscriber.connect()
+        try await subscriber.subscribe([MQTTSubscription("keep/#")])
+        let messages = await recorder.messages(count: 1)
+        #expect(messages.map(\.topic) == ["keep/a"])
+        #expect(messages.first?.retain == true)
+        #expect(await recorder.messages(count: 2, seconds: 0.3).count == 1)
+        await subscriber.disconnect()
+    }
+
+    @Test func aClientSendingGarbageIsDroppedWithoutDisturbingOthers() async throws {
+        let (broker, port) = try await startBroker()
+        defer { Task { await broker.stop() } }
+        let subscriber = client(port)
+        let recorder = EventRecorder(subscriber)
+        try await subscriber.connect()
+        try await subscriber.subscribe([MQTTSubscription("ok/#")])
+
+        let garbage = try RawSocket(port: port)
+        garbage.send(try RawSocket.connectPacket(clientID: "garbage", keepAlive: 60))
+        garbage.send([0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F] + Array(repeating: 0x41, count: 64))  // a 5-byte length
+        _ = garbage.readUntilClosed()  // the broker closes it
+
+        let noise = try RawSocket(port: port)
+        noise.send(Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+        _ = noise.readUntilClosed()
+
+        let publisher = client(port)
+        try await publisher.connect()
+        try await publisher.publish(to: "ok/still", payload: Array("fine".utf8), qos: .atLeastOnce)
+        #expect(await recorder.messages(count: 1).map(\.text) == ["fine"])
+        #expect(await subscriber.state.isConnected)
+        await publisher.disconnect()
+        await subscriber.disconnect()
+    }
+
+    @Test func aSilentClientIsDisconnectedAfterItsKeepAliveAndItsWillIsPublished() async throws {
+        let (broker, port) = try await startBroker()
+        defer { Task { await broker.stop() } }
+        let watcher = client(port)
+        let recorder = EventRecorder(watcher)
+        try await watcher.connect()
+        try await watcher.subscribe([MQTTSubscription("wills/#")])
+        let silent = try RawSocket(port: port)
+        silent.send(try RawSocket.connectPacket(clientID: "silent", keepAlive: 1, willTopic: "wills/silent"))
+        let received = silent.readUntilClosed()
+        #expect(received.first == 0x20, "CONNACK first")
+        #expect(await recorder.messages(count: 1).map(\.topic) == ["wills/silent"])
+        await watcher.disconnect()
+    }
+
+    @Test func fullQueuesDropAndCountIt() async throws {
+        let (broker, port) = try await startBroker { $0.maximumQueuedMessages = 3 }
+        defer { Task { await broker.stop() } }
+        let id = "slowpoke"
+        let subscriber = client(port, version: .v311, id: id, cleanStart: false)
+        try await subscriber.connect()
+        try await subscriber.subscribe([MQTTSubscription("flood/#", qos: .atLeastOnce)])
+        // Offline, the session queues QoS 1 messages up to the limit.
+        await subscriber.disconnect()
+        let publisher = client(port)
+        try await publisher.connect()
+        for index in 0..<10 { try await publisher.publish(to: "flood/\(index)", payload: [1], qos: .atLeastOnce) }
+        await publisher.disconnect()
+        #expect(try await broker.statistics().messagesDropped == 7)
+    }
+
+    @Test func aSecondConnectionWithTheSameIDTakesOver() async throws {
+        let (broker, port) = try await startBroker()
+        defer { Task { await broker.stop() } }
+        let first = client(port, id: "twin")
+        try await first.connect()
+        let second = client(port, id: "twin")
+        try await second.connect()
+        let deadline = Date().addingTimeInterval(10)
+        while await first.state.isConnected, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(await !first.state.isConnected)
+        #expect(await second.state.isConnected)
+        await second.disconnect()
+    }
+}
