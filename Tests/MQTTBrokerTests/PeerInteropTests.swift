@@ -1,0 +1,141 @@
+import Foundation
+import MQTTTestSupport
+import Testing
+
+/// Other people's clients against the embedded broker: mosquitto_pub/mosquitto_sub and paho-mqtt.
+@Suite(.serialized) struct PeerInteropTests {
+    /// Starts mosquitto_sub and returns once its SUBACK is in (its -d log says so).
+    private func subscribe(_ arguments: [String], port: Int) async throws -> ChildProcess {
+        // Line-buffered, or the SUBACK line would wait in stdio's buffer.
+        let sub = try ChildProcess.launch(["stdbuf", "-oL", "mosquitto_sub", "-p", "\(port)", "-d"] + arguments)
+        let deadline = Date().addingTimeInterval(20)
+        while !sub.stdout.contains("SUBACK"), sub.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        return sub
+    }
+
+    private func published(_ output: String) -> [String] {
+        output.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("Client ") && !$0.hasPrefix("Subscribed") }
+    }
+
+    @Test(arguments: ["mqttv311", "mqttv5"])
+    func mosquittoClientsQoSRetainedAndWildcards(version: String) async throws {
+        let (broker, port) = try await startBroker()
+        defer { Task { await broker.stop() } }
+        let pub = { (args: [String]) in
+            let result = try await ChildProcess.run(["mosquitto_pub", "-p", "\(port)", "-V", version] + args)
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        try await pub(["-t", "home/hall/temp", "-m", "19.5", "-r", "-q", "1"])
+        let sub = try await subscribe(["-V", version, "-t", "home/+/temp", "-t", "$SYS/never", "-q", "2", "-C", "4",
+                                       "-F", "%r %q %t %p"], port: port)
+        for qos in 0...2 { try await pub(["-t", "home/kitchen/temp", "-m", "2\(qos)", "-q", "\(qos)"]) }
+        try await pub(["-t", "home/kitchen/humidity", "-m", "50"])  // not matched
+        let result = await sub.wait(timeout: 20)
+        #expect(published(result.stdout) == ["1 1 home/hall/temp 19.5", "0 0 home/kitchen/temp 20",
+                                             "0 1 home/kitchen/temp 21", "0 2 home/kitchen/temp 22"], "\(result.stdout)")
+        // "#" never matches $SYS topics; the broker's own counters are there for "$SYS/#".
+        let everything = try await ChildProcess.run(["mosquitto_sub", "-p", "\(port)", "-t", "#", "-W", "1", "-v"])
+        #expect(!everything.stdout.contains("$SYS"))
+        let sys = try await ChildProcess.run(["mosquitto_sub", "-p", "\(port)", "-t", "$SYS/broker/version", "-C", "1"])
+        #expect(sys.stdout == "hearth broker\n")
+    }
+
+    @Test func mosquittoSubsWillIsPublishedWhenItVanishes() async throws {
+        let (broker, port) = try await startBroker()
+        defer { Task { await broker.stop() } }
+        let watcher = try await subscribe(["-t", "status/#", "-C", "1", "-F", "%r %t %p"], port: port)
+        let doomed = try await subscribe(["-t", "x", "--will-topic", "status/doomed", "--will-payload", "offline",
+                                          "--will-retain"], port: port)
+        kill(doomed.pid, SIGKILL)
+        let result = await watcher.wait(timeout: 20)
+        #expect(published(result.stdout) == ["0 status/doomed offline"], "\(result.stdout)")
+        let retained = try await ChildProcess.run(["mosquitto_sub", "-p", "\(port)", "-t", "status/doomed", "-C", "1", "-F", "%r %p"])
+        #expect(retained.stdout == "1 offline\n")
+    }
+
+    @Test func pahoClientsInBothVersions() async throws {
+        let (broker, port) = try await startBroker()
+        defer { Task { await broker.stop() } }
+        let python = try await Self.pythonWithPaho()
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-paho-\(getpid()).py")
+        try Self.pahoScript.write(to: script, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: script) }
+        let result = try await ChildProcess.run([python, script.path, "\(port)"], timeout: 60)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        for line in ["v311 qos 0 1 2: ok", "v311 retained: ok", "v311 will: ok", "v5 qos 0 1 2: ok", "v5 retained: ok",
+                     "v5 retain as published: ok", "v5 will: ok"] {
+            #expect(result.stdout.contains(line), "\(line) missing:\n\(result.stdout)\(result.stderr)")
+        }
+    }
+
+    /// Debian's python3 has python3-paho-mqtt; a PATH python may not.
+    static func pythonWithPaho() async throws -> String {
+        for candidate in ["/usr/bin/python3", "python3"] {
+            if let check = try? await ChildProcess.run([candidate, "-c", "import paho.mqtt.client"]), check.status == 0 { return candidate }
+        }
+        throw TestSupportError("paho-mqtt is not installed (apt-get install python3-paho-mqtt; .ci/test does it)")
+    }
+
+    static let pahoScript = #"""
+    import sys, threading, time
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.subscribeoptions import SubscribeOptions
+
+    PORT = int(sys.argv[1])
+
+    def make(name, version, **will):
+        client = mqtt.Client(client_id=name, protocol=version)
+        received, ready = [], threading.Event()
+        client.on_message = lambda c, u, m: received.append((m.topic, m.payload.decode(), m.qos, m.retain))
+        client.on_subscribe = lambda *args: ready.set()
+        if will:
+            client.will_set(will["topic"], will["payload"], qos=1, retain=True)
+        client.connect("127.0.0.1", PORT, keepalive=30)
+        client.loop_start()
+        return client, received, ready
+
+    def wait_for(received, count=None, until=None):
+        deadline = time.time() + 10
+        done = until or (lambda got: len(got) >= count)
+        while not done(received) and time.time() < deadline:
+            time.sleep(0.01)
+        return received
+
+    for name, version in (("v311", mqtt.MQTTv311), ("v5", mqtt.MQTTv5)):
+        sub, got, ready = make(f"sub-{name}", version)
+        if version == mqtt.MQTTv5:
+            sub.subscribe(f"{name}/#", options=SubscribeOptions(qos=2, retainAsPublished=True))
+        else:
+            sub.subscribe(f"{name}/#", qos=2)
+        assert ready.wait(10), "no SUBACK"
+        pub, _, _ = make(f"pub-{name}", version)
+        for qos in (0, 1, 2):
+            pub.publish(f"{name}/q/{qos}", f"m{qos}", qos=qos).wait_for_publish(10)
+        got = wait_for(got, 3)
+        assert sorted((t, p, q) for t, p, q, r in got[:3]) == [(f"{name}/q/0", "m0", 0), (f"{name}/q/1", "m1", 1), (f"{name}/q/2", "m2", 2)], got
+        print(f"{name} qos 0 1 2: ok")
+
+        pub.publish(f"{name}/state/light", "ON", qos=1, retain=True).wait_for_publish(10)
+        got = wait_for(got, 4)
+        assert got[3][:3] == (f"{name}/state/light", "ON", 1), got
+        if version == mqtt.MQTTv5:
+            assert got[3] == (f"{name}/state/light", "ON", 1, True), got[3]
+            print(f"{name} retain as published: ok")
+        late, late_got, late_ready = make(f"late-{name}", version)
+        late.subscribe(f"{name}/state/+", qos=1)
+        late_got = wait_for(late_got, 1)
+        assert late_got[0] == (f"{name}/state/light", "ON", 1, True), late_got
+        print(f"{name} retained: ok")
+
+        doomed, _, _ = make(f"doomed-{name}", version, topic=f"{name}/lwt", payload="offline")
+        time.sleep(0.2)
+        doomed.loop_stop()
+        doomed.socket().close()  # vanish without DISCONNECT
+        got = wait_for(got, until=lambda got: any(t == f"{name}/lwt" for t, p, q, r in got))
+        assert any(t == f"{name}/lwt" and p == "offline" for t, p, q, r in got), got
+        print(f"{name} will: ok")
+        for client in (sub, pub, late):
+            client.disconnect()
+            client.loop_stop()
+    """#
+}
