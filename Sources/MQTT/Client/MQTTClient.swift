@@ -166,10 +166,20 @@ public actor MQTTClient {
 
     /// Sends DISCONNECT, closes the connection, stops reconnecting and ends `events`.
     public func disconnect() async {
+        await close(sendingDisconnect: true)
+    }
+
+    /// Closes the connection without DISCONNECT, as a crash or a lost network would, so the
+    /// broker publishes the will. Stops reconnecting and ends `events`.
+    public func abandon() async {
+        await close(sendingDisconnect: false)
+    }
+
+    private func close(sendingDisconnect: Bool) async {
         userClosed = true
         reconnectTask?.cancel()
         reconnectTask = nil
-        if let channel, info != nil, let bytes = try? encode(.disconnect(DisconnectPacket())) {
+        if sendingDisconnect, let channel, info != nil, let bytes = try? encode(.disconnect(DisconnectPacket())) {
             try? await channel.writeAndFlush(bytes).get()
         }
         if let channel { try? await channel.close() }

@@ -44,60 +44,12 @@ struct DashboardCommand: AsyncParsableCommand {
     func run() async throws {
         // Everything that can fail with a one-line error happens before the terminal is taken over.
         let theme = try ThemeCatalog.theme(named: theme)
-        // Under overload the client stops reading until ingest catches up: nothing is lost in between.
-        let configuration = try connection.makeConfiguration(reconnect: MQTTReconnectPolicy())
-        let client = MQTTClient(configuration: configuration)
-        let info = try await client.connect()
         var filters = topics.isEmpty ? [try connection.urlTopic() ?? "#"] : topics
         if sys { filters.append("$SYS/#") }
-        let codes = try await client.subscribe(filters.map {
-            MQTTSubscription($0, qos: MQTTQoS(rawValue: UInt8(qos)) ?? .atMostOnce, retainAsPublished: info.version == .v5)
-        })
-        if let refused = zip(filters, codes).first(where: { !$0.1.isSuccess }) {
-            await client.disconnect()
-            throw MQTTClientError.subscriptionRefused(filter: refused.0, refused.1)
-        }
-
-        let broker = "\(configuration.host):\(configuration.port)\(configuration.tls == nil ? "" : " TLS")"
-        let model = SharedModel()
-        let inbox = DashboardInbox()
-        let ingest = Task { await model.ingest(client.events, broker: broker, inbox: inbox) }
-        let stop = SignalFlag(), resized = SignalFlag()
-        // Watched before ncurses starts, so it installs no handler of its own: a signal may land on
-        // any thread, and only a wake-up reaches the UI thread wherever it sleeps.
-        let signals = SignalWatcher.watch([SIGINT, SIGTERM, SIGHUP]) {
-            stop.set()
-            inbox.wakeup.signal()
-        } + SignalWatcher.watch([SIGWINCH]) {
-            resized.set()
-            inbox.wakeup.signal()
-        }
-        defer { signals.forEach { $0.cancel() } }
-        let status = ConnectionStatus(broker: broker, phase: .connected, version: info.version.description)
-        let runner = ActionRunner(client: client, inbox: inbox)
-        let limit = exitAfter
-        let outcome: Result<Int, any Error> = await withCheckedContinuation { continuation in
-            // ncurses lives on this one thread for the whole session.
-            let thread = Thread {
-                do {
-                    let session = try TerminalSession(theme: theme)
-                    let loop = DashboardLoop(session: session, connection: status, model: model, inbox: inbox, actions: runner,
-                                             stop: stop, resized: resized)
-                    loop.messageLimit = limit
-                    loop.run()
-                    session.close()
-                    continuation.resume(returning: .success(loop.droppedMessages))
-                } catch {
-                    continuation.resume(returning: .failure(error))
-                }
-            }
-            thread.name = "hearth-ui"
-            thread.start()
-        }
-        await client.disconnect()
-        _ = await ingest.value
-        let dropped = try outcome.get()
-        if dropped > 0 { Diagnostics.warn("\(dropped) message(s) dropped: the dashboard fell behind the broker") }
+        try await DashboardRunner(
+            configuration: try connection.makeConfiguration(reconnect: MQTTReconnectPolicy()), filters: filters,
+            qos: MQTTQoS(rawValue: UInt8(qos)) ?? .atMostOnce, theme: theme, exitAfter: exitAfter, onSubscribed: nil
+        ).run()
     }
 }
 

@@ -1,0 +1,76 @@
+import Dashboard
+import Foundation
+import Logging
+import MQTT
+import Terminal
+
+/// Connects, subscribes, and runs the dashboard until the user quits: shared by `hearth` and `hearth demo`.
+struct DashboardRunner {
+    /// Its overflow policy (from `ConnectionOptions`) pauses reading under overload: nothing is lost.
+    let configuration: MQTTClientConfiguration
+    let filters: [String]
+    let qos: MQTTQoS
+    let theme: Theme
+    /// Quit once this many messages arrived (benchmarks, scripts).
+    var exitAfter: Int?
+    /// Called once the subscriptions are in, before the screen opens (the demo starts its home then).
+    var onSubscribed: (@Sendable () async -> Void)?
+
+    func run() async throws {
+        var configuration = configuration
+        // The header shows the connection; a log line on stderr would be drawn over the screen.
+        configuration.logger = Logger(label: "hearth", factory: { _ in SwiftLogNoOpLogHandler() })
+        let client = MQTTClient(configuration: configuration)
+        let info = try await client.connect()
+        let codes = try await client.subscribe(filters.map {
+            MQTTSubscription($0, qos: qos, retainAsPublished: info.version == .v5)
+        })
+        if let refused = zip(filters, codes).first(where: { !$0.1.isSuccess }) {
+            await client.disconnect()
+            throw MQTTClientError.subscriptionRefused(filter: refused.0, refused.1)
+        }
+        await onSubscribed?()
+
+        let broker = "\(configuration.host):\(configuration.port)\(configuration.tls == nil ? "" : " TLS")"
+        let model = SharedModel()
+        let inbox = DashboardInbox()
+        let ingest = Task { await model.ingest(client.events, broker: broker, inbox: inbox) }
+        let stop = SignalFlag(), resized = SignalFlag()
+        // Watched before ncurses starts, so it installs no handler of its own: a signal may land on
+        // any thread, and only a wake-up reaches the UI thread wherever it sleeps.
+        let signals = SignalWatcher.watch([SIGINT, SIGTERM, SIGHUP]) {
+            stop.set()
+            inbox.wakeup.signal()
+        } + SignalWatcher.watch([SIGWINCH]) {
+            resized.set()
+            inbox.wakeup.signal()
+        }
+        defer { signals.forEach { $0.cancel() } }
+        let status = ConnectionStatus(broker: broker, phase: .connected, version: info.version.description)
+        let runner = ActionRunner(client: client, inbox: inbox)
+        let limit = exitAfter
+        let theme = theme
+        let outcome: Result<Int, any Error> = await withCheckedContinuation { continuation in
+            // ncurses lives on this one thread for the whole session.
+            let thread = Thread {
+                do {
+                    let session = try TerminalSession(theme: theme)
+                    let loop = DashboardLoop(session: session, connection: status, model: model, inbox: inbox, actions: runner,
+                                             stop: stop, resized: resized)
+                    loop.messageLimit = limit
+                    loop.run()
+                    session.close()
+                    continuation.resume(returning: .success(loop.droppedMessages))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+            thread.name = "hearth-ui"
+            thread.start()
+        }
+        await client.disconnect()
+        _ = await ingest.value
+        let dropped = try outcome.get()
+        if dropped > 0 { Diagnostics.warn("\(dropped) message(s) dropped: the dashboard fell behind the broker") }
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Dashboard
+import Foundation
+import MQTT
+import MQTTBroker
+
+/// `hearth demo`: the embedded broker, a simulated smart home, and the dashboard on them.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "See Hearth work with no broker installed: an embedded broker, a simulated home, and the dashboard.",
+        discussion: """
+            Quitting the dashboard stops all three. Try p on home/<room>/heater/set: publish ON, and
+            watch the heater's retained state change and the room warm up.
+              hearth demo
+              hearth demo --headless --port 1883   # broker and home only, for other clients
+            """,
+        helpNames: [.long])
+
+    @Flag(name: .long, help: "Run the broker and the simulated home without the dashboard; print the port.")
+    var headless = false
+
+    @Option(name: .long, help: "Port for the embedded broker (default: a free one).")
+    var port = 0
+
+    @Option(name: .long, help: "Theme for the dashboard.")
+    var theme: String?
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+    }
+
+    func run() async throws {
+        let theme = try ThemeCatalog.theme(named: theme)
+        let broker = MQTTBroker(configuration: BrokerConfiguration(port: port))
+        let bound = try await broker.start()
+        let home = SimulatedHome(port: bound)
+        do {
+            try await home.start()
+            if headless {
+                try await home.startReadings()
+                print("hearth demo: broker on 127.0.0.1:\(bound) (Ctrl-C stops it)")
+                fflush(nil)
+                await StopSignal.wait()
+            } else {
+                var configuration = MQTTClientConfiguration(host: "127.0.0.1", port: bound)
+                configuration.overflow = .pauseReading
+                // The readings start once the dashboard listens, so the fast first minutes reach it.
+                try await DashboardRunner(configuration: configuration, filters: ["#"], qos: .atMostOnce, theme: theme,
+                                          exitAfter: nil, onSubscribed: { try? await home.startReadings() }).run()
+            }
+        } catch {
+            await home.stop()
+            await broker.stop()
+            throw error
+        }
+        await home.stop()
+        await broker.stop()
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import MQTTTestSupport
+import Testing
+
+/// `hearth demo`: the embedded broker, the simulated home and the dashboard, as a newcomer runs them.
+@Suite(.serialized) struct DemoEndToEndTests {
+    @Test func theDemoShowsRoomsWithSparklinesAndRetainedMarkers() async throws {
+        let tmux = try await Tmux.start("'\(HearthExecutable.path)' demo", width: 120, height: 40)
+        defer { Task { await tmux.kill() } }
+        let screen = try await tmux.waitFor { screen in
+            let lines = screen.split(separator: "\n")
+            return lines.contains { $0.contains("_sensor") && $0.contains(where: { "▁▂▃▄▅▆▇█".contains($0) }) }
+                && lines.contains { $0.hasPrefix("◉") }
+        }
+        let lines = screen.split(separator: "\n")
+        #expect(lines.contains { $0.contains("living_room_sensor") && $0.contains(where: { "▁▂▃▄▅▆▇█".contains($0) }) }, "\(screen)")
+        #expect(lines.contains { $0.hasPrefix("◉") && $0.contains("heater") }, "\(screen)")
+        #expect(screen.contains("● connected"))
+        try await tmux.keys("q")
+        let after = try await tmux.waitFor { $0.contains("EXITED") }
+        #expect(after.contains("EXITED 0"), "\(after)")
+    }
+
+    @Test func publishingOnToTheHeaterChangesItsRetainedState() async throws {
+        let demo = try ChildProcess.launch([HearthExecutable.path, "demo", "--headless"])
+        defer { kill(demo.pid, SIGTERM) }
+        let deadline = Date().addingTimeInterval(20)
+        while !demo.stdout.contains("broker on 127.0.0.1:"), demo.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        let port = try #require(demo.stdout.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) }, "\(demo.stdout)\(demo.stderr)")
+        let state = { try await ChildProcess.run(["mosquitto_sub", "-p", "\(port)", "-t", "home/living_room/heater", "-C", "1", "-F", "%r %p"]).stdout }
+        #expect(try await state() == "1 OFF\n")
+        // After the fast first readings (three seconds), a live one: the day curve moves it by at
+        // most about 0.06 °C a second, the heater by degrees.
+        try await Task.sleep(for: .seconds(3.5))
+        let before = try await Self.temperature(port: port)
+        try await ChildProcess.run(["mosquitto_pub", "-p", "\(port)", "-t", "home/living_room/heater/set", "-m", "ON"])
+        var now = try await state()
+        let until = Date().addingTimeInterval(20)
+        while now != "1 ON\n", Date() < until {
+            try await Task.sleep(for: .milliseconds(50))
+            now = try await state()
+        }
+        #expect(now == "1 ON\n")
+        // The room warms up: within some live readings it is a degree warmer.
+        var warmer = false
+        for _ in 0..<15 where !warmer {
+            warmer = try await Self.temperature(port: port) > before + 1.0
+        }
+        #expect(warmer, "the living room did not warm up")
+        // Other clients see the whole home: retained lights, discovery configs, the flaky device's state.
+        let retained = try await ChildProcess.run(["mosquitto_sub", "-p", "\(port)", "-t", "#", "--retained-only", "-W", "2", "-v"]).stdout
+        for topic in ["zigbee2mqtt/living_room_light", "homeassistant/sensor/bathroom_temperature/config", "tele/tasmota_garage/LWT",
+                      "home/front_door/contact", "esphome/kids_room/status"] {
+            #expect(retained.contains(topic), "\(topic) missing")
+        }
+    }
+
+    /// The living room's next temperature reading (zigbee2mqtt JSON).
+    private static func temperature(port: Int) async throws -> Double {
+        let reading = try await ChildProcess.run(["mosquitto_sub", "-p", "\(port)", "-t", "zigbee2mqtt/living_room_sensor", "-C", "1"]).stdout
+        let object = try JSONSerialization.jsonObject(with: Data(reading.utf8)) as? [String: Any]
+        return try #require(object?["temperature"] as? Double)
+    }
+}
