@@ -11,7 +11,6 @@ final class BrokerConnection: ChannelInboundHandler {
     private let core: BrokerCore
     private var context: ChannelHandlerContext?
     private var decoder: MQTTFrameDecoder
-    private var cumulation: ByteBuffer?
     private(set) var session: BrokerSession?
     private(set) var version: MQTTProtocolVersion = .v311
     /// Published by the core when the connection ends without a DISCONNECT.
@@ -43,27 +42,18 @@ final class BrokerConnection: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !closed else { return }
         var incoming = unwrapInboundIn(data)
-        if var buffer = cumulation {
-            buffer.writeBuffer(&incoming)
-            incoming = buffer
-        }
-        cumulation = nil
         lastReceived = .now()
         // A new connection must start with CONNECT: anything else (HTTP, TLS, noise) goes at once,
         // without waiting for a frame that may never complete.
         if session == nil, let first = incoming.getInteger(at: incoming.readerIndex, as: UInt8.self), first != 0x10 {
             return close(reason: nil)
         }
+        decoder.append(&incoming)
         do {
-            while !closed, let packet = try decoder.next(from: &incoming) { handle(packet) }
+            while !closed, let packet = try decoder.nextPacket() { handle(packet) }
         } catch {
             // Malformed input closes this client only.
             close(reason: error.reasonCode)
-            return
-        }
-        if incoming.readableBytes > 0 {
-            incoming.discardReadBytes()
-            cumulation = incoming
         }
     }
 

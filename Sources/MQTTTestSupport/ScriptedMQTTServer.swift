@@ -70,7 +70,6 @@ private final class ScriptHandler: ChannelInboundHandler {
     let script: ScriptedMQTTServer.Script
     let log: NIOLockedValueBox<[MQTTPacket]>
     var decoder = MQTTFrameDecoder(version: .v5)
-    var buffer = ByteBuffer()
 
     init(script: @escaping ScriptedMQTTServer.Script, log: NIOLockedValueBox<[MQTTPacket]>) {
         self.script = script
@@ -79,9 +78,9 @@ private final class ScriptHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var incoming = unwrapInboundIn(data)
-        buffer.writeBuffer(&incoming)
+        decoder.append(&incoming)
         do {
-            while let packet = try decoder.next(from: &buffer) {
+            while let packet = try decoder.nextPacket() {
                 if case let .connect(connect) = packet { decoder.version = connect.version }
                 log.withLockedValue { $0.append(packet) }
                 for reply in script(packet, decoder.version) {

@@ -83,6 +83,27 @@ struct CodecRoundTripTests {
         #expect(decoded.count == 1)
     }
 
+    @Test func aStreamInPiecesOfAnySizeGivesEveryPacketInOrder() throws {
+        var stream = ByteBuffer()
+        for index in 0..<50 {
+            var packet = try MQTTPacket.publish(PublishPacket(topic: "t/\(index)", payload: Array(repeating: UInt8(index), count: index * 7)))
+                .encoded(version: .v5)
+            stream.writeBuffer(&packet)
+        }
+        for pieceSize in [1, 2, 3, 7, 64, 1000, stream.readableBytes] {
+            var decoder = MQTTFrameDecoder(version: .v5)
+            var source = stream
+            var topics: [String] = []
+            while source.readableBytes > 0 {
+                var piece = source.readSlice(length: min(pieceSize, source.readableBytes))!
+                decoder.append(&piece)
+                while case let .publish(publish)? = try decoder.nextPacket() { topics.append(publish.topic) }
+            }
+            #expect(topics == (0..<50).map { "t/\($0)" }, "pieces of \(pieceSize)")
+            #expect(try decoder.nextPacket() == nil)
+        }
+    }
+
     @Test func remainingLengthsAtEveryEncodingBoundary() throws {
         for size in [0, 127, 128, 16_383, 16_384, 2_097_151, 2_097_152] {
             let payload = [UInt8](repeating: 1, count: max(0, size - 3))

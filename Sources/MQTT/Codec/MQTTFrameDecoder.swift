@@ -2,9 +2,11 @@ import NIOCore
 
 /// Splits a byte stream into packets, checking each announced size before waiting for (or allocating) it.
 ///
+/// Feed it the stream as it arrives, in pieces of any size, and take whole packets:
 /// ```swift
 /// var decoder = MQTTFrameDecoder(version: .v5)
-/// while let packet = try decoder.next(from: &buffer) { handle(packet) }
+/// decoder.append(&bytesJustRead)
+/// while let packet = try decoder.nextPacket() { handle(packet) }
 /// ```
 public struct MQTTFrameDecoder: Sendable {
     /// The default largest packet accepted from a peer: 16 MiB.
@@ -15,9 +17,35 @@ public struct MQTTFrameDecoder: Sendable {
     /// The largest whole packet (fixed header included) to accept.
     public var maximumPacketSize: Int
 
+    /// Bytes appended and not yet taken as packets.
+    private var pending: ByteBuffer?
+
     public init(version: MQTTProtocolVersion, maximumPacketSize: Int = MQTTFrameDecoder.defaultMaximumPacketSize) {
         self.version = version
         self.maximumPacketSize = maximumPacketSize
+    }
+
+    /// Adds bytes read from the stream.
+    public mutating func append(_ bytes: inout ByteBuffer) {
+        guard var buffer = pending else {
+            pending = bytes
+            return
+        }
+        pending = nil
+        // Once per read, not per packet: the packets taken since are dropped from the front.
+        buffer.discardReadBytes()
+        buffer.writeBuffer(&bytes)
+        pending = buffer
+    }
+
+    /// The next whole packet from the appended bytes, or nil until more arrive.
+    public mutating func nextPacket() throws(MQTTDecodeError) -> MQTTPacket? {
+        guard var buffer = pending else { return nil }
+        // Not held twice while the reader moves; and a drained read buffer is let go, so the
+        // channel can reuse its memory.
+        pending = nil
+        defer { if buffer.readableBytes > 0 { pending = buffer } }
+        return try next(from: &buffer)
     }
 
     /// Decodes the next whole packet from `buffer`, or returns nil (consuming nothing) when it is not all there yet.

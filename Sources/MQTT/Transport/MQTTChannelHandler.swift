@@ -11,7 +11,6 @@ final class MQTTChannelHandler: ChannelInboundHandler {
     /// Identifies the connection, so a late event from an old channel is ignored.
     private let connectionID: Int
     private var decoder: MQTTFrameDecoder
-    private var cumulation: ByteBuffer?
     private var failed = false
 
     init(client: MQTTClient, connectionID: Int, decoder: MQTTFrameDecoder) {
@@ -23,27 +22,15 @@ final class MQTTChannelHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !failed else { return }
         var incoming = unwrapInboundIn(data)
-        if var buffer = cumulation {
-            buffer.writeBuffer(&incoming)
-            cumulation = buffer
-        } else {
-            cumulation = incoming
-        }
-        guard var buffer = cumulation else { return }
-        cumulation = nil
+        decoder.append(&incoming)
         let id = connectionID
         do {
-            while let packet = try decoder.next(from: &buffer) {
+            while let packet = try decoder.nextPacket() {
                 client.assumeIsolated { $0.received(packet, connection: id) }
             }
         } catch {
             failed = true
             client.assumeIsolated { $0.receivedMalformed(error, connection: id) }
-            return
-        }
-        if buffer.readableBytes > 0 {
-            buffer.discardReadBytes()
-            cumulation = buffer
         }
     }
 
