@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `hearth`: a terminal dashboard and command-line client for MQTT.
 @main
@@ -11,4 +12,23 @@ struct Hearth: AsyncParsableCommand {
         // -h is the broker host, as in mosquitto_sub and mosquitto_pub.
         helpNames: [.long]
     )
+
+    /// Runs the command; a bad flag is one line on stderr, like every other error (no usage dump).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            // --help and the like print as usual.
+            guard code != .success else { exit(withError: error) }
+            let lines = message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            Diagnostics.error(lines.filter { !$0.isEmpty }.joined(separator: " "))
+            exit(withError: code)
+        }
+    }
 }

@@ -4,8 +4,18 @@ import Glibc
 
 /// One-line messages for the user on stderr, never on stdout (which may be piped) or a UI's screen.
 enum Diagnostics {
+    /// "hearth: ..." for something worth knowing that does not stop the command.
     static func warn(_ message: String) {
-        let line = "hearth: \(message)\n"
+        line("hearth: \(message)")
+    }
+
+    /// "Error: ..." for what ends the command.
+    static func error(_ message: String) {
+        line("Error: \(message)")
+    }
+
+    private static func line(_ text: String) {
+        let line = text + "\n"
         _ = line.utf8CString.withUnsafeBufferPointer { write(STDERR_FILENO, $0.baseAddress, $0.count - 1) }
     }
 }
