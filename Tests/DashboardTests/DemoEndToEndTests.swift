@@ -55,6 +55,20 @@ import Testing
         }
     }
 
+    @Test func theGaragePlugDropsOffThroughItsWillAndComesBack() async throws {
+        let demo = try ChildProcess.launch([HearthExecutable.path, "demo", "--headless", "--drop-every", "1"])
+        defer { kill(demo.pid, SIGTERM) }
+        let deadline = Date().addingTimeInterval(20)
+        while !demo.stdout.contains("broker on 127.0.0.1:"), demo.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        let port = try #require(demo.stdout.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) }, "\(demo.stdout)\(demo.stderr)")
+        let states = try await ChildProcess.run(["mosquitto_sub", "-p", "\(port)", "-t", "tele/tasmota_garage/LWT", "-C", "4",
+                                                 "-F", "%r %p", "-W", "20"]).stdout
+        let lines = states.split(separator: "\n").map(String.init)
+        // The retained state first, then the will, then back online (live messages carry RETAIN=0).
+        #expect(lines.count == 4, "\(states)")
+        #expect(lines.contains("0 Offline") && lines.dropFirst().contains("0 Online"), "\(states)")
+    }
+
     /// The living room's next temperature reading (zigbee2mqtt JSON).
     private static func temperature(port: Int) async throws -> Double {
         let reading = try await ChildProcess.run(["mosquitto_sub", "-p", "\(port)", "-t", "zigbee2mqtt/living_room_sensor", "-C", "1"]).stdout

@@ -26,15 +26,19 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Theme for the dashboard.")
     var theme: String?
 
+    @Option(name: .customLong("drop-every"), help: ArgumentHelp("Seconds between the garage plug's drop-outs.", visibility: .hidden))
+    var dropEvery: Double = 150
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+        guard dropEvery > 0 else { throw ValidationError("--drop-every must be positive") }
     }
 
     func run() async throws {
         let theme = try ThemeCatalog.theme(named: theme)
         let broker = MQTTBroker(configuration: BrokerConfiguration(port: port))
         let bound = try await broker.start()
-        let home = SimulatedHome(port: bound)
+        let home = SimulatedHome(port: bound, flakyPeriod: .milliseconds(Int(dropEvery * 1000)))
         do {
             try await home.start()
             if headless {

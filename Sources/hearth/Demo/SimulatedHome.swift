@@ -196,11 +196,12 @@ actor SimulatedHome {
         flaky = client
     }
 
-    /// The garage plug loses its Wi-Fi: the broker publishes its will, and it is back 20 s later.
+    /// The garage plug loses its Wi-Fi: the broker publishes its will, and it is back 20 s later
+    /// (sooner when it drops more often than that).
     private func bounceFlakyDevice() async throws {
         await flaky?.abandon()
         flaky = nil
-        try await Task.sleep(for: .seconds(20))
+        try await Task.sleep(for: min(.seconds(20), flakyPeriod / 2))
         try await connectFlakyDevice()
     }
 }
