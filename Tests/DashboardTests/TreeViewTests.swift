@@ -108,6 +108,7 @@ import TopicModel
         let narrow = Fixture.draw(DashboardController(connection: Fixture.connected, width: 80, height: 24), model)
         #expect(narrow.lines.contains { $0.hasPrefix("── ") && $0.contains("detail") }, "stacked:\n\(narrow.text)")
         #expect(narrow.lines[23].contains("q quit"))
+        #expect(narrow.lines[0].hasSuffix("4 topics · 3◉ · 0/s"), "the short header keeps the rate: \(narrow.lines[0])")
         let tiny = Fixture.draw(DashboardController(connection: Fixture.connected, width: 39, height: 10), model)
         #expect(tiny.lines[0].hasPrefix("terminal too small"))
         for (width, height) in [(40, 10), (41, 11), (200, 60), (1, 1), (0, 0)] {

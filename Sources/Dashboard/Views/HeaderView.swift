@@ -7,12 +7,18 @@ enum HeaderView {
         column += canvas.write(frame.connection.broker + " ", row: rect.row, column: column, role: .header)
         let (text, role) = phase(frame.connection.phase)
         column += canvas.write(" " + text + " ", row: rect.row, column: column, role: role)
+        let rate = grouped(Int(frame.messageRate.rounded()))
         var facts: [String] = []
         if let version = frame.connection.version { facts.append("MQTT \(version)") }
         facts.append("\(grouped(frame.topicCount)) topic\(frame.topicCount == 1 ? "" : "s")")
         facts.append("\(grouped(frame.retainedCount)) ◉ retained")
-        facts.append("\(grouped(Int(frame.messageRate.rounded()))) msg/s")
-        canvas.write("  " + facts.joined(separator: " · "), row: rect.row, column: column, role: .header)
+        facts.append("\(rate) msg/s")
+        var summary = "  " + facts.joined(separator: " · ")
+        if column + DisplayWidth.of(summary) > rect.width {
+            // Narrow terminals get the short form, so the rate stays on screen.
+            summary = " \(grouped(frame.topicCount)) topics · \(grouped(frame.retainedCount))◉ · \(rate)/s"
+        }
+        canvas.write(summary, row: rect.row, column: column, role: .header)
     }
 
     static func phase(_ phase: ConnectionStatus.Phase) -> (String, Role) {
