@@ -1,4 +1,5 @@
 import MQTTBroker
+import Synchronization
 
 /// Which broker a test talks to.
 public enum BrokerKind: String, CaseIterable, Sendable, CustomStringConvertible {
@@ -20,13 +21,15 @@ public final class TestBroker: Sendable {
     public let kind: BrokerKind
     public let port: Int
     private let mosquitto: Mosquitto?
-    private let embedded: MQTTBroker?
+    private let embedded: Mutex<MQTTBroker?>
+    private let configuration: BrokerConfiguration
 
-    private init(kind: BrokerKind, port: Int, mosquitto: Mosquitto?, embedded: MQTTBroker?) {
+    private init(kind: BrokerKind, port: Int, mosquitto: Mosquitto?, embedded: MQTTBroker?, configuration: BrokerConfiguration) {
         self.kind = kind
         self.port = port
         self.mosquitto = mosquitto
-        self.embedded = embedded
+        self.embedded = Mutex(embedded)
+        self.configuration = configuration
     }
 
     /// Starts a broker; with `user`, clients must log in with that user name and password.
@@ -35,17 +38,31 @@ public final class TestBroker: Sendable {
         case .mosquitto:
             let listener: Mosquitto.Listener = user.map { .password(user: $0.name, password: $0.password) } ?? .anonymous
             let mosquitto = try await Mosquitto.start(listeners: [listener])
-            return TestBroker(kind: kind, port: mosquitto.port(listener), mosquitto: mosquitto, embedded: nil)
+            return TestBroker(kind: kind, port: mosquitto.port(listener), mosquitto: mosquitto, embedded: nil,
+                              configuration: BrokerConfiguration())
         case .embedded:
             var configuration = BrokerConfiguration(port: 0)
             if let user { configuration.users = [user.name: user.password] }
             let broker = MQTTBroker(configuration: configuration)
-            return TestBroker(kind: kind, port: try await broker.start(), mosquitto: nil, embedded: broker)
+            let port = try await broker.start()
+            // A restart (`launch`) comes back on the same port.
+            configuration.port = port
+            return TestBroker(kind: kind, port: port, mosquitto: nil, embedded: broker, configuration: configuration)
         }
     }
 
+    /// Stops the broker, which keeps nothing: mosquitto is killed as by a crash; the embedded
+    /// broker closes its clients.
     public func stop() async {
         await mosquitto?.kill()
-        await embedded?.stop()
+        await embedded.withLock { broker in defer { broker = nil }; return broker }?.stop()
+    }
+
+    /// Starts a stopped broker again on the same port.
+    public func launch() async throws {
+        if let mosquitto { return try await mosquitto.launch() }
+        let broker = MQTTBroker(configuration: configuration)
+        _ = try await broker.start()
+        embedded.withLock { $0 = broker }
     }
 }

@@ -106,10 +106,11 @@ import Testing
         await subscriber.disconnect()
     }
 
-    @Test(arguments: bothVersions)
-    func reconnectsAfterTheBrokerIsKilledAndGetsRetainedValuesAgain(version: MQTTProtocolVersion) async throws {
-        let broker = try await Mosquitto.start(extraConfig: "persistence false")
-        let client = makeClient(port: broker.port(), version: version,
+    @Test(arguments: BrokerKind.allCases, bothVersions)
+    func reconnectsAfterTheBrokerIsKilledAndGetsRetainedValuesAgain(kind: BrokerKind, version: MQTTProtocolVersion) async throws {
+        let broker = try await TestBroker.start(kind)
+        defer { Task { await broker.stop() } }
+        let client = makeClient(port: broker.port, version: version,
                                 reconnect: MQTTReconnectPolicy(initialDelay: .milliseconds(100), maximumDelay: .seconds(1)))
         let recorder = EventRecorder(client)
         try await client.connect()
@@ -117,7 +118,7 @@ import Testing
         try await client.publish(to: "r/state", payload: Array("before"), qos: .atLeastOnce, retain: true)
         #expect(await recorder.messages(count: 1).count == 1)
 
-        await broker.kill()
+        await broker.stop()
         #expect(await recorder.wait { events in
             events.contains { if case .connectionState(.reconnecting) = $0 { true } else { false } }
         })
@@ -125,7 +126,7 @@ import Testing
         // The new broker has no retained values; once reconnected, publish one and expect it
         // back through the subscription the client restored on its own.
         #expect(await recorder.wait { _ in recorderConnections(recorder) >= 2 })
-        let publisher = makeClient(port: broker.port(), version: version)
+        let publisher = makeClient(port: broker.port, version: version)
         try await publisher.connect()
         try await publisher.publish(to: "r/state", payload: Array("after"), qos: .atLeastOnce, retain: true)
         await publisher.disconnect()

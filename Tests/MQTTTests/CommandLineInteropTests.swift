@@ -3,12 +3,13 @@ import MQTT
 import MQTTTestSupport
 import Testing
 
-/// `hearth pub` and `hearth sub` against mosquitto and its own clients.
+/// `hearth pub` and `hearth sub` against mosquitto and its clients, and against the embedded broker.
 @Suite(.serialized) struct CommandLineInteropTests {
-    @Test(arguments: ["mqttv5", "mqttv311"])
-    func mosquittoSubReadsWhatHearthPubSends(version: String) async throws {
-        let broker = try await Mosquitto.start()
-        let port = "\(broker.port())"
+    @Test(arguments: BrokerKind.allCases, ["mqttv5", "mqttv311"])
+    func mosquittoSubReadsWhatHearthPubSends(kind: BrokerKind, version: String) async throws {
+        let broker = try await TestBroker.start(kind)
+        defer { Task { await broker.stop() } }
+        let port = "\(broker.port)"
         let pub = try await HearthExecutable.run(["pub", "-p", port, "-V", version, "-t", "home/door", "-m", "closed",
                                                   "-r", "-q", "1"])
         #expect(pub.status == 0, "\(pub.stderr)")
@@ -24,9 +25,11 @@ import Testing
         #expect(after.stdout == "home/marker m\n")
     }
 
-    @Test func hearthSubReadsWhatMosquittoPubSends() async throws {
-        let broker = try await Mosquitto.start()
-        let port = "\(broker.port())"
+    @Test(arguments: BrokerKind.allCases)
+    func hearthSubReadsWhatMosquittoPubSends(kind: BrokerKind) async throws {
+        let broker = try await TestBroker.start(kind)
+        defer { Task { await broker.stop() } }
+        let port = "\(broker.port)"
         try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "sensors/t1", "-m", "21.5", "-r"])
         let sub = try HearthExecutableProcess.start(["sub", "-p", port, "-t", "sensors/#", "-v", "-C", "2"])
         // The retained message first, then a live one once the subscription is there.
@@ -37,9 +40,11 @@ import Testing
         #expect(result.stdout == "sensors/t1 21.5\nsensors/t2 hello world\n")
     }
 
-    @Test func jsonOutputCarriesFlagsAndProperties() async throws {
-        let broker = try await Mosquitto.start()
-        let port = "\(broker.port())"
+    @Test(arguments: BrokerKind.allCases)
+    func jsonOutputCarriesFlagsAndProperties(kind: BrokerKind) async throws {
+        let broker = try await TestBroker.start(kind)
+        defer { Task { await broker.stop() } }
+        let port = "\(broker.port)"
         try await ChildProcess.run(["mosquitto_pub", "-p", port, "-V", "mqttv5", "-t", "j/bin", "-r", "-q", "1",
                                     "-D", "publish", "user-property", "room", "hall",
                                     "-D", "publish", "content-type", "application/octet-stream",
@@ -58,9 +63,11 @@ import Testing
         #expect((properties["user_properties"] as? [[String]]) == [["room", "hall"]])
     }
 
-    @Test func retainedOnlyPrintsTheRetainedValuesThenExits() async throws {
-        let broker = try await Mosquitto.start()
-        let port = "\(broker.port())"
+    @Test(arguments: BrokerKind.allCases)
+    func retainedOnlyPrintsTheRetainedValuesThenExits(kind: BrokerKind) async throws {
+        let broker = try await TestBroker.start(kind)
+        defer { Task { await broker.stop() } }
+        let port = "\(broker.port)"
         for (topic, value) in [("h/a", "1"), ("h/b", "2"), ("h/c/d", "3")] {
             try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", topic, "-m", value, "-r"])
         }
@@ -93,9 +100,11 @@ import Testing
         #expect(badURL.stderr.hasPrefix("Error: invalid URL"))
     }
 
-    @Test func willMessageIsPublishedWhenHearthVanishes() async throws {
-        let broker = try await Mosquitto.start()
-        let port = "\(broker.port())"
+    @Test(arguments: BrokerKind.allCases)
+    func willMessageIsPublishedWhenHearthVanishes(kind: BrokerKind) async throws {
+        let broker = try await TestBroker.start(kind)
+        defer { Task { await broker.stop() } }
+        let port = "\(broker.port)"
         try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "ready", "-m", "1", "-r"])
         let sub = try HearthExecutableProcess.start(["sub", "-p", port, "-t", "ready", "--will-topic", "dev/online",
                                                      "--will-payload", "offline", "--will-retain"])

@@ -4,10 +4,11 @@ import Testing
 
 /// `hearth tree` against a real mosquitto.
 @Suite(.serialized) struct TreeCommandTests {
-    @Test(arguments: ["mqttv5", "mqttv311"])
-    func printsRetainedStateAndNumbers(version: String) async throws {
-        let broker = try await Mosquitto.start()
-        let port = "\(broker.port())"
+    @Test(arguments: BrokerKind.allCases, ["mqttv5", "mqttv311"])
+    func printsRetainedStateAndNumbers(kind: BrokerKind, version: String) async throws {
+        let broker = try await TestBroker.start(kind)
+        defer { Task { await broker.stop() } }
+        let port = "\(broker.port)"
         let pub = { (args: [String]) in _ = try await ChildProcess.run(["mosquitto_pub", "-p", port] + args) }
         try await pub(["-t", "zigbee2mqtt/hall", "-r", "-m", #"{"humidity":48.2,"temperature":21.7}"#])
         try await pub(["-t", "home/door", "-r", "-m", "closed"])
@@ -38,9 +39,11 @@ import Testing
         #expect(!text.stdout.contains("door"))
     }
 
-    @Test func liveUpdatesKeepTheRetainedMarkHonest() async throws {
-        let broker = try await Mosquitto.start()
-        let port = "\(broker.port())"
+    @Test(arguments: BrokerKind.allCases)
+    func liveUpdatesKeepTheRetainedMarkHonest(kind: BrokerKind) async throws {
+        let broker = try await TestBroker.start(kind)
+        defer { Task { await broker.stop() } }
+        let port = "\(broker.port)"
         try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "light", "-r", "-m", "ON"])
         let tree = try ChildProcess.launch([HearthExecutable.path, "tree", "-p", port, "-C", "3", "-F", "json", "-d"])
         // -d logs packets on stderr: once SUBACK is in, live messages reach hearth.
