@@ -104,8 +104,8 @@ import Testing
         let (broker, port) = try await seededBroker()
         let tmux = try await Tmux.start("'\(HearthExecutable.path)' -p \(port)", width: 80, height: 24, environment: environment)
         defer { Task { await tmux.kill() } }
-        let screen = try await tmux.waitFor { $0.contains("3 ◉ retained") && $0.contains("door") }
-        #expect(screen.contains("3 ◉ retained") && screen.split(separator: "\n").contains { $0.hasPrefix("◉") }, "\(environment): \(screen)")
+        let screen = try await tmux.waitFor { $0.contains("3◉ · ") && $0.contains("door") }
+        #expect(screen.contains("3 topics · 3◉ · ") && screen.split(separator: "\n").contains { $0.hasPrefix("◉") }, "\(environment): \(screen)")
         try await tmux.keys("q")
         let after = try await tmux.waitFor { $0.contains("EXITED") }
         #expect(after.contains("EXITED 0"), "\(environment): \(after)")
