@@ -53,16 +53,17 @@ enum OverlayView {
 
 /// The help overlay: every key.
 enum HelpText {
+    // Short enough to fit whole on an 80x24 screen.
     static let keys: [(String, String)] = [
         ("↑/↓  j/k", "move (in the detail pane: scroll)"), ("←/→  h/l", "collapse / expand"), ("Enter", "toggle"),
         ("PgUp/PgDn", "page up / down"), ("Home/End  g/G", "first / last"), ("Tab", "switch pane"),
-        ("/", "search; Enter selects the first match"), ("n / N", "next / previous match"),
-        ("f", "filter with an MQTT wildcard (home/+/temperature)"), ("F", "clear the filter"),
+        ("/  n/N", "search (Enter selects the first match); next / previous"),
+        ("f / F", "filter with an MQTT wildcard (home/+/temp) / clear it"),
         ("s", "choose the series to graph"), ("p", "publish (Ctrl-R retain, Ctrl-S send, Esc cancel)"),
         ("d", "clear the selected topic's retained value"), ("D", "clear every retained value below (dry run: l)"),
         ("y / Y", "copy the topic / payload (OSC 52)"), ("mouse", "click selects, wheel scrolls"),
-        ("?", "this help"), ("q  Ctrl-C", "quit"),
-        ("", ""), ("◉", "showing the retained value"), ("◎", "live value shown, a retained value is held"),
+        ("?  q  Ctrl-C", "this help; quit"),
+        ("◉", "showing the retained value"), ("◎", "live value shown, a retained value is held"),
         ("⊘", "retained value cleared"),
     ]
 
