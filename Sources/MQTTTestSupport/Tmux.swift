@@ -28,6 +28,12 @@ public final class Tmux: Sendable {
         try await run(["send-keys", "-t", "0", "-l", text])
     }
 
+    /// Pastes text the way a terminal does when the program asked for bracketed paste.
+    public func paste(_ text: String) async throws {
+        try await run(["set-buffer", "--", text])
+        try await run(["paste-buffer", "-p", "-t", "0"])
+    }
+
     /// The screen as text (with `escapes`, with colour and attribute escapes).
     public func screen(escapes: Bool = false) async throws -> String {
         try await run(["capture-pane", "-p", "-t", "0"] + (escapes ? ["-e"] : [])).stdout

@@ -27,6 +27,9 @@ public final class TerminalSession {
     private let screen: OpaquePointer
     private let palette: Palette
     private var closed = false
+    private var paste = PasteAssembler()
+    /// Asks the terminal to mark pasted text, so newlines in a paste are not Enter presses.
+    private static let bracketedPasteOn = "\u{1B}[?2004h", bracketedPasteOff = "\u{1B}[?2004l"
 
     public init(theme: Theme, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw Failure.notATerminal }
@@ -47,6 +50,7 @@ public final class TerminalSession {
         mousemask(hearth_mouse_mask(), nil)
         mouseinterval(0)
         palette = Palette(theme: theme, environment: environment)
+        Self.writeRaw(Self.bracketedPasteOn)
     }
 
     deinit { close() }
@@ -55,6 +59,7 @@ public final class TerminalSession {
     public func close() {
         guard !closed else { return }
         closed = true
+        Self.writeRaw(Self.bracketedPasteOff)
         endwin()
         delscreen(screen)
     }
@@ -105,14 +110,18 @@ public final class TerminalSession {
             if status == ERR { break }
             if let key = KeyDecoder.key(status: status, code: code) { keys.append(key) }
         }
-        return keys
+        return paste.assemble(keys)
     }
 
     /// Puts text on the clipboard of the user's terminal with OSC 52 (works over SSH and in tmux
     /// with set-clipboard on).
     public func copyToClipboard(_ text: String) {
         let encoded = Data(text.utf8.prefix(100_000)).base64EncodedString()
-        let sequence = "\u{1B}]52;c;\(encoded)\u{07}"
+        Self.writeRaw("\u{1B}]52;c;\(encoded)\u{07}")
+    }
+
+    /// Sends a control sequence ncurses does not know about, between its own writes.
+    private static func writeRaw(_ sequence: String) {
         fflush(nil)
         _ = sequence.withCString { write(STDOUT_FILENO, $0, strlen($0)) }
     }

@@ -79,6 +79,27 @@ import Testing
         _ = broker
     }
 
+    @Test func aMultiLinePasteBecomesThePayload() async throws {
+        let (broker, port) = try await seededBroker()
+        let tmux = try await Tmux.start("'\(HearthExecutable.path)' -p \(port)", width: 120, height: 40)
+        defer { Task { await tmux.kill() } }
+        try await see("door", on: tmux)
+        try await tmux.keys("/")
+        try await tmux.type("hall/door")
+        try await tmux.keys("Enter")
+        try await see("│ home/hall/door", on: tmux)
+        try await tmux.keys("p")
+        try await see("[ ] not retained", on: tmux)
+        // Pasted newlines are text: the dialog stays open with two payload lines.
+        try await tmux.paste("line one\nline two")
+        try await see("line two", on: tmux)
+        try await tmux.keys("C-r")
+        try await tmux.keys("C-s")
+        try await see("✓ home/hall/door: sent", on: tmux)
+        #expect(try await retained("home/hall/door", port: port) == "1 line one\nline two")
+        _ = broker
+    }
+
     @Test func sigtermAndCtrlCRestoreTheTerminal() async throws {
         let (broker, port) = try await seededBroker()
         for ending in ["C-c", "TERM"] {

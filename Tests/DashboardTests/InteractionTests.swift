@@ -185,4 +185,26 @@ import TopicModel
         _ = controller.handle(.click(row: hallRow, column: 8), model: model)
         #expect(Fixture.row(of: "door", in: Fixture.draw(controller, model)) == nil)
     }
+
+    @Test func bracketedPasteArrivesAsOneKeyAndNewlinesAreText() {
+        var assembler = PasteAssembler()
+        let start: [Key] = [.escape, .character("["), .character("2"), .character("0"), .character("0"), .character("~")]
+        let end: [Key] = [.escape, .character("["), .character("2"), .character("0"), .character("1"), .character("~")]
+        // A paste split across two reads, with keys before and after it.
+        let first = assembler.assemble([.character("j")] + start + [.character("a"), .enter])
+        let second = assembler.assemble([.character("b")] + end + [.escape])
+        #expect(first == [.character("j")])
+        #expect(second == [.paste("a\nb"), .escape])
+
+        let model = Fixture.home()
+        let controller = ready(model)
+        select("home/kitchen/light", controller, model)
+        _ = controller.handle(.character("p"), model: model)
+        _ = controller.handle(.paste("{\n  \"state\": \"ON\"\n}"), model: model)
+        _ = controller.handle(.backTab, model: model)
+        _ = controller.handle(.paste("\nextra"), model: model)  // one-line field: newlines become spaces
+        let actions = controller.handle(.control("s"), model: model)
+        #expect(actions == [.publish(PublishRequest(topic: "home/kitchen/light extra", payload: Array("{\n  \"state\": \"ON\"\n}".utf8),
+                                                    qos: .atMostOnce, retain: false))])
+    }
 }

@@ -7,6 +7,8 @@ public enum Key: Sendable, Equatable {
     case pageUp, pageDown, home, end
     case enter, tab, backTab, escape, backspace, delete
     case resize
+    /// Text pasted in one go (bracketed paste): newlines in it are text, not Enter.
+    case paste(String)
     /// A click at a screen cell.
     case click(row: Int, column: Int)
     case wheelUp(row: Int, column: Int)

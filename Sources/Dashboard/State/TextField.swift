@@ -20,6 +20,12 @@ public struct TextField: Sendable, Equatable {
             guard text.utf8.count < Self.maximumLength else { return true }
             // A paste into a one-line field turns its newlines into spaces.
             text.append(!multiline && character.isNewline ? " " : character)
+        case let .paste(pasted):
+            let room = Self.maximumLength - text.utf8.count
+            guard room > 0 else { return true }
+            var clipped = String(decoding: pasted.utf8.prefix(room), as: UTF8.self)
+            if !multiline { clipped = String(clipped.map { $0.isNewline ? " " : $0 }) }
+            text += clipped
         case .backspace, .delete:
             if !text.isEmpty { text.removeLast() }
         case .control("u"):
