@@ -13,6 +13,8 @@ final class BrokerCore {
     private(set) var retained: RetainedStore
     private var statistics = BrokerStatistics()
     private var pendingFlush: [BrokerConnection] = []
+    /// 5.0 wills waiting out their Will Delay Interval, by client ID; a reconnect cancels them.
+    private var delayedWills: [String: Scheduled<Void>] = [:]
     private let started = Date()
     private var assignedIDs = 0
 
@@ -45,10 +47,12 @@ final class BrokerCore {
             clientID = "hearth-broker-\(assignedIDs)"
             if connect.version == .v5 { properties.append(.assignedClientIdentifier(clientID)) }
         }
-        let expiry: UInt32 = connect.properties.list.compactMap { if case let .sessionExpiryInterval(value) = $0 { value } else { nil } }.first ?? 0
+        let expiry = connect.properties.sessionExpiryInterval ?? 0
         let persistent = connect.version == .v311 ? !connect.cleanStart : expiry > 0
 
         var sessionPresent = false
+        // Back within its will delay: the will is not sent [MQTT-3.1.3-9].
+        delayedWills.removeValue(forKey: clientID)?.cancel()
         if let existing = sessions[clientID] {
             if let old = existing.connection {
                 // Session take-over: the older connection goes, with its will.
@@ -104,15 +108,25 @@ final class BrokerCore {
         guard let session = connections.removeValue(forKey: ObjectIdentifier(connection)) else { return }
         guard session.connection === connection else { return }
         session.connection = nil
-        if let will = connection.will { publishWill(will) }
+        if let will = connection.will { publishWill(will, clientID: session.clientID) }
         if !session.isPersistent { sessions[session.clientID] = nil }
         // Not inside a read burst, so nothing else would flush what the will sent.
         flush()
     }
 
-    private func publishWill(_ will: MQTTWill) {
-        route(PublishPacket(topic: will.topic, payload: will.payload, qos: will.qos, retain: will.retain, properties: will.properties),
-              from: nil)
+    /// Publishes a will, at once or (5.0) after its Will Delay Interval unless the client comes back.
+    private func publishWill(_ will: MQTTWill, clientID: String? = nil) {
+        var properties = will.properties
+        let delay = properties.willDelayInterval ?? 0
+        properties.remove(.willDelayInterval)  // a will property, not one of the message
+        let packet = PublishPacket(topic: will.topic, payload: will.payload, qos: will.qos, retain: will.retain, properties: properties)
+        guard delay > 0, let clientID else { return route(packet, from: nil) }
+        let core = NIOLoopBound(self, eventLoop: eventLoop)
+        delayedWills[clientID] = eventLoop.scheduleTask(in: .seconds(Int64(delay))) {
+            core.value.delayedWills[clientID] = nil
+            core.value.route(packet, from: nil)
+            core.value.flush()
+        }
     }
 
     // MARK: Subscribing
@@ -224,6 +238,7 @@ final class BrokerCore {
         snapshot.sessions = sessions.count
         snapshot.retainedMessages = retained.messages.keys.filter { !$0.hasPrefix("$SYS") }.count
         snapshot.uptimeSeconds = Int(Date().timeIntervalSince(started))
+        snapshot.delayedWills = delayedWills.count
         return snapshot
     }
 

@@ -9,4 +9,6 @@ public struct BrokerStatistics: Sendable, Equatable {
     /// Messages not delivered because a client's outgoing queue was full or its socket backed up.
     public var messagesDropped = 0
     public var uptimeSeconds = 0
+    /// 5.0 wills waiting out their delay.
+    public var delayedWills = 0
 }

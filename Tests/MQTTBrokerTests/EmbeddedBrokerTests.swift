@@ -178,4 +178,38 @@ import Testing
         #expect(await second.state.isConnected)
         await second.disconnect()
     }
+
+    @Test func aDelayedWillWaitsAndAReconnectCancelsIt() async throws {
+        let (broker, port) = try await startBroker()
+        defer { Task { await broker.stop() } }
+        let watcher = client(port)
+        let recorder = EventRecorder(watcher)
+        try await watcher.connect()
+        try await watcher.subscribe([MQTTSubscription("gone/#")])
+        func will(_ topic: String, delay: UInt32) -> MQTTWill {
+            MQTTWill(topic: topic, payload: Array("bye".utf8), properties: [.willDelayInterval(delay)])
+        }
+        func delayed() async throws -> Int { try await broker.statistics().delayedWills }
+
+        // Back within the delay: the will is cancelled.
+        let patient = client(port, id: "patient", will: will("gone/patient", delay: 600))
+        try await patient.connect()
+        await patient.abandon()
+        let deadline = Date().addingTimeInterval(20)
+        while try await delayed() == 0, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(try await delayed() == 1)
+        let back = client(port, id: "patient")
+        try await back.connect()
+        #expect(try await delayed() == 0)
+        await back.disconnect()
+
+        // Not back: the will goes once the delay is over.
+        let brief = client(port, id: "brief", will: will("gone/brief", delay: 1))
+        try await brief.connect()
+        await brief.abandon()
+        let messages = await recorder.messages(count: 1)
+        #expect(messages.map(\.topic) == ["gone/brief"])
+        #expect(messages.first?.properties.willDelayInterval == nil)
+        await watcher.disconnect()
+    }
 }

@@ -36,6 +36,7 @@ public struct MQTTProperties: Sendable, Hashable, RandomAccessCollection, Expres
     public var messageExpiryInterval: UInt32? {
         first { if case let .messageExpiryInterval(v) = $0 { v } else { nil } }
     }
+    public var willDelayInterval: UInt32? { first { if case let .willDelayInterval(v) = $0 { v } else { nil } } }
     public var topicAlias: UInt16? { first { if case let .topicAlias(v) = $0 { v } else { nil } } }
     public var reasonString: String? { first { if case let .reasonString(v) = $0 { v } else { nil } } }
     public var receiveMaximum: UInt16? { first { if case let .receiveMaximum(v) = $0 { v } else { nil } } }
