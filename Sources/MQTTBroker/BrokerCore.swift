@@ -195,7 +195,7 @@ final class BrokerCore {
             session.inflight[packet.packetID ?? 0] = (packet, false)
             if connection.send(.publish(packet)) { statistics.messagesSent += 1 }
         } else if session.queue.count < configuration.maximumQueuedMessages {
-            session.queue.append(packet)
+            session.queue.append(BrokerMessage(packet))
         } else {
             statistics.messagesDropped += 1
         }
@@ -204,7 +204,9 @@ final class BrokerCore {
     /// Sends queued QoS 1/2 messages while the in-flight window has room.
     private func drain(_ session: BrokerSession) {
         guard let connection = session.connection else { return }
-        while session.inflight.count < session.inflightLimit, var packet = session.queue.popFirst() {
+        while session.inflight.count < session.inflightLimit, let message = session.queue.popFirst() {
+            // A message that expired while it waited is not sent.
+            guard var packet = message.forwarded() else { continue }
             packet.packetID = session.allocatePacketID()
             session.inflight[packet.packetID ?? 0] = (packet, false)
             if connection.send(.publish(packet)) { statistics.messagesSent += 1 }

@@ -18,7 +18,7 @@ final class BrokerSession {
     /// Sent and not yet acknowledged, by packet id; `released` once PUBREC came and PUBREL went.
     var inflight: [UInt16: (packet: PublishPacket, released: Bool)] = [:]
     /// Waiting for an in-flight slot, or for the client to come back.
-    var queue = Deque<PublishPacket>()
+    var queue = Deque<BrokerMessage>()
     /// Incoming QoS 2 packet ids between PUBLISH and PUBREL: a resent PUBLISH is not routed twice.
     var receivedQoS2: Set<UInt16> = []
     private var nextPacketID: UInt16 = 1

@@ -3,7 +3,7 @@ import MQTT
 
 /// The broker's retained messages, by topic, with their file form for `--persist`.
 struct RetainedStore {
-    private(set) var messages: [String: PublishPacket] = [:]
+    private(set) var messages: [String: BrokerMessage] = [:]
     /// Set when something changed since the last save.
     private(set) var isDirty = false
 
@@ -17,13 +17,18 @@ struct RetainedStore {
         if packet.payload.isEmpty {
             if messages.removeValue(forKey: packet.topic) != nil, !packet.topic.hasPrefix("$SYS") { isDirty = true }
         } else {
-            messages[packet.topic] = stored
+            messages[packet.topic] = BrokerMessage(stored)
             if !packet.topic.hasPrefix("$SYS") { isDirty = true }
         }
     }
 
-    func matching(_ filter: String) -> [PublishPacket] {
-        messages.values.filter { MQTTTopic.matches(filter: filter, topic: $0.topic) }.sorted { $0.topic < $1.topic }
+    /// The retained messages a new subscription gets, in topic order; expired ones are dropped.
+    mutating func matching(_ filter: String) -> [PublishPacket] {
+        var found: [PublishPacket] = []
+        for (topic, message) in messages where MQTTTopic.matches(filter: filter, topic: topic) {
+            if let packet = message.forwarded() { found.append(packet) } else { messages[topic] = nil }
+        }
+        return found.sorted { $0.topic < $1.topic }
     }
 
     // MARK: Persistence
@@ -36,7 +41,7 @@ struct RetainedStore {
 
     /// Writes every retained message but `$SYS` to `path`, atomically.
     mutating func save(to path: String) throws {
-        let saved = messages.values.filter { !$0.topic.hasPrefix("$SYS") }.sorted { $0.topic < $1.topic }
+        let saved = messages.values.compactMap { $0.forwarded() }.filter { !$0.topic.hasPrefix("$SYS") }.sorted { $0.topic < $1.topic }
             .map { Saved(topic: $0.topic, payload: Data($0.payload), qos: $0.qos.rawValue) }
         try JSONEncoder().encode(saved).write(to: URL(fileURLWithPath: path), options: .atomic)
         isDirty = false
@@ -54,8 +59,8 @@ struct RetainedStore {
             throw BrokerError("cannot read retained messages from \(path): not a file written by hearth broker")
         }
         for entry in saved where MQTTTopic.nameProblem(entry.topic) == nil {
-            store.messages[entry.topic] = PublishPacket(topic: entry.topic, payload: Array(entry.payload),
-                                                        qos: MQTTQoS(rawValue: min(entry.qos, 2)) ?? .atMostOnce, retain: true)
+            store.messages[entry.topic] = BrokerMessage(PublishPacket(
+                topic: entry.topic, payload: Array(entry.payload), qos: MQTTQoS(rawValue: min(entry.qos, 2)) ?? .atMostOnce, retain: true))
         }
         return store
     }

@@ -212,4 +212,42 @@ import Testing
         #expect(messages.first?.properties.willDelayInterval == nil)
         await watcher.disconnect()
     }
+
+    @Test func expiredMessagesAreNeitherQueuedNorRetainedForLong() async throws {
+        let (broker, port) = try await startBroker()
+        defer { Task { await broker.stop() } }
+        let offline = MQTTClient(configuration: MQTTClientConfiguration(
+            port: port, clientID: "offline", version: .only(.v5), cleanStart: false, sessionExpiry: 600, reconnect: .never))
+        try await offline.connect()
+        try await offline.subscribe([MQTTSubscription("exp/#", qos: .atLeastOnce)])
+        await offline.disconnect()
+
+        let publisher = client(port)
+        try await publisher.connect()
+        for (topic, expiry) in [("exp/short", UInt32(1)), ("exp/long", 600)] {
+            try await publisher.publish(to: topic, payload: Array(topic.utf8), qos: .atLeastOnce, retain: true,
+                                        properties: [.messageExpiryInterval(expiry)])
+        }
+        await publisher.disconnect()
+        // Past the short expiry (a wait for the protocol's clock, not a measurement).
+        try await Task.sleep(for: .seconds(2))
+
+        let back = MQTTClient(configuration: offline.configuration)
+        let queued = EventRecorder(back)
+        try await back.connect()
+        let fromQueue = await queued.messages(count: 1)
+        #expect(fromQueue.map(\.topic) == ["exp/long"])
+        let remaining = try #require(fromQueue.first?.properties.messageExpiryInterval)
+        #expect(remaining > 0 && remaining < 600)
+
+        let late = client(port)
+        let retained = EventRecorder(late)
+        try await late.connect()
+        try await late.subscribe([MQTTSubscription("exp/#")])
+        #expect(await retained.messages(count: 1).map(\.topic) == ["exp/long"])
+        await late.disconnect()
+        await back.disconnect()
+        // Only "exp/long" was queued and retained: a second message would have been the expired one.
+        #expect(queued.messages.count == 1 && retained.messages.count == 1)
+    }
 }
