@@ -1,0 +1,87 @@
+import TopicModel
+
+/// Taking a frame from the model: expansion, selection and scroll settled, then the rows on screen.
+extension DashboardController {
+    // MARK: - Frames
+
+    /// Takes what the next frame draws from the model: O(rows on screen).
+    public func makeFrame(model: TopicModel, now: Double) -> DashboardFrame {
+        rate.record(count: model.messageCount, at: now)
+        var frame = DashboardFrame(layout: layout, connection: connection)
+        frame.topicCount = model.topicCount
+        frame.retainedCount = model.retainedCount
+        frame.messageRate = rate.perSecond
+        frame.now = now
+        frame.mode = state.mode
+        frame.focus = state.focus
+        frame.filter = state.filter
+        frame.status = state.status
+        if let search = state.search { frame.search = (search.text, (search.current ?? 0) + 1, search.count) }
+        guard !layout.isTooSmall else { return frame }
+
+        let window = reconcile(model: model)
+        frame.totalRows = window.totalRows
+        frame.scroll = state.scroll
+        let sparkWidth = TreePane.sparklineWidth(for: layout.tree.width)
+        frame.rows = window.rows.map { row in
+            var sparkline: String?
+            if sparkWidth > 0, let summary = row.topic, summary.hasSeries, let path = summary.primaryPath,
+               let series = model.topic(at: row.node)?.series?.series(at: path), series.count > 1 {
+                sparkline = Sparkline.render(series, width: sparkWidth, scratch: &sparkScratch)
+            }
+            let unit = row.topic?.primaryValue == nil ? nil : model.label(for: row.node)?.unit
+            return DashboardFrame.Row(tree: row, sparkline: sparkline, unit: unit, isSelected: row.node == state.selected)
+        }
+        if let selected = state.selected { frame.detail = detail(selected, model: model) }
+        frame.detailScroll = state.detailScroll
+        return frame
+    }
+
+    /// Settles expansion, selection and scroll against the model as it is now, and returns the
+    /// pane's rows: the selected topic keeps its line as topics arrive.
+    func reconcile(model: TopicModel) -> VisibleRows {
+        if state.autoExpand { state.expanded = AutoExpansion.expanded(in: model, rows: treeHeight) }
+        if state.filter == nil, let selected = state.selected {
+            if let index = model.rowIndex(of: selected, expanded: state.expanded) {
+                state.cursor = index
+            } else if let visible = model.ancestors(of: selected).last(where: { model.rowIndex(of: $0, expanded: state.expanded) != nil }) {
+                // Hidden under a collapsed node: the selection moves up to the visible ancestor.
+                state.selected = visible
+                state.cursor = model.rowIndex(of: visible, expanded: state.expanded) ?? 0
+            }
+        }
+        let total = rows(model, offset: 0, limit: 0).totalRows
+        state.cursor = max(0, min(state.cursor, total - 1))
+        state.screenRow = max(0, min(state.screenRow, treeHeight - 1, state.cursor))
+        state.scroll = max(0, min(state.cursor - state.screenRow, total - treeHeight))
+        state.screenRow = state.cursor - state.scroll
+        let window = rows(model, offset: state.scroll, limit: treeHeight)
+        let index = state.cursor - state.scroll
+        if index >= 0, index < window.rows.count {
+            state.selected = window.rows[index].node
+        } else {
+            state.selected = nil
+        }
+        return window
+    }
+
+    func rows(_ model: TopicModel, offset: Int, limit: Int) -> VisibleRows {
+        model.visibleRows(TreeQuery(expanded: state.expanded, filter: state.filter.map(TopicFilter.wildcard),
+                                    offset: offset, limit: limit))
+    }
+
+    func detail(_ id: NodeID, model: TopicModel) -> DashboardFrame.Detail {
+        let node = model.node(id)
+        let record = model.topic(at: id)
+        let graphPath = model.primaryPath(of: id)
+        return DashboardFrame.Detail(
+            path: model.path(of: id), record: record, label: model.label(for: id), childCount: node.childCount,
+            topicCount: Int(node.topicCount), retainedCount: Int(node.retainedCount),
+            seriesPaths: record?.series?.paths ?? [], graphPath: graphPath,
+            graph: graphPath.flatMap { record?.series?.series(at: $0) })
+    }
+
+    func selectedTopic(_ model: TopicModel) -> String? {
+        state.selected.map { model.path(of: $0) }
+    }
+}

@@ -1,0 +1,102 @@
+import TopicModel
+
+/// Moving the selection, opening and closing nodes, scrolling the detail pane, the mouse.
+extension DashboardController {
+    // MARK: Moving
+
+    /// Moves the selection by `delta` rows, scrolling when it leaves the pane.
+    func move(by delta: Int, model: TopicModel) {
+        let total = rows(model, offset: 0, limit: 0).totalRows
+        guard total > 0 else { return }
+        let target = max(0, min(total - 1, state.cursor + delta))
+        select(row: target, model: model)
+    }
+
+    func select(row target: Int, model: TopicModel) {
+        guard let row = rows(model, offset: target, limit: 1).rows.first else { return }
+        state.selected = row.node
+        state.cursor = target
+        state.screenRow = max(0, min(treeHeight - 1, target - state.scroll))
+        state.detailScroll = 0
+    }
+
+    func wheel(_ delta: Int, row: Int, column: Int, model: TopicModel) {
+        if layout.detail.contains(row: row, column: column) {
+            state.detailScroll = max(0, state.detailScroll + delta)
+        } else {
+            move(by: delta, model: model)
+        }
+    }
+
+    func click(row: Int, column: Int, model: TopicModel) {
+        if layout.detail.contains(row: row, column: column) { state.focus = .detail; return }
+        guard layout.tree.contains(row: row, column: column) else { return }
+        state.focus = .tree
+        let target = state.scroll + row - layout.tree.row
+        guard let clicked = rows(model, offset: target, limit: 1).rows.first else { return }
+        let wasSelected = clicked.node == state.selected
+        select(row: target, model: model)
+        // A second click on a branch opens or closes it.
+        if wasSelected, clicked.hasChildren { toggle(model: model) }
+    }
+
+    // MARK: Expanding
+
+    func takeOverExpansion() {
+        state.autoExpand = false
+    }
+
+    func expandOrEnter(model: TopicModel) {
+        guard let selected = state.selected, model.node(selected).childCount > 0 else { return }
+        takeOverExpansion()
+        if state.expanded.contains(selected) {
+            move(by: 1, model: model)
+        } else {
+            state.expanded.insert(selected)
+        }
+    }
+
+    func collapseOrLeave(model: TopicModel) {
+        guard let selected = state.selected else { return }
+        takeOverExpansion()
+        if state.expanded.contains(selected) {
+            state.expanded.remove(selected)
+        } else {
+            let parent = model.node(selected).parent
+            guard parent != .root else { return }
+            state.expanded.remove(parent)
+            state.selected = parent
+        }
+    }
+
+    func toggle(model: TopicModel) {
+        guard let selected = state.selected, model.node(selected).childCount > 0 else { return }
+        takeOverExpansion()
+        if state.expanded.contains(selected) { state.expanded.remove(selected) } else { state.expanded.insert(selected) }
+    }
+
+    /// Opens the ancestors of a node and selects it.
+    func reveal(_ id: NodeID, model: TopicModel) {
+        takeOverExpansion()
+        for ancestor in model.ancestors(of: id) { state.expanded.insert(ancestor) }
+        state.selected = id
+        state.screenRow = min(state.screenRow, treeHeight / 2)
+        state.detailScroll = 0
+    }
+
+    // MARK: Detail pane
+
+    func scrollDetail(_ key: Key) -> Bool {
+        let page = max(1, layout.detail.height - 1)
+        switch key {
+        case .up, .character("k"): state.detailScroll = max(0, state.detailScroll - 1)
+        case .down, .character("j"): state.detailScroll += 1
+        case .pageUp: state.detailScroll = max(0, state.detailScroll - page)
+        case .pageDown: state.detailScroll += page
+        case .home, .character("g"): state.detailScroll = 0
+        case .end, .character("G"): state.detailScroll = Int(Int32.max)
+        default: return false
+        }
+        return true
+    }
+}

@@ -1,0 +1,52 @@
+import TopicModel
+
+/// Clearing retained values: one (`d`) or everything below a node (`D`, with a dry run).
+extension DashboardController {
+    // MARK: Retained clearing
+
+    func askToClear(model: TopicModel) {
+        guard let selected = state.selected, let record = model.topic(at: selected), record.retained.isHeld else {
+            state.status = ("the selected topic holds no retained value", true)
+            return
+        }
+        let path = model.path(of: selected)
+        state.mode = .confirm(.init(question: "Clear the retained value of \(path)?", topics: [path], isBulk: false))
+    }
+
+    func askToClearBelow(model: TopicModel) {
+        let node = state.selected ?? .root
+        let topics = model.retainedTopics(under: node).map { model.path(of: $0) }
+        guard !topics.isEmpty else {
+            state.status = ("no retained values under the selected node", true)
+            return
+        }
+        let place = node == .root ? "everywhere" : "under \(model.path(of: node))"
+        let question = "Clear \(topics.count) retained value\(topics.count == 1 ? "" : "s") \(place)?"
+        state.mode = .confirm(.init(question: question, topics: topics, isBulk: true))
+    }
+
+    func confirm(_ confirmation: DashboardState.Confirmation, _ key: Key, listScroll: Int?) -> [DashboardAction] {
+        switch key {
+        case .character("y"), .character("Y"):
+            state.mode = .browse
+            state.status = ("clearing \(confirmation.topics.count)…", false)
+            return [.clearRetained(confirmation.topics)]
+        case .character("l") where confirmation.isBulk && listScroll == nil:
+            state.mode = .retainedList(confirmation, scroll: 0)
+        case .down, .character("j"), .pageDown:
+            if let listScroll {
+                let step = key == .pageDown ? max(1, layout.height - 6) : 1
+                state.mode = .retainedList(confirmation, scroll: min(max(0, confirmation.topics.count - 1), listScroll + step))
+            }
+        case .up, .character("k"), .pageUp:
+            if let listScroll {
+                let step = key == .pageUp ? max(1, layout.height - 6) : 1
+                state.mode = .retainedList(confirmation, scroll: max(0, listScroll - step))
+            }
+        default:
+            state.mode = .browse
+            state.status = ("nothing cleared", false)
+        }
+        return []
+    }
+}
