@@ -69,18 +69,21 @@ public final class MQTTBroker: Sendable {
         return channel.localAddress?.port ?? configuration.port
     }
 
-    /// Closes the listener and every client, and writes retained messages (with `persistencePath`).
+    /// Closes the listener and every client, writes retained messages (with `persistencePath`),
+    /// and ends the event loop (also after a `start` that failed).
     public func stop() async {
-        guard let running = state.withLock({ state -> Running? in
+        let running = state.withLock { state -> Running? in
             defer { state = nil }
             return state
-        }) else { return }
-        try? await running.channel.close()
-        try? await running.channel.eventLoop.submit {
-            running.timers.forEach { $0.cancel() }
-            running.core.value.closeAll()
-            try? running.core.value.persist(force: true)
-        }.get()
+        }
+        if let running {
+            try? await running.channel.close()
+            try? await running.channel.eventLoop.submit {
+                running.timers.forEach { $0.cancel() }
+                running.core.value.closeAll()
+                try? running.core.value.persist(force: true)
+            }.get()
+        }
         try? await group.shutdownGracefully()
     }
 

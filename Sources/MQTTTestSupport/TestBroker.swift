@@ -61,8 +61,20 @@ public final class TestBroker: Sendable {
     /// Starts a stopped broker again on the same port.
     public func launch() async throws {
         if let mosquitto { return try await mosquitto.launch() }
-        let broker = MQTTBroker(configuration: configuration)
-        _ = try await broker.start()
-        embedded.withLock { $0 = broker }
+        // The old connections may still hold the port for a moment (FIN_WAIT, until their clients
+        // close their side), as after a real restart: try again for a while.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while true {
+            let broker = MQTTBroker(configuration: configuration)
+            do {
+                _ = try await broker.start()
+                embedded.withLock { $0 = broker }
+                return
+            } catch {
+                await broker.stop()
+                guard ContinuousClock.now < deadline else { throw error }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
     }
 }
