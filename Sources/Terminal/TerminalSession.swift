@@ -32,7 +32,7 @@ public final class TerminalSession {
     private static let bracketedPasteOn = "\u{1B}[?2004h", bracketedPasteOff = "\u{1B}[?2004l"
 
     public init(theme: Theme, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw Failure.notATerminal }
+        try Self.requireTerminal()
         setlocale(LC_ALL, "")
         // SSH sessions often arrive without LANG: in the "C" locale ncurses would print every
         // glyph as escapes. Terminals worth using are UTF-8, so take the C library's UTF-8 locale.
@@ -54,6 +54,11 @@ public final class TerminalSession {
     }
 
     deinit { close() }
+
+    /// Throws unless stdin and stdout are a terminal: callers check before connecting anywhere.
+    public static func requireTerminal() throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw Failure.notATerminal }
+    }
 
     /// Restores the terminal. Safe to call more than once.
     public func close() {

@@ -133,10 +133,18 @@ import Testing
         _ = broker
     }
 
-    @Test func badThemesAndUnreachableBrokersFailWithOneLine() async throws {
-        let unreachable = try await HearthExecutable.run(["-p", "1", "-h", "127.0.0.1"])
-        #expect(unreachable.status != 0)
-        #expect(unreachable.stderr.split(separator: "\n").count == 1, "\(unreachable.stderr)")
+    @Test func badThemesUnreachableBrokersAndPipesFailWithOneLine() async throws {
+        // In a terminal: the error is one line, and the screen was never taken over.
+        let tmux = try await Tmux.start("'\(HearthExecutable.path)' -p \(LoopbackPort.free()) -h 127.0.0.1", width: 100, height: 30)
+        defer { Task { await tmux.kill() } }
+        let screen = try await tmux.waitFor { $0.contains("EXITED") }
+        let lines = screen.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("Error: ") == true && lines.first?.contains("refused") == true, "\(screen)")
+        #expect(lines.count == 2 && lines.last == "EXITED 1", "\(screen)")
+
+        let piped = try await HearthExecutable.run(["-p", "1", "-h", "127.0.0.1"])
+        #expect(piped.status != 0)
+        #expect(piped.stderr == "Error: the dashboard needs a terminal (use hearth sub or hearth tree in pipes and scripts)\n")
         let theme = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-bad-theme-\(getpid()).toml")
         try "name = \"x\"\n[roles]\ntext = { fg = \"nope\" }\n".write(to: theme, atomically: true, encoding: .utf8)
         let bad = try await HearthExecutable.run(["--theme", theme.path])

@@ -17,6 +17,7 @@ struct DashboardRunner {
     var onSubscribed: (@Sendable () async -> Void)?
 
     func run() async throws {
+        try TerminalSession.requireTerminal()
         var configuration = configuration
         // The header shows the connection; a log line on stderr would be drawn over the screen.
         configuration.logger = Logger(label: "hearth", factory: { _ in SwiftLogNoOpLogHandler() })

@@ -3,6 +3,7 @@ import Dashboard
 import Foundation
 import MQTT
 import MQTTBroker
+import Terminal
 
 /// `hearth demo`: the embedded broker, a simulated smart home, and the dashboard on them.
 struct DemoCommand: AsyncParsableCommand {
@@ -36,6 +37,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let theme = try ThemeCatalog.theme(named: theme)
+        if !headless { try TerminalSession.requireTerminal() }
         let broker = MQTTBroker(configuration: BrokerConfiguration(port: port))
         let bound = try await broker.start()
         let home = SimulatedHome(port: bound, flakyPeriod: .milliseconds(Int(dropEvery * 1000)))
