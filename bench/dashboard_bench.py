@@ -23,7 +23,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from replay_server import ReplayServer, encode_publish, _varint  # noqa: E402
+from replay_server import ReplayServer, encode_publish, publish_to  # noqa: E402
 
 ROWS, COLS = 40, 120
 
@@ -141,20 +141,9 @@ def terminal_bytes(hearth, seconds):
 
 
 def seed_retained(port, count):
-    """Publishes `count` retained messages with one raw MQTT 3.1.1 connection, then waits for a PINGRESP."""
-    sock = socket.create_connection(("127.0.0.1", port))
-    client = b"hearth-bench-seed"
-    body = b"\x00\x04MQTT\x04\x02\x00\x3c" + struct.pack("!H", len(client)) + client
-    sock.sendall(b"\x10" + _varint(len(body)) + body)
-    sock.recv(4)
-    packets = []
-    for index in range(count):
-        packet = encode_publish(b"home/device%d/sensor%d" % (index // 10, index % 10), b"%d" % (20 + index % 10), False)
-        packets.append(bytes([packet[0] | 0x01]) + packet[1:])  # retain
-    sock.sendall(b"".join(packets) + b"\xc0\x00")
-    sock.recv(2)
-    sock.sendall(b"\xe0\x00")
-    sock.close()
+    """Publishes `count` retained messages (device shape), and returns once the broker has them."""
+    publish_to(port, b"".join(encode_publish(b"home/device%d/sensor%d" % (index // 10, index % 10), b"%d" % (20 + index % 10),
+                                             False, retain=True) for index in range(count)))
 
 
 def retained_time(hearth, count, runs):

@@ -16,9 +16,9 @@ def _varint(n):
             return bytes(out)
 
 
-def encode_publish(topic, payload, v5):
+def encode_publish(topic, payload, v5, retain=False):
     body = struct.pack("!H", len(topic)) + topic + (b"\x00" if v5 else b"") + payload
-    return b"\x30" + _varint(len(body)) + body
+    return (b"\x31" if retain else b"\x30") + _varint(len(body)) + body
 
 
 def make_stream(count, topics, v5, payload="json"):
@@ -39,6 +39,20 @@ def make_stream(count, topics, v5, payload="json"):
             body = b'{"temperature":%d.%d,"humidity":%d}' % (18 + i % 7, i % 10, 40 + i % 20)
         packets.append(encode_publish(names[i % topics], body, v5))
     return b"".join(packets)
+
+
+def publish_to(port, stream):
+    """Sends pre-encoded PUBLISH packets to a broker on one MQTT 3.1.1 connection, then waits
+    for a PINGRESP, so the broker has read them all."""
+    sock = socket.create_connection(("127.0.0.1", port))
+    client = b"hearth-bench-publisher"
+    body = b"\x00\x04MQTT\x04\x02\x00\x3c" + struct.pack("!H", len(client)) + client
+    sock.sendall(b"\x10" + _varint(len(body)) + body)
+    sock.recv(4)
+    sock.sendall(stream + b"\xc0\x00")
+    sock.recv(2)
+    sock.sendall(b"\xe0\x00")
+    sock.close()
 
 
 def _read_packet(conn):

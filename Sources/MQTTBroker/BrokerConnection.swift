@@ -19,6 +19,10 @@ final class BrokerConnection: ChannelInboundHandler {
     private var timer: RepeatedTask?
     private var closed = false
     private var needsFlush = false
+    /// Bytes written since the last flush: a long burst is flushed as it goes, so unsent bytes
+    /// never count against the socket's water mark (which is what drops QoS 0 messages).
+    private var unflushedBytes = 0
+    static let flushThreshold = 32 * 1024
 
     init(core: BrokerCore) {
         self.core = core
@@ -155,8 +159,12 @@ final class BrokerConnection: ChannelInboundHandler {
         } catch {
             return false
         }
+        unflushedBytes += buffer.readableBytes
         context.write(wrapOutboundOut(buffer), promise: nil)
-        if !needsFlush {
+        if unflushedBytes >= Self.flushThreshold {
+            unflushedBytes = 0
+            context.flush()
+        } else if !needsFlush {
             needsFlush = true
             core.needsFlush(self)
         }
@@ -166,6 +174,7 @@ final class BrokerConnection: ChannelInboundHandler {
     func flush() {
         guard needsFlush else { return }
         needsFlush = false
+        unflushedBytes = 0
         context?.flush()
     }
 
