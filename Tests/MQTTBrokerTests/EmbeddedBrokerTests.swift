@@ -2,6 +2,7 @@ import Foundation
 import MQTT
 import MQTTBroker
 import MQTTTestSupport
+import NIOCore
 import Testing
 
 /// The embedded broker's own rules: sessions, retain handling, $SYS, persistence, bad clients, limits.
@@ -249,5 +250,26 @@ import Testing
         await back.disconnect()
         // Only "exp/long" was queued and retained: a second message would have been the expired one.
         #expect(queued.messages.count == 1 && retained.messages.count == 1)
+    }
+
+    @Test func aBurstReachesAFastSubscriberWhole() async throws {
+        let (broker, port) = try await startBroker()
+        defer { Task { await broker.stop() } }
+        let subscriber = client(port)
+        let recorder = EventRecorder(subscriber)
+        try await subscriber.connect()
+        try await subscriber.subscribe([MQTTSubscription("burst/#")])
+        // 20,000 QoS 0 messages in one write: far more than one socket buffer, unflushed.
+        var stream = ByteBuffer()
+        for index in 0..<20_000 {
+            try MQTTPacket.publish(PublishPacket(topic: "burst/\(index % 100)", payload: Array(repeating: 7, count: 40)))
+                .write(to: &stream, version: .v311)
+        }
+        let publisher = try RawSocket(port: port)
+        publisher.send(try RawSocket.connectPacket(clientID: "burst", keepAlive: 60))
+        publisher.send(Array(stream.readableBytesView))
+        #expect(await recorder.messages(count: 20_000).count == 20_000)
+        #expect(try await broker.statistics().messagesDropped == 0)
+        await subscriber.disconnect()
     }
 }
