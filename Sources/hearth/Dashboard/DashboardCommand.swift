@@ -2,7 +2,6 @@ import ArgumentParser
 import Dashboard
 import Foundation
 import MQTT
-import Terminal
 
 /// `hearth` with no subcommand: the live dashboard.
 struct DashboardCommand: AsyncParsableCommand {
@@ -50,18 +49,5 @@ struct DashboardCommand: AsyncParsableCommand {
             configuration: try connection.makeConfiguration(reconnect: MQTTReconnectPolicy()), filters: filters,
             qos: MQTTQoS(rawValue: UInt8(qos)) ?? .atMostOnce, theme: theme, exitAfter: exitAfter, onSubscribed: nil
         ).run()
-    }
-}
-
-/// Runs a handler for signals instead of their default action (which would leave the terminal raw).
-enum SignalWatcher {
-    static func watch(_ numbers: [Int32], handler: @escaping @Sendable () -> Void) -> [any DispatchSourceSignal] {
-        numbers.map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler(handler: handler)
-            source.resume()
-            return source
-        }
     }
 }
