@@ -110,7 +110,8 @@ import Testing
             if ending == "C-c" {
                 try await tmux.keys("C-c")
             } else {
-                try await ChildProcess.run(["pkill", "-TERM", "-f", "\(HearthExecutable.path) -p \(port)"])
+                let pid = try #require(Self.process(commandLine: [HearthExecutable.path, "-p", "\(port)"]))
+                kill(pid, SIGTERM)
             }
             let after = try await tmux.waitFor { $0.contains("EXITED") }
             #expect(after.contains("EXITED 0"), "\(ending): \(after)")
@@ -131,6 +132,15 @@ import Testing
         let after = try await tmux.waitFor { $0.contains("EXITED") }
         #expect(after.contains("EXITED 0"), "\(environment): \(after)")
         _ = broker
+    }
+
+    /// The process running exactly this command line, from /proc (no procps needed).
+    private static func process(commandLine: [String]) -> pid_t? {
+        let wanted = commandLine.joined(separator: "\0") + "\0"
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(pid_t.init).first { pid in
+            (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) == wanted
+        }
     }
 
     @Test func badThemesUnreachableBrokersAndPipesFailWithOneLine() async throws {
