@@ -33,6 +33,23 @@ import TopicModel
         #expect(canvas.line(doorRow).contains("open"))
     }
 
+    @Test func valuesNameTheirFieldUnlessItIsTheTemperature() throws {
+        let model = TopicModel()
+        model.ingest([
+            Fixture.message("z/light", #"{"brightness":180,"state":"ON"}"#),
+            Fixture.message("z/sensor", #"{"humidity":48,"temperature":21.5}"#),
+            Fixture.message("z/plain", "7.25"),
+            Fixture.message("z/switch", "ON"),
+        ])
+        let canvas = Fixture.draw(DashboardController(connection: Fixture.connected, width: 120, height: 40), model)
+        func value(_ name: String) throws -> String { try canvas.line(#require(Fixture.row(of: name, in: canvas))) }
+        let light = try value("light")
+        #expect(light.contains("brightness 180"), "\(light)")
+        #expect(try value("sensor").contains(" 21.5") && !value("sensor").contains("temperature"))
+        #expect(try value("plain").contains("7.25"))
+        #expect(try value("switch").contains("ON"))
+    }
+
     @Test func numericTopicsCarryASparkline() throws {
         let model = Fixture.home()
         let controller = DashboardController(connection: Fixture.connected, width: 120, height: 40)

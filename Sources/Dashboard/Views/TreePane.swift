@@ -13,7 +13,7 @@ enum TreePane {
     }
 
     static func valueWidth(for paneWidth: Int) -> Int {
-        paneWidth >= 70 ? 18 : paneWidth >= 50 ? 12 : 8
+        paneWidth >= 70 ? 18 : paneWidth >= 50 ? 14 : 8
     }
 
     static func draw(_ frame: DashboardFrame, on canvas: inout some Canvas) {
@@ -50,7 +50,7 @@ enum TreePane {
         var right = ""
         var rightRole: Role = .value
         if let summary = tree.topic {
-            (right, rightRole) = value(summary, unit: item.unit)
+            (right, rightRole) = value(summary, unit: item.unit, width: valueWidth)
             right = DisplayWidth.truncate(right, cells: valueWidth)
         }
         let rightWidth = tree.topic == nil ? 0 : valueWidth + (sparkWidth > 0 ? sparkWidth + 1 : 0) + 1
@@ -80,14 +80,22 @@ enum TreePane {
         }
     }
 
-    /// A topic's short value: the primary number with its unit, else the start of the payload.
-    static func value(_ summary: TopicSummary, unit: String?) -> (String, Role) {
+    /// A topic's short value in `width` cells: the primary number with its unit, else the start of
+    /// the payload.
+    static func value(_ summary: TopicSummary, unit: String?, width: Int) -> (String, Role) {
         let role: Role = summary.retained == .held ? .live : .value
         if summary.retained == .cleared { return ("cleared", .retainedCleared) }
         // State words (ON, open, online) read better as themselves than as 1 or 0.
         let isWord = summary.primaryPath == "" && summary.preview.first.map { Character(Unicode.Scalar($0)).isLetter } == true
         if let number = summary.primaryValue, !isWord {
-            return (ValueFormat.short(number) + (unit.map { " " + $0 } ?? ""), role)
+            let reading = ValueFormat.short(number) + (unit.map { " " + $0 } ?? "")
+            // A field other than the temperature is named ("brightness 180"); the name gives way
+            // first when the column is narrow, the number never.
+            let path = summary.primaryPath ?? ""
+            let room = width - DisplayWidth.of(reading) - 1
+            guard !path.isEmpty, !SeriesSet.isTemperature(path), room >= 3 else { return (reading, role) }
+            let name = path.split(separator: ".").last.map(String.init) ?? path
+            return (DisplayWidth.truncate(name, cells: room) + " " + reading, role)
         }
         if summary.size == 0 { return ("(empty)", .dim) }
         guard let text = ValueFormat.decoded(summary.preview, truncated: summary.preview.count < summary.size) else {

@@ -32,12 +32,13 @@ public struct SeriesSet: Sendable {
 
     static func primaryPath(among paths: [String], chosen: String?) -> String? {
         if let chosen, paths.contains(chosen) { return chosen }
-        if let temperature = paths.first(where: { path in
-            let last = path.split(separator: ".").last.map(String.init) ?? path
-            return temperatureKeys.contains(last.lowercased())
-        }) {
-            return temperature
-        }
+        if let temperature = paths.first(where: isTemperature) { return temperature }
         return paths.first
+    }
+
+    /// Whether a JSON path names a temperature (`temperature`, `AM2301.Temperature`, `temperature.tC`).
+    public static func isTemperature(_ path: String) -> Bool {
+        let last = path.split(separator: ".").last.map(String.init) ?? path
+        return temperatureKeys.contains(last.lowercased())
     }
 }
