@@ -9,34 +9,14 @@ embedded broker's per-client bound (1 MiB), and QoS 0 messages would be dropped 
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import brokers  # noqa: E402
 from replay_server import encode_publish, make_stream, publish_to  # noqa: E402
-
-
-def free_port():
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()
-    return port
-
-
-def wait_for_listener(port):
-    deadline = time.time() + 10
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port)).close()
-            return
-        except OSError:
-            time.sleep(0.02)
-    sys.exit(f"nothing listens on port {port}")
 
 
 def through(hearth, port, messages, stream):
@@ -61,24 +41,10 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     stream = make_stream(args.messages, 1_000, False)
-    workdir = tempfile.mkdtemp(prefix="hearth-broker-bench-")
-    brokers = {}
-    port = free_port()
-    config = os.path.join(workdir, "mosquitto.conf")
-    with open(config, "w") as out:
-        out.write(f"listener {port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n")
-    brokers["mosquitto"] = (port, ["mosquitto", "-c", config])
-    port = free_port()
-    brokers["hearth broker"] = (port, [args.hearth, "broker", "--port", str(port)])
     best = {}
-    for name, (port, command) in brokers.items():
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            wait_for_listener(port)
+    for name, kind in (("mosquitto", "mosquitto"), ("hearth broker", "hearth")):
+        with brokers.running(kind, args.hearth) as port:
             best[name] = min(through(args.hearth, port, args.messages, stream) for _ in range(args.runs))
-        finally:
-            process.terminate()
-            process.wait()
     print(f"broker: {args.messages:,} QoS 0 messages over 1,000 topics, one publisher to hearth sub -t '#', best of {args.runs}")
     for name, seconds in best.items():
         print(f"  {name:14} {args.messages / seconds:12,.0f} msgs/s  ({seconds:.3f} s)")

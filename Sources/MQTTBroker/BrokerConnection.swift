@@ -116,8 +116,8 @@ final class BrokerConnection: ChannelInboundHandler {
     private func accept(_ connect: ConnectPacket) {
         version = connect.version
         decoder.version = connect.version
-        guard core.connect(connect, connection: self) else { return close(reason: nil) }
-        session = core.session(of: self)
+        guard let session = core.connect(connect, connection: self) else { return close(reason: nil) }
+        self.session = session
         will = connect.will
         guard connect.keepAlive > 0, let context else { return }
         // Silence for 1.5 times the keep alive ends the connection [MQTT-3.1.2-24].

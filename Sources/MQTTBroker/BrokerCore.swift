@@ -9,7 +9,6 @@ final class BrokerCore {
     let configuration: BrokerConfiguration
     let eventLoop: any EventLoop
     private var sessions: [String: BrokerSession] = [:]
-    private var connections: [ObjectIdentifier: BrokerSession] = [:]
     private(set) var retained: RetainedStore
     private var statistics = BrokerStatistics()
     private var pendingFlush: [BrokerConnection] = []
@@ -24,15 +23,14 @@ final class BrokerCore {
         self.retained = retained
     }
 
-    func session(of connection: BrokerConnection) -> BrokerSession? { connections[ObjectIdentifier(connection)] }
 
     // MARK: Connecting
 
-    /// Answers CONNECT; returns false when the client was refused (the CONNACK says why).
-    func connect(_ connect: ConnectPacket, connection: BrokerConnection) -> Bool {
-        func refuse(_ code: MQTTReasonCode) -> Bool {
+    /// Answers CONNECT; returns the client's session, or nil when it was refused (the CONNACK says why).
+    func connect(_ connect: ConnectPacket, connection: BrokerConnection) -> BrokerSession? {
+        func refuse(_ code: MQTTReasonCode) -> BrokerSession? {
             connection.send(.connack(ConnAckPacket(reasonCode: code)))
-            return false
+            return nil
         }
         if let users = configuration.users {
             guard let user = connect.username, let password = connect.password,
@@ -56,7 +54,6 @@ final class BrokerCore {
         if let existing = sessions[clientID] {
             if let old = existing.connection {
                 // Session take-over: the older connection goes, with its will.
-                connections[ObjectIdentifier(old)] = nil
                 existing.connection = nil
                 if let will = old.will { publishWill(will) }
                 old.will = nil
@@ -77,7 +74,6 @@ final class BrokerCore {
         session.inflightLimit = min(configuration.maximumInflight, receiveMaximum)
         session.maximumPacketSize = connect.properties.maximumPacketSize.map(Int.init)
         sessions[clientID] = session
-        connections[ObjectIdentifier(connection)] = session
 
         if connect.version == .v5 {
             properties.append(.maximumPacketSize(UInt32(configuration.maximumPacketSize)))
@@ -86,7 +82,7 @@ final class BrokerCore {
         }
         connection.send(.connack(ConnAckPacket(sessionPresent: sessionPresent, properties: properties)))
         if sessionPresent { resume(session) }
-        return true
+        return session
     }
 
     /// Resends what was in flight (DUP, or PUBREL past PUBREC), then what was queued.
@@ -105,8 +101,8 @@ final class BrokerCore {
     }
 
     func disconnected(_ connection: BrokerConnection) {
-        guard let session = connections.removeValue(forKey: ObjectIdentifier(connection)) else { return }
-        guard session.connection === connection else { return }
+        // A connection that lost its session to a take-over has nothing left to end.
+        guard let session = connection.session, session.connection === connection else { return }
         session.connection = nil
         if let will = connection.will { publishWill(will, clientID: session.clientID) }
         if !session.isPersistent { sessions[session.clientID] = nil }
@@ -236,7 +232,7 @@ final class BrokerCore {
 
     var currentStatistics: BrokerStatistics {
         var snapshot = statistics
-        snapshot.clientsConnected = connections.count
+        snapshot.clientsConnected = sessions.values.filter { $0.connection != nil }.count
         snapshot.sessions = sessions.count
         snapshot.retainedMessages = retained.messages.keys.filter { !$0.hasPrefix("$SYS") }.count
         snapshot.uptimeSeconds = Int(Date().timeIntervalSince(started))

@@ -102,6 +102,18 @@ public final class ChildProcess: @unchecked Sendable {
         if isRunning { kill(pid, signal) }
     }
 
+    /// Waits until `text` shows in stdout or stderr; throws, with both, when the process ended
+    /// or `seconds` passed without it.
+    public func waitForOutput(_ text: String, seconds: Double = 20) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !stdout.contains(text), !stderr.contains(text) {
+            guard isRunning, Date() < deadline else {
+                throw TestSupportError("no '\(text)' in the output of \(pid): \(stdout) \(stderr)")
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
     public var stdout: String { read("stdout") }
     public var stderr: String { read("stderr") }
 

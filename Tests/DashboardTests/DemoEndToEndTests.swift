@@ -22,11 +22,8 @@ import Testing
     }
 
     @Test func publishingOnToTheHeaterChangesItsRetainedState() async throws {
-        let demo = try ChildProcess.launch([HearthExecutable.path, "demo", "--headless"])
+        let (demo, port) = try await Self.startHeadless([])
         defer { kill(demo.pid, SIGTERM) }
-        let deadline = Date().addingTimeInterval(20)
-        while !demo.stdout.contains("broker on 127.0.0.1:"), demo.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        let port = try #require(demo.stdout.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) }, "\(demo.stdout)\(demo.stderr)")
         let state = { try await ChildProcess.run(["mosquitto_sub", "-p", "\(port)", "-t", "home/living_room/heater", "-C", "1", "-F", "%r %p"]).stdout }
         #expect(try await state() == "1 OFF\n")
         // After the fast first readings (three seconds), a live one: the day curve moves it by at
@@ -56,17 +53,22 @@ import Testing
     }
 
     @Test func theGaragePlugDropsOffThroughItsWillAndComesBack() async throws {
-        let demo = try ChildProcess.launch([HearthExecutable.path, "demo", "--headless", "--drop-every", "1"])
+        let (demo, port) = try await Self.startHeadless(["--drop-every", "1"])
         defer { kill(demo.pid, SIGTERM) }
-        let deadline = Date().addingTimeInterval(20)
-        while !demo.stdout.contains("broker on 127.0.0.1:"), demo.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        let port = try #require(demo.stdout.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) }, "\(demo.stdout)\(demo.stderr)")
         let states = try await ChildProcess.run(["mosquitto_sub", "-p", "\(port)", "-t", "tele/tasmota_garage/LWT", "-C", "4",
                                                  "-F", "%r %p", "-W", "20"]).stdout
         let lines = states.split(separator: "\n").map(String.init)
         // The retained state first, then the will, then back online (live messages carry RETAIN=0).
         #expect(lines.count == 4, "\(states)")
         #expect(lines.contains("0 Offline") && lines.dropFirst().contains("0 Online"), "\(states)")
+    }
+
+    /// `hearth demo --headless` and the port it prints.
+    private static func startHeadless(_ arguments: [String]) async throws -> (ChildProcess, Int) {
+        let demo = try ChildProcess.launch([HearthExecutable.path, "demo", "--headless"] + arguments)
+        try await demo.waitForOutput("broker on 127.0.0.1:")
+        let port = try #require(demo.stdout.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) }, "\(demo.stdout)")
+        return (demo, port)
     }
 
     /// The living room's next temperature reading (zigbee2mqtt JSON).

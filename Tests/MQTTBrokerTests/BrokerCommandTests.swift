@@ -6,8 +6,7 @@ import Testing
 @Suite(.serialized) struct BrokerCommandTests {
     private func launch(_ arguments: [String]) async throws -> ChildProcess {
         let broker = try ChildProcess.launch([HearthExecutable.path, "broker"] + arguments)
-        let deadline = Date().addingTimeInterval(20)
-        while !broker.stderr.contains("listening on"), broker.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        try await broker.waitForOutput("listening on")
         return broker
     }
 

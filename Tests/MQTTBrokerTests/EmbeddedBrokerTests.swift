@@ -12,18 +12,15 @@ import Testing
         let (broker, port) = try await startBroker()
         defer { Task { await broker.stop() } }
         let id = "persistent-\(version)"
-        var subscriber = client(port, version: version, id: id, cleanStart: false)
         // 5.0 keeps a session only with a session expiry interval.
-        if version == .v5 {
-            subscriber = MQTTClient(configuration: MQTTClientConfiguration(
-                port: port, clientID: id, version: .only(.v5), cleanStart: false, sessionExpiry: 300, reconnect: .never))
-        }
+        let subscriber = makeClient(port: port, version: version, clientID: id, cleanStart: false,
+                                    sessionExpiry: version == .v5 ? 300 : 0)
         let first = try await subscriber.connect()
         #expect(first.sessionPresent == false)
         try await subscriber.subscribe([MQTTSubscription("queue/#", qos: .atLeastOnce)])
         await subscriber.disconnect()
 
-        let publisher = client(port, version: version)
+        let publisher = makeClient(port: port, version: version)
         try await publisher.connect()
         for index in 0..<5 { try await publisher.publish(to: "queue/\(index)", payload: Array("\(index)".utf8), qos: .atLeastOnce) }
         try await publisher.publish(to: "queue/zero", payload: Array("qos0".utf8))  // QoS 0 is not kept offline
@@ -42,10 +39,10 @@ import Testing
     @Test func retainHandlingOptions() async throws {
         let (broker, port) = try await startBroker()
         defer { Task { await broker.stop() } }
-        let publisher = client(port)
+        let publisher = makeClient(port: port)
         try await publisher.connect()
         try await publisher.publish(to: "r/a", payload: Array("A".utf8), qos: .atLeastOnce, retain: true)
-        let subscriber = client(port)
+        let subscriber = makeClient(port: port)
         let recorder = EventRecorder(subscriber)
         try await subscriber.connect()
         try await subscriber.subscribe([MQTTSubscription("r/#", retainHandling: .doNotSend)])
@@ -63,11 +60,11 @@ import Testing
     @Test func sysTopicsCountClientsAndMessagesAndHideFromHash() async throws {
         let (broker, port) = try await startBroker { $0.sysInterval = .milliseconds(100) }
         defer { Task { await broker.stop() } }
-        let watcher = client(port)
+        let watcher = makeClient(port: port)
         let recorder = EventRecorder(watcher)
         try await watcher.connect()
         try await watcher.subscribe([MQTTSubscription("$SYS/broker/clients/connected"), MQTTSubscription("#")])
-        let publisher = client(port)
+        let publisher = makeClient(port: port)
         try await publisher.connect()
         try await publisher.publish(to: "x", payload: Array("1".utf8), qos: .atLeastOnce, retain: true)
         await recorder.wait { _ in recorder.messages.contains { $0.topic == "$SYS/broker/clients/connected" && $0.text == "2" } }
@@ -88,7 +85,7 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-retained-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let (first, port) = try await startBroker { $0.persistencePath = path }
-        let publisher = client(port)
+        let publisher = makeClient(port: port)
         try await publisher.connect()
         try await publisher.publish(to: "keep/a", payload: Array("kept".utf8), qos: .atLeastOnce, retain: true)
         try await publisher.publish(to: "keep/b", payload: Array("gone".utf8), qos: .atLeastOnce, retain: true)
@@ -98,7 +95,7 @@ import Testing
 
         let (second, port2) = try await startBroker { $0.persistencePath = path }
         defer { Task { await second.stop() } }
-        let subscriber = client(port2)
+        let subscriber = makeClient(port: port2)
         let recorder = EventRecorder(subscriber)
         try await subscriber.connect()
         try await subscriber.subscribe([MQTTSubscription("keep/#")])
@@ -112,7 +109,7 @@ import Testing
     @Test func aClientSendingGarbageIsDroppedWithoutDisturbingOthers() async throws {
         let (broker, port) = try await startBroker()
         defer { Task { await broker.stop() } }
-        let subscriber = client(port)
+        let subscriber = makeClient(port: port)
         let recorder = EventRecorder(subscriber)
         try await subscriber.connect()
         try await subscriber.subscribe([MQTTSubscription("ok/#")])
@@ -126,7 +123,7 @@ import Testing
         noise.send(Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
         _ = noise.readUntilClosed()
 
-        let publisher = client(port)
+        let publisher = makeClient(port: port)
         try await publisher.connect()
         try await publisher.publish(to: "ok/still", payload: Array("fine".utf8), qos: .atLeastOnce)
         #expect(await recorder.messages(count: 1).map(\.text) == ["fine"])
@@ -138,7 +135,7 @@ import Testing
     @Test func aSilentClientIsDisconnectedAfterItsKeepAliveAndItsWillIsPublished() async throws {
         let (broker, port) = try await startBroker()
         defer { Task { await broker.stop() } }
-        let watcher = client(port)
+        let watcher = makeClient(port: port)
         let recorder = EventRecorder(watcher)
         try await watcher.connect()
         try await watcher.subscribe([MQTTSubscription("wills/#")])
@@ -154,12 +151,12 @@ import Testing
         let (broker, port) = try await startBroker { $0.maximumQueuedMessages = 3 }
         defer { Task { await broker.stop() } }
         let id = "slowpoke"
-        let subscriber = client(port, version: .v311, id: id, cleanStart: false)
+        let subscriber = makeClient(port: port, version: .v311, clientID: id, cleanStart: false)
         try await subscriber.connect()
         try await subscriber.subscribe([MQTTSubscription("flood/#", qos: .atLeastOnce)])
         // Offline, the session queues QoS 1 messages up to the limit.
         await subscriber.disconnect()
-        let publisher = client(port)
+        let publisher = makeClient(port: port)
         try await publisher.connect()
         for index in 0..<10 { try await publisher.publish(to: "flood/\(index)", payload: [1], qos: .atLeastOnce) }
         await publisher.disconnect()
@@ -169,9 +166,9 @@ import Testing
     @Test func aSecondConnectionWithTheSameIDTakesOver() async throws {
         let (broker, port) = try await startBroker()
         defer { Task { await broker.stop() } }
-        let first = client(port, id: "twin")
+        let first = makeClient(port: port, clientID: "twin")
         try await first.connect()
-        let second = client(port, id: "twin")
+        let second = makeClient(port: port, clientID: "twin")
         try await second.connect()
         let deadline = Date().addingTimeInterval(10)
         while await first.state.isConnected, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
@@ -183,7 +180,7 @@ import Testing
     @Test func aDelayedWillWaitsAndAReconnectCancelsIt() async throws {
         let (broker, port) = try await startBroker()
         defer { Task { await broker.stop() } }
-        let watcher = client(port)
+        let watcher = makeClient(port: port)
         let recorder = EventRecorder(watcher)
         try await watcher.connect()
         try await watcher.subscribe([MQTTSubscription("gone/#")])
@@ -193,19 +190,19 @@ import Testing
         func delayed() async throws -> Int { try await broker.statistics().delayedWills }
 
         // Back within the delay: the will is cancelled.
-        let patient = client(port, id: "patient", will: will("gone/patient", delay: 600))
+        let patient = makeClient(port: port, clientID: "patient", will: will("gone/patient", delay: 600))
         try await patient.connect()
         await patient.abandon()
         let deadline = Date().addingTimeInterval(20)
         while try await delayed() == 0, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
         #expect(try await delayed() == 1)
-        let back = client(port, id: "patient")
+        let back = makeClient(port: port, clientID: "patient")
         try await back.connect()
         #expect(try await delayed() == 0)
         await back.disconnect()
 
         // Not back: the will goes once the delay is over.
-        let brief = client(port, id: "brief", will: will("gone/brief", delay: 1))
+        let brief = makeClient(port: port, clientID: "brief", will: will("gone/brief", delay: 1))
         try await brief.connect()
         await brief.abandon()
         let messages = await recorder.messages(count: 1)
@@ -217,13 +214,12 @@ import Testing
     @Test func expiredMessagesAreNeitherQueuedNorRetainedForLong() async throws {
         let (broker, port) = try await startBroker()
         defer { Task { await broker.stop() } }
-        let offline = MQTTClient(configuration: MQTTClientConfiguration(
-            port: port, clientID: "offline", version: .only(.v5), cleanStart: false, sessionExpiry: 600, reconnect: .never))
+        let offline = makeClient(port: port, clientID: "offline", cleanStart: false, sessionExpiry: 600)
         try await offline.connect()
         try await offline.subscribe([MQTTSubscription("exp/#", qos: .atLeastOnce)])
         await offline.disconnect()
 
-        let publisher = client(port)
+        let publisher = makeClient(port: port)
         try await publisher.connect()
         for (topic, expiry) in [("exp/short", UInt32(1)), ("exp/long", 600)] {
             try await publisher.publish(to: topic, payload: Array(topic.utf8), qos: .atLeastOnce, retain: true,
@@ -241,7 +237,7 @@ import Testing
         let remaining = try #require(fromQueue.first?.properties.messageExpiryInterval)
         #expect(remaining > 0 && remaining < 600)
 
-        let late = client(port)
+        let late = makeClient(port: port)
         let retained = EventRecorder(late)
         try await late.connect()
         try await late.subscribe([MQTTSubscription("exp/#")])
@@ -255,7 +251,7 @@ import Testing
     @Test func aBurstReachesAFastSubscriberWhole() async throws {
         let (broker, port) = try await startBroker()
         defer { Task { await broker.stop() } }
-        let subscriber = client(port)
+        let subscriber = makeClient(port: port)
         let recorder = EventRecorder(subscriber)
         try await subscriber.connect()
         try await subscriber.subscribe([MQTTSubscription("burst/#")])

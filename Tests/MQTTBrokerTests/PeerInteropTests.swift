@@ -8,8 +8,7 @@ import Testing
     private func subscribe(_ arguments: [String], port: Int) async throws -> ChildProcess {
         // Line-buffered, or the SUBACK line would wait in stdio's buffer.
         let sub = try ChildProcess.launch(["stdbuf", "-oL", "mosquitto_sub", "-p", "\(port)", "-d"] + arguments)
-        let deadline = Date().addingTimeInterval(20)
-        while !sub.stdout.contains("SUBACK"), sub.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        try await sub.waitForOutput("SUBACK")
         return sub
     }
 

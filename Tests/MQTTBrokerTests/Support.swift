@@ -12,16 +12,6 @@ func startBroker(_ change: (inout BrokerConfiguration) -> Void = { _ in }) async
     return (broker, try await broker.start())
 }
 
-func client(_ port: Int, version: MQTTProtocolVersion = .v5, id: String = MQTTClientConfiguration.randomClientID(),
-            cleanStart: Bool = true, will: MQTTWill? = nil) -> MQTTClient {
-    MQTTClient(configuration: MQTTClientConfiguration(
-        port: port, clientID: id, version: .only(version), cleanStart: cleanStart, will: will, reconnect: .never))
-}
-
-extension MQTTMessage {
-    var text: String { String(decoding: payload, as: UTF8.self) }
-}
-
 /// A blocking TCP socket for sending bytes no real client would.
 final class RawSocket {
     private let fd: Int32

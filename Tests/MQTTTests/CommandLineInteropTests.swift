@@ -31,11 +31,11 @@ import Testing
         defer { Task { await broker.stop() } }
         let port = "\(broker.port)"
         try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "sensors/t1", "-m", "21.5", "-r"])
-        let sub = try HearthExecutableProcess.start(["sub", "-p", port, "-t", "sensors/#", "-v", "-C", "2"])
+        let sub = try ChildProcess.launch([HearthExecutable.path, "sub", "-p", port, "-t", "sensors/#", "-v", "-C", "2"])
         // The retained message first, then a live one once the subscription is there.
         try await sub.waitForOutput("sensors/t1 21.5\n")
         try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "sensors/t2", "-m", "hello world", "-q", "2"])
-        let result = await sub.process.wait(timeout: 20)
+        let result = await sub.wait(timeout: 20)
         #expect(result.status == 0)
         #expect(result.stdout == "sensors/t1 21.5\nsensors/t2 hello world\n")
     }
@@ -106,11 +106,11 @@ import Testing
         defer { Task { await broker.stop() } }
         let port = "\(broker.port)"
         try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "ready", "-m", "1", "-r"])
-        let sub = try HearthExecutableProcess.start(["sub", "-p", port, "-t", "ready", "--will-topic", "dev/online",
-                                                     "--will-payload", "offline", "--will-retain"])
+        let sub = try ChildProcess.launch([HearthExecutable.path, "sub", "-p", port, "-t", "ready", "--will-topic", "dev/online",
+                                           "--will-payload", "offline", "--will-retain"])
         // Once the retained "ready" is printed, hearth is connected with its will registered.
         try await sub.waitForOutput("1\n")
-        sub.process.signal(SIGKILL)
+        sub.signal(SIGKILL)
         // The broker publishes the will once it notices the closed socket: ask for the retained
         // value until it is there (a subscriber that raced it would get it live, without RETAIN).
         var will = ""
@@ -131,23 +131,5 @@ import Testing
                                                  "\(HearthExecutable.path) sub -p \(port) -t evil -C 1", "/dev/null"])
         #expect(result.stdout.contains("a\\x1b[2Jb\\x07"))
         #expect(!result.stdout.contains("\u{1B}[2J"))
-    }
-}
-
-/// A long-running `hearth` whose output a test watches.
-struct HearthExecutableProcess {
-    let process: ChildProcess
-
-    static func start(_ arguments: [String]) throws -> HearthExecutableProcess {
-        HearthExecutableProcess(process: try ChildProcess.launch([HearthExecutable.path] + arguments))
-    }
-
-    func waitForOutput(_ text: String, seconds: Double = 20) async throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if process.stdout.contains(text) { return }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        throw TestSupportError("no '\(text)' in output: \(process.stdout) \(process.stderr)")
     }
 }

@@ -47,8 +47,7 @@ import Testing
         try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "light", "-r", "-m", "ON"])
         let tree = try ChildProcess.launch([HearthExecutable.path, "tree", "-p", port, "-C", "3", "-F", "json", "-d"])
         // -d logs packets on stderr: once SUBACK is in, live messages reach hearth.
-        let deadline = Date().addingTimeInterval(20)
-        while !tree.stderr.contains("received SUBACK"), Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        try await tree.waitForOutput("received SUBACK")
         try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "light", "-m", "OFF"])
         try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "switch", "-r", "-m", "1"])
         let result = await tree.wait(timeout: 20)

@@ -23,8 +23,12 @@ extension Canvas {
         guard row >= 0, row < height, column >= 0, column < self.width else { return 0 }
         let room = min(width ?? (self.width - column), self.width - column)
         guard room > 0, !text.isEmpty else { return 0 }
-        let safe = DisplayWidth.isSafe(text) ? text : TerminalEscaping.escaped(Array(text.utf8), keepNewlines: false)
-        let (clipped, used) = DisplayWidth.prefix(safe, cells: room)
+        // Clip first: only what fits is checked, so a long line costs O(width) per frame.
+        // Escaping only lengthens text, so what lies past the clip never matters.
+        var (clipped, used) = DisplayWidth.prefix(text, cells: room)
+        if !DisplayWidth.isSafe(clipped) {
+            (clipped, used) = DisplayWidth.prefix(TerminalEscaping.escaped(Array(clipped.utf8), keepNewlines: false), cells: room)
+        }
         if !clipped.isEmpty { draw(clipped, row: row, column: column, role: role) }
         return used
     }

@@ -32,8 +32,6 @@ public enum DashboardEvent: Sendable {
     case published(topic: String, error: String?)
     /// Progress of a `.clearRetained`.
     case cleared(done: Int, total: Int, error: String?)
-    /// Messages the client dropped because ingest fell behind.
-    case dropped(Int)
 }
 
 /// The connection as the header shows it.

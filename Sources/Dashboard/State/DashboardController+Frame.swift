@@ -50,12 +50,16 @@ extension DashboardController {
                 state.cursor = model.rowIndex(of: visible, expanded: state.expanded) ?? 0
             }
         }
-        let total = rows(model, offset: 0, limit: 0).totalRows
+        // The window where the selection keeps its line; its row count then settles the ends (the
+        // last rows, or a selection past them), which rarely asks for a second query.
+        let guess = max(0, state.cursor - max(0, min(state.screenRow, treeHeight - 1)))
+        var window = rows(model, offset: guess, limit: treeHeight)
+        let total = window.totalRows
         state.cursor = max(0, min(state.cursor, total - 1))
         state.screenRow = max(0, min(state.screenRow, treeHeight - 1, state.cursor))
         state.scroll = max(0, min(state.cursor - state.screenRow, total - treeHeight))
         state.screenRow = state.cursor - state.scroll
-        let window = rows(model, offset: state.scroll, limit: treeHeight)
+        if state.scroll != guess { window = rows(model, offset: state.scroll, limit: treeHeight) }
         let index = state.cursor - state.scroll
         if index >= 0, index < window.rows.count {
             state.selected = window.rows[index].node
@@ -78,7 +82,18 @@ extension DashboardController {
             path: model.path(of: id), record: record, label: model.label(for: id), childCount: node.childCount,
             topicCount: Int(node.topicCount), retainedCount: Int(node.retainedCount),
             seriesPaths: record?.series?.paths ?? [], graphPath: graphPath,
-            graph: graphPath.flatMap { record?.series?.series(at: $0) })
+            graph: graphPath.flatMap { record?.series?.series(at: $0) },
+            payloadLines: record.map { payloadLines($0, of: id) } ?? [])
+    }
+
+    /// The selected payload, formatted once per message rather than once per frame (a 64 KiB
+    /// JSON payload is thousands of tokens).
+    private func payloadLines(_ record: TopicRecord, of id: NodeID) -> [StyledLine] {
+        let key = PayloadKey(node: id, messageCount: record.messageCount, width: DetailPane.contentWidth(layout))
+        if let payloadCache, payloadCache.key == key { return payloadCache.lines }
+        let lines = PayloadFormatter.lines(record.last.payload, truncated: record.last.isTruncated, width: key.width)
+        payloadCache = (key, lines)
+        return lines
     }
 
     func selectedTopic(_ model: TopicModel) -> String? {

@@ -19,8 +19,8 @@ public final class DashboardController {
     public internal(set) var layout: Layout
     var rate = RateMeter()
     var sparkScratch: [SparkBucket] = []
-    /// Messages the client dropped because ingest fell behind, since the start.
-    public internal(set) var droppedMessages = 0
+    /// The selected topic's formatted payload, kept until a new message or width.
+    var payloadCache: (key: PayloadKey, lines: [StyledLine])?
 
     public init(connection: ConnectionStatus, width: Int, height: Int) {
         self.connection = connection
@@ -52,9 +52,6 @@ public final class DashboardController {
             } else {
                 state.status = error.map { ("publish failed: \($0)", true) } ?? ("published to \(topic)", false)
             }
-        case let .dropped(count):
-            droppedMessages += count
-            state.status = ("\(droppedMessages) message\(droppedMessages == 1 ? "" : "s") dropped: the dashboard fell behind the broker", true)
         case let .cleared(done, total, error):
             if let error {
                 state.status = ("clearing stopped at \(done)/\(total): \(error)", true)
@@ -139,4 +136,11 @@ public final class DashboardController {
         }
         return []
     }
+}
+
+/// What the formatted payload of the detail pane depends on.
+struct PayloadKey: Equatable {
+    let node: NodeID
+    let messageCount: Int
+    let width: Int
 }

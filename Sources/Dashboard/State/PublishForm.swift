@@ -1,7 +1,7 @@
 import MQTT
 
 /// The publish dialog's fields and what Send does with them.
-public struct PublishForm: Sendable, Equatable {
+public struct PublishForm: Sendable {
     public enum Field: Int, CaseIterable, Sendable {
         case topic, payload, qos, retain, send
     }
@@ -21,11 +21,6 @@ public struct PublishForm: Sendable, Equatable {
     public init(topic: String) {
         self.topic = TextField(topic)
         if topic.isEmpty { focus = .topic }
-    }
-
-    public static func == (lhs: PublishForm, rhs: PublishForm) -> Bool {
-        lhs.topic == rhs.topic && lhs.payload == rhs.payload && lhs.qos == rhs.qos && lhs.retain == rhs.retain
-            && lhs.focus == rhs.focus && lhs.message?.text == rhs.message?.text && lhs.confirmingClear == rhs.confirmingClear
     }
 
     /// What a key does to the form: nothing to send, a request to send, or close the dialog.

@@ -36,6 +36,21 @@ public enum DisplayWidth {
         return end == text.endIndex ? (text, used) : (String(text[..<end]), used)
     }
 
+    /// The longest suffix that fits in `cells`, found from the end (the start of a long text is
+    /// never measured).
+    public static func suffix(_ text: String, cells: Int) -> String {
+        var used = 0
+        var start = text.endIndex
+        while start > text.startIndex {
+            let previous = text.index(before: start)
+            let width = of(text[previous])
+            if used + width > cells { break }
+            used += width
+            start = previous
+        }
+        return String(text[start...])
+    }
+
     /// Cuts text to `cells`, ending with "…" when something was cut.
     public static func truncate(_ text: String, cells: Int) -> String {
         guard cells > 0 else { return "" }

@@ -23,6 +23,8 @@ public struct DashboardFrame: Sendable {
         public var seriesPaths: [String]
         public var graphPath: String?
         public var graph: TimeSeries?
+        /// The last payload, formatted: JSON indented, text, or a hex dump.
+        public var payloadLines: [StyledLine]
     }
 
     public var layout: Layout

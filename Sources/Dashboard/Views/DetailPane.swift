@@ -9,7 +9,7 @@ enum DetailPane {
 
     static func draw(_ frame: DashboardFrame, on canvas: inout some Canvas) {
         let rect = frame.layout.detail
-        let all = frame.detail.map { lines($0, width: rect.width - 1, now: frame.now) } ?? [StyledLine("  nothing selected", .dim)]
+        let all = frame.detail.map { lines($0, width: contentWidth(frame.layout), now: frame.now) } ?? [StyledLine("  nothing selected", .dim)]
         let scroll = max(0, min(frame.detailScroll, all.count - rect.height))
         for line in 0..<rect.height {
             canvas.fill(row: rect.row + line, column: rect.column, width: rect.width, role: .text)
@@ -17,6 +17,9 @@ enum DetailPane {
             if index < all.count { all[index].draw(row: rect.row + line, column: rect.column + 1, width: rect.width - 1, on: &canvas) }
         }
     }
+
+    /// Cells for text: the pane less its left margin.
+    static func contentWidth(_ layout: Layout) -> Int { layout.detail.width - 1 }
 
     /// Every line of the pane, top to bottom.
     static func lines(_ detail: DashboardFrame.Detail, width: Int, now: Double) -> [StyledLine] {
@@ -49,7 +52,7 @@ enum DetailPane {
         var title = "payload"
         if last.isTruncated { title += " (first \(ValueFormat.bytes(last.payload.count)) of \(ValueFormat.bytes(last.size)))" }
         out.append(rule(title, width: width))
-        out += PayloadFormatter.lines(last.payload, truncated: last.isTruncated, width: width)
+        out += detail.payloadLines
 
         let history = record.history.messages
         out.append(rule("history (\(history.count + 1))", width: width))

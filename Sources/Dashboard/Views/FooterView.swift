@@ -8,8 +8,9 @@ enum FooterView {
             let used = canvas.write(label, row: rect.row, column: 0, role: .footerKey)
             // The end of what was typed stays visible.
             let room = rect.width - used - 1
-            var text = TerminalEscaping.escaped(Array(field.text.utf8), keepNewlines: false)
-            while DisplayWidth.of(text) > room, !text.isEmpty { text.removeFirst() }
+            // Only the end is escaped and measured: a long paste costs nothing per frame.
+            let end = String(field.text.suffix(max(0, room)))
+            let text = DisplayWidth.suffix(TerminalEscaping.escaped(Array(end.utf8), keepNewlines: false), cells: room)
             canvas.write(text + "▏", row: rect.row, column: used, role: .footer)
             return
         }

@@ -24,11 +24,26 @@ enum PublishDialogView {
 
     private static func retainLineIndex(_ form: PublishForm) -> Int { 1 + payloadText(form).count + 1 }
 
+    /// The payload's last lines, found from the end: a long paste is not split or escaped whole
+    /// on every frame.
     private static func payloadText(_ form: PublishForm) -> [String] {
-        let all = form.payload.text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            TerminalEscaping.escaped(Array($0.utf8), keepNewlines: false)
+        let text = form.payload.text
+        var lines: [String] = []
+        var end = text.endIndex
+        while lines.count < payloadLines {
+            guard let newline = text[..<end].lastIndex(of: "\n") else {
+                lines.append(shown(text[..<end]))
+                break
+            }
+            lines.append(shown(text[text.index(after: newline)..<end]))
+            end = newline
         }
-        return Array(all.suffix(payloadLines))
+        return lines.reversed()
+    }
+
+    /// A field's text as drawn: escaped, and no longer than any screen is wide.
+    private static func shown(_ text: Substring) -> String {
+        TerminalEscaping.escaped(Array(text.prefix(1024).utf8), keepNewlines: false)
     }
 
     static func lines(_ form: PublishForm) -> [StyledLine] {
@@ -37,9 +52,10 @@ enum PublishDialogView {
         }
         func fieldRole(_ field: PublishForm.Field) -> Role { form.focus == field ? .dialogFocus : .dialogField }
         var out: [StyledLine] = []
-        out.append(StyledLine([label("Topic", .topic), (TerminalEscaping.escaped(Array(form.topic.text.utf8), keepNewlines: false) + cursor(form, .topic), fieldRole(.topic))]))
-        for (index, line) in payloadText(form).enumerated() {
-            let isLast = index == payloadText(form).count - 1
+        out.append(StyledLine([label("Topic", .topic), (shown(Substring(form.topic.text)) + cursor(form, .topic), fieldRole(.topic))]))
+        let payload = payloadText(form)
+        for (index, line) in payload.enumerated() {
+            let isLast = index == payload.count - 1
             out.append(StyledLine([index == 0 ? label("Payload", .payload) : ("         ", .dialog),
                                    (line + (isLast ? cursor(form, .payload) : ""), fieldRole(.payload))]))
         }

@@ -40,10 +40,11 @@ final class DashboardLoop {
             }
             // Sleep until a key or news; while a frame is owed, only until it is due; while the
             // rate is still falling, once a second. Otherwise indefinitely: no output, no CPU.
-            let timeout: Double? = dirty ? max(0, lastFrame + Self.frameInterval - now) : controller.wantsTick ? 1 : nil
+            let ticking = !dirty && controller.wantsTick
+            let timeout: Double? = dirty ? max(0, lastFrame + Self.frameInterval - now) : ticking ? 1 : nil
             if session.wait(timeout: timeout, wakeup: inbox.wakeup) { dirty = true }
             for event in inbox.takeAll() { controller.apply(event) }
-            if let messageLimit, model.withModel({ $0.messageCount }) + controller.droppedMessages >= messageLimit {
+            if let messageLimit, model.withModel({ $0.messageCount }) >= messageLimit {
                 draw(now: Self.now())
                 break
             }
@@ -57,12 +58,9 @@ final class DashboardLoop {
                 for action in requested { perform(action) }
                 dirty = true
             }
-            if timeout == 1, !dirty, Self.now() - lastFrame >= 1 { dirty = true }
+            if ticking, !dirty, Self.now() - lastFrame >= 1 { dirty = true }
         }
     }
-
-    /// Messages dropped under overload during the session.
-    var droppedMessages: Int { controller.droppedMessages }
 
     private func draw(now: Double) {
         let frame = model.withModel { controller.makeFrame(model: $0, now: now) }

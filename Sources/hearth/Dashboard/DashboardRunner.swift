@@ -6,7 +6,6 @@ import Terminal
 
 /// Connects, subscribes, and runs the dashboard until the user quits: shared by `hearth` and `hearth demo`.
 struct DashboardRunner {
-    /// Its overflow policy (from `ConnectionOptions`) pauses reading under overload: nothing is lost.
     let configuration: MQTTClientConfiguration
     let filters: [String]
     let qos: MQTTQoS
@@ -19,6 +18,8 @@ struct DashboardRunner {
     func run() async throws {
         try TerminalSession.requireTerminal()
         var configuration = configuration
+        // Under overload the client stops reading until ingest catches up: nothing is lost.
+        configuration.overflow = .pauseReading
         // The header shows the connection; a log line on stderr would be drawn over the screen.
         configuration.logger = Logger(label: "hearth", factory: { _ in SwiftLogNoOpLogHandler() })
         let client = MQTTClient(configuration: configuration)
@@ -51,7 +52,7 @@ struct DashboardRunner {
         let runner = ActionRunner(client: client, inbox: inbox)
         let limit = exitAfter
         let theme = theme
-        let outcome: Result<Int, any Error> = await withCheckedContinuation { continuation in
+        let failure: (any Error)? = await withCheckedContinuation { continuation in
             // ncurses lives on this one thread for the whole session.
             let thread = Thread {
                 do {
@@ -61,9 +62,9 @@ struct DashboardRunner {
                     loop.messageLimit = limit
                     loop.run()
                     session.close()
-                    continuation.resume(returning: .success(loop.droppedMessages))
+                    continuation.resume(returning: nil)
                 } catch {
-                    continuation.resume(returning: .failure(error))
+                    continuation.resume(returning: error)
                 }
             }
             thread.name = "hearth-ui"
@@ -71,7 +72,6 @@ struct DashboardRunner {
         }
         await client.disconnect()
         _ = await ingest.value
-        let dropped = try outcome.get()
-        if dropped > 0 { Diagnostics.warn("\(dropped) message(s) dropped: the dashboard fell behind the broker") }
+        if let failure { throw failure }
     }
 }

@@ -27,8 +27,9 @@ final class SharedModel: @unchecked Sendable {
             switch event {
             case let .message(message):
                 batch.append(message)
-            case let .messagesDropped(count):
-                inbox.post(.dropped(count))
+            case .messagesDropped:
+                // Only under `.dropQoS0`; the runner sets `.pauseReading`, which never drops.
+                break
             case let .connectionState(state):
                 inbox.post(.connection(Self.status(state, broker: broker)))
             }

@@ -49,8 +49,7 @@ struct DemoCommand: AsyncParsableCommand {
                 fflush(nil)
                 await StopSignal.wait()
             } else {
-                var configuration = MQTTClientConfiguration(host: "127.0.0.1", port: bound)
-                configuration.overflow = .pauseReading
+                let configuration = MQTTClientConfiguration(host: "127.0.0.1", port: bound)
                 // The readings start once the dashboard listens, so the fast first minutes reach it.
                 try await DashboardRunner(configuration: configuration, filters: ["#"], qos: .atMostOnce, theme: theme,
                                           exitAfter: nil, onSubscribed: { try? await home.startReadings() }).run()
