@@ -29,8 +29,6 @@ def run(command):
     lines = result.stderr.decode(errors="replace").strip().splitlines()
     if result.returncode != 0:
         sys.exit(f"{command[0]} failed: {' '.join(lines)}")
-    if any("dropped" in line for line in lines):
-        print(f"  note: {command[0]} reported drops")
     return elapsed, int(lines[-1]) * 1024
 
 

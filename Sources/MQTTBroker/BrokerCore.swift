@@ -174,7 +174,7 @@ final class BrokerCore {
     }
 
     private func deliver(_ message: PublishPacket, qos: MQTTQoS, retain: Bool, to session: BrokerSession) {
-        var packet = PublishPacket(topic: message.topic, payload: message.payload, qos: qos, retain: retain,
+        let packet = PublishPacket(topic: message.topic, payload: message.payload, qos: qos, retain: retain,
                                    properties: session.version == .v5 ? message.properties : [])
         if qos == .atMostOnce {
             // QoS 0 is not queued: a client whose socket is backed up misses it, and that is counted.
@@ -187,9 +187,7 @@ final class BrokerCore {
             return
         }
         if let connection = session.connection, session.inflight.count < session.inflightLimit, session.queue.isEmpty {
-            packet.packetID = session.allocatePacketID()
-            session.inflight[packet.packetID ?? 0] = (packet, false)
-            if connection.send(.publish(packet)) { statistics.messagesSent += 1 }
+            sendInFlight(packet, to: session, over: connection)
         } else if session.queue.count < configuration.maximumQueuedMessages {
             session.queue.append(BrokerMessage(packet))
         } else {
@@ -202,11 +200,17 @@ final class BrokerCore {
         guard let connection = session.connection else { return }
         while session.inflight.count < session.inflightLimit, let message = session.queue.popFirst() {
             // A message that expired while it waited is not sent.
-            guard var packet = message.forwarded() else { continue }
-            packet.packetID = session.allocatePacketID()
-            session.inflight[packet.packetID ?? 0] = (packet, false)
-            if connection.send(.publish(packet)) { statistics.messagesSent += 1 }
+            guard let packet = message.forwarded() else { continue }
+            sendInFlight(packet, to: session, over: connection)
         }
+    }
+
+    /// Sends a QoS 1/2 message under a fresh packet id, kept until the client acknowledges it.
+    private func sendInFlight(_ packet: PublishPacket, to session: BrokerSession, over connection: BrokerConnection) {
+        var packet = packet
+        packet.packetID = session.allocatePacketID()
+        session.inflight[packet.packetID ?? 0] = (packet, false)
+        if connection.send(.publish(packet)) { statistics.messagesSent += 1 }
     }
 
     /// PUBACK or PUBCOMP: the flow is done.

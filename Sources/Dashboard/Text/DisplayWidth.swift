@@ -7,13 +7,10 @@ import CWCWidth
 public enum DisplayWidth {
     public static func of(_ character: Character) -> Int {
         if let ascii = character.asciiValue { return ascii >= 0x20 && ascii != 0x7F ? 1 : 0 }
-        var total = 0
-        for (index, scalar) in character.unicodeScalars.enumerated() {
-            let width = Int(hearth_wcwidth(scalar.value))
-            // The first scalar sets the width; later ones (combining, variation selectors) add none.
-            if index == 0 { total = width < 0 ? 1 : width }
-        }
-        return total
+        // The first scalar sets the width; later ones (combining, variation selectors) add none.
+        guard let first = character.unicodeScalars.first else { return 0 }
+        let width = Int(hearth_wcwidth(first.value))
+        return width < 0 ? 1 : width
     }
 
     public static func of(_ text: String) -> Int {

@@ -76,11 +76,9 @@ struct SubCommand: AsyncParsableCommand {
                 formatter.write(message, to: &output)
                 printed += 1
                 if let limit, printed >= limit { break loop }
-            case let .messagesDropped(dropped):
-                // Dropped messages were received: they count towards -C, so the run still ends.
-                printed += dropped
-                Diagnostics.warn("\(dropped) message(s) dropped: output could not keep up")
-                if let limit, printed >= limit { break loop }
+            case .messagesDropped:
+                // Never: `ConnectionOptions` reads with `.pauseReading`, which waits instead of dropping.
+                break
             case let .connectionState(state):
                 switch state {
                 case .reconnecting: Diagnostics.warn("\(state)")

@@ -62,11 +62,9 @@ struct TreeCommand: AsyncParsableCommand {
                 model.ingest(message)
                 received += 1
                 if let limit, received >= limit { break loop }
-            case let .messagesDropped(dropped):
-                // Dropped messages were received: they count towards -C, so the run still ends.
-                received += dropped
-                Diagnostics.warn("\(dropped) message(s) dropped: the model could not keep up")
-                if let limit, received >= limit { break loop }
+            case .messagesDropped:
+                // Never: `ConnectionOptions` reads with `.pauseReading`, which waits instead of dropping.
+                break
             case let .connectionState(state):
                 if case .reconnecting = state { Diagnostics.warn("\(state)") }
                 if case let .closed(error) = state { failure = error }

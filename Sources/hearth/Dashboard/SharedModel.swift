@@ -28,7 +28,7 @@ final class SharedModel: @unchecked Sendable {
             case let .message(message):
                 batch.append(message)
             case .messagesDropped:
-                // Only under `.dropQoS0`; the runner sets `.pauseReading`, which never drops.
+                // Never: the runner reads with `.pauseReading`, which waits instead of dropping.
                 break
             case let .connectionState(state):
                 inbox.post(.connection(Self.status(state, broker: broker)))

@@ -41,6 +41,7 @@ struct DemoCommand: AsyncParsableCommand {
         let broker = MQTTBroker(configuration: BrokerConfiguration(port: port))
         let bound = try await broker.start()
         let home = SimulatedHome(port: bound, flakyPeriod: .milliseconds(Int(dropEvery * 1000)))
+        var failure: (any Error)?
         do {
             try await home.start()
             if headless {
@@ -55,11 +56,11 @@ struct DemoCommand: AsyncParsableCommand {
                                           exitAfter: nil, onSubscribed: { try? await home.startReadings() }).run()
             }
         } catch {
-            await home.stop()
-            await broker.stop()
-            throw error
+            failure = error
         }
+        // However it ended, the home and the broker stop with the dashboard.
         await home.stop()
         await broker.stop()
+        if let failure { throw failure }
     }
 }
