@@ -40,10 +40,8 @@ let package = Package(
             dependencies: [
                 "MQTT",
                 .product(name: "DequeModule", package: "swift-collections"),
-            ],
-            // The model is owned by one isolation domain, so runtime exclusivity checks on its
-            // class storage only cost time (about 10% of ingest); they stay on in debug builds.
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]
         ),
         // The dashboard's views, state and themes: pure, drawn on a canvas (ncurses or in memory).
         .target(

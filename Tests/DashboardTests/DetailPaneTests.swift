@@ -17,7 +17,7 @@ import TopicModel
     }
 
     @Test func jsonIsIndentedAndHighlighted() throws {
-        let model = TopicModel()
+        var model = TopicModel()
         model.ingest(Fixture.message("zigbee2mqtt/hall", #"{"temperature":21.5,"humidity":48,"state":"ON","ok":true,"nested":{"a":[1,2]},"empty":{}}"#, retain: true))
         let (_, canvas) = show("zigbee2mqtt/hall", in: model)
         let keyRow = try #require(Fixture.row(of: #""temperature": 21.5,"#, in: canvas), "\(canvas.text)")
@@ -34,7 +34,7 @@ import TopicModel
     }
 
     @Test func binaryPayloadsShowAsAHexDump() throws {
-        let model = TopicModel()
+        var model = TopicModel()
         model.ingest(MQTTMessage(topic: "dev/blob", payload: [0x00, 0x01, 0x1B, 0xFF, 0x48, 0x69] + Array(repeating: 0xAA, count: 20)))
         let (_, canvas) = show("dev/blob", in: model)
         #expect(Fixture.row(of: "0000  00 01 1b ff 48 69 aa aa", in: canvas) != nil, "\(canvas.text)")
@@ -45,7 +45,7 @@ import TopicModel
     }
 
     @Test func longPayloadsScroll() throws {
-        let model = TopicModel()
+        var model = TopicModel()
         let lines = (1...200).map { "line \($0)" }.joined(separator: "\n")
         model.ingest(Fixture.message("log/long", lines))
         let (controller, first) = show("log/long", in: model, width: 80, height: 24)
@@ -63,7 +63,7 @@ import TopicModel
     }
 
     @Test func numericTopicsShowAGraphWithStatsAndUnit() throws {
-        let model = Fixture.home()
+        var model = Fixture.home()
         model.ingest(Fixture.message("homeassistant/sensor/kitchen/config", #"{"state_topic":"home/kitchen/temperature","unit_of_measurement":"°C"}"#, retain: true))
         let (_, canvas) = show("home/kitchen/temperature", in: model)
         let title = try #require(Fixture.row(of: "graph: value °C", in: canvas), "\(canvas.text)")
@@ -78,7 +78,7 @@ import TopicModel
     }
 
     @Test func seriesPickerChoosesTheGraphedField() throws {
-        let model = TopicModel()
+        var model = TopicModel()
         for index in 0..<5 {
             model.ingest(Fixture.message("tele/t/SENSOR", #"{"AM2301":{"Temperature":2\#(index),"Humidity":5\#(index)}}"#))
         }
@@ -94,7 +94,7 @@ import TopicModel
     }
 
     @Test func v5PropertiesAndHistoryAreListed() throws {
-        let model = TopicModel()
+        var model = TopicModel()
         model.ingest(Fixture.message("dev/x", "one", retain: true, at: 1_700_000_000))
         model.ingest(MQTTMessage(topic: "dev/x", payload: Array("two".utf8), qos: .atLeastOnce,
                                  properties: [.contentType("text/plain"), .userProperty("room", "hall\u{1B}[2J")],

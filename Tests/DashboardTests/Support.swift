@@ -16,7 +16,7 @@ enum Fixture {
 
     /// A small home: retained states in every flavour and a temperature with history.
     static func home() -> TopicModel {
-        let model = TopicModel()
+        var model = TopicModel()
         model.ingest([
             message("home/kitchen/light", "ON", retain: true),
             message("home/hall/door", "closed", retain: true),
@@ -31,9 +31,11 @@ enum Fixture {
         return model
     }
 
-    /// Draws what the controller shows for a model now.
+    /// Draws what the controller shows for a model now, refreshed to `now` as the program does.
     static func draw(_ controller: DashboardController, _ model: TopicModel, now: Double = 1_700_002_000) -> MemoryCanvas {
         _ = locale
+        var model = model
+        model.refresh(now: now)
         let frame = controller.makeFrame(model: model, now: now)
         var canvas = MemoryCanvas(width: controller.layout.width, height: controller.layout.height)
         DashboardView.draw(frame, on: &canvas)

@@ -45,9 +45,9 @@ import Testing
 
     @Test func errorsNameTheLineAndTheKey() {
         #expect(error(complete.replacingOccurrences(of: "sparkline = ", with: "sparklne = "))
-                .hasPrefix("theme bad.toml: line 23: unknown role 'sparklne'"))
+                .hasPrefix("theme bad.toml: line 26: unknown role 'sparklne'"))
         let badColour = complete.replacingOccurrences(of: #"live = { fg = "cyan" }"#, with: #"live = { fg = "purpel" }"#)
-        #expect(error(badColour) == "theme bad.toml: line 22: role 'live': fg: unknown colour 'purpel' (a name, bright-NAME, colorN or #rrggbb)")
+        #expect(error(badColour) == "theme bad.toml: line 25: role 'live': fg: unknown colour 'purpel' (a name, bright-NAME, colorN or #rrggbb)")
         #expect(error(complete.replacingOccurrences(of: "title = { bold = true }", with: "title = { bold = \"yes\" }"))
                 == "theme bad.toml: line 8: role 'title': bold must be true or false")
         #expect(error("name = \"x\"\n[roles]\ntext = {\n").hasPrefix("theme bad.toml: line 3"))

@@ -34,7 +34,7 @@ import TopicModel
     }
 
     @Test func valuesNameTheirFieldUnlessItIsTheTemperature() throws {
-        let model = TopicModel()
+        var model = TopicModel()
         model.ingest([
             Fixture.message("z/light", #"{"brightness":180,"state":"ON"}"#),
             Fixture.message("z/sensor", #"{"humidity":48,"temperature":21.5}"#),
@@ -64,7 +64,7 @@ import TopicModel
     }
 
     @Test func hostileNamesAndPayloadsNeverReachTheCanvasRaw() throws {
-        let model = TopicModel()
+        var model = TopicModel()
         let evil = "\u{1B}[2J\u{1B}]0;owned\u{07}\u{9B}31m\u{202E}txt\u{7F}"
         model.ingest([
             Fixture.message("x/\(evil)", evil, retain: true),
@@ -96,7 +96,7 @@ import TopicModel
     }
 
     @Test func selectionKeepsItsTopicAndLineAsTopicsArrive() throws {
-        let model = TopicModel()
+        var model = TopicModel()
         model.ingest((10..<40).map { Fixture.message("home/room\($0)/t", "\($0)") })
         // 120x12: a tree pane of ten rows over more rows than fit, so it scrolls.
         let controller = DashboardController(connection: Fixture.connected, width: 120, height: 12)
@@ -125,7 +125,8 @@ import TopicModel
         let narrow = Fixture.draw(DashboardController(connection: Fixture.connected, width: 80, height: 24), model)
         #expect(narrow.lines.contains { $0.hasPrefix("── ") && $0.contains("detail") }, "stacked:\n\(narrow.text)")
         #expect(narrow.lines[23].contains("q quit"))
-        #expect(narrow.lines[0].hasSuffix("4 topics · 3◉ · 0/s"), "the short header keeps the rate: \(narrow.lines[0])")
+        // The kitchen temperature (every minute) has been quiet for over four: stale, and counted.
+        #expect(narrow.lines[0].hasSuffix("4 topics · 3◉ · 1◷ · 0/s"), "the short header keeps the rate: \(narrow.lines[0])")
         let tiny = Fixture.draw(DashboardController(connection: Fixture.connected, width: 39, height: 10), model)
         #expect(tiny.lines[0].hasPrefix("terminal too small"))
         for (width, height) in [(40, 10), (41, 11), (200, 60), (1, 1), (0, 0)] {
@@ -137,9 +138,15 @@ import TopicModel
     @Test func connectionStatesShowInTheHeader() {
         let model = Fixture.home()
         let controller = DashboardController(connection: Fixture.connected, width: 120, height: 40)
-        controller.apply(.connection(ConnectionStatus(broker: "b:1883", phase: .reconnecting(seconds: 4, lastError: "connection refused"))))
-        let canvas = Fixture.draw(controller, model)
-        #expect(canvas.lines[0].contains("↻ reconnecting in 4 s: connection refused"))
+        let lost = 1_700_002_000.0
+        controller.apply(.connection(ConnectionStatus(broker: "b:1883", phase: .reconnecting(retryAt: lost + 7, lastError: "connection refused"),
+                                                      downSince: lost)))
+        let canvas = Fixture.draw(controller, model, now: lost + 3)
+        #expect(canvas.lines[0].contains("↻ reconnecting in 4 s (down 3 s): connection refused"), "\(canvas.lines[0])")
         #expect(canvas.role(of: "↻", row: 0) == .reconnecting)
+        // The countdown and the time down move with the clock, and the screen ticks while they show.
+        #expect(controller.wantsTick)
+        let later = Fixture.draw(controller, model, now: lost + 5)
+        #expect(later.lines[0].contains("↻ reconnecting in 2 s (down 5 s)"), "\(later.lines[0])")
     }
 }

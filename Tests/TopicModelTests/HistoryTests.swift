@@ -4,7 +4,7 @@ import Testing
 
 struct HistoryTests {
     @Test func perTopicHistoryIsBoundedByCount() {
-        let model = TopicModel()
+        var model = TopicModel()
         for index in 0..<250 { model.ingest(msg("t", "\(index)")) }
         let record = model.record("t")
         #expect(record?.history.messages.count == 100)
@@ -16,7 +16,7 @@ struct HistoryTests {
     @Test func perTopicHistoryIsBoundedByBytes() {
         var limits = TopicModel.Limits()
         limits.historyBytes = 10_000
-        let model = TopicModel(limits: limits)
+        var model = TopicModel(limits: limits)
         for _ in 0..<50 { model.ingest(msg("t", String(repeating: "x", count: 1000))) }
         #expect((model.record("t")?.history.bytes ?? .max) <= 10_000)
         #expect(model.record("t")?.history.messages.count == 9)
@@ -25,7 +25,7 @@ struct HistoryTests {
     @Test func globalBudgetTrimsTheOldestAcrossTopics() {
         var limits = TopicModel.Limits()
         limits.totalHistoryBytes = 50_000
-        let model = TopicModel(limits: limits)
+        var model = TopicModel(limits: limits)
         for round in 0..<20 {
             for topic in 0..<10 { model.ingest(msg("t/\(topic)", String(repeating: "\(round % 10)", count: 500))) }
         }
@@ -36,7 +36,7 @@ struct HistoryTests {
     }
 
     @Test func largePayloadsAreTruncatedWithTheirTrueSize() {
-        let model = TopicModel()
+        var model = TopicModel()
         model.ingest(MQTTMessage(topic: "big", payload: Array(repeating: 7, count: 200_000)))
         let last = model.record("big")?.last
         #expect(last?.payload.count == 64 * 1024)

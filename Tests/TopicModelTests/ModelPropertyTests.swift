@@ -28,7 +28,7 @@ struct ModelPropertyTests {
 
     @Test func subtreeCountsEqualABruteForceRecount() async {
         await propertyCheck(count: 200, input: Self.streams) { codes in
-            let model = TopicModel()
+            var model = TopicModel()
             for (index, code) in codes.enumerated() { model.ingest(Self.message(code, index: index)) }
             for index in 0..<model.nodes.count {
                 let id = NodeID(Int32(index))
@@ -60,7 +60,7 @@ struct ModelPropertyTests {
             limits.historyBytes = 2_000
             limits.totalHistoryBytes = 6_000
             limits.payloadCap = 1_000
-            let model = TopicModel(limits: limits)
+            var model = TopicModel(limits: limits)
             for (index, code) in codes.enumerated() {
                 model.ingest(Self.message(code, index: index))
                 #expect(model.historyBytes <= limits.totalHistoryBytes)
@@ -78,7 +78,7 @@ struct ModelPropertyTests {
     }
 
     @Test func anEndlessStreamOnOneTopicStaysBounded() {
-        let model = TopicModel()
+        var model = TopicModel()
         for index in 0..<50_000 { model.ingest(msg("endless", "\(index % 100)", at: Double(index))) }
         let record = model.record("endless")
         #expect(record?.history.messages.count == 100)

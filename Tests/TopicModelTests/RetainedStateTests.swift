@@ -5,7 +5,7 @@ import Testing
 /// Retained state, fed as each protocol version delivers messages.
 struct RetainedStateTests {
     @Test func v311RetainedOnSubscribeThenLiveUpdates() {
-        let model = TopicModel()
+        var model = TopicModel()
         // On subscribe the broker sends the retained value with retain=1.
         model.ingest(msg("light/state", "ON", retain: true))
         #expect(model.record("light/state")?.retained == .shown)
@@ -22,7 +22,7 @@ struct RetainedStateTests {
     }
 
     @Test func v5RetainAsPublishedKeepsTheMarkRight() {
-        let model = TopicModel()
+        var model = TopicModel()
         model.ingest(msg("door", "closed", retain: true))
         // Published retained, forwarded live with retain-as-published: still the retained value.
         model.ingest(msg("door", "open", retain: true))
@@ -35,7 +35,7 @@ struct RetainedStateTests {
     }
 
     @Test func emptyRetainedPayloadClears() {
-        let model = TopicModel()
+        var model = TopicModel()
         model.ingest(msg("a/b", "1", retain: true))
         model.ingest(msg("a/b", "", retain: true))
         let record = model.record("a/b")
@@ -53,14 +53,14 @@ struct RetainedStateTests {
     }
 
     @Test func liveOnlyTopicsHoldNothing() {
-        let model = TopicModel()
+        var model = TopicModel()
         model.ingest([msg("t", "1"), msg("t", "2")])
         #expect(model.record("t")?.retained == RetainedState.none)
         #expect(model.retainedCount == 0)
     }
 
     @Test func retainedTopicsUnderANode() {
-        let model = TopicModel()
+        var model = TopicModel()
         model.ingest([msg("h/a", "1", retain: true), msg("h/b/c", "2", retain: true), msg("h/d", "3"),
                       msg("g/e", "4", retain: true), msg("h/f", "5", retain: true), msg("h/f", "", retain: true)])
         #expect(model.retainedTopics(under: model.id("h")).map { model.path(of: $0) } == ["h/a", "h/b/c"])

@@ -5,10 +5,10 @@ import Testing
 /// Numbers from the payload shapes real homes send.
 struct SeriesTests {
     @Test func zigbee2mqttTemperatureIsPrimary() {
-        let model = TopicModel()
+        var model = TopicModel()
         model.ingest(msg("zigbee2mqtt/hall sensor", #"{"battery":97,"humidity":48.2,"linkquality":120,"temperature":21.7}"#))
-        #expect(model.primaryPath(of: model.id("zigbee2mqtt/hall sensor")) == "temperature")
-        #expect(model.primaryValue(of: model.id("zigbee2mqtt/hall sensor")) == 21.7)
+        #expect(model.primary(of: model.id("zigbee2mqtt/hall sensor"))?.path == "temperature")
+        #expect(model.primary(of: model.id("zigbee2mqtt/hall sensor"))?.value == 21.7)
         model.ingest(msg("zigbee2mqtt/hall sensor", #"{"battery":97,"humidity":48.0,"linkquality":118,"temperature":21.9}"#))
         let series = model.record("zigbee2mqtt/hall sensor")?.series
         #expect(series?.paths == ["battery", "humidity", "linkquality", "temperature"])
@@ -16,35 +16,35 @@ struct SeriesTests {
     }
 
     @Test func tasmotaShellyAndESPHomeShapes() {
-        let model = TopicModel()
+        var model = TopicModel()
         model.ingest(msg("tele/plug1/SENSOR", #"{"Time":"2026-11-26T10:00:00","AM2301":{"Temperature":24.6,"Humidity":71.0},"TempUnit":"C"}"#))
-        #expect(model.primaryPath(of: model.id("tele/plug1/SENSOR")) == "AM2301.Temperature")
+        #expect(model.primary(of: model.id("tele/plug1/SENSOR"))?.path == "AM2301.Temperature")
         model.ingest(msg("shellyplus1-a8032ab1/status/switch:0", #"{"id":0,"apower":8.3,"temperature":{"tC":48.9,"tF":120.0}}"#))
-        #expect(model.primaryPath(of: model.id("shellyplus1-a8032ab1/status/switch:0")) == "temperature.tC")
+        #expect(model.primary(of: model.id("shellyplus1-a8032ab1/status/switch:0"))?.path == "temperature.tC")
         model.ingest(msg("esp-hall/sensor/humidity/state", "51.2"))
-        #expect(model.primaryPath(of: model.id("esp-hall/sensor/humidity/state")) == "")
-        #expect(model.primaryValue(of: model.id("esp-hall/sensor/humidity/state")) == 51.2)
+        #expect(model.primary(of: model.id("esp-hall/sensor/humidity/state"))?.path == "")
+        #expect(model.primary(of: model.id("esp-hall/sensor/humidity/state"))?.value == 51.2)
         model.ingest(msg("esp-hall/binary_sensor/door/state", "ON"))
-        #expect(model.primaryValue(of: model.id("esp-hall/binary_sensor/door/state")) == 1)
+        #expect(model.primary(of: model.id("esp-hall/binary_sensor/door/state"))?.value == 1)
         model.ingest(msg("esp-hall/status", "online"))
-        #expect(model.primaryValue(of: model.id("esp-hall/status")) == 1)
+        #expect(model.primary(of: model.id("esp-hall/status"))?.value == 1)
         model.ingest(msg("power/meter", #"{"watts":230,"volts":231.5}"#))
         // No temperature-like key and two fields: the first one.
-        #expect(model.primaryPath(of: model.id("power/meter")) == "watts")
+        #expect(model.primary(of: model.id("power/meter"))?.path == "watts")
     }
 
     @Test func theUsersChoiceWins() {
-        let model = TopicModel()
-        let id = { model.id("zigbee2mqtt/x") }
+        var model = TopicModel()
         model.ingest(msg("zigbee2mqtt/x", #"{"humidity":40,"temperature":20}"#))
-        model.chooseSeries("humidity", for: id())
-        #expect(model.primaryPath(of: id()) == "humidity")
-        model.chooseSeries(nil, for: id())
-        #expect(model.primaryPath(of: id()) == "temperature")
+        let id = model.id("zigbee2mqtt/x")
+        #expect(model.primary(of: id, chosen: "humidity")?.path == "humidity")
+        #expect(model.primary(of: id, chosen: nil)?.path == "temperature")
+        // A choice the topic does not have falls back to the automatic one.
+        #expect(model.primary(of: id, chosen: "pressure")?.path == "temperature")
     }
 
     @Test func homeAssistantDiscoveryLabelsTheStateTopicInEitherOrder() {
-        let model = TopicModel()
+        var model = TopicModel()
         // Config after the state.
         model.ingest(msg("esp/sensor/t/state", "21.4"))
         model.ingest(msg("homeassistant/sensor/esp/t/config",

@@ -4,7 +4,7 @@ import Testing
 
 struct TreeTests {
     @Test func levelsEmptyLevelsAndSysTopicsAreKeptAsTheyAre() {
-        let model = TopicModel()
+        var model = TopicModel()
         model.ingest([msg("home/kitchen/temperature", "21"), msg("a//b", "x"), msg("/leading", "y"),
                       msg("$SYS/broker/uptime", "5"), msg("trailing/", "z")])
         #expect(model.children(of: .root).map { model.node($0).name } == ["", "$SYS", "a", "home", "trailing"])
@@ -16,7 +16,7 @@ struct TreeTests {
     }
 
     @Test func childrenAreInNaturalOrderAndStayStable() {
-        let model = TopicModel()
+        var model = TopicModel()
         for room in ["room10", "room2", "Room1", "room1", "room02b", "kitchen"] { model.ingest(msg("h/\(room)", "1")) }
         let names = { model.children(of: model.id("h")).map { model.node($0).name } }
         #expect(names() == ["kitchen", "Room1", "room1", "room2", "room02b", "room10"])
@@ -27,7 +27,7 @@ struct TreeTests {
     }
 
     @Test func countsAreKeptPerSubtree() {
-        let model = TopicModel()
+        var model = TopicModel()
         model.ingest([msg("home/kitchen/temp", "21", retain: true, at: 10), msg("home/kitchen/temp", "22", at: 20),
                       msg("home/hall/door", "closed", retain: true, at: 15), msg("garden/rain", "0", at: 30)])
         let home = model.node(model.id("home"))
@@ -46,7 +46,7 @@ struct TreeTests {
     }
 
     @Test func rateCountsTheLastTenSeconds() {
-        let model = TopicModel()
+        var model = TopicModel()
         for second in 0..<20 { model.ingest(msg("r", "1", at: 1000 + Double(second))) }
         let record = model.record("r")
         #expect(record?.rate(now: 1019.5) == 1.0)

@@ -4,7 +4,7 @@ import Testing
 
 struct VisibleRowsTests {
     private func sampleModel() -> TopicModel {
-        let model = TopicModel()
+        var model = TopicModel()
         for room in ["kitchen", "hall", "bath", "room2", "room10"] {
             for sensor in ["temperature", "humidity"] { model.ingest(msg("home/\(room)/\(sensor)", "20")) }
         }
@@ -67,16 +67,19 @@ struct VisibleRowsTests {
     }
 
     @Test func aFilterKeepsUpWithTopicsThatArriveAfterIt() {
-        let model = sampleModel()
+        var model = sampleModel()
         let filter = TopicFilter.wildcard("home/+/humidity")
-        let before = model.visibleRows(TreeQuery(expanded: model.everything, filter: filter, limit: 100))
+        // The caller keeps the match counts between frames; they are extended, not recounted.
+        var matches: FilterMatches?
+        let before = model.visibleRows(TreeQuery(expanded: model.everything, filter: filter, limit: 100), matches: &matches)
         model.ingest([msg("home/attic/humidity", "50"), msg("home/attic/temperature", "12"), msg("shed/humidity", "70")])
-        let after = model.visibleRows(TreeQuery(expanded: model.everything, filter: filter, limit: 100))
+        let after = model.visibleRows(TreeQuery(expanded: model.everything, filter: filter, limit: 100), matches: &matches)
+        #expect(matches?.matchedTopics == model.topics.count)
         #expect(model.paths(after).filter { $0.hasSuffix("humidity") }.count == model.paths(before).filter { $0.hasSuffix("humidity") }.count + 1)
         #expect(model.paths(after).contains("home/attic/humidity"))
         #expect(!model.paths(after).contains("home/attic/temperature") && !model.paths(after).contains("shed/humidity"))
         // Another filter starts afresh.
-        let other = model.visibleRows(TreeQuery(expanded: model.everything, filter: .wildcard("shed/#"), limit: 100))
+        let other = model.visibleRows(TreeQuery(expanded: model.everything, filter: .wildcard("shed/#"), limit: 100), matches: &matches)
         #expect(model.paths(other) == ["shed", "shed/humidity"])
     }
 

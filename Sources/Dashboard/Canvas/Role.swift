@@ -13,6 +13,9 @@ public enum Role: String, CaseIterable, Sendable {
     case retainedShown = "retained_shown"
     case retainedHeld = "retained_held"
     case retainedCleared = "retained_cleared"
+    case retainedGone = "retained_gone"
+    case stale
+    case offline
     case live
     case sparkline
     case jsonKey = "json_key"

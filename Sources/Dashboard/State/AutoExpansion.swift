@@ -1,38 +1,39 @@
 import TopicModel
 
-/// The first screen's expansion: open the tree as many levels deep as fit in the pane, so a small
-/// home is fully visible without a keypress.
+/// The tree's expansion until the user takes over: open as many levels as fit in the pane, so a
+/// small home is fully visible without a keypress.
 ///
-/// Whole levels open first; then, in tree order, single nodes of the next level while their
-/// children still fit. Costs O(rows in the pane): a level's size is summed from child counts
-/// before any child is listed.
+/// It only ever opens: nodes already open stay open as topics arrive, so nothing the user has
+/// seen collapses by itself. Whole levels open first; then, in tree order, single nodes of the
+/// next level while their children still fit. Costs O(rows in the pane) beyond the open nodes: a
+/// level's size is summed from child counts before any child is listed.
 enum AutoExpansion {
-    static func expanded(in model: TopicModel, rows: Int) -> Set<NodeID> {
-        var expanded: Set<NodeID> = []
+    static func expanded(in model: TopicModel, rows: Int, from open: Set<NodeID> = []) -> Set<NodeID> {
+        var expanded = open
+        var shown = model.visibleRows(TreeQuery(expanded: open, limit: 0)).totalRows
+        guard shown <= rows || !open.isEmpty else { return [] }
+        // Nodes whose children are on screen, one level at a time.
         var level: [NodeID] = [.root]
-        var shown = model.node(.root).childCount
-        guard shown <= rows else { return [] }
-        while true {
-            // Nodes of the next level: the children of this level.
-            var next: [NodeID] = []
-            for id in level where id != .root { expanded.insert(id) }
-            for id in level { next += model.children(of: id) }
-            let nextSize = next.reduce(0) { $0 + model.node($1).childCount }
-            if nextSize == 0 { return expanded }
-            if shown + nextSize <= rows {
-                shown += nextSize
+        while !level.isEmpty {
+            let next = level.flatMap { model.children(of: $0) }.filter { model.node($0).childCount > 0 }
+            let closed = next.filter { !expanded.contains($0) }
+            let cost = closed.reduce(0) { $0 + model.node($1).childCount }
+            if shown + cost <= rows {
+                shown += cost
+                expanded.formUnion(closed)
                 level = next
                 continue
             }
             // Not the whole level: single nodes while their children fit.
-            for id in next {
+            for id in closed {
                 let size = model.node(id).childCount
-                if size > 0, shown + size <= rows {
+                if shown + size <= rows {
                     expanded.insert(id)
                     shown += size
                 }
             }
             return expanded
         }
+        return expanded
     }
 }

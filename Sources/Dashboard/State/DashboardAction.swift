@@ -39,7 +39,8 @@ public struct ConnectionStatus: Sendable, Equatable {
     public enum Phase: Sendable, Equatable {
         case connecting
         case connected
-        case reconnecting(seconds: Int, lastError: String)
+        /// The next attempt is due at `retryAt` (seconds since 1970): the header counts down to it.
+        case reconnecting(retryAt: Double, lastError: String)
         case failed(String)
     }
 
@@ -48,10 +49,19 @@ public struct ConnectionStatus: Sendable, Equatable {
     public var phase: Phase
     /// "3.1.1" or "5.0", once connected.
     public var version: String?
+    /// When the connection was lost (seconds since 1970), while it is down.
+    public var downSince: Double?
 
-    public init(broker: String, phase: Phase, version: String? = nil) {
+    public init(broker: String, phase: Phase, version: String? = nil, downSince: Double? = nil) {
         self.broker = broker
         self.phase = phase
         self.version = version
+        self.downSince = downSince
+    }
+
+    /// Whether the header shows a time that moves (a countdown, or how long the link is down).
+    var isTicking: Bool {
+        if case .connected = phase { return false }
+        return downSince != nil || { if case .reconnecting = phase { return true }; return false }()
     }
 }

@@ -10,6 +10,9 @@ extension DashboardController {
         var frame = DashboardFrame(layout: layout, connection: connection)
         frame.topicCount = model.topicCount
         frame.retainedCount = model.retainedCount
+        frame.staleCount = model.staleCount
+        frame.offlineCount = model.offlineDeviceCount
+        frame.showsAges = state.showsAges
         frame.messageRate = rate.perSecond
         frame.now = now
         frame.mode = state.mode
@@ -23,16 +26,16 @@ extension DashboardController {
         frame.totalRows = window.totalRows
         frame.scroll = state.scroll
         let sparkWidth = TreePane.sparklineWidth(for: layout.tree.width)
+        // Each row carries what it draws: no row goes back to the model.
         frame.rows = window.rows.map { row in
             var sparkline: String?
-            if sparkWidth > 0, let summary = row.topic, summary.hasSeries, let path = summary.primaryPath,
-               let series = model.topic(at: row.node)?.series?.series(at: path), series.count > 1 {
+            if sparkWidth > 0, let series = row.topic?.series {
                 sparkline = Sparkline.render(series, width: sparkWidth, scratch: &sparkScratch)
             }
-            let unit = row.topic?.primaryValue == nil ? nil : model.label(for: row.node)?.unit
-            return DashboardFrame.Row(tree: row, sparkline: sparkline, unit: unit, isSelected: row.node == state.selected)
+            return DashboardFrame.Row(tree: row, sparkline: sparkline, isSelected: row.node == state.selected)
         }
-        if let selected = state.selected { frame.detail = detail(selected, model: model) }
+        if let selected = state.selected { frame.detail = detail(selected, model: model, now: now) }
+        showedAge = frame.detail?.record != nil
         frame.detailScroll = state.detailScroll
         return frame
     }
@@ -40,7 +43,7 @@ extension DashboardController {
     /// Settles expansion, selection and scroll against the model as it is now, and returns the
     /// pane's rows: the selected topic keeps its line as topics arrive.
     func reconcile(model: TopicModel) -> VisibleRows {
-        if state.autoExpand { state.expanded = AutoExpansion.expanded(in: model, rows: treeHeight) }
+        if state.autoExpand { state.expanded = AutoExpansion.expanded(in: model, rows: treeHeight, from: state.expanded) }
         if state.filter == nil, let selected = state.selected {
             if let index = model.rowIndex(of: selected, expanded: state.expanded) {
                 state.cursor = index
@@ -71,16 +74,21 @@ extension DashboardController {
 
     func rows(_ model: TopicModel, offset: Int, limit: Int) -> VisibleRows {
         model.visibleRows(TreeQuery(expanded: state.expanded, filter: state.filter.map(TopicFilter.wildcard),
-                                    offset: offset, limit: limit))
+                                    offset: offset, limit: limit, chosenSeries: state.chosenSeries),
+                          matches: &filterMatches)
     }
 
-    func detail(_ id: NodeID, model: TopicModel) -> DashboardFrame.Detail {
+    func detail(_ id: NodeID, model: TopicModel, now: Double) -> DashboardFrame.Detail {
         let node = model.node(id)
         let record = model.topic(at: id)
-        let graphPath = model.primaryPath(of: id)
+        let graphPath = model.primary(of: id, chosen: state.chosenSeries[id])?.path
         return DashboardFrame.Detail(
             path: model.path(of: id), record: record, label: model.label(for: id), childCount: node.childCount,
             topicCount: Int(node.topicCount), retainedCount: Int(node.retainedCount),
+            staleCount: Int(node.staleCount), offlineCount: Int(node.offlineCount),
+            silence: record.map { model.silence(of: $0, now: now) },
+            offlineSources: model.offlineSources(of: id).map { model.path(of: $0) },
+            isInsideOfflineDevice: model.isInsideOfflineDevice(id), announcesOffline: model.announcesOffline(id),
             seriesPaths: record?.series?.paths ?? [], graphPath: graphPath,
             graph: graphPath.flatMap { record?.series?.series(at: $0) },
             payloadLines: record.map { payloadLines($0, of: id) } ?? [])

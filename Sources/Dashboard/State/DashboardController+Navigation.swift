@@ -100,3 +100,17 @@ extension DashboardController {
         return true
     }
 }
+
+extension DashboardController {
+    // MARK: Problems
+
+    /// `!`: the next stale topic or offline device, in tree order.
+    func jumpToProblem(model: TopicModel) {
+        guard let next = model.nextProblem(after: state.selected) else {
+            state.status = ("nothing stale or offline", false)
+            return
+        }
+        state.filter = nil
+        reveal(next, model: model)
+    }
+}

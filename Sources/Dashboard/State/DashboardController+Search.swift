@@ -68,7 +68,8 @@ extension DashboardController {
             state.status = ("the selected topic has no numeric series yet", true)
             return
         }
-        let current = model.primaryPath(of: selected).flatMap { series.paths.firstIndex(of: $0) } ?? 0
+        let current = model.primary(of: selected, chosen: state.chosenSeries[selected])
+            .flatMap { series.paths.firstIndex(of: $0.path) } ?? 0
         state.mode = .seriesPicker(paths: series.paths, index: current)
     }
 
@@ -77,11 +78,11 @@ extension DashboardController {
         case .up, .character("k"): state.mode = .seriesPicker(paths: paths, index: max(0, index - 1))
         case .down, .character("j"): state.mode = .seriesPicker(paths: paths, index: min(paths.count - 1, index + 1))
         case .enter:
-            if let selected = state.selected { model.chooseSeries(paths[index], for: selected) }
+            if let selected = state.selected { state.chosenSeries[selected] = paths[index] }
             state.mode = .browse
         case .character("a"):
             // Back to the automatic choice.
-            if let selected = state.selected { model.chooseSeries(nil, for: selected) }
+            if let selected = state.selected { state.chosenSeries[selected] = nil }
             state.mode = .browse
         default:
             state.mode = .browse

@@ -21,6 +21,10 @@ public final class DashboardController {
     var sparkScratch: [SparkBucket] = []
     /// The selected topic's formatted payload, kept until a new message or width.
     var payloadCache: (key: PayloadKey, lines: [StyledLine])?
+    /// The filter's match counts, extended frame by frame as topics arrive.
+    var filterMatches: FilterMatches?
+    /// Whether the last frame showed an age (the detail pane's), which moves every second.
+    var showedAge = false
 
     public init(connection: ConnectionStatus, width: Int, height: Int) {
         self.connection = connection
@@ -31,9 +35,10 @@ public final class DashboardController {
         layout = Layout(width: width, height: height)
     }
 
-    /// True while the header's rate is still falling to zero: the program redraws once a second
-    /// until then, and writes nothing once all is still.
-    public var wantsTick: Bool { rate.isMoving }
+    /// True while something on screen moves with the clock: the header's rate falling to zero,
+    /// a countdown, an age. The program redraws once a second until then, and writes nothing once
+    /// all is still.
+    public var wantsTick: Bool { rate.isMoving || connection.isTicking || state.showsAges || showedAge }
 
     var treeHeight: Int { max(1, layout.tree.height) }
 
@@ -122,6 +127,8 @@ public final class DashboardController {
         case .character("d"): askToClear(model: model)
         case .character("D"): askToClearBelow(model: model)
         case .character("s"): openSeriesPicker(model: model)
+        case .character("t"): state.showsAges.toggle()
+        case .character("!"): jumpToProblem(model: model)
         case .character("y"):
             if let selected = state.selected { return [.copy(model.path(of: selected))] }
         case .character("Y"):

@@ -33,8 +33,12 @@ public struct DashboardState: Sendable {
     public var screenRow = 0
     public var scroll = 0
     public var expanded: Set<NodeID> = []
-    /// True until the user expands or collapses by hand.
+    /// True until the user expands or collapses by hand; auto-expansion only ever opens nodes.
     public var autoExpand = true
+    /// The series the user picked to graph, by topic (`s`).
+    public var chosenSeries: [NodeID: String] = [:]
+    /// The tree's age column (`t`).
+    public var showsAges = false
     public var detailScroll = 0
     /// An MQTT wildcard filter on the tree.
     public var filter: String?

@@ -3,7 +3,7 @@ import TopicModel
 /// How a topic's retained state reads: a glyph and words, never colour alone.
 ///
 /// ◉ the value shown is the retained one; ◎ a live value is shown while a retained value is held;
-/// ⊘ the retained value was cleared.
+/// ⊘ the retained value was cleared; ◌ the broker no longer holds it (not resent after a reconnect).
 public enum RetainedMarker {
     /// One cell wide, or nil for a topic that never held a retained value.
     public static func glyph(_ state: RetainedState) -> String? {
@@ -12,6 +12,7 @@ public enum RetainedMarker {
         case .shown: return "◉"
         case .held: return "◎"
         case .cleared: return "⊘"
+        case .gone: return "◌"
         }
     }
 
@@ -22,6 +23,7 @@ public enum RetainedMarker {
         case .shown: return "  ◉ retained"
         case .held: return "  ◎ retained held, live value shown"
         case .cleared: return "  ⊘ retained cleared"
+        case .gone: return "  ◌ retained gone"
         }
     }
 
@@ -32,6 +34,7 @@ public enum RetainedMarker {
         case .shown: return "◉ retained: the broker's retained value"
         case .held: return "◎ live value; a retained value is held"
         case .cleared: return "⊘ retained value cleared"
+        case .gone: return "◌ no longer retained: the broker did not send it again after reconnecting"
         }
     }
 }

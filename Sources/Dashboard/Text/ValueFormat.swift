@@ -41,6 +41,14 @@ public enum ValueFormat {
         return nil
     }
 
+    /// An age: "4 s", "3 min", "2 h", "5 d"; compact for a column: "4s", "3m", "2h", "5d".
+    public static func age(_ seconds: Double, compact: Bool = false) -> String {
+        let value = max(0, Int(seconds.isFinite ? seconds : 0))
+        let (amount, unit) = value < 60 ? (value, "s") : value < 3600 ? (value / 60, compact ? "m" : "min")
+            : value < 86400 ? (value / 3600, "h") : (value / 86400, "d")
+        return compact ? "\(amount)\(unit)" : "\(amount) \(unit)"
+    }
+
     /// A byte count: "812 B", "3.4 KiB".
     public static func bytes(_ count: Int) -> String {
         if count < 1024 { return "\(count) B" }

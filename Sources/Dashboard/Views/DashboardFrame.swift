@@ -7,7 +7,6 @@ public struct DashboardFrame: Sendable {
     public struct Row: Sendable {
         public var tree: TreeRow
         public var sparkline: String?
-        public var unit: String?
         public var isSelected: Bool
     }
 
@@ -19,6 +18,15 @@ public struct DashboardFrame: Sendable {
         public var childCount: Int
         public var topicCount: Int
         public var retainedCount: Int
+        public var staleCount: Int
+        public var offlineCount: Int
+        /// Connected seconds since the topic's last message.
+        public var silence: Double?
+        /// When this node is an offline device: the availability topics that say so.
+        public var offlineSources: [String]
+        public var isInsideOfflineDevice: Bool
+        /// An availability topic that says offline.
+        public var announcesOffline: Bool
         /// The series paths this topic has, and the one graphed.
         public var seriesPaths: [String]
         public var graphPath: String?
@@ -31,6 +39,9 @@ public struct DashboardFrame: Sendable {
     public var connection: ConnectionStatus
     public var topicCount = 0
     public var retainedCount = 0
+    public var staleCount = 0
+    public var offlineCount = 0
+    public var showsAges = false
     public var messageRate = 0.0
     public var rows: [Row] = []
     public var totalRows = 0

@@ -25,12 +25,16 @@ enum DetailPane {
     static func lines(_ detail: DashboardFrame.Detail, width: Int, now: Double) -> [StyledLine] {
         var out = [StyledLine(TerminalEscaping.escaped(Array(detail.path.utf8), keepNewlines: false), .title)]
         if detail.childCount > 0 {
-            out.append(StyledLine("\(detail.topicCount) topic\(detail.topicCount == 1 ? "" : "s") below, \(detail.retainedCount) holding a retained value", .dim))
+            var counts = "\(detail.topicCount) topic\(detail.topicCount == 1 ? "" : "s") below, \(detail.retainedCount) holding a retained value"
+            if detail.staleCount > 0 { counts += ", \(detail.staleCount) stale" }
+            if detail.offlineCount > 0 { counts += ", \(detail.offlineCount) device\(detail.offlineCount == 1 ? "" : "s") offline" }
+            out.append(StyledLine(counts, .dim))
         }
+        out += liveness(detail)
         guard let record = detail.record else { return out }
         let last = record.last
         out.append(StyledLine(RetainedMarker.sentence(record.retained), record.retained == .none ? .dim : TreePane.markerRole(record.retained)))
-        var facts = "QoS \(last.qos.rawValue) · \(ValueFormat.bytes(last.size)) · \(clock(last.time)) (\(age(now - last.time)) ago)"
+        var facts = "QoS \(last.qos.rawValue) · \(ValueFormat.bytes(last.size)) · \(clock(last.time)) (\(ValueFormat.age(now - last.time)) ago)"
         facts += " · \(record.messageCount) message\(record.messageCount == 1 ? "" : "s")"
         facts += " · \(ValueFormat.short(record.rate(now: now), digits: 1)) msg/s"
         out.append(StyledLine(facts, .text))
@@ -56,16 +60,42 @@ enum DetailPane {
 
         let history = record.history.messages
         out.append(rule("history (\(history.count + 1))", width: width))
-        out.append(historyLine(last, width: width))
-        for message in history.reversed().prefix(historyRows) { out.append(historyLine(message, width: width)) }
+        out.append(historyLine(last, width: width, now: now))
+        for message in history.reversed().prefix(historyRows) { out.append(historyLine(message, width: width, now: now)) }
         return out
     }
 
-    private static func historyLine(_ message: StoredMessage, width: Int) -> StyledLine {
-        StyledLine([
-            (clock(message.time) + "  ", .dim), ("q\(message.qos.rawValue) ", .dim),
+    /// Offline and stale, in words: who said the device is offline, how long the topic has been quiet.
+    private static func liveness(_ detail: DashboardFrame.Detail) -> [StyledLine] {
+        var out: [StyledLine] = []
+        if !detail.offlineSources.isEmpty {
+            let sources = detail.offlineSources.map { TerminalEscaping.escaped(Array($0.utf8), keepNewlines: false) }
+            out.append(StyledLine("✕ device offline, as \(sources.joined(separator: ", ")) says", .offline))
+        } else if detail.announcesOffline {
+            out.append(StyledLine("✕ availability: says its device is offline", .offline))
+        } else if detail.isInsideOfflineDevice {
+            out.append(StyledLine("✕ inside a device that is offline", .offline))
+        }
+        if let record = detail.record, let silence = detail.silence {
+            let interval = record.liveness.intervals.interval
+            let usually = interval.map { "usually every \(ValueFormat.age($0))" } ?? "no usual interval yet"
+            if record.liveness.isStale {
+                out.append(StyledLine("◷ stale: silent for \(ValueFormat.age(silence)), \(usually)", .stale))
+            } else if let interval {
+                let after = IntervalEstimate.staleAfter(interval: interval)
+                out.append(StyledLine("\(usually); stale after \(ValueFormat.age(after)) of silence", .dim))
+            }
+        }
+        return out
+    }
+
+    private static func historyLine(_ message: StoredMessage, width: Int, now: Double) -> StyledLine {
+        let age = ValueFormat.age(now - message.time, compact: true)
+        return StyledLine([
+            (clock(message.time) + " " + String(repeating: " ", count: max(0, 4 - age.count)) + age + "  ", .dim),
+            ("q\(message.qos.rawValue) ", .dim),
             (message.retain ? "◉ " : "  ", .retainedShown),
-            (ValueFormat.preview(message, length: max(8, width - 16)), .text),
+            (ValueFormat.preview(message, length: max(8, width - 21)), .text),
         ])
     }
 
@@ -94,14 +124,5 @@ enum DetailPane {
         localtime_r(&seconds, &parts)
         func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
         return "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
-    }
-
-    /// "4 s", "3 min", "2 h", "5 d".
-    static func age(_ seconds: Double) -> String {
-        let value = max(0, Int(seconds))
-        if value < 60 { return "\(value) s" }
-        if value < 3600 { return "\(value / 60) min" }
-        if value < 86400 { return "\(value / 3600) h" }
-        return "\(value / 86400) d"
     }
 }

@@ -1,31 +1,44 @@
-/// The top line: broker, connection state, protocol version, counts and message rate.
+/// The top line: broker, connection state (with a countdown and how long it has been down),
+/// protocol version, counts (stale and offline when there are any) and message rate.
 enum HeaderView {
     static func draw(_ frame: DashboardFrame, on canvas: inout some Canvas) {
         let rect = frame.layout.header
         canvas.fill(row: rect.row, column: 0, width: rect.width, role: .header)
         var column = canvas.write(" hearth ", row: rect.row, column: 0, role: .header)
         column += canvas.write(frame.connection.broker + " ", row: rect.row, column: column, role: .header)
-        let (text, role) = phase(frame.connection.phase)
+        let (text, role) = phase(frame.connection, now: frame.now)
         column += canvas.write(" " + text + " ", row: rect.row, column: column, role: role)
         let rate = grouped(Int(frame.messageRate.rounded()))
         var facts: [String] = []
         if let version = frame.connection.version { facts.append("MQTT \(version)") }
         facts.append("\(grouped(frame.topicCount)) topic\(frame.topicCount == 1 ? "" : "s")")
         facts.append("\(grouped(frame.retainedCount)) ◉ retained")
+        var problems = ""
+        if frame.staleCount > 0 {
+            facts.append("\(grouped(frame.staleCount)) ◷ stale")
+            problems += " · \(grouped(frame.staleCount))◷"
+        }
+        if frame.offlineCount > 0 {
+            facts.append("\(grouped(frame.offlineCount)) ✕ offline")
+            problems += " · \(grouped(frame.offlineCount))✕"
+        }
         facts.append("\(rate) msg/s")
         var summary = "  " + facts.joined(separator: " · ")
         if column + DisplayWidth.of(summary) > rect.width {
             // Narrow terminals get the short form, so the rate stays on screen.
-            summary = " \(grouped(frame.topicCount)) topics · \(grouped(frame.retainedCount))◉ · \(rate)/s"
+            summary = " \(grouped(frame.topicCount)) topics · \(grouped(frame.retainedCount))◉\(problems) · \(rate)/s"
         }
         canvas.write(summary, row: rect.row, column: column, role: .header)
     }
 
-    static func phase(_ phase: ConnectionStatus.Phase) -> (String, Role) {
-        switch phase {
-        case .connecting: return ("… connecting", .reconnecting)
+    static func phase(_ status: ConnectionStatus, now: Double) -> (String, Role) {
+        let down = status.downSince.map { " (down \(ValueFormat.age(now - $0)))" } ?? ""
+        switch status.phase {
+        case .connecting: return ("… connecting\(down)", .reconnecting)
         case .connected: return ("● connected", .connected)
-        case let .reconnecting(seconds, error): return ("↻ reconnecting in \(seconds) s: \(error)", .reconnecting)
+        case let .reconnecting(retryAt, error):
+            let seconds = Int(max(0, retryAt - now).rounded(.up))
+            return ("↻ reconnecting in \(seconds) s\(down): \(error)", .reconnecting)
         case let .failed(reason): return ("✖ failed: \(reason)", .failed)
         }
     }

@@ -1,12 +1,18 @@
 import TopicModel
 
-/// The topic tree: one line per row, with the retained marker in the first column, counts on
-/// branches, and a value preview and sparkline on topics.
+/// The topic tree: one line per row, with the retained marker in the first column and the
+/// liveness marker (◷ stale, ✕ offline device) in the second, counts on branches, an optional
+/// age column (`t`), and a value preview and sparkline on topics. Inside an offline device
+/// everything is dim.
 ///
-///     ◉ ▾ kitchen (3)
-///     ◉     temperature                 21.5 °C ▁▂▃▅▆▇
-///     ◎     light                          "ON"
+///     ◉  ▾ kitchen (3) 1◷
+///     ◉◷     temperature          3m    21.5 °C ▁▂▃▅▆▇
+///     ◎      light                4s       "ON"
+///      ✕ ▸ tele/garage_plug (4) ✕ offline
 enum TreePane {
+    /// The age column: "59s", "12m", "23h", "365d", and a space.
+    static let ageWidth = 5
+
     /// Sparklines shrink, then go, as the pane narrows.
     static func sparklineWidth(for paneWidth: Int) -> Int {
         paneWidth >= 70 ? 12 : paneWidth >= 50 ? 8 : 0
@@ -22,7 +28,8 @@ enum TreePane {
             let row = rect.row + line
             canvas.fill(row: row, column: rect.column, width: rect.width, role: .text)
             guard line < frame.rows.count else { continue }
-            drawRow(frame.rows[line], row: row, rect: rect, focused: frame.focus == .tree, on: &canvas)
+            drawRow(frame.rows[line], row: row, rect: rect, focused: frame.focus == .tree,
+                    ages: frame.showsAges ? frame.now : nil, on: &canvas)
         }
         if frame.rows.isEmpty {
             let waiting = frame.filter == nil ? "waiting for messages…" : "no topic matches the filter \(frame.filter ?? "")"
@@ -30,14 +37,20 @@ enum TreePane {
         }
     }
 
-    private static func drawRow(_ item: DashboardFrame.Row, row: Int, rect: Rect, focused: Bool, on canvas: inout some Canvas) {
+    /// Draws one row; `ages` is the time to measure ages from, when the age column is on.
+    private static func drawRow(_ item: DashboardFrame.Row, row: Int, rect: Rect, focused: Bool, ages now: Double?,
+                                on canvas: inout some Canvas) {
         let tree = item.tree
-        let nameRole: Role = item.isSelected ? (focused ? .selected : .match) : (tree.hasChildren ? .branch : .leaf)
+        let dim = tree.isInsideOfflineDevice
+        let nameRole: Role = item.isSelected ? (focused ? .selected : .match) : dim ? .dim : (tree.hasChildren ? .branch : .leaf)
         var column = rect.column
         let end = rect.column + rect.width
-        // Column 0: the retained marker, a glyph so it does not rely on colour.
+        // Column 0: the retained marker; column 1: stale or offline. Glyphs, so they do not rely on colour.
         if let summary = tree.topic, let glyph = RetainedMarker.glyph(summary.retained) {
             canvas.write(glyph, row: row, column: column, width: 1, role: markerRole(summary.retained))
+        }
+        if let (glyph, role) = livenessMarker(tree) {
+            canvas.write(glyph, row: row, column: column + 1, width: 1, role: role)
         }
         column += 2
         column += canvas.write(String(repeating: "  ", count: min(tree.depth, 20)), row: row, column: column, role: .text)
@@ -50,10 +63,14 @@ enum TreePane {
         var right = ""
         var rightRole: Role = .value
         if let summary = tree.topic {
-            (right, rightRole) = value(summary, unit: item.unit, width: valueWidth)
+            (right, rightRole) = value(summary, unit: summary.unit, width: valueWidth)
             right = DisplayWidth.truncate(right, cells: valueWidth)
+            if dim { rightRole = .dim }
         }
-        let rightWidth = tree.topic == nil ? 0 : valueWidth + (sparkWidth > 0 ? sparkWidth + 1 : 0) + 1
+        let topicValuesWidth = valueWidth + (sparkWidth > 0 ? sparkWidth + 1 : 0) + 1
+        let valuesWidth = tree.topic == nil ? 0 : topicValuesWidth
+        // The age column lines up on every row, branches included.
+        let rightWidth = now == nil ? valuesWidth : topicValuesWidth + ageWidth
         let nameRoom = max(0, end - column - rightWidth)
         var name = TerminalEscaping.escaped(Array(tree.name.utf8), keepNewlines: false)
         if name.isEmpty { name = "∅" }  // an empty level (a//b, a leading /)
@@ -61,10 +78,24 @@ enum TreePane {
         if tree.hasChildren {
             var counts = " (\(tree.topicCount))"
             if tree.retainedCount > 0 { counts += " \(tree.retainedCount)◉" }
-            column += canvas.write(counts, row: row, column: column, width: max(0, end - column - rightWidth), role: .counts)
+            if tree.staleCount > 0 { counts += " \(tree.staleCount)◷" }
+            if tree.isOfflineDevice {
+                counts += " ✕ offline"
+            } else if tree.offlineCount > 0 {
+                counts += " \(tree.offlineCount)✕"
+            }
+            column += canvas.write(counts, row: row, column: column, width: max(0, end - column - rightWidth),
+                                   role: tree.isOfflineDevice ? .offline : .counts)
+        }
+        if let now {
+            // Topics show their last message's age; branches the freshest below.
+            let age = ValueFormat.age(now - (tree.topic?.time ?? tree.newest), compact: true)
+            let shown = DisplayWidth.of(age)
+            canvas.write(age, row: row, column: end - topicValuesWidth - 1 - shown, width: shown,
+                         role: tree.topic?.isStale == true ? .stale : .dim)
         }
         guard tree.topic != nil else { return }
-        let valueColumn = end - rightWidth + 1
+        let valueColumn = end - valuesWidth + 1
         let shown = DisplayWidth.of(right)
         canvas.write(right, row: row, column: valueColumn + valueWidth - shown, width: valueWidth, role: rightRole)
         if sparkWidth > 0, let sparkline = item.sparkline {
@@ -77,7 +108,16 @@ enum TreePane {
         case .none, .shown: return .retainedShown
         case .held: return .retainedHeld
         case .cleared: return .retainedCleared
+        case .gone: return .retainedGone
         }
+    }
+
+    /// The second column's glyph: an offline device (or an availability topic saying offline),
+    /// else a stale topic.
+    static func livenessMarker(_ row: TreeRow) -> (String, Role)? {
+        if row.isOfflineDevice || row.topic?.announcesOffline == true { return ("✕", .offline) }
+        if row.topic?.isStale == true { return ("◷", .stale) }
+        return nil
     }
 
     /// A topic's short value in `width` cells: the primary number with its unit, else the start of

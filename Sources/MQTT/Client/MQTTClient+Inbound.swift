@@ -147,5 +147,7 @@ extension MQTTClient {
     private func reportResubscribe(_ ack: SubscriptionAckPacket) {
         let refused = ack.reasonCodes.filter { !$0.isSuccess }
         if !refused.isEmpty { logger.warning("broker refused \(refused.count) filter(s) on resubscribe") }
+        batch.append(.subscriptionsRestored)
+        flushBatch()
     }
 }

@@ -11,6 +11,9 @@ public enum RetainedState: UInt8, Sendable, Hashable, CustomStringConvertible {
     case held
     /// An empty retained payload cleared the value; nothing is held.
     case cleared
+    /// The broker no longer holds it: after a reconnect it did not send it again. Nobody cleared
+    /// it (the broker lost its store, or the session changed); the last value stays visible.
+    case gone
 
     /// Whether the broker holds a retained value for the topic.
     public var isHeld: Bool { self == .shown || self == .held }
@@ -21,6 +24,7 @@ public enum RetainedState: UInt8, Sendable, Hashable, CustomStringConvertible {
         case .shown: return "shown"
         case .held: return "held"
         case .cleared: return "cleared"
+        case .gone: return "gone"
         }
     }
 
@@ -36,7 +40,7 @@ public enum RetainedState: UInt8, Sendable, Hashable, CustomStringConvertible {
         if retain { return payloadIsEmpty ? .cleared : .shown }
         switch self {
         case .shown, .held: return .held
-        case .none, .cleared: return .none
+        case .none, .cleared, .gone: return .none
         }
     }
 }

@@ -1,19 +1,23 @@
 import DequeModule
 import Foundation
+import HeapModule
 import MQTT
 
-/// Everything the broker has said: a tree of topics with retained state, bounded history and numeric series.
+/// Everything the broker has said: a tree of topics with retained state, liveness, bounded history
+/// and numeric series.
 ///
-/// One isolation domain owns a model (it is not Sendable): feed it with `ingest`, then query it.
+/// A value: one isolation domain owns it (the program keeps it in a `Mutex`). Feed it with
+/// `ingest`, tell it about the connection, `refresh` it before reading a frame, then query it.
 /// Every update costs O(depth of the topic); no query walks the whole tree unless it says so.
 ///
 /// ```swift
-/// let model = TopicModel()
+/// var model = TopicModel()
 /// model.ingest(messages)
+/// model.refresh(now: Date().timeIntervalSince1970)
 /// let kitchen = model.find("home/kitchen")
 /// model.node(kitchen!).retainedCount
 /// ```
-public final class TopicModel {
+public struct TopicModel: Sendable {
     /// Bounds on what the model keeps.
     public struct Limits: Sendable {
         /// Older messages kept per topic.
@@ -29,20 +33,29 @@ public final class TopicModel {
     }
 
     public let limits: Limits
-    public private(set) var nodes: [TopicNode]
-    public private(set) var topics: [TopicRecord] = []
+    public internal(set) var nodes: [TopicNode]
+    public internal(set) var topics: [TopicRecord] = []
     /// Home Assistant discovery labels, by the state topic they describe.
     public private(set) var labels: [String: SeriesLabel] = [:]
-    /// Series the user picked, by topic.
-    private var chosenSeries: [NodeID: String] = [:]
     /// Bytes held by all topics' history.
     public private(set) var historyBytes = 0
     /// Every history entry in arrival order, as (topic, per-topic sequence), for global trimming.
     var historyQueue = Deque<(topic: Int32, sequence: UInt64)>()
     var historyEntries = 0
-    /// The filtered view's match counts, extended as topics arrive (see `matchCounts`).
-    var filterCache: FilterCache?
+    /// Parents whose child lists wait to be merged into natural order (see `refresh`).
+    var unsettledParents: [Int32] = []
+
+    // MARK: Liveness state
+    /// Time that counts towards staleness: connected time only.
+    public internal(set) var clock = ConnectedClock()
+    var staleSchedule = Heap<StaleDeadline>()
+    /// The availability watch: devices, sources and discovery rules (see `TopicModel+Availability`).
+    var availability = AvailabilityWatch()
+    /// The retained values to confirm after a reconnect, while the broker resends them.
+    var reconciliation: RetainedReconciliation?
+
     private var pathScratch: [Int32] = []
+    private var createdScratch: [Int32] = []
     private var numberScratch: [(path: String, value: Double)] = []
 
     public init(limits: Limits = Limits()) {
@@ -102,19 +115,19 @@ public final class TopicModel {
     }
 
     /// Adds a child, moving to a child list when the second one arrives.
-    private func addChild(_ child: Int32, named name: String, to parent: Int32) {
+    private mutating func addChild(_ child: Int32, named name: String, to parent: Int32) {
         let only = nodes[Int(parent)].onlyChild
         if nodes[Int(parent)].children == nil, only < 0 {
             nodes[Int(parent)].onlyChild = child
             return
         }
         if nodes[Int(parent)].children == nil {
-            let list = ChildList()
-            list.add(nodes[Int(only)].name, only)
+            var list = ChildList()
+            _ = list.add(nodes[Int(only)].name, only)
             nodes[Int(parent)].children = list
             nodes[Int(parent)].onlyChild = -1
         }
-        nodes[Int(parent)].children?.add(name, child)
+        if nodes[Int(parent)].children?.add(name, child) == true { unsettledParents.append(parent) }
     }
 
     /// The topics at or below `id` that hold a retained value, in tree order.
@@ -135,42 +148,76 @@ public final class TopicModel {
     public var topicCount: Int { Int(nodes[0].topicCount) }
     public var retainedCount: Int { Int(nodes[0].retainedCount) }
     public var messageCount: Int { nodes[0].messageCount }
+    /// Topics that went quiet for longer than they usually do.
+    public var staleCount: Int { Int(nodes[0].staleCount) }
+    /// Devices that announced themselves offline.
+    public var offlineDeviceCount: Int { Int(nodes[0].offlineCount) }
 
     /// The Home Assistant label of a topic, if discovery named it.
     public func label(for id: NodeID) -> SeriesLabel? { labels.isEmpty ? nil : labels[path(of: id)] }
 
-    /// The path of the series to graph: the user's pick, else the rules of `SeriesSet.primaryPath`.
-    public func primaryPath(of id: NodeID) -> String? { primary(of: id)?.path }
-
-    /// The newest value of the primary series.
-    public func primaryValue(of id: NodeID) -> Double? { primary(of: id)?.value }
-
-    /// The primary series' path and newest value, from the series or (one number so far) the last payload.
-    public func primary(of id: NodeID) -> (path: String, value: Double)? {
+    /// The primary series' path and newest value: the chosen path when the topic has it, else the
+    /// rules of `SeriesSet.primaryPath`. Never parses a payload.
+    public func primary(of id: NodeID, chosen: String? = nil) -> (path: String, value: Double)? {
         guard let record = topic(at: id) else { return nil }
-        if let series = record.series, let path = series.primaryPath(chosen: chosenSeries[id]),
+        if let series = record.series, let path = series.primaryPath(chosen: chosen),
            let value = series.series(at: path)?.last?.value {
             return (path, value)
         }
-        let numbers = NumberExtractor.numbers(in: record.last.payload)
-        guard let path = SeriesSet.primaryPath(among: numbers.map(\.path), chosen: chosenSeries[id]) else { return nil }
+        let numbers = record.firstNumbers
+        guard let path = SeriesSet.primaryPath(among: numbers.map(\.path), chosen: chosen) else { return nil }
         return numbers.first { $0.path == path }.map { (path, $0.value) }
     }
 
-    /// Picks the series to graph for a topic (nil returns to the automatic choice).
-    public func chooseSeries(_ path: String?, for id: NodeID) {
-        chosenSeries[id] = path
+    // MARK: - Time
+
+    /// Brings what depends on time up to `now`: topics that went quiet turn stale, a finished
+    /// reconnect burst settles the retained state, and new children take their place in order.
+    /// Call it before reading a frame. Returns whether a count or marker changed.
+    @discardableResult
+    public mutating func refresh(now: Double) -> Bool {
+        for parent in unsettledParents {
+            // Taken out while it merges, so it stays uniquely referenced and the names stay readable.
+            var children = nodes[Int(parent)].children
+            nodes[Int(parent)].children = nil
+            children?.settle { self.nodes[Int($0)].name }
+            nodes[Int(parent)].children = children
+        }
+        unsettledParents.removeAll()
+        let staled = markStale(now: now)
+        let settled = settleReconciliation(now: now)
+        return staled || settled
+    }
+
+    /// When `refresh` next has work of its own (wall time), so a quiet program can sleep until then.
+    public var nextDeadline: Double? {
+        var deadline = reconciliation?.deadline
+        if clock.isConnected, let first = staleSchedule.min {
+            let wall = clock.wallTime(atConnected: first.connectedTime)
+            deadline = min(deadline ?? wall, wall)
+        }
+        return deadline
+    }
+
+    /// The connection was lost: staleness stops counting.
+    public mutating func connectionLost(at time: Double) {
+        clock.lose(at: time)
+    }
+
+    /// The connection is back: staleness counts again.
+    public mutating func connectionRestored(at time: Double) {
+        clock.restore(at: time)
     }
 
     // MARK: - Ingest
 
     /// Adds a batch of messages (one turn of the consumer).
-    public func ingest(_ messages: some Sequence<MQTTMessage>) {
+    public mutating func ingest(_ messages: some Sequence<MQTTMessage>) {
         for message in messages { ingest(message) }
     }
 
     /// Adds one message: O(depth) for the tree and counts.
-    public func ingest(_ message: MQTTMessage) {
+    public mutating func ingest(_ message: MQTTMessage) {
         let time = message.receivedAt.timeIntervalSince1970
         let leaf = locate(message.topic)
         var topicIndex = nodes[Int(leaf)].topic
@@ -191,18 +238,35 @@ public final class TopicModel {
         topics[Int(topicIndex)].messageCount += 1
         topics[Int(topicIndex)].rate.record(at: time)
         recordNumbers(topicIndex, payload: message.payload, time: time, previous: previous)
+        let staleDelta = recordLiveness(topicIndex, at: time, isNew: isNewTopic, retain: message.retain)
         for index in pathScratch {
             nodes[Int(index)].messageCount += 1
             if time > nodes[Int(index)].newest { nodes[Int(index)].newest = time }
             if isNewTopic { nodes[Int(index)].topicCount += 1 }
             nodes[Int(index)].retainedCount += retainedDelta
+            nodes[Int(index)].staleCount += staleDelta
         }
+        if !createdScratch.isEmpty, availability.hasPendingDevices { adoptPendingDevices(createdScratch) }
+        if isNewTopic { watchAvailability(topicIndex, topic: message.topic) }
+        if topics[Int(topicIndex)].announcesAvailability { announceAvailability(topicIndex) }
         if message.topic.utf8.starts(with: "homeassistant/".utf8) { recordDiscovery(message, previous: previous) }
     }
 
-    /// Finds or creates the node for `topic`, leaving the path (root to leaf) in `pathScratch`.
-    private func locate(_ topic: String) -> Int32 {
+    /// Adds `delta` to a count on every node from `leaf` up to the root.
+    mutating func addToPath(from leaf: Int32, _ count: WritableKeyPath<TopicNode, Int32>, _ delta: Int32) {
+        var current = leaf
+        while true {
+            nodes[Int(current)][keyPath: count] += delta
+            if current == 0 { return }
+            current = nodes[Int(current)].parent.index
+        }
+    }
+
+    /// Finds or creates the node for `topic`, leaving the path (root to leaf) in `pathScratch`
+    /// and the nodes it created in `createdScratch`.
+    private mutating func locate(_ topic: String) -> Int32 {
         pathScratch.removeAll(keepingCapacity: true)
+        createdScratch.removeAll(keepingCapacity: true)
         pathScratch.append(0)
         var bytes = topic
         // Levels are cut from the contiguous UTF-8 bytes: cheaper than slicing the String.
@@ -218,6 +282,7 @@ public final class TopicModel {
                     let child = Int32(nodes.count)
                     nodes.append(TopicNode(name: name, parent: NodeID(current), depth: nodes[Int(current)].depth + 1))
                     addChild(child, named: name, to: current)
+                    createdScratch.append(child)
                     current = child
                 }
                 pathScratch.append(current)
@@ -228,7 +293,7 @@ public final class TopicModel {
     }
 
     /// Applies the retained transition; returns the change in "holds a retained value" (-1, 0, 1).
-    private func updateRetained(_ index: Int32, message: MQTTMessage, previous: StoredMessage?) -> Int32 {
+    private mutating func updateRetained(_ index: Int32, message: MQTTMessage, previous: StoredMessage?) -> Int32 {
         let before = topics[Int(index)].retained
         let after = before.after(retain: message.retain, payloadIsEmpty: message.payload.isEmpty)
         if after == .held {
@@ -238,13 +303,14 @@ public final class TopicModel {
             topics[Int(index)].heldRetained = nil
         }
         topics[Int(index)].retained = after
+        if message.retain { confirmRetained(index, at: message.receivedAt.timeIntervalSince1970) }
         return Int32(after.isHeld ? 1 : 0) - Int32(before.isHeld ? 1 : 0)
     }
 
     // MARK: History
 
     /// Moves the topic's replaced `last` into its history, then enforces the per-topic and global budgets.
-    private func pushHistory(_ message: StoredMessage, into index: Int32) {
+    private mutating func pushHistory(_ message: StoredMessage, into index: Int32) {
         let sequence = topics[Int(index)].history.nextSequence
         let (dropped, freed) = topics[Int(index)].history.append(
             message, maxCount: limits.historyCount, maxBytes: limits.historyBytes)
@@ -265,30 +331,39 @@ public final class TopicModel {
 
     // MARK: Numbers
 
-    private func recordNumbers(_ index: Int32, payload: [UInt8], time: Double, previous: StoredMessage?) {
+    private mutating func recordNumbers(_ index: Int32, payload: [UInt8], time: Double, previous: StoredMessage?) {
         NumberExtractor.numbers(in: payload, into: &numberScratch)
         let numbers = numberScratch
-        guard !numbers.isEmpty else { return }
+        guard !numbers.isEmpty else {
+            topics[Int(index)].firstNumbers = []
+            return
+        }
         if topics[Int(index)].series == nil {
-            // A topic's first number is read from its payload when needed: a series (and its
-            // memory) starts with the second, seeded with the previous message's numbers.
-            let earlier = previous.map { NumberExtractor.numbers(in: $0.payload) } ?? []
-            guard let previous, !earlier.isEmpty else { return }
+            // A topic's first numbers wait in `firstNumbers`: a series (and its memory) starts with
+            // the second numeric message, seeded with the first.
+            let earlier = topics[Int(index)].firstNumbers
+            guard let previous, !earlier.isEmpty else {
+                topics[Int(index)].firstNumbers = numbers
+                return
+            }
             var series = SeriesSet()
             series.record(earlier, at: previous.time)
             topics[Int(index)].series = series
+            topics[Int(index)].firstNumbers = []
         }
         topics[Int(index)].series?.record(numbers, at: time)
     }
 
-    /// A discovery config labels its state topic; an empty one removes the entity, and so its label.
-    private func recordDiscovery(_ message: MQTTMessage, previous: StoredMessage?) {
-        if message.payload.isEmpty {
-            if let previous, let (stateTopic, _) = HomeAssistantDiscovery.label(topic: message.topic, payload: previous.payload) {
-                labels[stateTopic] = nil
-            }
-        } else if let (stateTopic, label) = HomeAssistantDiscovery.label(topic: message.topic, payload: message.payload) {
-            labels[stateTopic] = label
+    /// A discovery config labels its state topic and may name its availability; an empty one
+    /// removes the entity, and so its label and rules.
+    private mutating func recordDiscovery(_ message: MQTTMessage, previous: StoredMessage?) {
+        if let previous, let old = HomeAssistantDiscovery.config(topic: message.topic, payload: previous.payload) {
+            labels[old.stateTopic] = nil
+            forgetAvailabilityRules(old.availability)
+        }
+        if !message.payload.isEmpty, let config = HomeAssistantDiscovery.config(topic: message.topic, payload: message.payload) {
+            labels[config.stateTopic] = config.label
+            adoptAvailabilityRules(config.availability)
         }
     }
 }

@@ -11,6 +11,10 @@ public struct TopicNode: Sendable {
     public internal(set) var topicCount: Int32 = 0
     /// Topics at or below this node that hold a retained value.
     public internal(set) var retainedCount: Int32 = 0
+    /// Topics at or below this node that went quiet for longer than they usually do.
+    public internal(set) var staleCount: Int32 = 0
+    /// Devices at or below this node (this one included) that announced themselves offline.
+    public internal(set) var offlineCount: Int32 = 0
     /// The only child, while there is just one: most chains (`room/sensor/temperature`) never
     /// need a child list, which is the largest part of a small node's cost.
     var onlyChild: Int32 = -1
@@ -31,6 +35,8 @@ public struct TopicNode: Sendable {
     public var depth: Int { Int(levelDepth) }
     public var childCount: Int { children?.count ?? (onlyChild >= 0 ? 1 : 0) }
     public var isTopic: Bool { topic >= 0 }
+    /// Whether something at or below needs attention: a stale topic or an offline device.
+    public var hasProblems: Bool { staleCount > 0 || offlineCount > 0 }
 }
 
 /// Identifies a node; stable for the model's lifetime.
@@ -48,41 +54,50 @@ public struct NodeID: Hashable, Sendable, Comparable, CustomStringConvertible {
 
 /// A node's children: found by name, listed in natural order.
 ///
-/// New children go to an unsorted tail that is merged in when the order is next needed, so a
-/// burst of new topics under one parent costs O(1) each, not an array shift each.
-final class ChildList: @unchecked Sendable {
+/// New children go to an unsorted tail that `settle` merges in, so a burst of new topics under
+/// one parent costs O(1) each, not an array shift each. Until then `ordered` merges a copy.
+struct ChildList: Sendable {
     private(set) var byName: [String: Int32] = [:]
     private var sorted: [Int32] = []
     private var pending: [Int32] = []
 
     var count: Int { byName.count }
+    var isSettled: Bool { pending.isEmpty }
 
-    func add(_ name: String, _ child: Int32) {
+    /// Adds a child; returns true when it is the first one waiting to be ordered.
+    mutating func add(_ name: String, _ child: Int32) -> Bool {
         byName[name] = child
         pending.append(child)
+        return pending.count == 1
     }
 
-    /// The children in natural order, merging any new ones first.
+    /// Merges the children added since the last call into the natural order.
+    mutating func settle(names: (Int32) -> String) {
+        guard !pending.isEmpty else { return }
+        sorted = merged(names: names)
+        pending.removeAll()
+    }
+
+    /// The children in natural order.
     func ordered(names: (Int32) -> String) -> [Int32] {
-        if !pending.isEmpty {
-            let keyed = pending.map { (id: $0, key: names($0)) }
-                .sorted { NaturalOrder.compare($0.key, $1.key) < 0 }
-            var merged: [Int32] = []
-            merged.reserveCapacity(sorted.count + keyed.count)
-            var i = 0, j = 0
-            while i < sorted.count || j < keyed.count {
-                if j == keyed.count || (i < sorted.count
-                    && NaturalOrder.compare(names(sorted[i]), keyed[j].key) < 0) {
-                    merged.append(sorted[i])
-                    i += 1
-                } else {
-                    merged.append(keyed[j].id)
-                    j += 1
-                }
+        pending.isEmpty ? sorted : merged(names: names)
+    }
+
+    private func merged(names: (Int32) -> String) -> [Int32] {
+        let keyed = pending.map { (id: $0, key: names($0)) }
+            .sorted { NaturalOrder.compare($0.key, $1.key) < 0 }
+        var merged: [Int32] = []
+        merged.reserveCapacity(sorted.count + keyed.count)
+        var i = 0, j = 0
+        while i < sorted.count || j < keyed.count {
+            if j == keyed.count || (i < sorted.count && NaturalOrder.compare(names(sorted[i]), keyed[j].key) < 0) {
+                merged.append(sorted[i])
+                i += 1
+            } else {
+                merged.append(keyed[j].id)
+                j += 1
             }
-            sorted = merged
-            pending.removeAll()
         }
-        return sorted
+        return merged
     }
 }

@@ -11,6 +11,10 @@ public struct TopicRecord: Sendable {
     public internal(set) var messageCount = 0
     public let firstSeen: Double
     var rate = RateWindow()
+    /// When it last spoke, its usual interval, and whether it went quiet.
+    public internal(set) var liveness = Liveness()
+    /// Whether this topic announces a device's availability (by its name, or a discovery config).
+    var announcesAvailability = false
     /// What only some topics need, behind one pointer.
     var extras = TopicExtras()
 
@@ -26,6 +30,13 @@ public struct TopicRecord: Sendable {
         _modify { yield &extras.series }
     }
 
+    /// The numbers of the newest payload while there is no series yet (a topic's first numeric
+    /// message), so that queries never parse a payload again.
+    public internal(set) var firstNumbers: [(path: String, value: Double)] {
+        get { extras.firstNumbers }
+        set { extras.firstNumbers = newValue }
+    }
+
     /// Messages per second over the last ten seconds.
     public func rate(now: Double) -> Double { rate.rate(now: now) }
 
@@ -37,6 +48,7 @@ struct TopicExtras: Sendable {
     struct Values: Sendable {
         var heldRetained: StoredMessage?
         var series: SeriesSet?
+        var firstNumbers: [(path: String, value: Double)] = []
     }
 
     private final class Storage: @unchecked Sendable {
@@ -53,6 +65,14 @@ struct TopicExtras: Sendable {
             // Clearing what is already clear must not copy or retain the shared storage.
             if newValue == nil, storage?.values.heldRetained == nil { return }
             unique().values.heldRetained = newValue
+        }
+    }
+
+    var firstNumbers: [(path: String, value: Double)] {
+        get { storage?.values.firstNumbers ?? [] }
+        set {
+            if newValue.isEmpty, storage?.values.firstNumbers.isEmpty ?? true { return }
+            unique().values.firstNumbers = newValue
         }
     }
 

@@ -54,7 +54,7 @@ struct SubCommand: AsyncParsableCommand {
         let codes = try await client.subscribe(subscriptions)
         try reportRefusals(filters: filters, codes: codes)
 
-        let lastMessage = LastMessageTime()
+        let lastMessage = SharedInstant()
         let watchdog = Watchdog.start(client: client, limit: subscription.timeout, quiet: retainedOnly ? .milliseconds(500) : nil,
                                       lastMessage: lastMessage)
         defer { watchdog.cancel() }
@@ -76,8 +76,9 @@ struct SubCommand: AsyncParsableCommand {
                 formatter.write(message, to: &output)
                 printed += 1
                 if let limit, printed >= limit { break loop }
-            case .messagesDropped:
-                // Never: `ConnectionOptions` reads with `.pauseReading`, which waits instead of dropping.
+            case .messagesDropped, .subscriptionsRestored:
+                // Never dropped: `ConnectionOptions` reads with `.pauseReading`, which waits instead.
+                // The burst after a resubscribe prints like any other message.
                 break
             case let .connectionState(state):
                 switch state {

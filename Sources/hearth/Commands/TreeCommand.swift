@@ -9,7 +9,9 @@ struct TreeCommand: AsyncParsableCommand {
         commandName: "tree",
         abstract: "Collect messages into Hearth's topic model, print the tree once and exit.",
         discussion: """
-            By default it stops once the retained burst has settled (no message for 500 ms).
+            By default it stops once the retained burst has settled (no message for 500 ms). With -W
+            it keeps collecting across reconnects, and a broker restart in the window is reconciled
+            (retained values the broker no longer holds are marked gone) before it prints.
             Examples:
               hearth tree                           # everything, as an indented tree
               hearth tree -t 'home/#' --depth 2
@@ -45,10 +47,11 @@ struct TreeCommand: AsyncParsableCommand {
             throw MQTTClientError.subscriptionRefused(filter: refused.0, refused.1)
         }
 
-        let model = TopicModel()
-        let lastMessage = LastMessageTime()
+        var model = TopicModel()
+        let lastMessage = SharedInstant(), reconciling = SharedInstant()
         let settle: Duration? = subscription.count == nil && subscription.timeout == nil ? .milliseconds(500) : nil
-        let watchdog = Watchdog.start(client: client, limit: subscription.timeout, quiet: settle, lastMessage: lastMessage)
+        let watchdog = Watchdog.start(client: client, limit: subscription.timeout, quiet: settle, lastMessage: lastMessage,
+                                      holdUntil: reconciling)
         defer { watchdog.cancel() }
         var failure: MQTTClientError?
         var received = 0
@@ -65,20 +68,46 @@ struct TreeCommand: AsyncParsableCommand {
             case .messagesDropped:
                 // Never: `ConnectionOptions` reads with `.pauseReading`, which waits instead of dropping.
                 break
+            case .subscriptionsRestored:
+                model.subscriptionsRestored(at: Date().timeIntervalSince1970)
             case let .connectionState(state):
-                if case .reconnecting = state { Diagnostics.warn("\(state)") }
-                if case let .closed(error) = state { failure = error }
+                switch state {
+                case .reconnecting:
+                    Diagnostics.warn("\(state)")
+                    model.connectionLost(at: Date().timeIntervalSince1970)
+                case .connected: model.connectionRestored(at: Date().timeIntervalSince1970)
+                case let .closed(error): failure = error
+                default: break
+                }
             }
-            if !iterator.hasBufferedEvents { lastMessage.touch() }
+            if !iterator.hasBufferedEvents {
+                lastMessage.touch()
+                // A reconnect burst settles before the watchdog may end the run.
+                if model.reconciliationDeadline != nil {
+                    let now = Date().timeIntervalSince1970
+                    model.refresh(now: now)
+                    if let deadline = model.reconciliationDeadline {
+                        reconciling.set(.now + .milliseconds(Int(max(0, deadline - now) * 1000) + 50))
+                    }
+                }
+            }
         }
         await client.disconnect()
         if let failure { throw failure }
 
+        let now = Date().timeIntervalSince1970
+        model.refresh(now: now)
         var output = OutputWriter(fd: STDOUT_FILENO)
-        let printer = TreePrinter(model: model, maxDepth: depth, retainedOnly: retainedOnly)
+        let printer = TreePrinter(model: model, maxDepth: depth, retainedOnly: retainedOnly, now: now)
         if format == .json { printer.writeJSON(to: &output) } else { printer.writeText(to: &output) }
         output.flush()
         // The process ends next: freeing every topic one by one would only delay the exit.
-        _ = Unmanaged.passRetained(model)
+        _ = Unmanaged.passRetained(KeptUntilExit(model))
     }
+}
+
+/// Holds a value past its scope, for a process about to exit.
+private final class KeptUntilExit<Value> {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

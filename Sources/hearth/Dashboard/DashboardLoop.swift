@@ -4,6 +4,10 @@ import Terminal
 
 /// The UI thread: waits for keys or news, redraws at most 30 times a second and only when
 /// something changed, and hands publish requests to the client without waiting for them.
+///
+/// Time moves the screen too: while an age or a countdown is visible it redraws once a second
+/// (ncurses then writes only the cells that changed), and it wakes when the model has timed work
+/// (a topic due to turn stale, a reconnect burst to settle). Otherwise it sleeps: no output, no CPU.
 final class DashboardLoop {
     static let frameInterval = 1.0 / 30
 
@@ -31,21 +35,28 @@ final class DashboardLoop {
     func run() {
         var dirty = true
         var lastFrame = -Double.infinity
+        var deadline: Double?
         while !stop.isSet {
             let now = Self.now()
+            if let due = deadline, now >= due {
+                if model.withModel({ $0.refresh(now: now) }) { dirty = true }
+                deadline = model.withModel { $0.nextDeadline }
+            }
             if dirty, now - lastFrame >= Self.frameInterval {
-                draw(now: now)
+                deadline = draw(now: now)
                 dirty = false
                 lastFrame = now
             }
-            // Sleep until a key or news; while a frame is owed, only until it is due; while the
-            // rate is still falling, once a second. Otherwise indefinitely: no output, no CPU.
+            // Sleep until a key or news; while a frame is owed, only until it is due; while
+            // something on screen moves with the clock, once a second; until the model's next
+            // deadline. Otherwise indefinitely.
             let ticking = !dirty && controller.wantsTick
-            let timeout: Double? = dirty ? max(0, lastFrame + Self.frameInterval - now) : ticking ? 1 : nil
+            var timeout: Double? = dirty ? max(0, lastFrame + Self.frameInterval - now) : ticking ? 1 : nil
+            if let deadline { timeout = min(timeout ?? .infinity, max(0, deadline - now)) }
             if session.wait(timeout: timeout, wakeup: inbox.wakeup) { dirty = true }
             for event in inbox.takeAll() { controller.apply(event) }
             if let messageLimit, model.withModel({ $0.messageCount }) >= messageLimit {
-                draw(now: Self.now())
+                _ = draw(now: Self.now())
                 break
             }
             if resized.take() {
@@ -62,9 +73,14 @@ final class DashboardLoop {
         }
     }
 
-    private func draw(now: Double) {
-        let frame = model.withModel { controller.makeFrame(model: $0, now: now) }
+    /// Draws a frame; returns when the model next has timed work.
+    private func draw(now: Double) -> Double? {
+        let (frame, deadline) = model.withModel { model in
+            model.refresh(now: now)
+            return (controller.makeFrame(model: model, now: now), model.nextDeadline)
+        }
         session.render { canvas in DashboardView.draw(frame, on: &canvas) }
+        return deadline
     }
 
     private func perform(_ action: DashboardAction) {

@@ -1,28 +1,27 @@
 import Dashboard
 import Foundation
 import MQTT
+import Synchronization
 import TopicModel
 
 /// The topic model shared by the ingest task (writes a batch at a time) and the UI thread (reads
 /// one frame at a time), behind one lock.
-///
-/// `@unchecked Sendable` is sound because the model is only reached through `withModel`, under the lock.
-final class SharedModel: @unchecked Sendable {
-    private let lock = NSLock()
-    private let model = TopicModel()
+final class SharedModel: Sendable {
+    private let model = Mutex(TopicModel())
 
-    func withModel<Result>(_ body: (TopicModel) throws -> Result) rethrows -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(model)
+    func withModel<Result: Sendable>(_ body: (inout TopicModel) throws -> Result) rethrows -> Result {
+        try model.withLock { model in try body(&model) }
     }
 
     /// Feeds the client's events into the model until the stream ends, waking the UI after each batch.
     ///
     /// Messages are gathered while the stream has more buffered, then ingested under one lock.
+    /// Connection changes reach the model too: staleness counts connected time only, and the
+    /// retained state is reconciled against the burst that follows a resubscription.
     func ingest(_ events: MQTTEventStream, broker: String, inbox: DashboardInbox) async {
         var iterator = events.makeAsyncIterator()
         var batch: [MQTTMessage] = []
+        var downSince: Double?
         while let event = await iterator.next() {
             switch event {
             case let .message(message):
@@ -30,26 +29,44 @@ final class SharedModel: @unchecked Sendable {
             case .messagesDropped:
                 // Never: the runner reads with `.pauseReading`, which waits instead of dropping.
                 break
+            case .subscriptionsRestored:
+                flush(&batch)
+                withModel { $0.subscriptionsRestored(at: Date().timeIntervalSince1970) }
             case let .connectionState(state):
-                inbox.post(.connection(Self.status(state, broker: broker)))
+                flush(&batch)
+                let now = Date().timeIntervalSince1970
+                if state.isConnected {
+                    downSince = nil
+                    withModel { $0.connectionRestored(at: now) }
+                } else if case .reconnecting = state, downSince == nil {
+                    downSince = now
+                    withModel { $0.connectionLost(at: now) }
+                }
+                inbox.post(.connection(Self.status(state, broker: broker, now: now, downSince: downSince)))
             }
             if !iterator.hasBufferedEvents || batch.count >= 4096 {
-                if !batch.isEmpty {
-                    withModel { $0.ingest(batch) }
-                    batch.removeAll(keepingCapacity: true)
-                }
+                flush(&batch)
                 inbox.wakeup.signal()
             }
         }
     }
 
-    static func status(_ state: MQTTConnectionState, broker: String) -> ConnectionStatus {
+    private func flush(_ batch: inout [MQTTMessage]) {
+        guard !batch.isEmpty else { return }
+        let messages = batch
+        withModel { $0.ingest(messages) }
+        batch.removeAll(keepingCapacity: true)
+    }
+
+    static func status(_ state: MQTTConnectionState, broker: String, now: Double, downSince: Double?) -> ConnectionStatus {
         switch state {
-        case .idle, .connecting: return ConnectionStatus(broker: broker, phase: .connecting)
+        case .idle, .connecting: return ConnectionStatus(broker: broker, phase: .connecting, downSince: downSince)
         case let .connected(info): return ConnectionStatus(broker: broker, phase: .connected, version: info.version.description)
         case let .reconnecting(delay, _, lastError):
-            return ConnectionStatus(broker: broker, phase: .reconnecting(seconds: Int(delay.seconds.rounded(.up)), lastError: "\(lastError)"))
-        case let .closed(error): return ConnectionStatus(broker: broker, phase: .failed(error.map { "\($0)" } ?? "closed"))
+            return ConnectionStatus(broker: broker, phase: .reconnecting(retryAt: now + delay.seconds, lastError: "\(lastError)"),
+                                    downSince: downSince)
+        case let .closed(error):
+            return ConnectionStatus(broker: broker, phase: .failed(error.map { "\($0)" } ?? "closed"), downSince: downSince)
         }
     }
 }

@@ -8,14 +8,19 @@ struct TreePrinter {
     /// Levels to print; nil for all.
     let maxDepth: Int?
     let retainedOnly: Bool
+    /// The time ages are measured to (seconds since 1970).
+    let now: Double
 
     private static let sparklineWidth = 16
 
     // MARK: Text
 
     func writeText(to output: inout OutputWriter) {
-        output.write("\(Self.count(model.topicCount, "topic")), \(Self.count(model.messageCount, "message")), "
-                     + "\(model.retainedCount) retained\n")
+        var summary = "\(Self.count(model.topicCount, "topic")), \(Self.count(model.messageCount, "message")), "
+            + "\(model.retainedCount) retained"
+        if model.staleCount > 0 { summary += ", \(model.staleCount) stale" }
+        if model.offlineDeviceCount > 0 { summary += ", \(Self.count(model.offlineDeviceCount, "device")) offline" }
+        output.write(summary + "\n")
         guard maxDepth != 0 else { return }
         var scratch: [SparkBucket] = []
         func visit(_ id: NodeID, prefix: String, depth: Int) {
@@ -37,11 +42,14 @@ struct TreePrinter {
         if node.childCount > 0 {
             var counts = "\(Self.count(Int(node.topicCount), "topic")), \(Self.count(node.messageCount, "msg"))"
             if node.retainedCount > 0 { counts += ", \(node.retainedCount) retained" }
+            if node.staleCount > 0 { counts += ", \(node.staleCount) stale" }
             text += "  (\(counts))"
         }
+        if model.isOfflineDevice(id) { text += "  ✕ offline" }
         guard let record = model.topic(at: id) else { return text }
         if node.childCount == 0 { text += "  (\(Self.count(record.messageCount, "msg")))" }
         text += RetainedMarker.text(record.retained)
+        if record.liveness.isStale { text += "  ◷ stale" }
         if let (path, value) = model.primary(of: id) {
             text += "  = " + ValueFormat.number(value)
             if let unit = model.label(for: id)?.unit { text += " " + TerminalEscaping.escaped(Array(unit.utf8), keepNewlines: false) }
@@ -77,7 +85,7 @@ struct TreePrinter {
         var out = "{\"topic\":"
         JSON.appendString(model.path(of: id), to: &out)
         out += ",\"messages\":\(record.messageCount),\"retained\":\(record.retained.isHeld)"
-        out += ",\"retained_state\":\"\(record.retained == .none ? "none" : record.retained.description)\""
+        out += ",\"retained_state\":\"\(record.retained.description)\""
         out += ",\"value\":"
         JSON.appendString(String(decoding: record.last.payload.prefix(TopicSummary.previewBytes), as: UTF8.self), to: &out)
         if let (path, value) = model.primary(of: id) {
@@ -94,6 +102,9 @@ struct TreePrinter {
             out += ",\"series\":{" + numbers.map { JSON.string($0.path) + ":" + ValueFormat.number($0.value) }
                 .joined(separator: ",") + "}"
         }
+        out += ",\"age_s\":\(ValueFormat.number((max(0, now - record.last.time) * 10).rounded() / 10))"
+        out += ",\"stale\":\(record.liveness.isStale)"
+        out += ",\"offline\":\(model.isInsideOfflineDevice(id) || model.announcesOffline(id))"
         return out + "}"
     }
 }

@@ -2,15 +2,24 @@
 /// not to the number of topics.
 extension TopicModel {
     /// The rows of the window `query.offset ..< query.offset + query.limit`.
-    public func visibleRows(_ query: TreeQuery) -> VisibleRows {
-        if let filter = query.filter { return filteredRows(query, filter: filter) }
+    ///
+    /// A filtered view matches every topic once; pass the same `matches` each frame and only the
+    /// topics that arrived since are matched.
+    public func visibleRows(_ query: TreeQuery, matches: inout FilterMatches?) -> VisibleRows {
+        if let filter = query.filter { return filteredRows(query, filter: filter, matches: &matches) }
         let layout = ExpansionLayout(model: self, expanded: query.expanded)
         var skip = max(0, query.offset)
         var need = max(0, query.limit)
         var rows: [TreeRow] = []
         rows.reserveCapacity(need)
-        emit(0, layout: layout, skip: &skip, need: &need, into: &rows)
+        emit(0, query: query, layout: layout, skip: &skip, need: &need, into: &rows)
         return VisibleRows(rows: rows, totalRows: layout.rowsBelow(0))
+    }
+
+    /// The rows of the window, matching a filter from scratch.
+    public func visibleRows(_ query: TreeQuery) -> VisibleRows {
+        var matches: FilterMatches?
+        return visibleRows(query, matches: &matches)
     }
 
     /// The row index of a node in the unfiltered view, or nil when it is hidden under a collapsed node.
@@ -40,7 +49,8 @@ extension TopicModel {
 
     // MARK: Unfiltered
 
-    private func emit(_ parent: Int32, layout: ExpansionLayout, skip: inout Int, need: inout Int, into rows: inout [TreeRow]) {
+    private func emit(_ parent: Int32, query: TreeQuery, layout: ExpansionLayout, skip: inout Int, need: inout Int,
+                      into rows: inout [TreeRow]) {
         let kids = orderedChildren(parent)
         var start = 0
         for (position, child) in layout.expandedChildren(of: parent, ordered: kids) + [(kids.count, -1)] {
@@ -52,14 +62,14 @@ extension TopicModel {
             } else {
                 let first = start + skip
                 let last = min(position, first + need)
-                for index in first..<last { rows.append(row(kids[index], expanded: false)) }
+                for index in first..<last { rows.append(row(kids[index], expanded: false, query: query)) }
                 need -= last - first
                 skip = 0
             }
             guard child >= 0, need > 0 else { return }
-            if skip > 0 { skip -= 1 } else { rows.append(row(child, expanded: true)); need -= 1 }
+            if skip > 0 { skip -= 1 } else { rows.append(row(child, expanded: true, query: query)); need -= 1 }
             let below = layout.rowsBelow(child)
-            if skip >= below { skip -= below } else { emit(child, layout: layout, skip: &skip, need: &need, into: &rows) }
+            if skip >= below { skip -= below } else { emit(child, query: query, layout: layout, skip: &skip, need: &need, into: &rows) }
             start = position + 1
         }
     }
@@ -77,33 +87,42 @@ extension TopicModel {
         return nil
     }
 
-    func row(_ index: Int32, expanded: Bool) -> TreeRow {
+    func row(_ index: Int32, expanded: Bool, query: TreeQuery) -> TreeRow {
         let node = self.node(NodeID(index))
         let id = NodeID(index)
+        let hasOffline = nodes[0].offlineCount > 0
         return TreeRow(
             node: id, depth: node.depth - 1, name: node.name, hasChildren: node.childCount > 0, isExpanded: expanded,
             topicCount: Int(node.topicCount), messageCount: node.messageCount, retainedCount: Int(node.retainedCount),
-            newest: node.newest, topic: topic(at: id).map { record in
-                let primary = primary(of: id)
-                return TopicSummary(preview: Array(record.last.payload.prefix(TopicSummary.previewBytes)),
-                                    size: record.last.size, retained: record.retained, time: record.last.time,
-                                    primaryPath: primary?.path, primaryValue: primary?.value,
-                                    hasSeries: record.series != nil)
-            })
+            staleCount: Int(node.staleCount), offlineCount: Int(node.offlineCount),
+            isOfflineDevice: hasOffline && isOfflineDevice(id), isInsideOfflineDevice: hasOffline && isInsideOfflineDevice(id),
+            newest: node.newest, topic: topic(at: id).map { summary($0, of: id, query: query) })
+    }
+
+    /// What a row shows of a topic, everything the frame needs included.
+    func summary(_ record: TopicRecord, of id: NodeID, query: TreeQuery) -> TopicSummary {
+        let primary = primary(of: id, chosen: query.chosenSeries[id])
+        let series = primary.flatMap { record.series?.series(at: $0.path) }
+        return TopicSummary(preview: Array(record.last.payload.prefix(query.previewBytes)),
+                            size: record.last.size, retained: record.retained, time: record.last.time,
+                            primaryPath: primary?.path, primaryValue: primary?.value,
+                            series: series.flatMap { $0.count > 1 ? $0 : nil },
+                            unit: primary == nil ? nil : label(for: id)?.unit,
+                            isStale: record.liveness.isStale, announcesOffline: announcesOffline(id))
     }
 
     // MARK: Filtered
 
     /// Rows under a filter: nodes with a matching topic at or below them.
-    private func filteredRows(_ query: TreeQuery, filter: TopicFilter) -> VisibleRows {
-        let matches = matchCounts(filter)
+    private func filteredRows(_ query: TreeQuery, filter: TopicFilter, matches cache: inout FilterMatches?) -> VisibleRows {
+        let matches = matchCounts(filter, cache: &cache)
         var rows: [TreeRow] = []
         var rowNumber = 0
         let end = query.offset + query.limit
         func visit(_ parent: Int32) {
             for child in orderedChildren(parent) where matches[Int(child)] > 0 {
                 let isExpanded = query.expanded.contains(NodeID(child))
-                if rowNumber >= query.offset, rowNumber < end { rows.append(row(child, expanded: isExpanded)) }
+                if rowNumber >= query.offset, rowNumber < end { rows.append(row(child, expanded: isExpanded, query: query)) }
                 rowNumber += 1
                 if isExpanded { visit(child) }
             }
@@ -116,9 +135,9 @@ extension TopicModel {
     ///
     /// O(topics) when a filter is first applied; after that only topics that arrived since are
     /// matched (topics are never removed, so the counts only grow).
-    func matchCounts(_ filter: TopicFilter) -> [Int32] {
-        var cache = filterCache?.filter == filter ? filterCache! : FilterCache(filter: filter)
-        filterCache = nil  // keeps the counts array uniquely referenced while it grows
+    func matchCounts(_ filter: TopicFilter, cache stored: inout FilterMatches?) -> [Int32] {
+        var cache = stored?.filter == filter ? stored! : FilterMatches(filter: filter)
+        stored = nil  // keeps the counts array uniquely referenced while it grows
         cache.counts.append(contentsOf: repeatElement(0, count: nodes.count - cache.counts.count))
         for record in topics[cache.matchedTopics...] where filter.matches(path(of: record.node)) {
             var current = record.node.index
@@ -129,13 +148,13 @@ extension TopicModel {
             }
         }
         cache.matchedTopics = topics.count
-        filterCache = cache
+        stored = cache
         return cache.counts
     }
 }
 
-/// Match counts of the last filter, kept between frames and extended as topics arrive.
-struct FilterCache {
+/// A filter's match counts, kept by the caller between frames and extended as topics arrive.
+public struct FilterMatches: Sendable {
     let filter: TopicFilter
     var counts: [Int32] = []
     var matchedTopics = 0

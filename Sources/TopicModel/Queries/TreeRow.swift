@@ -11,6 +11,14 @@ public struct TreeRow: Sendable {
     public let topicCount: Int
     public let messageCount: Int
     public let retainedCount: Int
+    /// Stale topics at or below this node.
+    public let staleCount: Int
+    /// Offline devices at or below this node (itself included).
+    public let offlineCount: Int
+    /// This node is a device announced offline.
+    public let isOfflineDevice: Bool
+    /// This node lies inside an offline device (or is one): drawn dim.
+    public let isInsideOfflineDevice: Bool
     public let newest: Double
     /// Present when the node is a topic.
     public let topic: TopicSummary?
@@ -26,8 +34,14 @@ public struct TopicSummary: Sendable {
     /// The JSON path of the primary series ("" for a plain number), nil when not numeric.
     public let primaryPath: String?
     public let primaryValue: Double?
-    /// Whether the topic has a series with history to draw.
-    public let hasSeries: Bool
+    /// The primary series, once it has two points or more to draw.
+    public let series: TimeSeries?
+    /// The unit Home Assistant discovery gives the topic.
+    public let unit: String?
+    /// Silent for longer than it usually is.
+    public let isStale: Bool
+    /// An availability topic whose newest payload says offline.
+    public let announcesOffline: Bool
 
     public static let previewBytes = 96
 }
@@ -47,7 +61,7 @@ public enum TopicFilter: Sendable, Hashable {
     }
 }
 
-/// What part of the tree to show.
+/// What part of the tree to show, and how.
 public struct TreeQuery: Sendable {
     public var expanded: Set<NodeID>
     public var filter: TopicFilter?
@@ -55,12 +69,19 @@ public struct TreeQuery: Sendable {
     public var offset: Int
     /// How many rows to return at most.
     public var limit: Int
+    /// The series the user picked to graph, by topic.
+    public var chosenSeries: [NodeID: String]
+    /// Bytes of each payload to preview.
+    public var previewBytes: Int
 
-    public init(expanded: Set<NodeID> = [], filter: TopicFilter? = nil, offset: Int = 0, limit: Int = 50) {
+    public init(expanded: Set<NodeID> = [], filter: TopicFilter? = nil, offset: Int = 0, limit: Int = 50,
+                chosenSeries: [NodeID: String] = [:], previewBytes: Int = TopicSummary.previewBytes) {
         self.expanded = expanded
         self.filter = filter
         self.offset = offset
         self.limit = limit
+        self.chosenSeries = chosenSeries
+        self.previewBytes = previewBytes
     }
 }
 

@@ -1,0 +1,40 @@
+/// A topic's usual interval: the median of its last 16 gaps between messages, once it has 3.
+///
+/// Gaps are kept as 16-bit floats (3 significant digits, at most 65,504 s, about 18 h) in fixed
+/// space, so every topic can learn without an allocation.
+public struct IntervalEstimate: Sendable {
+    public static let capacity = 16
+    public static let minimumGaps = 3
+    /// A gap longer than a half-precision float holds is kept as the longest it holds.
+    static let longestGap = 65_504.0
+
+    private var gaps: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    /// Gaps recorded, up to `capacity`; then the ring's next slot is `next`.
+    public private(set) var count: UInt8 = 0
+    private var next: UInt8 = 0
+
+    public init() {}
+
+    mutating func record(_ gap: Double) {
+        let value = Float16(min(max(0, gap), Self.longestGap))
+        withUnsafeMutableBytes(of: &gaps) { raw in
+            raw.bindMemory(to: Float16.self)[Int(next)] = value
+        }
+        next = (next + 1) % UInt8(Self.capacity)
+        if count < UInt8(Self.capacity) { count += 1 }
+    }
+
+    /// The median gap in seconds, or nil with fewer than three gaps.
+    public var interval: Double? {
+        guard count >= UInt8(Self.minimumGaps) else { return nil }
+        var values = withUnsafeBytes(of: gaps) { raw in
+            Array(raw.bindMemory(to: Float16.self).prefix(Int(count))).map(Double.init)
+        }
+        values.sort()
+        let middle = values.count / 2
+        return values.count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2
+    }
+
+    /// The silence after which a topic with this interval is stale: 3 intervals, and at least a minute more than one.
+    public static func staleAfter(interval: Double) -> Double { max(3 * interval, interval + 60) }
+}

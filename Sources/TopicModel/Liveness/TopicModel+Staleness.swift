@@ -1,0 +1,84 @@
+/// Staleness: each topic learns its usual interval, and turns stale when its silence, counted on
+/// the connected clock, passes `IntervalEstimate.staleAfter` that interval.
+extension TopicModel {
+    /// Notes a message's time; returns the change in the topic's stale count (-1 when it was stale).
+    mutating func recordLiveness(_ index: Int32, at time: Double, isNew: Bool, retain: Bool) -> Int32 {
+        let now = clock.connected(at: time)
+        var liveness = topics[Int(index)].liveness
+        // A retained value resent after a reconnect says nothing about how often the topic speaks.
+        if !isNew, !(retain && reconciliation != nil) {
+            liveness.intervals.record(now - liveness.lastConnected)
+        }
+        liveness.lastConnected = max(liveness.lastConnected, now)
+        let wasStale = liveness.isStale
+        liveness.isStale = false
+        if !liveness.isScheduled, let staleAfter = liveness.staleAfter {
+            liveness.isScheduled = true
+            staleSchedule.insert(StaleDeadline(connectedTime: liveness.lastConnected + staleAfter, topic: index))
+        }
+        topics[Int(index)].liveness = liveness
+        return wasStale ? -1 : 0
+    }
+
+    /// Marks the topics whose silence passed their threshold by `now`; returns whether any did.
+    mutating func markStale(now: Double) -> Bool {
+        let connectedNow = clock.connected(at: now)
+        var changed = false
+        while let first = staleSchedule.min, first.connectedTime <= connectedNow {
+            staleSchedule.removeMin()
+            let index = Int(first.topic)
+            guard let staleAfter = topics[index].liveness.staleAfter else { continue }
+            let deadline = topics[index].liveness.lastConnected + staleAfter
+            if deadline > connectedNow {
+                // It spoke since this entry was made: wait for its true deadline.
+                staleSchedule.insert(StaleDeadline(connectedTime: deadline, topic: first.topic))
+                continue
+            }
+            // Stale until its next message, which schedules it again.
+            topics[index].liveness.isScheduled = false
+            topics[index].liveness.isStale = true
+            addToPath(from: topics[index].node.index, \.staleCount, 1)
+            changed = true
+        }
+        return changed
+    }
+
+    /// Seconds of connected time since the topic's last message.
+    public func silence(of record: TopicRecord, now: Double) -> Double {
+        max(0, clock.connected(at: now) - record.liveness.lastConnected)
+    }
+
+    /// The stale topics and offline devices in tree order, visiting only the subtrees that have
+    /// some, and the nodes on the way to `through` (so a caller can find what follows it).
+    public func problems(through: NodeID? = nil) -> [NodeID] {
+        var onPath: Set<Int32> = []
+        if let through {
+            var current = through.index
+            while current != 0 {
+                onPath.insert(current)
+                current = nodes[Int(current)].parent.index
+            }
+        }
+        var found: [NodeID] = []
+        func visit(_ index: Int32) {
+            let node = nodes[Int(index)]
+            guard node.hasProblems || onPath.contains(index) else { return }
+            let isProblem = availability.isOfflineDevice(index)
+                || (node.topic >= 0 && topics[Int(node.topic)].liveness.isStale)
+            if index != 0, isProblem || index == through?.index { found.append(NodeID(index)) }
+            for child in orderedChildren(index) { visit(child) }
+        }
+        visit(0)
+        return found
+    }
+
+    /// The next stale topic or offline device after `current` in tree order, wrapping around.
+    public func nextProblem(after current: NodeID?) -> NodeID? {
+        let list = problems(through: current)
+        let isProblem = { (id: NodeID) in
+            self.availability.isOfflineDevice(id.index) || self.topic(at: id)?.liveness.isStale == true
+        }
+        guard let current, let position = list.firstIndex(of: current) else { return list.first(where: isProblem) }
+        return list[(position + 1)...].first(where: isProblem) ?? list[...position].first(where: isProblem)
+    }
+}

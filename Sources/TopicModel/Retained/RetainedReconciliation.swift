@@ -1,0 +1,54 @@
+/// After a reconnect with a clean session the broker resends what it retains: the topics marked
+/// retained that it does not resend are no longer held by it.
+///
+/// The burst is over 500 ms after the last retained message (or the SUBACK), and at most 10 s
+/// after the SUBACK.
+struct RetainedReconciliation: Sendable {
+    static let quiet = 0.5
+    static let cap = 10.0
+
+    /// When the resubscription was acknowledged.
+    let started: Double
+    /// When the newest retained message of the burst arrived.
+    var lastRetained: Double
+    /// Topics (record indexes) marked retained that the broker has not resent yet.
+    var unconfirmed: Set<Int32>
+
+    /// When the burst counts as over (wall time).
+    var deadline: Double { min(started + Self.cap, max(started, lastRetained) + Self.quiet) }
+}
+
+extension TopicModel {
+    /// The subscriptions were made again after a reconnect (their SUBACKs arrived at `time`):
+    /// every topic marked retained must now come back with retain=1 to stay so.
+    public mutating func subscriptionsRestored(at time: Double) {
+        let held = retainedTopics().map { nodes[Int($0.index)].topic }
+        reconciliation = RetainedReconciliation(started: time, lastRetained: time, unconfirmed: Set(held))
+    }
+
+    /// A retained message arrived: during a reconnect burst, it confirms the topic.
+    mutating func confirmRetained(_ index: Int32, at time: Double) {
+        guard var burst = reconciliation else { return }
+        reconciliation = nil  // keeps the set uniquely referenced while it shrinks
+        burst.unconfirmed.remove(index)
+        burst.lastRetained = max(burst.lastRetained, time)
+        reconciliation = burst
+    }
+
+    /// Ends a finished burst: what was not resent is gone. Returns whether anything changed.
+    mutating func settleReconciliation(now: Double) -> Bool {
+        guard let burst = reconciliation, now >= burst.deadline else { return false }
+        reconciliation = nil
+        var changed = false
+        for index in burst.unconfirmed.sorted() where topics[Int(index)].retained.isHeld {
+            topics[Int(index)].retained = .gone
+            topics[Int(index)].heldRetained = nil
+            addToPath(from: topics[Int(index)].node.index, \.retainedCount, -1)
+            changed = true
+        }
+        return changed
+    }
+
+    /// While the model waits for a reconnect burst to finish: when it counts as over (wall time).
+    public var reconciliationDeadline: Double? { reconciliation?.deadline }
+}
