@@ -1,0 +1,94 @@
+import Testing
+@testable import TopicModel
+
+/// After a reconnect the broker resends what it retains: what it does not resend is gone.
+struct ReconciliationTests {
+    let start = 1_800_000_000.0
+
+    /// Three retained topics, one of them with a live value over it.
+    func home() -> TopicModel {
+        var model = TopicModel()
+        model.ingest(msg("home/light", "ON", retain: true, at: start))
+        model.ingest(msg("home/door", "closed", retain: true, at: start))
+        model.ingest(msg("home/door", "open", at: start + 1))  // held, a live value shown
+        model.ingest(msg("home/lock", "locked", retain: true, at: start))
+        model.ingest(msg("home/temperature", "21", at: start))
+        return model
+    }
+
+    @Test(arguments: ["3.1.1", "5.0"])
+    func whatComesBackStaysAndWhatDoesNotIsGone(version: String) {
+        var model = home()
+        #expect(model.retainedCount == 3)
+        model.connectionLost(at: start + 10)
+        model.connectionRestored(at: start + 12)
+        model.subscriptionsRestored(at: start + 12)
+        // The broker resends the light (and, held, the door); the lock is lost.
+        model.ingest(msg("home/light", "ON", retain: true, at: start + 12.01))
+        model.ingest(msg("home/door", "closed", retain: true, at: start + 12.02))
+        if version == "5.0" {
+            // Retain-as-published: a live retained publish during the burst also confirms.
+            model.ingest(msg("home/light", "OFF", retain: true, at: start + 12.1))
+        } else {
+            // 3.1.1 forwards live messages with retain=0: they confirm nothing.
+            model.ingest(msg("home/lock", "unlocked", at: start + 12.1))
+        }
+        // Over 500 ms after the last retained message of the burst.
+        let lastRetained = version == "5.0" ? start + 12.1 : start + 12.02
+        #expect(model.reconciliationDeadline == lastRetained + 0.5)
+        model.refresh(now: start + 12.3)
+        #expect(model.record("home/lock")?.retained == (version == "5.0" ? .shown : .held), "not over yet")
+        model.refresh(now: start + 13)
+        #expect(model.reconciliationDeadline == nil)
+        #expect(model.record("home/light")?.retained == .shown)
+        #expect(model.record("home/door")?.retained == .shown)
+        #expect(model.record("home/lock")?.retained == .gone)
+        #expect(model.record("home/lock")?.heldRetained == nil)
+        // Gone keeps the last value on screen.
+        #expect(model.record("home/lock")?.last.payload == Array((version == "5.0" ? "locked" : "unlocked").utf8))
+        #expect(model.retainedCount == 2)
+        #expect(model.node(model.id("home")).retainedCount == 2)
+        #expect(model.record("home/temperature")?.retained == RetainedState.none)
+        // Published retained again, it is retained again.
+        model.ingest(msg("home/lock", "locked", retain: true, at: start + 20))
+        #expect(model.record("home/lock")?.retained == .shown)
+        #expect(model.retainedCount == 3)
+    }
+
+    @Test func aBrokerThatKeptEverythingChangesNothing() {
+        var model = home()
+        model.subscriptionsRestored(at: start + 12)
+        for topic in ["home/light", "home/door", "home/lock"] {
+            model.ingest(msg(topic, "x", retain: true, at: start + 12.1))
+        }
+        let changed = model.refresh(now: start + 20)
+        #expect(!changed)
+        #expect(model.retainedCount == 3)
+        #expect(model.retainedTopics().count == 3)
+    }
+
+    @Test func aBurstThatNeverGoesQuietEndsAfterTenSeconds() {
+        var model = home()
+        model.subscriptionsRestored(at: start + 12)
+        var time = start + 12
+        while time < start + 30 {
+            // A retained flood from elsewhere keeps arriving every 100 ms.
+            model.ingest(msg("flood/\(Int(time * 10) % 50)", "1", retain: true, at: time))
+            model.refresh(now: time)
+            time += 0.1
+        }
+        #expect(model.reconciliationDeadline == nil)
+        #expect(model.record("home/lock")?.retained == .gone)
+        #expect(model.record("flood/1")?.retained == .shown)
+    }
+
+    @Test func aResentRetainedValueTeachesNoInterval() {
+        var model = TopicModel()
+        for index in 0..<4 { model.ingest(msg("home/t", "1", retain: true, at: start + Double(index) * 60)) }
+        #expect(model.record("home/t")?.liveness.intervals.count == 3)
+        model.subscriptionsRestored(at: start + 200)
+        model.ingest(msg("home/t", "1", retain: true, at: start + 200.01))
+        #expect(model.record("home/t")?.liveness.intervals.count == 3)
+        #expect(model.record("home/t")?.liveness.intervals.interval == 60)
+    }
+}
