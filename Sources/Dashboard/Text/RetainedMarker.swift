@@ -34,7 +34,7 @@ public enum RetainedMarker {
         case .shown: return "◉ retained: the broker's retained value"
         case .held: return "◎ live value; a retained value is held"
         case .cleared: return "⊘ retained value cleared"
-        case .gone: return "◌ no longer retained: the broker did not send it again after reconnecting"
+        case .gone: return "◌ gone: the broker no longer retains it"
         }
     }
 }
