@@ -79,6 +79,28 @@ import Testing
         _ = broker
     }
 
+    @Test(.timeLimit(.minutes(1))) func agesMoveWithoutAKeyAndARestartMarksLostRetainedValuesGone() async throws {
+        let (broker, port) = try await seededBroker()
+        let tmux = try await Tmux.start("'\(HearthExecutable.path)' -p \(port)", width: 120, height: 40)
+        defer { Task { await tmux.kill() } }
+        try await see("3 ◉ retained", on: tmux)
+        try await tmux.keys("/door", "Enter")
+        let age = { (screen: String) -> Substring? in screen.firstMatch(of: /\((\d+) s ago\)/)?.output.1 }
+        let first = try #require(age(try await see(" s ago)", on: tmux)))
+        // No key is pressed: the age moves on by itself.
+        let moved = try await tmux.waitFor { age($0).map { $0 != first } ?? false }
+        #expect(age(moved).map { $0 != first } == true, "still \(first) s:\n\(moved)")
+
+        // mosquitto dies and comes back without persistence: the retained values are gone.
+        await broker.kill()
+        try await see("reconnecting in", on: tmux)
+        try await broker.launch()
+        let gone = try await tmux.waitFor { $0.contains("● connected") && $0.contains("0 ◉ retained") }
+        #expect(gone.contains("0 ◉ retained"), "\(gone)")
+        #expect(gone.split(separator: "\n").filter { $0.hasPrefix("◌") }.count == 3, "\(gone)")
+        #expect(gone.contains("◌ gone: the broker no longer retains it"), "\(gone)")
+    }
+
     @Test func aMultiLinePasteBecomesThePayload() async throws {
         let (broker, port) = try await seededBroker()
         let tmux = try await Tmux.start("'\(HearthExecutable.path)' -p \(port)", width: 120, height: 40)
