@@ -26,10 +26,11 @@ from replay_server import ReplayServer, encode_publish, publish_to  # noqa: E402
 ROWS, COLS = 40, 120
 
 
-def run_in_pty(command, on_output=None, timeout=600):
+def run_in_pty(command, on_output=None, timeout=600, on_tick=None):
     """Runs `command` in a 120x40 pty until it exits; returns (seconds, bytes written to the terminal).
 
-    `on_output(chunk, elapsed, write)` sees everything written, and may type keys with `write`."""
+    `on_output(chunk, elapsed, write)` sees everything written, and may type keys with `write`;
+    `on_tick(elapsed, pid, write)` is called at least every half second, output or not."""
     pid, fd = pty.fork()
     if pid == 0:
         os.environ["TERM"] = "xterm-256color"
@@ -42,6 +43,8 @@ def run_in_pty(command, on_output=None, timeout=600):
         elapsed = time.perf_counter() - start
         if elapsed > timeout:
             os.kill(pid, 9)
+        if on_tick:
+            on_tick(elapsed, pid, lambda data: os.write(fd, data))
         if ready:
             try:
                 chunk = os.read(fd, 65536)

@@ -25,16 +25,21 @@ def make_stream(count, topics, v5, payload="json"):
     """`count` publishes cycling over `topics` distinct topics.
 
     payload "json": temperature-like JSON objects on bench/roomN/sensor/temperature;
-    "8bytes": an 8-byte number per message on bench/deviceN/sensorM."""
+    "8bytes": an 8-byte number per message on bench/deviceN/sensorM;
+    "mixed": as "json", but every other topic sends a plain number (bench/roomN/sensor/humidity)."""
     if payload == "8bytes":
         # Devices with ten sensors each, as a home has them.
         names = [f"bench/device{i // 10}/sensor{i % 10}".encode() for i in range(topics)]
+    elif payload == "mixed":
+        names = [f"bench/room{i // 2}/sensor/{'humidity' if i % 2 else 'temperature'}".encode() for i in range(topics)]
     else:
         names = [f"bench/room{i}/sensor/temperature".encode() for i in range(topics)]
     packets = []
     for i in range(count):
         if payload == "8bytes":
             body = b"%08d" % (i % 100_000_000)
+        elif payload == "mixed" and i % 2:
+            body = b"%d.%d" % (40 + i % 20, i % 10)
         else:
             body = b'{"temperature":%d.%d,"humidity":%d}' % (18 + i % 7, i % 10, 40 + i % 20)
         packets.append(encode_publish(names[i % topics], body, v5))
