@@ -4,6 +4,8 @@
 /// `\x1b` or `\u{9b}`, so a payload can never move the cursor or rewrite the screen. Newline and tab stay.
 public enum TerminalEscaping {
     public static func escaped(_ bytes: [UInt8], keepNewlines: Bool = true) -> String {
+        // Printable ASCII, most topic names and payloads, needs no decoding.
+        if bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return String(decoding: bytes, as: UTF8.self) }
         var output = ""
         output.reserveCapacity(bytes.count)
         var iterator = bytes.makeIterator()

@@ -59,12 +59,13 @@ enum HelpText {
         ("PgUp/PgDn", "page up / down"), ("Home/End  g/G", "first / last"), ("Tab", "switch pane"),
         ("/  n/N", "search (Enter selects the first match); next / previous"),
         ("f / F", "filter with an MQTT wildcard (home/+/temp) / clear it"),
-        ("s", "choose the series to graph"), ("p", "publish (Ctrl-R retain, Ctrl-S send, Esc cancel)"),
+        ("s / t", "choose the series to graph / show ages"), ("!", "next stale topic or offline device"),
+        ("p", "publish (Ctrl-R retain, Ctrl-S send, Esc cancel)"),
         ("d", "clear the selected topic's retained value"), ("D", "clear every retained value below (dry run: l)"),
         ("y / Y", "copy the topic / payload (OSC 52)"), ("mouse", "click selects, wheel scrolls"),
         ("?  q  Ctrl-C", "this help; quit"),
-        ("◉", "showing the retained value"), ("◎", "live value shown, a retained value is held"),
-        ("⊘", "retained value cleared"),
+        ("◉ ◎ ⊘ ◌", "retained: shown / held under a live value / cleared / gone"),
+        ("◷ ✕", "stale topic (quiet for longer than usual) / device offline"),
     ]
 
     static var lines: [StyledLine] {

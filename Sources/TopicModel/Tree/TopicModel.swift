@@ -55,6 +55,7 @@ public struct TopicModel: Sendable {
     var reconciliation: RetainedReconciliation?
 
     private var pathScratch: [Int32] = []
+    private var levelScratch: [String] = []
     private var createdScratch: [Int32] = []
     private var numberScratch: [(path: String, value: Double)] = []
 
@@ -108,8 +109,9 @@ public struct TopicModel: Sendable {
 
     /// The child with this name, from the only-child slot or the child list.
     private func child(of parent: Int32, named name: String) -> Int32? {
-        // Field by field: copying the whole node would retain and release its name and list.
-        if let children = nodes[Int(parent)].children { return children.byName[name] }
+        // Field by field, borrowed in place: copying the node or its list would retain and
+        // release each of their references.
+        if nodes[Int(parent)].children != nil { return nodes[Int(parent)].children?.byName[name] }
         let only = nodes[Int(parent)].onlyChild
         return only >= 0 && nodes[Int(only)].name == name ? only : nil
     }
@@ -123,7 +125,7 @@ public struct TopicModel: Sendable {
         }
         if nodes[Int(parent)].children == nil {
             var list = ChildList()
-            _ = list.add(nodes[Int(only)].name, only)
+            if list.add(nodes[Int(only)].name, only) { unsettledParents.append(parent) }
             nodes[Int(parent)].children = list
             nodes[Int(parent)].onlyChild = -1
         }
@@ -180,7 +182,11 @@ public struct TopicModel: Sendable {
             // Taken out while it merges, so it stays uniquely referenced and the names stay readable.
             var children = nodes[Int(parent)].children
             nodes[Int(parent)].children = nil
-            children?.settle { self.nodes[Int($0)].name }
+            do {
+                // The names through a local: a closure reading `self` would copy the whole model.
+                let names = nodes
+                children?.settle { names[Int($0)].name }
+            }
             nodes[Int(parent)].children = children
         }
         unsettledParents.removeAll()
@@ -268,28 +274,36 @@ public struct TopicModel: Sendable {
         pathScratch.removeAll(keepingCapacity: true)
         createdScratch.removeAll(keepingCapacity: true)
         pathScratch.append(0)
+        // Levels are cut from the contiguous UTF-8 bytes (cheaper than slicing the String), in a
+        // closure that touches no part of the model: one that did would copy it on every call.
+        var levels: [String] = []
+        swap(&levels, &levelScratch)
+        levels.removeAll(keepingCapacity: true)
         var bytes = topic
-        // Levels are cut from the contiguous UTF-8 bytes: cheaper than slicing the String.
-        return bytes.withUTF8 { utf8 in
-            var current: Int32 = 0
+        bytes.withUTF8 { utf8 in
             var start = 0
             while true {
                 let end = utf8[start...].firstIndex(of: UInt8(ascii: "/")) ?? utf8.count
-                let name = String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<end]), as: UTF8.self)
-                if let child = child(of: current, named: name) {
-                    current = child
-                } else {
-                    let child = Int32(nodes.count)
-                    nodes.append(TopicNode(name: name, parent: NodeID(current), depth: nodes[Int(current)].depth + 1))
-                    addChild(child, named: name, to: current)
-                    createdScratch.append(child)
-                    current = child
-                }
-                pathScratch.append(current)
-                guard end < utf8.count else { return current }
+                levels.append(String(decoding: UnsafeBufferPointer(rebasing: utf8[start..<end]), as: UTF8.self))
+                guard end < utf8.count else { return }
                 start = end + 1
             }
         }
+        var current: Int32 = 0
+        for name in levels {
+            if let child = child(of: current, named: name) {
+                current = child
+            } else {
+                let child = Int32(nodes.count)
+                nodes.append(TopicNode(name: name, parent: NodeID(current), depth: nodes[Int(current)].depth + 1))
+                addChild(child, named: name, to: current)
+                createdScratch.append(child)
+                current = child
+            }
+            pathScratch.append(current)
+        }
+        swap(&levels, &levelScratch)
+        return current
     }
 
     /// Applies the retained transition; returns the change in "holds a retained value" (-1, 0, 1).

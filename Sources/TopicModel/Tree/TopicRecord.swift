@@ -31,11 +31,21 @@ public struct TopicRecord: Sendable {
     }
 
     /// The numbers of the newest payload while there is no series yet (a topic's first numeric
-    /// message), so that queries never parse a payload again.
+    /// message), so that queries never parse a payload again. A plain number (the most common
+    /// case) is kept inline; JSON fields go behind the extras pointer.
     public internal(set) var firstNumbers: [(path: String, value: Double)] {
-        get { extras.firstNumbers }
-        set { extras.firstNumbers = newValue }
+        get { firstPlainNumber.isNaN ? extras.firstNumbers : [("", firstPlainNumber)] }
+        set {
+            if newValue.count == 1, newValue[0].path.isEmpty, !newValue[0].value.isNaN {
+                firstPlainNumber = newValue[0].value
+                extras.firstNumbers = []
+            } else {
+                firstPlainNumber = .nan
+                extras.firstNumbers = newValue
+            }
+        }
     }
+    var firstPlainNumber = Double.nan
 
     /// Messages per second over the last ten seconds.
     public func rate(now: Double) -> Double { rate.rate(now: now) }

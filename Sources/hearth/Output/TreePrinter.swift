@@ -23,11 +23,15 @@ struct TreePrinter {
         output.write(summary + "\n")
         guard maxDepth != 0 else { return }
         var scratch: [SparkBucket] = []
+        // Pieces go straight to the buffered writer: no line is assembled as a String first.
         func visit(_ id: NodeID, prefix: String, depth: Int) {
             let children = model.children(of: id).filter { !retainedOnly || model.node($0).retainedCount > 0 }
             for (index, child) in children.enumerated() {
                 let isLast = index == children.count - 1
-                output.write(prefix + (isLast ? "└── " : "├── ") + line(child, scratch: &scratch) + "\n")
+                output.write(prefix)
+                output.write(isLast ? "└── " : "├── ")
+                writeLine(child, to: &output, scratch: &scratch)
+                output.write("\n")
                 if maxDepth.map({ depth + 1 < $0 }) ?? true {
                     visit(child, prefix: prefix + (isLast ? "    " : "│   "), depth: depth + 1)
                 }
@@ -36,30 +40,45 @@ struct TreePrinter {
         visit(.root, prefix: "", depth: 0)
     }
 
-    private func line(_ id: NodeID, scratch: inout [SparkBucket]) -> String {
+    private func writeLine(_ id: NodeID, to output: inout OutputWriter, scratch: inout [SparkBucket]) {
         let node = model.node(id)
-        var text = TerminalEscaping.escaped(Array(node.name.utf8), keepNewlines: false)
+        output.write(TerminalEscaping.escaped(Array(node.name.utf8), keepNewlines: false))
         if node.childCount > 0 {
             var counts = "\(Self.count(Int(node.topicCount), "topic")), \(Self.count(node.messageCount, "msg"))"
             if node.retainedCount > 0 { counts += ", \(node.retainedCount) retained" }
             if node.staleCount > 0 { counts += ", \(node.staleCount) stale" }
-            text += "  (\(counts))"
+            output.write("  (")
+            output.write(counts)
+            output.write(")")
         }
-        if model.isOfflineDevice(id) { text += "  ✕ offline" }
-        guard let record = model.topic(at: id) else { return text }
-        if node.childCount == 0 { text += "  (\(Self.count(record.messageCount, "msg")))" }
-        text += RetainedMarker.text(record.retained)
-        if record.liveness.isStale { text += "  ◷ stale" }
+        if model.isOfflineDevice(id) { output.write("  ✕ offline") }
+        guard let record = model.topic(at: id) else { return }
+        if node.childCount == 0 {
+            output.write("  (")
+            output.write(Self.count(record.messageCount, "msg"))
+            output.write(")")
+        }
+        output.write(RetainedMarker.text(record.retained))
+        if record.liveness.isStale { output.write("  ◷ stale") }
         if let (path, value) = model.primary(of: id) {
-            text += "  = " + ValueFormat.number(value)
-            if let unit = model.label(for: id)?.unit { text += " " + TerminalEscaping.escaped(Array(unit.utf8), keepNewlines: false) }
-            if !path.isEmpty { text += " [\(path)]" }
+            output.write("  = ")
+            output.write(ValueFormat.number(value))
+            if let unit = model.label(for: id)?.unit {
+                output.write(" ")
+                output.write(TerminalEscaping.escaped(Array(unit.utf8), keepNewlines: false))
+            }
+            if !path.isEmpty {
+                output.write(" [")
+                output.write(TerminalEscaping.escaped(Array(path.utf8), keepNewlines: false))
+                output.write("]")
+            }
             if let points = record.series?.series(at: path) {
-                text += "  " + Sparkline.render(points, width: Self.sparklineWidth, scratch: &scratch)
+                output.write("  ")
+                output.write(Sparkline.render(points, width: Self.sparklineWidth, scratch: &scratch))
             }
         }
-        text += "  " + ValueFormat.preview(record.last)
-        return text
+        output.write("  ")
+        output.write(ValueFormat.preview(record.last))
     }
 
     /// "1 topic", "2 topics".
