@@ -208,3 +208,26 @@ import TopicModel
                                                     qos: .atMostOnce, retain: false))])
     }
 }
+
+/// A topic of 25,000 levels: search, filter and the frames that follow draw without exhausting
+/// the stack, and each row stays one row.
+@Suite struct DeepTopicViewTests {
+    @Test func searchAndFilterOnADeepTopic() throws {
+        var model = TopicModel()
+        let deep = Array(repeating: "a", count: 25_000).joined(separator: "/")
+        model.ingest([Fixture.message(deep, "21.5", retain: true), Fixture.message("home/t", "20")])
+        let controller = DashboardController(connection: Fixture.connected, width: 120, height: 40)
+        _ = Fixture.type("/a/a/a", into: controller, model: model)
+        _ = controller.handle(.enter, model: model)
+        let found = Fixture.draw(controller, model)
+        #expect(found.text.contains("[match 1/1]"), "\(found.text)")
+        #expect(found.lines.contains { $0.hasPrefix("◉") && $0.contains("21.5") }, "\(found.text)")
+        _ = Fixture.type("fa/#", into: controller, model: model)
+        _ = controller.handle(.enter, model: model)
+        let filtered = Fixture.draw(controller, model)
+        #expect(filtered.text.contains("1 topic match a/#"), "\(filtered.text)")
+        _ = controller.handle(.end, model: model)
+        let end = Fixture.draw(controller, model)
+        #expect(end.lines.contains { $0.hasPrefix("◉") && $0.contains("21.5") }, "\(end.text)")
+    }
+}

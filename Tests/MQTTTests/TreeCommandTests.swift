@@ -57,3 +57,25 @@ import Testing
         #expect(result.stdout.contains(#""topic":"switch","messages":1,"retained":true,"retained_state":"shown""#))
     }
 }
+
+/// `hearth tree` on a retained topic of 25,000 levels (50 KB): no crash, and output linear in depth.
+@Suite struct DeepTreeCommandTests {
+    @Test(.timeLimit(.minutes(1))) func aDeepTopicPrintsInBothFormats() async throws {
+        let broker = try await TestBroker.start(.embedded)
+        defer { Task { await broker.stop() } }
+        let port = "\(broker.port)"
+        let deep = Array(repeating: "a", count: 25_000).joined(separator: "/")
+        try await ChildProcess.run(["mosquitto_pub", "-p", port, "-r", "-t", deep, "-m", "21.5"])
+        let json = try await HearthExecutable.run(["tree", "-p", port, "-F", "json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        #expect(json.stdout.contains(#""topic":"a/a/a/"#) && json.stdout.contains(#""retained_state":"shown""#))
+        let text = try await HearthExecutable.run(["tree", "-p", port])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.hasPrefix("1 topic, 1 message, 1 retained\n"))
+        #expect(text.stdout.split(separator: "\n").count == 25_001)
+        // Guides stop after 32 levels: about 200 bytes a line, not the square of the depth
+        // (a gigabyte and more).
+        #expect(text.stdout.utf8.count < 25_001 * 250, "\(text.stdout.utf8.count) bytes")
+        #expect(text.stdout.contains("┆ +24967 levels └── a  (1 msg)  ◉ retained  = 21.5"))
+    }
+}

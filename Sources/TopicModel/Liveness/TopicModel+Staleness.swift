@@ -60,15 +60,14 @@ extension TopicModel {
             }
         }
         var found: [NodeID] = []
-        func visit(_ index: Int32) {
+        walk(from: 0) { index in
             let node = nodes[Int(index)]
-            guard node.hasProblems || onPath.contains(index) else { return }
+            guard node.hasProblems || onPath.contains(index) else { return false }
             let isProblem = availability.isOfflineDevice(index)
                 || (node.topic >= 0 && topics[Int(node.topic)].liveness.isStale)
             if index != 0, isProblem || index == through?.index { found.append(NodeID(index)) }
-            for child in orderedChildren(index) { visit(child) }
+            return true
         }
-        visit(0)
         return found
     }
 

@@ -1,5 +1,8 @@
 /// The tree as rows, computed in time proportional to the expanded nodes and the rows returned,
 /// not to the number of topics.
+///
+/// Every walk keeps its own stack: a topic can be thousands of levels deep, and recursion on its
+/// depth would overflow the thread's stack.
 extension TopicModel {
     /// The rows of the window `query.offset ..< query.offset + query.limit`.
     ///
@@ -12,7 +15,7 @@ extension TopicModel {
         var need = max(0, query.limit)
         var rows: [TreeRow] = []
         rows.reserveCapacity(need)
-        emit(0, query: query, layout: layout, skip: &skip, need: &need, into: &rows)
+        emit(query: query, layout: layout, skip: &skip, need: &need, into: &rows)
         return VisibleRows(rows: rows, totalRows: layout.rowsBelow(0))
     }
 
@@ -49,28 +52,44 @@ extension TopicModel {
 
     // MARK: Unfiltered
 
-    private func emit(_ parent: Int32, query: TreeQuery, layout: ExpansionLayout, skip: inout Int, need: inout Int,
+    /// Appends the rows of the window, depth first: collapsed runs of siblings are skipped by
+    /// arithmetic, and only open nodes are entered.
+    private func emit(query: TreeQuery, layout: ExpansionLayout, skip: inout Int, need: inout Int,
                       into rows: inout [TreeRow]) {
-        let kids = orderedChildren(parent)
-        var start = 0
-        for (position, child) in layout.expandedChildren(of: parent, ordered: kids) + [(kids.count, -1)] {
-            guard need > 0 else { return }
-            // Collapsed children between expanded ones: skipped by arithmetic.
-            let segment = position - start
+        /// An open node being listed: its children, its open children with their positions (and
+        /// an end marker), and how far the listing has come.
+        struct Listing {
+            let kids: [Int32]
+            let open: [(position: Int, child: Int32)]
+            var next = 0
+            var start = 0
+        }
+        func listing(_ parent: Int32) -> Listing {
+            let kids = orderedChildren(parent)
+            return Listing(kids: kids, open: layout.expandedChildren(of: parent, ordered: kids) + [(kids.count, -1)])
+        }
+        var stack = [listing(0)]
+        while need > 0, var top = stack.popLast() {
+            guard top.next < top.open.count else { continue }
+            let (position, child) = top.open[top.next]
+            top.next += 1
+            // Collapsed children between open ones.
+            let segment = position - top.start
             if skip >= segment {
                 skip -= segment
             } else {
-                let first = start + skip
+                let first = top.start + skip
                 let last = min(position, first + need)
-                for index in first..<last { rows.append(row(kids[index], expanded: false, query: query)) }
+                for index in first..<last { rows.append(row(top.kids[index], expanded: false, query: query)) }
                 need -= last - first
                 skip = 0
             }
-            guard child >= 0, need > 0 else { return }
+            top.start = position + 1
+            guard child >= 0, need > 0 else { continue }
+            stack.append(top)
             if skip > 0 { skip -= 1 } else { rows.append(row(child, expanded: true, query: query)); need -= 1 }
             let below = layout.rowsBelow(child)
-            if skip >= below { skip -= below } else { emit(child, query: query, layout: layout, skip: &skip, need: &need, into: &rows) }
-            start = position + 1
+            if skip >= below { skip -= below } else { stack.append(listing(child)) }
         }
     }
 
@@ -119,15 +138,14 @@ extension TopicModel {
         var rows: [TreeRow] = []
         var rowNumber = 0
         let end = query.offset + query.limit
-        func visit(_ parent: Int32) {
-            for child in orderedChildren(parent) where matches[Int(child)] > 0 {
-                let isExpanded = query.expanded.contains(NodeID(child))
-                if rowNumber >= query.offset, rowNumber < end { rows.append(row(child, expanded: isExpanded, query: query)) }
-                rowNumber += 1
-                if isExpanded { visit(child) }
-            }
+        walk(from: 0) { child in
+            guard child != 0 else { return true }
+            guard matches[Int(child)] > 0 else { return false }
+            let isExpanded = query.expanded.contains(NodeID(child))
+            if rowNumber >= query.offset, rowNumber < end { rows.append(row(child, expanded: isExpanded, query: query)) }
+            rowNumber += 1
+            return isExpanded
         }
-        visit(0)
         return VisibleRows(rows: rows, totalRows: rowNumber)
     }
 
@@ -169,10 +187,21 @@ struct ExpansionLayout {
     init(model: TopicModel, expanded: Set<NodeID>) {
         self.model = model
         // Only expanded nodes whose ancestors are all expanded are open.
-        for id in expanded where model.isOpen(id, expanded: expanded) {
+        for id in model.openNodes(expanded) {
             expandedByParent[model.node(id).parent.index, default: []].append(id.index)
         }
-        _ = computeRows(0)
+        // Rows below each open node, children before parents.
+        var order: [Int32] = []
+        var stack: [Int32] = [0]
+        while let index = stack.popLast() {
+            order.append(index)
+            stack += expandedByParent[index] ?? []
+        }
+        for index in order.reversed() {
+            var total = model.node(NodeID(index)).childCount
+            for child in expandedByParent[index] ?? [] { total += rowsBelowNode[child] ?? 0 }
+            rowsBelowNode[index] = total
+        }
     }
 
     func isExpanded(_ index: Int32) -> Bool { rowsBelowNode[index] != nil }
@@ -186,23 +215,26 @@ struct ExpansionLayout {
             model.position(of: child, in: ordered).map { ($0, child) }
         }.sorted { $0.0 < $1.0 }
     }
-
-    private mutating func computeRows(_ index: Int32) -> Int {
-        var total = model.node(NodeID(index)).childCount
-        for child in expandedByParent[index] ?? [] { total += computeRows(child) }
-        rowsBelowNode[index] = total
-        return total
-    }
 }
 
 extension TopicModel {
-    /// Whether a node and all its ancestors are in `expanded` (the root always is).
-    func isOpen(_ id: NodeID, expanded: Set<NodeID>) -> Bool {
-        var current = id
-        while current != .root {
-            guard expanded.contains(current) else { return false }
-            current = node(current).parent
+    /// The expanded nodes whose ancestors are all expanded too: O(expanded nodes), each ancestor
+    /// chain walked once.
+    func openNodes(_ expanded: Set<NodeID>) -> [NodeID] {
+        var known: [Int32: Bool] = [:]
+        var chain: [Int32] = []
+        return expanded.filter { id in
+            chain.removeAll(keepingCapacity: true)
+            var current = id.index
+            var open = true
+            while current != 0 {
+                if let status = known[current] { open = status; break }
+                guard expanded.contains(NodeID(current)) else { open = false; break }
+                chain.append(current)
+                current = nodes[Int(current)].parent.index
+            }
+            for index in chain { known[index] = open }
+            return open
         }
-        return true
     }
 }

@@ -37,15 +37,19 @@ extension TopicModel {
     /// The topics a filter matches, in tree order: O(topics), run when a filter is applied.
     public func search(_ filter: TopicFilter, text: String) -> TopicSearch {
         var matches: [NodeID] = []
-        func visit(_ index: Int32, path: String) {
-            let node = self.node(NodeID(index))
-            if node.isTopic, filter.matches(path) { matches.append(NodeID(index)) }
-            for child in orderedChildren(index) {
-                let name = self.node(NodeID(child)).name
-                visit(child, path: index == 0 ? name : path + "/" + name)
+        // The names from the root to the node being visited: a topic's full name is built only
+        // when it is matched, not one string per level.
+        var names: [String] = []
+        var stack: [(node: Int32, depth: Int)] = [(0, 0)]
+        while let (index, depth) = stack.popLast() {
+            let node = nodes[Int(index)]
+            if index != 0 {
+                names.removeSubrange((depth - 1)...)
+                names.append(node.name)
             }
+            if node.isTopic, filter.matches(names.joined(separator: "/")) { matches.append(NodeID(index)) }
+            stack += orderedChildren(index).reversed().map { ($0, depth + 1) }
         }
-        visit(0, path: "")
         return TopicSearch(text: text, matches: matches, current: nil)
     }
 

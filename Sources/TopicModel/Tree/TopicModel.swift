@@ -137,14 +137,24 @@ public struct TopicModel: Sendable {
     /// Visits only subtrees whose retained count is non-zero.
     public func retainedTopics(under id: NodeID = .root) -> [NodeID] {
         var found: [NodeID] = []
-        func visit(_ index: Int32) {
+        walk(from: id.index) { index in
             let node = nodes[Int(index)]
-            guard node.retainedCount > 0 else { return }
+            guard node.retainedCount > 0 else { return false }
             if node.topic >= 0, topics[Int(node.topic)].retained.isHeld { found.append(NodeID(index)) }
-            for child in orderedChildren(index) { visit(child) }
+            return true
         }
-        visit(id.index)
         return found
+    }
+
+    /// Visits `start` and the nodes below it depth first, in natural order; `visit` says whether
+    /// to go below a node. An explicit stack: topics can be deeper than the thread's stack allows
+    /// recursion.
+    func walk(from start: Int32, _ visit: (Int32) -> Bool) {
+        var stack = [start]
+        while let index = stack.popLast() {
+            guard visit(index) else { continue }
+            stack += orderedChildren(index).reversed()
+        }
     }
 
     public var topicCount: Int { Int(nodes[0].topicCount) }

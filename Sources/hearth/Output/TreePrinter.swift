@@ -12,6 +12,7 @@ struct TreePrinter {
     let now: Double
 
     private static let sparklineWidth = 16
+    private static let maxGuides = 32
 
     // MARK: Text
 
@@ -23,21 +24,32 @@ struct TreePrinter {
         output.write(summary + "\n")
         guard maxDepth != 0 else { return }
         var scratch: [SparkBucket] = []
-        // Pieces go straight to the buffered writer: no line is assembled as a String first.
-        func visit(_ id: NodeID, prefix: String, depth: Int) {
+        // Depth first with an explicit stack (a topic can be thousands of levels deep). Each entry
+        // carries whether it is the last of its siblings; `lastAbove` holds that for its ancestors,
+        // which draw the guides. Pieces go straight to the buffered writer.
+        var lastAbove: [Bool] = []
+        var stack: [(id: NodeID, depth: Int, isLast: Bool)] = []
+        func push(childrenOf id: NodeID, depth: Int) {
             let children = model.children(of: id).filter { !retainedOnly || model.node($0).retainedCount > 0 }
-            for (index, child) in children.enumerated() {
-                let isLast = index == children.count - 1
-                output.write(prefix)
-                output.write(isLast ? "└── " : "├── ")
-                writeLine(child, to: &output, scratch: &scratch)
-                output.write("\n")
-                if maxDepth.map({ depth + 1 < $0 }) ?? true {
-                    visit(child, prefix: prefix + (isLast ? "    " : "│   "), depth: depth + 1)
-                }
-            }
+            stack += children.enumerated().reversed().map { ($0.element, depth, $0.offset == children.count - 1) }
         }
-        visit(.root, prefix: "", depth: 0)
+        push(childrenOf: .root, depth: 0)
+        while let (id, depth, isLast) = stack.popLast() {
+            lastAbove.removeSubrange(depth...)
+            writeGuides(lastAbove, to: &output)
+            output.write(isLast ? "└── " : "├── ")
+            writeLine(id, to: &output, scratch: &scratch)
+            output.write("\n")
+            lastAbove.append(isLast)
+            if maxDepth.map({ depth + 1 < $0 }) ?? true { push(childrenOf: id, depth: depth + 1) }
+        }
+    }
+
+    /// The guides before a line; past `maxGuides` levels one mark stands for the rest, so a
+    /// deep topic prints in space linear in its depth, not quadratic.
+    private func writeGuides(_ lastAbove: [Bool], to output: inout OutputWriter) {
+        for isLast in lastAbove.prefix(Self.maxGuides) { output.write(isLast ? "    " : "│   ") }
+        if lastAbove.count > Self.maxGuides { output.write("┆ +\(lastAbove.count - Self.maxGuides) levels ") }
     }
 
     private func writeLine(_ id: NodeID, to output: inout OutputWriter, scratch: inout [SparkBucket]) {
@@ -87,17 +99,15 @@ struct TreePrinter {
     // MARK: JSON
 
     func writeJSON(to output: inout OutputWriter) {
-        func visit(_ id: NodeID, depth: Int) {
-            for child in model.children(of: id) {
-                let node = model.node(child)
-                if retainedOnly, node.retainedCount == 0 { continue }
-                if let record = model.topic(at: child), !retainedOnly || record.retained.isHeld {
-                    output.write(json(child, record) + "\n")
-                }
-                if maxDepth.map({ depth + 1 < $0 }) ?? true { visit(child, depth: depth + 1) }
+        // Depth first with an explicit stack: a topic can be thousands of levels deep.
+        var stack = model.children(of: .root).reversed().map { ($0, 0) }
+        while let (id, depth) = stack.popLast() {
+            if retainedOnly, model.node(id).retainedCount == 0 { continue }
+            if let record = model.topic(at: id), !retainedOnly || record.retained.isHeld {
+                output.write(json(id, record) + "\n")
             }
+            if maxDepth.map({ depth + 1 < $0 }) ?? true { stack += model.children(of: id).reversed().map { ($0, depth + 1) } }
         }
-        visit(.root, depth: 0)
     }
 
     private func json(_ id: NodeID, _ record: TopicRecord) -> String {
