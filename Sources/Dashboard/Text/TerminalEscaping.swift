@@ -37,8 +37,9 @@ public enum TerminalEscaping {
         }
     }
 
-    /// C0 and C1 controls, DEL, and bidi overrides (which can reorder what is shown).
-    static func isUnsafe(_ value: UInt32) -> Bool {
+    /// C0 and C1 controls, DEL, and bidi overrides (which can reorder what is shown): what no
+    /// output of Hearth's passes through raw, in text or in JSON.
+    public static func isUnsafe(_ value: UInt32) -> Bool {
         switch value {
         case 0x00..<0x20, 0x7F..<0xA0, 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F: return true
         default: return false

@@ -85,7 +85,7 @@ struct ConnectionOptions: ParsableArguments {
         let useTLS = tls || insecure || cafile != nil || cert != nil || parsedURL?.tls == true
         let tlsOptions = useTLS
             ? MQTTTLSOptions(caFile: cafile, certificateFile: cert, keyFile: key, insecure: insecure) : nil
-        var logger = Logger(label: "hearth", factory: { StreamLogHandler.standardError(label: $0) })
+        var logger = Logger(label: "hearth", factory: { EscapingLogHandler(label: $0) })
         logger.logLevel = debug ? .debug : .warning
         return MQTTClientConfiguration(
             host: host ?? parsedURL?.host ?? "localhost",

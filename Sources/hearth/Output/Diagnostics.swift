@@ -1,8 +1,10 @@
+import Dashboard
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// One-line messages for the user on stderr, never on stdout (which may be piped) or a UI's screen.
+/// They may quote the broker (a reason string, a topic), so control bytes are escaped.
 enum Diagnostics {
     /// "hearth: ..." for something worth knowing that does not stop the command.
     static func warn(_ message: String) {
@@ -15,7 +17,7 @@ enum Diagnostics {
     }
 
     private static func line(_ text: String) {
-        let line = text + "\n"
+        let line = TerminalEscaping.escaped(Array(text.utf8), keepNewlines: false) + "\n"
         _ = line.utf8CString.withUnsafeBufferPointer { write(STDERR_FILENO, $0.baseAddress, $0.count - 1) }
     }
 }

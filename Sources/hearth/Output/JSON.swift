@@ -1,9 +1,11 @@
+import Dashboard
 import Foundation
 import MQTT
 
 /// Small JSON writers for line-oriented output (no intermediate objects per message).
 enum JSON {
-    /// Appends `string` as a quoted JSON string; control characters are escaped.
+    /// Appends `string` as a quoted JSON string; control characters and bidi overrides (what
+    /// `TerminalEscaping` calls unsafe) are escaped as `\uXXXX`.
     static func appendString(_ string: String, to out: inout String) {
         out += "\""
         for scalar in string.unicodeScalars {
@@ -13,7 +15,7 @@ enum JSON {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value):
+            case _ where TerminalEscaping.isUnsafe(scalar.value):
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default:

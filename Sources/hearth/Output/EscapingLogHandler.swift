@@ -1,0 +1,38 @@
+import Dashboard
+import Logging
+
+/// The command line's log on stderr, with control bytes in each message escaped: a log line can
+/// quote the broker (a reason string, a topic), and stderr is usually a terminal.
+struct EscapingLogHandler: LogHandler {
+    private var stream: StreamLogHandler
+
+    init(label: String) {
+        stream = StreamLogHandler.standardError(label: label)
+    }
+
+    var metadataProvider: Logger.MetadataProvider? {
+        get { stream.metadataProvider }
+        set { stream.metadataProvider = newValue }
+    }
+
+    var metadata: Logger.Metadata {
+        get { stream.metadata }
+        set { stream.metadata = newValue }
+    }
+
+    var logLevel: Logger.Level {
+        get { stream.logLevel }
+        set { stream.logLevel = newValue }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { stream[metadataKey: key] }
+        set { stream[metadataKey: key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var event = event
+        event.message = "\(TerminalEscaping.escaped(Array(event.message.description.utf8), keepNewlines: false))"
+        stream.log(event: event)
+    }
+}
