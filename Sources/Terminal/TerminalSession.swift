@@ -115,7 +115,7 @@ public final class TerminalSession {
             if status == ERR { break }
             if let key = KeyDecoder.key(status: status, code: code) { keys.append(key) }
         }
-        return paste.assemble(keys)
+        return paste.assemble(keys, now: Double(DispatchTime.now().uptimeNanoseconds) / 1e9)
     }
 
     /// Puts text on the clipboard of the user's terminal with OSC 52 (works over SSH and in tmux

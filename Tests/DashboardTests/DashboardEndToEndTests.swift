@@ -122,6 +122,26 @@ import Testing
         _ = broker
     }
 
+    @Test(.timeLimit(.minutes(1))) func anEndOfPasteSplitOverThreeWritesLeavesTheKeysWorking() async throws {
+        let (broker, port) = try await seededBroker()
+        let tmux = try await Tmux.start("'\(HearthExecutable.path)' -p \(port)", width: 120, height: 40)
+        defer { Task { await tmux.kill() } }
+        try await see("door", on: tmux)
+        try await tmux.keys("p")
+        try await see("[ ] not retained", on: tmux)
+        // The bytes of a paste as an SSH link may split them: the end marker in two writes.
+        try await tmux.type("\u{1b}[200~hello")
+        try await tmux.type("\u{1b}[20")
+        try await tmux.type("1~")
+        try await see("hello", on: tmux)
+        try await tmux.keys("Escape")
+        let closed = try await tmux.waitFor { !$0.contains("not retained") }
+        #expect(!closed.contains("not retained"), "Escape closes the dialog:\n\(closed)")
+        try await tmux.keys("q")
+        try await see("EXITED 0", on: tmux)
+        _ = broker
+    }
+
     @Test func sigtermAndCtrlCRestoreTheTerminal() async throws {
         let (broker, port) = try await seededBroker()
         for ending in ["C-c", "TERM"] {

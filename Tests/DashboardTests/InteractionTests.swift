@@ -191,8 +191,8 @@ import TopicModel
         let start: [Key] = [.escape, .character("["), .character("2"), .character("0"), .character("0"), .character("~")]
         let end: [Key] = [.escape, .character("["), .character("2"), .character("0"), .character("1"), .character("~")]
         // A paste split across two reads, with keys before and after it.
-        let first = assembler.assemble([.character("j")] + start + [.character("a"), .enter])
-        let second = assembler.assemble([.character("b")] + end + [.escape])
+        let first = assembler.assemble([.character("j")] + start + [.character("a"), .enter], now: 0)
+        let second = assembler.assemble([.character("b")] + end + [.escape], now: 0.1)
         #expect(first == [.character("j")])
         #expect(second == [.paste("a\nb"), .escape])
 
@@ -206,6 +206,58 @@ import TopicModel
         let actions = controller.handle(.control("s"), model: model)
         #expect(actions == [.publish(PublishRequest(topic: "home/kitchen/light extra", payload: Array("{\n  \"state\": \"ON\"\n}".utf8),
                                                     qos: .atMostOnce, retain: false))])
+    }
+}
+
+/// Bracketed paste as reads really split it (over SSH anywhere, even inside a marker).
+@Suite struct PasteSplitTests {
+    static let start: [Key] = [.escape, .character("["), .character("2"), .character("0"), .character("0"), .character("~")]
+    static let end: [Key] = [.escape, .character("["), .character("2"), .character("0"), .character("1"), .character("~")]
+    static func text(_ string: String) -> [Key] { string.map(Key.character) }
+
+    @Test func anEndMarkerSplitOverThreeReadsStillEndsThePaste() {
+        // ESC [200~hello, then ESC [20, then 1~: the fault that froze the dashboard.
+        var assembler = PasteAssembler()
+        #expect(assembler.assemble(Self.start + Self.text("hello"), now: 0).isEmpty)
+        #expect(assembler.assemble(Array(Self.end.prefix(4)), now: 0.01).isEmpty)
+        #expect(assembler.assemble(Array(Self.end.suffix(2)), now: 0.02) == [.paste("hello")])
+        // Keys work again at once.
+        #expect(assembler.assemble([.escape], now: 0.03) == [.escape])
+        #expect(assembler.assemble([.character("q")], now: 0.04) == [.character("q")])
+    }
+
+    @Test func aStartMarkerSplitAnywhereAndEveryOtherSplit() {
+        let stream = [Key.character("x")] + Self.start + Self.text("a b") + [.enter] + Self.text("c") + Self.end + [.character("q")]
+        // Not right after the start marker's ESC: a lone Escape at the end of a read is the Escape
+        // key (ncurses already waits ESCDELAY for what follows an ESC before handing it over).
+        for cut in 1..<stream.count where cut != 2 {
+            for second in cut..<stream.count where second != 2 {
+                var assembler = PasteAssembler()
+                let keys = assembler.assemble(Array(stream[..<cut]), now: 0) + assembler.assemble(Array(stream[cut..<second]), now: 0.01)
+                    + assembler.assemble(Array(stream[second...]), now: 0.02)
+                #expect(keys == [.character("x"), .paste("a b\nc"), .character("q")], "cut at \(cut) and \(second)")
+            }
+        }
+    }
+
+    @Test func ctrlCAlwaysGetsThroughAndALostEndMarkerTimesOut() {
+        var assembler = PasteAssembler()
+        _ = assembler.assemble(Self.start + Self.text("abc"), now: 0)
+        #expect(assembler.assemble([.control("c")], now: 0.1) == [.control("c")])
+        // The end marker never comes: after a second without input the paste ends, keys work.
+        var lost = PasteAssembler()
+        _ = lost.assemble(Self.start + Self.text("abc") + Array(Self.end.prefix(3)), now: 0)
+        #expect(lost.assemble([.character("x")], now: 0.5).isEmpty, "still inside the paste")
+        #expect(lost.assemble([.escape], now: 2) == [.paste("abc[2x"), .escape])
+        #expect(lost.assemble([.character("q")], now: 2.1) == [.character("q")])
+    }
+
+    @Test func aLoneEscapeIsNeverHeldBack() {
+        var assembler = PasteAssembler()
+        #expect(assembler.assemble([.character("p"), .escape], now: 0) == [.character("p"), .escape])
+        // ESC [ at the end of a read may be a marker's start: held until the next read says.
+        #expect(assembler.assemble([.escape, .character("[")], now: 1) == [])
+        #expect(assembler.assemble([.character("A")], now: 1.01) == [.escape, .character("["), .character("A")])
     }
 }
 
