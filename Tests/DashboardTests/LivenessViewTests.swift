@@ -59,7 +59,8 @@ import TopicModel
         #expect(later.text.contains("(6 s ago)"))
         let quiet = Fixture.draw(controller, model, now: start + 200)
         #expect(quiet.text.contains("(2 min ago)"), "\(quiet.text)")
-        #expect(quiet.text.contains("◷ stale: silent for 2 min, usually every 10 s"), "\(quiet.text)")
+        #expect(quiet.text.contains("◷ stale: silent for 2 min while connected"), "\(quiet.text)")
+        #expect(quiet.text.contains("usually every 10 s; stale after 1 min of silence"), "\(quiet.text)")
 
         _ = Fixture.type("/lock", into: controller, model: model)
         _ = controller.handle(.enter, model: model)

@@ -18,12 +18,13 @@ import Testing
             try await ChildProcess.run(["mosquitto_pub", "-p", port, "-V", version, "-r", "-t", topic, "-m", payload])
         }
         if persistence {
-            try await waitUntil("mosquitto to save its store") {
-                FileManager.default.fileExists(atPath: store.appendingPathComponent("mosquitto.db").path)
+            let file = store.appendingPathComponent("mosquitto.db")
+            try await waitUntil("mosquitto to save both retained messages") {
+                (try? Data(contentsOf: file)).map { $0.range(of: Data("home/door".utf8)) != nil } ?? false
             }
         }
 
-        let tree = try ChildProcess.launch([HearthExecutable.path, "tree", "-p", port, "-V", version, "-F", "json", "-W", "6", "-d"])
+        let tree = try ChildProcess.launch([HearthExecutable.path, "tree", "-p", port, "-V", version, "-F", "json", "-W", "10", "-d"])
         try await tree.waitForOutput("received SUBACK")
         await broker.kill()
         try await broker.launch()

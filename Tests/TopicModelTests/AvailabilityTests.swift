@@ -109,6 +109,62 @@ struct AvailabilityTests {
         #expect(offline(model).isEmpty)
     }
 
+    @Test func aConventionAndARuleNamingOneDeviceVoteOnceInEitherOrder() {
+        // dev/status marks dev by its name; a discovery config with state_topic dev watches it too.
+        let config = #"{"state_topic":"dev","avty_t":"dev/status"}"#
+        var first = TopicModel()
+        first.ingest(msg("dev", "1"))
+        first.ingest(msg("dev/status", "offline"))
+        first.ingest(msg("homeassistant/sensor/dev/config", config, retain: true))
+        first.ingest(msg("dev/status", "online"))
+        #expect(first.offlineDeviceCount == 0)
+        #expect(first.nodes.allSatisfy { $0.offlineCount == 0 })
+        first.ingest(msg("dev/status", "offline"))
+        #expect(first.offlineDeviceCount == 1)
+
+        var second = TopicModel()
+        second.ingest(msg("dev", "1"))
+        second.ingest(msg("homeassistant/sensor/dev/config", config, retain: true))
+        second.ingest(msg("dev/status", "offline"))
+        second.ingest(msg("homeassistant/sensor/dev/config", "", retain: true))
+        second.ingest(msg("dev/status", "online"))
+        #expect(offline(second).isEmpty)
+        #expect(second.nodes.allSatisfy { $0.offlineCount == 0 })
+    }
+
+    @Test func removingAConfigWhosePayloadsOnlyItCouldReadUnmarks() {
+        var model = TopicModel()
+        model.ingest(msg("pool/temperature", "24"))
+        model.ingest(msg("homeassistant/sensor/pool/config",
+                         #"{"state_topic":"pool/temperature","avty_t":"pool/availability","pl_avail":"up","pl_not_avail":"down"}"#))
+        model.ingest(msg("pool/availability", "down"))
+        #expect(offline(model) == ["pool/temperature"])
+        model.ingest(msg("homeassistant/sensor/pool/config", ""))
+        #expect(offline(model).isEmpty)
+        #expect(model.offlineDeviceCount == 0)
+    }
+
+    @Test func configsSharingOneRuleKeepItUntilTheLastGoes() {
+        var model = TopicModel()
+        model.ingest(msg("z/plug", #"{"power":3}"#))
+        let rule = #"{"state_topic":"z/plug","availability_topic":"z/plug/link"}"#
+        model.ingest(msg("homeassistant/sensor/plug_power/config", rule))
+        model.ingest(msg("homeassistant/switch/plug/config", rule))
+        model.ingest(msg("homeassistant/sensor/plug_power/config", ""))
+        model.ingest(msg("z/plug/link", "offline"))
+        #expect(offline(model) == ["z/plug"])
+    }
+
+    @Test func pendingDevicesAreOnlyWhatASourceSaysNow() {
+        var model = TopicModel()
+        model.ingest(msg("tele/plug/LWT", "Offline"))
+        #expect(model.availability.pendingDevices.keys.sorted() == ["stat/plug"])
+        model.ingest(msg("tele/plug/LWT", "Online"))
+        #expect(model.availability.pendingDevices.isEmpty)
+        model.ingest(msg("stat/plug/RESULT", "{}"))
+        #expect(offline(model).isEmpty)
+    }
+
     @Test func theNextProblemFindsOfflineDevices() {
         var model = TopicModel()
         model.ingest(msg("z/a/temperature", "1"))

@@ -82,6 +82,67 @@ struct ReconciliationTests {
         #expect(model.record("flood/1")?.retained == .shown)
     }
 
+    @Test func theCapIsTenSecondsAfterTheSuback() {
+        var model = home()
+        model.subscriptionsRestored(at: start + 12)
+        for tenth in 0..<98 { model.ingest(msg("flood/\(tenth % 50)", "1", retain: true, at: start + 12 + Double(tenth) / 10)) }
+        model.refresh(now: start + 21.9)
+        #expect(model.reconciliationDeadline == start + 22)
+        #expect(model.record("home/lock")?.retained == .shown)
+        model.refresh(now: start + 22)
+        #expect(model.reconciliationDeadline == nil)
+        #expect(model.record("home/lock")?.retained == .gone)
+    }
+
+    @Test func retainedMessagesBeforeTheSubackConfirmToo() {
+        var model = home()
+        // The set opens when the subscriptions are sent again: a broker may answer with the
+        // retained messages before its SUBACK.
+        model.subscriptionsResent(at: start + 12)
+        for topic in ["home/light", "home/door", "home/lock"] { model.ingest(msg(topic, "x", retain: true, at: start + 12.01)) }
+        model.subscriptionsRestored(at: start + 12.02)
+        #expect(model.reconciliationDeadline == start + 12.02 + 0.5)
+        model.refresh(now: start + 13)
+        #expect(model.retainedCount == 3)
+        #expect(model.retainedTopics().allSatisfy { model.topic(at: $0)?.retained == .shown })
+    }
+
+    @Test func aRefusedOrInterruptedResubscribeConcludesNothing() {
+        var model = home()
+        // Refused: no SUBACK accepts it; the set is given up after ten seconds, nothing is gone.
+        model.subscriptionsResent(at: start + 12)
+        model.refresh(now: start + 21)
+        #expect(model.reconciliationDeadline == start + 22)
+        let changed = model.refresh(now: start + 23)
+        #expect(!changed)
+        #expect(model.reconciliationDeadline == nil)
+        #expect(model.retainedCount == 3)
+        // The connection drops in the middle of a burst: what was not resent yet is not gone.
+        model.subscriptionsRestored(at: start + 30)
+        model.ingest(msg("home/light", "ON", retain: true, at: start + 30.1))
+        model.connectionLost(at: start + 30.2)
+        #expect(model.reconciliationDeadline == nil)
+        model.refresh(now: start + 40)
+        #expect(model.retainedCount == 3)
+    }
+
+    @Test func aStaleTopicResentAsRetainedStaysStale() {
+        var model = TopicModel()
+        for index in 0..<5 { model.ingest(msg("home/t", "1", retain: true, at: start + Double(index) * 10)) }
+        model.refresh(now: start + 200)
+        #expect(model.staleCount == 1)
+        model.connectionLost(at: start + 200)
+        model.connectionRestored(at: start + 201)
+        model.subscriptionsResent(at: start + 201)
+        model.ingest(msg("home/t", "1", retain: true, at: start + 201.01))
+        model.subscriptionsRestored(at: start + 201.02)
+        model.refresh(now: start + 202)
+        #expect(model.staleCount == 1, "a retained copy is old news, not a sign of life")
+        #expect(model.record("home/t")?.retained == .shown)
+        model.ingest(msg("home/t", "2", retain: true, at: start + 205))
+        #expect(model.staleCount == 0, "a live message after the burst is")
+    }
+
     @Test func aResentRetainedValueTeachesNoInterval() {
         var model = TopicModel()
         for index in 0..<4 { model.ingest(msg("home/t", "1", retain: true, at: start + Double(index) * 60)) }

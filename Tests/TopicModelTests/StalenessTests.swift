@@ -77,6 +77,25 @@ struct StalenessTests {
         #expect(model.staleCount == 1)
     }
 
+    @Test func anIntervalThatShrinksBringsTheDeadlineForward() {
+        // Hourly at first, then every 10 s: the entry made for the hourly interval must not
+        // keep it from turning stale after 70 s.
+        var model = TopicModel()
+        var time = start
+        for _ in 0..<4 {
+            model.ingest(msg("home/t", "1", at: time))
+            time += 3600
+        }
+        for _ in 0..<20 {
+            model.ingest(msg("home/t", "1", at: time))
+            time += 10
+        }
+        let last = time - 10
+        #expect(model.record("home/t")?.liveness.intervals.interval == 10)
+        model.refresh(now: last + 71)
+        #expect(model.staleCount == 1)
+    }
+
     @Test func aTopicThatArrivedOnceOrTwiceIsNeverStale() {
         var model = TopicModel()
         model.ingest(msg("light/state", "ON", retain: true, at: start))

@@ -12,6 +12,8 @@ enum AutoExpansion {
         var expanded = open
         var shown = model.visibleRows(TreeQuery(expanded: open, limit: 0)).totalRows
         guard shown <= rows || !open.isEmpty else { return [] }
+        // A full pane opens nothing more: no need to list what is open.
+        guard shown < rows else { return expanded }
         // Nodes whose children are on screen, one level at a time.
         var level: [NodeID] = [.root]
         while !level.isEmpty {

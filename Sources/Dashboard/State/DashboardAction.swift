@@ -61,7 +61,10 @@ public struct ConnectionStatus: Sendable, Equatable {
 
     /// Whether the header shows a time that moves (a countdown, or how long the link is down).
     var isTicking: Bool {
-        if case .connected = phase { return false }
-        return downSince != nil || { if case .reconnecting = phase { return true }; return false }()
+        switch phase {
+        case .connected, .failed: return false
+        case .reconnecting: return true
+        case .connecting: return downSince != nil
+        }
     }
 }

@@ -20,6 +20,7 @@ extension DashboardController {
         frame.filter = state.filter
         frame.status = state.status
         if let search = state.search { frame.search = (search.text, (search.current ?? 0) + 1, search.count) }
+        showedAge = false
         guard !layout.isTooSmall else { return frame }
 
         let window = reconcile(model: model)

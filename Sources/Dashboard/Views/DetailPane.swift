@@ -77,13 +77,12 @@ enum DetailPane {
             out.append(StyledLine("✕ inside a device that is offline", .offline))
         }
         if let record = detail.record, let silence = detail.silence {
-            let interval = record.liveness.intervals.interval
-            let usually = interval.map { "usually every \(ValueFormat.age($0))" } ?? "no usual interval yet"
             if record.liveness.isStale {
-                out.append(StyledLine("◷ stale: silent for \(ValueFormat.age(silence)), \(usually)", .stale))
-            } else if let interval {
+                out.append(StyledLine("◷ stale: silent for \(ValueFormat.age(silence)) while connected", .stale))
+            }
+            if let interval = record.liveness.intervals.interval {
                 let after = IntervalEstimate.staleAfter(interval: interval)
-                out.append(StyledLine("\(usually); stale after \(ValueFormat.age(after)) of silence", .dim))
+                out.append(StyledLine("usually every \(ValueFormat.age(interval)); stale after \(ValueFormat.age(after)) of silence", .dim))
             }
         }
         return out

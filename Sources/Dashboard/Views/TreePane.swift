@@ -88,7 +88,8 @@ enum TreePane {
                                    role: tree.isOfflineDevice ? .offline : .counts)
         }
         if let now {
-            // Topics show their last message's age; branches the freshest below.
+            // A topic shows its last message's age (a branch that is also a topic too); other
+            // branches the freshest below.
             let age = ValueFormat.age(now - (tree.topic?.time ?? tree.newest), compact: true)
             let shown = DisplayWidth.of(age)
             canvas.write(age, row: row, column: end - topicValuesWidth - 1 - shown, width: shown,

@@ -135,6 +135,8 @@ extension MQTTClient {
         if !present, !subscriptions.isEmpty, let id = try? allocatePacketID() {
             let packet = SubscribePacket(packetID: id, subscriptions: Array(subscriptions.values))
             pendingRequests[id] = .some(nil)
+            batch.append(.resubscribing)
+            flushBatch()
             sendControl(.subscribe(packet))
             logger.info("resubscribed to \(subscriptions.count) filter(s)")
         }

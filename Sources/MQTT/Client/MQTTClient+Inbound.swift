@@ -146,8 +146,11 @@ extension MQTTClient {
 
     private func reportResubscribe(_ ack: SubscriptionAckPacket) {
         let refused = ack.reasonCodes.filter { !$0.isSuccess }
-        if !refused.isEmpty { logger.warning("broker refused \(refused.count) filter(s) on resubscribe") }
-        batch.append(.subscriptionsRestored)
-        flushBatch()
+        if refused.isEmpty {
+            batch.append(.subscriptionsRestored)
+            flushBatch()
+        } else {
+            logger.warning("broker refused \(refused.count) filter(s) on resubscribe")
+        }
     }
 }

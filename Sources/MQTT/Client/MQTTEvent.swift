@@ -2,9 +2,11 @@
 public enum MQTTEvent: Sendable, Hashable {
     case message(MQTTMessage)
     case connectionState(MQTTConnectionState)
-    /// After a reconnect without a session, the client's subscriptions were made again and the
-    /// broker acknowledged them: what it retains follows, each with retain=1. A consumer that marks
-    /// retained values can reconcile against that burst.
+    /// After a reconnect without a session, the client sent its subscriptions again: what the
+    /// broker retains follows, each with retain=1 (possibly before the SUBACK).
+    case resubscribing
+    /// The broker accepted every resent subscription. A consumer that marks retained values can
+    /// reconcile against the burst around it; after a refusal this never comes.
     case subscriptionsRestored
     /// Messages dropped because the consumer fell behind and the delivery buffer was full.
     /// QoS 0 messages go first; QoS 1/2 only past twice the limit. Acks were sent for all of them.

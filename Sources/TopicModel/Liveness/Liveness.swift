@@ -6,8 +6,9 @@ public struct Liveness: Sendable {
     public internal(set) var intervals = IntervalEstimate()
     /// Silent for longer than `IntervalEstimate.staleAfter` its interval.
     public internal(set) var isStale = false
-    /// Whether the stale schedule holds an entry for this topic.
+    /// Whether the stale schedule holds an entry for this topic, and the time of its latest.
     var isScheduled = false
+    var scheduledAt = 0.0
 
     /// The silence at which this topic turns stale, once it has an interval.
     public var staleAfter: Double? { intervals.interval.map(IntervalEstimate.staleAfter(interval:)) }

@@ -18,60 +18,71 @@ extension TopicModel {
     /// Whether this topic is an availability topic whose newest payload says offline.
     public func announcesOffline(_ id: NodeID) -> Bool {
         let index = nodes[Int(id.index)].topic
-        return index >= 0 && !(availability.offlineBySource[index]?.isEmpty ?? true)
+        return index >= 0 && !(availability.sources[index]?.offlineNodes.isEmpty ?? true)
     }
 
     /// The availability topics that say a device is offline.
     public func offlineSources(of device: NodeID) -> [NodeID] {
         guard availability.isOfflineDevice(device.index) else { return [] }
-        return availability.offlineBySource.filter { $0.value.contains(device.index) }
+        return availability.sources.filter { $0.value.offlineNodes.contains(device.index) }
             .map { topics[Int($0.key)].node }.sorted()
     }
 
     /// A new topic: does it announce availability, by its name or a discovery rule?
     mutating func watchAvailability(_ index: Int32, topic: String) {
-        if AvailabilityConvention.devices(of: topic) != nil || availability.rules[topic] != nil {
-            topics[Int(index)].announcesAvailability = true
-        }
+        let devices = AvailabilityConvention.devices(of: topic)
+        guard devices != nil || availability.rules[topic] != nil else { return }
+        availability.sources[index] = AvailabilityWatch.Source(topic: topic, conventionDevices: devices ?? [])
+        topics[Int(index)].announcesAvailability = true
     }
 
-    /// Reads an availability topic's newest payload and marks or unmarks its devices.
-    mutating func announceAvailability(_ source: Int32) {
-        let record = topics[Int(source)]
-        let topic = path(of: record.node)
-        let payload = record.last.payload
-        var offline: [Int32] = []
-        var understood = false
-        func mark(_ devicePath: String) {
-            if let device = find(devicePath) {
-                offline.append(device.index)
-            } else {
-                availability.pendingDevices[devicePath, default: []].insert(source)
+    /// Reads an availability topic's newest payload with each of its readers, and marks or
+    /// unmarks the devices they name.
+    mutating func announceAvailability(_ index: Int32) {
+        guard var source = availability.sources[index] else { return }
+        let payload = topics[Int(index)].last.payload
+        if !source.conventionDevices.isEmpty {
+            let name = nodes[Int(topics[Int(index)].node.index)].name
+            if let online = AvailabilityConvention.reading(payload, topicName: name) {
+                source.offlineByReader[""] = online ? [] : source.conventionDevices
             }
         }
-        if let devices = AvailabilityConvention.devices(of: topic),
-           let online = AvailabilityConvention.reading(payload, topicName: record.nodeName(in: self)) {
-            understood = true
-            if !online { devices.forEach(mark) }
+        for rule in availability.rules[source.topic] ?? [] {
+            if let online = rule.reading(payload) { source.offlineByReader[rule.config] = online ? [] : [rule.stateTopic] }
         }
-        for rule in availability.rules[topic] ?? [] {
-            guard let online = rule.reading(payload) else { continue }
-            understood = true
-            if !online { mark(rule.stateTopic) }
-        }
-        // A payload no convention reads (an empty clear, a status report) changes nothing.
-        guard understood else { return }
-        setOffline(offline, by: source)
+        availability.sources[index] = source
+        resolve(index)
     }
 
-    /// Sets what a source says is offline, moving the votes and counts of devices that changed.
-    private mutating func setOffline(_ devices: [Int32], by source: Int32) {
-        let before = availability.offlineBySource[source] ?? []
-        availability.offlineBySource[source] = devices.isEmpty ? nil : devices
+    /// Turns what a source says into votes: each device once, the ones without a node yet kept
+    /// pending, and the counts of devices that changed moved up the tree.
+    private mutating func resolve(_ index: Int32) {
+        guard var source = availability.sources[index] else { return }
+        for path in source.pendingPaths {
+            availability.pendingDevices[path]?.remove(index)
+            if availability.pendingDevices[path]?.isEmpty == true { availability.pendingDevices[path] = nil }
+        }
+        var devices: [Int32] = []
+        var pending: [String] = []
+        for path in Set(source.offlineByReader.values.joined()).sorted() {
+            if let device = find(path) {
+                devices.append(device.index)
+            } else {
+                pending.append(path)
+                availability.pendingDevices[path, default: []].insert(index)
+            }
+        }
+        let before = source.offlineNodes
+        source.offlineNodes = devices
+        source.pendingPaths = pending
+        availability.sources[index] = source
         for device in before where !devices.contains(device) {
-            let votes = (availability.offlineVotes[device] ?? 1) - 1
-            availability.offlineVotes[device] = votes > 0 ? votes : nil
-            if votes == 0 { addToPath(from: device, \.offlineCount, -1) }
+            guard let votes = availability.offlineVotes[device] else {
+                assertionFailure("a vote that was never cast")
+                continue
+            }
+            availability.offlineVotes[device] = votes > 1 ? votes - 1 : nil
+            if votes == 1 { addToPath(from: device, \.offlineCount, -1) }
         }
         for device in devices where !before.contains(device) {
             let votes = (availability.offlineVotes[device] ?? 0) + 1
@@ -80,11 +91,11 @@ extension TopicModel {
         }
     }
 
-    /// New nodes that a source named before they existed: read those sources again.
+    /// New nodes that an offline source named before they existed: resolve those sources again.
     mutating func adoptPendingDevices(_ created: [Int32]) {
         for node in created {
             guard let sources = availability.pendingDevices.removeValue(forKey: path(of: NodeID(node))) else { continue }
-            for source in sources.sorted() { announceAvailability(source) }
+            for source in sources.sorted() { resolve(source) }
         }
     }
 
@@ -93,9 +104,13 @@ extension TopicModel {
         for rule in rules where !(availability.rules[rule.topic]?.contains(rule) ?? false) {
             availability.rules[rule.topic, default: []].append(rule)
             guard let id = find(rule.topic), nodes[Int(id.index)].topic >= 0 else { continue }
-            let source = nodes[Int(id.index)].topic
-            topics[Int(source)].announcesAvailability = true
-            announceAvailability(source)
+            let index = nodes[Int(id.index)].topic
+            if availability.sources[index] == nil {
+                availability.sources[index] = AvailabilityWatch.Source(
+                    topic: rule.topic, conventionDevices: AvailabilityConvention.devices(of: rule.topic) ?? [])
+                topics[Int(index)].announcesAvailability = true
+            }
+            announceAvailability(index)
         }
     }
 
@@ -105,18 +120,9 @@ extension TopicModel {
             availability.rules[rule.topic]?.removeAll { $0 == rule }
             if availability.rules[rule.topic]?.isEmpty == true { availability.rules[rule.topic] = nil }
             guard let id = find(rule.topic), nodes[Int(id.index)].topic >= 0 else { continue }
-            let source = nodes[Int(id.index)].topic
-            // Read again without the rule; with nothing left to read, it marks nothing.
-            if AvailabilityConvention.devices(of: rule.topic) == nil, availability.rules[rule.topic] == nil {
-                setOffline([], by: source)
-            } else {
-                announceAvailability(source)
-            }
+            let index = nodes[Int(id.index)].topic
+            availability.sources[index]?.offlineByReader[rule.config] = nil
+            resolve(index)
         }
     }
-}
-
-extension TopicRecord {
-    /// The last level of this topic's name.
-    func nodeName(in model: TopicModel) -> String { model.node(node).name }
 }

@@ -3,18 +3,23 @@
 extension TopicModel {
     /// Notes a message's time; returns the change in the topic's stale count (-1 when it was stale).
     mutating func recordLiveness(_ index: Int32, at time: Double, isNew: Bool, retain: Bool) -> Int32 {
+        // A retained value resent after a reconnect is old news: it says nothing about how often
+        // the topic speaks, and a stale topic stays stale.
+        if !isNew, retain, reconciliation != nil { return 0 }
         let now = clock.connected(at: time)
         var liveness = topics[Int(index)].liveness
-        // A retained value resent after a reconnect says nothing about how often the topic speaks.
-        if !isNew, !(retain && reconciliation != nil) {
-            liveness.intervals.record(now - liveness.lastConnected)
-        }
+        if !isNew { liveness.intervals.record(now - liveness.lastConnected) }
         liveness.lastConnected = max(liveness.lastConnected, now)
         let wasStale = liveness.isStale
         liveness.isStale = false
-        if !liveness.isScheduled, let staleAfter = liveness.staleAfter {
-            liveness.isScheduled = true
-            staleSchedule.insert(StaleDeadline(connectedTime: liveness.lastConnected + staleAfter, topic: index))
+        if let staleAfter = liveness.staleAfter {
+            let deadline = liveness.lastConnected + staleAfter
+            // One entry per topic, moved later lazily; an interval that shrank needs an earlier one.
+            if !liveness.isScheduled || deadline < liveness.scheduledAt {
+                liveness.isScheduled = true
+                liveness.scheduledAt = deadline
+                staleSchedule.insert(StaleDeadline(connectedTime: deadline, topic: index))
+            }
         }
         topics[Int(index)].liveness = liveness
         return wasStale ? -1 : 0
@@ -27,10 +32,13 @@ extension TopicModel {
         while let first = staleSchedule.min, first.connectedTime <= connectedNow {
             staleSchedule.removeMin()
             let index = Int(first.topic)
-            guard let staleAfter = topics[index].liveness.staleAfter else { continue }
+            // Only the topic's latest entry counts (an earlier one may have replaced it).
+            guard topics[index].liveness.isScheduled, topics[index].liveness.scheduledAt == first.connectedTime,
+                  let staleAfter = topics[index].liveness.staleAfter else { continue }
             let deadline = topics[index].liveness.lastConnected + staleAfter
             if deadline > connectedNow {
                 // It spoke since this entry was made: wait for its true deadline.
+                topics[index].liveness.scheduledAt = deadline
                 staleSchedule.insert(StaleDeadline(connectedTime: deadline, topic: first.topic))
                 continue
             }

@@ -18,8 +18,8 @@ enum HomeAssistantDiscovery {
     }
 
     /// The config a message carries, or nil when the message is not such a config.
-    static func config(topic: String, payload: [UInt8]) -> Config? {
-        let levels = topic.split(separator: "/", omittingEmptySubsequences: false)
+    static func config(topic configTopic: String, payload: [UInt8]) -> Config? {
+        let levels = configTopic.split(separator: "/", omittingEmptySubsequences: false)
         guard levels.count >= 4, levels.count <= 5, levels.first == "homeassistant", levels.last == "config",
               payload.count <= 64 * 1024,
               let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any] else { return nil }
@@ -53,8 +53,8 @@ enum HomeAssistantDiscovery {
         let rules = sources.prefix(8).compactMap { source -> AvailabilityRule? in
             let topic = expanded(source.topic)
             guard MQTTTopic.nameProblem(topic) == nil else { return nil }
-            return AvailabilityRule(topic: topic, available: source.available, notAvailable: source.notAvailable,
-                                    stateTopic: stateTopic)
+            return AvailabilityRule(config: configTopic, topic: topic, available: source.available,
+                                    notAvailable: source.notAvailable, stateTopic: stateTopic)
         }
         return Config(stateTopic: stateTopic, label: label, availability: rules)
     }

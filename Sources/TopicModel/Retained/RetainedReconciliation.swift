@@ -1,29 +1,42 @@
 /// After a reconnect with a clean session the broker resends what it retains: the topics marked
 /// retained that it does not resend are no longer held by it.
 ///
-/// The burst is over 500 ms after the last retained message (or the SUBACK), and at most 10 s
-/// after the SUBACK.
+/// The set of topics to confirm opens when the subscriptions are sent again (a broker may send
+/// retained messages before its SUBACK); the burst is over 500 ms after the last retained message
+/// or the SUBACK, and at most 10 s after the SUBACK. Without a SUBACK (refused, or lost with the
+/// connection) nothing is concluded.
 struct RetainedReconciliation: Sendable {
     static let quiet = 0.5
     static let cap = 10.0
 
-    /// When the resubscription was acknowledged.
-    let started: Double
+    /// When the subscriptions were sent again.
+    let resent: Double
+    /// When all of them were acknowledged.
+    var acknowledged: Double?
     /// When the newest retained message of the burst arrived.
     var lastRetained: Double
     /// Topics (record indexes) marked retained that the broker has not resent yet.
     var unconfirmed: Set<Int32>
 
-    /// When the burst counts as over (wall time).
-    var deadline: Double { min(started + Self.cap, max(started, lastRetained) + Self.quiet) }
+    /// When the burst counts as over, or (never acknowledged) is given up (wall time).
+    var deadline: Double {
+        guard let acknowledged else { return resent + Self.cap }
+        return min(acknowledged + Self.cap, max(acknowledged, lastRetained) + Self.quiet)
+    }
 }
 
 extension TopicModel {
-    /// The subscriptions were made again after a reconnect (their SUBACKs arrived at `time`):
-    /// every topic marked retained must now come back with retain=1 to stay so.
-    public mutating func subscriptionsRestored(at time: Double) {
+    /// The subscriptions were sent again after a reconnect without a session: every topic marked
+    /// retained must now come back with retain=1 to stay so.
+    public mutating func subscriptionsResent(at time: Double) {
         let held = retainedTopics().map { nodes[Int($0.index)].topic }
-        reconciliation = RetainedReconciliation(started: time, lastRetained: time, unconfirmed: Set(held))
+        reconciliation = RetainedReconciliation(resent: time, lastRetained: time, unconfirmed: Set(held))
+    }
+
+    /// The broker acknowledged every resent subscription at `time`: the burst's window starts.
+    public mutating func subscriptionsRestored(at time: Double) {
+        if reconciliation == nil { subscriptionsResent(at: time) }
+        reconciliation?.acknowledged = time
     }
 
     /// A retained message arrived: during a reconnect burst, it confirms the topic.
@@ -39,6 +52,7 @@ extension TopicModel {
     mutating func settleReconciliation(now: Double) -> Bool {
         guard let burst = reconciliation, now >= burst.deadline else { return false }
         reconciliation = nil
+        guard burst.acknowledged != nil else { return false }
         var changed = false
         for index in burst.unconfirmed.sorted() where topics[Int(index)].retained.isHeld {
             topics[Int(index)].retained = .gone

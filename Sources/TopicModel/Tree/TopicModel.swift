@@ -215,9 +215,11 @@ public struct TopicModel: Sendable {
         return deadline
     }
 
-    /// The connection was lost: staleness stops counting.
+    /// The connection was lost: staleness stops counting, and a reconnect burst in progress
+    /// proves nothing.
     public mutating func connectionLost(at time: Double) {
         clock.lose(at: time)
+        reconciliation = nil
     }
 
     /// The connection is back: staleness counts again.

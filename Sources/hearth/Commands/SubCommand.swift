@@ -76,7 +76,7 @@ struct SubCommand: AsyncParsableCommand {
                 formatter.write(message, to: &output)
                 printed += 1
                 if let limit, printed >= limit { break loop }
-            case .messagesDropped, .subscriptionsRestored:
+            case .messagesDropped, .resubscribing, .subscriptionsRestored:
                 // Never dropped: `ConnectionOptions` reads with `.pauseReading`, which waits instead.
                 // The burst after a resubscribe prints like any other message.
                 break

@@ -68,6 +68,8 @@ struct TreeCommand: AsyncParsableCommand {
             case .messagesDropped:
                 // Never: `ConnectionOptions` reads with `.pauseReading`, which waits instead of dropping.
                 break
+            case .resubscribing:
+                model.subscriptionsResent(at: Date().timeIntervalSince1970)
             case .subscriptionsRestored:
                 model.subscriptionsRestored(at: Date().timeIntervalSince1970)
             case let .connectionState(state):

@@ -29,6 +29,9 @@ final class SharedModel: Sendable {
             case .messagesDropped:
                 // Never: the runner reads with `.pauseReading`, which waits instead of dropping.
                 break
+            case .resubscribing:
+                flush(&batch)
+                withModel { $0.subscriptionsResent(at: Date().timeIntervalSince1970) }
             case .subscriptionsRestored:
                 flush(&batch)
                 withModel { $0.subscriptionsRestored(at: Date().timeIntervalSince1970) }
@@ -53,8 +56,7 @@ final class SharedModel: Sendable {
 
     private func flush(_ batch: inout [MQTTMessage]) {
         guard !batch.isEmpty else { return }
-        let messages = batch
-        withModel { $0.ingest(messages) }
+        withModel { $0.ingest(batch) }
         batch.removeAll(keepingCapacity: true)
     }
 
