@@ -69,6 +69,12 @@ struct CodecRoundTripTests {
         #expect(Array(v5.readableBytesView) == [0x32, 0x0A, 0x00, 0x03, 0x61, 0x2F, 0x62, 0x00, 0x0A, 0x00, 0x68, 0x69])
     }
 
+    @Test(arguments: [-1, 268_435_456, Int.max, Int.min])
+    func anOutOfRangeVariableByteIntegerIsAnErrorNotATrap(value: Int) {
+        let packet = MQTTPacket.publish(PublishPacket(topic: "t", payload: [], properties: [.subscriptionIdentifier(value)]))
+        #expect(throws: MQTTEncodeError.variableByteIntegerOutOfRange(value)) { try packet.encoded(version: .v5) }
+    }
+
     @Test func partialInputWaitsForMore() throws {
         let whole = try MQTTPacket.publish(PublishPacket(topic: "t", payload: Array(repeating: 7, count: 300)))
             .encoded(version: .v5)

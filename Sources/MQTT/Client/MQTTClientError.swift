@@ -28,6 +28,8 @@ public enum MQTTClientError: Error, Sendable, Hashable, CustomStringConvertible 
     case packetTooLarge(size: Int, limit: Int)
     /// A string field is longer than 65,535 bytes.
     case fieldTooLong(Int)
+    /// A number to send (a subscription identifier) outside what the protocol can encode.
+    case valueOutOfRange(Int)
     /// The broker said Retain Available = 0.
     case retainNotAvailable
     /// The broker's Maximum QoS is lower than requested.
@@ -41,6 +43,7 @@ public enum MQTTClientError: Error, Sendable, Hashable, CustomStringConvertible 
         switch error {
         case let .fieldTooLong(count): self = .fieldTooLong(count)
         case let .packetTooLarge(size, limit): self = .packetTooLarge(size: size, limit: limit)
+        case let .variableByteIntegerOutOfRange(value): self = .valueOutOfRange(value)
         }
     }
 
@@ -63,6 +66,7 @@ public enum MQTTClientError: Error, Sendable, Hashable, CustomStringConvertible 
         case let .invalidTopic(why): return why
         case let .packetTooLarge(size, limit): return "message too large: \(size) bytes, the broker accepts at most \(limit)"
         case let .fieldTooLong(count): return "a field of \(count) bytes exceeds the 65535-byte limit"
+        case let .valueOutOfRange(value): return "\(value) is outside 0...268435455, the range of a variable byte integer"
         case .retainNotAvailable: return "the broker does not support retained messages"
         case let .qosNotSupported(max): return "the broker supports QoS \(max) at most"
         case let .publishRefused(code, reason):

@@ -34,10 +34,11 @@ extension ByteBuffer {
         throw .remainingLengthTooLong
     }
 
-    /// Writes `value` (0...268,435,455) as a minimal variable byte integer.
+    /// Writes `value` (0...268,435,455) as a minimal variable byte integer; any other value is
+    /// refused with an error (it can come from a caller's property), never a trap.
     @discardableResult
-    mutating func writeMQTTVariableByteInteger(_ value: Int) -> Int {
-        precondition(value >= 0 && value <= Self.maxVariableByteInteger, "variable byte integer out of range")
+    mutating func writeMQTTVariableByteInteger(_ value: Int) throws(MQTTEncodeError) -> Int {
+        guard value >= 0, value <= Self.maxVariableByteInteger else { throw .variableByteIntegerOutOfRange(value) }
         var remaining = value
         var written = 0
         repeat {

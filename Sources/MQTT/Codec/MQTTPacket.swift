@@ -89,7 +89,7 @@ public enum MQTTPacket: Sendable, Hashable {
         let total = 1 + ByteBuffer.mqttVariableByteIntegerSize(length) + length
         guard total <= maximumPacketSize else { throw .packetTooLarge(size: total, limit: maximumPacketSize) }
         buffer.writeInteger(type.rawValue << 4 | flags)
-        buffer.writeMQTTVariableByteInteger(length)
+        try buffer.writeMQTTVariableByteInteger(length)
         buffer.writeImmutableBuffer(body)
     }
 

@@ -91,7 +91,7 @@ public struct MQTTProperties: Sendable, Hashable, RandomAccessCollection, Expres
         }
         var body = ByteBuffer()
         for property in list { try property.write(to: &body) }
-        buffer.writeMQTTVariableByteInteger(body.readableBytes)
+        try buffer.writeMQTTVariableByteInteger(body.readableBytes)
         buffer.writeImmutableBuffer(body)
     }
 }

@@ -108,7 +108,7 @@ public enum MQTTProperty: Sendable, Hashable {
     }
 
     func write(to buffer: inout ByteBuffer) throws(MQTTEncodeError) {
-        buffer.writeMQTTVariableByteInteger(Int(identifier.rawValue))
+        try buffer.writeMQTTVariableByteInteger(Int(identifier.rawValue))
         switch self {
         case let .payloadFormatIndicator(v), let .requestProblemInformation(v), let .requestResponseInformation(v),
              let .maximumQoS(v), let .retainAvailable(v), let .wildcardSubscriptionAvailable(v),
@@ -126,7 +126,7 @@ public enum MQTTProperty: Sendable, Hashable {
         case let .correlationData(b), let .authenticationData(b):
             try buffer.writeMQTTBinary(b)
         case let .subscriptionIdentifier(v):
-            buffer.writeMQTTVariableByteInteger(v)
+            try buffer.writeMQTTVariableByteInteger(v)
         case let .userProperty(key, value):
             try buffer.writeMQTTString(key)
             try buffer.writeMQTTString(value)
