@@ -49,10 +49,13 @@ struct PubCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let payload = try readPayload()
+        // A file too large for any packet is refused before connecting.
+        if let file { _ = try fileSize(file, limit: Self.largestPacket) }
         let client = MQTTClient(configuration: try connection.makeConfiguration(reconnect: .never))
-        try await client.connect()
+        let info = try await client.connect()
         do {
+            // Never read more than the broker accepts, plus one byte to know it was more.
+            let payload = try readPayload(limit: info.maximumPacketSize ?? Self.largestPacket)
             try await client.publish(to: try topic ?? connection.urlTopic() ?? "", payload: payload,
                                      qos: MQTTQoS(rawValue: UInt8(qos)) ?? .atMostOnce, retain: retain)
         } catch {
@@ -62,15 +65,46 @@ struct PubCommand: AsyncParsableCommand {
         await client.disconnect()
     }
 
-    private func readPayload() throws -> [UInt8] {
+    /// The largest packet MQTT can carry (its remaining length is at most 268,435,455 bytes).
+    static let largestPacket = 268_435_455 + 5
+
+    private func readPayload(limit: Int) throws -> [UInt8] {
         if let message { return Array(message.utf8) }
         if let file {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw ValidationError("cannot read \(file)")
-            }
-            return Array(data)
+            _ = try fileSize(file, limit: limit)
+            guard let handle = FileHandle(forReadingAtPath: file) else { throw ValidationError("cannot read \(file)") }
+            defer { try? handle.close() }
+            guard let bytes = try Self.read(handle, limit: limit) else { throw Self.tooLarge(file, limit: limit) }
+            return bytes
         }
-        if stdin { return Array(FileHandle.standardInput.readDataToEndOfFile()) }
+        if stdin {
+            guard let bytes = try Self.read(FileHandle.standardInput, limit: limit) else {
+                throw Self.tooLarge("standard input", limit: limit)
+            }
+            return bytes
+        }
         return []
+    }
+
+    /// The size of a file, refused when it is larger than `limit`.
+    private func fileSize(_ path: String, limit: Int) throws -> Int {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let size = (attributes[.size] as? NSNumber)?.intValue else { throw ValidationError("cannot read \(path)") }
+        guard size <= limit else { throw Self.tooLarge("\(path) (\(size) bytes)", limit: limit) }
+        return size
+    }
+
+    /// Reads to the end, or nil as soon as more than `limit` bytes came.
+    private static func read(_ handle: FileHandle, limit: Int) throws -> [UInt8]? {
+        var bytes: [UInt8] = []
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            bytes += chunk
+            if bytes.count > limit { return nil }
+        }
+        return bytes
+    }
+
+    private static func tooLarge(_ what: String, limit: Int) -> ValidationError {
+        ValidationError("\(what) is larger than the largest packet the broker accepts (\(limit) bytes)")
     }
 }
