@@ -61,6 +61,14 @@ public final class ScriptedMQTTServer: Sendable {
 
     /// Raw bytes, for packets no encoder would produce.
     public static func bytes(_ bytes: [UInt8]) -> ByteBuffer { ByteBuffer(bytes: bytes) }
+
+    /// A packet as a well-behaved peer encodes it.
+    public static func packet(_ packet: MQTTPacket, _ version: MQTTProtocolVersion) -> ByteBuffer {
+        (try? packet.encoded(version: version)) ?? ByteBuffer()
+    }
+
+    /// In a reply: close the connection once what came before it is sent.
+    public static let close = ByteBuffer()
 }
 
 private final class ScriptHandler: ChannelInboundHandler {
@@ -84,6 +92,11 @@ private final class ScriptHandler: ChannelInboundHandler {
                 if case let .connect(connect) = packet { decoder.version = connect.version }
                 log.withLockedValue { $0.append(packet) }
                 for reply in script(packet, decoder.version) {
+                    guard reply.readableBytes > 0 else {
+                        context.flush()
+                        context.close(promise: nil)
+                        return
+                    }
                     context.write(wrapOutboundOut(reply), promise: nil)
                 }
                 context.flush()

@@ -1,4 +1,5 @@
 import Foundation
+import MQTT
 import MQTTTestSupport
 import Testing
 
@@ -77,5 +78,26 @@ import Testing
         // (a gigabyte and more).
         #expect(text.stdout.utf8.count < 25_001 * 250, "\(text.stdout.utf8.count) bytes")
         #expect(text.stdout.contains("┆ +24967 levels └── a  (1 msg)  ◉ retained  = 21.5"))
+    }
+}
+
+/// A server that closes right after the last message a command asked for.
+@Suite struct CountedRunTests {
+    @Test(.timeLimit(.minutes(1)), arguments: ["tree", "sub"])
+    func aCompleteRunEndsWithoutAWarning(command: String) async throws {
+        let server = try await ScriptedMQTTServer.start { packet, version in
+            switch packet {
+            case .connect: return [ScriptedMQTTServer.connAck(version)]
+            case let .subscribe(subscribe):
+                let suback = SubscriptionAckPacket(.suback, packetID: subscribe.packetID, reasonCodes: [.success])
+                return [ScriptedMQTTServer.packet(.subscriptionAck(suback), version)]
+                    + (1...3).map { ScriptedMQTTServer.packet(.publish(PublishPacket(topic: "t/\($0)", payload: Array("\($0)".utf8))), version) }
+                    + [ScriptedMQTTServer.close]
+            default: return []
+            }
+        }
+        let result = try await HearthExecutable.run([command, "-p", "\(server.port)", "-t", "#", "-C", "3"])
+        #expect(result.status == 0)
+        #expect(result.stderr == "", "all 3 messages arrived: nothing to warn about")
     }
 }

@@ -166,7 +166,9 @@ extension MQTTClient {
         info = nil
         failPendingRequests(error)
         guard !userClosed else { return }
-        logger.warning("connection lost: \(error)")
+        // Info, not a warning: the commands report reconnects themselves, and a run that got all
+        // it asked for before the close has nothing to warn about.
+        logger.info("connection lost: \(error)")
         if wasConnected, configuration.reconnect.enabled {
             reconnectTask = Task { await self.reconnectLoop(after: error) }
         } else {
