@@ -44,6 +44,7 @@ extension MQTTClient {
             throw userClosed ? MQTTClientError.closed : (closeReason ?? .disconnectedByServer(nil, nil))
         }
         self.channel = channel
+        readingPaused = false  // a new channel reads until its buffer fills
         do {
             try write(encode(.connect(connectPacket(version))), flush: true)
         } catch {
@@ -244,6 +245,8 @@ extension MQTTClient {
         let now = NIODeadline.now()
         let interval = TimeAmount.seconds(Int64(keepAlive))
         if let sent = pingSentAt {
+            // Not reading, we cannot see the PINGRESP: the wait starts again when reading does.
+            guard !readingPaused else { return }
             // The dead-connection timeout: the keep alive itself, at most 30 s and at least 2 s.
             let timeout = max(.seconds(2), min(interval, .seconds(30)))
             if now - sent > timeout {
@@ -275,6 +278,8 @@ extension MQTTClient {
 
     /// Pauses or resumes reading the socket (overflow policy `.pauseReading`).
     func setReading(_ on: Bool) {
+        readingPaused = !on
+        if on, pingSentAt != nil { pingSentAt = .now() }
         guard let channel else { return }
         channel.setOption(ChannelOptions.autoRead, value: on).whenComplete { _ in }
         if on { channel.read() }

@@ -47,6 +47,9 @@ public actor MQTTClient {
     var keepAliveTask: RepeatedTask?
     var lastSend = NIODeadline.now()
     var pingSentAt: NIODeadline?
+    /// Reading is paused (`.pauseReading` with a full buffer): an answer to a ping cannot be
+    /// read, so its wait does not count.
+    var readingPaused = false
     var incomingAliases: [UInt16: String] = [:]
     var needsFlush = false
     var batch: [MQTTEvent] = []
