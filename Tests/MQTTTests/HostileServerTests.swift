@@ -17,6 +17,24 @@ import Testing
         ("second CONNACK", [0x20, 0x03, 0x00, 0x00, 0x00], .protocolError),
     ]
 
+    @Test(.timeLimit(.minutes(1))) func aBrokerThatFailsEveryConnectionGetsAGrowingBackoff() async throws {
+        // CONNACK, then a bad packet, every time: each reconnect must wait longer than the last.
+        let server = try await ScriptedMQTTServer.start { packet, version in
+            guard case .connect = packet else { return [] }
+            return [ScriptedMQTTServer.connAck(version), ScriptedMQTTServer.bytes([0x36, 0x06, 0x00, 0x01, 0x74, 0x00, 0x01, 0x00])]
+        }
+        let client = makeClient(port: server.port, version: .v5,
+                                reconnect: MQTTReconnectPolicy(initialDelay: .milliseconds(20), jitter: 0))
+        let recorder = EventRecorder(client)
+        try await client.connect()
+        let attempts = { recorder.states.compactMap { if case let .reconnecting(delay, attempt, _) = $0 { (attempt, delay) } else { nil } } }
+        #expect(await recorder.wait { _ in attempts().count >= 4 })
+        await client.disconnect()
+        let first = attempts().prefix(4)
+        #expect(first.map(\.0) == [1, 2, 3, 4], "\(first)")
+        #expect(first.map(\.1) == [.milliseconds(20), .milliseconds(40), .milliseconds(80), .milliseconds(160)])
+    }
+
     @Test(arguments: attacks.map(\.name))
     func clientReportsTheErrorAndStaysAlive(attack: String) async throws {
         let (_, bytes, expected) = try #require(Self.attacks.first { $0.name == attack })

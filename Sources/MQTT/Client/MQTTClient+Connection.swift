@@ -108,6 +108,7 @@ extension MQTTClient {
             properties: props)
         self.info = info
         if configuration.version == .automatic { negotiatedVersion = version }
+        connectedAt = .now()
         startKeepAlive(seconds: keepAlive, connection: connectionID)
         restoreSession(present: ack.sessionPresent)
         setState(.connected(info))
@@ -165,6 +166,10 @@ extension MQTTClient {
         }
         let wasConnected = info != nil
         info = nil
+        // Backoff starts over only after a connection that stayed up: one that fails soon after
+        // its CONNACK (a bad packet every time) keeps growing the delay.
+        if let connectedAt, NIODeadline.now() - connectedAt >= Self.healthyConnection { failedAttempts = 0 }
+        connectedAt = nil
         failPendingRequests(error)
         guard !userClosed else { return }
         // Info, not a warning: the commands report reconnects themselves, and a run that got all
@@ -179,8 +184,9 @@ extension MQTTClient {
 
     private func reconnectLoop(after firstError: MQTTClientError) async {
         var lastError = firstError
-        var attempt = 1
         while !userClosed, !Task.isCancelled {
+            failedAttempts += 1
+            let attempt = failedAttempts
             let delay = configuration.reconnect.delay(forAttempt: attempt)
             setState(.reconnecting(delay: delay, attempt: attempt, lastError: lastError))
             do {
@@ -194,7 +200,6 @@ extension MQTTClient {
                 return
             } catch {
                 lastError = error as? MQTTClientError ?? .connectionFailed("\(error)")
-                attempt += 1
             }
         }
     }

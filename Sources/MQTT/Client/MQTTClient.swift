@@ -50,6 +50,12 @@ public actor MQTTClient {
     /// Reading is paused (`.pauseReading` with a full buffer): an answer to a ping cannot be
     /// read, so its wait does not count.
     var readingPaused = false
+    /// When the current connection's CONNACK arrived.
+    var connectedAt: NIODeadline?
+    /// Reconnect attempts since the last connection that stayed up for `healthyConnection`.
+    var failedAttempts = 0
+    /// How long a connection must last before the reconnect backoff starts over.
+    static let healthyConnection = TimeAmount.seconds(30)
     var incomingAliases: [UInt16: String] = [:]
     var needsFlush = false
     var batch: [MQTTEvent] = []
