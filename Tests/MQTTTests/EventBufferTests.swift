@@ -17,13 +17,19 @@ struct EventBufferTests {
         #expect(batch.count == 101)
     }
 
-    @Test func qos1IsKeptUpToTwiceTheLimit() async throws {
+    @Test func acknowledgedMessagesAreNeverDroppedAndPastTwiceTheLimitReadingPauses() async throws {
         let buffer = MQTTEventBuffer(limit: 10)
+        let resumed = ResumeCounter()
+        buffer.setDrainHandler { resumed.increment() }
         buffer.append((0..<10).map { message($0, qos: .atMostOnce) })
-        let dropped = buffer.append((0..<15).map { message($0, qos: .atLeastOnce) }).dropped
-        #expect(dropped == 5)
+        let under = buffer.append((0..<5).map { message($0, qos: .atLeastOnce) })
+        #expect(under.dropped == 0 && !under.full)
+        let over = buffer.append((0..<10).map { message($0, qos: .exactlyOnce) } + [message(99, qos: .atMostOnce)])
+        #expect(over.dropped == 1, "only QoS 0 goes")
+        #expect(over.full, "the producer stops reading instead of dropping what it acknowledged")
         let batch = try #require(await buffer.takeAll())
-        #expect(batch.filter { if case let .message(m) = $0 { m.qos == .atLeastOnce } else { false } }.count == 10)
+        #expect(batch.filter { if case let .message(m) = $0 { m.qos != .atMostOnce } else { false } }.count == 15)
+        #expect(resumed.count == 1)
     }
 
     @Test func pauseModeNeverDropsAndAsksToResumeOnceDrained() async throws {
@@ -58,7 +64,7 @@ struct EventBufferTests {
     @Test func aWaitingConsumerIsWokenByTheProducer() async throws {
         let buffer = MQTTEventBuffer(limit: 10)
         let consumer = Task { await buffer.takeAll() }
-        try await Task.sleep(for: .milliseconds(20))
+        while !buffer.hasWaiter { await Task.yield() }
         buffer.append([message(1, qos: .atMostOnce)])
         #expect(await consumer.value?.count == 1)
     }

@@ -55,11 +55,12 @@ public struct MQTTReconnectPolicy: Sendable, Hashable {
 
 /// What the client does when the consumer of `events` falls `deliveryBufferLimit` messages behind.
 public enum MQTTOverflowPolicy: Sendable, Hashable {
-    /// Keep reading (acks and keep-alive go on) and drop QoS 0 messages, counting them.
+    /// Keep reading (acks and keep-alive go on) and drop QoS 0 messages, counting them. QoS 1 and
+    /// 2 messages are never dropped: past twice the limit, reading pauses as with `.pauseReading`.
     /// For live views, where the newest state matters more than every step.
     case dropQoS0
-    /// Stop reading the socket until the consumer has caught up, so nothing is lost.
-    /// For collectors that print or count every message; acks and pings wait meanwhile.
+    /// Stop reading the socket until the consumer has caught up, so nothing is lost (the
+    /// default, which every command uses). Keep-alive does not count the pause.
     case pauseReading
 }
 
@@ -99,7 +100,7 @@ public struct MQTTClientConfiguration: Sendable {
                 reconnect: MQTTReconnectPolicy = MQTTReconnectPolicy(), connectTimeout: Duration = .seconds(10),
                 maximumIncomingPacketSize: Int = MQTTFrameDecoder.defaultMaximumPacketSize,
                 topicAliasMaximum: UInt16 = 1024, deliveryBufferLimit: Int = 100_000,
-                overflow: MQTTOverflowPolicy = .dropQoS0,
+                overflow: MQTTOverflowPolicy = .pauseReading,
                 logger: Logger = Logger(label: "hearth.mqtt", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.host = host
         self.port = port ?? (tls == nil ? 1883 : 8883)

@@ -3,9 +3,11 @@ import NIOConcurrencyHelpers
 
 /// The client's events as an AsyncSequence, buffered without bound on time but not on size.
 ///
-/// The producer (the client, on its event loop) never waits: when the buffer holds `limit`
-/// events, further QoS 0 messages are dropped and counted, and the count is delivered as
-/// `.messagesDropped` ahead of the next events. One consumer at a time.
+/// The producer (the client, on its event loop) never waits. When the buffer holds `limit`
+/// events it is told to pause reading (`.pauseReading`), or further QoS 0 messages are dropped
+/// and counted, delivered as `.messagesDropped` ahead of the next events (`.dropQoS0`). QoS 1 and 2
+/// messages were acknowledged, so they are never dropped: past twice the limit the producer is
+/// told to pause in either policy. One consumer at a time.
 ///
 /// ```swift
 /// for await event in client.events {
@@ -53,6 +55,8 @@ final class MQTTEventBuffer: Sendable {
     let limit: Int
     /// `.pauseReading`: never drop; report "full" so the producer stops reading instead.
     let pauseWhenFull: Bool
+    /// Where the producer is told to pause: at the limit, or (dropping QoS 0) at twice it.
+    private var pauseAt: Int { pauseWhenFull ? limit : 2 * limit }
 
     init(limit: Int, pauseWhenFull: Bool = false) {
         self.limit = max(1, limit)
@@ -72,17 +76,15 @@ final class MQTTEventBuffer: Sendable {
             guard !state.finished else { return (nil, 0, false) }
             var dropped = 0
             for event in events {
-                if !pauseWhenFull, case let .message(message) = event, state.pending.count >= limit {
-                    let hardLimit = 2 * limit
-                    if message.qos == .atMostOnce || state.pending.count >= hardLimit {
-                        dropped += 1
-                        continue
-                    }
+                if !pauseWhenFull, case let .message(message) = event, message.qos == .atMostOnce,
+                   state.pending.count >= limit {
+                    dropped += 1
+                    continue
                 }
                 state.pending.append(event)
             }
             state.dropped += dropped
-            let full = pauseWhenFull && state.pending.count >= limit
+            let full = state.pending.count >= pauseAt
             if full { state.producerPaused = true }
             let waiter = state.waiter
             state.waiter = nil
@@ -91,6 +93,9 @@ final class MQTTEventBuffer: Sendable {
         waiter?.resume()
         return (dropped, full)
     }
+
+    /// Whether a consumer is waiting for events.
+    var hasWaiter: Bool { state.withLockedValue { $0.waiter != nil } }
 
     /// Ends the stream once what is buffered has been read.
     func finish() {
