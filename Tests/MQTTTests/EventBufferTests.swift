@@ -46,6 +46,22 @@ struct EventBufferTests {
         #expect(resumed.count == 1)
     }
 
+    @Test func theBufferIsBoundedByBytesAsWellAsByCount() async throws {
+        let big = { (index: Int, qos: MQTTQoS) in
+            MQTTEvent.message(MQTTMessage(topic: "t/\(index)", payload: Array(repeating: 0, count: 1 << 20), qos: qos))
+        }
+        // Pausing: four 1 MiB messages fill a 4 MiB buffer, whatever the count limit.
+        let pausing = MQTTEventBuffer(limit: 100_000, byteLimit: 4 << 20, pauseWhenFull: true)
+        #expect(!pausing.append((0..<3).map { big($0, .atMostOnce) }).full)
+        #expect(pausing.append([big(3, .atMostOnce)]).full)
+        // Dropping: QoS 0 past the bytes goes, QoS 1 stays, and reading pauses at twice the bytes.
+        let dropping = MQTTEventBuffer(limit: 100_000, byteLimit: 4 << 20)
+        let outcome = dropping.append((0..<6).map { big($0, .atMostOnce) } + (0..<4).map { big($0, .atLeastOnce) })
+        #expect(outcome.dropped == 2)
+        #expect(outcome.full)
+        #expect(try #require(await dropping.takeAll()).count == 9)  // the drop count, 4 + 4 messages
+    }
+
     @Test func stateEventsAreNeverDropped() async throws {
         let buffer = MQTTEventBuffer(limit: 1)
         buffer.append([message(0, qos: .atMostOnce), .connectionState(.connecting), message(1, qos: .atMostOnce)])

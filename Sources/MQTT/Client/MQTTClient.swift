@@ -78,7 +78,7 @@ public actor MQTTClient {
         self.configuration = configuration
         self.logger = configuration.logger
         self.eventLoop = eventLoopGroup.next()
-        self.eventBuffer = MQTTEventBuffer(limit: configuration.deliveryBufferLimit,
+        self.eventBuffer = MQTTEventBuffer(limit: configuration.deliveryBufferLimit, byteLimit: configuration.deliveryBufferBytes,
                                            pauseWhenFull: configuration.overflow == .pauseReading)
         // Resume reading (overflow `.pauseReading`) once the consumer has drained the buffer.
         let eventLoop = self.eventLoop

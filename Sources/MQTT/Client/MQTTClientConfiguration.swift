@@ -90,6 +90,9 @@ public struct MQTTClientConfiguration: Sendable {
     public var topicAliasMaximum: UInt16
     /// Messages buffered for a slow consumer before `overflow` applies.
     public var deliveryBufferLimit: Int
+    /// Payload bytes buffered for a slow consumer before `overflow` applies, whatever the count:
+    /// 40,000 messages of 64 KB must not take gigabytes.
+    public var deliveryBufferBytes: Int
     public var overflow: MQTTOverflowPolicy
     public var logger: Logger
 
@@ -100,7 +103,7 @@ public struct MQTTClientConfiguration: Sendable {
                 reconnect: MQTTReconnectPolicy = MQTTReconnectPolicy(), connectTimeout: Duration = .seconds(10),
                 maximumIncomingPacketSize: Int = MQTTFrameDecoder.defaultMaximumPacketSize,
                 topicAliasMaximum: UInt16 = 1024, deliveryBufferLimit: Int = 100_000,
-                overflow: MQTTOverflowPolicy = .pauseReading,
+                deliveryBufferBytes: Int = 64 * 1024 * 1024, overflow: MQTTOverflowPolicy = .pauseReading,
                 logger: Logger = Logger(label: "hearth.mqtt", factory: { _ in SwiftLogNoOpLogHandler() })) {
         self.host = host
         self.port = port ?? (tls == nil ? 1883 : 8883)
@@ -118,6 +121,7 @@ public struct MQTTClientConfiguration: Sendable {
         self.maximumIncomingPacketSize = maximumIncomingPacketSize
         self.topicAliasMaximum = topicAliasMaximum
         self.deliveryBufferLimit = deliveryBufferLimit
+        self.deliveryBufferBytes = deliveryBufferBytes
         self.overflow = overflow
         self.logger = logger
     }

@@ -43,6 +43,8 @@ public struct MQTTEventStream: AsyncSequence, Sendable {
 final class MQTTEventBuffer: Sendable {
     private struct State {
         var pending = Deque<MQTTEvent>()
+        /// Payload bytes of the messages in `pending`.
+        var bytes = 0
         var dropped = 0
         var finished = false
         var waiter: CheckedContinuation<Void, Never>?
@@ -55,12 +57,19 @@ final class MQTTEventBuffer: Sendable {
     let limit: Int
     /// `.pauseReading`: never drop; report "full" so the producer stops reading instead.
     let pauseWhenFull: Bool
-    /// Where the producer is told to pause: at the limit, or (dropping QoS 0) at twice it.
-    private var pauseAt: Int { pauseWhenFull ? limit : 2 * limit }
+    /// Payload bytes, as `limit` counts messages.
+    let byteLimit: Int
+    /// Where the producer is told to pause: at the limits, or (dropping QoS 0) at twice them.
+    private var pauseFactor: Int { pauseWhenFull ? 1 : 2 }
 
-    init(limit: Int, pauseWhenFull: Bool = false) {
+    init(limit: Int, byteLimit: Int = 64 * 1024 * 1024, pauseWhenFull: Bool = false) {
         self.limit = max(1, limit)
+        self.byteLimit = max(1, byteLimit)
         self.pauseWhenFull = pauseWhenFull
+    }
+
+    private func isOver(_ state: State, factor: Int) -> Bool {
+        state.pending.count >= factor * limit || state.bytes >= factor * byteLimit
     }
 
     /// Called (on the consumer's thread) when a paused producer may resume.
@@ -76,15 +85,17 @@ final class MQTTEventBuffer: Sendable {
             guard !state.finished else { return (nil, 0, false) }
             var dropped = 0
             for event in events {
-                if !pauseWhenFull, case let .message(message) = event, message.qos == .atMostOnce,
-                   state.pending.count >= limit {
-                    dropped += 1
-                    continue
+                if case let .message(message) = event {
+                    if !pauseWhenFull, message.qos == .atMostOnce, isOver(state, factor: 1) {
+                        dropped += 1
+                        continue
+                    }
+                    state.bytes += message.payload.count
                 }
                 state.pending.append(event)
             }
             state.dropped += dropped
-            let full = state.pending.count >= pauseAt
+            let full = isOver(state, factor: pauseFactor)
             if full { state.producerPaused = true }
             let waiter = state.waiter
             state.waiter = nil
@@ -115,6 +126,7 @@ final class MQTTEventBuffer: Sendable {
                 if !state.pending.isEmpty || state.dropped > 0 {
                     var batch = Deque<MQTTEvent>()
                     swap(&batch, &state.pending)
+                    state.bytes = 0
                     if state.dropped > 0 {
                         batch.prepend(.messagesDropped(count: state.dropped))
                         state.dropped = 0
