@@ -126,14 +126,25 @@ public actor MQTTClient {
             return
         }
         while outgoing.count >= (self.info?.receiveMaximum ?? 1) {
-            await withCheckedContinuation { slotWaiters.append($0) }
+            try Task.checkCancellation()
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { slotWaiters.append($0) }
+            } onCancel: {
+                Task { await self.wakeSlotWaiters() }
+            }
         }
         _ = try requireConnection()
-        packet.packetID = try allocatePacketID()
+        let id = try allocatePacketID()
+        packet.packetID = id
         let bytes = try encode(.publish(packet))
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            outgoing[packet.packetID ?? 0] = OutgoingPublish(packet: packet, continuation: continuation)
-            write(bytes, flush: true)
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                guard !Task.isCancelled else { return continuation.resume(throwing: CancellationError()) }
+                outgoing[id] = OutgoingPublish(packet: packet, continuation: continuation)
+                write(bytes, flush: true)
+            }
+        } onCancel: {
+            Task { await self.cancelPublish(id) }
         }
     }
 
@@ -208,13 +219,32 @@ public actor MQTTClient {
         return id
     }
 
-    /// Sends SUBSCRIBE or UNSUBSCRIBE and waits for the matching ack.
+    /// Sends SUBSCRIBE or UNSUBSCRIBE and waits for the matching ack (or the task's cancellation).
     func request(_ id: UInt16, _ packet: MQTTPacket) async throws -> SubscriptionAckPacket {
         let bytes = try encode(packet)
-        return try await withCheckedThrowingContinuation { continuation in
-            pendingRequests[id] = continuation
-            write(bytes, flush: true)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                guard !Task.isCancelled else { return continuation.resume(throwing: CancellationError()) }
+                pendingRequests[id] = continuation
+                write(bytes, flush: true)
+            }
+        } onCancel: {
+            Task { await self.cancelRequest(id) }
         }
+    }
+
+    /// A cancelled SUBSCRIBE or UNSUBSCRIBE: its waiter ends now; a late ack is ignored.
+    private func cancelRequest(_ id: UInt16) {
+        guard case let waiter?? = pendingRequests[id] else { return }
+        pendingRequests[id] = nil
+        waiter.resume(throwing: CancellationError())
+    }
+
+    /// A cancelled QoS 1/2 publish: its waiter ends now; a late ack is ignored.
+    private func cancelPublish(_ id: UInt16) {
+        guard let flow = outgoing.removeValue(forKey: id) else { return }
+        flow.continuation.resume(throwing: CancellationError())
+        if let waiter = slotWaiters.popFirst() { waiter.resume() }
     }
 
     /// Encodes for the current connection, within the broker's Maximum Packet Size.

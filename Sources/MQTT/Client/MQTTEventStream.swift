@@ -7,7 +7,10 @@ import NIOConcurrencyHelpers
 /// events it is told to pause reading (`.pauseReading`), or further QoS 0 messages are dropped
 /// and counted, delivered as `.messagesDropped` ahead of the next events (`.dropQoS0`). QoS 1 and 2
 /// messages were acknowledged, so they are never dropped: past twice the limit the producer is
-/// told to pause in either policy. One consumer at a time.
+/// told to pause in either policy.
+///
+/// One consumer at a time: a second iterator waiting while the first waits ends at once (nil)
+/// instead of taking over. A waiting iterator whose task is cancelled ends too.
 ///
 /// ```swift
 /// for await event in client.events {
@@ -47,7 +50,8 @@ final class MQTTEventBuffer: Sendable {
         var bytes = 0
         var dropped = 0
         var finished = false
-        var waiter: CheckedContinuation<Void, Never>?
+        /// The consumer waiting for events (true when resumed to say it was refused).
+        var waiter: CheckedContinuation<Bool, Never>?
         /// Set when the producer was told to pause; the next drain tells it to resume.
         var producerPaused = false
         var onDrain: (@Sendable () -> Void)?
@@ -81,7 +85,7 @@ final class MQTTEventBuffer: Sendable {
     /// whether the buffer is full and the producer should stop reading until `onDrain`.
     @discardableResult
     func append(_ events: some Sequence<MQTTEvent>) -> (dropped: Int, full: Bool) {
-        let (waiter, dropped, full): (CheckedContinuation<Void, Never>?, Int, Bool) = state.withLockedValue { state in
+        let (waiter, dropped, full): (CheckedContinuation<Bool, Never>?, Int, Bool) = state.withLockedValue { state in
             guard !state.finished else { return (nil, 0, false) }
             var dropped = 0
             for event in events {
@@ -101,7 +105,7 @@ final class MQTTEventBuffer: Sendable {
             state.waiter = nil
             return (waiter, dropped, full)
         }
-        waiter?.resume()
+        waiter?.resume(returning: false)
         return (dropped, full)
     }
 
@@ -110,18 +114,20 @@ final class MQTTEventBuffer: Sendable {
 
     /// Ends the stream once what is buffered has been read.
     func finish() {
-        let waiter: CheckedContinuation<Void, Never>? = state.withLockedValue { state in
+        let waiter: CheckedContinuation<Bool, Never>? = state.withLockedValue { state in
             state.finished = true
             let waiter = state.waiter
             state.waiter = nil
             return waiter
         }
-        waiter?.resume()
+        waiter?.resume(returning: false)
     }
 
-    /// Waits for events and takes all of them, or returns nil when finished and drained.
+    /// Waits for events and takes all of them, or returns nil when finished and drained, when the
+    /// task is cancelled, or when another consumer is already waiting.
     func takeAll() async -> Deque<MQTTEvent>? {
         while true {
+            guard !Task.isCancelled else { return nil }
             let (taken, resume): (Deque<MQTTEvent>??, (@Sendable () -> Void)?) = state.withLockedValue { state in
                 if !state.pending.isEmpty || state.dropped > 0 {
                     var batch = Deque<MQTTEvent>()
@@ -139,14 +145,25 @@ final class MQTTEventBuffer: Sendable {
             }
             resume?()
             if let taken { return taken }
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow = state.withLockedValue { state in
-                    if !state.pending.isEmpty || state.dropped > 0 || state.finished { return true }
-                    state.waiter = continuation
-                    return false
+            let refused: Bool = await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+                    // (resume now, refused as a second consumer)
+                    let (resumeNow, refused) = state.withLockedValue { state -> (Bool, Bool) in
+                        if !state.pending.isEmpty || state.dropped > 0 || state.finished { return (true, false) }
+                        if state.waiter != nil { return (true, true) }
+                        state.waiter = continuation
+                        return (false, false)
+                    }
+                    if resumeNow { continuation.resume(returning: refused) }
                 }
-                if resumeNow { continuation.resume() }
+            } onCancel: {
+                let waiter = state.withLockedValue { state in
+                    defer { state.waiter = nil }
+                    return state.waiter
+                }
+                waiter?.resume(returning: false)
             }
+            if refused { return nil }
         }
     }
 }
