@@ -133,3 +133,36 @@ import Testing
         #expect(!result.stdout.contains("\u{1B}[2J"))
     }
 }
+
+/// `hearth sub -c -i ID`: what is published while the subscriber is away waits for it.
+@Suite struct PersistentSessionCommandTests {
+    @Test(.timeLimit(.minutes(1)), arguments: ["mqttv5", "mqttv311"])
+    func aPersistentSubscriberGetsWhatArrivedWhileItWasAway(version: String) async throws {
+        let broker = try await Mosquitto.start()
+        let port = "\(broker.port())"
+        let id = "hearth-test-\(version)-\(UInt32.random(in: 0...UInt32.max))"
+        let session = ["sub", "-p", port, "-V", version, "-c", "-i", id, "-q", "1", "-t", "away/#", "-v"]
+        // First visit: subscribe, then leave (the command stops once its SUBACK is in).
+        let first = try ChildProcess.launch([HearthExecutable.path] + session + ["-d"])
+        try await first.waitForOutput("received SUBACK")
+        first.signal(SIGTERM)
+        _ = await first.wait(timeout: 20)
+        try await ChildProcess.run(["mosquitto_pub", "-p", port, "-q", "1", "-t", "away/door", "-m", "opened"])
+        // Back with the same id: the broker delivers what it queued.
+        let second = try await HearthExecutable.run(session + ["-C", "1", "-W", "20"])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout == "away/door opened\n")
+        // Without -c nothing waits: a clean session starts empty.
+        try await ChildProcess.run(["mosquitto_pub", "-p", port, "-q", "1", "-t", "away/window", "-m", "opened"])
+        let clean = try await HearthExecutable.run(["sub", "-p", port, "-V", version, "-i", id, "-q", "1", "-t", "away/#", "-W", "1"])
+        #expect(clean.stdout == "")
+    }
+
+    @Test func minusCNeedsAnIdAndMinusXTakesSecondsOrForever() async throws {
+        let noID = try await HearthExecutable.run(["sub", "-t", "a", "-c"])
+        #expect(noID.stderr == "Error: -c needs a client id (-i) to find the session again\n")
+        let bad = try await HearthExecutable.run(["sub", "-t", "a", "-x", "soon"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("-x") && bad.stderr.split(separator: "\n").count == 1, "\(bad.stderr)")
+    }
+}

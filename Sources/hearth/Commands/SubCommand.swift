@@ -17,6 +17,7 @@ struct SubCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var subscription: SubscriptionOptions
+    @OptionGroup var session: SessionOptions
 
     @Flag(name: [.customShort("R"), .customLong("no-retained")], help: "Skip messages delivered as retained.")
     var skipRetained = false
@@ -41,10 +42,11 @@ struct SubCommand: AsyncParsableCommand {
         if subscription.topics.isEmpty, try connection.urlTopic() == nil {
             throw ValidationError("give at least one topic filter with -t (or in the -L URL)")
         }
+        try session.validate(clientID: connection.id)
     }
 
     func run() async throws {
-        let client = MQTTClient(configuration: try connection.makeConfiguration(reconnect: MQTTReconnectPolicy()))
+        let client = MQTTClient(configuration: try connection.makeConfiguration(reconnect: MQTTReconnectPolicy(), session: session))
         let info = try await client.connect()
         let filters = subscription.topics + [try connection.urlTopic()].compactMap { $0 }
         let subscriptions = filters.map {

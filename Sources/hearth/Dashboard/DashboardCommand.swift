@@ -17,6 +17,7 @@ struct DashboardCommand: AsyncParsableCommand {
         helpNames: [.long])
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var session: SessionOptions
 
     @Option(name: [.customShort("t"), .customLong("topic")], help: "Topic filter to subscribe to (repeatable; default #).")
     var topics: [String] = []
@@ -38,6 +39,7 @@ struct DashboardCommand: AsyncParsableCommand {
         for filter in topics {
             if let problem = MQTTTopic.filterProblem(filter) { throw ValidationError("invalid topic filter '\(filter)': \(problem)") }
         }
+        try session.validate(clientID: connection.id)
     }
 
     func run() async throws {
@@ -46,7 +48,7 @@ struct DashboardCommand: AsyncParsableCommand {
         var filters = topics.isEmpty ? [try connection.urlTopic() ?? "#"] : topics
         if sys { filters.append("$SYS/#") }
         try await DashboardRunner(
-            configuration: try connection.makeConfiguration(reconnect: MQTTReconnectPolicy()), filters: filters,
+            configuration: try connection.makeConfiguration(reconnect: MQTTReconnectPolicy(), session: session), filters: filters,
             qos: MQTTQoS(rawValue: UInt8(qos)) ?? .atMostOnce, theme: theme, exitAfter: exitAfter, onSubscribed: nil
         ).run()
     }

@@ -80,7 +80,7 @@ struct ConnectionOptions: ParsableArguments {
     ///
     /// The headless commands print or count every message, so when they fall behind the client
     /// stops reading (as mosquitto_sub does) instead of dropping.
-    func makeConfiguration(reconnect: MQTTReconnectPolicy) throws -> MQTTClientConfiguration {
+    func makeConfiguration(reconnect: MQTTReconnectPolicy, session: SessionOptions? = nil) throws -> MQTTClientConfiguration {
         let parsedURL = try url.map(BrokerURL.init(parsing:))
         let useTLS = tls || insecure || cafile != nil || cert != nil || parsedURL?.tls == true
         let tlsOptions = useTLS
@@ -96,6 +96,8 @@ struct ConnectionOptions: ParsableArguments {
             password: try resolvePassword(urlPassword: parsedURL?.password).map { Array($0.utf8) },
             version: protocolVersion.map { .only($0.version) } ?? .automatic,
             keepAlive: keepalive,
+            cleanStart: session?.cleanStart ?? true,
+            sessionExpiry: session?.expiryInterval ?? 0,
             will: willTopic.map {
                 MQTTWill(topic: $0, payload: Array((willPayload ?? "").utf8),
                          qos: MQTTQoS(rawValue: UInt8(willQos)) ?? .atMostOnce, retain: willRetain)
