@@ -3,7 +3,7 @@ import MQTTTestSupport
 import Testing
 
 /// The real `hearth` binary in tmux against a real mosquitto seeded with retained topics.
-@Suite(.serialized) struct DashboardEndToEndTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct DashboardEndToEndTests {
     private func seededBroker() async throws -> (Mosquitto, String) {
         let broker = try await Mosquitto.start()
         let port = "\(broker.port())"

@@ -3,7 +3,7 @@ import MQTTTestSupport
 import Testing
 
 /// `hearth demo`: the embedded broker, the simulated home and the dashboard, as a newcomer runs them.
-@Suite(.serialized) struct DemoEndToEndTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct DemoEndToEndTests {
     @Test func theDemoShowsRoomsWithSparklinesAndRetainedMarkers() async throws {
         let tmux = try await Tmux.start("'\(HearthExecutable.path)' demo", width: 120, height: 40)
         defer { Task { await tmux.kill() } }

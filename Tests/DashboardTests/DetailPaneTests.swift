@@ -5,7 +5,7 @@ import Testing
 import TopicModel
 
 /// The detail pane: payload formats, graph and history.
-@Suite struct DetailPaneTests {
+@Suite(.timeLimit(.minutes(3))) struct DetailPaneTests {
     /// Selects `topic` through search and draws.
     private func show(_ topic: String, in model: TopicModel, width: Int = 120, height: Int = 40) -> (DashboardController, MemoryCanvas) {
         let controller = DashboardController(connection: Fixture.connected, width: width, height: height)

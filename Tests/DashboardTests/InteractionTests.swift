@@ -4,7 +4,7 @@ import Testing
 import TopicModel
 
 /// Keys: publish dialog, clearing retained values, search, filter, help.
-@Suite struct InteractionTests {
+@Suite(.timeLimit(.minutes(3))) struct InteractionTests {
     private func ready(_ model: TopicModel, width: Int = 120, height: Int = 40) -> DashboardController {
         let controller = DashboardController(connection: Fixture.connected, width: width, height: height)
         _ = Fixture.draw(controller, model)
@@ -210,7 +210,7 @@ import TopicModel
 }
 
 /// Bracketed paste as reads really split it (over SSH anywhere, even inside a marker).
-@Suite struct PasteSplitTests {
+@Suite(.timeLimit(.minutes(3))) struct PasteSplitTests {
     static let start: [Key] = [.escape, .character("["), .character("2"), .character("0"), .character("0"), .character("~")]
     static let end: [Key] = [.escape, .character("["), .character("2"), .character("0"), .character("1"), .character("~")]
     static func text(_ string: String) -> [Key] { string.map(Key.character) }
@@ -263,7 +263,7 @@ import TopicModel
 
 /// A topic of 25,000 levels: search, filter and the frames that follow draw without exhausting
 /// the stack, and each row stays one row.
-@Suite struct DeepTopicViewTests {
+@Suite(.timeLimit(.minutes(3))) struct DeepTopicViewTests {
     @Test func searchAndFilterOnADeepTopic() throws {
         var model = TopicModel()
         let deep = Array(repeating: "a", count: 25_000).joined(separator: "/")

@@ -5,7 +5,7 @@ import TopicModel
 
 /// Time on screen: ages that move, the age column, stale and offline markers, gone values, `!`,
 /// and a tree that never collapses by itself.
-@Suite struct LivenessViewTests {
+@Suite(.timeLimit(.minutes(3))) struct LivenessViewTests {
     let start = 1_700_000_000.0
 
     /// A sensor every 10 s (quiet since `start + 40`), a plug that went offline, a lost retained value.

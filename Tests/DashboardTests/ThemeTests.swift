@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// Theme files: the bundled ones, and clear errors for broken ones.
-@Suite struct ThemeTests {
+@Suite(.timeLimit(.minutes(3))) struct ThemeTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("themes").path
 

@@ -4,7 +4,7 @@ import Testing
 import TopicModel
 
 /// The tree pane and header on the in-memory canvas.
-@Suite struct TreeViewTests {
+@Suite(.timeLimit(.minutes(3))) struct TreeViewTests {
     @Test func aSmallHomeIsFullyOpenOnTheFirstFrame() throws {
         let model = Fixture.home()
         let controller = DashboardController(connection: Fixture.connected, width: 120, height: 40)

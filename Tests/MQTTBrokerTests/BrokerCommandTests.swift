@@ -3,7 +3,7 @@ import MQTTTestSupport
 import Testing
 
 /// `hearth broker` as a user runs it: passwords from a file, retained messages kept across restarts.
-@Suite(.serialized) struct BrokerCommandTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct BrokerCommandTests {
     private func launch(_ arguments: [String]) async throws -> ChildProcess {
         let broker = try ChildProcess.launch([HearthExecutable.path, "broker"] + arguments)
         try await broker.waitForOutput("listening on")

@@ -6,7 +6,7 @@ import NIOCore
 import Testing
 
 /// The embedded broker's own rules: sessions, retain handling, $SYS, persistence, bad clients, limits.
-@Suite struct EmbeddedBrokerTests {
+@Suite(.timeLimit(.minutes(3))) struct EmbeddedBrokerTests {
     @Test(arguments: [MQTTProtocolVersion.v311, .v5])
     func persistentSessionsKeepSubscriptionsAndQueuedMessages(version: MQTTProtocolVersion) async throws {
         let (broker, port) = try await startBroker()
@@ -72,7 +72,10 @@ import Testing
         let messages = recorder.messages
         #expect(messages.contains { $0.topic == "$SYS/broker/clients/connected" && $0.text == "2" })
         #expect(messages.contains { $0.topic == "x" })
-        // "#" does not match $SYS topics: each $SYS message came once, through its own filter.
+        // "#" does not match $SYS topics: the only $SYS topic that arrived is the one subscribed by
+        // name, though the broker publishes a dozen (messages received, uptime, ...).
+        let sys = Set(messages.map(\.topic).filter { $0.hasPrefix("$SYS") })
+        #expect(sys == ["$SYS/broker/clients/connected"], "\(sys)")
         let statistics = try await broker.statistics()
         #expect(statistics.clientsConnected == 2)
         #expect(statistics.retainedMessages == 1)
@@ -102,7 +105,10 @@ import Testing
         let messages = await recorder.messages(count: 1)
         #expect(messages.map(\.topic) == ["keep/a"])
         #expect(messages.first?.retain == true)
-        #expect(await recorder.messages(count: 2, seconds: 0.3).count == 1)
+        // Once, not twice: a marker published after it arrives with nothing else before it.
+        try await subscriber.publish(to: "keep/marker", payload: Array("m".utf8), qos: .atLeastOnce)
+        let both = await recorder.messages(count: 2)
+        #expect(both.map(\.topic) == ["keep/a", "keep/marker"])
         await subscriber.disconnect()
     }
 
@@ -211,7 +217,7 @@ import Testing
         await watcher.disconnect()
     }
 
-    @Test func expiredMessagesAreNeitherQueuedNorRetainedForLong() async throws {
+    @Test func queuedAndRetainedMessagesCarryTheExpiryThatRemains() async throws {
         let (broker, port) = try await startBroker()
         defer { Task { await broker.stop() } }
         let offline = makeClient(port: port, clientID: "offline", cleanStart: false, sessionExpiry: 600)
@@ -221,13 +227,11 @@ import Testing
 
         let publisher = makeClient(port: port)
         try await publisher.connect()
-        for (topic, expiry) in [("exp/short", UInt32(1)), ("exp/long", 600)] {
-            try await publisher.publish(to: topic, payload: Array(topic.utf8), qos: .atLeastOnce, retain: true,
-                                        properties: [.messageExpiryInterval(expiry)])
-        }
+        // Expired messages are dropped by the rule `BrokerMessageTests` checks on its own clock;
+        // here, both paths (queue and retained store) forward what remains of the interval.
+        try await publisher.publish(to: "exp/long", payload: Array("exp/long".utf8), qos: .atLeastOnce, retain: true,
+                                    properties: [.messageExpiryInterval(600)])
         await publisher.disconnect()
-        // Past the short expiry (a wait for the protocol's clock, not a measurement).
-        try await Task.sleep(for: .seconds(2))
 
         let back = MQTTClient(configuration: offline.configuration)
         let queued = EventRecorder(back)

@@ -3,7 +3,7 @@ import MQTTTestSupport
 import Testing
 
 /// Other people's clients against the embedded broker: mosquitto_pub/mosquitto_sub and paho-mqtt.
-@Suite(.serialized) struct PeerInteropTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct PeerInteropTests {
     /// Starts mosquitto_sub and returns once its SUBACK is in (its -d log says so).
     private func subscribe(_ arguments: [String], port: Int) async throws -> ChildProcess {
         // Line-buffered, or the SUBACK line would wait in stdio's buffer.

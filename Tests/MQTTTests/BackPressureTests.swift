@@ -5,7 +5,7 @@ import Testing
 
 /// A consumer that stops reading (a `hearth sub` whose pipe's reader stalled) must not lose the
 /// connection: keep-alive does not count the time the client itself is not reading.
-@Suite struct BackPressureTests {
+@Suite(.timeLimit(.minutes(3))) struct BackPressureTests {
     @Test(.timeLimit(.minutes(1))) func aStalledConsumerKeepsItsConnectionAndEveryMessage() async throws {
         let count = 3_000
         let server = try await ScriptedMQTTServer.start { packet, version in

@@ -3,7 +3,7 @@ import MQTTTestSupport
 import Testing
 
 /// Every wait of the client ends when its task is cancelled, and a second consumer never hangs.
-@Suite struct CancellationTests {
+@Suite(.timeLimit(.minutes(3))) struct CancellationTests {
     /// A server that accepts the connection and then answers nothing.
     func silentServer() async throws -> ScriptedMQTTServer {
         try await ScriptedMQTTServer.start { packet, version in

@@ -5,7 +5,7 @@ import Testing
 
 /// The client against a real mosquitto (and, where the embedded broker has the feature, against it
 /// too): QoS flows, credentials, TLS, v5 properties and reconnects.
-@Suite(.serialized) struct ClientIntegrationTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct ClientIntegrationTests {
     @Test(arguments: BrokerKind.allCases, bothVersions)
     func qos1And2RoundTrips(kind: BrokerKind, version: MQTTProtocolVersion) async throws {
         let broker = try await TestBroker.start(kind)
@@ -149,9 +149,12 @@ import Testing
         let broker = try await Mosquitto.start(extraConfig: "max_packet_size 1000")
         let client = makeClient(port: broker.port(), version: .v5)
         try await client.connect()
-        await #expect(throws: MQTTClientError.self) {
+        let error = await #expect(throws: MQTTClientError.self) {
             try await client.publish(to: "big", payload: Array(repeating: 0, count: 5000))
         }
+        // Clearly: the size and the broker's limit, in words.
+        #expect(error == .packetTooLarge(size: 5009, limit: 1000), "\(String(describing: error))")
+        #expect(error.map { "\($0)" } == "message too large: 5009 bytes, the broker accepts at most 1000")
         // The connection is still usable afterwards.
         try await client.publish(to: "small", payload: Array("ok"), qos: .atLeastOnce)
         await client.disconnect()

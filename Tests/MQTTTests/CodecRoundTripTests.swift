@@ -3,7 +3,7 @@ import NIOCore
 import Testing
 
 /// Every packet encodes and decodes back to itself, in both versions.
-struct CodecRoundTripTests {
+@Suite(.timeLimit(.minutes(3))) struct CodecRoundTripTests {
     static let packets: [MQTTPacket] = [
         .connect(ConnectPacket(version: .v5, clientID: "hearth-1", cleanStart: false, keepAlive: 30, username: "u",
                                password: Array("p"), will: MQTTWill(topic: "dev/1/online", payload: Array("offline"),

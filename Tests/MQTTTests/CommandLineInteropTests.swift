@@ -4,7 +4,7 @@ import MQTTTestSupport
 import Testing
 
 /// `hearth pub` and `hearth sub` against mosquitto and its clients, and against the embedded broker.
-@Suite(.serialized) struct CommandLineInteropTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct CommandLineInteropTests {
     @Test(arguments: BrokerKind.allCases, ["mqttv5", "mqttv311"])
     func mosquittoSubReadsWhatHearthPubSends(kind: BrokerKind, version: String) async throws {
         let broker = try await TestBroker.start(kind)
@@ -135,7 +135,7 @@ import Testing
 }
 
 /// `hearth sub -c -i ID`: what is published while the subscriber is away waits for it.
-@Suite struct PersistentSessionCommandTests {
+@Suite(.timeLimit(.minutes(3))) struct PersistentSessionCommandTests {
     @Test(.timeLimit(.minutes(1)), arguments: ["mqttv5", "mqttv311"])
     func aPersistentSubscriberGetsWhatArrivedWhileItWasAway(version: String) async throws {
         let broker = try await Mosquitto.start()

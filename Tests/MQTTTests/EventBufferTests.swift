@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// The bounded hand-over between the client and a slow consumer.
-struct EventBufferTests {
+@Suite(.timeLimit(.minutes(3))) struct EventBufferTests {
     private func message(_ index: Int, qos: MQTTQoS) -> MQTTEvent {
         .message(MQTTMessage(topic: "t/\(index)", payload: [], qos: qos))
     }

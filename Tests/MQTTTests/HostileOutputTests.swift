@@ -5,7 +5,7 @@ import Testing
 /// A hostile retained message (a title-setting escape in a JSON key, a bidi override in the topic
 /// and in a value) through every output format: on a terminal nothing reaches it raw, and JSON
 /// escapes it whatever stdout is.
-@Suite struct HostileOutputTests {
+@Suite(.timeLimit(.minutes(3))) struct HostileOutputTests {
     static let title = "\u{1b}]0;PWNED\u{07}"
     static let topic = "home/\u{202e}lanif"
     static let payload = "{\"x\(title)\": 21.5, \"note\": \"\u{202e}evil\u{1b}[2J\"}"

@@ -5,7 +5,7 @@ import NIOCore
 import Testing
 
 /// A scripted fake server sends what no real broker would; the client reports each error and stays alive.
-@Suite struct HostileServerTests {
+@Suite(.timeLimit(.minutes(3))) struct HostileServerTests {
     /// Raw bytes a hostile server sends right after a successful CONNACK, with the reason code we expect back.
     static let attacks: [(name: String, bytes: [UInt8], expected: MQTTReasonCode)] = [
         ("remaining length of five bytes", [0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F], .malformedPacket),

@@ -3,7 +3,7 @@ import NIOCore
 import Testing
 
 /// The decoder's strictness: each malformed input is a typed error with the right reason code.
-struct MalformedPacketTests {
+@Suite(.timeLimit(.minutes(3))) struct MalformedPacketTests {
     private func decode(_ bytes: [UInt8], _ version: MQTTProtocolVersion = .v5,
                         maximum: Int = MQTTFrameDecoder.defaultMaximumPacketSize) throws -> MQTTPacket? {
         var buffer = ByteBuffer(bytes: bytes)

@@ -3,7 +3,7 @@ import MQTTTestSupport
 import Testing
 
 /// `hearth pub -f` and `-s` never read more than the broker accepts.
-@Suite struct PubPayloadLimitTests {
+@Suite(.timeLimit(.minutes(3))) struct PubPayloadLimitTests {
     @Test(.timeLimit(.minutes(1))) func aFileTooLargeForAnyPacketIsRefusedBeforeReading() async throws {
         let broker = try await Mosquitto.start()
         let big = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-big-\(UUID().uuidString)")

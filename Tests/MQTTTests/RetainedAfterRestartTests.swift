@@ -4,7 +4,7 @@ import Testing
 
 /// A broker restart inside `hearth tree -W`: what mosquitto still retains stays retained; what it
 /// lost (no persistence) is marked gone.
-@Suite struct RetainedAfterRestartTests {
+@Suite(.timeLimit(.minutes(3))) struct RetainedAfterRestartTests {
     @Test(.timeLimit(.minutes(1)), arguments: [false, true], ["mqttv5", "mqttv311"])
     func aRestartIsReconciled(persistence: Bool, version: String) async throws {
         let store = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-store-\(UUID().uuidString)")

@@ -3,7 +3,7 @@ import MQTTTestSupport
 import Testing
 
 /// Retained-message semantics, in both protocol versions, identically on mosquitto and on the embedded broker.
-@Suite(.serialized) struct RetainedIntegrationTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct RetainedIntegrationTests {
     @Test(arguments: BrokerKind.allCases, bothVersions)
     func retainedMessageArrivesWithRetainFlagOnSubscribe(kind: BrokerKind, version: MQTTProtocolVersion) async throws {
         let broker = try await TestBroker.start(kind)

@@ -1,7 +1,7 @@
 import MQTT
 import Testing
 
-struct TopicTests {
+@Suite(.timeLimit(.minutes(3))) struct TopicTests {
     /// Mosquitto's matching vectors, from the reference notes.
     @Test(arguments: [
         ("foo/#", "foo", true),

@@ -4,7 +4,7 @@ import MQTTTestSupport
 import Testing
 
 /// `hearth tree` against a real mosquitto.
-@Suite(.serialized) struct TreeCommandTests {
+@Suite(.serialized, .timeLimit(.minutes(3))) struct TreeCommandTests {
     @Test(arguments: BrokerKind.allCases, ["mqttv5", "mqttv311"])
     func printsRetainedStateAndNumbers(kind: BrokerKind, version: String) async throws {
         let broker = try await TestBroker.start(kind)
@@ -60,7 +60,7 @@ import Testing
 }
 
 /// `hearth tree` on a retained topic of 25,000 levels (50 KB): no crash, and output linear in depth.
-@Suite struct DeepTreeCommandTests {
+@Suite(.timeLimit(.minutes(3))) struct DeepTreeCommandTests {
     @Test(.timeLimit(.minutes(1))) func aDeepTopicPrintsInBothFormats() async throws {
         let broker = try await TestBroker.start(.embedded)
         defer { Task { await broker.stop() } }
@@ -82,7 +82,7 @@ import Testing
 }
 
 /// A server that closes right after the last message a command asked for.
-@Suite struct CountedRunTests {
+@Suite(.timeLimit(.minutes(3))) struct CountedRunTests {
     @Test(.timeLimit(.minutes(1)), arguments: ["tree", "sub"])
     func aCompleteRunEndsWithoutAWarning(command: String) async throws {
         let server = try await ScriptedMQTTServer.start { packet, version in

@@ -2,7 +2,7 @@ import Testing
 @testable import TopicModel
 
 /// Offline devices, in the shapes real devices send their availability.
-struct AvailabilityTests {
+@Suite(.timeLimit(.minutes(3))) struct AvailabilityTests {
     func offline(_ model: TopicModel) -> [String] {
         model.nodes.indices.dropFirst().map { NodeID(Int32($0)) }.filter(model.isOfflineDevice).map(model.path(of:)).sorted()
     }

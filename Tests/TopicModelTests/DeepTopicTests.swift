@@ -3,7 +3,7 @@ import Testing
 
 /// A topic of 25,000 levels (50 KB, as a broker may accept): every walk keeps its own stack,
 /// and nothing costs the square of the depth.
-struct DeepTopicTests {
+@Suite(.timeLimit(.minutes(3))) struct DeepTopicTests {
     static let depth = 25_000
     static let topic = Array(repeating: "a", count: depth).joined(separator: "/")
 

@@ -2,7 +2,7 @@ import MQTT
 import Testing
 @testable import TopicModel
 
-struct HistoryTests {
+@Suite(.timeLimit(.minutes(3))) struct HistoryTests {
     @Test func perTopicHistoryIsBoundedByCount() {
         var model = TopicModel()
         for index in 0..<250 { model.ingest(msg("t", "\(index)")) }

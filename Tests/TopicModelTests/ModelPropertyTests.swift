@@ -5,7 +5,7 @@ import Testing
 @testable import TopicModel
 
 /// Invariants that must hold for any stream of messages.
-struct ModelPropertyTests {
+@Suite(.timeLimit(.minutes(3))) struct ModelPropertyTests {
     /// Decodes an integer into a message: topic from a small set of levels (empty levels included),
     /// retain flag, empty or not, payload size, and time.
     static func message(_ code: Int, index: Int) -> MQTTMessage {

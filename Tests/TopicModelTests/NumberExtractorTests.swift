@@ -1,7 +1,7 @@
 import Testing
 @testable import TopicModel
 
-struct NumberExtractorTests {
+@Suite(.timeLimit(.minutes(3))) struct NumberExtractorTests {
     private func numbers(_ text: String) -> [String] {
         NumberExtractor.numbers(in: Array(text.utf8)).map { "\($0.path)=\($0.value)" }
     }

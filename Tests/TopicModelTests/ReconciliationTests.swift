@@ -2,7 +2,7 @@ import Testing
 @testable import TopicModel
 
 /// After a reconnect the broker resends what it retains: what it does not resend is gone.
-struct ReconciliationTests {
+@Suite(.timeLimit(.minutes(3))) struct ReconciliationTests {
     let start = 1_800_000_000.0
 
     /// Three retained topics, one of them with a live value over it.

@@ -3,7 +3,7 @@ import Testing
 @testable import TopicModel
 
 /// Retained state, fed as each protocol version delivers messages.
-struct RetainedStateTests {
+@Suite(.timeLimit(.minutes(3))) struct RetainedStateTests {
     @Test func v311RetainedOnSubscribeThenLiveUpdates() {
         var model = TopicModel()
         // On subscribe the broker sends the retained value with retain=1.

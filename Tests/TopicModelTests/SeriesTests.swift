@@ -3,7 +3,7 @@ import Testing
 @testable import TopicModel
 
 /// Numbers from the payload shapes real homes send.
-struct SeriesTests {
+@Suite(.timeLimit(.minutes(3))) struct SeriesTests {
     @Test func zigbee2mqttTemperatureIsPrimary() {
         var model = TopicModel()
         model.ingest(msg("zigbee2mqtt/hall sensor", #"{"battery":97,"humidity":48.2,"linkquality":120,"temperature":21.7}"#))

@@ -2,7 +2,7 @@ import Testing
 @testable import TopicModel
 
 /// Staleness: each topic learns its usual interval, and the clock counts connected time only.
-struct StalenessTests {
+@Suite(.timeLimit(.minutes(3))) struct StalenessTests {
     let start = 1_800_000_000.0
 
     /// A topic that spoke `count` times, `every` seconds apart from `start`.

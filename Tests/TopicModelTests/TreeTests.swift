@@ -2,7 +2,7 @@ import MQTT
 import Testing
 @testable import TopicModel
 
-struct TreeTests {
+@Suite(.timeLimit(.minutes(3))) struct TreeTests {
     @Test func levelsEmptyLevelsAndSysTopicsAreKeptAsTheyAre() {
         var model = TopicModel()
         model.ingest([msg("home/kitchen/temperature", "21"), msg("a//b", "x"), msg("/leading", "y"),
@@ -57,7 +57,7 @@ struct TreeTests {
 
 /// Child order: new children wait unsorted until `refresh` merges them, and queries see them in
 /// natural order either way.
-struct ChildOrderTests {
+@Suite(.timeLimit(.minutes(3))) struct ChildOrderTests {
     @Test func refreshSettlesEveryChildList() {
         var model = TopicModel()
         for name in ["room10", "room2", "room1", "attic"] { model.ingest(msg("home/\(name)/t", "1")) }

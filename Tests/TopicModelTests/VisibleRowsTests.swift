@@ -2,7 +2,7 @@ import MQTT
 import Testing
 @testable import TopicModel
 
-struct VisibleRowsTests {
+@Suite(.timeLimit(.minutes(3))) struct VisibleRowsTests {
     private func sampleModel() -> TopicModel {
         var model = TopicModel()
         for room in ["kitchen", "hall", "bath", "room2", "room10"] {
