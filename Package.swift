@@ -101,6 +101,12 @@ let package = Package(
             dependencies: ["TopicModel", "MQTT", "Dashboard"],
             path: "bench/ModelBench"
         ),
+        // libFuzzer targets for the parsers (built and run by bench/fuzz.sh).
+        .executableTarget(
+            name: "hearth-fuzz",
+            dependencies: ["MQTT", "TopicModel", "Dashboard", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Tests/Fuzz/Harness"
+        ),
         .testTarget(
             name: "MQTTTests",
             // Depending on `hearth` builds the executable that the command-line tests run.

@@ -66,3 +66,19 @@ import Testing
         #expect(ThemeColor("chartreuse") == nil)
     }
 }
+
+/// Found by fuzzing: text that made TOMLKit's parser abort the process is a one-line error.
+@Suite(.timeLimit(.minutes(1))) struct ThemeParserSafetyTests {
+    @Test(arguments: [("[\u{FFFD}", "line 1: unexpected U+FFFD"), ("name = \"x\"\n[roles]\né = {}\n", "line 3: unexpected U+E9"),
+                      ("[roles.ü]\n", "line 1: unexpected U+FC")])
+    func nonASCIIWhereAKeyMayStartIsAnError(text: String, expected: String) {
+        let error = #expect(throws: ThemeError.self) { try ThemeLoader.parse(text, source: "bad.toml") }
+        #expect(error?.description == "theme bad.toml: \(expected) (only strings and comments may hold non-ASCII text)")
+    }
+
+    @Test func commentsAndStringsMayHoldAnyText() throws {
+        let text = (try? String(contentsOfFile: "\(ThemeTests.folder)/default.toml", encoding: .utf8)) ?? ""
+        let annotated = "# Thème — für alle 温度\n" + text.replacingOccurrences(of: "name = \"default\"", with: "name = \"défaut ✓\" # ünïcödé")
+        #expect(try ThemeLoader.parse(annotated, source: "ok.toml").name == "défaut ✓")
+    }
+}

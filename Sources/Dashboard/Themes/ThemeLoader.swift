@@ -35,6 +35,10 @@ public enum ThemeLoader {
             let line = key.flatMap { Self.line(of: $0, in: lines) }
             return ThemeError(description: "theme \(source): " + (line.map { "line \($0): " } ?? "") + message)
         }
+        if let (line, character) = TOMLSafety.firstUnsafeCharacter(in: text) {
+            let code = "U+" + String(character.value, radix: 16, uppercase: true)
+            throw ThemeError(description: "theme \(source): line \(line): unexpected \(code) (only strings and comments may hold non-ASCII text)")
+        }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
