@@ -21,7 +21,7 @@ for target in packets payloads text keys themes; do
     # checked for themes. Every other target fails on a leak.
     leaks=1
     [ "$target" = themes ] && leaks=0
-    if ! HEARTH_FUZZ=$target "$fuzzer" "$work" "Tests/Fuzz/Corpus/$target" -max_total_time="$seconds" -timeout=10 \
+    if ! HEARTH_FUZZ=$target ASAN_OPTIONS=detect_leaks=$leaks "$fuzzer" "$work" "Tests/Fuzz/Corpus/$target" -max_total_time="$seconds" -timeout=10 \
         -detect_leaks=$leaks -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 -artifact_prefix=".build-fuzz/findings/$target-" \
         2> ".build-fuzz/$target.log"; then
         tail -n 40 ".build-fuzz/$target.log" >&2

@@ -35,9 +35,8 @@ public enum ThemeLoader {
             let line = key.flatMap { Self.line(of: $0, in: lines) }
             return ThemeError(description: "theme \(source): " + (line.map { "line \($0): " } ?? "") + message)
         }
-        if let (line, character) = TOMLSafety.firstUnsafeCharacter(in: text) {
-            let code = "U+" + String(character.value, radix: 16, uppercase: true)
-            throw ThemeError(description: "theme \(source): line \(line): unexpected \(code) (only strings and comments may hold non-ASCII text)")
+        if let (line, reason) = ThemeTextCheck.problem(in: text) {
+            throw ThemeError(description: "theme \(source): line \(line): \(reason)")
         }
         let table: TOMLTable
         do {
