@@ -95,7 +95,11 @@ import Testing
         await broker.kill()
         try await see("reconnecting in", on: tmux)
         try await broker.launch()
-        let gone = try await tmux.waitFor { $0.contains("● connected") && $0.contains("0 ◉ retained") }
+        // The whole screen settled (a capture can catch a frame half written).
+        let gone = try await tmux.waitFor { screen in
+            screen.contains("● connected") && screen.contains("0 ◉ retained")
+                && screen.split(separator: "\n").filter { $0.hasPrefix("◌") }.count == 3 && screen.contains("◌ gone")
+        }
         #expect(gone.contains("0 ◉ retained"), "\(gone)")
         #expect(gone.split(separator: "\n").filter { $0.hasPrefix("◌") }.count == 3, "\(gone)")
         #expect(gone.contains("◌ gone: the broker no longer retains it"), "\(gone)")
