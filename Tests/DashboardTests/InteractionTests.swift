@@ -252,6 +252,16 @@ import TopicModel
         #expect(lost.assemble([.character("q")], now: 2.1) == [.character("q")])
     }
 
+    @Test func wakeUpsWithoutKeysDoNotKeepALostPasteOpen() {
+        // The program calls in with no keys whenever messages wake it: that is not input.
+        var assembler = PasteAssembler()
+        _ = assembler.assemble(Self.start + Self.text("abc"), now: 0)
+        for tenth in 1...10 { #expect(assembler.assemble([], now: Double(tenth) / 10).isEmpty) }
+        // Past the timeout a wake-up alone ends it, and keys work again.
+        #expect(assembler.assemble([], now: 1.1) == [.paste("abc")])
+        #expect(assembler.assemble([.escape], now: 1.2) == [.escape])
+    }
+
     @Test func aLoneEscapeIsNeverHeldBack() {
         var assembler = PasteAssembler()
         #expect(assembler.assemble([.character("p"), .escape], now: 0) == [.character("p"), .escape])

@@ -73,7 +73,8 @@ import Testing
                       ("name = \"x\"\n[roles]\né = {}\n", "line 3: unexpected U+E9 (only strings and comments may hold non-ASCII text)"),
                       ("[roles.ü]\n", "line 1: unexpected U+FC (only strings and comments may hold non-ASCII text)"),
                       ("# ok\n  [ =", "line 2: a table header must start with a key"), ("[.a]", "line 1: a table header must start with a key"),
-                      ("[[,", "line 1: a table header must start with a key"), ("t = [}", "line 1: a theme has no arrays")])
+                      ("[[,", "line 1: a table header must start with a key"), ("t = [}", "line 1: a theme has no arrays"),
+                      ("name = \"\"\"a\"b\"\"\"\n[é]", "line 1: a theme has no multi-line strings")])
     func textThatAbortedTOMLKitIsAnError(text: String, expected: String) {
         let error = #expect(throws: ThemeError.self) { try ThemeLoader.parse(text, source: "bad.toml") }
         #expect(error?.description == "theme bad.toml: \(expected)")

@@ -50,3 +50,27 @@ import Testing
         await client.disconnect()
     }
 }
+
+/// A cancelled QoS 1 publish was sent: it keeps its Receive Maximum slot until the broker answers.
+@Suite(.timeLimit(.minutes(1))) struct CancelledPublishSlotTests {
+    @Test func aCancelledPublishKeepsItsSlotUntilAcknowledged() async throws {
+        // Receive Maximum 1, and the first PUBLISH is never acknowledged.
+        let server = try await ScriptedMQTTServer.start { packet, version in
+            if case .connect = packet { return [ScriptedMQTTServer.connAck(version, properties: [.receiveMaximum(1)])] }
+            return []
+        }
+        let client = makeClient(port: server.port)
+        try await client.connect()
+        let first = Task { try await client.publish(to: "a", payload: [1], qos: .atLeastOnce) }
+        try await waitUntil("the first PUBLISH to reach the server") { server.received.count >= 2 }
+        first.cancel()
+        await #expect(throws: CancellationError.self) { try await first.value }
+        // The second waits for the slot instead of exceeding the broker's Receive Maximum.
+        let second = Task { try await client.publish(to: "b", payload: [2], qos: .atLeastOnce) }
+        while await client.slotWaiters.isEmpty { await Task.yield() }
+        #expect(server.received.filter { if case .publish = $0 { true } else { false } }.count == 1)
+        second.cancel()
+        await #expect(throws: CancellationError.self) { try await second.value }
+        await client.disconnect()
+    }
+}

@@ -154,7 +154,9 @@ import Testing
         #expect(second.stdout == "away/door opened\n")
         // Without -c nothing waits: a clean session starts empty.
         try await ChildProcess.run(["mosquitto_pub", "-p", port, "-q", "1", "-t", "away/window", "-m", "opened"])
-        let clean = try await HearthExecutable.run(["sub", "-p", port, "-V", version, "-i", id, "-q", "1", "-t", "away/#", "-W", "1"])
+        let clean = try await HearthExecutable.run(["sub", "-p", port, "-V", version, "-i", id, "-q", "1", "-t", "away/#", "-W", "1", "-d"])
+        #expect(clean.status == 0, "\(clean.stderr)")
+        #expect(clean.stderr.contains("received SUBACK"), "it connected and subscribed: \(clean.stderr)")
         #expect(clean.stdout == "")
     }
 

@@ -30,7 +30,8 @@ public struct PasteAssembler: Sendable {
             pasting = nil
             held = []
         }
-        lastInput = now
+        // Only input moves the clock: the program also calls this with empty batches when it wakes.
+        if !batch.isEmpty { lastInput = now }
         let keys = held + batch
         held = []
         var index = 0

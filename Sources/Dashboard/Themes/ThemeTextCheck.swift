@@ -6,6 +6,12 @@ enum ThemeTextCheck {
     /// The first line (1-based) that would reach those aborts, and why; nil for text TOMLKit
     /// can be given.
     static func problem(in text: String) -> (line: Int, reason: String)? {
+        // Multi-line strings would need a real tokenizer to skip; a theme has no use for them.
+        for delimiter in ["\"\"\"", "\'\'\'"] {
+            if let range = text.range(of: delimiter) {
+                return (text[..<range.lowerBound].filter { $0 == "\n" }.count + 1, "a theme has no multi-line strings")
+            }
+        }
         var line = 1
         var quote: Unicode.Scalar?
         var inComment = false
@@ -21,7 +27,7 @@ enum ThemeTextCheck {
                 lineStart = true
                 continue
             }
-            if inComment { continue }
+            if inComment || scalar == "\u{FEFF}" && line == 1 && lineStart { continue }
             if let open = quote {
                 if escaped { escaped = false } else if open == "\"", scalar == "\\" { escaped = true } else if scalar == open { quote = nil }
                 continue

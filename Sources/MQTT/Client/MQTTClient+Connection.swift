@@ -122,7 +122,7 @@ extension MQTTClient {
             // A QoS 2 publish past PUBREC was received by the broker: it is done.
             for (id, flow) in outgoing where flow.awaitingPubcomp {
                 outgoing.removeValue(forKey: id)
-                flow.continuation.resume()
+                flow.continuation?.resume()
             }
         }
         for (id, flow) in outgoing {
@@ -214,7 +214,7 @@ extension MQTTClient {
         failPendingRequests(failure)
         let flows = outgoing.values
         outgoing.removeAll()
-        for flow in flows { flow.continuation.resume(throwing: failure) }
+        for flow in flows { flow.continuation?.resume(throwing: failure) }
         wakeSlotWaiters()
         if case .closed = state {} else { setState(.closed(error)) }
         eventBuffer.finish()
@@ -249,9 +249,7 @@ extension MQTTClient {
         guard id == connectionID, channel != nil else { return }
         let now = NIODeadline.now()
         let interval = TimeAmount.seconds(Int64(keepAlive))
-        if let sent = pingSentAt {
-            // Not reading, we cannot see the PINGRESP: the wait starts again when reading does.
-            guard !readingPaused else { return }
+        if let sent = pingSentAt, !readingPaused {
             // The dead-connection timeout: the keep alive itself, at most 30 s and at least 2 s.
             let timeout = max(.seconds(2), min(interval, .seconds(30)))
             if now - sent > timeout {
@@ -259,7 +257,10 @@ extension MQTTClient {
                 channel?.close(promise: nil)
             }
         } else if now - lastSend >= .nanoseconds(interval.nanoseconds * 3 / 4) {
-            pingSentAt = now
+            // Quiet for most of the keep alive: ping. With reading paused an earlier PINGRESP may
+            // be unseen (its wait starts again when reading does); the broker must still hear
+            // from us within its keep alive, so ping again all the same.
+            if pingSentAt == nil { pingSentAt = now }
             sendControl(.pingreq, flush: true)
         }
     }

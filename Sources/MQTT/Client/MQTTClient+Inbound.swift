@@ -137,9 +137,9 @@ extension MQTTClient {
             return
         }
         if ack.reasonCode.isSuccess {
-            flow.continuation.resume()
+            flow.continuation?.resume()
         } else {
-            flow.continuation.resume(throwing: MQTTClientError.publishRefused(ack.reasonCode, ack.properties.reasonString))
+            flow.continuation?.resume(throwing: MQTTClientError.publishRefused(ack.reasonCode, ack.properties.reasonString))
         }
         if let waiter = slotWaiters.popFirst() { waiter.resume() }
     }

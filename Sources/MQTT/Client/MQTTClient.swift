@@ -240,11 +240,12 @@ public actor MQTTClient {
         waiter.resume(throwing: CancellationError())
     }
 
-    /// A cancelled QoS 1/2 publish: its waiter ends now; a late ack is ignored.
+    /// A cancelled QoS 1/2 publish: its waiter ends now. The PUBLISH was sent, so the flow keeps
+    /// its packet id and Receive Maximum slot until the broker acknowledges it.
     private func cancelPublish(_ id: UInt16) {
-        guard let flow = outgoing.removeValue(forKey: id) else { return }
-        flow.continuation.resume(throwing: CancellationError())
-        if let waiter = slotWaiters.popFirst() { waiter.resume() }
+        guard let continuation = outgoing[id]?.continuation else { return }
+        outgoing[id]?.continuation = nil
+        continuation.resume(throwing: CancellationError())
     }
 
     /// Encodes for the current connection, within the broker's Maximum Packet Size.

@@ -150,6 +150,8 @@ final class MQTTEventBuffer: Sendable {
                     // (resume now, refused as a second consumer)
                     let (resumeNow, refused) = state.withLockedValue { state -> (Bool, Bool) in
                         if !state.pending.isEmpty || state.dropped > 0 || state.finished { return (true, false) }
+                        // Cancelled before the handler was in place: do not wait.
+                        if Task.isCancelled { return (true, false) }
                         if state.waiter != nil { return (true, true) }
                         state.waiter = continuation
                         return (false, false)

@@ -97,7 +97,7 @@ struct PubCommand: AsyncParsableCommand {
     /// Reads to the end, or nil as soon as more than `limit` bytes came.
     private static func read(_ handle: FileHandle, limit: Int) throws -> [UInt8]? {
         var bytes: [UInt8] = []
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+        while let chunk = try handle.read(upToCount: min(1 << 20, limit + 1 - bytes.count)), !chunk.isEmpty {
             bytes += chunk
             if bytes.count > limit { return nil }
         }
