@@ -1,3 +1,4 @@
+import MQTT
 import Testing
 @testable import TopicModel
 
@@ -53,6 +54,18 @@ import Testing
         model.ingest(msg("home/lock", "locked", retain: true, at: start + 20))
         #expect(model.record("home/lock")?.retained == .shown)
         #expect(model.retainedCount == 3)
+    }
+
+    @Test func theClientsEventsDriveTheSameSteps() {
+        var model = home()
+        let error = MQTTClientError.disconnectedByServer(nil, nil)
+        model.follow(.connectionState(.reconnecting(delay: .seconds(1), attempt: 1, lastError: error)), at: start + 10)
+        #expect(!model.clock.isConnected)
+        model.follow(.resubscribing, at: start + 12)
+        model.follow(.subscriptionsRestored, at: start + 12.01)
+        #expect(model.reconciliationDeadline == start + 12.01 + 0.5)
+        model.refresh(now: start + 13)
+        #expect(model.retainedCount == 0, "nothing was resent")
     }
 
     @Test func aBrokerThatKeptEverythingChangesNothing() {

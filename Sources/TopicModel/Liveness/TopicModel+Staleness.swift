@@ -71,9 +71,7 @@ extension TopicModel {
         walk(from: 0) { index in
             let node = nodes[Int(index)]
             guard node.hasProblems || onPath.contains(index) else { return false }
-            let isProblem = availability.isOfflineDevice(index)
-                || (node.topic >= 0 && topics[Int(node.topic)].liveness.isStale)
-            if index != 0, isProblem || index == through?.index { found.append(NodeID(index)) }
+            if index != 0, isProblem(index) || index == through?.index { found.append(NodeID(index)) }
             return true
         }
         return found
@@ -82,10 +80,14 @@ extension TopicModel {
     /// The next stale topic or offline device after `current` in tree order, wrapping around.
     public func nextProblem(after current: NodeID?) -> NodeID? {
         let list = problems(through: current)
-        let isProblem = { (id: NodeID) in
-            self.availability.isOfflineDevice(id.index) || self.topic(at: id)?.liveness.isStale == true
-        }
+        let isProblem = { (id: NodeID) in self.isProblem(id.index) }
         guard let current, let position = list.firstIndex(of: current) else { return list.first(where: isProblem) }
         return list[(position + 1)...].first(where: isProblem) ?? list[...position].first(where: isProblem)
+    }
+
+    /// A stale topic or an offline device.
+    private func isProblem(_ index: Int32) -> Bool {
+        let topic = nodes[Int(index)].topic
+        return availability.isOfflineDevice(index) || (topic >= 0 && topics[Int(topic)].liveness.isStale)
     }
 }

@@ -50,7 +50,7 @@ struct PubCommand: AsyncParsableCommand {
 
     func run() async throws {
         // A file too large for any packet is refused before connecting.
-        if let file { _ = try fileSize(file, limit: Self.largestPacket) }
+        if let file { try checkSize(of: file, limit: Self.largestPacket) }
         let client = MQTTClient(configuration: try connection.makeConfiguration(reconnect: .never))
         let info = try await client.connect()
         do {
@@ -71,7 +71,7 @@ struct PubCommand: AsyncParsableCommand {
     private func readPayload(limit: Int) throws -> [UInt8] {
         if let message { return Array(message.utf8) }
         if let file {
-            _ = try fileSize(file, limit: limit)
+            try checkSize(of: file, limit: limit)
             guard let handle = FileHandle(forReadingAtPath: file) else { throw ValidationError("cannot read \(file)") }
             defer { try? handle.close() }
             guard let bytes = try Self.read(handle, limit: limit) else { throw Self.tooLarge(file, limit: limit) }
@@ -86,12 +86,11 @@ struct PubCommand: AsyncParsableCommand {
         return []
     }
 
-    /// The size of a file, refused when it is larger than `limit`.
-    private func fileSize(_ path: String, limit: Int) throws -> Int {
+    /// Refuses a file larger than `limit` before reading it.
+    private func checkSize(of path: String, limit: Int) throws {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
               let size = (attributes[.size] as? NSNumber)?.intValue else { throw ValidationError("cannot read \(path)") }
         guard size <= limit else { throw Self.tooLarge("\(path) (\(size) bytes)", limit: limit) }
-        return size
     }
 
     /// Reads to the end, or nil as soon as more than `limit` bytes came.

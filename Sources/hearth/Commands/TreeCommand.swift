@@ -68,16 +68,12 @@ struct TreeCommand: AsyncParsableCommand {
             case .messagesDropped:
                 // Never: `ConnectionOptions` reads with `.pauseReading`, which waits instead of dropping.
                 break
-            case .resubscribing:
-                model.subscriptionsResent(at: Date().timeIntervalSince1970)
-            case .subscriptionsRestored:
-                model.subscriptionsRestored(at: Date().timeIntervalSince1970)
+            case .resubscribing, .subscriptionsRestored:
+                model.follow(event, at: Date().timeIntervalSince1970)
             case let .connectionState(state):
+                model.follow(event, at: Date().timeIntervalSince1970)
                 switch state {
-                case .reconnecting:
-                    Diagnostics.warn("\(state)")
-                    model.connectionLost(at: Date().timeIntervalSince1970)
-                case .connected: model.connectionRestored(at: Date().timeIntervalSince1970)
+                case .reconnecting: Diagnostics.warn("\(state)")
                 case let .closed(error): failure = error
                 default: break
                 }

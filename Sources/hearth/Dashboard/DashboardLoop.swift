@@ -39,8 +39,9 @@ final class DashboardLoop {
         while !stop.isSet {
             let now = Self.now()
             if let due = deadline, now >= due {
-                if model.withModel({ $0.refresh(now: now) }) { dirty = true }
-                deadline = model.withModel { $0.nextDeadline }
+                let (changed, next) = model.withModel { ($0.refresh(now: now), $0.nextDeadline) }
+                if changed { dirty = true }
+                deadline = next
             }
             if dirty, now - lastFrame >= Self.frameInterval {
                 deadline = draw(now: now)

@@ -29,21 +29,17 @@ final class SharedModel: Sendable {
             case .messagesDropped:
                 // Never: the runner reads with `.pauseReading`, which waits instead of dropping.
                 break
-            case .resubscribing:
+            case .resubscribing, .subscriptionsRestored:
                 flush(&batch)
-                withModel { $0.subscriptionsResent(at: Date().timeIntervalSince1970) }
-            case .subscriptionsRestored:
-                flush(&batch)
-                withModel { $0.subscriptionsRestored(at: Date().timeIntervalSince1970) }
+                withModel { $0.follow(event, at: Date().timeIntervalSince1970) }
             case let .connectionState(state):
                 flush(&batch)
                 let now = Date().timeIntervalSince1970
+                withModel { $0.follow(event, at: now) }
                 if state.isConnected {
                     downSince = nil
-                    withModel { $0.connectionRestored(at: now) }
                 } else if case .reconnecting = state, downSince == nil {
                     downSince = now
-                    withModel { $0.connectionLost(at: now) }
                 }
                 inbox.post(.connection(Self.status(state, broker: broker, now: now, downSince: downSince)))
             }
