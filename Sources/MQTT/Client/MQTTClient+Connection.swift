@@ -1,17 +1,16 @@
 import Foundation
 import NIOCore
 
-// MARK: - Connecting, reconnecting, keep-alive
+// MARK: - Connecting, reconnecting, keep-alive (carrying out what the state machine decides)
 
 extension MQTTClient {
     /// One connection, with the 5.0 → 3.1.1 fallback when the version is automatic.
     func establish() async throws -> MQTTConnectionInfo {
-        setState(.connecting)
         switch configuration.version {
         case let .only(version):
             return try await attempt(version)
         case .automatic:
-            if let negotiatedVersion { return try await attempt(negotiatedVersion) }
+            if let version = machine.negotiatedVersion { return try await attempt(version) }
             do {
                 return try await attempt(.v5)
             } catch let error as MQTTClientError {
@@ -28,36 +27,41 @@ extension MQTTClient {
 
     /// Opens a channel, sends CONNECT and waits for CONNACK.
     private func attempt(_ version: MQTTProtocolVersion) async throws -> MQTTConnectionInfo {
-        connectionID += 1
-        let id = connectionID
-        self.version = version
-        closeReason = nil
-        info = nil
-        incomingAliases = [:]
+        guard let (id, entered) = machine.startAttempt(version: version) else { throw MQTTClientError.closed }
+        if entered { report() }
         let decoder = MQTTFrameDecoder(version: version, maximumPacketSize: configuration.maximumIncomingPacketSize)
-        let channel = try await MQTTTransport.connect(
-            host: configuration.host, port: configuration.port, sslContext: sslContext,
-            timeout: configuration.connectTimeout, eventLoop: eventLoop,
-            makeHandler: { [self] in MQTTChannelHandler(client: self, connectionID: id, decoder: decoder) })
-        guard channel.isActive, id == connectionID, !userClosed else {
-            channel.close(promise: nil)
-            throw userClosed ? MQTTClientError.closed : (closeReason ?? .disconnectedByServer(nil, nil))
+        let sslContext = sslContext
+        let serverHostname = MQTTTransport.isIPAddress(configuration.host) ? nil : configuration.host
+        let channel: any Channel
+        do {
+            channel = try await opener.open(eventLoop) { [self] channel in
+                try MQTTTransport.install(on: channel, sslContext: sslContext, serverHostname: serverHostname,
+                                          handler: MQTTChannelHandler(client: self, connectionID: id, decoder: decoder))
+            }
+        } catch {
+            throw MQTTTransport.classify(error, host: configuration.host, port: configuration.port)
         }
-        self.channel = channel
-        readingPaused = false  // a new channel reads until its buffer fills
+        switch machine.channelOpened(channel, connection: id) {
+        case let .abandon(error):
+            channel.close(promise: nil)
+            throw error
+        case .sendConnect:
+            break
+        }
         do {
             try write(encode(.connect(connectPacket(version))), flush: true)
         } catch {
             channel.close(promise: nil)
             throw error
         }
-        let result = try await withCheckedThrowingContinuation { continuation in
-            connAckWaiter = continuation
-            connAckTimeout = eventLoop.scheduleTask(in: .init(configuration.connectTimeout)) { [self] in
-                assumeIsolated { $0.connAckTimedOut(connection: id) }
+        return try await withCheckedThrowingContinuation { continuation in
+            let timeout = eventLoop.scheduleTask(in: .init(configuration.connectTimeout)) { [self] in
+                assumeIsolated { client in
+                    if let channel = client.machine.connAckTimedOut(connection: id) { channel.close(promise: nil) }
+                }
             }
+            machine.awaitConnAck(continuation, timeout: timeout)
         }
-        return result
     }
 
     private func connectPacket(_ version: MQTTProtocolVersion) -> ConnectPacket {
@@ -77,42 +81,30 @@ extension MQTTClient {
                              password: configuration.password, will: will, properties: properties)
     }
 
-    private func connAckTimedOut(connection id: Int) {
-        guard id == connectionID, connAckWaiter != nil else { return }
-        closeReason = closeReason ?? .connectTimeout
-        channel?.close(promise: nil)
-    }
-
     /// CONNACK: either the connection is refused, or the session is set up before any other packet is read.
-    func handleConnAck(_ ack: ConnAckPacket) {
-        connAckTimeout?.cancel()
-        connAckTimeout = nil
-        guard let waiter = connAckWaiter else {
-            return protocolViolation(.protocolError, "unexpected second CONNACK")
-        }
-        guard ack.reasonCode.isSuccess else {
-            closeReason = .connectionRefused(ack.reasonCode, ack.properties.reasonString)
-            channel?.close(promise: nil)
-            return
-        }
-        connAckWaiter = nil
+    func handleConnAck(_ ack: ConnAckPacket, connection id: Int) {
         let props = ack.properties
         let keepAlive = props.serverKeepAlive ?? configuration.keepAlive
         let info = MQTTConnectionInfo(
-            version: version, sessionPresent: ack.sessionPresent,
+            version: machine.version ?? .v5, sessionPresent: ack.sessionPresent,
             clientID: props.assignedClientIdentifier ?? configuration.clientID, keepAlive: keepAlive,
             receiveMaximum: Int(props.receiveMaximum ?? UInt16.max),
             maximumPacketSize: props.maximumPacketSize.map(Int.init),
             retainAvailable: props.retainAvailable != 0,
             maximumQoS: props.maximumQoS.flatMap(MQTTQoS.init(rawValue:)) ?? .exactlyOnce,
             properties: props)
-        self.info = info
-        if configuration.version == .automatic { negotiatedVersion = version }
-        connectedAt = .now()
-        startKeepAlive(seconds: keepAlive, connection: connectionID)
-        restoreSession(present: ack.sessionPresent)
-        setState(.connected(info))
-        waiter.resume(returning: info)
+        let refusal = ack.reasonCode.isSuccess ? nil : MQTTClientError.connectionRefused(ack.reasonCode, props.reasonString)
+        switch machine.connAckReceived(info, refusal: refusal, now: eventLoop.now, keepAlive: .seconds(Int64(keepAlive))) {
+        case .unexpected:
+            protocolViolation(.protocolError, "unexpected second CONNACK")
+        case let .refused(channel):
+            channel.close(promise: nil)
+        case let .connected(waiter):
+            machine.keepAliveStarted(startKeepAlive(seconds: keepAlive, connection: id))
+            restoreSession(present: ack.sessionPresent)
+            report()
+            waiter.resume(returning: info)
+        }
     }
 
     /// Resends what the broker kept for us, or starts over when it kept nothing [MQTT-4.4.0-1].
@@ -142,7 +134,7 @@ extension MQTTClient {
             sendControl(.subscribe(packet))
             logger.info("resubscribed to \(subscriptions.count) filter(s)")
         }
-        channel?.flush()
+        machine.channel?.flush()
         needsFlush = false
         wakeSlotWaiters()
     }
@@ -151,72 +143,61 @@ extension MQTTClient {
 
     /// The channel closed: retry, or close for good.
     func connectionClosed(connection id: Int) {
-        guard id == connectionID else { return }
-        channel = nil
-        keepAliveTask?.cancel()
-        keepAliveTask = nil
-        pingSentAt = nil
         flushBatch()
-        let error = closeReason ?? .disconnectedByServer(nil, nil)
-        if let waiter = connAckWaiter {
-            connAckWaiter = nil
-            connAckTimeout?.cancel()
-            waiter.resume(throwing: error)
-            return
+        let action = machine.channelClosed(connection: id, now: eventLoop.now)
+        switch action {
+        case let .reconnect(_, _, error), let .closeForGood(error):
+            // Info, not a warning: the commands report reconnects themselves, and a run that got
+            // all it asked for before the close has nothing to warn about.
+            logger.info("connection lost: \(error)")
+        case .none, .failAttempt:
+            break
         }
-        let wasConnected = info != nil
-        info = nil
-        // Backoff starts over only after a connection that stayed up: one that fails soon after
-        // its CONNACK (a bad packet every time) keeps growing the delay.
-        if let connectedAt, NIODeadline.now() - connectedAt >= Self.healthyConnection { failedAttempts = 0 }
-        connectedAt = nil
-        failPendingRequests(error)
-        guard !userClosed else { return }
-        // Info, not a warning: the commands report reconnects themselves, and a run that got all
-        // it asked for before the close has nothing to warn about.
-        logger.info("connection lost: \(error)")
-        if wasConnected, configuration.reconnect.enabled {
-            reconnectTask = Task { await self.reconnectLoop(after: error) }
-        } else {
-            closeForGood(error)
+        carryOut(action)
+    }
+
+    /// Does what the state machine decided when a connection or an attempt ended.
+    func carryOut(_ action: StateMachine.ClosedAction) {
+        switch action {
+        case .none:
+            return
+        case let .failAttempt(waiter, error):
+            waiter?.resume(throwing: error)
+        case let .reconnect(delay, _, error):
+            failPendingRequests(error)
+            report()
+            let timer = eventLoop.scheduleTask(in: .init(delay)) { [self] in
+                assumeIsolated { client in
+                    guard client.machine.isReconnectDue else { return }
+                    Task { await client.reconnect() }
+                }
+            }
+            machine.reconnectScheduled(timer)
+        case let .closeForGood(error):
+            finish(error)
         }
     }
 
-    private func reconnectLoop(after firstError: MQTTClientError) async {
-        var lastError = firstError
-        while !userClosed, !Task.isCancelled {
-            failedAttempts += 1
-            let attempt = failedAttempts
-            let delay = configuration.reconnect.delay(forAttempt: attempt)
-            setState(.reconnecting(delay: delay, attempt: attempt, lastError: lastError))
-            do {
-                try await Task.sleep(for: delay)
-            } catch {
-                return
-            }
-            guard !userClosed else { return }
-            do {
-                _ = try await establish()
-                return
-            } catch {
-                lastError = error as? MQTTClientError ?? .connectionFailed("\(error)")
-            }
+    /// One reconnect attempt; a failure schedules the next.
+    private func reconnect() async {
+        do {
+            _ = try await establish()
+        } catch {
+            let error = MQTTTransport.classify(error, host: configuration.host, port: configuration.port)
+            carryOut(machine.attemptFailed(error, reconnecting: true))
         }
     }
 
     /// Ends the client: fails what is waiting, reports the final state and ends `events`.
-    func closeForGood(_ error: MQTTClientError?) {
+    /// The state machine is already closed.
+    func finish(_ error: MQTTClientError?) {
         let failure = error ?? .closed
-        channel = nil
-        info = nil
-        keepAliveTask?.cancel()
-        keepAliveTask = nil
         failPendingRequests(failure)
         let flows = outgoing.values
         outgoing.removeAll()
         for flow in flows { flow.continuation?.resume(throwing: failure) }
         wakeSlotWaiters()
-        if case .closed = state {} else { setState(.closed(error)) }
+        report()
         eventBuffer.finish()
     }
 
@@ -234,42 +215,27 @@ extension MQTTClient {
 
     // MARK: Keep-alive
 
-    private func startKeepAlive(seconds: UInt16, connection id: Int) {
-        keepAliveTask?.cancel()
-        pingSentAt = nil
-        guard seconds > 0 else { return }
+    private func startKeepAlive(seconds: UInt16, connection id: Int) -> RepeatedTask? {
+        guard seconds > 0 else { return nil }
         let tick = TimeAmount.milliseconds(min(1000, Int64(seconds) * 250))
-        keepAliveTask = eventLoop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { [self] _ in
-            assumeIsolated { $0.keepAliveTick(keepAlive: seconds, connection: id) }
+        return eventLoop.scheduleRepeatedTask(initialDelay: tick, delay: tick) { [self] _ in
+            assumeIsolated { $0.keepAliveTick(connection: id) }
         }
     }
 
-    /// Pings when we have been quiet for most of the keep alive; gives up when the ping goes unanswered.
-    private func keepAliveTick(keepAlive: UInt16, connection id: Int) {
-        guard id == connectionID, channel != nil else { return }
-        let now = NIODeadline.now()
-        let interval = TimeAmount.seconds(Int64(keepAlive))
-        if let sent = pingSentAt, !readingPaused {
-            // The dead-connection timeout: the keep alive itself, at most 30 s and at least 2 s.
-            let timeout = max(.seconds(2), min(interval, .seconds(30)))
-            if now - sent > timeout {
-                closeReason = closeReason ?? .keepAliveTimeout
-                channel?.close(promise: nil)
-            }
-        } else if now - lastSend >= .nanoseconds(interval.nanoseconds * 3 / 4) {
-            // Quiet for most of the keep alive: ping. With reading paused an earlier PINGRESP may
-            // be unseen (its wait starts again when reading does); the broker must still hear
-            // from us within its keep alive, so ping again all the same.
-            if pingSentAt == nil { pingSentAt = now }
-            sendControl(.pingreq, flush: true)
+    private func keepAliveTick(connection id: Int) {
+        switch machine.keepAliveTick(connection: id, now: eventLoop.now) {
+        case .none: break
+        case .ping: sendControl(.pingreq, flush: true)
+        case .timedOut: machine.channel?.close(promise: nil)
         }
     }
 
     // MARK: Events
 
-    func setState(_ newState: MQTTConnectionState) {
-        state = newState
-        batch.append(.connectionState(newState))
+    /// Hands the state machine's new state to the consumer of `events`.
+    func report() {
+        batch.append(.connectionState(machine.publicState))
         flushBatch()
     }
 
@@ -284,9 +250,7 @@ extension MQTTClient {
 
     /// Pauses or resumes reading the socket (overflow policy `.pauseReading`).
     func setReading(_ on: Bool) {
-        readingPaused = !on
-        if on, pingSentAt != nil { pingSentAt = .now() }
-        guard let channel else { return }
+        guard let channel = machine.readingChanged(to: on, now: eventLoop.now) else { return }
         channel.setOption(ChannelOptions.autoRead, value: on).whenComplete { _ in }
         if on { channel.read() }
     }

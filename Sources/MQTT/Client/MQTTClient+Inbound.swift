@@ -5,13 +5,13 @@ import NIOCore
 
 extension MQTTClient {
     func received(_ packet: MQTTPacket, connection id: Int) {
-        guard id == connectionID else { return }
+        guard machine.isCurrent(id) else { return }
         logger.debug("received \(packet.type)")
-        if connAckWaiter != nil {
+        if machine.isAwaitingConnAck {
             guard case let .connack(ack) = packet else {
                 return protocolViolation(.protocolError, "\(packet.type) before CONNACK")
             }
-            return handleConnAck(ack)
+            return handleConnAck(ack, connection: id)
         }
         switch packet {
         case let .publish(publish):
@@ -25,10 +25,10 @@ extension MQTTClient {
             }
             if let waiter { waiter.resume(returning: ack) } else { reportResubscribe(ack) }
         case .pingresp:
-            pingSentAt = nil
+            machine.pingAnswered()
         case let .disconnect(disconnect):
-            closeReason = closeReason ?? .disconnectedByServer(disconnect.reasonCode, disconnect.properties.reasonString)
-            channel?.close(promise: nil)
+            machine.recordFailure(.disconnectedByServer(disconnect.reasonCode, disconnect.properties.reasonString))
+            machine.channel?.close(promise: nil)
         case .connack:
             protocolViolation(.protocolError, "unexpected second CONNACK")
         case .connect, .subscribe, .unsubscribe, .pingreq, .auth:
@@ -38,7 +38,7 @@ extension MQTTClient {
 
     /// Bytes that are not MQTT: say why in a v5 DISCONNECT, then close [MQTT-4.13].
     func receivedMalformed(_ error: MQTTDecodeError, connection id: Int) {
-        guard id == connectionID else { return }
+        guard machine.isCurrent(id) else { return }
         logger.error("malformed packet from the broker: \(error)")
         closeWithReason(.protocolError(error), code: error.reasonCode)
     }
@@ -49,28 +49,25 @@ extension MQTTClient {
     }
 
     private func closeWithReason(_ error: MQTTClientError, code: MQTTReasonCode) {
-        closeReason = closeReason ?? error
-        if version == .v5, channel != nil {
+        machine.recordFailure(error)
+        if machine.version == .v5 {
             sendControl(.disconnect(DisconnectPacket(reasonCode: code)), flush: true)
         }
-        channel?.close(promise: nil)
+        machine.channel?.close(promise: nil)
     }
 
     func channelFailed(_ error: any Error, connection id: Int) {
-        guard id == connectionID else { return }
         let classified = MQTTTransport.classify(error, host: configuration.host, port: configuration.port)
         logger.debug("channel error: \(classified)")
-        // A TLS failure explains a reset that the peer sent because of it, so it wins.
-        if case .tls = classified, case .connectionFailed? = closeReason { closeReason = classified }
-        closeReason = closeReason ?? classified
+        machine.recordFailure(classified, connection: id)
     }
 
     /// The end of one read burst: hand the messages over and flush the acks in one go.
     func readBurstEnded(connection id: Int) {
-        guard id == connectionID else { return }
+        guard machine.isCurrent(id) else { return }
         flushBatch()
         if needsFlush {
-            channel?.flush()
+            machine.channel?.flush()
             needsFlush = false
         }
     }
@@ -81,16 +78,13 @@ extension MQTTClient {
         var topic = publish.topic
         var properties = publish.properties
         if let alias = properties.topicAlias {
-            guard alias <= configuration.topicAliasMaximum else {
+            switch machine.resolveAlias(alias, topic: topic, maximum: configuration.topicAliasMaximum) {
+            case let .success(resolved):
+                topic = resolved
+            case .failure(.aboveMaximum):
                 return protocolViolation(.topicAliasInvalid, "topic alias \(alias) above our maximum")
-            }
-            if topic.isEmpty {
-                guard let known = incomingAliases[alias] else {
-                    return protocolViolation(.protocolError, "unknown topic alias \(alias)")
-                }
-                topic = known
-            } else {
-                incomingAliases[alias] = topic
+            case .failure(.unknown):
+                return protocolViolation(.protocolError, "unknown topic alias \(alias)")
             }
             properties.remove(.topicAlias)
         }
@@ -124,7 +118,7 @@ extension MQTTClient {
             guard outgoing[ack.packetID] != nil else {
                 // Unknown id: answer so the broker can release it [MQTT-4.3.3].
                 return sendControl(.publishAck(PublishAckPacket(.pubrel, packetID: ack.packetID,
-                                                                reasonCode: version == .v5 ? .packetIdentifierNotFound : .success)))
+                                                                reasonCode: machine.version == .v5 ? .packetIdentifierNotFound : .success)))
             }
             outgoing[ack.packetID]?.awaitingPubcomp = true
             sendControl(.publishAck(PublishAckPacket(.pubrel, packetID: ack.packetID)))

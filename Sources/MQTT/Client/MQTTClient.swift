@@ -26,37 +26,17 @@ public actor MQTTClient {
     /// Messages and connection-state changes, in order. One consumer at a time.
     public nonisolated var events: MQTTEventStream { MQTTEventStream(buffer: eventBuffer) }
 
-    public internal(set) var state: MQTTConnectionState = .idle
+    /// The connection as the UI shows it.
+    public var state: MQTTConnectionState { machine.publicState }
 
     /// Stored apart from the configuration so the per-packet debug checks read it in place.
     nonisolated let logger: Logger
+    /// Opens each channel: TCP or TLS sockets, or an in-memory channel in tests.
+    nonisolated let opener: MQTTChannelOpener
 
-    // MARK: Connection state (reset for every channel)
-
-    var channel: (any Channel)?
-    var connectionID = 0
-    var version: MQTTProtocolVersion = .v5
-    /// The version that worked, kept for reconnects once `.automatic` has found it.
-    var negotiatedVersion: MQTTProtocolVersion?
-    var info: MQTTConnectionInfo?
+    /// The connection's lifecycle: idle, connecting, connected, reconnecting or closed.
+    var machine: StateMachine
     var sslContext: NIOSSLContext?
-    var connAckWaiter: CheckedContinuation<MQTTConnectionInfo, any Error>?
-    var connAckTimeout: Scheduled<Void>?
-    /// The first error seen on the current channel: why it closed.
-    var closeReason: MQTTClientError?
-    var keepAliveTask: RepeatedTask?
-    var lastSend = NIODeadline.now()
-    var pingSentAt: NIODeadline?
-    /// Reading is paused (`.pauseReading` with a full buffer): an answer to a ping cannot be
-    /// read, so its wait does not count.
-    var readingPaused = false
-    /// When the current connection's CONNACK arrived.
-    var connectedAt: NIODeadline?
-    /// Reconnect attempts since the last connection that stayed up for `healthyConnection`.
-    var failedAttempts = 0
-    /// How long a connection must last before the reconnect backoff starts over.
-    static let healthyConnection = TimeAmount.seconds(30)
-    var incomingAliases: [UInt16: String] = [:]
     var needsFlush = false
     var batch: [MQTTEvent] = []
     var batchTime: Date?
@@ -70,24 +50,30 @@ public actor MQTTClient {
     var pendingRequests: [UInt16: CheckedContinuation<SubscriptionAckPacket, any Error>?] = [:]
     var slotWaiters: Deque<CheckedContinuation<Void, Never>> = []
     var packetIDs = PacketIdentifierPool()
-    var reconnectTask: Task<Void, Never>?
-    var userClosed = false
 
     public init(configuration: MQTTClientConfiguration,
                 eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.init(configuration: configuration, eventLoop: eventLoopGroup.next(),
+                  opener: MQTTTransport.socketOpener(host: configuration.host, port: configuration.port,
+                                                     timeout: configuration.connectTimeout))
+    }
+
+    /// A client whose channels come from `opener`, on `eventLoop` (tests use an in-memory
+    /// channel and a manual clock).
+    package init(configuration: MQTTClientConfiguration, eventLoop: any EventLoop, opener: MQTTChannelOpener) {
         self.configuration = configuration
         self.logger = configuration.logger
-        self.eventLoop = eventLoopGroup.next()
+        self.eventLoop = eventLoop
+        self.opener = opener
+        self.machine = StateMachine(reconnect: configuration.reconnect, negotiates: configuration.version == .automatic)
         self.eventBuffer = MQTTEventBuffer(limit: configuration.deliveryBufferLimit, byteLimit: configuration.deliveryBufferBytes,
                                            pauseWhenFull: configuration.overflow == .pauseReading)
         // Resume reading (overflow `.pauseReading`) once the consumer has drained the buffer.
-        let eventLoop = self.eventLoop
         weak let client = self
         eventBuffer.setDrainHandler {
             eventLoop.execute { client?.assumeIsolated { $0.setReading(true) } }
         }
     }
-
     // MARK: - Public API
 
     /// Connects, trying MQTT 5 first when the version is `.automatic`.
@@ -96,16 +82,16 @@ public actor MQTTClient {
     /// is re-established automatically (if the reconnect policy allows), and `state` tells how.
     @discardableResult
     public func connect() async throws -> MQTTConnectionInfo {
-        if case let .connected(info) = state { return info }
-        userClosed = false
+        if let info = machine.info { return info }
+        machine.reopen()
         if let tls = configuration.tls, sslContext == nil {
             sslContext = try MQTTTransport.makeSSLContext(tls)
         }
         do {
             return try await establish()
         } catch {
-            let error = error as? MQTTClientError ?? .connectionFailed("\(error)")
-            closeForGood(error)
+            let error = MQTTTransport.classify(error, host: configuration.host, port: configuration.port)
+            carryOut(machine.attemptFailed(error, reconnecting: false))
             throw error
         }
     }
@@ -120,12 +106,12 @@ public actor MQTTClient {
         if retain, !info.retainAvailable { throw MQTTClientError.retainNotAvailable }
         if qos > info.maximumQoS { throw MQTTClientError.qosNotSupported(info.maximumQoS) }
         var packet = PublishPacket(topic: topic, payload: payload, qos: qos, retain: retain,
-                                   properties: version == .v5 ? properties : [])
+                                   properties: info.version == .v5 ? properties : [])
         guard qos != .atMostOnce else {
             try write(encode(.publish(packet)), flush: true)
             return
         }
-        while outgoing.count >= (self.info?.receiveMaximum ?? 1) {
+        while outgoing.count >= (machine.info?.receiveMaximum ?? 1) {
             try Task.checkCancellation()
             await withTaskCancellationHandler {
                 await withCheckedContinuation { slotWaiters.append($0) }
@@ -158,10 +144,10 @@ public actor MQTTClient {
                 throw MQTTClientError.invalidTopic("invalid filter '\(subscription.filter)': \(problem)")
             }
         }
-        _ = try requireConnection()
+        let info = try requireConnection()
         let id = try allocatePacketID()
         let packet = SubscribePacket(packetID: id, subscriptions: requested,
-                                     properties: version == .v5 ? properties : [])
+                                     properties: info.version == .v5 ? properties : [])
         let ack = try await request(id, .subscribe(packet))
         for (subscription, code) in zip(requested, ack.reasonCodes) where code.isSuccess {
             subscriptions[subscription.filter] = subscription
@@ -196,20 +182,23 @@ public actor MQTTClient {
     }
 
     private func close(sendingDisconnect: Bool) async {
-        userClosed = true
-        reconnectTask?.cancel()
-        reconnectTask = nil
-        if sendingDisconnect, let channel, info != nil, let bytes = try? encode(.disconnect(DisconnectPacket())) {
-            try? await channel.writeAndFlush(bytes).get()
+        // Encoded while the connection's version and limits are still known.
+        let disconnect = try? encode(.disconnect(DisconnectPacket()))
+        let action = machine.closeRequested()
+        action.connAck?.resume(throwing: MQTTClientError.closed)
+        finish(nil)
+        if let channel = action.channel {
+            if sendingDisconnect, action.sayDisconnect, let disconnect {
+                try? await channel.writeAndFlush(disconnect).get()
+            }
+            try? await channel.close()
         }
-        if let channel { try? await channel.close() }
-        closeForGood(nil)
     }
 
     // MARK: - Helpers shared by the API
 
     func requireConnection() throws -> MQTTConnectionInfo {
-        guard channel != nil, let info, case .connected = state else { throw MQTTClientError.notConnected }
+        guard let info = machine.info else { throw MQTTClientError.notConnected }
         return info
     }
 
@@ -251,9 +240,10 @@ public actor MQTTClient {
     /// Encodes for the current connection, within the broker's Maximum Packet Size.
     func encode(_ packet: MQTTPacket) throws -> ByteBuffer {
         logger.debug("sending \(packet.type)")
-        var buffer = channel?.allocator.buffer(capacity: 64) ?? ByteBuffer()
+        var buffer = machine.channel?.allocator.buffer(capacity: 64) ?? ByteBuffer()
         do {
-            try packet.write(to: &buffer, version: version, maximumPacketSize: info?.maximumPacketSize ?? Int.max)
+            try packet.write(to: &buffer, version: machine.version ?? .v5,
+                             maximumPacketSize: machine.info?.maximumPacketSize ?? Int.max)
         } catch {
             throw MQTTClientError(error)
         }
@@ -261,8 +251,8 @@ public actor MQTTClient {
     }
 
     func write(_ bytes: ByteBuffer, flush: Bool) {
-        guard let channel else { return }
-        lastSend = .now()
+        guard let channel = machine.channel else { return }
+        machine.sent(at: eventLoop.now)
         if flush {
             channel.writeAndFlush(bytes, promise: nil)
             needsFlush = false

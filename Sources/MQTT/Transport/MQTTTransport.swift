@@ -3,6 +3,17 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 
+/// Opens a channel to the broker and calls `install` on its event loop to set up its pipeline,
+/// before the channel becomes active. The client opens sockets; tests open in-memory channels.
+package struct MQTTChannelOpener: Sendable {
+    package typealias Install = @Sendable (any Channel) throws -> Void
+    package let open: @Sendable (_ eventLoop: any EventLoop, _ install: @escaping Install) async throws -> any Channel
+
+    package init(_ open: @escaping @Sendable (_ eventLoop: any EventLoop, _ install: @escaping Install) async throws -> any Channel) {
+        self.open = open
+    }
+}
+
 /// Opens TCP or TLS channels to the broker, with the client's handler installed.
 enum MQTTTransport {
     /// Builds the TLS context once per client, so bad files fail early with a clear error.
@@ -26,32 +37,33 @@ enum MQTTTransport {
         }
     }
 
-    static func connect(
-        host: String, port: Int, sslContext: NIOSSLContext?, timeout: Duration, eventLoop: any EventLoop,
-        makeHandler: @escaping @Sendable () -> MQTTChannelHandler
-    ) async throws(MQTTClientError) -> any Channel {
-        // SNI and host name checks use the name; an IP literal is checked against the IP SAN.
-        let serverHostname = isIPAddress(host) ? nil : host
-        let bootstrap = ClientBootstrap(group: eventLoop)
-            .connectTimeout(.nanoseconds(Int64(timeout.seconds * 1e9)))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                do {
-                    if let sslContext {
-                        let tls = try NIOSSLClientHandler(context: sslContext, serverHostname: serverHostname)
-                        try channel.pipeline.syncOperations.addHandler(tls)
+    /// Opens TCP channels to `host:port`, failing after `timeout`.
+    static func socketOpener(host: String, port: Int, timeout: Duration) -> MQTTChannelOpener {
+        MQTTChannelOpener { eventLoop, install in
+            let bootstrap = ClientBootstrap(group: eventLoop)
+                .connectTimeout(.nanoseconds(Int64(timeout.seconds * 1e9)))
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { channel in
+                    do {
+                        try install(channel)
+                        return channel.eventLoop.makeSucceededVoidFuture()
+                    } catch {
+                        return channel.eventLoop.makeFailedFuture(error)
                     }
-                    try channel.pipeline.syncOperations.addHandler(makeHandler())
-                    return channel.eventLoop.makeSucceededVoidFuture()
-                } catch {
-                    return channel.eventLoop.makeFailedFuture(error)
                 }
-            }
-        do {
             return try await bootstrap.connect(host: host, port: port).get()
-        } catch {
-            throw classify(error, host: host, port: port)
         }
+    }
+
+    /// Puts TLS (when configured) and the MQTT handler on a new channel, on its event loop.
+    static func install(on channel: any Channel, sslContext: NIOSSLContext?, serverHostname: String?,
+                        handler: MQTTChannelHandler) throws {
+        if let sslContext {
+            // SNI and host name checks use the name; an IP literal is checked against the IP SAN.
+            let tls = try NIOSSLClientHandler(context: sslContext, serverHostname: serverHostname)
+            try channel.pipeline.syncOperations.addHandler(tls)
+        }
+        try channel.pipeline.syncOperations.addHandler(handler)
     }
 
     /// Turns NIO and TLS errors into one-line client errors.
