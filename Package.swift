@@ -72,7 +72,8 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
-        // Test doubles: a real mosquitto launcher and a scripted fake server.
+        // Test doubles: a real mosquitto launcher, a scripted fake server, and in-memory
+        // connections on a manual clock.
         .target(
             name: "MQTTTestSupport",
             dependencies: [
@@ -80,6 +81,8 @@ let package = Package(
                 "MQTTBroker",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -107,22 +110,34 @@ let package = Package(
             dependencies: ["MQTT", "TopicModel", "Dashboard", .product(name: "NIOCore", package: "swift-nio")],
             path: "Tests/Fuzz/Harness"
         ),
+        // Unit tests: no processes, no sockets.
         .testTarget(
             name: "MQTTTests",
-            // Depending on `hearth` builds the executable that the command-line tests run.
-            dependencies: ["MQTT", "MQTTTestSupport", "hearth", .product(name: "NIOCore", package: "swift-nio")]
-        ),
-        .testTarget(
-            name: "MQTTBrokerTests",
-            dependencies: ["MQTTBroker", "MQTT", "MQTTTestSupport", "hearth", .product(name: "NIOCore", package: "swift-nio")]
-        ),
-        .testTarget(
-            name: "DashboardTests",
-            dependencies: ["Dashboard", "TopicModel", "MQTT", "MQTTTestSupport", "hearth"]
+            dependencies: ["MQTT", "MQTTTestSupport", .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
         .testTarget(
             name: "TopicModelTests",
             dependencies: ["TopicModel", "MQTT", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: ["Dashboard", "TopicModel", "MQTT"]
+        ),
+        // Integration tests: the client and the embedded broker against real peers on loopback.
+        .testTarget(
+            name: "MQTTIntegrationTests",
+            dependencies: ["MQTT", "MQTTTestSupport", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "MQTTBrokerTests",
+            dependencies: ["MQTTBroker", "MQTT", "MQTTTestSupport", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        // End-to-end tests: the `hearth` executable, in tmux or as a child process. The only
+        // tests that depend on it, so a codec change does not rebuild the app for unit tests.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["hearth", "MQTT", "MQTTTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -16,3 +16,11 @@ extension MQTTMessage {
     /// The payload as UTF-8 text.
     public var text: String { String(decoding: payload, as: UTF8.self) }
 }
+
+/// The two protocol versions every integration test runs under.
+public let bothVersions: [MQTTProtocolVersion] = [.v311, .v5]
+
+extension Array where Element == UInt8 {
+    /// The string's UTF-8 bytes.
+    public init(_ string: String) { self = Array(string.utf8) }
+}

@@ -70,24 +70,6 @@ import Testing
         await server.stop()
     }
 
-    @Test func aServerThatStopsAnsweringPingsIsDetected() async throws {
-        // Answers CONNECT, then never answers PINGREQ.
-        let server = try await ScriptedMQTTServer.start { packet, version in
-            if case .connect = packet { return [ScriptedMQTTServer.connAck(version)] }
-            return []
-        }
-        let client = makeClient(port: server.port, version: .v5, reconnect: MQTTReconnectPolicy(initialDelay: .seconds(5)),
-                                keepAlive: 1)
-        let recorder = EventRecorder(client)
-        try await client.connect()
-        #expect(await recorder.wait { events in
-            events.contains { if case .connectionState(.reconnecting(_, _, .keepAliveTimeout)) = $0 { true } else { false } }
-        })
-        #expect(server.received.contains(.pingreq))
-        await client.disconnect()
-        await server.stop()
-    }
-
     @Test func fallsBackTo311WhenTheServerRefusesV5() async throws {
         let server = try await ScriptedMQTTServer.start { packet, version in
             guard case let .connect(connect) = packet else { return [] }

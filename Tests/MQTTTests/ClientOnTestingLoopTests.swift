@@ -1,0 +1,117 @@
+import MQTT
+import MQTTTestSupport
+import NIOCore
+import Testing
+
+/// The client actor on in-memory channels with a manual clock: keep-alive, reconnect backoff and
+/// timeouts happen when the test moves time, not after real seconds.
+@Suite(.timeLimit(.minutes(1)))
+struct ClientOnTestingLoopTests {
+    static func configuration(keepAlive: UInt16 = 60, reconnect: MQTTReconnectPolicy = .never) -> MQTTClientConfiguration {
+        MQTTClientConfiguration(host: "broker.test", port: 1883, clientID: "loop-test", version: .only(.v5),
+                                keepAlive: keepAlive, reconnect: reconnect, connectTimeout: .seconds(10))
+    }
+
+    static let backoff = MQTTReconnectPolicy(initialDelay: .seconds(1), maximumDelay: .seconds(30), jitter: 0)
+
+    /// Accepts the next connection: reads CONNECT, answers CONNACK.
+    static func accept(_ broker: TestingBroker) async throws -> TestingConnection {
+        let connection = try await broker.nextConnection()
+        guard case .connect = try await connection.receive() else { throw TestSupportError("no CONNECT") }
+        try await connection.send(.connack(ConnAckPacket()))
+        return connection
+    }
+
+    /// The next connection state the client reports.
+    static func nextState(_ events: inout MQTTEventStream.AsyncIterator) async throws -> MQTTConnectionState {
+        while let event = await events.next() {
+            if case let .connectionState(state) = event { return state }
+        }
+        throw TestSupportError("events ended")
+    }
+
+    @Test func keepAlivePingsOnTheManualClockAndAnUnansweredPingReconnects() async throws {
+        let broker = TestingBroker()
+        let client = broker.client(Self.configuration(reconnect: Self.backoff))
+        var events = client.events.makeAsyncIterator()
+        async let connected = client.connect()
+        let first = try await Self.accept(broker)
+        _ = try await connected
+        #expect(try await Self.nextState(&events) == .connecting)
+        #expect(try await Self.nextState(&events).isConnected)
+
+        await broker.loop.advanceTime(by: .seconds(44))
+        #expect(try await first.written() == nil)
+        await broker.loop.advanceTime(by: .seconds(1))
+        #expect(try await first.written() == .pingreq)
+        // No PINGRESP: 30 s later the connection is given up and retried after the backoff.
+        await broker.loop.advanceTime(by: .seconds(31))
+        #expect(try await Self.nextState(&events) == .reconnecting(delay: .seconds(1), attempt: 1, lastError: .keepAliveTimeout))
+        #expect(!first.channel.isActive)
+        await broker.loop.advanceTime(by: .seconds(1))
+        _ = try await Self.accept(broker)
+        #expect(try await Self.nextState(&events) == .connecting)
+        #expect(try await Self.nextState(&events).isConnected)
+        await client.disconnect()
+    }
+
+    @Test func anAnsweredPingKeepsTheConnection() async throws {
+        let broker = TestingBroker()
+        let client = broker.client(Self.configuration(keepAlive: 10))
+        async let connected = client.connect()
+        let connection = try await Self.accept(broker)
+        _ = try await connected
+        for _ in 0..<5 {
+            await broker.loop.advanceTime(by: .seconds(8))
+            #expect(try await connection.written() == .pingreq)
+            try await connection.send(.pingresp)
+        }
+        #expect(await client.state.isConnected)
+        await client.disconnect()
+        #expect(try await connection.written() == .disconnect(DisconnectPacket()))
+    }
+
+    @Test func reconnectBackoffDoublesOnTheManualClock() async throws {
+        let broker = TestingBroker()
+        let client = broker.client(Self.configuration(reconnect: Self.backoff))
+        var events = client.events.makeAsyncIterator()
+        async let connected = client.connect()
+        let first = try await Self.accept(broker)
+        _ = try await connected
+        _ = try await Self.nextState(&events)
+        _ = try await Self.nextState(&events)
+
+        broker.refuseNext(3)
+        try await first.close()
+        var delays: [Duration] = []
+        for _ in 0..<4 {
+            guard case let .reconnecting(delay, attempt, _) = try await Self.nextState(&events) else {
+                throw TestSupportError("not reconnecting")
+            }
+            #expect(attempt == delays.count + 1)
+            delays.append(delay)
+            if delays.count == 4 { break }
+            await broker.loop.advanceTime(by: .init(delay))
+            #expect(try await Self.nextState(&events) == .connecting)
+        }
+        #expect(delays == [.seconds(1), .seconds(2), .seconds(4), .seconds(8)])
+        await broker.loop.advanceTime(by: .seconds(8))
+        _ = try await Self.accept(broker)
+        #expect(try await Self.nextState(&events) == .connecting)
+        #expect(try await Self.nextState(&events).isConnected)
+        await client.disconnect()
+    }
+
+    @Test func noConnAckTimesOutOnTheManualClock() async throws {
+        let broker = TestingBroker()
+        let client = broker.client(Self.configuration())
+        let connected = Task { try await client.connect() }
+        let connection = try await broker.nextConnection()
+        guard case .connect = try await connection.receive() else { throw TestSupportError("no CONNECT") }
+        await broker.loop.advanceTime(by: .seconds(9))
+        #expect(connection.channel.isActive)
+        await broker.loop.advanceTime(by: .seconds(1))
+        await #expect(throws: MQTTClientError.connectTimeout) { _ = try await connected.value }
+        #expect(await client.state == .closed(.connectTimeout))
+    }
+}
