@@ -182,6 +182,7 @@ public actor MQTTClient {
     }
 
     private func close(sendingDisconnect: Bool) async {
+        guard !machine.isClosed else { return }
         // Encoded while the connection's version and limits are still known.
         let disconnect = try? encode(.disconnect(DisconnectPacket()))
         let action = machine.closeRequested()

@@ -51,18 +51,12 @@ struct PubCommand: AsyncParsableCommand {
     func run() async throws {
         // A file too large for any packet is refused before connecting.
         if let file { try checkSize(of: file, limit: Self.largestPacket) }
-        let client = MQTTClient(configuration: try connection.makeConfiguration(reconnect: .never))
-        let info = try await client.connect()
-        do {
+        try await MQTTClient.withConnection(try connection.makeConfiguration(reconnect: .never)) { client, info in
             // Never read more than the broker accepts, plus one byte to know it was more.
             let payload = try readPayload(limit: info.maximumPacketSize ?? Self.largestPacket)
             try await client.publish(to: try topic ?? connection.urlTopic() ?? "", payload: payload,
                                      qos: MQTTQoS(rawValue: UInt8(qos)) ?? .atMostOnce, retain: retain)
-        } catch {
-            await client.disconnect()
-            throw error
         }
-        await client.disconnect()
     }
 
     /// The largest packet MQTT can carry (its remaining length is at most 268,435,455 bytes).

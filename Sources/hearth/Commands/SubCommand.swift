@@ -46,16 +46,17 @@ struct SubCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let client = MQTTClient(configuration: try connection.makeConfiguration(reconnect: MQTTReconnectPolicy(), session: session))
-        let info = try await client.connect()
-        let filters = subscription.topics + [try connection.urlTopic()].compactMap { $0 }
-        let subscriptions = filters.map {
-            MQTTSubscription($0, qos: subscription.subscriptionQoS,
-                             retainAsPublished: retainAsPublished && info.version == .v5)
-        }
-        let codes = try await client.subscribe(subscriptions)
-        try reportRefusals(filters: filters, codes: codes)
+        let session = SubscribedSession(
+            configuration: try connection.makeConfiguration(reconnect: MQTTReconnectPolicy(), session: session),
+            filters: subscription.topics + [try connection.urlTopic()].compactMap { $0 },
+            qos: subscription.subscriptionQoS, retainAsPublished: retainAsPublished)
+        let failure = try await session.run { client, _ in try await printMessages(from: client) }
+        if let failure { throw failure }
+    }
 
+    /// Prints until the count, the time limit or the end of the retained burst; returns why the
+    /// connection closed, if it did on its own.
+    private func printMessages(from client: MQTTClient) async throws -> MQTTClientError? {
         let lastMessage = SharedInstant()
         let watchdog = Watchdog.start(client: client, limit: subscription.timeout, quiet: retainedOnly ? .milliseconds(500) : nil,
                                       lastMessage: lastMessage)
@@ -65,7 +66,7 @@ struct SubCommand: AsyncParsableCommand {
         let formatter = MessageFormatter(
             format: format == .json ? .json : (verbose ? .verbose : .payload), escape: output.isTerminal)
         var printed = 0
-        var failure: MQTTClientError?
+        var report = ConnectionReport()
         // Read once: the option group's getter is not free, and this loop runs per message.
         let limit = subscription.count
         var iterator = client.events.makeAsyncIterator()
@@ -83,28 +84,11 @@ struct SubCommand: AsyncParsableCommand {
                 // The burst after a resubscribe prints like any other message.
                 break
             case let .connectionState(state):
-                switch state {
-                case .reconnecting: Diagnostics.warn("\(state)")
-                case let .closed(error): failure = error
-                default: break
-                }
+                report.note(state)
             }
             if !iterator.hasBufferedEvents { output.flush() }
         }
         output.flush()
-        await client.disconnect()
-        if let failure { throw failure }
-    }
-
-    private func reportRefusals(filters: [String], codes: [MQTTReasonCode]) throws {
-        let refused = zip(filters, codes).filter { !$0.1.isSuccess }
-        guard !refused.isEmpty else { return }
-        if refused.count == filters.count, let first = refused.first {
-            throw MQTTClientError.subscriptionRefused(filter: first.0, first.1)
-        }
-        for (filter, code) in refused {
-            Diagnostics.warn("\(MQTTClientError.subscriptionRefused(filter: filter, code))")
-        }
+        return report.failure
     }
 }
-

@@ -36,24 +36,34 @@ struct TreeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let client = MQTTClient(configuration: try connection.makeConfiguration(reconnect: MQTTReconnectPolicy()))
-        let info = try await client.connect()
-        let filters = subscription.topics.isEmpty ? [try connection.urlTopic() ?? "#"] : subscription.topics
         // Retain-as-published keeps the retained marks right on live updates (MQTT 5).
-        let codes = try await client.subscribe(filters.map {
-            MQTTSubscription($0, qos: subscription.subscriptionQoS, retainAsPublished: info.version == .v5)
-        })
-        if let refused = zip(filters, codes).first(where: { !$0.1.isSuccess }) {
-            throw MQTTClientError.subscriptionRefused(filter: refused.0, refused.1)
-        }
-
+        let session = SubscribedSession(
+            configuration: try connection.makeConfiguration(reconnect: MQTTReconnectPolicy()),
+            filters: subscription.topics.isEmpty ? [try connection.urlTopic() ?? "#"] : subscription.topics,
+            qos: subscription.subscriptionQoS, retainAsPublished: true)
         var model = TopicModel()
+        let failure = try await session.run { client, _ in try await collect(from: client, into: &model) }
+        if let failure { throw failure }
+
+        let now = Date().timeIntervalSince1970
+        model.refresh(now: now)
+        var output = OutputWriter(fd: STDOUT_FILENO)
+        let printer = TreePrinter(model: model, maxDepth: depth, retainedOnly: retainedOnly, now: now)
+        if format == .json { printer.writeJSON(to: &output) } else { printer.writeText(to: &output) }
+        output.flush()
+        // The process ends next: freeing every topic one by one would only delay the exit.
+        _ = Unmanaged.passRetained(KeptUntilExit(model))
+    }
+
+    /// Ingests until the count, the time limit or the settled burst; returns why the connection
+    /// closed, if it did on its own.
+    private func collect(from client: MQTTClient, into model: inout TopicModel) async throws -> MQTTClientError? {
         let lastMessage = SharedInstant(), reconciling = SharedInstant()
         let settle: Duration? = subscription.count == nil && subscription.timeout == nil ? .milliseconds(500) : nil
         let watchdog = Watchdog.start(client: client, limit: subscription.timeout, quiet: settle, lastMessage: lastMessage,
                                       holdUntil: reconciling)
         defer { watchdog.cancel() }
-        var failure: MQTTClientError?
+        var report = ConnectionReport()
         var received = 0
         // Read once: the option group's getter is not free, and this loop runs per message.
         let limit = subscription.count
@@ -72,11 +82,7 @@ struct TreeCommand: AsyncParsableCommand {
                 model.follow(event, at: Date().timeIntervalSince1970)
             case let .connectionState(state):
                 model.follow(event, at: Date().timeIntervalSince1970)
-                switch state {
-                case .reconnecting: Diagnostics.warn("\(state)")
-                case let .closed(error): failure = error
-                default: break
-                }
+                report.note(state)
             }
             if !iterator.hasBufferedEvents {
                 lastMessage.touch()
@@ -90,17 +96,7 @@ struct TreeCommand: AsyncParsableCommand {
                 }
             }
         }
-        await client.disconnect()
-        if let failure { throw failure }
-
-        let now = Date().timeIntervalSince1970
-        model.refresh(now: now)
-        var output = OutputWriter(fd: STDOUT_FILENO)
-        let printer = TreePrinter(model: model, maxDepth: depth, retainedOnly: retainedOnly, now: now)
-        if format == .json { printer.writeJSON(to: &output) } else { printer.writeText(to: &output) }
-        output.flush()
-        // The process ends next: freeing every topic one by one would only delay the exit.
-        _ = Unmanaged.passRetained(KeptUntilExit(model))
+        return report.failure
     }
 }
 

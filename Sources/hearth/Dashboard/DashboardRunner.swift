@@ -22,17 +22,15 @@ struct DashboardRunner {
         configuration.overflow = .pauseReading
         // The header shows the connection; a log line on stderr would be drawn over the screen.
         configuration.logger = Logger(label: "hearth", factory: { _ in SwiftLogNoOpLogHandler() })
-        let client = MQTTClient(configuration: configuration)
-        let info = try await client.connect()
-        let codes = try await client.subscribe(filters.map {
-            MQTTSubscription($0, qos: qos, retainAsPublished: info.version == .v5)
-        })
-        if let refused = zip(filters, codes).first(where: { !$0.1.isSuccess }) {
-            await client.disconnect()
-            throw MQTTClientError.subscriptionRefused(filter: refused.0, refused.1)
+        let session = SubscribedSession(configuration: configuration, filters: filters, qos: qos, retainAsPublished: true)
+        try await session.run { client, info in
+            await onSubscribed?()
+            try await show(client: client, info: info, configuration: configuration)
         }
-        await onSubscribed?()
+    }
 
+    /// Runs the screen until the user quits.
+    private func show(client: MQTTClient, info: MQTTConnectionInfo, configuration: MQTTClientConfiguration) async throws {
         let broker = "\(configuration.host):\(configuration.port)\(configuration.tls == nil ? "" : " TLS")"
         let model = SharedModel()
         let inbox = DashboardInbox()
@@ -70,6 +68,7 @@ struct DashboardRunner {
             thread.name = "hearth-ui"
             thread.start()
         }
+        // The ingest task ends with the events, when the client disconnects.
         await client.disconnect()
         _ = await ingest.value
         if let failure { throw failure }
