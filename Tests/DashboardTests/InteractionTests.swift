@@ -71,10 +71,10 @@ import TopicModel
         _ = controller.handle(.control("u"), model: model)
         _ = Fixture.type("home/+/x", into: controller, model: model)
         #expect(controller.handle(.control("s"), model: model).isEmpty)
-        #expect(Fixture.row(of: "wildcards are not allowed in a topic name", in: Fixture.draw(controller, model)) != nil)
+        #expect(Fixture.row(of: "wildcards (+ and #) are not allowed in a topic name", in: Fixture.draw(controller, model)) != nil)
         _ = controller.handle(.control("u"), model: model)
         #expect(controller.handle(.control("s"), model: model).isEmpty)
-        #expect(Fixture.row(of: "topic is empty", in: Fixture.draw(controller, model)) != nil)
+        #expect(Fixture.row(of: "topic: empty", in: Fixture.draw(controller, model)) != nil)
     }
 
     @Test func anEmptyRetainedPayloadAsksBeforeClearing() throws {

@@ -147,11 +147,11 @@ struct ClientStateMachineTests {
     @Test func withReconnectOffALostConnectionClosesForGood() async throws {
         var machine = Machine(reconnect: .never, negotiates: false)
         let id = try await Self.connect(&machine, at: Self.start)
-        machine.recordFailure(.disconnectedByServer(.serverShuttingDown, nil), connection: id)
+        machine.recordFailure(.disconnectedByServer(.serverShuttingDown, reasonString: nil), connection: id)
         guard case let .closeForGood(error) = machine.channelClosed(connection: id, now: Self.start) else {
             throw TestFailure("should close")
         }
-        #expect(error == .disconnectedByServer(.serverShuttingDown, nil))
+        #expect(error == .disconnectedByServer(.serverShuttingDown, reasonString: nil))
         #expect(machine.isClosed)
     }
 
@@ -170,7 +170,7 @@ struct ClientStateMachineTests {
         guard case let .reconnect(_, _, error) = machine.channelClosed(connection: current, now: Self.start) else {
             throw TestFailure("current close ignored")
         }
-        #expect(error == .disconnectedByServer(nil, nil))
+        #expect(error == .disconnectedByServer(nil, reasonString: nil))
     }
 
     @Test func closingWhileWaitingToReconnectStopsEverything() async throws {
@@ -201,7 +201,7 @@ struct ClientStateMachineTests {
         let (id, entered) = try #require(attempt)
         #expect(entered)
         guard case .sendConnect = machine.channelOpened(try Self.activeChannel(), connection: id) else { throw TestFailure("") }
-        let refusal = MQTTClientError.connectionRefused(.notAuthorized, nil)
+        let refusal = MQTTClientError.connectionRefused(.notAuthorized, reasonString: nil)
         do {
             _ = try await withCheckedThrowingContinuation { waiter in
                 machine.awaitConnAck(waiter, timeout: nil)
@@ -240,14 +240,14 @@ struct ClientStateMachineTests {
         var machine = Machine(reconnect: Self.policy, negotiates: false)
         let attempt = machine.startAttempt(version: .v5)
         let (id, _) = try #require(attempt)
-        machine.recordFailure(.connectionFailed("reset"), connection: id)
-        machine.recordFailure(.tls("certificate verify failed"), connection: id)
+        machine.recordFailure(.connectionFailed(MQTTConnectionFailure(host: "h", port: 1, reason: .reset)), connection: id)
+        machine.recordFailure(.tls(MQTTTLSFailure(reason: .handshake)), connection: id)
         _ = machine.channelClosed(connection: id, now: Self.start)
         // A TLS failure explains the reset that came with it.
         guard case let .abandon(error) = machine.channelOpened(try Self.activeChannel(), connection: id) else {
             throw TestFailure("taken")
         }
-        #expect(error == .tls("certificate verify failed"))
+        #expect(error == .tls(MQTTTLSFailure(reason: .handshake)))
     }
 
     @Test func theFallbackAttemptDoesNotReEnterConnectingAndTheWorkingVersionIsKept() async throws {

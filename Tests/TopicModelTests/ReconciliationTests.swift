@@ -58,7 +58,7 @@ import Testing
 
     @Test func theClientsEventsDriveTheSameSteps() {
         var model = home()
-        let error = MQTTClientError.disconnectedByServer(nil, nil)
+        let error = MQTTClientError.disconnectedByServer(nil, reasonString: nil)
         model.follow(.connectionState(.reconnecting(delay: .seconds(1), attempt: 1, lastError: error)), at: start + 10)
         #expect(!model.clock.isConnected)
         model.follow(.resubscribing, at: start + 12)

@@ -71,7 +71,7 @@ public struct PublishForm: Sendable {
         guard !sending else { return .stay }
         if let problem = MQTTTopic.nameProblem(topic.text) {
             focus = .topic
-            message = (problem, true)
+            message = ("topic: \(problem)", true)
             return .stay
         }
         if retain, payload.text.isEmpty {

@@ -15,7 +15,7 @@ extension MQTTClient {
                 return try await attempt(.v5)
             } catch let error as MQTTClientError {
                 switch error {
-                case .connectionRefused(.unsupportedProtocolVersion, _), .disconnectedByServer(nil, nil):
+                case .connectionRefused(.unsupportedProtocolVersion, _), .disconnectedByServer(nil, _):
                     logger.info("broker refused MQTT 5 (\(error)); trying 3.1.1")
                     return try await attempt(.v311)
                 default:
@@ -93,10 +93,10 @@ extension MQTTClient {
             retainAvailable: props.retainAvailable != 0,
             maximumQoS: props.maximumQoS.flatMap(MQTTQoS.init(rawValue:)) ?? .exactlyOnce,
             properties: props)
-        let refusal = ack.reasonCode.isSuccess ? nil : MQTTClientError.connectionRefused(ack.reasonCode, props.reasonString)
+        let refusal = ack.reasonCode.isSuccess ? nil : MQTTClientError.connectionRefused(ack.reasonCode, reasonString: props.reasonString)
         switch machine.connAckReceived(info, refusal: refusal, now: eventLoop.now, keepAlive: .seconds(Int64(keepAlive))) {
         case .unexpected:
-            protocolViolation(.protocolError, "unexpected second CONNACK")
+            protocolViolation(.unexpectedConnAck)
         case let .refused(channel):
             channel.close(promise: nil)
         case let .connected(waiter):

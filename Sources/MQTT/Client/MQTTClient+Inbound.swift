@@ -9,7 +9,7 @@ extension MQTTClient {
         logger.debug("received \(packet.type)")
         if machine.isAwaitingConnAck {
             guard case let .connack(ack) = packet else {
-                return protocolViolation(.protocolError, "\(packet.type) before CONNACK")
+                return protocolViolation(.packetBeforeConnAck(packet.type))
             }
             return handleConnAck(ack, connection: id)
         }
@@ -27,12 +27,12 @@ extension MQTTClient {
         case .pingresp:
             machine.pingAnswered()
         case let .disconnect(disconnect):
-            machine.recordFailure(.disconnectedByServer(disconnect.reasonCode, disconnect.properties.reasonString))
+            machine.recordFailure(.disconnectedByServer(disconnect.reasonCode, reasonString: disconnect.properties.reasonString))
             machine.channel?.close(promise: nil)
         case .connack:
-            protocolViolation(.protocolError, "unexpected second CONNACK")
+            protocolViolation(.unexpectedConnAck)
         case .connect, .subscribe, .unsubscribe, .pingreq, .auth:
-            protocolViolation(.protocolError, "unexpected \(packet.type) from the broker")
+            protocolViolation(.unexpectedPacket(packet.type))
         }
     }
 
@@ -43,9 +43,9 @@ extension MQTTClient {
         closeWithReason(.protocolError(error), code: error.reasonCode)
     }
 
-    func protocolViolation(_ code: MQTTReasonCode, _ why: String) {
-        logger.error("protocol violation by the broker: \(why)")
-        closeWithReason(.protocolViolation(code, why), code: code)
+    func protocolViolation(_ violation: MQTTProtocolViolation) {
+        logger.error("protocol violation by the broker: \(violation)")
+        closeWithReason(.protocolViolation(violation), code: violation.reasonCode)
     }
 
     private func closeWithReason(_ error: MQTTClientError, code: MQTTReasonCode) {
@@ -82,9 +82,9 @@ extension MQTTClient {
             case let .success(resolved):
                 topic = resolved
             case .failure(.aboveMaximum):
-                return protocolViolation(.topicAliasInvalid, "topic alias \(alias) above our maximum")
+                return protocolViolation(.topicAliasAboveMaximum(alias))
             case .failure(.unknown):
-                return protocolViolation(.protocolError, "unknown topic alias \(alias)")
+                return protocolViolation(.unknownTopicAlias(alias))
             }
             properties.remove(.topicAlias)
         }
@@ -133,7 +133,7 @@ extension MQTTClient {
         if ack.reasonCode.isSuccess {
             flow.continuation?.resume()
         } else {
-            flow.continuation?.resume(throwing: MQTTClientError.publishRefused(ack.reasonCode, ack.properties.reasonString))
+            flow.continuation?.resume(throwing: MQTTClientError.publishRefused(ack.reasonCode, reasonString: ack.properties.reasonString))
         }
         if let waiter = slotWaiters.popFirst() { waiter.resume() }
     }

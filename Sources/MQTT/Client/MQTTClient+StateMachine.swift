@@ -173,10 +173,10 @@ extension MQTTClient {
 
         mutating func channelOpened(_ channel: any Channel, connection: Int) -> ChannelOpenedAction {
             guard case var .connecting(connecting) = state, connecting.connection == connection else {
-                return .abandon(isClosed ? .closed : .disconnectedByServer(nil, nil))
+                return .abandon(isClosed ? .closed : .disconnectedByServer(nil, reasonString: nil))
             }
             guard !connecting.lost, channel.isActive else {
-                return .abandon(connecting.closeReason ?? .disconnectedByServer(nil, nil))
+                return .abandon(connecting.closeReason ?? .disconnectedByServer(nil, reasonString: nil))
             }
             connecting.channel = channel
             state = .connecting(connecting)
@@ -187,7 +187,7 @@ extension MQTTClient {
         mutating func awaitConnAck(_ waiter: CheckedContinuation<MQTTConnectionInfo, any Error>, timeout: Scheduled<Void>?) {
             guard case var .connecting(connecting) = state, !connecting.lost else {
                 timeout?.cancel()
-                return waiter.resume(throwing: isClosed ? MQTTClientError.closed : .disconnectedByServer(nil, nil))
+                return waiter.resume(throwing: isClosed ? MQTTClientError.closed : .disconnectedByServer(nil, reasonString: nil))
             }
             connecting.connAck = waiter
             connecting.connAckTimeout = timeout
@@ -342,7 +342,7 @@ extension MQTTClient {
             case var .connecting(connecting):
                 connecting.connAckTimeout?.cancel()
                 let waiter = connecting.connAck
-                let error = connecting.closeReason ?? .disconnectedByServer(nil, nil)
+                let error = connecting.closeReason ?? .disconnectedByServer(nil, reasonString: nil)
                 connecting.connAck = nil
                 connecting.connAckTimeout = nil
                 connecting.channel = nil
@@ -351,7 +351,7 @@ extension MQTTClient {
                 return .failAttempt(waiter, error)
             case let .connected(connected):
                 connected.keepAlive.task?.cancel()
-                let error = connected.closeReason ?? .disconnectedByServer(nil, nil)
+                let error = connected.closeReason ?? .disconnectedByServer(nil, reasonString: nil)
                 // Backoff starts over only after a connection that stayed up: one that fails soon
                 // after its CONNACK (a bad packet every time) keeps growing the delay.
                 if now - connected.since >= Self.healthyConnection { failedAttempts = 0 }

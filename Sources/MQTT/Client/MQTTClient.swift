@@ -51,6 +51,11 @@ public actor MQTTClient {
     var slotWaiters: Deque<CheckedContinuation<Void, Never>> = []
     var packetIDs = PacketIdentifierPool()
 
+    /// A client that has not connected yet.
+    ///
+    /// - Parameters:
+    ///   - configuration: the broker, the session and the client's policies.
+    ///   - eventLoopGroup: the group whose next event loop runs the channel and this actor.
     public init(configuration: MQTTClientConfiguration,
                 eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.init(configuration: configuration, eventLoop: eventLoopGroup.next(),
@@ -78,8 +83,11 @@ public actor MQTTClient {
 
     /// Connects, trying MQTT 5 first when the version is `.automatic`.
     ///
-    /// Throws `MQTTClientError` when the first connection fails. Once connected, a lost connection
-    /// is re-established automatically (if the reconnect policy allows), and `state` tells how.
+    /// Once connected, a lost connection is re-established automatically (if the reconnect policy
+    /// allows), and `state` tells how. Connecting a connected client returns its current info.
+    ///
+    /// - Returns: what the broker's CONNACK granted.
+    /// - Throws: `MQTTClientError` when the first connection fails.
     @discardableResult
     public func connect() async throws -> MQTTConnectionInfo {
         if let info = machine.info { return info }
@@ -97,11 +105,22 @@ public actor MQTTClient {
     }
 
     /// Publishes a message; returns when its QoS flow completes (PUBACK, or PUBREC/PUBREL/PUBCOMP).
+    ///
+    /// QoS 1 and 2 publishes wait for a slot within the broker's Receive Maximum.
+    ///
+    /// - Parameters:
+    ///   - topic: the topic name (no wildcards).
+    ///   - payload: the bytes to send.
+    ///   - qos: the delivery guarantee, at most the broker's Maximum QoS.
+    ///   - retain: whether the broker keeps it as the topic's retained value (an empty payload clears it).
+    ///   - properties: MQTT 5 properties; dropped on 3.1.1.
+    /// - Throws: `MQTTClientError` (not connected, invalid topic, refused, too large), or
+    ///   `CancellationError` when the task is cancelled while waiting.
     public func publish(
         to topic: String, payload: [UInt8], qos: MQTTQoS = .atMostOnce, retain: Bool = false,
         properties: MQTTProperties = []
     ) async throws {
-        if let problem = MQTTTopic.nameProblem(topic) { throw MQTTClientError.invalidTopic(problem) }
+        if let problem = MQTTTopic.nameProblem(topic) { throw MQTTClientError.invalidTopic(topic, problem) }
         let info = try requireConnection()
         if retain, !info.retainAvailable { throw MQTTClientError.retainNotAvailable }
         if qos > info.maximumQoS { throw MQTTClientError.qosNotSupported(info.maximumQoS) }
@@ -134,14 +153,20 @@ public actor MQTTClient {
         }
     }
 
-    /// Subscribes to filters; returns the broker's reason code for each, in order.
+    /// Subscribes to filters.
     ///
     /// Subscriptions the broker granted are remembered and made again after a reconnect that lost the session.
+    ///
+    /// - Parameters:
+    ///   - requested: the filters and their options.
+    ///   - properties: MQTT 5 properties (a subscription identifier, user properties); dropped on 3.1.1.
+    /// - Returns: the broker's reason code for each subscription, in order.
+    /// - Throws: `MQTTClientError` (not connected, invalid filter), or `CancellationError`.
     @discardableResult
     public func subscribe(_ requested: [MQTTSubscription], properties: MQTTProperties = []) async throws -> [MQTTReasonCode] {
         for subscription in requested {
             if let problem = MQTTTopic.filterProblem(subscription.filter) {
-                throw MQTTClientError.invalidTopic("invalid filter '\(subscription.filter)': \(problem)")
+                throw MQTTClientError.invalidTopic(subscription.filter, problem)
             }
         }
         let info = try requireConnection()
@@ -155,12 +180,16 @@ public actor MQTTClient {
         return ack.reasonCodes
     }
 
-    /// Unsubscribes from filters; returns the broker's reason codes (empty on 3.1.1, which has none).
+    /// Unsubscribes from filters.
+    ///
+    /// - Parameter filters: the filters, as they were subscribed.
+    /// - Returns: the broker's reason codes (empty on 3.1.1, which has none).
+    /// - Throws: `MQTTClientError` (not connected, invalid filter), or `CancellationError`.
     @discardableResult
     public func unsubscribe(_ filters: [String]) async throws -> [MQTTReasonCode] {
         for filter in filters {
             if let problem = MQTTTopic.filterProblem(filter) {
-                throw MQTTClientError.invalidTopic("invalid filter '\(filter)': \(problem)")
+                throw MQTTClientError.invalidTopic(filter, problem)
             }
         }
         _ = try requireConnection()
@@ -205,7 +234,7 @@ public actor MQTTClient {
 
     func allocatePacketID() throws -> UInt16 {
         let id = packetIDs.allocate { outgoing[$0] != nil || pendingRequests[$0] != nil }
-        guard let id else { throw MQTTClientError.protocolViolation(.quotaExceeded, "all packet identifiers in use") }
+        guard let id else { throw MQTTClientError.packetIdentifiersExhausted }
         return id
     }
 

@@ -11,6 +11,11 @@ public struct MQTTTLSOptions: Sendable, Hashable {
     /// Skip certificate and host name verification. For testing only.
     public var insecure: Bool
 
+    /// - Parameters:
+    ///   - caFile: PEM CA certificates to trust instead of the system's.
+    ///   - certificateFile: PEM client certificate, for mutual TLS.
+    ///   - keyFile: PEM key of `certificateFile`.
+    ///   - insecure: skip verification (testing only).
     public init(caFile: String? = nil, certificateFile: String? = nil, keyFile: String? = nil, insecure: Bool = false) {
         self.caFile = caFile
         self.certificateFile = certificateFile
@@ -34,6 +39,11 @@ public struct MQTTReconnectPolicy: Sendable, Hashable {
     /// Each delay is multiplied by a random factor in 1 ± jitter.
     public var jitter: Double
 
+    /// - Parameters:
+    ///   - enabled: whether a lost connection is retried at all.
+    ///   - initialDelay: the wait before the first retry.
+    ///   - maximumDelay: the cap of the doubling waits.
+    ///   - jitter: each wait is multiplied by a random factor in 1 ± jitter.
     public init(enabled: Bool = true, initialDelay: Duration = .milliseconds(500), maximumDelay: Duration = .seconds(30),
                 jitter: Double = 0.2) {
         self.enabled = enabled
@@ -44,9 +54,13 @@ public struct MQTTReconnectPolicy: Sendable, Hashable {
 
     public static let never = MQTTReconnectPolicy(enabled: false)
 
-    /// The delay before attempt `attempt` (1-based): doubling from `initialDelay`, capped, then jittered.
+    /// The delay before a reconnect attempt: doubling from `initialDelay`, capped, then jittered.
+    ///
+    /// - Parameters:
+    ///   - attempt: the attempt number, from 1.
+    ///   - random: a number in -1...1 that picks the jitter.
     public func delay(forAttempt attempt: Int, random: Double = Double.random(in: -1...1)) -> Duration {
-        let exponential = min(maximumDelay.seconds, initialDelay.seconds * pow2(max(0, attempt - 1)))
+        let exponential = min(maximumDelay / .seconds(1), initialDelay / .seconds(1) * pow2(max(0, attempt - 1)))
         return .milliseconds(Int((exponential * (1 + jitter * random) * 1000).rounded()))
     }
 
@@ -96,6 +110,21 @@ public struct MQTTClientConfiguration: Sendable {
     public var overflow: MQTTOverflowPolicy
     public var logger: Logger
 
+    /// Each parameter sets the property of the same name; the defaults suit a local broker.
+    ///
+    /// - Parameters:
+    ///   - host: the broker's host name or address.
+    ///   - port: the broker's port; 1883, or 8883 with TLS, when nil.
+    ///   - tls: TLS settings, or nil for plain TCP.
+    ///   - clientID: the client identifier; random by default (use a stable one for a persistent session).
+    ///   - version: the protocol version, or `.automatic` (5.0, falling back to 3.1.1).
+    ///   - keepAlive: seconds between signs of life; 0 turns pings off.
+    ///   - cleanStart: start a new session (false resumes one the broker kept).
+    ///   - sessionExpiry: MQTT 5: seconds the broker keeps the session after a disconnect.
+    ///   - reconnect: when and how fast to reconnect after a lost connection.
+    ///   - deliveryBufferLimit: events buffered for a slow consumer before `overflow` applies.
+    ///   - deliveryBufferBytes: payload bytes buffered before `overflow` applies.
+    ///   - overflow: pause reading (the default) or drop QoS 0 messages when the consumer lags.
     public init(host: String = "localhost", port: Int? = nil, tls: MQTTTLSOptions? = nil,
                 clientID: String = MQTTClientConfiguration.randomClientID(), username: String? = nil,
                 password: [UInt8]? = nil, version: MQTTVersionPreference = .automatic, keepAlive: UInt16 = 60,

@@ -1,19 +1,22 @@
 /// Why a connection or an operation failed; each case reads as one line for the user.
+///
+/// Cases carry typed values to match on. Where a lower layer failed (the socket, TLS), the
+/// error it threw is kept as `underlying`; equality ignores it.
 public enum MQTTClientError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The TCP connection could not be made (refused, unreachable, timed out).
-    case connectionFailed(String)
+    /// The TCP connection could not be made, or broke (refused, unreachable, timed out, reset).
+    case connectionFailed(MQTTConnectionFailure)
     /// The host name did not resolve.
     case unknownHost(String)
     /// TLS set-up or the handshake failed (bad CA, verification failure, unreadable files).
-    case tls(String)
-    /// The broker answered CONNECT with a failure reason.
-    case connectionRefused(MQTTReasonCode, String?)
+    case tls(MQTTTLSFailure)
+    /// The broker answered CONNECT with a failure reason, and maybe its Reason String.
+    case connectionRefused(MQTTReasonCode, reasonString: String?)
     /// The broker sent bytes that are not valid MQTT.
     case protocolError(MQTTDecodeError)
     /// The broker broke the protocol in a well-formed packet (unexpected packet, bad topic alias...).
-    case protocolViolation(MQTTReasonCode, String)
-    /// The broker closed the connection, with a DISCONNECT reason when it sent one.
-    case disconnectedByServer(MQTTReasonCode?, String?)
+    case protocolViolation(MQTTProtocolViolation)
+    /// The broker closed the connection, with a DISCONNECT reason (and Reason String) when it sent one.
+    case disconnectedByServer(MQTTReasonCode?, reasonString: String?)
     /// The broker stopped answering PINGREQ.
     case keepAliveTimeout
     /// No CONNACK arrived in time.
@@ -22,8 +25,8 @@ public enum MQTTClientError: Error, Sendable, Hashable, CustomStringConvertible 
     case notConnected
     /// The client was closed by `disconnect()`.
     case closed
-    /// A topic name or filter is not valid.
-    case invalidTopic(String)
+    /// A topic name or filter (the first value) is not valid.
+    case invalidTopic(String, MQTTTopicProblem)
     /// The packet is larger than the broker (or the protocol) accepts.
     case packetTooLarge(size: Int, limit: Int)
     /// A string field is longer than 65,535 bytes.
@@ -34,10 +37,12 @@ public enum MQTTClientError: Error, Sendable, Hashable, CustomStringConvertible 
     case retainNotAvailable
     /// The broker's Maximum QoS is lower than requested.
     case qosNotSupported(MQTTQoS)
-    /// The broker refused a publish (PUBACK/PUBREC reason code).
-    case publishRefused(MQTTReasonCode, String?)
+    /// The broker refused a publish (PUBACK/PUBREC reason code, and maybe its Reason String).
+    case publishRefused(MQTTReasonCode, reasonString: String?)
     /// The broker refused some subscriptions.
     case subscriptionRefused(filter: String, MQTTReasonCode)
+    /// All 65,535 packet identifiers are waiting for an acknowledgement.
+    case packetIdentifiersExhausted
 
     init(_ error: MQTTEncodeError) {
         switch error {
@@ -49,13 +54,13 @@ public enum MQTTClientError: Error, Sendable, Hashable, CustomStringConvertible 
 
     public var description: String {
         switch self {
-        case let .connectionFailed(why): return "connection failed: \(why)"
+        case let .connectionFailed(failure): return "connection failed: \(failure)"
         case let .unknownHost(host): return "unknown host: \(host)"
-        case let .tls(why): return "TLS error: \(why)"
+        case let .tls(failure): return "TLS error: \(failure)"
         case let .connectionRefused(code, reason):
             return "connection refused by the broker: \(code)" + (reason.map { " - \($0)" } ?? "")
         case let .protocolError(error): return "protocol error from the broker: \(error)"
-        case let .protocolViolation(code, why): return "protocol error from the broker: \(why) (\(code))"
+        case let .protocolViolation(violation): return "protocol error from the broker: \(violation) (\(violation.reasonCode))"
         case let .disconnectedByServer(code, reason):
             guard let code else { return "connection closed by the broker" }
             return "disconnected by the broker: \(code)" + (reason.map { " - \($0)" } ?? "")
@@ -63,7 +68,7 @@ public enum MQTTClientError: Error, Sendable, Hashable, CustomStringConvertible 
         case .connectTimeout: return "timed out waiting for CONNACK"
         case .notConnected: return "not connected"
         case .closed: return "client closed"
-        case let .invalidTopic(why): return why
+        case let .invalidTopic(topic, problem): return "invalid topic '\(topic)': \(problem)"
         case let .packetTooLarge(size, limit): return "message too large: \(size) bytes, the broker accepts at most \(limit)"
         case let .fieldTooLong(count): return "a field of \(count) bytes exceeds the 65535-byte limit"
         case let .valueOutOfRange(value): return "\(value) is outside 0...268435455, the range of a variable byte integer"
@@ -72,6 +77,122 @@ public enum MQTTClientError: Error, Sendable, Hashable, CustomStringConvertible 
         case let .publishRefused(code, reason):
             return "publish refused by the broker: \(code)" + (reason.map { " - \($0)" } ?? "")
         case let .subscriptionRefused(filter, code): return "subscription to '\(filter)' refused: \(code)"
+        case .packetIdentifiersExhausted: return "all packet identifiers are in use"
+        }
+    }
+}
+
+/// Why the connection to the broker could not be made, or broke at the socket.
+public struct MQTTConnectionFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Reason: Sendable, Hashable {
+        /// Nothing listens there (ECONNREFUSED).
+        case refused
+        /// No answer within the connect timeout.
+        case timedOut
+        /// No route to the host or network.
+        case unreachable
+        /// The peer reset or broke the connection.
+        case reset
+        /// The name resolved to no address.
+        case noAddress
+        /// Anything else; see `underlying`.
+        case other
+    }
+
+    public var host: String
+    public var port: Int
+    public var reason: Reason
+    /// The error the socket layer threw, as it was.
+    public var underlying: (any Error)?
+
+    public init(host: String, port: Int, reason: Reason, underlying: (any Error)? = nil) {
+        self.host = host
+        self.port = port
+        self.reason = reason
+        self.underlying = underlying
+    }
+
+    public var description: String {
+        let detail: String
+        switch reason {
+        case .timedOut: detail = "timed out"
+        case .noAddress: detail = "no address to connect to"
+        default: detail = underlying.map(MQTTTransport.describe) ?? "\(reason)"
+        }
+        return "\(host):\(port): \(detail)"
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.host == rhs.host && lhs.port == rhs.port && lhs.reason == rhs.reason
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(host)
+        hasher.combine(port)
+        hasher.combine(reason)
+    }
+}
+
+/// Why TLS could not be set up or its handshake failed.
+public struct MQTTTLSFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Reason: Sendable, Hashable {
+        /// A CA, certificate or key file could not be read or parsed.
+        case unreadableFiles
+        /// `certificateFile` was given without `keyFile`.
+        case keyMissing
+        /// The handshake failed (verification, protocol, alert from the peer).
+        case handshake
+    }
+
+    public var reason: Reason
+    /// The error NIOSSL or BoringSSL threw, as it was.
+    public var underlying: (any Error)?
+
+    public init(reason: Reason, underlying: (any Error)? = nil) {
+        self.reason = reason
+        self.underlying = underlying
+    }
+
+    public var description: String {
+        switch reason {
+        case .keyMissing: return "a client certificate needs its key"
+        case .unreadableFiles: return "cannot load certificates or key: " + (underlying.map(MQTTTransport.describe) ?? "unreadable")
+        case .handshake: return underlying.map(MQTTTransport.describe) ?? "handshake failed"
+        }
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.reason == rhs.reason }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(reason) }
+}
+
+/// A well-formed packet from the broker that breaks the protocol; each maps to the reason code
+/// the client closes the connection with.
+public enum MQTTProtocolViolation: Sendable, Hashable, CustomStringConvertible {
+    /// A packet other than CONNACK came first.
+    case packetBeforeConnAck(MQTTPacketType)
+    case unexpectedConnAck
+    /// A packet only clients send (CONNECT, SUBSCRIBE...), or AUTH, which Hearth does not use.
+    case unexpectedPacket(MQTTPacketType)
+    /// A topic alias above the maximum the client announced.
+    case topicAliasAboveMaximum(UInt16)
+    /// An alias-only PUBLISH for an alias never set on this connection.
+    case unknownTopicAlias(UInt16)
+
+    public var reasonCode: MQTTReasonCode {
+        switch self {
+        case .topicAliasAboveMaximum: return .topicAliasInvalid
+        default: return .protocolError
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .packetBeforeConnAck(type): return "\(type) before CONNACK"
+        case .unexpectedConnAck: return "unexpected second CONNACK"
+        case let .unexpectedPacket(type): return "unexpected \(type) from the broker"
+        case let .topicAliasAboveMaximum(alias): return "topic alias \(alias) above our maximum"
+        case let .unknownTopicAlias(alias): return "unknown topic alias \(alias)"
         }
     }
 }

@@ -37,7 +37,7 @@ public enum MQTTConnectionState: Sendable, Hashable, CustomStringConvertible {
         case .connecting: return "connecting"
         case let .connected(info): return "connected (MQTT \(info.version))"
         case let .reconnecting(delay, attempt, lastError):
-            let rounded = (delay.seconds * 10).rounded() / 10
+            let rounded = (delay / .milliseconds(100)).rounded() / 10
             return "reconnecting in \(rounded) s (attempt \(attempt)): \(lastError)"
         case let .closed(error): return error.map { "closed: \($0)" } ?? "closed"
         }

@@ -17,9 +17,9 @@ public enum MQTTDecodeError: Error, Sendable, Hashable, CustomStringConvertible 
     /// Packet identifier 0 where one is required.
     case zeroPacketIdentifier
     /// A PUBLISH topic name is empty where not allowed, or holds a wildcard.
-    case invalidTopicName(String)
+    case invalidTopicName(MQTTTopicProblem)
     /// A topic filter is not valid.
-    case invalidTopicFilter(String)
+    case invalidTopicFilter(MQTTTopicProblem)
     /// A string is not well-formed UTF-8, or contains U+0000.
     case malformedUTF8
     /// The packet ended before a field it announced.
@@ -34,8 +34,26 @@ public enum MQTTDecodeError: Error, Sendable, Hashable, CustomStringConvertible 
     case duplicateProperty(MQTTPropertyIdentifier)
     /// A v5 property with a value outside its range.
     case invalidPropertyValue(MQTTPropertyIdentifier)
-    /// A field with a value the spec forbids (reserved bits, bad protocol name, unknown reason code).
-    case protocolViolation(String)
+    /// CONNECT names a protocol or level other than MQTT 3.1.1 and 5.0.
+    case unsupportedProtocol(name: String, level: UInt8)
+    /// A reserved flag bit in the variable header is set (CONNECT, CONNACK).
+    case reservedFlagSet(MQTTPacketType)
+    /// CONNECT sets Will QoS or Will Retain without a will.
+    case willFlagsWithoutWill
+    /// CONNECT has a password but no user name (3.1.1).
+    case passwordWithoutUsername
+    /// SUBSCRIBE or UNSUBSCRIBE without a topic filter.
+    case noTopicFilters(MQTTPacketType)
+    /// A reason code the spec does not allow in this packet.
+    case reasonCodeNotAllowed(MQTTReasonCode, MQTTPacketType)
+    /// A 3.1.1 CONNACK or SUBACK return code outside the spec's list.
+    case invalidReturnCode(UInt8, MQTTPacketType)
+    /// SUBACK or UNSUBACK (v5) without reason codes.
+    case noReasonCodes(MQTTPacketType)
+    /// Reserved bits of a subscription's options are set.
+    case reservedSubscriptionOptions
+    /// A subscription asks for Retain Handling 3, which does not exist.
+    case invalidRetainHandling
 
     /// The reason code to put in the DISCONNECT that closes the connection.
     public var reasonCode: MQTTReasonCode {
@@ -43,7 +61,9 @@ public enum MQTTDecodeError: Error, Sendable, Hashable, CustomStringConvertible 
         case .packetTooLarge: return .packetTooLarge
         case .invalidTopicName: return .topicNameInvalid
         case .invalidTopicFilter: return .topicFilterInvalid
-        case .propertyNotAllowed, .duplicateProperty, .invalidPropertyValue, .protocolViolation, .zeroPacketIdentifier:
+        case .propertyNotAllowed, .duplicateProperty, .invalidPropertyValue, .zeroPacketIdentifier, .unsupportedProtocol,
+             .reservedFlagSet, .willFlagsWithoutWill, .passwordWithoutUsername, .noTopicFilters, .reasonCodeNotAllowed,
+             .invalidReturnCode, .noReasonCodes, .reservedSubscriptionOptions, .invalidRetainHandling:
             return .protocolError
         default: return .malformedPacket
         }
@@ -67,7 +87,16 @@ public enum MQTTDecodeError: Error, Sendable, Hashable, CustomStringConvertible 
         case let .propertyNotAllowed(id, context): return "property \(id) not allowed in \(context)"
         case let .duplicateProperty(id): return "duplicate property \(id)"
         case let .invalidPropertyValue(id): return "invalid value for property \(id)"
-        case let .protocolViolation(why): return why
+        case let .unsupportedProtocol(name, level): return "unsupported protocol \(name) level \(level)"
+        case let .reservedFlagSet(type): return "reserved \(type) flag set"
+        case .willFlagsWithoutWill: return "will QoS or retain set without a will"
+        case .passwordWithoutUsername: return "password without a user name"
+        case let .noTopicFilters(type): return "\(type) without a topic filter"
+        case let .reasonCodeNotAllowed(code, type): return "reason code \(code) not allowed in \(type)"
+        case let .invalidReturnCode(code, type): return "invalid \(type) return code \(code)"
+        case let .noReasonCodes(type): return "\(type) without reason codes"
+        case .reservedSubscriptionOptions: return "reserved subscription option bits set"
+        case .invalidRetainHandling: return "retain handling 3"
         }
     }
 }

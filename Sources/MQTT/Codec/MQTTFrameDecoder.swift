@@ -20,12 +20,18 @@ public struct MQTTFrameDecoder: Sendable {
     /// Bytes appended and not yet taken as packets.
     private var pending: ByteBuffer?
 
+    /// - Parameters:
+    ///   - version: the protocol version that decides how bodies are read.
+    ///   - maximumPacketSize: the largest whole packet to accept; a larger one is refused from its
+    ///     header, before its bytes are buffered.
     public init(version: MQTTProtocolVersion, maximumPacketSize: Int = MQTTFrameDecoder.defaultMaximumPacketSize) {
         self.version = version
         self.maximumPacketSize = maximumPacketSize
     }
 
     /// Adds bytes read from the stream.
+    ///
+    /// - Parameter bytes: the read, taken whole.
     public mutating func append(_ bytes: inout ByteBuffer) {
         guard var buffer = pending else {
             pending = bytes
@@ -39,6 +45,8 @@ public struct MQTTFrameDecoder: Sendable {
     }
 
     /// The next whole packet from the appended bytes, or nil until more arrive.
+    ///
+    /// - Throws: `MQTTDecodeError` for bytes that are not a valid packet; the stream cannot go on.
     public mutating func nextPacket() throws(MQTTDecodeError) -> MQTTPacket? {
         guard var buffer = pending else { return nil }
         // Not held twice while the reader moves; and a drained read buffer is let go, so the
@@ -49,6 +57,8 @@ public struct MQTTFrameDecoder: Sendable {
     }
 
     /// Decodes the next whole packet from `buffer`, or returns nil (consuming nothing) when it is not all there yet.
+    ///
+    /// - Parameter buffer: bytes from the stream; the packet's bytes are consumed.
     public func next(from buffer: inout ByteBuffer) throws(MQTTDecodeError) -> MQTTPacket? {
         let start = buffer.readerIndex
         guard let firstByte = buffer.getInteger(at: start, as: UInt8.self) else { return nil }

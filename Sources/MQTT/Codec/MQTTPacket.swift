@@ -33,6 +33,11 @@ public enum MQTTPacket: Sendable, Hashable {
     // MARK: Decoding
 
     /// Decodes one packet from its first byte and a body holding exactly the remaining length.
+    ///
+    /// - Parameters:
+    ///   - firstByte: the fixed header's first byte (type and flags).
+    ///   - body: the remaining length's bytes, all of them.
+    ///   - version: the protocol version spoken on the connection.
     public static func read(
         firstByte: UInt8, body: inout ByteBuffer, version: MQTTProtocolVersion
     ) throws(MQTTDecodeError) -> MQTTPacket {
@@ -63,7 +68,11 @@ public enum MQTTPacket: Sendable, Hashable {
 
     /// Appends the whole packet, fixed header included, to `buffer`.
     ///
-    /// Throws when a field is too long, or the packet would exceed `maximumPacketSize`.
+    /// - Parameters:
+    ///   - buffer: where the packet goes.
+    ///   - version: the protocol version spoken on the connection.
+    ///   - maximumPacketSize: the peer's limit on a whole packet.
+    /// - Throws: `MQTTEncodeError` when a field is too long, or the packet would exceed `maximumPacketSize`.
     public func write(
         to buffer: inout ByteBuffer, version: MQTTProtocolVersion,
         maximumPacketSize: Int = Int.max

@@ -18,7 +18,7 @@ public struct AuthPacket: MQTTPacketCoding, Hashable {
         if body.readableBytes > 0 {
             packet.reasonCode = MQTTReasonCode(rawValue: try body.readMQTTByte(.auth))
             guard [0x00, 0x18, 0x19].contains(packet.reasonCode.rawValue) else {
-                throw .protocolViolation("reason code \(packet.reasonCode) not allowed in AUTH")
+                throw .reasonCodeNotAllowed(packet.reasonCode, .auth)
             }
             packet.properties = try MQTTProperties.read(from: &body, context: .auth, packet: .auth)
         }

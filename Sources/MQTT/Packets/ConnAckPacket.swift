@@ -23,12 +23,12 @@ public struct ConnAckPacket: MQTTPacketCoding, Hashable {
 
     static func read(from body: inout ByteBuffer, flags _: UInt8, version: MQTTProtocolVersion) throws(MQTTDecodeError) -> ConnAckPacket {
         let ackFlags = try body.readMQTTByte(.connack)
-        guard ackFlags & 0xFE == 0 else { throw .protocolViolation("reserved CONNACK flags set") }
+        guard ackFlags & 0xFE == 0 else { throw .reservedFlagSet(.connack) }
         let code = try body.readMQTTByte(.connack)
         // A 3.1.1-only server answers a v5 CONNECT with a two-byte CONNACK; read it as 3.1.1 so
         // the client can see "unsupported protocol version" and fall back.
         if version == .v311 || body.readableBytes == 0 {
-            guard Int(code) < v311Codes.count else { throw .protocolViolation("unknown CONNACK return code \(code)") }
+            guard Int(code) < v311Codes.count else { throw .invalidReturnCode(code, .connack) }
             try body.mqttExpectFullyRead(.connack)
             return ConnAckPacket(sessionPresent: ackFlags & 1 != 0, reasonCode: v311Codes[Int(code)])
         }

@@ -49,20 +49,20 @@ public struct ConnectPacket: MQTTPacketCoding, Hashable {
         let name = try body.readMQTTString(.connect)
         let level = try body.readMQTTByte(.connect)
         guard name == "MQTT", let version = MQTTProtocolVersion(rawValue: level) else {
-            throw .protocolViolation("unsupported protocol \(name) level \(level)")
+            throw .unsupportedProtocol(name: name, level: level)
         }
         let connectFlags = try body.readMQTTByte(.connect)
-        guard connectFlags & 0x01 == 0 else { throw .protocolViolation("reserved CONNECT flag set") }
+        guard connectFlags & 0x01 == 0 else { throw .reservedFlagSet(.connect) }
         let hasWill = connectFlags & 0x04 != 0
         guard let willQoS = MQTTQoS(rawValue: (connectFlags >> 3) & 0x03) else { throw .invalidQoS }
         let willRetain = connectFlags & 0x20 != 0
         if !hasWill, willQoS != .atMostOnce || willRetain {
-            throw .protocolViolation("will QoS or retain set without a will")
+            throw .willFlagsWithoutWill
         }
         let hasPassword = connectFlags & 0x40 != 0
         let hasUsername = connectFlags & 0x80 != 0
         if version == .v311, hasPassword, !hasUsername {
-            throw .protocolViolation("password without a user name")
+            throw .passwordWithoutUsername
         }
         let keepAlive = try body.readMQTTUInt16(.connect)
         let properties = version == .v5

@@ -46,7 +46,7 @@ public struct PublishAckPacket: Sendable, Hashable {
         var properties = MQTTProperties()
         if version == .v5, body.readableBytes > 0 {
             reasonCode = MQTTReasonCode(rawValue: try body.readMQTTByte(type))
-            guard kind.allows(reasonCode) else { throw .protocolViolation("reason code \(reasonCode) not allowed in \(type)") }
+            guard kind.allows(reasonCode) else { throw .reasonCodeNotAllowed(reasonCode, type) }
             if body.readableBytes > 0 {
                 properties = try MQTTProperties.read(from: &body, context: .ack, packet: type)
             }

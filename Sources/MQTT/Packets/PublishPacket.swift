@@ -33,13 +33,13 @@ public struct PublishPacket: MQTTPacketCoding, Hashable {
         if dup, qos == .atMostOnce { throw .invalidFlags(.publish, flags) }  // [MQTT-3.3.1-2]
         let topic = try body.readMQTTString(.publish)
         if topic.utf8.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "#") }) {
-            throw .invalidTopicName("wildcards are not allowed in a topic name")
+            throw .invalidTopicName(.wildcardInName)
         }
         let packetID = qos == .atMostOnce ? nil : try body.readMQTTPacketIdentifier(.publish)
         let properties = version == .v5
             ? try MQTTProperties.read(from: &body, context: .publish, packet: .publish) : []
         if topic.isEmpty, properties.topicAlias == nil {
-            throw .invalidTopicName("topic is empty")
+            throw .invalidTopicName(.empty)
         }
         let payload = body.readBytes(length: body.readableBytes) ?? []
         return PublishPacket(topic: topic, payload: payload, qos: qos, retain: flags & 0x01 != 0, dup: dup,

@@ -28,12 +28,12 @@ public struct SubscriptionAckPacket: Sendable, Hashable {
         while let byte = body.readInteger(as: UInt8.self) {
             // 3.1.1 SUBACK allows 0, 1, 2 and 0x80 only [MQTT-3.9.3-2].
             if version == .v311, byte > 2, byte != 0x80 {
-                throw .protocolViolation("invalid SUBACK return code \(byte)")
+                throw .invalidReturnCode(byte, .suback)
             }
             codes.append(MQTTReasonCode(rawValue: byte))
         }
         if kind == .suback || version == .v5, codes.isEmpty {
-            throw .protocolViolation("\(type) without reason codes")
+            throw .noReasonCodes(type)
         }
         return SubscriptionAckPacket(kind, packetID: packetID, reasonCodes: codes, properties: properties)
     }

@@ -20,6 +20,12 @@ public struct MQTTSubscription: Sendable, Hashable {
     public var retainAsPublished: Bool
     public var retainHandling: RetainHandling
 
+    /// - Parameters:
+    ///   - filter: the topic filter.
+    ///   - qos: the highest QoS to receive at.
+    ///   - noLocal: MQTT 5: skip our own publications.
+    ///   - retainAsPublished: MQTT 5: live forwards keep the publisher's retain flag.
+    ///   - retainHandling: MQTT 5: when the broker sends retained messages.
     public init(_ filter: String, qos: MQTTQoS = .atMostOnce, noLocal: Bool = false, retainAsPublished: Bool = false,
                 retainHandling: RetainHandling = .sendAlways) {
         self.filter = filter
@@ -59,15 +65,15 @@ public struct SubscribePacket: MQTTPacketCoding, Hashable {
             if let problem = MQTTTopic.filterProblem(filter) { throw .invalidTopicFilter(problem) }
             let options = try body.readMQTTByte(.subscribe)
             let reservedMask: UInt8 = version == .v5 ? 0xC0 : 0xFC
-            guard options & reservedMask == 0 else { throw .protocolViolation("reserved subscription option bits set") }
+            guard options & reservedMask == 0 else { throw .reservedSubscriptionOptions }
             guard let qos = MQTTQoS(rawValue: options & 0x03) else { throw .invalidQoS }
             guard let handling = MQTTSubscription.RetainHandling(rawValue: (options >> 4) & 0x03) else {
-                throw .protocolViolation("retain handling 3")
+                throw .invalidRetainHandling
             }
             subscriptions.append(MQTTSubscription(filter, qos: qos, noLocal: options & 0x04 != 0,
                                                   retainAsPublished: options & 0x08 != 0, retainHandling: handling))
         }
-        guard !subscriptions.isEmpty else { throw .protocolViolation("SUBSCRIBE without a topic filter") }
+        guard !subscriptions.isEmpty else { throw .noTopicFilters(.subscribe) }
         return SubscribePacket(packetID: packetID, subscriptions: subscriptions, properties: properties)
     }
 

@@ -24,7 +24,7 @@ public struct UnsubscribePacket: MQTTPacketCoding, Hashable {
             if let problem = MQTTTopic.filterProblem(filter) { throw .invalidTopicFilter(problem) }
             filters.append(filter)
         }
-        guard !filters.isEmpty else { throw .protocolViolation("UNSUBSCRIBE without a topic filter") }
+        guard !filters.isEmpty else { throw .noTopicFilters(.unsubscribe) }
         return UnsubscribePacket(packetID: packetID, filters: filters, properties: properties)
     }
 

@@ -8,36 +8,40 @@ public enum MQTTTopic {
     /// The longest name or filter, in UTF-8 bytes [MQTT-4.7.3-3].
     public static let maximumLength = 65_535
 
-    /// Why a name or filter is rejected, or nil when it is valid for PUBLISH.
-    public static func nameProblem(_ topic: String) -> String? {
+    /// Why a topic name is not valid for PUBLISH, or nil when it is.
+    ///
+    /// - Parameter topic: the topic name to check.
+    public static func nameProblem(_ topic: String) -> MQTTTopicProblem? {
         let utf8 = topic.utf8
-        if utf8.isEmpty { return "topic is empty" }
-        if utf8.count > maximumLength { return "topic is longer than 65535 bytes" }
+        if utf8.isEmpty { return .empty }
+        if utf8.count > maximumLength { return .tooLong }
         for byte in utf8 {
             switch byte {
-            case UInt8(ascii: "+"), UInt8(ascii: "#"): return "wildcards are not allowed in a topic name"
-            case 0: return "topic contains U+0000"
+            case UInt8(ascii: "+"), UInt8(ascii: "#"): return .wildcardInName
+            case 0: return .containsNUL
             default: continue
             }
         }
         return nil
     }
 
-    /// Why a filter is rejected, or nil when it is a valid subscription filter.
-    public static func filterProblem(_ filter: String) -> String? {
+    /// Why a filter is not a valid subscription filter, or nil when it is.
+    ///
+    /// - Parameter filter: the filter to check.
+    public static func filterProblem(_ filter: String) -> MQTTTopicProblem? {
         let utf8 = Array(filter.utf8)
-        if utf8.isEmpty { return "filter is empty" }
-        if utf8.count > maximumLength { return "filter is longer than 65535 bytes" }
+        if utf8.isEmpty { return .empty }
+        if utf8.count > maximumLength { return .tooLong }
         for (index, byte) in utf8.enumerated() {
             let levelStart = index == 0 || utf8[index - 1] == UInt8(ascii: "/")
             let levelEnd = index == utf8.count - 1 || utf8[index + 1] == UInt8(ascii: "/")
             switch byte {
             case 0:
-                return "filter contains U+0000"
+                return .containsNUL
             case UInt8(ascii: "+"):
-                if !(levelStart && levelEnd) { return "'+' must fill a whole level" }
+                if !(levelStart && levelEnd) { return .plusNotAWholeLevel }
             case UInt8(ascii: "#"):
-                if !(levelStart && index == utf8.count - 1) { return "'#' must be the last level on its own" }
+                if !(levelStart && index == utf8.count - 1) { return .hashNotLast }
             default:
                 continue
             }
@@ -45,7 +49,11 @@ public enum MQTTTopic {
         return nil
     }
 
-    /// Whether `filter` (assumed valid) matches the topic name `topic`, with the `$` rule [MQTT-4.7.2-1].
+    /// Whether a filter matches a topic name, with the `$` rule [MQTT-4.7.2-1].
+    ///
+    /// - Parameters:
+    ///   - filter: a valid filter (see `filterProblem`).
+    ///   - topic: a topic name.
     public static func matches(filter: String, topic: String) -> Bool {
         var filterLevels = filter.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)[...]
         var topicLevels = topic.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)[...]

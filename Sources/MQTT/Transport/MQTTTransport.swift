@@ -25,7 +25,7 @@ enum MQTTTransport {
             }
             if let certificateFile = options.certificateFile {
                 tls.certificateChain = try NIOSSLCertificate.fromPEMFile(certificateFile).map { .certificate($0) }
-                guard let keyFile = options.keyFile else { throw MQTTClientError.tls("--cert needs --key") }
+                guard let keyFile = options.keyFile else { throw MQTTClientError.tls(MQTTTLSFailure(reason: .keyMissing)) }
                 tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem))
             }
             if options.insecure { tls.certificateVerification = .none }
@@ -33,7 +33,7 @@ enum MQTTTransport {
         } catch let error as MQTTClientError {
             throw error
         } catch {
-            throw .tls("cannot load certificates or key: \(describe(error))")
+            throw .tls(MQTTTLSFailure(reason: .unreadableFiles, underlying: error))
         }
     }
 
@@ -41,7 +41,7 @@ enum MQTTTransport {
     static func socketOpener(host: String, port: Int, timeout: Duration) -> MQTTChannelOpener {
         MQTTChannelOpener { eventLoop, install in
             let bootstrap = ClientBootstrap(group: eventLoop)
-                .connectTimeout(.nanoseconds(Int64(timeout.seconds * 1e9)))
+                .connectTimeout(TimeAmount(timeout))
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     do {
@@ -73,17 +73,29 @@ enum MQTTTransport {
             if error.connectionErrors.isEmpty, error.dnsAError != nil || error.dnsAAAAError != nil {
                 return .unknownHost(host)
             }
-            if let first = error.connectionErrors.first {
-                return .connectionFailed("\(host):\(port): \(describe(first.error))")
-            }
-            return .connectionFailed("\(host):\(port): no address to connect to")
+            if let first = error.connectionErrors.first { return classify(first.error, host: host, port: port) }
+            return .connectionFailed(MQTTConnectionFailure(host: host, port: port, reason: .noAddress, underlying: error))
         }
-        if case ChannelError.connectTimeout = error { return .connectionFailed("\(host):\(port): timed out") }
+        if case ChannelError.connectTimeout = error {
+            return .connectionFailed(MQTTConnectionFailure(host: host, port: port, reason: .timedOut, underlying: error))
+        }
         if error is NIOSSLError || error is BoringSSLError {
-            return .tls(describe(error))
+            return .tls(MQTTTLSFailure(reason: .handshake, underlying: error))
         }
         if error is SocketAddressError { return .unknownHost(host) }
-        return .connectionFailed("\(host):\(port): \(describe(error))")
+        return .connectionFailed(MQTTConnectionFailure(host: host, port: port, reason: reason(of: error), underlying: error))
+    }
+
+    /// What a socket error means for the user.
+    private static func reason(of error: any Error) -> MQTTConnectionFailure.Reason {
+        guard let io = error as? IOError else { return .other }
+        switch io.errnoCode {
+        case ECONNREFUSED: return .refused
+        case ETIMEDOUT: return .timedOut
+        case EHOSTUNREACH, ENETUNREACH: return .unreachable
+        case ECONNRESET, EPIPE, ECONNABORTED: return .reset
+        default: return .other
+        }
     }
 
     /// A short human description of a lower-level error.

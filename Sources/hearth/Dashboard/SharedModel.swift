@@ -61,7 +61,7 @@ final class SharedModel: Sendable {
         case .idle, .connecting: return ConnectionStatus(broker: broker, phase: .connecting, downSince: downSince)
         case let .connected(info): return ConnectionStatus(broker: broker, phase: .connected, version: info.version.description)
         case let .reconnecting(delay, _, lastError):
-            return ConnectionStatus(broker: broker, phase: .reconnecting(retryAt: now + delay.seconds, lastError: "\(lastError)"),
+            return ConnectionStatus(broker: broker, phase: .reconnecting(retryAt: now + delay / .seconds(1), lastError: "\(lastError)"),
                                     downSince: downSince)
         case let .closed(error):
             return ConnectionStatus(broker: broker, phase: .failed(error.map { "\($0)" } ?? "closed"), downSince: downSince)

@@ -1,0 +1,24 @@
+/// Why a topic name or a topic filter is not valid (MQTT 4.7).
+public enum MQTTTopicProblem: Error, Sendable, Hashable, CustomStringConvertible {
+    case empty
+    /// Longer than 65,535 UTF-8 bytes.
+    case tooLong
+    /// A topic name (not a filter) holds `+` or `#`.
+    case wildcardInName
+    case containsNUL
+    /// A filter's `+` shares its level with other characters.
+    case plusNotAWholeLevel
+    /// A filter's `#` is not a whole level at the end.
+    case hashNotLast
+
+    public var description: String {
+        switch self {
+        case .empty: return "empty"
+        case .tooLong: return "longer than 65535 bytes"
+        case .wildcardInName: return "wildcards (+ and #) are not allowed in a topic name"
+        case .containsNUL: return "contains U+0000"
+        case .plusNotAWholeLevel: return "'+' must fill a whole level"
+        case .hashNotLast: return "'#' must be the last level on its own"
+        }
+    }
+}
