@@ -29,6 +29,20 @@ public final class Mosquitto: @unchecked Sendable {
 
     public func port(_ listener: Listener = .anonymous) -> Int { ports[listener] ?? 0 }
 
+    /// Runs `body` with a mosquitto started as `start` does, and kills it (awaited) however `body` ends.
+    public static func with<Result>(listeners: [Listener] = [.anonymous], extraConfig: String = "",
+                                    _ body: (Mosquitto) async throws -> Result) async throws -> Result {
+        let broker = try await start(listeners: listeners, extraConfig: extraConfig)
+        do {
+            let result = try await body(broker)
+            await broker.kill()
+            return result
+        } catch {
+            await broker.kill()
+            throw error
+        }
+    }
+
     /// Writes a config with the given listeners (plus `extraConfig`) and starts mosquitto.
     public static func start(listeners: [Listener] = [.anonymous], extraConfig: String = "") async throws -> Mosquitto {
         let directory = FileManager.default.temporaryDirectory
@@ -75,7 +89,7 @@ public final class Mosquitto: @unchecked Sendable {
 
     /// Kills the broker process at once (SIGKILL), as a crash would, and waits until its ports are free.
     public func kill() async {
-        guard let process = lock.withLock({ self.process }) else { return }
+        guard let process = lock.withLock({ () -> ChildProcess? in defer { self.process = nil }; return self.process }) else { return }
         process.signal(SIGKILL)
         _ = await process.wait()
         let deadline = Date().addingTimeInterval(5)

@@ -32,6 +32,20 @@ public final class TestBroker: Sendable {
         self.configuration = configuration
     }
 
+    /// Runs `body` with a broker started as `start` does, and stops it (awaited) however `body` ends.
+    public static func with<Result>(_ kind: BrokerKind, user: (name: String, password: String)? = nil,
+                                    _ body: (TestBroker) async throws -> Result) async throws -> Result {
+        let broker = try await start(kind, user: user)
+        do {
+            let result = try await body(broker)
+            await broker.stop()
+            return result
+        } catch {
+            await broker.stop()
+            throw error
+        }
+    }
+
     /// Starts a broker; with `user`, clients must log in with that user name and password.
     public static func start(_ kind: BrokerKind, user: (name: String, password: String)? = nil) async throws -> TestBroker {
         switch kind {

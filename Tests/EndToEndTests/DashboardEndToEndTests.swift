@@ -4,13 +4,15 @@ import Testing
 
 /// The real `hearth` binary in tmux against a real mosquitto seeded with retained topics.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct DashboardEndToEndTests {
-    private func seededBroker() async throws -> (Mosquitto, String) {
-        let broker = try await Mosquitto.start()
-        let port = "\(broker.port())"
-        for (topic, payload) in [("home/kitchen/temperature", "21.5"), ("home/kitchen/light", "ON"), ("home/hall/door", "closed")] {
-            try await ChildProcess.run(["mosquitto_pub", "-p", port, "-r", "-t", topic, "-m", payload])
+    /// Runs `body` with a mosquitto seeded with three retained topics, and its port.
+    private func withSeededBroker(_ body: (Mosquitto, String) async throws -> Void) async throws {
+        try await Mosquitto.with { broker in
+            let port = "\(broker.port())"
+            for (topic, payload) in [("home/kitchen/temperature", "21.5"), ("home/kitchen/light", "ON"), ("home/hall/door", "closed")] {
+                try await ChildProcess.run(["mosquitto_pub", "-p", port, "-r", "-t", topic, "-m", payload])
+            }
+            try await body(broker, port)
         }
-        return (broker, port)
     }
 
     private func retained(_ topic: String, port: String) async throws -> String {
@@ -28,156 +30,162 @@ import Testing
     }
 
     @Test func retainedFirstScreenPublishClearResizeAndQuit() async throws {
-        let (broker, port) = try await seededBroker()
-        let tmux = try await Tmux.start("'\(HearthExecutable.path)' -p \(port)", width: 120, height: 40)
-        defer { Task { await tmux.kill() } }
+        try await withSeededBroker { broker, port in
+            try await Tmux.with("'\(HearthExecutable.path)' -p \(port)", width: 120, height: 40) { tmux in
 
-        // The retained values are on the first screen, without a key press.
-        var screen = try await tmux.waitFor { $0.contains("3 ◉ retained") && $0.contains("door") && $0.contains("21.5") }
-        #expect(screen.contains("3 ◉ retained"), "\(screen)")
-        #expect(screen.split(separator: "\n").filter { $0.hasPrefix("◉") }.count == 3, "\(screen)")
+                // The retained values are on the first screen, without a key press.
+                var screen = try await tmux.waitFor { $0.contains("3 ◉ retained") && $0.contains("door") && $0.contains("21.5") }
+                #expect(screen.contains("3 ◉ retained"), "\(screen)")
+                #expect(screen.split(separator: "\n").filter { $0.hasPrefix("◉") }.count == 3, "\(screen)")
 
-        // Navigate to the light, publish OFF with retain on.
-        try await tmux.keys("/")
-        try await tmux.type("kitchen/light")
-        try await tmux.keys("Enter")
-        try await see("│ home/kitchen/light", on: tmux)
-        try await tmux.keys("p")
-        screen = try await see("[ ] not retained", on: tmux)
-        #expect(screen.contains("Topic    home/kitchen/light"), "\(screen)")
-        try await tmux.type("OFF")
-        try await tmux.keys("C-r")
-        try await see("[x] retained", on: tmux)
-        try await tmux.keys("C-s")
-        try await see("✓ home/kitchen/light: sent", on: tmux)
-        #expect(try await retained("home/kitchen/light", port: port) == "1 OFF")
-        try await tmux.keys("Escape")
+                // Navigate to the light, publish OFF with retain on.
+                try await tmux.keys("/")
+                try await tmux.type("kitchen/light")
+                try await tmux.keys("Enter")
+                try await see("│ home/kitchen/light", on: tmux)
+                try await tmux.keys("p")
+                screen = try await see("[ ] not retained", on: tmux)
+                #expect(screen.contains("Topic    home/kitchen/light"), "\(screen)")
+                try await tmux.type("OFF")
+                try await tmux.keys("C-r")
+                try await see("[x] retained", on: tmux)
+                try await tmux.keys("C-s")
+                try await see("✓ home/kitchen/light: sent", on: tmux)
+                #expect(try await retained("home/kitchen/light", port: port) == "1 OFF")
+                try await tmux.keys("Escape")
 
-        // Clear it with d, confirmed with y.
-        try await tmux.keys("d")
-        try await see("Clear the retained value of home/kitchen/light?", on: tmux)
-        try await tmux.keys("y")
-        screen = try await see("cleared 1 retained value", on: tmux)
-        screen = try await tmux.waitFor { $0.split(separator: "\n").contains { $0.hasPrefix("⊘") && $0.contains("light") } }
-        #expect(screen.split(separator: "\n").contains { $0.hasPrefix("⊘") && $0.contains("light") }, "\(screen)")
-        #expect(try await retained("home/kitchen/light", port: port) == "")
+                // Clear it with d, confirmed with y.
+                try await tmux.keys("d")
+                try await see("Clear the retained value of home/kitchen/light?", on: tmux)
+                try await tmux.keys("y")
+                screen = try await see("cleared 1 retained value", on: tmux)
+                screen = try await tmux.waitFor { $0.split(separator: "\n").contains { $0.hasPrefix("⊘") && $0.contains("light") } }
+                #expect(screen.split(separator: "\n").contains { $0.hasPrefix("⊘") && $0.contains("light") }, "\(screen)")
+                #expect(try await retained("home/kitchen/light", port: port) == "")
 
-        // Resize: stacked, too small, and back.
-        try await tmux.resize(width: 80, height: 24)
-        try await see("── detail", on: tmux)
-        try await tmux.resize(width: 30, height: 8)
-        try await see("terminal too small", on: tmux)
-        try await tmux.resize(width: 100, height: 30)
-        screen = try await tmux.waitFor { $0.contains("door") && !$0.contains("too small") }
-        #expect(screen.contains("door") && !screen.contains("too small"), "\(screen)")
+                // Resize: stacked, too small, and back.
+                try await tmux.resize(width: 80, height: 24)
+                try await see("── detail", on: tmux)
+                try await tmux.resize(width: 30, height: 8)
+                try await see("terminal too small", on: tmux)
+                try await tmux.resize(width: 100, height: 30)
+                screen = try await tmux.waitFor { $0.contains("door") && !$0.contains("too small") }
+                #expect(screen.contains("door") && !screen.contains("too small"), "\(screen)")
 
-        // Quit: the program ends and the terminal is back to normal.
-        try await tmux.keys("q")
-        screen = try await tmux.waitFor { $0.contains("EXITED") }
-        #expect(screen.contains("EXITED 0"), "\(screen)")
-        #expect(try await tmux.display("alternate_on") == "0")
-        _ = broker
+                // Quit: the program ends and the terminal is back to normal.
+                try await tmux.keys("q")
+                screen = try await tmux.waitFor { $0.contains("EXITED") }
+                #expect(screen.contains("EXITED 0"), "\(screen)")
+                #expect(try await tmux.display("alternate_on") == "0")
+                _ = broker
+            }
+        }
     }
 
     @Test(.timeLimit(.minutes(1))) func agesMoveWithoutAKeyAndARestartMarksLostRetainedValuesGone() async throws {
-        let (broker, port) = try await seededBroker()
-        let tmux = try await Tmux.start("'\(HearthExecutable.path)' -p \(port)", width: 120, height: 40)
-        defer { Task { await tmux.kill() } }
-        try await see("3 ◉ retained", on: tmux)
-        try await tmux.keys("/door", "Enter")
-        let age = { (screen: String) -> Substring? in screen.firstMatch(of: /\((\d+) s ago\)/)?.output.1 }
-        let first = try #require(age(try await see(" s ago)", on: tmux)))
-        // No key is pressed: the age moves on by itself.
-        let moved = try await tmux.waitFor { age($0).map { $0 != first } ?? false }
-        #expect(age(moved).map { $0 != first } == true, "still \(first) s:\n\(moved)")
+        try await withSeededBroker { broker, port in
+            try await Tmux.with("'\(HearthExecutable.path)' -p \(port)", width: 120, height: 40) { tmux in
+                try await see("3 ◉ retained", on: tmux)
+                try await tmux.keys("/door", "Enter")
+                let age = { (screen: String) -> Substring? in screen.firstMatch(of: /\((\d+) s ago\)/)?.output.1 }
+                let first = try #require(age(try await see(" s ago)", on: tmux)))
+                // No key is pressed: the age moves on by itself.
+                let moved = try await tmux.waitFor { age($0).map { $0 != first } ?? false }
+                #expect(age(moved).map { $0 != first } == true, "still \(first) s:\n\(moved)")
 
-        // mosquitto dies and comes back without persistence: the retained values are gone.
-        await broker.kill()
-        try await see("reconnecting in", on: tmux)
-        try await broker.launch()
-        // The whole screen settled (a capture can catch a frame half written).
-        let gone = try await tmux.waitFor { screen in
-            screen.contains("● connected") && screen.contains("0 ◉ retained")
-                && screen.split(separator: "\n").filter { $0.hasPrefix("◌") }.count == 3 && screen.contains("◌ gone")
+                // mosquitto dies and comes back without persistence: the retained values are gone.
+                await broker.kill()
+                try await see("reconnecting in", on: tmux)
+                try await broker.launch()
+                // The whole screen settled (a capture can catch a frame half written).
+                let gone = try await tmux.waitFor { screen in
+                    screen.contains("● connected") && screen.contains("0 ◉ retained")
+                        && screen.split(separator: "\n").filter { $0.hasPrefix("◌") }.count == 3 && screen.contains("◌ gone")
+                }
+                #expect(gone.contains("0 ◉ retained"), "\(gone)")
+                #expect(gone.split(separator: "\n").filter { $0.hasPrefix("◌") }.count == 3, "\(gone)")
+                #expect(gone.contains("◌ gone: the broker no longer retains it"), "\(gone)")
+            }
         }
-        #expect(gone.contains("0 ◉ retained"), "\(gone)")
-        #expect(gone.split(separator: "\n").filter { $0.hasPrefix("◌") }.count == 3, "\(gone)")
-        #expect(gone.contains("◌ gone: the broker no longer retains it"), "\(gone)")
     }
 
     @Test func aMultiLinePasteBecomesThePayload() async throws {
-        let (broker, port) = try await seededBroker()
-        let tmux = try await Tmux.start("'\(HearthExecutable.path)' -p \(port)", width: 120, height: 40)
-        defer { Task { await tmux.kill() } }
-        try await see("door", on: tmux)
-        try await tmux.keys("/")
-        try await tmux.type("hall/door")
-        try await tmux.keys("Enter")
-        try await see("│ home/hall/door", on: tmux)
-        try await tmux.keys("p")
-        try await see("[ ] not retained", on: tmux)
-        // Pasted newlines are text: the dialog stays open with two payload lines.
-        try await tmux.paste("line one\nline two")
-        try await see("line two", on: tmux)
-        try await tmux.keys("C-r")
-        try await tmux.keys("C-s")
-        try await see("✓ home/hall/door: sent", on: tmux)
-        #expect(try await retained("home/hall/door", port: port) == "1 line one\nline two")
-        _ = broker
+        try await withSeededBroker { broker, port in
+            try await Tmux.with("'\(HearthExecutable.path)' -p \(port)", width: 120, height: 40) { tmux in
+                try await see("door", on: tmux)
+                try await tmux.keys("/")
+                try await tmux.type("hall/door")
+                try await tmux.keys("Enter")
+                try await see("│ home/hall/door", on: tmux)
+                try await tmux.keys("p")
+                try await see("[ ] not retained", on: tmux)
+                // Pasted newlines are text: the dialog stays open with two payload lines.
+                try await tmux.paste("line one\nline two")
+                try await see("line two", on: tmux)
+                try await tmux.keys("C-r")
+                try await tmux.keys("C-s")
+                try await see("✓ home/hall/door: sent", on: tmux)
+                #expect(try await retained("home/hall/door", port: port) == "1 line one\nline two")
+                _ = broker
+            }
+        }
     }
 
     @Test(.timeLimit(.minutes(1))) func anEndOfPasteSplitOverThreeWritesLeavesTheKeysWorking() async throws {
-        let (broker, port) = try await seededBroker()
-        let tmux = try await Tmux.start("'\(HearthExecutable.path)' -p \(port)", width: 120, height: 40)
-        defer { Task { await tmux.kill() } }
-        try await see("door", on: tmux)
-        try await tmux.keys("p")
-        try await see("[ ] not retained", on: tmux)
-        // The bytes of a paste as an SSH link may split them: the end marker in two writes.
-        try await tmux.type("\u{1b}[200~hello")
-        try await tmux.type("\u{1b}[20")
-        try await tmux.type("1~")
-        try await see("hello", on: tmux)
-        try await tmux.keys("Escape")
-        let closed = try await tmux.waitFor { !$0.contains("not retained") }
-        #expect(!closed.contains("not retained"), "Escape closes the dialog:\n\(closed)")
-        try await tmux.keys("q")
-        try await see("EXITED 0", on: tmux)
-        _ = broker
+        try await withSeededBroker { broker, port in
+            try await Tmux.with("'\(HearthExecutable.path)' -p \(port)", width: 120, height: 40) { tmux in
+                try await see("door", on: tmux)
+                try await tmux.keys("p")
+                try await see("[ ] not retained", on: tmux)
+                // The bytes of a paste as an SSH link may split them: the end marker in two writes.
+                try await tmux.type("\u{1b}[200~hello")
+                try await tmux.type("\u{1b}[20")
+                try await tmux.type("1~")
+                try await see("hello", on: tmux)
+                try await tmux.keys("Escape")
+                let closed = try await tmux.waitFor { !$0.contains("not retained") }
+                #expect(!closed.contains("not retained"), "Escape closes the dialog:\n\(closed)")
+                try await tmux.keys("q")
+                try await see("EXITED 0", on: tmux)
+                _ = broker
+            }
+        }
     }
 
     @Test func sigtermAndCtrlCRestoreTheTerminal() async throws {
-        let (broker, port) = try await seededBroker()
-        for ending in ["C-c", "TERM"] {
-            let tmux = try await Tmux.start("'\(HearthExecutable.path)' -p \(port)", width: 100, height: 30)
-            defer { Task { await tmux.kill() } }
-            let screen = try await tmux.waitFor { $0.contains("door") }
-            #expect(screen.contains("door"), "\(screen)")
-            if ending == "C-c" {
-                try await tmux.keys("C-c")
-            } else {
-                let pid = try #require(Self.process(commandLine: [HearthExecutable.path, "-p", "\(port)"]))
-                kill(pid, SIGTERM)
+        try await withSeededBroker { broker, port in
+            for ending in ["C-c", "TERM"] {
+                try await Tmux.with("'\(HearthExecutable.path)' -p \(port)", width: 100, height: 30) { tmux in
+                    let screen = try await tmux.waitFor { $0.contains("door") }
+                    #expect(screen.contains("door"), "\(screen)")
+                    if ending == "C-c" {
+                        try await tmux.keys("C-c")
+                    } else {
+                        let pid = try #require(Self.process(commandLine: [HearthExecutable.path, "-p", "\(port)"]))
+                        kill(pid, SIGTERM)
+                    }
+                    let after = try await tmux.waitFor { $0.contains("EXITED") }
+                    #expect(after.contains("EXITED 0"), "\(ending): \(after)")
+                    #expect(try await tmux.display("alternate_on") == "0", "\(ending)")
+                }
             }
-            let after = try await tmux.waitFor { $0.contains("EXITED") }
-            #expect(after.contains("EXITED 0"), "\(ending): \(after)")
-            #expect(try await tmux.display("alternate_on") == "0", "\(ending)")
+            _ = broker
         }
-        _ = broker
     }
 
     @Test(arguments: [["TERM": "linux"], ["TERM": "vt100"], ["TERM": "screen"], ["TERM": "xterm-256color", "NO_COLOR": "1"],
                       ["TERM": "xterm-256color", "LANG": "C", "LC_ALL": ""]])
     func worksOnBasicTerminalsAndWithoutColourOrLocale(environment: [String: String]) async throws {
-        let (broker, port) = try await seededBroker()
-        let tmux = try await Tmux.start("'\(HearthExecutable.path)' -p \(port)", width: 80, height: 24, environment: environment)
-        defer { Task { await tmux.kill() } }
-        let screen = try await tmux.waitFor { $0.contains("3◉ · ") && $0.contains("door") }
-        #expect(screen.contains("3 topics · 3◉ · ") && screen.split(separator: "\n").contains { $0.hasPrefix("◉") }, "\(environment): \(screen)")
-        try await tmux.keys("q")
-        let after = try await tmux.waitFor { $0.contains("EXITED") }
-        #expect(after.contains("EXITED 0"), "\(environment): \(after)")
-        _ = broker
+        try await withSeededBroker { broker, port in
+            try await Tmux.with("'\(HearthExecutable.path)' -p \(port)", width: 80, height: 24, environment: environment) { tmux in
+                let screen = try await tmux.waitFor { $0.contains("3◉ · ") && $0.contains("door") }
+                #expect(screen.contains("3 topics · 3◉ · ") && screen.split(separator: "\n").contains { $0.hasPrefix("◉") }, "\(environment): \(screen)")
+                try await tmux.keys("q")
+                let after = try await tmux.waitFor { $0.contains("EXITED") }
+                #expect(after.contains("EXITED 0"), "\(environment): \(after)")
+                _ = broker
+            }
+        }
     }
 
     /// The process running exactly this command line, from /proc (no procps needed).
@@ -191,21 +199,21 @@ import Testing
 
     @Test func badThemesUnreachableBrokersAndPipesFailWithOneLine() async throws {
         // In a terminal: the error is one line, and the screen was never taken over.
-        let tmux = try await Tmux.start("'\(HearthExecutable.path)' -p \(LoopbackPort.free()) -h 127.0.0.1", width: 100, height: 30)
-        defer { Task { await tmux.kill() } }
-        let screen = try await tmux.waitFor { $0.contains("EXITED") }
-        let lines = screen.split(separator: "\n")
-        #expect(lines.first?.hasPrefix("Error: ") == true && lines.first?.contains("refused") == true, "\(screen)")
-        #expect(lines.count == 2 && lines.last == "EXITED 1", "\(screen)")
+        try await Tmux.with("'\(HearthExecutable.path)' -p \(LoopbackPort.free()) -h 127.0.0.1", width: 100, height: 30) { tmux in
+            let screen = try await tmux.waitFor { $0.contains("EXITED") }
+            let lines = screen.split(separator: "\n")
+            #expect(lines.first?.hasPrefix("Error: ") == true && lines.first?.contains("refused") == true, "\(screen)")
+            #expect(lines.count == 2 && lines.last == "EXITED 1", "\(screen)")
 
-        let piped = try await HearthExecutable.run(["-p", "1", "-h", "127.0.0.1"])
-        #expect(piped.status != 0)
-        #expect(piped.stderr == "Error: the dashboard needs a terminal (use hearth sub or hearth tree in pipes and scripts)\n")
-        let theme = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-bad-theme-\(getpid()).toml")
-        try "name = \"x\"\n[roles]\ntext = { fg = \"nope\" }\n".write(to: theme, atomically: true, encoding: .utf8)
-        let bad = try await HearthExecutable.run(["--theme", theme.path])
-        #expect(bad.status != 0)
-        #expect(bad.stderr.contains("line 3: role 'text': fg: unknown colour 'nope'"), "\(bad.stderr)")
-        #expect(bad.stderr.split(separator: "\n").count == 1, "\(bad.stderr)")
+            let piped = try await HearthExecutable.run(["-p", "1", "-h", "127.0.0.1"])
+            #expect(piped.status != 0)
+            #expect(piped.stderr == "Error: the dashboard needs a terminal (use hearth sub or hearth tree in pipes and scripts)\n")
+            let theme = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-bad-theme-\(getpid()).toml")
+            try "name = \"x\"\n[roles]\ntext = { fg = \"nope\" }\n".write(to: theme, atomically: true, encoding: .utf8)
+            let bad = try await HearthExecutable.run(["--theme", theme.path])
+            #expect(bad.status != 0)
+            #expect(bad.stderr.contains("line 3: role 'text': fg: unknown colour 'nope'"), "\(bad.stderr)")
+            #expect(bad.stderr.split(separator: "\n").count == 1, "\(bad.stderr)")
+        }
     }
 }

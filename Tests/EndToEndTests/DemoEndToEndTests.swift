@@ -5,22 +5,22 @@ import Testing
 /// `hearth demo`: the embedded broker, the simulated home and the dashboard, as a newcomer runs them.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct DemoEndToEndTests {
     @Test func theDemoShowsRoomsWithSparklinesAndRetainedMarkers() async throws {
-        let tmux = try await Tmux.start("'\(HearthExecutable.path)' demo", width: 120, height: 40)
-        defer { Task { await tmux.kill() } }
-        let screen = try await tmux.waitFor { screen in
-            screen.split(separator: "\n").contains { $0.hasPrefix("◉") && $0.contains("heater") }
+        try await Tmux.with("'\(HearthExecutable.path)' demo", width: 120, height: 40) { tmux in
+            let screen = try await tmux.waitFor { screen in
+                screen.split(separator: "\n").contains { $0.hasPrefix("◉") && $0.contains("heater") }
+            }
+            let lines = screen.split(separator: "\n")
+            #expect(lines.contains { $0.hasPrefix("◉") && $0.contains("heater") }, "\(screen)")
+            #expect(screen.contains("● connected"))
+            // The tree stays as it first opened while the sensors arrive: a search reveals one.
+            try await tmux.keys("/living_room_sensor", "Enter")
+            _ = try await tmux.waitFor { screen in
+                screen.split(separator: "\n").contains { $0.contains("living_room_sensor") && $0.contains(where: { "▁▂▃▄▅▆▇█".contains($0) }) }
+            }
+            try await tmux.keys("q")
+            let after = try await tmux.waitFor { $0.contains("EXITED") }
+            #expect(after.contains("EXITED 0"), "\(after)")
         }
-        let lines = screen.split(separator: "\n")
-        #expect(lines.contains { $0.hasPrefix("◉") && $0.contains("heater") }, "\(screen)")
-        #expect(screen.contains("● connected"))
-        // The tree stays as it first opened while the sensors arrive: a search reveals one.
-        try await tmux.keys("/living_room_sensor", "Enter")
-        _ = try await tmux.waitFor { screen in
-            screen.split(separator: "\n").contains { $0.contains("living_room_sensor") && $0.contains(where: { "▁▂▃▄▅▆▇█".contains($0) }) }
-        }
-        try await tmux.keys("q")
-        let after = try await tmux.waitFor { $0.contains("EXITED") }
-        #expect(after.contains("EXITED 0"), "\(after)")
     }
 
     @Test func publishingOnToTheHeaterChangesItsRetainedState() async throws {
@@ -28,9 +28,9 @@ import Testing
         defer { kill(demo.pid, SIGTERM) }
         let state = { try await ChildProcess.run(["mosquitto_sub", "-p", "\(port)", "-t", "home/living_room/heater", "-C", "1", "-F", "%r %p"]).stdout }
         #expect(try await state() == "1 OFF\n")
-        // After the fast first readings (three seconds), a live one: the day curve moves it by at
-        // most about 0.06 °C a second, the heater by degrees.
-        try await Task.sleep(for: .seconds(3.5))
+        // After the fast first readings, a live one: the day curve moves it by at most about
+        // 0.06 °C a second, the heater by degrees.
+        try await demo.waitForOutput("readings are live")
         let before = try await Self.temperature(port: port)
         try await ChildProcess.run(["mosquitto_pub", "-p", "\(port)", "-t", "home/living_room/heater/set", "-m", "ON"])
         var now = try await state()
@@ -69,7 +69,8 @@ import Testing
     private static func startHeadless(_ arguments: [String]) async throws -> (ChildProcess, Int) {
         let demo = try ChildProcess.launch([HearthExecutable.path, "demo", "--headless"] + arguments)
         try await demo.waitForOutput("broker on 127.0.0.1:")
-        let port = try #require(demo.stdout.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) }, "\(demo.stdout)")
+        let line = demo.stdout.split(separator: "\n").first { $0.contains("broker on 127.0.0.1:") }
+        let port = try #require(line?.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) }, "\(demo.stdout)")
         return (demo, port)
     }
 

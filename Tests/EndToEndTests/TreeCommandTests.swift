@@ -7,77 +7,77 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(3))) struct TreeCommandTests {
     @Test(arguments: BrokerKind.allCases, ["mqttv5", "mqttv311"])
     func printsRetainedStateAndNumbers(kind: BrokerKind, version: String) async throws {
-        let broker = try await TestBroker.start(kind)
-        defer { Task { await broker.stop() } }
-        let port = "\(broker.port)"
-        let pub = { (args: [String]) in _ = try await ChildProcess.run(["mosquitto_pub", "-p", port] + args) }
-        try await pub(["-t", "zigbee2mqtt/hall", "-r", "-m", #"{"humidity":48.2,"temperature":21.7}"#])
-        try await pub(["-t", "home/door", "-r", "-m", "closed"])
-        try await pub(["-t", "home/gone", "-r", "-m", "x"])
-        try await pub(["-t", "home/gone", "-r", "-n"])
-        try await pub(["-t", "homeassistant/sensor/esp/t/config", "-r",
-                       "-m", #"{"state_topic":"esp/t/state","unit_of_measurement":"°C"}"#])
-        try await pub(["-t", "esp/t/state", "-r", "-m", "21.4"])
+        try await TestBroker.with(kind) { broker in
+            let port = "\(broker.port)"
+            let pub = { (args: [String]) in _ = try await ChildProcess.run(["mosquitto_pub", "-p", port] + args) }
+            try await pub(["-t", "zigbee2mqtt/hall", "-r", "-m", #"{"humidity":48.2,"temperature":21.7}"#])
+            try await pub(["-t", "home/door", "-r", "-m", "closed"])
+            try await pub(["-t", "home/gone", "-r", "-m", "x"])
+            try await pub(["-t", "home/gone", "-r", "-n"])
+            try await pub(["-t", "homeassistant/sensor/esp/t/config", "-r",
+                           "-m", #"{"state_topic":"esp/t/state","unit_of_measurement":"°C"}"#])
+            try await pub(["-t", "esp/t/state", "-r", "-m", "21.4"])
 
-        let json = try await HearthExecutable.run(["tree", "-p", port, "-V", version, "-F", "json"])
-        #expect(json.status == 0, "\(json.stderr)")
-        let objects = try json.stdout.split(separator: "\n").map {
-            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+            let json = try await HearthExecutable.run(["tree", "-p", port, "-V", version, "-F", "json"])
+            #expect(json.status == 0, "\(json.stderr)")
+            let objects = try json.stdout.split(separator: "\n").map {
+                try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+            }
+            let byTopic = Dictionary(uniqueKeysWithValues: objects.map { ($0["topic"] as? String ?? "", $0) })
+            // The cleared topic is not retained any more: the broker does not send it at all.
+            #expect(byTopic.keys.sorted() == ["esp/t/state", "home/door", "homeassistant/sensor/esp/t/config", "zigbee2mqtt/hall"])
+            #expect(byTopic["home/door"]?["retained_state"] as? String == "shown")
+            #expect(byTopic["home/door"]?["retained"] as? Bool == true)
+            #expect(byTopic["zigbee2mqtt/hall"]?["primary"] as? String == "temperature")
+            #expect(byTopic["zigbee2mqtt/hall"]?["primary_value"] as? Double == 21.7)
+            #expect((byTopic["zigbee2mqtt/hall"]?["series"] as? [String: Double]) == ["humidity": 48.2, "temperature": 21.7])
+            #expect(byTopic["esp/t/state"]?["unit"] as? String == "°C")
+
+            let text = try await HearthExecutable.run(["tree", "-p", port, "-V", version, "--depth", "1"])
+            #expect(text.stdout.hasPrefix("4 topics, 4 messages, 4 retained\n"))
+            #expect(text.stdout.contains("├── home  (1 topic, 1 msg, 1 retained)"))
+            #expect(!text.stdout.contains("door"))
         }
-        let byTopic = Dictionary(uniqueKeysWithValues: objects.map { ($0["topic"] as? String ?? "", $0) })
-        // The cleared topic is not retained any more: the broker does not send it at all.
-        #expect(byTopic.keys.sorted() == ["esp/t/state", "home/door", "homeassistant/sensor/esp/t/config", "zigbee2mqtt/hall"])
-        #expect(byTopic["home/door"]?["retained_state"] as? String == "shown")
-        #expect(byTopic["home/door"]?["retained"] as? Bool == true)
-        #expect(byTopic["zigbee2mqtt/hall"]?["primary"] as? String == "temperature")
-        #expect(byTopic["zigbee2mqtt/hall"]?["primary_value"] as? Double == 21.7)
-        #expect((byTopic["zigbee2mqtt/hall"]?["series"] as? [String: Double]) == ["humidity": 48.2, "temperature": 21.7])
-        #expect(byTopic["esp/t/state"]?["unit"] as? String == "°C")
-
-        let text = try await HearthExecutable.run(["tree", "-p", port, "-V", version, "--depth", "1"])
-        #expect(text.stdout.hasPrefix("4 topics, 4 messages, 4 retained\n"))
-        #expect(text.stdout.contains("├── home  (1 topic, 1 msg, 1 retained)"))
-        #expect(!text.stdout.contains("door"))
     }
 
     @Test(arguments: BrokerKind.allCases)
     func liveUpdatesKeepTheRetainedMarkHonest(kind: BrokerKind) async throws {
-        let broker = try await TestBroker.start(kind)
-        defer { Task { await broker.stop() } }
-        let port = "\(broker.port)"
-        try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "light", "-r", "-m", "ON"])
-        let tree = try ChildProcess.launch([HearthExecutable.path, "tree", "-p", port, "-C", "3", "-F", "json", "-d"])
-        // -d logs packets on stderr: once SUBACK is in, live messages reach hearth.
-        try await tree.waitForOutput("received SUBACK")
-        try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "light", "-m", "OFF"])
-        try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "switch", "-r", "-m", "1"])
-        let result = await tree.wait(timeout: 20)
-        #expect(result.status == 0, "\(result.stderr)")
-        // v5 with retain-as-published: "light" holds ON while OFF is shown; "switch" was published retained.
-        #expect(result.stdout.contains(#"{"topic":"light","messages":2,"retained":true,"retained_state":"held","value":"OFF""#))
-        #expect(result.stdout.contains(#""topic":"switch","messages":1,"retained":true,"retained_state":"shown""#))
+        try await TestBroker.with(kind) { broker in
+            let port = "\(broker.port)"
+            try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "light", "-r", "-m", "ON"])
+            let tree = try ChildProcess.launch([HearthExecutable.path, "tree", "-p", port, "-C", "3", "-F", "json", "-d"])
+            // -d logs packets on stderr: once SUBACK is in, live messages reach hearth.
+            try await tree.waitForOutput("received SUBACK")
+            try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "light", "-m", "OFF"])
+            try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "switch", "-r", "-m", "1"])
+            let result = await tree.wait(timeout: 20)
+            #expect(result.status == 0, "\(result.stderr)")
+            // v5 with retain-as-published: "light" holds ON while OFF is shown; "switch" was published retained.
+            #expect(result.stdout.contains(#"{"topic":"light","messages":2,"retained":true,"retained_state":"held","value":"OFF""#))
+            #expect(result.stdout.contains(#""topic":"switch","messages":1,"retained":true,"retained_state":"shown""#))
+        }
     }
 }
 
 /// `hearth tree` on a retained topic of 25,000 levels (50 KB): no crash, and output linear in depth.
 @Suite(.timeLimit(.minutes(3))) struct DeepTreeCommandTests {
     @Test(.timeLimit(.minutes(1))) func aDeepTopicPrintsInBothFormats() async throws {
-        let broker = try await TestBroker.start(.embedded)
-        defer { Task { await broker.stop() } }
-        let port = "\(broker.port)"
-        let deep = Array(repeating: "a", count: 25_000).joined(separator: "/")
-        try await ChildProcess.run(["mosquitto_pub", "-p", port, "-r", "-t", deep, "-m", "21.5"])
-        let json = try await HearthExecutable.run(["tree", "-p", port, "-F", "json"])
-        #expect(json.status == 0, "\(json.stderr)")
-        #expect(json.stdout.contains(#""topic":"a/a/a/"#) && json.stdout.contains(#""retained_state":"shown""#))
-        let text = try await HearthExecutable.run(["tree", "-p", port])
-        #expect(text.status == 0, "\(text.stderr)")
-        #expect(text.stdout.hasPrefix("1 topic, 1 message, 1 retained\n"))
-        #expect(text.stdout.split(separator: "\n").count == 25_001)
-        // Guides stop after 32 levels: about 200 bytes a line, not the square of the depth
-        // (a gigabyte and more).
-        #expect(text.stdout.utf8.count < 25_001 * 250, "\(text.stdout.utf8.count) bytes")
-        #expect(text.stdout.contains("┆ +24967 levels └── a  (1 msg)  ◉ retained  = 21.5"))
+        try await TestBroker.with(.embedded) { broker in
+            let port = "\(broker.port)"
+            let deep = Array(repeating: "a", count: 25_000).joined(separator: "/")
+            try await ChildProcess.run(["mosquitto_pub", "-p", port, "-r", "-t", deep, "-m", "21.5"])
+            let json = try await HearthExecutable.run(["tree", "-p", port, "-F", "json"])
+            #expect(json.status == 0, "\(json.stderr)")
+            #expect(json.stdout.contains(#""topic":"a/a/a/"#) && json.stdout.contains(#""retained_state":"shown""#))
+            let text = try await HearthExecutable.run(["tree", "-p", port])
+            #expect(text.status == 0, "\(text.stderr)")
+            #expect(text.stdout.hasPrefix("1 topic, 1 message, 1 retained\n"))
+            #expect(text.stdout.split(separator: "\n").count == 25_001)
+            // Guides stop after 32 levels: about 200 bytes a line, not the square of the depth
+            // (a gigabyte and more).
+            #expect(text.stdout.utf8.count < 25_001 * 250, "\(text.stdout.utf8.count) bytes")
+            #expect(text.stdout.contains("┆ +24967 levels └── a  (1 msg)  ◉ retained  = 21.5"))
+        }
     }
 }
 

@@ -18,52 +18,52 @@ import Testing
 
     @Test(arguments: ["mqttv311", "mqttv5"])
     func mosquittoClientsQoSRetainedAndWildcards(version: String) async throws {
-        let (broker, port) = try await startBroker()
-        defer { Task { await broker.stop() } }
-        let pub = { (args: [String]) in
-            let result = try await ChildProcess.run(["mosquitto_pub", "-p", "\(port)", "-V", version] + args)
-            #expect(result.status == 0, "\(result.stderr)")
+        try await withBroker { broker, port in
+            let pub = { (args: [String]) in
+                let result = try await ChildProcess.run(["mosquitto_pub", "-p", "\(port)", "-V", version] + args)
+                #expect(result.status == 0, "\(result.stderr)")
+            }
+            try await pub(["-t", "home/hall/temp", "-m", "19.5", "-r", "-q", "1"])
+            let sub = try await subscribe(["-V", version, "-t", "home/+/temp", "-t", "$SYS/never", "-q", "2", "-C", "4",
+                                           "-F", "%r %q %t %p"], port: port)
+            for qos in 0...2 { try await pub(["-t", "home/kitchen/temp", "-m", "2\(qos)", "-q", "\(qos)"]) }
+            try await pub(["-t", "home/kitchen/humidity", "-m", "50"])  // not matched
+            let result = await sub.wait(timeout: 20)
+            #expect(published(result.stdout) == ["1 1 home/hall/temp 19.5", "0 0 home/kitchen/temp 20",
+                                                 "0 1 home/kitchen/temp 21", "0 2 home/kitchen/temp 22"], "\(result.stdout)")
+            // "#" never matches $SYS topics; the broker's own counters are there for "$SYS/#".
+            let everything = try await ChildProcess.run(["mosquitto_sub", "-p", "\(port)", "-t", "#", "-W", "1", "-v"])
+            #expect(!everything.stdout.contains("$SYS"))
+            let sys = try await ChildProcess.run(["mosquitto_sub", "-p", "\(port)", "-t", "$SYS/broker/version", "-C", "1"])
+            #expect(sys.stdout == "hearth broker\n")
         }
-        try await pub(["-t", "home/hall/temp", "-m", "19.5", "-r", "-q", "1"])
-        let sub = try await subscribe(["-V", version, "-t", "home/+/temp", "-t", "$SYS/never", "-q", "2", "-C", "4",
-                                       "-F", "%r %q %t %p"], port: port)
-        for qos in 0...2 { try await pub(["-t", "home/kitchen/temp", "-m", "2\(qos)", "-q", "\(qos)"]) }
-        try await pub(["-t", "home/kitchen/humidity", "-m", "50"])  // not matched
-        let result = await sub.wait(timeout: 20)
-        #expect(published(result.stdout) == ["1 1 home/hall/temp 19.5", "0 0 home/kitchen/temp 20",
-                                             "0 1 home/kitchen/temp 21", "0 2 home/kitchen/temp 22"], "\(result.stdout)")
-        // "#" never matches $SYS topics; the broker's own counters are there for "$SYS/#".
-        let everything = try await ChildProcess.run(["mosquitto_sub", "-p", "\(port)", "-t", "#", "-W", "1", "-v"])
-        #expect(!everything.stdout.contains("$SYS"))
-        let sys = try await ChildProcess.run(["mosquitto_sub", "-p", "\(port)", "-t", "$SYS/broker/version", "-C", "1"])
-        #expect(sys.stdout == "hearth broker\n")
     }
 
     @Test func mosquittoSubsWillIsPublishedWhenItVanishes() async throws {
-        let (broker, port) = try await startBroker()
-        defer { Task { await broker.stop() } }
-        let watcher = try await subscribe(["-t", "status/#", "-C", "1", "-F", "%r %t %p"], port: port)
-        let doomed = try await subscribe(["-t", "x", "--will-topic", "status/doomed", "--will-payload", "offline",
-                                          "--will-retain"], port: port)
-        kill(doomed.pid, SIGKILL)
-        let result = await watcher.wait(timeout: 20)
-        #expect(published(result.stdout) == ["0 status/doomed offline"], "\(result.stdout)")
-        let retained = try await ChildProcess.run(["mosquitto_sub", "-p", "\(port)", "-t", "status/doomed", "-C", "1", "-F", "%r %p"])
-        #expect(retained.stdout == "1 offline\n")
+        try await withBroker { broker, port in
+            let watcher = try await subscribe(["-t", "status/#", "-C", "1", "-F", "%r %t %p"], port: port)
+            let doomed = try await subscribe(["-t", "x", "--will-topic", "status/doomed", "--will-payload", "offline",
+                                              "--will-retain"], port: port)
+            kill(doomed.pid, SIGKILL)
+            let result = await watcher.wait(timeout: 20)
+            #expect(published(result.stdout) == ["0 status/doomed offline"], "\(result.stdout)")
+            let retained = try await ChildProcess.run(["mosquitto_sub", "-p", "\(port)", "-t", "status/doomed", "-C", "1", "-F", "%r %p"])
+            #expect(retained.stdout == "1 offline\n")
+        }
     }
 
     @Test func pahoClientsInBothVersions() async throws {
-        let (broker, port) = try await startBroker()
-        defer { Task { await broker.stop() } }
-        let python = try await Self.pythonWithPaho()
-        let script = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-paho-\(getpid()).py")
-        try Self.pahoScript.write(to: script, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: script) }
-        let result = try await ChildProcess.run([python, script.path, "\(port)"], timeout: 60)
-        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        for line in ["v311 qos 0 1 2: ok", "v311 retained: ok", "v311 will: ok", "v5 qos 0 1 2: ok", "v5 retained: ok",
-                     "v5 retain as published: ok", "v5 will: ok"] {
-            #expect(result.stdout.contains(line), "\(line) missing:\n\(result.stdout)\(result.stderr)")
+        try await withBroker { broker, port in
+            let python = try await Self.pythonWithPaho()
+            let script = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-paho-\(getpid()).py")
+            try Self.pahoScript.write(to: script, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: script) }
+            let result = try await ChildProcess.run([python, script.path, "\(port)"], timeout: 60)
+            #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+            for line in ["v311 qos 0 1 2: ok", "v311 retained: ok", "v311 will: ok", "v5 qos 0 1 2: ok", "v5 retained: ok",
+                         "v5 retain as published: ok", "v5 will: ok"] {
+                #expect(result.stdout.contains(line), "\(line) missing:\n\(result.stdout)\(result.stderr)")
+            }
         }
     }
 

@@ -4,12 +4,22 @@ import MQTTBroker
 import MQTTTestSupport
 import NIOCore
 
-/// An embedded broker on a free port, with a test's configuration.
-func startBroker(_ change: (inout BrokerConfiguration) -> Void = { _ in }) async throws -> (MQTTBroker, Int) {
+/// Runs `body` with an embedded broker on a free port, with a test's configuration, and stops
+/// it (awaited) however `body` ends.
+func withBroker<Result>(_ change: (inout BrokerConfiguration) -> Void = { _ in },
+                        _ body: (MQTTBroker, Int) async throws -> Result) async throws -> Result {
     var configuration = BrokerConfiguration(port: 0)
     change(&configuration)
     let broker = MQTTBroker(configuration: configuration)
-    return (broker, try await broker.start())
+    let port = try await broker.start()
+    do {
+        let result = try await body(broker, port)
+        await broker.stop()
+        return result
+    } catch {
+        await broker.stop()
+        throw error
+    }
 }
 
 /// A blocking TCP socket for sending bytes no real client would.

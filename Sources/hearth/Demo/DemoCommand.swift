@@ -45,7 +45,10 @@ struct DemoCommand: AsyncParsableCommand {
         do {
             try await home.start()
             if headless {
-                try await home.startReadings()
+                try await home.startReadings {
+                    print("hearth demo: readings are live (two simulated days were sent first)")
+                    fflush(nil)
+                }
                 print("hearth demo: broker on 127.0.0.1:\(bound) (Ctrl-C stops it)")
                 fflush(nil)
                 await StopSignal.wait()

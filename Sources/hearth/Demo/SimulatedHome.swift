@@ -57,8 +57,9 @@ actor SimulatedHome {
         tasks = [Task { await self.listenForCommands(home) }]
     }
 
-    /// Starts the sensors: two simulated days in three seconds, so curves show at once, then live.
-    func startReadings() async throws {
+    /// Starts the sensors: two simulated days in three seconds, so curves show at once, then live
+    /// (`onLive` is called then).
+    func startReadings(onLive: (@Sendable () -> Void)? = nil) async throws {
         guard tasks.count == 1 else { return }
         tasks += [
             Task {
@@ -67,6 +68,7 @@ actor SimulatedHome {
                     try? await self.publishReadings()
                     try? await Task.sleep(for: .milliseconds(50))
                 }
+                onLive?()
                 await self.every(.seconds(2)) { try await $0.tick() }
             },
             Task { await self.every(.seconds(5)) { try await $0.publishSwitchStatus() } },
