@@ -1,4 +1,5 @@
 import Foundation
+import MQTT
 
 /// A real mosquitto on free loopback ports, configured by the test, stopped when released.
 ///
@@ -33,14 +34,7 @@ public final class Mosquitto: @unchecked Sendable {
     public static func with<Result>(listeners: [Listener] = [.anonymous], extraConfig: String = "",
                                     _ body: (Mosquitto) async throws -> Result) async throws -> Result {
         let broker = try await start(listeners: listeners, extraConfig: extraConfig)
-        do {
-            let result = try await body(broker)
-            await broker.kill()
-            return result
-        } catch {
-            await broker.kill()
-            throw error
-        }
+        return try await withCleanup({ try await body(broker) }, cleanup: { await broker.kill() })
     }
 
     /// Writes a config with the given listeners (plus `extraConfig`) and starts mosquitto.

@@ -1,3 +1,4 @@
+import MQTT
 import MQTTBroker
 import Synchronization
 
@@ -36,14 +37,7 @@ public final class TestBroker: Sendable {
     public static func with<Result>(_ kind: BrokerKind, user: (name: String, password: String)? = nil,
                                     _ body: (TestBroker) async throws -> Result) async throws -> Result {
         let broker = try await start(kind, user: user)
-        do {
-            let result = try await body(broker)
-            await broker.stop()
-            return result
-        } catch {
-            await broker.stop()
-            throw error
-        }
+        return try await withCleanup({ try await body(broker) }, cleanup: { await broker.stop() })
     }
 
     /// Starts a broker; with `user`, clients must log in with that user name and password.

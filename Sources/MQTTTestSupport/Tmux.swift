@@ -1,4 +1,5 @@
 import Foundation
+import MQTT
 
 /// A program running in a detached tmux session of a given size: keys in, screen text out.
 ///
@@ -14,14 +15,7 @@ public final class Tmux: Sendable {
     public static func with<Result>(_ command: String, width: Int, height: Int, environment: [String: String] = [:],
                                     _ body: (Tmux) async throws -> Result) async throws -> Result {
         let tmux = try await start(command, width: width, height: height, environment: environment)
-        do {
-            let result = try await body(tmux)
-            await tmux.kill()
-            return result
-        } catch {
-            await tmux.kill()
-            throw error
-        }
+        return try await withCleanup({ try await body(tmux) }, cleanup: { await tmux.kill() })
     }
 
     public static func start(_ command: String, width: Int, height: Int, environment: [String: String] = [:]) async throws -> Tmux {

@@ -9,3 +9,4 @@ public func waitUntil(_ what: String, seconds: Double = 20, _ condition: () -> B
         try await Task.sleep(for: .milliseconds(20))
     }
 }
+

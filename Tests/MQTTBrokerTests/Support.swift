@@ -12,14 +12,7 @@ func withBroker<Result>(_ change: (inout BrokerConfiguration) -> Void = { _ in }
     change(&configuration)
     let broker = MQTTBroker(configuration: configuration)
     let port = try await broker.start()
-    do {
-        let result = try await body(broker, port)
-        await broker.stop()
-        return result
-    } catch {
-        await broker.stop()
-        throw error
-    }
+    return try await withCleanup({ try await body(broker, port) }, cleanup: { await broker.stop() })
 }
 
 /// A blocking TCP socket for sending bytes no real client would.

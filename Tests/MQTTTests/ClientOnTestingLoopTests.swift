@@ -22,6 +22,15 @@ struct ClientOnTestingLoopTests {
         return connection
     }
 
+    /// Accepts the next connection, and expects the client to report connecting, then connected.
+    static func acceptReporting(_ broker: TestingBroker, _ events: inout MQTTEventStream.AsyncIterator) async throws
+        -> TestingConnection {
+        let connection = try await accept(broker)
+        #expect(try await nextState(&events) == .connecting)
+        #expect(try await nextState(&events).isConnected)
+        return connection
+    }
+
     /// The next connection state the client reports.
     static func nextState(_ events: inout MQTTEventStream.AsyncIterator) async throws -> MQTTConnectionState {
         while let event = await events.next() {
@@ -35,10 +44,8 @@ struct ClientOnTestingLoopTests {
         let client = broker.client(Self.configuration(reconnect: Self.backoff))
         var events = client.events.makeAsyncIterator()
         async let connected = client.connect()
-        let first = try await Self.accept(broker)
+        let first = try await Self.acceptReporting(broker, &events)
         _ = try await connected
-        #expect(try await Self.nextState(&events) == .connecting)
-        #expect(try await Self.nextState(&events).isConnected)
 
         await broker.loop.advanceTime(by: .seconds(44))
         #expect(try await first.written() == nil)
@@ -49,9 +56,7 @@ struct ClientOnTestingLoopTests {
         #expect(try await Self.nextState(&events) == .reconnecting(delay: .seconds(1), attempt: 1, lastError: .keepAliveTimeout))
         #expect(!first.channel.isActive)
         await broker.loop.advanceTime(by: .seconds(1))
-        _ = try await Self.accept(broker)
-        #expect(try await Self.nextState(&events) == .connecting)
-        #expect(try await Self.nextState(&events).isConnected)
+        _ = try await Self.acceptReporting(broker, &events)
         await client.disconnect()
     }
 
@@ -76,10 +81,8 @@ struct ClientOnTestingLoopTests {
         let client = broker.client(Self.configuration(reconnect: Self.backoff))
         var events = client.events.makeAsyncIterator()
         async let connected = client.connect()
-        let first = try await Self.accept(broker)
+        let first = try await Self.acceptReporting(broker, &events)
         _ = try await connected
-        _ = try await Self.nextState(&events)
-        _ = try await Self.nextState(&events)
 
         broker.refuseNext(3)
         try await first.close()
@@ -96,9 +99,7 @@ struct ClientOnTestingLoopTests {
         }
         #expect(delays == [.seconds(1), .seconds(2), .seconds(4), .seconds(8)])
         await broker.loop.advanceTime(by: .seconds(8))
-        _ = try await Self.accept(broker)
-        #expect(try await Self.nextState(&events) == .connecting)
-        #expect(try await Self.nextState(&events).isConnected)
+        _ = try await Self.acceptReporting(broker, &events)
         await client.disconnect()
     }
 

@@ -29,15 +29,7 @@ extension MQTTClient {
     /// Connects this client, runs `body`, then disconnects, also when `body` throws.
     package nonisolated func withConnection<Result>(_ body: (MQTTClient, MQTTConnectionInfo) async throws -> Result) async throws -> Result {
         let info = try await connect()
-        let result: Result
-        do {
-            result = try await body(self, info)
-        } catch {
-            await disconnect()
-            throw error
-        }
-        await disconnect()
-        return result
+        return try await withCleanup({ try await body(self, info) }, cleanup: { await self.disconnect() })
     }
 
     /// Subscribes, runs `body` with the broker's answer and the events, then unsubscribes (when
@@ -61,19 +53,25 @@ extension MQTTClient {
     ) async throws -> Result {
         let codes = try await subscribe(subscriptions)
         let granted = zip(subscriptions, codes).filter { $0.1.isSuccess }.map(\.0.filter)
-        let result: Result
-        do {
-            result = try await body(codes, events)
-        } catch {
-            await unsubscribeIfConnected(granted)
-            throw error
-        }
-        await unsubscribeIfConnected(granted)
-        return result
+        return try await withCleanup({ try await body(codes, events) }, cleanup: { await self.unsubscribeIfConnected(granted) })
     }
 
     private nonisolated func unsubscribeIfConnected(_ filters: [String]) async {
         guard !filters.isEmpty, await state.isConnected else { return }
         _ = try? await unsubscribe(filters)
     }
+}
+
+/// Runs `body`, then `cleanup` (awaited) however `body` ends: the shape of every scoped API here
+/// and of the test fixtures.
+package func withCleanup<Result>(_ body: () async throws -> Result, cleanup: () async -> Void) async throws -> Result {
+    let result: Result
+    do {
+        result = try await body()
+    } catch {
+        await cleanup()
+        throw error
+    }
+    await cleanup()
+    return result
 }
