@@ -33,13 +33,12 @@ struct PubCommand: AsyncParsableCommand {
     var null = false
 
     @Option(name: [.customShort("q"), .long], help: "QoS: 0, 1 or 2.")
-    var qos: Int = 0
+    var qos: MQTTQoS = .atMostOnce
 
     @Flag(name: [.customShort("r"), .long], help: "Retain the message (with -n: clear the retained value).")
     var retain = false
 
     func validate() throws {
-        guard (0...2).contains(qos) else { throw ValidationError("-q must be 0, 1 or 2") }
         let sources = [message != nil, file != nil, stdin, null].filter { $0 }.count
         guard sources == 1 else { throw ValidationError("give exactly one of -m, -f, -s or -n") }
         guard let topic = try topic ?? connection.urlTopic() else {
@@ -55,7 +54,7 @@ struct PubCommand: AsyncParsableCommand {
             // Never read more than the broker accepts, plus one byte to know it was more.
             let payload = try readPayload(limit: info.maximumPacketSize ?? Self.largestPacket)
             try await client.publish(to: try topic ?? connection.urlTopic() ?? "", payload: payload,
-                                     qos: MQTTQoS(rawValue: UInt8(qos)) ?? .atMostOnce, retain: retain)
+                                     qos: qos, retain: retain)
         }
     }
 

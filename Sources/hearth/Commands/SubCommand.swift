@@ -49,7 +49,7 @@ struct SubCommand: AsyncParsableCommand {
         let session = SubscribedSession(
             configuration: try connection.makeConfiguration(reconnect: MQTTReconnectPolicy(), session: session),
             filters: subscription.topics + [try connection.urlTopic()].compactMap { $0 },
-            qos: subscription.subscriptionQoS, retainAsPublished: retainAsPublished)
+            qos: subscription.qos, retainAsPublished: retainAsPublished)
         let failure = try await session.run { client, _ in try await printMessages(from: client) }
         if let failure { throw failure }
     }

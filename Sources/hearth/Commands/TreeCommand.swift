@@ -40,7 +40,7 @@ struct TreeCommand: AsyncParsableCommand {
         let session = SubscribedSession(
             configuration: try connection.makeConfiguration(reconnect: MQTTReconnectPolicy()),
             filters: subscription.topics.isEmpty ? [try connection.urlTopic() ?? "#"] : subscription.topics,
-            qos: subscription.subscriptionQoS, retainAsPublished: true)
+            qos: subscription.qos, retainAsPublished: true)
         var model = TopicModel()
         let failure = try await session.run { client, _ in try await collect(from: client, into: &model) }
         if let failure { throw failure }

@@ -23,7 +23,7 @@ struct DashboardCommand: AsyncParsableCommand {
     var topics: [String] = []
 
     @Option(name: [.customShort("q"), .long], help: "QoS of the subscriptions: 0, 1 or 2.")
-    var qos: Int = 0
+    var qos: MQTTQoS = .atMostOnce
 
     @Flag(name: .customLong("sys"), help: "Also subscribe to $SYS/# (broker statistics).")
     var sys = false
@@ -35,7 +35,6 @@ struct DashboardCommand: AsyncParsableCommand {
     var exitAfter: Int?
 
     func validate() throws {
-        guard (0...2).contains(qos) else { throw ValidationError("-q must be 0, 1 or 2") }
         for filter in topics {
             if let problem = MQTTTopic.filterProblem(filter) { throw ValidationError("invalid topic filter '\(filter)': \(problem)") }
         }
@@ -49,7 +48,7 @@ struct DashboardCommand: AsyncParsableCommand {
         if sys { filters.append("$SYS/#") }
         try await DashboardRunner(
             configuration: try connection.makeConfiguration(reconnect: MQTTReconnectPolicy(), session: session), filters: filters,
-            qos: MQTTQoS(rawValue: UInt8(qos)) ?? .atMostOnce, theme: theme, exitAfter: exitAfter, onSubscribed: nil
+            qos: qos, theme: theme, exitAfter: exitAfter, onSubscribed: nil
         ).run()
     }
 }

@@ -57,7 +57,7 @@ struct ConnectionOptions: ParsableArguments {
     var willPayload: String?
 
     @Option(name: .long, help: "QoS of the will message.")
-    var willQos: Int = 0
+    var willQos: MQTTQoS = .atMostOnce
 
     @Flag(name: .long, help: "Retain the will message.")
     var willRetain = false
@@ -69,7 +69,6 @@ struct ConnectionOptions: ParsableArguments {
         if let url { _ = try BrokerURL(parsing: url) }
         if key != nil, cert == nil { throw ValidationError("--key needs --cert") }
         if cert != nil, key == nil { throw ValidationError("--cert needs --key") }
-        guard (0...2).contains(willQos) else { throw ValidationError("--will-qos must be 0, 1 or 2") }
         if let willTopic, let problem = MQTTTopic.nameProblem(willTopic) {
             throw ValidationError("invalid --will-topic '\(willTopic)': \(problem)")
         }
@@ -100,7 +99,7 @@ struct ConnectionOptions: ParsableArguments {
             sessionExpiry: session?.expiryInterval ?? 0,
             will: willTopic.map {
                 MQTTWill(topic: $0, payload: Array((willPayload ?? "").utf8),
-                         qos: MQTTQoS(rawValue: UInt8(willQos)) ?? .atMostOnce, retain: willRetain)
+                         qos: willQos, retain: willRetain)
             },
             reconnect: reconnect,
             overflow: .pauseReading,

@@ -7,7 +7,7 @@ struct SubscriptionOptions: ParsableArguments {
     var topics: [String] = []
 
     @Option(name: [.customShort("q"), .long], help: "QoS of the subscriptions: 0, 1 or 2.")
-    var qos: Int = 0
+    var qos: MQTTQoS = .atMostOnce
 
     @Option(name: [.customShort("C"), .customLong("count")], help: "Stop after this many messages.")
     var count: Int?
@@ -15,10 +15,7 @@ struct SubscriptionOptions: ParsableArguments {
     @Option(name: [.customShort("W"), .customLong("timeout")], help: "Stop after this many seconds.")
     var timeout: Double?
 
-    var subscriptionQoS: MQTTQoS { MQTTQoS(rawValue: UInt8(qos)) ?? .atMostOnce }
-
     func validate() throws {
-        guard (0...2).contains(qos) else { throw ValidationError("-q must be 0, 1 or 2") }
         if let count, count < 1 { throw ValidationError("-C must be at least 1") }
         if let timeout, timeout <= 0 { throw ValidationError("-W must be positive") }
         for filter in topics {
