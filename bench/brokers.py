@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -15,6 +16,26 @@ def free_port():
     port = probe.getsockname()[1]
     probe.close()
     return port
+
+
+def stable_port():
+    """A free port below the kernel's ephemeral range, for a server that is restarted on it: no
+    outgoing connection can be given it while the server is down."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as ranges:
+            ephemeral_start = int(ranges.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        ephemeral_start = 32768
+    while True:
+        port = random.randrange(10000, max(10001, ephemeral_start))
+        probe = socket.socket()
+        try:
+            probe.bind(("127.0.0.1", port))
+            return port
+        except OSError:
+            continue
+        finally:
+            probe.close()
 
 
 def wait_for_listener(port):

@@ -8,8 +8,10 @@ time. Meanwhile mosquitto is killed and restarted K times (SIGTERM: it saves its
 file on the way out, as a service restart or an upgrade does; a SIGKILL would lose what the broker
 itself had not saved, which no client can get back).
 
-It prints the messages acknowledged, received, lost and duplicated (QoS 1 allows duplicates), the
-subscriber's reconnects and its peak RSS, and fails when one acknowledged message never arrived.
+Each payload is `N.k`: message N, publish attempt k (a `hearth pub` that timed out is retried
+with the same N). It prints the messages acknowledged, received, lost, duplicated (the same N.k
+twice: QoS 1 allows it) and retries that arrived too, the subscriber's reconnects and its peak
+RSS, and fails when an acknowledged message never arrived.
 
     python3 bench/soak.py --hearth .build/release/hearth --minutes 10 --kills 20
 """
@@ -25,14 +27,14 @@ import tempfile
 import threading
 import time
 
-from brokers import free_port, wait_for_listener
+from brokers import stable_port, wait_for_listener
 
 
 class Broker:
     """mosquitto with persistence, restartable on the same port."""
 
     def __init__(self, workdir):
-        self.port = free_port()
+        self.port = stable_port()
         self.config = os.path.join(workdir, "mosquitto.conf")
         user = "user root\n" if os.geteuid() == 0 else ""
         with open(self.config, "w") as out:
@@ -70,7 +72,7 @@ class FaultProxy:
 
     def __init__(self, upstream_port):
         self.upstream_port = upstream_port
-        self.port = free_port()
+        self.port = stable_port()
         self.mode = "pass"
         self.faults = {"drop": 0, "stall": 0, "trickle": 0}
         self.connections = set()
@@ -162,34 +164,45 @@ def main():
              "-t", "soak/seq"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         received = []
         errors = []
-        threading.Thread(target=lambda: received.extend(int(line) for line in subscriber.stdout if line.strip().isdigit()),
-                         daemon=True).start()
+
+        def read_messages():
+            for line in subscriber.stdout:
+                number, _, attempt = line.strip().partition(".")
+                if number.isdigit() and attempt.isdigit():
+                    received.append((int(number), int(attempt)))
+
+        threading.Thread(target=read_messages, daemon=True).start()
         threading.Thread(target=lambda: errors.extend(subscriber.stderr), daemon=True).start()
-        # The session exists before the first message, so everything after is queued for it.
-        deadline = time.time() + 10
-        while time.time() < deadline and subprocess.run(
-                ["mosquitto_sub", "-p", str(broker.port), "-t", "$SYS/broker/clients/connected", "-C", "1", "-W", "2"],
-                capture_output=True, text=True).stdout.strip() in ("", "0"):
-            time.sleep(0.1)
+        # Message 0 is the marker: once it arrives the subscription exists, and the broker queues
+        # everything after it for the session.
+        deadline = time.time() + 30
+        while not any(number == 0 for number, _ in received):
+            if time.time() > deadline:
+                sys.exit(f"the subscriber never received the marker: {''.join(errors[-5:])}")
+            subprocess.run([args.hearth, "pub", "-p", str(broker.port), "-q", "1", "-t", "soak/seq", "-m", "0.0"],
+                           capture_output=True, timeout=15)
+            time.sleep(0.5)
 
         acknowledged = set()
         attempts = 0
         stop = threading.Event()
 
         def publish():
-            number = 1
+            nonlocal attempts
+            number, attempt = 1, 1
             while not stop.is_set():
                 started = time.time()
-                nonlocal attempts
                 attempts += 1
                 try:
                     result = subprocess.run([args.hearth, "pub", "-h", "127.0.0.1", "-p", str(broker.port), "-q", "1",
-                                             "-t", "soak/seq", "-m", str(number)], capture_output=True, timeout=15)
+                                             "-t", "soak/seq", "-m", f"{number}.{attempt}"], capture_output=True, timeout=15)
                     if result.returncode == 0:
                         acknowledged.add(number)
-                        number += 1
+                        number, attempt = number + 1, 1
+                    else:
+                        attempt += 1
                 except subprocess.TimeoutExpired:
-                    pass
+                    attempt += 1
                 time.sleep(max(0, 1 / args.rate - (time.time() - started)))
 
         publisher = threading.Thread(target=publish, daemon=True)
@@ -197,6 +210,7 @@ def main():
 
         start = time.time()
         kill_times = sorted(rng.uniform(0.05, 0.9) * duration for _ in range(args.kills))
+        # Each fault holds until the next one is chosen, by this loop alone.
         next_fault = start + rng.uniform(2, 6)
         while time.time() - start < duration:
             now = time.time() - start
@@ -207,10 +221,7 @@ def main():
                 mode = rng.choice(["drop", "stall", "trickle", "pass"])
                 proxy.set_mode(mode)
                 # Stalls of 3 to 15 s: the short ones are ridden out, the long ones outlast the keep alive.
-                hold = rng.uniform(3, 15) if mode == "stall" else rng.uniform(2, 6)
-                next_fault = time.time() + hold
-                if mode in ("stall", "trickle"):
-                    threading.Timer(hold, lambda: proxy.set_mode("pass")).start()
+                next_fault = time.time() + (rng.uniform(3, 15) if mode == "stall" else rng.uniform(2, 6))
             if subscriber.poll() is not None:
                 sys.exit(f"hearth sub exited ({subscriber.returncode}): {''.join(errors[-5:])}")
             time.sleep(0.05)
@@ -220,7 +231,7 @@ def main():
         proxy.set_mode("pass")
         # Everything acknowledged must arrive once the network is good again.
         deadline = time.time() + 120
-        while time.time() < deadline and not acknowledged <= set(received):
+        while time.time() < deadline and not acknowledged <= {number for number, _ in received}:
             time.sleep(0.2)
         rss = peak_rss_kib(subscriber.pid)
         subscriber.terminate()
@@ -229,11 +240,14 @@ def main():
         reconnects = broker.connections("hearth-soak") - 1
 
     unique = set(received)
-    lost = sorted(acknowledged - unique)
+    delivered = {number for number, _ in unique}
+    lost = sorted(acknowledged - delivered)
     duplicates = len(received) - len(unique)
+    retries = len(unique) - len(delivered)
     print(f"soak: {args.minutes:g} min, {broker.kills} broker restarts, proxy faults {proxy.faults}")
     print(f"  acknowledged {len(acknowledged)} QoS 1 messages ({attempts} publish attempts)")
-    print(f"  received {len(received)}: {len(unique)} distinct, {duplicates} duplicates (QoS 1 allows them)")
+    print(f"  received {len(received)}: {len(delivered)} distinct messages, {duplicates} duplicates (QoS 1 allows them), "
+          f"{retries} publisher retries that had reached the broker")
     print(f"  lost {len(lost)}" + (f": {lost[:20]}" if lost else ""))
     print(f"  subscriber: {reconnects} reconnects ({len(errors)} reconnect attempts), peak RSS {rss / 1024:.1f} MiB")
     sys.exit(1 if lost else 0)

@@ -9,8 +9,6 @@ public final class Tmux: Sendable {
 
     private init(socket: String) { self.socket = socket }
 
-    /// Starts `command` (a shell command line) in a `width` x `height` window. When the command
-    /// ends, the pane prints `EXITED <status>` and stays open for inspection.
     /// Runs `body` with a session started as `start` does, and kills it (awaited) however `body` ends.
     public static func with<Result>(_ command: String, width: Int, height: Int, environment: [String: String] = [:],
                                     _ body: (Tmux) async throws -> Result) async throws -> Result {
@@ -18,6 +16,8 @@ public final class Tmux: Sendable {
         return try await withCleanup({ try await body(tmux) }, cleanup: { await tmux.kill() })
     }
 
+    /// Starts `command` (a shell command line) in a `width` x `height` window. When the command
+    /// ends, the pane prints `EXITED <status>` and stays open for inspection.
     public static func start(_ command: String, width: Int, height: Int, environment: [String: String] = [:]) async throws -> Tmux {
         let tmux = Tmux(socket: "hearth-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         let exports = environment.map { "export \($0.key)='\($0.value)'; " }.joined()

@@ -115,4 +115,53 @@ struct ClientOnTestingLoopTests {
         await #expect(throws: MQTTClientError.connectTimeout) { _ = try await connected.value }
         #expect(await client.state == .closed(.connectTimeout))
     }
+
+    // MARK: Ending an attempt early
+
+    @Test func disconnectWhileWaitingForConnAckEndsTheAttempt() async throws {
+        let broker = TestingBroker()
+        let client = broker.client(Self.configuration(reconnect: Self.backoff))
+        let connected = Task { try await client.connect() }
+        let connection = try await broker.nextConnection()
+        guard case .connect = try await connection.receive() else { throw TestSupportError("no CONNECT") }
+        await client.disconnect()
+        await #expect(throws: MQTTClientError.closed) { _ = try await connected.value }
+        #expect(await client.state == .closed(nil))
+        #expect(!connection.channel.isActive)
+    }
+
+    @Test func cancellingConnectEndsItWithCancellationError() async throws {
+        let broker = TestingBroker()
+        let client = broker.client(Self.configuration())
+        let connected = Task { try await client.connect() }
+        let connection = try await broker.nextConnection()
+        guard case .connect = try await connection.receive() else { throw TestSupportError("no CONNECT") }
+        connected.cancel()
+        await #expect(throws: CancellationError.self) { _ = try await connected.value }
+        #expect(await client.state == .closed(nil))
+        #expect(!connection.channel.isActive)
+    }
+
+    @Test func connectWhileReconnectingIsRefusedAndDisconnectStopsTheAttemptInFlight() async throws {
+        let broker = TestingBroker()
+        let client = broker.client(Self.configuration(reconnect: Self.backoff))
+        var events = client.events.makeAsyncIterator()
+        async let connected = client.connect()
+        let first = try await Self.acceptReporting(broker, &events)
+        _ = try await connected
+        try await first.close()
+        #expect(try await Self.nextState(&events) == .reconnecting(delay: .seconds(1), attempt: 1,
+                                                                 lastError: .disconnectedByServer(nil, reasonString: nil)))
+        await #expect(throws: MQTTClientError.connectionInProgress) { _ = try await client.connect() }
+        // The retry opens a channel and sends CONNECT; the user disconnects before CONNACK.
+        await broker.loop.advanceTime(by: .seconds(1))
+        let retry = try await broker.nextConnection()
+        guard case .connect = try await retry.receive() else { throw TestSupportError("no CONNECT") }
+        await client.disconnect()
+        #expect(await client.state == .closed(nil))
+        #expect(!retry.channel.isActive)
+        // Nothing is retried after that.
+        await broker.loop.advanceTime(by: .seconds(60))
+        #expect(await client.state == .closed(nil))
+    }
 }

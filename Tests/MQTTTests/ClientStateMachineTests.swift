@@ -23,11 +23,24 @@ struct ClientStateMachineTests {
         return channel
     }
 
+    /// Starts an attempt: `connect()` from idle or closed, else the due reconnect. Returns the
+    /// attempt and the channel number.
+    static func begin(_ machine: inout Machine, version: MQTTProtocolVersion = .v5) throws -> (attempt: Int, connection: Int) {
+        if case let .start(attempt, connection) = machine.connectRequested(version: version) { return (attempt, connection) }
+        guard let due = machine.reconnectDue(version: version) else { throw TestFailure("cannot start an attempt") }
+        return due
+    }
+
     /// Takes the machine through one attempt to connected, at `now`; returns the connection number.
     @discardableResult
     static func connect(_ machine: inout Machine, at now: NIODeadline, keepAlive: Int64 = 60) async throws -> Int {
-        let attempt = machine.startAttempt(version: .v5)
-        let (id, _) = try #require(attempt)
+        let id = try begin(&machine).connection
+        return try await complete(&machine, connection: id, at: now, keepAlive: keepAlive)
+    }
+
+    /// Takes channel `id` of the current attempt to connected.
+    @discardableResult
+    static func complete(_ machine: inout Machine, connection id: Int, at now: NIODeadline, keepAlive: Int64 = 60) async throws -> Int {
         guard case .sendConnect = machine.channelOpened(try activeChannel(), connection: id) else {
             throw TestFailure("channel not taken")
         }
@@ -125,18 +138,18 @@ struct ClientStateMachineTests {
 
     @Test func aFailedRetryWaitsLongerAndAFailedFirstConnectGivesUp() async throws {
         var machine = Machine(reconnect: Self.policy, negotiates: false)
-        _ = machine.startAttempt(version: .v5)
-        guard case let .closeForGood(error) = machine.attemptFailed(.connectTimeout, reconnecting: false) else {
+        let first = try Self.begin(&machine)
+        guard case let .closeForGood(error) = machine.attemptFailed(.connectTimeout, attempt: first.attempt, reconnecting: false) else {
             throw TestFailure("first connect should give up")
         }
         #expect(error == .connectTimeout)
         #expect(machine.publicState == .closed(.connectTimeout))
 
-        machine.reopen()
+        // connect() again on the closed client.
         let id = try await Self.connect(&machine, at: Self.start)
         _ = machine.channelClosed(connection: id, now: Self.start)
-        _ = machine.startAttempt(version: .v5)
-        guard case let .reconnect(delay, attempt, _) = machine.attemptFailed(.connectTimeout, reconnecting: true) else {
+        let retry = try Self.begin(&machine)
+        guard case let .reconnect(delay, attempt, _) = machine.attemptFailed(.connectTimeout, attempt: retry.attempt, reconnecting: true) else {
             throw TestFailure("a retry should retry")
         }
         #expect(attempt == 2)
@@ -180,9 +193,8 @@ struct ClientStateMachineTests {
         let action = machine.closeRequested()
         #expect(action.channel == nil && !action.sayDisconnect)
         #expect(machine.publicState == .closed(nil))
-        #expect(!machine.isReconnectDue)
-        #expect(machine.startAttempt(version: .v5) == nil)
-        guard case .none = machine.attemptFailed(.connectTimeout, reconnecting: true) else { throw TestFailure("acted after close") }
+        #expect(machine.reconnectDue(version: .v5) == nil)
+        guard case .none = machine.attemptFailed(.connectTimeout, attempt: 1, reconnecting: true) else { throw TestFailure("acted after close") }
     }
 
     @Test func closingWhileConnectedSaysDisconnect() async throws {
@@ -197,9 +209,7 @@ struct ClientStateMachineTests {
 
     @Test func aRefusedConnAckClosesAndTheAttemptFailsWithItsReason() async throws {
         var machine = Machine(reconnect: Self.policy, negotiates: false)
-        let attempt = machine.startAttempt(version: .v5)
-        let (id, entered) = try #require(attempt)
-        #expect(entered)
+        let id = try Self.begin(&machine).connection
         guard case .sendConnect = machine.channelOpened(try Self.activeChannel(), connection: id) else { throw TestFailure("") }
         let refusal = MQTTClientError.connectionRefused(.notAuthorized, reasonString: nil)
         do {
@@ -222,8 +232,7 @@ struct ClientStateMachineTests {
 
     @Test func aConnAckTimeoutNamesItselfAsTheReason() async throws {
         var machine = Machine(reconnect: Self.policy, negotiates: false)
-        let attempt = machine.startAttempt(version: .v311)
-        let (id, _) = try #require(attempt)
+        let id = try Self.begin(&machine, version: .v311).connection
         guard case .sendConnect = machine.channelOpened(try Self.activeChannel(), connection: id) else { throw TestFailure("") }
         await #expect(throws: MQTTClientError.connectTimeout) {
             _ = try await withCheckedThrowingContinuation { waiter in
@@ -238,8 +247,7 @@ struct ClientStateMachineTests {
 
     @Test func aChannelThatClosedBeforeItWasTakenIsAbandoned() throws {
         var machine = Machine(reconnect: Self.policy, negotiates: false)
-        let attempt = machine.startAttempt(version: .v5)
-        let (id, _) = try #require(attempt)
+        let id = try Self.begin(&machine).connection
         machine.recordFailure(.connectionFailed(MQTTConnectionFailure(host: "h", port: 1, reason: .reset)), connection: id)
         machine.recordFailure(.tls(MQTTTLSFailure(reason: .handshake)), connection: id)
         _ = machine.channelClosed(connection: id, now: Self.start)
@@ -250,12 +258,33 @@ struct ClientStateMachineTests {
         #expect(error == .tls(MQTTTLSFailure(reason: .handshake)))
     }
 
-    @Test func theFallbackAttemptDoesNotReEnterConnectingAndTheWorkingVersionIsKept() async throws {
+    @Test func theFallbackIsTheSameAttemptOnANewChannelAndTheWorkingVersionIsKept() async throws {
         var machine = Machine(reconnect: Self.policy, negotiates: true)
-        #expect(machine.startAttempt(version: .v5)?.entered == true)
-        #expect(machine.startAttempt(version: .v311)?.entered == false)
-        _ = try await Self.connect(&machine, at: Self.start)
-        #expect(machine.negotiatedVersion == .v5)
+        let (attempt, v5) = try Self.begin(&machine)
+        #expect(machine.connectRequested(version: .v5) == .inProgress)
+        guard case .sendConnect = machine.channelOpened(try Self.activeChannel(), connection: v5) else { throw TestFailure("") }
+        _ = machine.channelClosed(connection: v5, now: Self.start)
+        let fallback = machine.fallBack(from: v5)
+        let v311 = try #require(fallback)
+        #expect(v311 != v5)
+        #expect(machine.fallBack(from: v5) == nil, "only the current channel falls back")
+        #expect(machine.currentAttempt == attempt)
+        try await Self.complete(&machine, connection: v311, at: Self.start)
+        #expect(machine.negotiatedVersion == .v311)
+        #expect(machine.publicState.isConnected)
+    }
+
+    @Test func connectWhileConnectingOrReconnectingIsRefusedAndWhileConnectedAnswersAtOnce() async throws {
+        var machine = Machine(reconnect: Self.policy, negotiates: false)
+        let id = try await Self.connect(&machine, at: Self.start)
+        #expect(machine.connectRequested(version: .v5) == .alreadyConnected(Self.info()))
+        _ = machine.channelClosed(connection: id, now: Self.start)
+        #expect(machine.connectRequested(version: .v5) == .inProgress)
+        let due = machine.reconnectDue(version: .v5)
+        #expect(due != nil)
+        #expect(machine.connectRequested(version: .v5) == .inProgress)
+        // A reconnect that is no longer due (the attempt already started) starts nothing.
+        #expect(machine.reconnectDue(version: .v5) == nil)
     }
 
     // MARK: Topic aliases

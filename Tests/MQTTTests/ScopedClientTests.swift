@@ -66,4 +66,29 @@ struct ScopedClientTests {
         #expect(try await connection.receive() == .disconnect(DisconnectPacket()))
         await #expect(throws: CancellationError.self) { try await run.value }
     }
+
+    @Test func aCancelledSubscriptionScopeStillUnsubscribes() async throws {
+        let broker = TestingBroker()
+        let client = broker.client(Self.configuration())
+        let run = Task {
+            try await client.withConnection { client, _ in
+                try await client.withSubscription([MQTTSubscription("home/#")]) { _, _ in
+                    // Waits for a PUBACK that never comes, until cancelled.
+                    try await client.publish(to: "home/door", payload: [1], qos: .atLeastOnce)
+                }
+            }
+        }
+        let connection = try await broker.nextConnection()
+        _ = try await connection.receive()
+        try await connection.send(.connack(ConnAckPacket()))
+        guard case let .subscribe(subscribe) = try await connection.receive() else { throw TestSupportError("no SUBSCRIBE") }
+        try await connection.send(.subscriptionAck(SubscriptionAckPacket(.suback, packetID: subscribe.packetID, reasonCodes: [.success])))
+        guard case .publish = try await connection.receive() else { throw TestSupportError("no PUBLISH") }
+        run.cancel()
+        guard case let .unsubscribe(unsubscribe) = try await connection.receive() else { throw TestSupportError("no UNSUBSCRIBE") }
+        #expect(unsubscribe.filters == ["home/#"])
+        try await connection.send(.subscriptionAck(SubscriptionAckPacket(.unsuback, packetID: unsubscribe.packetID, reasonCodes: [.success])))
+        #expect(try await connection.receive() == .disconnect(DisconnectPacket()))
+        await #expect(throws: CancellationError.self) { try await run.value }
+    }
 }

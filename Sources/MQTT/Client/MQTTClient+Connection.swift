@@ -4,31 +4,34 @@ import NIOCore
 // MARK: - Connecting, reconnecting, keep-alive (carrying out what the state machine decides)
 
 extension MQTTClient {
-    /// One connection, with the 5.0 → 3.1.1 fallback when the version is automatic.
-    func establish() async throws -> MQTTConnectionInfo {
+    /// The version a new attempt speaks first: the configured one, or the one that worked.
+    var firstVersion: MQTTProtocolVersion {
         switch configuration.version {
-        case let .only(version):
-            return try await attempt(version)
-        case .automatic:
-            if let version = machine.negotiatedVersion { return try await attempt(version) }
-            do {
-                return try await attempt(.v5)
-            } catch let error as MQTTClientError {
-                switch error {
-                case .connectionRefused(.unsupportedProtocolVersion, _), .disconnectedByServer(nil, _):
-                    logger.info("broker refused MQTT 5 (\(error)); trying 3.1.1")
-                    return try await attempt(.v311)
-                default:
-                    throw error
-                }
+        case let .only(version): return version
+        case .automatic: return machine.negotiatedVersion ?? .v5
+        }
+    }
+
+    /// One connection on channel number `connection`, with the 5.0 → 3.1.1 fallback while the
+    /// automatic version has not found one that works.
+    func establish(_ connection: Int, version: MQTTProtocolVersion) async throws -> MQTTConnectionInfo {
+        do {
+            return try await attempt(connection, version: version)
+        } catch let error as MQTTClientError where version == .v5 && configuration.version == .automatic
+            && machine.negotiatedVersion == nil {
+            switch error {
+            case .connectionRefused(.unsupportedProtocolVersion, _), .disconnectedByServer(nil, _):
+                logger.info("broker refused MQTT 5 (\(error)); trying 3.1.1")
+                guard let next = machine.fallBack(from: connection) else { throw MQTTClientError.closed }
+                return try await attempt(next, version: .v311)
+            default:
+                throw error
             }
         }
     }
 
-    /// Opens a channel, sends CONNECT and waits for CONNACK.
-    private func attempt(_ version: MQTTProtocolVersion) async throws -> MQTTConnectionInfo {
-        guard let (id, entered) = machine.startAttempt(version: version) else { throw MQTTClientError.closed }
-        if entered { report() }
+    /// Opens channel number `id`, sends CONNECT and waits for CONNACK.
+    private func attempt(_ id: Int, version: MQTTProtocolVersion) async throws -> MQTTConnectionInfo {
         let decoder = MQTTFrameDecoder(version: version, maximumPacketSize: configuration.maximumIncomingPacketSize)
         let sslContext = sslContext
         let serverHostname = MQTTTransport.isIPAddress(configuration.host) ? nil : configuration.host
@@ -168,8 +171,10 @@ extension MQTTClient {
             report()
             let timer = eventLoop.scheduleTask(in: .init(delay)) { [self] in
                 assumeIsolated { client in
-                    guard client.machine.isReconnectDue else { return }
-                    Task { await client.reconnect() }
+                    // The attempt starts now, in the state machine; the task only carries it out.
+                    guard let (attempt, connection) = client.machine.reconnectDue(version: client.firstVersion) else { return }
+                    client.report()
+                    Task { await client.reconnect(attempt: attempt, connection: connection) }
                 }
             }
             machine.reconnectScheduled(timer)
@@ -179,16 +184,15 @@ extension MQTTClient {
     }
 
     /// One reconnect attempt; a failure schedules the next.
-    private func reconnect() async {
+    private func reconnect(attempt: Int, connection: Int) async {
         do {
-            _ = try await establish()
+            _ = try await establish(connection, version: firstVersion)
         } catch {
             let error = MQTTTransport.classify(error, host: configuration.host, port: configuration.port)
-            carryOut(machine.attemptFailed(error, reconnecting: true))
+            carryOut(machine.attemptFailed(error, attempt: attempt, reconnecting: true))
         }
     }
 
-    /// Ends the client: fails what is waiting, reports the final state and ends `events`.
     /// The state machine is already closed.
     func finish(_ error: MQTTClientError?) {
         let failure = error ?? .closed

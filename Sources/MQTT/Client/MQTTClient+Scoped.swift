@@ -53,11 +53,18 @@ extension MQTTClient {
     ) async throws -> Result {
         let codes = try await subscribe(subscriptions)
         let granted = zip(subscriptions, codes).filter { $0.1.isSuccess }.map(\.0.filter)
-        return try await withCleanup({ try await body(codes, events) }, cleanup: { await self.unsubscribeIfConnected(granted) })
+        return try await withCleanup({ try await body(codes, events) }, cleanup: {
+            // In a task of its own, so a cancelled body still gets its UNSUBSCRIBE.
+            await Task { await self.endSubscriptions(granted) }.value
+        })
     }
 
-    private nonisolated func unsubscribeIfConnected(_ filters: [String]) async {
-        guard !filters.isEmpty, await state.isConnected else { return }
+    /// The scope of some subscriptions ended: they are forgotten at once (never made again after
+    /// a reconnect), and undone at the broker when connected.
+    private func endSubscriptions(_ filters: [String]) async {
+        guard !filters.isEmpty else { return }
+        for filter in filters { subscriptions.removeValue(forKey: filter) }
+        guard machine.info != nil else { return }
         _ = try? await unsubscribe(filters)
     }
 }

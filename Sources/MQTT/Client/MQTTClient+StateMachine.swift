@@ -24,6 +24,9 @@ extension MQTTClient {
         }
 
         struct Connecting {
+            /// The logical attempt: one per `connect()` or reconnect; the 3.1.1 fallback keeps it.
+            var attempt: Int
+            /// The channel: each attempt on a new channel gets a new number.
             var connection: Int
             var version: MQTTProtocolVersion
             var channel: (any Channel)?
@@ -72,6 +75,7 @@ extension MQTTClient {
         /// The version that worked, kept for reconnects once `.automatic` has found it.
         private(set) var negotiatedVersion: MQTTProtocolVersion?
         private var lastConnection = 0
+        private var lastAttempt = 0
         let reconnect: MQTTReconnectPolicy
         /// Whether `.automatic` version negotiation is on.
         let negotiates: Bool
@@ -120,6 +124,12 @@ extension MQTTClient {
             return connected.info
         }
 
+        /// The attempt in progress, if connecting.
+        var currentAttempt: Int? {
+            guard case let .connecting(connecting) = state else { return nil }
+            return connecting.attempt
+        }
+
         /// Whether an event from `connection` concerns the current channel.
         func isCurrent(_ connection: Int) -> Bool {
             switch state {
@@ -141,27 +151,48 @@ extension MQTTClient {
 
         // MARK: Connecting
 
-        /// Starts a connection attempt with `version`: its connection number, and whether the
-        /// client just entered `connecting` (not a second attempt, as the 3.1.1 fallback makes).
-        /// Nil when the client was closed meanwhile.
-        mutating func startAttempt(version: MQTTProtocolVersion) -> (connection: Int, entered: Bool)? {
-            let entered: Bool
-            switch state {
-            case .closed, .modifying: return nil
-            case .connecting: entered = false
-            case let .reconnecting(waiting):
-                waiting.timer?.cancel()
-                entered = true
-            case .idle, .connected: entered = true
-            }
-            lastConnection += 1
-            state = .connecting(Connecting(connection: lastConnection, version: version))
-            return (lastConnection, entered)
+        enum ConnectStart: Equatable {
+            /// Connect: attempt number `attempt`, on channel number `connection`.
+            case start(attempt: Int, connection: Int)
+            case alreadyConnected(MQTTConnectionInfo)
+            /// Connecting or reconnecting already; the client goes on by itself.
+            case inProgress
         }
 
-        /// Marks the client as connecting again after it was closed: `connect()` on a closed client.
-        mutating func reopen() {
-            if case .closed = state { state = .idle }
+        /// `connect()`: starts an attempt from idle or closed.
+        mutating func connectRequested(version: MQTTProtocolVersion) -> ConnectStart {
+            switch state {
+            case .idle, .closed:
+                return .start(attempt: beginAttempt(version: version), connection: lastConnection)
+            case let .connected(connected):
+                return .alreadyConnected(connected.info)
+            case .connecting, .reconnecting, .modifying:
+                return .inProgress
+            }
+        }
+
+        /// The reconnect delay is over: starts the next attempt; nil when the client was closed
+        /// (or connected) meanwhile.
+        mutating func reconnectDue(version: MQTTProtocolVersion) -> (attempt: Int, connection: Int)? {
+            guard case .reconnecting = state else { return nil }
+            return (beginAttempt(version: version), lastConnection)
+        }
+
+        /// The 5.0 attempt on channel `connection` was refused: the same attempt tries 3.1.1 on a
+        /// new channel. Nil when the attempt is no longer current.
+        mutating func fallBack(from connection: Int) -> Int? {
+            guard case let .connecting(connecting) = state, connecting.connection == connection else { return nil }
+            lastConnection += 1
+            state = .connecting(Connecting(attempt: connecting.attempt, connection: lastConnection, version: .v311))
+            return lastConnection
+        }
+
+        private mutating func beginAttempt(version: MQTTProtocolVersion) -> Int {
+            if case let .reconnecting(waiting) = state { waiting.timer?.cancel() }
+            lastAttempt += 1
+            lastConnection += 1
+            state = .connecting(Connecting(attempt: lastAttempt, connection: lastConnection, version: version))
+            return lastAttempt
         }
 
         enum ChannelOpenedAction {
@@ -361,10 +392,10 @@ extension MQTTClient {
             }
         }
 
-        /// A connection attempt failed; `reconnecting` says whether it was a retry (which
-        /// retries again) or the first `connect()` (which gives up).
-        mutating func attemptFailed(_ error: MQTTClientError, reconnecting: Bool) -> ClosedAction {
-            if case .closed = state { return .none }
+        /// Attempt number `attempt` failed; `reconnecting` says whether it was a retry (which
+        /// retries again) or a `connect()` (which gives up). Nothing when it is no longer current.
+        mutating func attemptFailed(_ error: MQTTClientError, attempt: Int, reconnecting: Bool) -> ClosedAction {
+            guard case let .connecting(connecting) = state, connecting.attempt == attempt else { return .none }
             guard reconnecting else {
                 state = .closed(error)
                 return .closeForGood(error)
@@ -387,12 +418,6 @@ extension MQTTClient {
             guard case var .reconnecting(waiting) = state else { return timer.cancel() }
             waiting.timer = timer
             state = .reconnecting(waiting)
-        }
-
-        /// The reconnect delay is over: whether to try now.
-        var isReconnectDue: Bool {
-            if case .reconnecting = state { return true }
-            return false
         }
 
         struct CloseAction {

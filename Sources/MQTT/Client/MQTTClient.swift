@@ -90,16 +90,29 @@ public actor MQTTClient {
     /// - Throws: `MQTTClientError` when the first connection fails.
     @discardableResult
     public func connect() async throws -> MQTTConnectionInfo {
-        if let info = machine.info { return info }
-        machine.reopen()
-        if let tls = configuration.tls, sslContext == nil {
-            sslContext = try MQTTTransport.makeSSLContext(tls)
+        let (attempt, connection): (Int, Int)
+        switch machine.connectRequested(version: firstVersion) {
+        case let .alreadyConnected(info): return info
+        case .inProgress: throw MQTTClientError.connectionInProgress
+        case let .start(started, channel): (attempt, connection) = (started, channel)
         }
+        report()
         do {
-            return try await establish()
+            if let tls = configuration.tls, sslContext == nil {
+                sslContext = try MQTTTransport.makeSSLContext(tls)
+            }
+            return try await withTaskCancellationHandler {
+                try await establish(connection, version: firstVersion)
+            } onCancel: {
+                Task { await self.cancelConnect(attempt) }
+            }
         } catch {
+            if Task.isCancelled {
+                cancelConnect(attempt)
+                throw CancellationError()
+            }
             let error = MQTTTransport.classify(error, host: configuration.host, port: configuration.port)
-            carryOut(machine.attemptFailed(error, reconnecting: false))
+            carryOut(machine.attemptFailed(error, attempt: attempt, reconnecting: false))
             throw error
         }
     }
@@ -208,6 +221,15 @@ public actor MQTTClient {
     /// broker publishes the will. Stops reconnecting and ends `events`.
     public func abandon() async {
         await close(sendingDisconnect: false)
+    }
+
+    /// The task waiting in `connect()` was cancelled: the attempt ends, and so does the client.
+    private func cancelConnect(_ attempt: Int) {
+        guard machine.currentAttempt == attempt else { return }
+        let action = machine.closeRequested()
+        action.connAck?.resume(throwing: CancellationError())
+        finish(nil)
+        action.channel?.close(promise: nil)
     }
 
     private func close(sendingDisconnect: Bool) async {

@@ -23,6 +23,8 @@ public enum MQTTClientError: Error, Sendable, Hashable, CustomStringConvertible 
     case connectTimeout
     /// An operation needs a live connection.
     case notConnected
+    /// `connect()` while the client is already connecting or reconnecting by itself.
+    case connectionInProgress
     /// The client was closed by `disconnect()`.
     case closed
     /// A topic name or filter (the first value) is not valid.
@@ -67,6 +69,7 @@ public enum MQTTClientError: Error, Sendable, Hashable, CustomStringConvertible 
         case .keepAliveTimeout: return "the broker stopped answering keep-alive pings"
         case .connectTimeout: return "timed out waiting for CONNACK"
         case .notConnected: return "not connected"
+        case .connectionInProgress: return "already connecting"
         case .closed: return "client closed"
         case let .invalidTopic(topic, problem): return "invalid topic '\(topic)': \(problem)"
         case let .packetTooLarge(size, limit): return "message too large: \(size) bytes, the broker accepts at most \(limit)"
