@@ -87,13 +87,13 @@ import Testing
         var series = TimeSeries()
         for index in 0..<240 { series.append(Double(index), at: Double(index)) }
         var scratch: [SparkBucket] = []
-        let line = Sparkline.render(series, width: 8, scratch: &scratch)
+        let line = Sparkline.render(series, width: 8, kind: .other, scratch: &scratch)
         #expect(line == "▂▃▄▄▅▆▇█")
-        #expect(Sparkline.render(series, width: 1, scratch: &scratch).count == 1)
+        #expect(Sparkline.render(series, width: 1, kind: .other, scratch: &scratch).count == 1)
         var short = TimeSeries()
         short.append(1, at: 0)
         short.append(2, at: 1)
         // Fewer points than cells: right-aligned, blanks on the left.
-        #expect(Sparkline.render(short, width: 5, scratch: &scratch) == "   ▁█")
+        #expect(Sparkline.render(short, width: 5, kind: .other, scratch: &scratch) == "   ▁█")
     }
 }

@@ -30,8 +30,8 @@ extension DashboardController {
         // Each row carries what it draws: no row goes back to the model.
         frame.rows = window.rows.map { row in
             var sparkline: String?
-            if sparkWidth > 0, let series = row.topic?.series {
-                sparkline = Sparkline.render(series, width: sparkWidth, scratch: &sparkScratch)
+            if sparkWidth > 0, let topic = row.topic, let series = topic.series {
+                sparkline = Sparkline.render(series, width: sparkWidth, kind: topic.kind, scratch: &sparkScratch)
             }
             return DashboardFrame.Row(tree: row, sparkline: sparkline, isSelected: row.node == state.selected)
         }

@@ -61,6 +61,17 @@ public enum NumberExtractor {
         return value
     }
 
+    /// The unit after a plain number ("°C" in "21.5 °C"), or nil when there is none.
+    public static func plainUnit(in payload: [UInt8]) -> String? {
+        guard payload.count <= 64, payload.first != UInt8(ascii: "{") else { return nil }
+        let text = payload.drop { isSpace($0) }
+        let trimmed = text.prefix(upTo: text.lastIndex { !isSpace($0) }.map { $0 + 1 } ?? text.startIndex)
+        var index = trimmed.startIndex
+        guard plainNumber(trimmed) != nil, let end = scanNumber(trimmed, from: &index) else { return nil }
+        let unit = trimmed[end...].drop { isSpace($0) }
+        return unit.isEmpty ? nil : String(decoding: unit, as: UTF8.self)
+    }
+
     /// ON/OFF, true/false, open/closed, online/offline (any case) as 1/0.
     static func stateWord(_ bytes: ArraySlice<UInt8>) -> Double? {
         guard bytes.count <= 7 else { return nil }

@@ -126,7 +126,8 @@ extension TopicModel {
                             size: record.last.size, retained: record.retained, time: record.last.time,
                             primaryPath: primary?.path, primaryValue: primary?.value,
                             series: series.flatMap { $0.count > 1 ? $0 : nil },
-                            unit: primary == nil ? nil : label(for: id)?.unit,
+                            unit: primary.flatMap { unit(of: id, path: $0.path) },
+                            kind: primary.map { kind(of: id, path: $0.path) } ?? .other,
                             isStale: record.liveness.isStale, announcesOffline: announcesOffline(id))
     }
 

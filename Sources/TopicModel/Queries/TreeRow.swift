@@ -36,8 +36,10 @@ public struct TopicSummary: Sendable {
     public let primaryValue: Double?
     /// The primary series, once it has two points or more to draw.
     public let series: TimeSeries?
-    /// The unit Home Assistant discovery gives the topic.
+    /// The primary series' unit: Home Assistant discovery's, else the plain payload's own.
     public let unit: String?
+    /// What the primary series measures, which sets its smallest graphed span.
+    public let kind: SeriesKind
     /// Silent for longer than it usually is.
     public let isStale: Bool
     /// An availability topic whose newest payload says offline.

@@ -168,6 +168,19 @@ public struct TopicModel: Sendable {
     /// The Home Assistant label of a topic, if discovery named it.
     public func label(for id: NodeID) -> SeriesLabel? { labels.isEmpty ? nil : labels[path(of: id)] }
 
+    /// The unit of a topic's series at `path`: Home Assistant discovery's, else the one after a
+    /// plain number in the newest payload ("21.5 °C").
+    public func unit(of id: NodeID, path: String) -> String? {
+        if let unit = label(for: id)?.unit { return unit }
+        guard path.isEmpty, let record = topic(at: id) else { return nil }
+        return NumberExtractor.plainUnit(in: record.last.payload)
+    }
+
+    /// What a topic's series at `path` measures, from its unit and its name.
+    public func kind(of id: NodeID, path: String) -> SeriesKind {
+        SeriesKind.of(unit: unit(of: id, path: path), name: path.isEmpty ? nodes[Int(id.index)].name : path)
+    }
+
     /// The primary series' path and newest value: the chosen path when the topic has it, else the
     /// rules of `SeriesSet.primaryPath`. Never parses a payload.
     public func primary(of id: NodeID, chosen: String? = nil) -> (path: String, value: Double)? {
@@ -256,6 +269,7 @@ public struct TopicModel: Sendable {
         topics[Int(topicIndex)].messageCount += 1
         topics[Int(topicIndex)].rate.record(at: time)
         recordNumbers(topicIndex, payload: message.payload, time: time, previous: previous)
+        let (fieldDelta, temperatureDelta) = countFields(topicIndex, topic: message.topic)
         let staleDelta = recordLiveness(topicIndex, at: time, isNew: isNewTopic, retain: message.retain)
         for index in pathScratch {
             nodes[Int(index)].messageCount += 1
@@ -263,6 +277,8 @@ public struct TopicModel: Sendable {
             if isNewTopic { nodes[Int(index)].topicCount += 1 }
             nodes[Int(index)].retainedCount += retainedDelta
             nodes[Int(index)].staleCount += staleDelta
+            nodes[Int(index)].seriesCount += fieldDelta
+            nodes[Int(index)].temperatureCount += temperatureDelta
         }
         if !createdScratch.isEmpty, availability.hasPendingDevices { adoptPendingDevices(createdScratch) }
         if isNewTopic { watchAvailability(topicIndex, topic: message.topic) }
@@ -380,16 +396,45 @@ public struct TopicModel: Sendable {
         topics[Int(index)].series?.record(numbers, at: time)
     }
 
+    /// The numeric fields a topic has (its series' paths, else its first numbers) and how many
+    /// measure a temperature; returns the change to count up its path. The kinds are worked out
+    /// only when the number of fields changes (or a label does, see `recordDiscovery`).
+    private mutating func countFields(_ index: Int32, topic: String, force: Bool = false) -> (Int32, Int32) {
+        guard force || topics[Int(index)].fieldCount != Int(topics[Int(index)].countedFields) else { return (0, 0) }
+        let record = topics[Int(index)]
+        let paths = record.series?.paths ?? record.firstNumbers.map(\.path)
+        let node = record.node
+        let unit = labels.isEmpty ? nil : labels[topic]?.unit
+        let plainUnit = unit ?? NumberExtractor.plainUnit(in: record.last.payload)
+        let temperatures = paths.count { path in
+            SeriesKind.of(unit: path.isEmpty ? plainUnit : unit, name: path.isEmpty ? nodes[Int(node.index)].name : path) == .temperature
+        }
+        let delta = (Int32(paths.count) - Int32(record.countedFields), Int32(temperatures) - Int32(record.countedTemperatures))
+        topics[Int(index)].countedFields = Int16(paths.count)
+        topics[Int(index)].countedTemperatures = Int16(temperatures)
+        return delta
+    }
+
     /// A discovery config labels its state topic and may name its availability; an empty one
     /// removes the entity, and so its label and rules.
     private mutating func recordDiscovery(_ message: MQTTMessage, previous: StoredMessage?) {
+        var relabelled: [String] = []
         if let previous, let old = HomeAssistantDiscovery.config(topic: message.topic, payload: previous.payload) {
             labels[old.stateTopic] = nil
             forgetAvailabilityRules(old.availability)
+            relabelled.append(old.stateTopic)
         }
         if !message.payload.isEmpty, let config = HomeAssistantDiscovery.config(topic: message.topic, payload: message.payload) {
             labels[config.stateTopic] = config.label
             adoptAvailabilityRules(config.availability)
+            relabelled.append(config.stateTopic)
+        }
+        // A unit may turn a state topic's series into a temperature, or back.
+        for stateTopic in relabelled {
+            guard let node = find(stateTopic), nodes[Int(node.index)].topic >= 0 else { continue }
+            let (fields, temperatures) = countFields(nodes[Int(node.index)].topic, topic: stateTopic, force: true)
+            if fields != 0 { addToPath(from: node.index, \.seriesCount, fields) }
+            if temperatures != 0 { addToPath(from: node.index, \.temperatureCount, temperatures) }
         }
     }
 }

@@ -15,6 +15,10 @@ public struct TopicNode: Sendable {
     public internal(set) var staleCount: Int32 = 0
     /// Devices at or below this node (this one included) that announced themselves offline.
     public internal(set) var offlineCount: Int32 = 0
+    /// Numeric series (a topic's numeric fields) at or below this node: the branch overview's rows.
+    public internal(set) var seriesCount: Int32 = 0
+    /// Those of them that measure a temperature (listed first).
+    public internal(set) var temperatureCount: Int32 = 0
     /// The only child, while there is just one: most chains (`room/sensor/temperature`) never
     /// need a child list, which is the largest part of a small node's cost.
     var onlyChild: Int32 = -1

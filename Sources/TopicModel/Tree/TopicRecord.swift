@@ -15,6 +15,9 @@ public struct TopicRecord: Sendable {
     public internal(set) var liveness = Liveness()
     /// Whether this topic announces a device's availability (by its name, or a discovery config).
     var announcesAvailability = false
+    /// The numeric fields this topic counts in its branches' `seriesCount` and `temperatureCount`.
+    var countedFields: Int16 = 0
+    var countedTemperatures: Int16 = 0
     /// What only some topics need, behind one pointer.
     var extras = TopicExtras()
 
@@ -46,6 +49,13 @@ public struct TopicRecord: Sendable {
         }
     }
     var firstPlainNumber = Double.nan
+
+    /// How many numeric fields the topic has (its series' paths, else its first numbers), read in
+    /// place: ingest asks on every message.
+    var fieldCount: Int {
+        if let count = extras.seriesPathCount { return count }
+        return firstPlainNumber.isNaN ? extras.firstNumberCount : 1
+    }
 
     /// Messages per second over the last ten seconds.
     public func rate(now: Double) -> Double { rate.rate(now: now) }
@@ -85,6 +95,9 @@ struct TopicExtras: Sendable {
             unique().values.firstNumbers = newValue
         }
     }
+
+    var seriesPathCount: Int? { storage?.values.series?.paths.count }
+    var firstNumberCount: Int { storage?.values.firstNumbers.count ?? 0 }
 
     var series: SeriesSet? {
         get { storage?.values.series }

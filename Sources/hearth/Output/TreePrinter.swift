@@ -75,7 +75,8 @@ struct TreePrinter {
         if let (path, value) = model.primary(of: id) {
             output.write("  = ")
             output.write(ValueFormat.number(value))
-            if let unit = model.label(for: id)?.unit {
+            let unit = model.unit(of: id, path: path)
+            if let unit {
                 output.write(" ")
                 output.write(TerminalEscaping.escaped(Array(unit.utf8), keepNewlines: false))
             }
@@ -86,7 +87,8 @@ struct TreePrinter {
             }
             if let points = record.series?.series(at: path) {
                 output.write("  ")
-                output.write(Sparkline.render(points, width: Self.sparklineWidth, scratch: &scratch))
+                output.write(Sparkline.render(points, width: Self.sparklineWidth, kind: model.kind(of: id, path: path),
+                                              scratch: &scratch))
             }
         }
         output.write("  ")
@@ -121,10 +123,10 @@ struct TreePrinter {
             out += ",\"primary\":"
             JSON.appendString(path, to: &out)
             out += ",\"primary_value\":\(ValueFormat.number(value))"
-        }
-        if let unit = model.label(for: id)?.unit {
-            out += ",\"unit\":"
-            JSON.appendString(unit, to: &out)
+            if let unit = model.unit(of: id, path: path) {
+                out += ",\"unit\":"
+                JSON.appendString(unit, to: &out)
+            }
         }
         let numbers = NumberExtractor.numbers(in: record.last.payload)
         if !numbers.isEmpty {

@@ -1,0 +1,73 @@
+/// What a series measures, as far as its unit and its name tell; it decides the smallest span a
+/// graph of it shows, so that sensor noise looks like noise.
+public enum SeriesKind: Sendable, Hashable {
+    case temperature
+    /// Humidity, battery, and anything in percent.
+    case percentage
+    case other
+
+    /// The kind from the unit when there is one (Home Assistant discovery, or the payload's own),
+    /// else from the field's name (the JSON path's last key, or the topic's last level).
+    public static func of(unit: String?, name: String) -> SeriesKind {
+        if let unit = unit.map({ $0.filter { !$0.isWhitespace }.lowercased() }), !unit.isEmpty {
+            if temperatureUnits.contains(unit) { return .temperature }
+            if unit.hasPrefix("%") { return .percentage }
+            return .other
+        }
+        let key = (name.split(whereSeparator: { $0 == "." || $0 == "/" }).last.map(String.init) ?? name).lowercased()
+        if SeriesSet.temperatureKeys.contains(key) || key.hasSuffix("_temperature") || key.hasSuffix("temperature") {
+            return .temperature
+        }
+        if percentageKeys.contains(key) || key.hasSuffix("_humidity") || key.hasSuffix("humidity") { return .percentage }
+        return .other
+    }
+
+    static let temperatureUnits: Set<String> = ["°c", "°f", "℃", "℉", "c", "f", "degc", "degf", "celsius", "fahrenheit"]
+    static let percentageKeys: Set<String> = ["humidity", "hum", "rh", "battery", "bat", "moisture", "percent", "percentage"]
+
+    /// The smallest span from a graph's bottom to its top: 2 degrees, 10 points, or 5% of the
+    /// values' magnitude (1 when they are all 0).
+    public func minimumSpan(magnitude: Double) -> Double {
+        switch self {
+        case .temperature: return 2
+        case .percentage: return 10
+        case .other: return magnitude > 0 ? magnitude * 0.05 : 1
+        }
+    }
+}
+
+/// The vertical range a series is drawn over: its own minimum and maximum, widened about their
+/// middle to its kind's minimum span. Tree sparklines, the overview and the detail graph all use it.
+public struct SeriesScale: Sendable, Hashable {
+    public let low: Double
+    public let high: Double
+
+    public init(low: Double, high: Double, kind: SeriesKind) {
+        let minimum = kind.minimumSpan(magnitude: max(abs(low), abs(high)))
+        if high - low >= minimum {
+            self.low = low
+            self.high = high
+        } else {
+            let middle = (low + high) / 2
+            self.low = middle - minimum / 2
+            self.high = middle + minimum / 2
+        }
+    }
+
+    /// The scale of the buckets that hold points; nil when none does.
+    public init?(_ buckets: [SparkBucket], kind: SeriesKind) {
+        var low = Double.infinity, high = -Double.infinity
+        for bucket in buckets where bucket.count > 0 {
+            low = Swift.min(low, bucket.min)
+            high = Swift.max(high, bucket.max)
+        }
+        guard low <= high else { return nil }
+        self.init(low: low, high: high, kind: kind)
+    }
+
+    /// Where `value` sits, from 0 (bottom) to 1 (top).
+    public func fraction(_ value: Double) -> Double {
+        guard high > low else { return 0.5 }
+        return Swift.min(1, Swift.max(0, (value - low) / (high - low)))
+    }
+}

@@ -1,0 +1,40 @@
+/// A branch at a glance: its problems first, then one row per numeric series below it,
+/// temperatures before the rest, each part in tree order (so grouped by device).
+public struct BranchOverview: Sendable {
+    public enum Row: Sendable {
+        /// A topic silent for longer than it usually is.
+        case stale(OverviewTopic)
+        /// A device that announced itself offline.
+        case offline(OverviewTopic)
+        case series(OverviewSeries)
+    }
+
+    /// The rows in the query's window.
+    public let rows: [Row]
+    /// How many rows the whole overview has.
+    public let totalRows: Int
+    /// Where the series rows start (the problems come before).
+    public let problemCount: Int
+}
+
+/// A node in an overview row.
+public struct OverviewTopic: Sendable {
+    public let node: NodeID
+    /// The path from the branch down to the node ("" for the branch itself).
+    public let name: String
+    /// The newest message at or below the node.
+    public let time: Double
+}
+
+/// One numeric series of an overview: a field of a topic below the branch.
+public struct OverviewSeries: Sendable {
+    public let topic: OverviewTopic
+    /// The JSON path of the field ("" for a plain number).
+    public let field: String
+    public let value: Double
+    public let unit: String?
+    public let kind: SeriesKind
+    /// The points, once there are two or more.
+    public let series: TimeSeries?
+    public let isStale: Bool
+}

@@ -1,0 +1,146 @@
+import Foundation
+import MQTT
+import Testing
+@testable import TopicModel
+
+/// The branch overview: problems first, then temperatures, then the other series, in tree order;
+/// counts kept as messages arrive; windows taken without walking what they skip.
+@Suite(.timeLimit(.minutes(1)))
+struct OverviewTests {
+    /// A small home: zigbee JSON sensors, plain numbers with and without units, a stale topic.
+    static func home() -> TopicModel {
+        var model = TopicModel()
+        for (step, time) in [1_800_000_000.0, 1_800_000_060].enumerated() {
+            let delta = Double(step) / 10
+            model.ingest([
+                msg("zigbee2mqtt/bedroom", #"{"temperature": \#(19.5 + delta), "humidity": 48, "battery": 90}"#, at: time),
+                msg("zigbee2mqtt/kitchen", #"{"temperature": \#(21.0 + delta), "humidity": 55}"#, at: time),
+                msg("home/hall/temperature", "\(20.0 + delta)", at: time),
+                msg("home/garage/power", "\(1200 + step)", at: time),
+                msg("home/office/climate", "\(22.5 + delta) °C", at: time),
+                msg("home/hall/light", "ON", at: time),
+            ])
+        }
+        return model
+    }
+
+    static func names(_ overview: BranchOverview) -> [String] {
+        overview.rows.map { row in
+            switch row {
+            case let .stale(topic): return "◷ " + topic.name
+            case let .offline(topic): return "✕ " + topic.name
+            case let .series(series): return series.topic.name + (series.field.isEmpty ? "" : " " + series.field)
+            }
+        }
+    }
+
+    @Test func temperaturesComeFirstThenTheRestInTreeOrder() {
+        let model = Self.home()
+        let overview = model.overview(of: .root, offset: 0, limit: 50)
+        #expect(Self.names(overview) == [
+            "home/hall/temperature", "home/office/climate", "zigbee2mqtt/bedroom temperature", "zigbee2mqtt/kitchen temperature",
+            "home/garage/power", "home/hall/light", "zigbee2mqtt/bedroom humidity", "zigbee2mqtt/bedroom battery",
+            "zigbee2mqtt/kitchen humidity",
+        ])
+        #expect(overview.totalRows == 9)
+        #expect(model.node(.root).temperatureCount == 4)
+        // A plain payload's own unit makes it a temperature, and is reported.
+        guard case let .series(office) = overview.rows[1] else { Issue.record("not a series"); return }
+        #expect(office.unit == "°C")
+        #expect(office.kind == .temperature)
+        #expect(office.value == 22.6)
+        #expect(office.series?.count == 2)
+    }
+
+    @Test func namesAreRelativeToTheBranch() {
+        let model = Self.home()
+        let overview = model.overview(of: model.id("zigbee2mqtt"), offset: 0, limit: 50)
+        #expect(Self.names(overview) == ["bedroom temperature", "kitchen temperature", "bedroom humidity", "bedroom battery",
+                                         "kitchen humidity"])
+    }
+
+    @Test func aWindowSkipsWholeSubtreesAndEndsWhereAsked() {
+        let model = Self.home()
+        let all = Self.names(model.overview(of: .root, offset: 0, limit: 50))
+        for offset in 0...all.count {
+            for limit in 0...4 {
+                let window = model.overview(of: .root, offset: offset, limit: limit)
+                #expect(Self.names(window) == Array(all.dropFirst(offset).prefix(limit)), "offset \(offset) limit \(limit)")
+            }
+        }
+    }
+
+    @Test func problemsComeFirst() {
+        var model = Self.home()
+        // The hall's temperature speaks every minute, then falls silent.
+        for step in 2..<6 { model.ingest(msg("home/hall/temperature", "20", at: 1_800_000_000 + Double(step) * 60)) }
+        model.refresh(now: 1_800_010_000)
+        let names = Self.names(model.overview(of: .root, offset: 0, limit: 3))
+        #expect(names.first == "◷ home/hall/temperature")
+        #expect(model.overview(of: .root, offset: 0, limit: 50).problemCount == Int(model.node(.root).staleCount))
+    }
+
+    @Test func aDiscoveryUnitMakesASeriesATemperatureAfterTheFact() {
+        var model = TopicModel()
+        model.ingest([msg("esphome/attic/sensor/probe/state", "18.5"), msg("esphome/attic/sensor/probe/state", "18.6")])
+        #expect(model.node(.root).temperatureCount == 0)
+        model.ingest(msg("homeassistant/sensor/attic/probe/config",
+                         #"{"state_topic": "esphome/attic/sensor/probe/state", "unit_of_measurement": "°C"}"#))
+        #expect(model.node(.root).temperatureCount == 1)
+        #expect(model.node(model.id("esphome")).seriesCount == 1)
+        guard case let .series(probe) = model.overview(of: .root, offset: 0, limit: 1).rows.first else {
+            Issue.record("no series")
+            return
+        }
+        #expect(probe.kind == .temperature)
+    }
+
+    @Test func countsFollowTheFieldsAPayloadCarries() {
+        var model = TopicModel()
+        model.ingest(msg("plug", #"{"power": 5}"#))
+        #expect(model.node(.root).seriesCount == 1)
+        model.ingest(msg("plug", #"{"power": 6, "voltage": 230}"#))
+        #expect(model.node(.root).seriesCount == 2)
+        // A topic whose only numeric message is replaced by text has no field left.
+        model.ingest(msg("status", "12"))
+        model.ingest(msg("status", "booting"))
+        #expect(model.node(.root).seriesCount == 2)
+    }
+
+    // MARK: Honest scales
+
+    @Test func kindsComeFromUnitsThenNames() {
+        #expect(SeriesKind.of(unit: "°C", name: "x") == .temperature)
+        #expect(SeriesKind.of(unit: " °F", name: "x") == .temperature)
+        #expect(SeriesKind.of(unit: "%", name: "temperature") == .percentage)
+        #expect(SeriesKind.of(unit: "W", name: "temperature") == .other)
+        #expect(SeriesKind.of(unit: nil, name: "AM2301.Temperature") == .temperature)
+        #expect(SeriesKind.of(unit: nil, name: "living_room_temperature") == .temperature)
+        #expect(SeriesKind.of(unit: nil, name: "humidity") == .percentage)
+        #expect(SeriesKind.of(unit: nil, name: "battery") == .percentage)
+        #expect(SeriesKind.of(unit: nil, name: "power") == .other)
+    }
+
+    @Test func aScaleIsAtLeastItsKindsMinimumSpanAboutTheMiddle() {
+        let noise = SeriesScale(low: 21.4, high: 21.6, kind: .temperature)
+        #expect(abs(noise.low - 20.5) < 1e-9 && abs(noise.high - 22.5) < 1e-9)
+        #expect(SeriesScale(low: 40, high: 45, kind: .percentage).high - SeriesScale(low: 40, high: 45, kind: .percentage).low == 10)
+        let power = SeriesScale(low: 1000, high: 1010, kind: .other)
+        #expect(abs((power.high - power.low) - 50.5) < 1e-9)
+        let zero = SeriesScale(low: 0, high: 0, kind: .other)
+        #expect(zero.high - zero.low == 1)
+        // A wide range stays as it is.
+        #expect(SeriesScale(low: 10, high: 30, kind: .temperature) == SeriesScale(low: 10, high: 30, kind: .other))
+    }
+
+    @Test func noiseOnATemperatureDrawsAsAFlatLine() {
+        var series = TimeSeries()
+        for (index, value) in [21.4, 21.6, 21.4, 21.6, 21.5].enumerated() { series.append(value, at: Double(index)) }
+        var scratch: [SparkBucket] = []
+        let line = Sparkline.render(series, width: 5, kind: .temperature, scratch: &scratch)
+        // 0.2 degrees on a 2-degree scale: the middle rows, not bottom-to-top.
+        #expect(line.allSatisfy { "▄▅".contains($0) }, "\(line)")
+        let other = Sparkline.render(series, width: 5, kind: .other, scratch: &scratch)
+        #expect(other.allSatisfy { "▄▅".contains($0) }, "\(other)")
+    }
+}
