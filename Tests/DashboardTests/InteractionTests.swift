@@ -8,6 +8,9 @@ import TopicModel
     private func ready(_ model: TopicModel, width: Int = 120, height: Int = 40) -> DashboardController {
         let controller = DashboardController(connection: Fixture.connected, width: width, height: height)
         _ = Fixture.draw(controller, model)
+        // From the whole broker's overview into the tree, on the first row.
+        _ = controller.handle(.down, model: model)
+        _ = Fixture.draw(controller, model)
         return controller
     }
 
@@ -173,17 +176,17 @@ import TopicModel
         let model = Fixture.home()
         let controller = ready(model)
         let canvas = Fixture.draw(controller, model)
-        let doorRow = try #require(Fixture.row(of: "door", in: canvas))
+        let doorRow = try #require(Fixture.treeRow(of: "door", in: canvas))
         _ = controller.handle(.click(row: doorRow, column: 10), model: model)
         #expect(controller.state.selected.map { model.path(of: $0) } == "home/hall/door")
         _ = controller.handle(.wheelUp(row: doorRow, column: 10), model: model)
         #expect(controller.state.cursor == max(0, doorRow - 1 - 3))
         // A second click on a selected branch closes it.
         _ = Fixture.draw(controller, model)
-        let hallRow = try #require(Fixture.row(of: "hall", in: Fixture.draw(controller, model)))
+        let hallRow = try #require(Fixture.treeRow(of: "hall", in: Fixture.draw(controller, model)))
         _ = controller.handle(.click(row: hallRow, column: 8), model: model)
         _ = controller.handle(.click(row: hallRow, column: 8), model: model)
-        #expect(Fixture.row(of: "door", in: Fixture.draw(controller, model)) == nil)
+        #expect(Fixture.treeRow(of: "door", in: Fixture.draw(controller, model)) == nil)
     }
 
     @Test func bracketedPasteArrivesAsOneKeyAndNewlinesAreText() {

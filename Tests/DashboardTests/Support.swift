@@ -52,3 +52,12 @@ enum Fixture {
         canvas.lines.firstIndex { $0.contains(text) }
     }
 }
+
+extension Fixture {
+    /// The first line whose tree pane (left of the detail pane) contains `text`.
+    static func treeRow(of text: String, in canvas: MemoryCanvas, paneWidth: Int = 48) -> Int? {
+        (0..<canvas.height).first { row in
+            canvas.cells[row].prefix(paneWidth).map(\.text).joined().contains(text)
+        }
+    }
+}

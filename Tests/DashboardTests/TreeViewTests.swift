@@ -22,14 +22,14 @@ import TopicModel
         let controller = DashboardController(connection: Fixture.connected, width: 120, height: 40)
         let canvas = Fixture.draw(controller, model)
         func marker(_ name: String, after parent: String) throws -> (String, Role) {
-            let parentRow = try #require(Fixture.row(of: parent, in: canvas))
-            let row = try #require((parentRow..<canvas.height).first { canvas.line($0).contains(name) })
+            let parentRow = try #require(Fixture.treeRow(of: parent, in: canvas))
+            let row = try #require((parentRow..<canvas.height).first { canvas.cells[$0].prefix(48).map(\.text).joined().contains(name) })
             return (canvas.cells[row][0].text, canvas.role(row: row, column: 0))
         }
         #expect(try marker("light", after: "kitchen") == ("◉", .retainedShown))
         #expect(try marker("door", after: "hall") == ("◎", .retainedHeld))
         #expect(try marker("light", after: "garage") == ("⊘", .retainedCleared))
-        let doorRow = try #require(Fixture.row(of: "door", in: canvas))
+        let doorRow = try #require(Fixture.treeRow(of: "door", in: canvas))
         #expect(canvas.line(doorRow).contains("open"))
     }
 
@@ -54,8 +54,8 @@ import TopicModel
         let model = Fixture.home()
         let controller = DashboardController(connection: Fixture.connected, width: 120, height: 40)
         let canvas = Fixture.draw(controller, model)
-        let row = try #require(Fixture.row(of: "temperature", in: canvas))
-        let line = canvas.line(row)
+        let row = try #require(Fixture.treeRow(of: "temperature", in: canvas))
+        let line = String(canvas.line(row).prefix(48))
         let blocks = line.filter { Sparkline.blocks.contains($0) }
         #expect(blocks.count >= 8, "\(line)")
         #expect(Set(blocks).count >= 3, "a curve, not a flat line: \(line)")

@@ -35,8 +35,12 @@ extension DashboardController {
             }
             return DashboardFrame.Row(tree: row, sparkline: sparkline, isSelected: row.node == state.selected)
         }
-        if let selected = state.selected { frame.detail = detail(selected, model: model, now: now) }
-        showedAge = frame.detail?.record != nil
+        if let selected = state.selected, model.topic(at: selected) != nil {
+            frame.detail = detail(selected, model: model, now: now)
+        } else {
+            frame.overview = overview(of: state.selected ?? .root, model: model)
+        }
+        showedAge = frame.detail?.record != nil || !(frame.overview?.lines.isEmpty ?? true)
         frame.detailScroll = state.detailScroll
         return frame
     }
@@ -65,7 +69,9 @@ extension DashboardController {
         state.screenRow = state.cursor - state.scroll
         if state.scroll != guess { window = rows(model, offset: state.scroll, limit: treeHeight) }
         let index = state.cursor - state.scroll
-        if index >= 0, index < window.rows.count {
+        if state.rootShown {
+            state.selected = nil
+        } else if index >= 0, index < window.rows.count {
             state.selected = window.rows[index].node
         } else {
             state.selected = nil

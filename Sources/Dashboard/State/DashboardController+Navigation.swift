@@ -8,12 +8,15 @@ extension DashboardController {
     func move(by delta: Int, model: TopicModel) {
         let total = rows(model, offset: 0, limit: 0).totalRows
         guard total > 0 else { return }
-        let target = max(0, min(total - 1, state.cursor + delta))
+        // From the whole broker's overview, the first move lands on the row under the cursor.
+        let target = state.rootShown ? state.cursor : max(0, min(total - 1, state.cursor + delta))
         select(row: target, model: model)
     }
 
     func select(row target: Int, model: TopicModel) {
         guard let row = rows(model, offset: target, limit: 1).rows.first else { return }
+        if row.node != state.selected { state.overviewCursor = 0 }
+        state.rootShown = false
         state.selected = row.node
         state.cursor = target
         state.screenRow = max(0, min(treeHeight - 1, target - state.scroll))
@@ -46,7 +49,15 @@ extension DashboardController {
         state.autoExpand = false
     }
 
+    /// Leaves the whole broker's overview for the row under the cursor, so a key that acts on
+    /// the selection (open, close) acts on it.
+    func enterTree(model: TopicModel) {
+        guard state.rootShown else { return }
+        select(row: state.cursor, model: model)
+    }
+
     func expandOrEnter(model: TopicModel) {
+        enterTree(model: model)
         guard let selected = state.selected, model.node(selected).childCount > 0 else { return }
         takeOverExpansion()
         if state.expanded.contains(selected) {
@@ -63,13 +74,14 @@ extension DashboardController {
             state.expanded.remove(selected)
         } else {
             let parent = model.node(selected).parent
-            guard parent != .root else { return }
+            guard parent != .root else { return showRoot() }
             state.expanded.remove(parent)
             state.selected = parent
         }
     }
 
     func toggle(model: TopicModel) {
+        enterTree(model: model)
         guard let selected = state.selected, model.node(selected).childCount > 0 else { return }
         takeOverExpansion()
         if state.expanded.contains(selected) { state.expanded.remove(selected) } else { state.expanded.insert(selected) }
@@ -79,6 +91,8 @@ extension DashboardController {
     func reveal(_ id: NodeID, model: TopicModel) {
         takeOverExpansion()
         for ancestor in model.ancestors(of: id) { state.expanded.insert(ancestor) }
+        state.rootShown = false
+        state.overviewCursor = 0
         state.selected = id
         state.screenRow = min(state.screenRow, treeHeight / 2)
         state.detailScroll = 0

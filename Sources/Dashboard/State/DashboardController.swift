@@ -103,7 +103,9 @@ public final class DashboardController {
 
     func browse(_ key: Key, model: TopicModel) -> [DashboardAction] {
         state.status = nil
-        if state.focus == .detail, scrollDetail(key) { return [] }
+        if state.focus == .detail {
+            if showsOverview(model: model) ? overviewKey(key, model: model) : scrollDetail(key) { return [] }
+        }
         switch key {
         case .character("q"): return [.quit]
         case .up, .character("k"): move(by: -1, model: model)
@@ -136,6 +138,7 @@ public final class DashboardController {
                 return [.copy(String(decoding: record.last.payload, as: UTF8.self))]
             }
         case .character("?"): state.mode = .help
+        case .escape: showRoot()
         case let .click(row, column): click(row: row, column: column, model: model)
         case let .wheelUp(row, column): wheel(-3, row: row, column: column, model: model)
         case let .wheelDown(row, column): wheel(3, row: row, column: column, model: model)

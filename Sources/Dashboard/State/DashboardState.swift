@@ -27,7 +27,14 @@ public struct DashboardState: Sendable {
 
     public var mode: Mode = .browse
     public var focus: Pane = .tree
+    /// Nil while the whole broker is shown (`rootShown`).
     public var selected: NodeID?
+    /// The overview of the whole broker: the first screen, until the user moves in the tree
+    /// (Escape, or `h` on a first-level node, comes back to it).
+    public var rootShown = true
+    /// The overview's highlighted row (its index among all of them) and first row on screen.
+    public var overviewCursor = 0
+    public var overviewScroll = 0
     /// The selected row's index among all rows, and its line within the pane (kept as topics arrive).
     public var cursor = 0
     public var screenRow = 0

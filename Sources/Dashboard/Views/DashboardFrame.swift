@@ -35,6 +35,30 @@ public struct DashboardFrame: Sendable {
         public var payloadLines: [StyledLine]
     }
 
+    /// A branch (or the whole broker) at a glance: problems, then every numeric series below.
+    public struct Overview: Sendable {
+        public struct Line: Sendable {
+            public var row: BranchOverview.Row
+            public var sparkline: String?
+        }
+
+        /// The branch's path ("" for the whole broker).
+        public var path: String
+        public var topicCount: Int
+        public var temperatureCount: Int
+        public var seriesCount: Int
+        public var problemCount: Int
+        /// When the branch is an offline device: the availability topics that say so.
+        public var offlineSources: [String]
+        /// The rows on screen, from `scroll`.
+        public var lines: [Line]
+        public var totalRows: Int
+        public var scroll: Int
+        /// The highlighted row, among all rows.
+        public var cursor: Int
+        public var sparklineWidth: Int
+    }
+
     public var layout: Layout
     public var connection: ConnectionStatus
     public var topicCount = 0
@@ -47,6 +71,8 @@ public struct DashboardFrame: Sendable {
     public var totalRows = 0
     public var scroll = 0
     public var detail: Detail?
+    /// Shown instead of `detail` when a branch, or nothing, is selected.
+    public var overview: Overview?
     public var detailScroll = 0
     public var focus: DashboardState.Pane = .tree
     public var mode: DashboardState.Mode = .browse

@@ -9,8 +9,15 @@ enum DetailPane {
 
     static func draw(_ frame: DashboardFrame, on canvas: inout some Canvas) {
         let rect = frame.layout.detail
-        let all = frame.detail.map { lines($0, width: contentWidth(frame.layout), now: frame.now) } ?? [StyledLine("  nothing selected", .dim)]
-        let scroll = max(0, min(frame.detailScroll, all.count - rect.height))
+        let all: [StyledLine]
+        var scroll = 0
+        if let overview = frame.overview {
+            // The overview scrolls by its own cursor, and shows only the rows on screen.
+            all = OverviewView.lines(overview, width: contentWidth(frame.layout), now: frame.now, focused: frame.focus == .detail)
+        } else {
+            all = frame.detail.map { lines($0, width: contentWidth(frame.layout), now: frame.now) } ?? [StyledLine("  nothing selected", .dim)]
+            scroll = max(0, min(frame.detailScroll, all.count - rect.height))
+        }
         for line in 0..<rect.height {
             canvas.fill(row: rect.row + line, column: rect.column, width: rect.width, role: .text)
             let index = scroll + line

@@ -33,7 +33,9 @@ public struct Layout: Sendable, Equatable {
         footer = Rect(row: max(0, height - 1), column: 0, width: width, height: 1)
         let body = max(0, height - 2)
         if width >= Self.sideBySideWidth {
-            let treeWidth = max(Self.minimumWidth, width * 11 / 20)
+            // 48 of 120 columns: the detail pane's overview then fits a 24-cell sparkline and
+            // names of 21 cells.
+            let treeWidth = max(Self.minimumWidth, width * 2 / 5)
             tree = Rect(row: 1, column: 0, width: treeWidth, height: body)
             divider = Rect(row: 1, column: treeWidth, width: 1, height: body)
             detail = Rect(row: 1, column: treeWidth + 1, width: max(0, width - treeWidth - 1), height: body)

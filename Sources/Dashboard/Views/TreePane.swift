@@ -15,11 +15,11 @@ enum TreePane {
 
     /// Sparklines shrink, then go, as the pane narrows.
     static func sparklineWidth(for paneWidth: Int) -> Int {
-        paneWidth >= 70 ? 12 : paneWidth >= 50 ? 8 : 0
+        paneWidth >= 70 ? 12 : paneWidth >= 46 ? 8 : 0
     }
 
     static func valueWidth(for paneWidth: Int) -> Int {
-        paneWidth >= 70 ? 18 : paneWidth >= 50 ? 14 : 8
+        paneWidth >= 70 ? 18 : paneWidth >= 46 ? 14 : 8
     }
 
     static func draw(_ frame: DashboardFrame, on canvas: inout some Canvas) {

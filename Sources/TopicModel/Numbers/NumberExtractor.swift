@@ -61,6 +61,14 @@ public enum NumberExtractor {
         return value
     }
 
+    /// Whether the payload is a state word (ON, off, true, open...) rather than a number: it is
+    /// drawn as 1/0, but it is not a reading.
+    public static func isStateWord(_ payload: [UInt8]) -> Bool {
+        guard payload.count <= 16 else { return false }
+        let trimmed = payload.drop { isSpace($0) }
+        return stateWord(trimmed.prefix(upTo: trimmed.lastIndex { !isSpace($0) }.map { $0 + 1 } ?? trimmed.startIndex)) != nil
+    }
+
     /// The unit after a plain number ("°C" in "21.5 °C"), or nil when there is none.
     public static func plainUnit(in payload: [UInt8]) -> String? {
         guard payload.count <= 64, payload.first != UInt8(ascii: "{") else { return nil }

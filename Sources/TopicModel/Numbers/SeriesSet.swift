@@ -4,7 +4,7 @@ public struct SeriesSet: Sendable {
     public private(set) var series: [TimeSeries] = []
 
     /// The keys that name a temperature, by last path component (case-insensitive).
-    static let temperatureKeys: Set<String> = ["temperature", "temp", "tc"]
+    static let temperatureKeys: Set<String> = ["temperature", "temp", "tc", "tf"]
 
     mutating func record(_ numbers: [(path: String, value: Double)], at time: Double) {
         for (position, (path, value)) in numbers.enumerated() {

@@ -61,12 +61,14 @@ extension TopicModel {
     /// A topic's numeric fields in first-seen order, with their newest value, unit and kind.
     func fields(of id: NodeID) -> [(path: String, value: Double, unit: String?, kind: SeriesKind, series: TimeSeries?)] {
         guard let record = topic(at: id) else { return [] }
-        let numbers: [(path: String, value: Double, series: TimeSeries?)]
+        var numbers: [(path: String, value: Double, series: TimeSeries?)]
         if let series = record.series {
             numbers = zip(series.paths, series.series).map { ($0, $1.last?.value ?? 0, $1.count > 1 ? $1 : nil) }
         } else {
             numbers = record.firstNumbers.map { ($0.path, $0.value, nil) }
         }
+        let readings = Self.readingPaths(record)
+        if readings.count < numbers.count { numbers.removeAll { !readings.contains($0.path) } }
         return numbers.map { number in
             let unit = unit(of: id, path: number.path)
             let name = number.path.isEmpty ? nodes[Int(id.index)].name : number.path

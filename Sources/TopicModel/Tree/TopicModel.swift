@@ -400,9 +400,11 @@ public struct TopicModel: Sendable {
     /// measure a temperature; returns the change to count up its path. The kinds are worked out
     /// only when the number of fields changes (or a label does, see `recordDiscovery`).
     private mutating func countFields(_ index: Int32, topic: String, force: Bool = false) -> (Int32, Int32) {
-        guard force || topics[Int(index)].fieldCount != Int(topics[Int(index)].countedFields) else { return (0, 0) }
+        let fieldCount = topics[Int(index)].fieldCount
+        guard force || fieldCount != Int(topics[Int(index)].countedFrom) else { return (0, 0) }
+        topics[Int(index)].countedFrom = Int16(fieldCount)
         let record = topics[Int(index)]
-        let paths = record.series?.paths ?? record.firstNumbers.map(\.path)
+        let paths = Self.readingPaths(record)
         let node = record.node
         let unit = labels.isEmpty ? nil : labels[topic]?.unit
         let plainUnit = unit ?? NumberExtractor.plainUnit(in: record.last.payload)
@@ -413,6 +415,14 @@ public struct TopicModel: Sendable {
         topics[Int(index)].countedFields = Int16(paths.count)
         topics[Int(index)].countedTemperatures = Int16(temperatures)
         return delta
+    }
+
+    /// The paths of a topic's readings: its numeric fields, less a plain state word (ON, open),
+    /// which is drawn as 1/0 but is not a reading.
+    static func readingPaths(_ record: TopicRecord) -> [String] {
+        let paths = record.series?.paths ?? record.firstNumbers.map(\.path)
+        guard paths.contains(""), NumberExtractor.isStateWord(record.last.payload) else { return paths }
+        return paths.filter { !$0.isEmpty }
     }
 
     /// A discovery config labels its state topic and may name its availability; an empty one

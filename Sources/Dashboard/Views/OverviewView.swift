@@ -1,0 +1,120 @@
+import TopicModel
+
+/// A branch at a glance, in the detail pane: problems first, then one line per numeric series
+/// below it, temperatures first.
+///
+///     home  ·  42 topics · 6 temperatures · 14 other readings · 1 stale
+///     ◷ hall/temperature                 silent 12m
+///     ✕ tele/garage_plug                 offline
+///       bedroom          19.6 °C ▁▂▃▄▅▆▇███▇▆▅▄▃▂▁▁▂▃▄▅▆▇ 18.9–21.2  4s
+enum OverviewView {
+    static let valueWidth = 9
+    static let rangeWidth = 11
+    static let ageWidth = 3
+    static let minimumSparkline = 8
+
+    /// The name column: a quarter of the pane, between 12 and 28 cells.
+    static func nameWidth(contentWidth: Int) -> Int {
+        max(12, min(28, contentWidth - valueWidth - rangeWidth - ageWidth - 5 - 24))
+    }
+
+    /// The sparkline takes what the other columns leave: 24 cells at 120x40.
+    static func sparklineWidth(contentWidth: Int) -> Int {
+        max(minimumSparkline, contentWidth - nameWidth(contentWidth: contentWidth) - valueWidth - rangeWidth - ageWidth - 5)
+    }
+
+    static func lines(_ overview: DashboardFrame.Overview, width: Int, now: Double, focused: Bool) -> [StyledLine] {
+        let title = overview.path.isEmpty ? "all topics" : TerminalEscaping.escaped(Array(overview.path.utf8), keepNewlines: false)
+        var counts = "\(overview.topicCount) topic\(overview.topicCount == 1 ? "" : "s")"
+        let others = overview.seriesCount - overview.temperatureCount
+        counts += " · \(overview.temperatureCount) temperature\(overview.temperatureCount == 1 ? "" : "s")"
+        counts += " · \(others) other reading\(others == 1 ? "" : "s")"
+        if overview.problemCount > 0 { counts += " · \(overview.problemCount) problem\(overview.problemCount == 1 ? "" : "s")" }
+        var out = [StyledLine(title, .title), StyledLine(counts, .dim)]
+        if !overview.offlineSources.isEmpty {
+            let sources = overview.offlineSources.map { TerminalEscaping.escaped(Array($0.utf8), keepNewlines: false) }
+            out.append(StyledLine("✕ device offline, as \(sources.joined(separator: ", ")) says", .offline))
+        }
+        if overview.totalRows == 0 {
+            out.append(StyledLine("  nothing numeric below yet", .dim))
+            return out
+        }
+        let nameWidth = nameWidth(contentWidth: width)
+        for (offset, line) in overview.lines.enumerated() {
+            let highlighted = focused && overview.scroll + offset == overview.cursor
+            out.append(self.line(line, nameWidth: nameWidth, sparkWidth: overview.sparklineWidth, now: now, highlighted: highlighted))
+        }
+        return out
+    }
+
+    private static func line(_ line: DashboardFrame.Overview.Line, nameWidth: Int, sparkWidth: Int, now: Double,
+                             highlighted: Bool) -> StyledLine {
+        let nameRole: Role = highlighted ? .selected : .leaf
+        switch line.row {
+        case let .stale(topic):
+            return StyledLine([("◷ ", .stale), (name(topic.name, field: "", cells: nameWidth), nameRole),
+                               (" silent " + age(now - topic.time), .stale)])
+        case let .offline(topic):
+            return StyledLine([("✕ ", .offline), (name(topic.name, field: "", cells: nameWidth), nameRole), (" offline", .offline)])
+        case let .series(series):
+            let unit = series.unit.map { " " + TerminalEscaping.escaped(Array($0.utf8), keepNewlines: false) } ?? ""
+            let value = pad(ValueFormat.short(series.value, digits: 1) + unit, valueWidth, right: true)
+            var range = ""
+            if let summary = series.series?.summary {
+                let low = ValueFormat.short(summary.min, digits: 1), high = ValueFormat.short(summary.max, digits: 1)
+                range = low == high ? low : low + "–" + high
+            }
+            let spark = line.sparkline ?? String(repeating: " ", count: sparkWidth)
+            let (path, field) = readingName(series.topic.name, field: series.field, kind: series.kind)
+            return StyledLine([
+                (series.isStale ? "◷ " : "  ", .stale),
+                (name(path, field: field, cells: nameWidth), nameRole),
+                (" " + value + " ", .value),
+                (spark, .sparkline),
+                (" " + pad(range, rangeWidth, right: false), .dim),
+                (pad(age(now - series.topic.time), ageWidth, right: true), .dim),
+            ])
+        }
+    }
+
+    /// Levels that name no device: the conventions' own words (`tele/x/SENSOR`,
+    /// `esphome/x/sensor/y/state`, `zigbee2mqtt/x`), dropped from reading names.
+    static let genericLevels: Set<String> = [
+        "state", "status", "sensor", "sensors", "tele", "stat", "rpc", "events", "event", "get", "value", "values", "data",
+        "attributes", "json", "zigbee2mqtt", "esphome", "homeassistant", "shellies", "tasmota",
+    ]
+
+    /// A reading's name, shortest first: the levels that name its device, less the conventions'
+    /// words, and less the words that only repeat "temperature" in the temperatures.
+    static func readingName(_ path: String, field: String, kind: SeriesKind) -> (path: String, field: String) {
+        func repeatsKind(_ word: Substring) -> Bool {
+            kind == .temperature && SeriesKind.of(unit: nil, name: String(word.split(separator: ":").first ?? word)) == .temperature
+        }
+        let levels = path.split(separator: "/", omittingEmptySubsequences: false)
+        let kept = levels.filter { !genericLevels.contains($0.lowercased()) && !repeatsKind($0) }
+        let fieldParts = field.split(separator: ".").filter { !repeatsKind($0) }
+        let name = kept.isEmpty ? String(levels.last ?? "") : kept.joined(separator: "/")
+        return (name, fieldParts.joined(separator: "."))
+    }
+
+    /// An age to the minute ("<1m", "5m", "2h"): the overview's many ages then change at most
+    /// once a minute each, and a quiet screen writes almost nothing.
+    static func age(_ seconds: Double) -> String {
+        seconds < 60 ? "<1m" : ValueFormat.age(seconds, compact: true)
+    }
+
+    /// The path and field in `cells`, cut from the left (the end names the device) and padded;
+    /// "." for the branch itself.
+    static func name(_ path: String, field: String, cells: Int) -> String {
+        let topic = path.isEmpty ? "." : path
+        let full = TerminalEscaping.escaped(Array((field.isEmpty ? topic : topic + " " + field).utf8), keepNewlines: false)
+        let text = DisplayWidth.of(full) <= cells ? full : "…" + DisplayWidth.suffix(full, cells: cells - 1)
+        return pad(text, cells, right: false)
+    }
+
+    private static func pad(_ text: String, _ cells: Int, right: Bool) -> String {
+        let cut = DisplayWidth.truncate(text, cells: cells)
+        let fill = String(repeating: " ", count: max(0, cells - DisplayWidth.of(cut)))
+        return right ? fill + cut : cut + fill
+    }
+}
