@@ -70,6 +70,15 @@ extension MQTTClient {
         }
 
         private(set) var state: State = .idle
+        // Kept apart from `state` for the per-packet path: reading them from the enum would copy
+        // its payload (and retain all it holds) for every packet. Set by `become`.
+        /// The channel number events must carry to count: the current attempt's or connection's.
+        private(set) var currentConnection = 0
+        /// Connecting: a CONNACK is the only packet expected.
+        private(set) var isAwaitingConnAck = false
+        /// The open channel, connecting or connected.
+        private(set) var channel: (any Channel)?
+        private(set) var version: MQTTProtocolVersion?
         /// Reconnect attempts since the last connection that stayed up for `healthyConnection`.
         private(set) var failedAttempts = 0
         /// The version that worked, kept for reconnects once `.automatic` has found it.
@@ -102,23 +111,6 @@ extension MQTTClient {
             }
         }
 
-        /// The open channel, connecting or connected.
-        var channel: (any Channel)? {
-            switch state {
-            case let .connecting(connecting): return connecting.channel
-            case let .connected(connected): return connected.channel
-            default: return nil
-            }
-        }
-
-        var version: MQTTProtocolVersion? {
-            switch state {
-            case let .connecting(connecting): return connecting.version
-            case let .connected(connected): return connected.version
-            default: return nil
-            }
-        }
-
         var info: MQTTConnectionInfo? {
             guard case let .connected(connected) = state else { return nil }
             return connected.info
@@ -131,18 +123,7 @@ extension MQTTClient {
         }
 
         /// Whether an event from `connection` concerns the current channel.
-        func isCurrent(_ connection: Int) -> Bool {
-            switch state {
-            case let .connecting(connecting): return connecting.connection == connection
-            case let .connected(connected): return connected.connection == connection
-            default: return false
-            }
-        }
-
-        var isAwaitingConnAck: Bool {
-            if case .connecting = state { return true }
-            return false
-        }
+        func isCurrent(_ connection: Int) -> Bool { connection != 0 && connection == currentConnection }
 
         var isClosed: Bool {
             if case .closed = state { return true }
@@ -183,7 +164,7 @@ extension MQTTClient {
         mutating func fallBack(from connection: Int) -> Int? {
             guard case let .connecting(connecting) = state, connecting.connection == connection else { return nil }
             lastConnection += 1
-            state = .connecting(Connecting(attempt: connecting.attempt, connection: lastConnection, version: .v311))
+            become(.connecting(Connecting(attempt: connecting.attempt, connection: lastConnection, version: .v311)))
             return lastConnection
         }
 
@@ -191,7 +172,7 @@ extension MQTTClient {
             if case let .reconnecting(waiting) = state { waiting.timer?.cancel() }
             lastAttempt += 1
             lastConnection += 1
-            state = .connecting(Connecting(attempt: lastAttempt, connection: lastConnection, version: version))
+            become(.connecting(Connecting(attempt: lastAttempt, connection: lastConnection, version: version)))
             return lastAttempt
         }
 
@@ -210,7 +191,7 @@ extension MQTTClient {
                 return .abandon(connecting.closeReason ?? .disconnectedByServer(nil, reasonString: nil))
             }
             connecting.channel = channel
-            state = .connecting(connecting)
+            become(.connecting(connecting))
             return .sendConnect
         }
 
@@ -222,7 +203,7 @@ extension MQTTClient {
             }
             connecting.connAck = waiter
             connecting.connAckTimeout = timeout
-            state = .connecting(connecting)
+            become(.connecting(connecting))
         }
 
         /// The CONNACK timeout fired: the channel to close, if the attempt still waits.
@@ -230,7 +211,7 @@ extension MQTTClient {
             guard case var .connecting(connecting) = state, connecting.connection == connection,
                   connecting.connAck != nil else { return nil }
             connecting.closeReason = connecting.closeReason ?? .connectTimeout
-            state = .connecting(connecting)
+            become(.connecting(connecting))
             return connecting.channel
         }
 
@@ -252,13 +233,13 @@ extension MQTTClient {
             connecting.connAckTimeout = nil
             if let refusal {
                 connecting.closeReason = connecting.closeReason ?? refusal
-                state = .connecting(connecting)
+                become(.connecting(connecting))
                 return .refused(channel)
             }
             if negotiates { negotiatedVersion = connecting.version }
-            state = .connected(Connected(
+            become(.connected(Connected(
                 connection: connecting.connection, version: connecting.version, channel: channel, info: info, since: now,
-                keepAlive: KeepAlive(interval: keepAlive, lastSend: now), closeReason: connecting.closeReason))
+                keepAlive: KeepAlive(interval: keepAlive, lastSend: now), closeReason: connecting.closeReason)))
             return .connected(waiter)
         }
 
@@ -346,7 +327,7 @@ extension MQTTClient {
             switch state {
             case var .connecting(connecting):
                 connecting.closeReason = merge(connecting.closeReason)
-                state = .connecting(connecting)
+                become(.connecting(connecting))
             case .connected:
                 modifyConnected { $0.closeReason = merge($0.closeReason) }
             default:
@@ -378,7 +359,7 @@ extension MQTTClient {
                 connecting.connAckTimeout = nil
                 connecting.channel = nil
                 connecting.lost = true
-                state = .connecting(connecting)
+                become(.connecting(connecting))
                 return .failAttempt(waiter, error)
             case let .connected(connected):
                 connected.keepAlive.task?.cancel()
@@ -397,7 +378,7 @@ extension MQTTClient {
         mutating func attemptFailed(_ error: MQTTClientError, attempt: Int, reconnecting: Bool) -> ClosedAction {
             guard case let .connecting(connecting) = state, connecting.attempt == attempt else { return .none }
             guard reconnecting else {
-                state = .closed(error)
+                become(.closed(error))
                 return .closeForGood(error)
             }
             return retryOrClose(after: error)
@@ -405,19 +386,19 @@ extension MQTTClient {
 
         private mutating func retryOrClose(after error: MQTTClientError) -> ClosedAction {
             guard reconnect.enabled else {
-                state = .closed(error)
+                become(.closed(error))
                 return .closeForGood(error)
             }
             failedAttempts += 1
             let delay = reconnect.delay(forAttempt: failedAttempts)
-            state = .reconnecting(Reconnecting(attempt: failedAttempts, delay: delay, lastError: error))
+            become(.reconnecting(Reconnecting(attempt: failedAttempts, delay: delay, lastError: error)))
             return .reconnect(delay: delay, attempt: failedAttempts, error: error)
         }
 
         mutating func reconnectScheduled(_ timer: Scheduled<Void>) {
             guard case var .reconnecting(waiting) = state else { return timer.cancel() }
             waiting.timer = timer
-            state = .reconnecting(waiting)
+            become(.reconnecting(waiting))
         }
 
         struct CloseAction {
@@ -446,8 +427,23 @@ extension MQTTClient {
             case .idle, .closed, .modifying:
                 break
             }
-            state = .closed(nil)
+            become(.closed(nil))
             return action
+        }
+
+        // MARK: Changing state
+
+        /// Enters `new`, and updates what the per-packet path reads.
+        private mutating func become(_ new: State) {
+            state = new
+            switch new {
+            case let .connecting(connecting):
+                (currentConnection, isAwaitingConnAck, channel, version) = (connecting.connection, true, connecting.channel, connecting.version)
+            case let .connected(connected):
+                (currentConnection, isAwaitingConnAck, channel, version) = (connected.connection, false, connected.channel, connected.version)
+            case .idle, .reconnecting, .closed, .modifying:
+                (currentConnection, isAwaitingConnAck, channel, version) = (0, false, nil, nil)
+            }
         }
 
         // MARK: Changing a payload in place
