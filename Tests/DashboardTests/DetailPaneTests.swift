@@ -65,13 +65,25 @@ import TopicModel
     @Test func numericTopicsShowAGraphWithStatsAndUnit() throws {
         var model = Fixture.home()
         model.ingest(Fixture.message("homeassistant/sensor/kitchen/config", #"{"state_topic":"home/kitchen/temperature","unit_of_measurement":"°C"}"#, retain: true))
-        let (_, canvas) = show("home/kitchen/temperature", in: model)
-        let title = try #require(Fixture.row(of: "graph: value °C", in: canvas), "\(canvas.text)")
+        let (controller, first) = show("home/kitchen/temperature", in: model)
+        #expect(Fixture.row(of: "graph: value °C · last 5 min", in: first) != nil, "\(first.text)")
+        // Half an hour of readings, a minute apart: the hour's window shows them all, over time.
+        _ = controller.handle(.character("]"), model: model)
+        let canvas = Fixture.draw(controller, model)
+        let title = try #require(Fixture.row(of: "graph: value °C · last 1 h", in: canvas), "\(canvas.text)")
         #expect(canvas.line(title + 1).contains("min "))
         #expect(canvas.line(title + 1).contains("°C"))
-        let graphRows = (title + 2)...(title + 5)
+        // Nine rows at 120x40, the scale's top and bottom on the y axis, the time under the x axis.
+        let graphRows = (title + 2)..<(title + 11)
         let filled = graphRows.flatMap { canvas.line($0) }.filter { Sparkline.blocks.contains($0) }
         #expect(filled.count > 30)
+        #expect(canvas.line(title + 11).contains("└-1h"), "\(canvas.line(title + 11))")
+        #expect(canvas.line(title + 11).contains("-30m") && canvas.line(title + 11).contains("now"), "\(canvas.line(title + 11))")
+        #expect(canvas.line(title + 2).contains("│"))
+        // The first half of the hour has no readings: a gap, not a stretched curve.
+        let plotStart = try #require(canvas.line(title + 10).lastIndex(of: "│"))
+        let bottom = canvas.line(title + 10)[canvas.line(title + 10).index(after: plotStart)...]
+        #expect(bottom.prefix(bottom.count / 3).allSatisfy { $0 == " " }, "\(bottom)")
         #expect(Fixture.row(of: "history (30)", in: canvas) != nil)
         // The held retained value is named, and the first history line is the live one.
         #expect(Fixture.row(of: "held retained value:", in: canvas) != nil)

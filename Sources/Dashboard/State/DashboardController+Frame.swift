@@ -98,6 +98,8 @@ extension DashboardController {
             isInsideOfflineDevice: model.isInsideOfflineDevice(id), announcesOffline: model.announcesOffline(id),
             seriesPaths: record?.series?.paths ?? [], graphPath: graphPath,
             graph: graphPath.flatMap { record?.series?.series(at: $0) },
+            graphKind: graphPath.map { model.kind(of: id, path: $0) } ?? .other,
+            graphUnit: graphPath.flatMap { model.unit(of: id, path: $0) }, graphWindow: state.graphWindow,
             payloadLines: record.map { payloadLines($0, of: id) } ?? [])
     }
 

@@ -139,6 +139,8 @@ public final class DashboardController {
             }
         case .character("?"): state.mode = .help
         case .escape: showRoot()
+        case .character("["): state.graphWindow = state.graphWindow.shorter
+        case .character("]"): state.graphWindow = state.graphWindow.longer
         case let .click(row, column): click(row: row, column: column, model: model)
         case let .wheelUp(row, column): wheel(-3, row: row, column: column, model: model)
         case let .wheelDown(row, column): wheel(3, row: row, column: column, model: model)

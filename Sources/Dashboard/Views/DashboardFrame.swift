@@ -31,6 +31,9 @@ public struct DashboardFrame: Sendable {
         public var seriesPaths: [String]
         public var graphPath: String?
         public var graph: TimeSeries?
+        public var graphKind: SeriesKind
+        public var graphUnit: String?
+        public var graphWindow: GraphWindow
         /// The last payload, formatted: JSON indented, text, or a hex dump.
         public var payloadLines: [StyledLine]
     }

@@ -4,7 +4,6 @@ import TopicModel
 
 /// The selected topic in full: state, properties, graph, payload and history. Scrolls.
 enum DetailPane {
-    static let graphHeight = 4
     static let historyRows = 50
 
     static func draw(_ frame: DashboardFrame, on canvas: inout some Canvas) {
@@ -15,7 +14,8 @@ enum DetailPane {
             // The overview scrolls by its own cursor, and shows only the rows on screen.
             all = OverviewView.lines(overview, width: contentWidth(frame.layout), now: frame.now, focused: frame.focus == .detail)
         } else {
-            all = frame.detail.map { lines($0, width: contentWidth(frame.layout), now: frame.now) } ?? [StyledLine("  nothing selected", .dim)]
+            all = frame.detail.map { lines($0, width: contentWidth(frame.layout), graphHeight: graphHeight(rect), now: frame.now) }
+                ?? [StyledLine("  nothing selected", .dim)]
             scroll = max(0, min(frame.detailScroll, all.count - rect.height))
         }
         for line in 0..<rect.height {
@@ -28,8 +28,11 @@ enum DetailPane {
     /// Cells for text: the pane less its left margin.
     static func contentWidth(_ layout: Layout) -> Int { layout.detail.width - 1 }
 
+    /// The graph grows with the pane: a quarter of it, 4 to 16 rows (9 at 120x40).
+    static func graphHeight(_ pane: Rect) -> Int { max(4, min(16, pane.height / 4)) }
+
     /// Every line of the pane, top to bottom.
-    static func lines(_ detail: DashboardFrame.Detail, width: Int, now: Double) -> [StyledLine] {
+    static func lines(_ detail: DashboardFrame.Detail, width: Int, graphHeight: Int, now: Double) -> [StyledLine] {
         var out = [StyledLine(TerminalEscaping.escaped(Array(detail.path.utf8), keepNewlines: false), .title)]
         if detail.childCount > 0 {
             var counts = "\(detail.topicCount) topic\(detail.topicCount == 1 ? "" : "s") below, \(detail.retainedCount) holding a retained value"
@@ -53,11 +56,13 @@ enum DetailPane {
         }
 
         if let path = detail.graphPath, let graph = detail.graph, let summary = graph.summary {
-            let unit = detail.label?.unit.map { " " + $0 } ?? ""
-            let name = path.isEmpty ? "value" : path
-            out.append(rule("graph: \(name)\(unit)\(detail.seriesPaths.count > 1 ? " (s: choose)" : "")", width: width))
+            let unit = detail.graphUnit.map { " " + TerminalEscaping.escaped(Array($0.utf8), keepNewlines: false) } ?? ""
+            let name = path.isEmpty ? "value" : TerminalEscaping.escaped(Array(path.utf8), keepNewlines: false)
+            let choose = detail.seriesPaths.count > 1 ? " · s: series" : ""
+            out.append(rule("graph: \(name)\(unit) · last \(detail.graphWindow.label) ([ ])\(choose)", width: width))
             out.append(StyledLine("min \(ValueFormat.short(summary.min)) · avg \(ValueFormat.short(summary.average)) · max \(ValueFormat.short(summary.max)) · last \(ValueFormat.short(summary.last))\(unit)", .text))
-            out += GraphView.lines(graph, width: max(1, width - 1), height: graphHeight)
+            out += GraphView.lines(graph, window: detail.graphWindow, now: now, width: max(1, width - 1), height: graphHeight,
+                                   kind: detail.graphKind)
         }
 
         var title = "payload"

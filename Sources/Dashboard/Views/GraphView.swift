@@ -1,32 +1,75 @@
 import TopicModel
 
-/// A series as a block graph several rows tall: each column is one resampled bucket.
+/// A series as a graph over time, several rows tall: the x axis is the window ending now (a gap
+/// in the data is a gap), the y axis is labelled with the top and bottom of the series' scale.
+///
+///     22.5 │      ▂▄▆█▇▅▃▂
+///          │    ▂▄████████▆▄
+///     20.5 │▁▂▄█████████████▇▅
+///          └-5m        -2.5m     now
 enum GraphView {
-    static func lines(_ series: TimeSeries, width: Int, height: Int) -> [StyledLine] {
-        guard width > 0, height > 0 else { return [] }
-        var buckets = Array(repeating: SparkBucket(), count: width)
-        series.resample(into: &buckets)
-        var low = Double.infinity, high = -Double.infinity
-        for bucket in buckets where bucket.count > 0 {
-            low = min(low, bucket.min)
-            high = max(high, bucket.max)
+    static func lines(_ series: TimeSeries, window: GraphWindow, now: Double, width: Int, height: Int,
+                      kind: SeriesKind) -> [StyledLine] {
+        guard width > 8, height > 0 else { return [] }
+        let start = now - window.seconds
+        // A reading carries across gaps up to three of its usual intervals (at least a minute
+        // where the per-minute aggregates draw it).
+        let hold = max(3 * (series.typicalGap ?? 60), window == .fiveMinutes ? 0 : 180)
+        var scratch = Array(repeating: SparkBucket(), count: 1)
+        guard let probe = scale(series, start: start, now: now, hold: hold, columns: width, kind: kind, into: &scratch) else {
+            return [StyledLine("  no readings in the last \(window.label)", .dim)]
         }
+        let top = ValueFormat.short(probe.high, digits: 1), bottom = ValueFormat.short(probe.low, digits: 1)
+        let labelWidth = max(DisplayWidth.of(top), DisplayWidth.of(bottom)) + 1
+        let plotWidth = width - labelWidth - 1
+        var buckets = Array(repeating: SparkBucket(), count: plotWidth)
+        guard let scale = scale(series, start: start, now: now, hold: hold, columns: plotWidth, kind: kind, into: &buckets) else { return [] }
         let steps = height * 8
         // Eighths of a cell filled in each column, from the bottom.
         let levels = buckets.map { bucket -> Int? in
-            guard bucket.count > 0 else { return nil }
-            guard high > low else { return steps / 2 }
-            return max(1, Int(((bucket.last - low) / (high - low) * Double(steps - 1)).rounded()) + 1)
+            bucket.count > 0 ? max(1, Int((scale.fraction(bucket.last) * Double(steps - 1)).rounded()) + 1) : nil
         }
-        return (0..<height).map { line in
+        var out: [StyledLine] = (0..<height).map { line in
             let floor = (height - 1 - line) * 8
-            let text = String(levels.map { level -> Character in
+            let plot = String(levels.map { level -> Character in
                 guard let level else { return " " }
                 let fill = level - floor
                 if fill <= 0 { return " " }
                 return fill >= 8 ? "█" : Sparkline.blocks[fill - 1]
             })
-            return StyledLine(text, .sparkline)
+            let label = line == 0 ? ValueFormat.short(scale.high, digits: 1) : line == height - 1 ? ValueFormat.short(scale.low, digits: 1) : ""
+            return StyledLine([(pad(label, labelWidth) + "│", .dim), (plot, .sparkline)])
         }
+        out.append(StyledLine(String(repeating: " ", count: labelWidth) + "└" + axis(window, width: plotWidth), .dim))
+        return out
+    }
+
+    /// The scale of the window's buckets, resampling into `buckets`.
+    private static func scale(_ series: TimeSeries, start: Double, now: Double, hold: Double, columns: Int, kind: SeriesKind,
+                              into buckets: inout [SparkBucket]) -> SeriesScale? {
+        if buckets.count != columns { buckets = Array(repeating: SparkBucket(), count: columns) }
+        series.resample(from: start, to: now, hold: hold, into: &buckets)
+        return SeriesScale(buckets, kind: kind)
+    }
+
+    /// "-5m        -2m30s        now": the window's start, middle and end under the plot.
+    static func axis(_ window: GraphWindow, width: Int) -> String {
+        let left = "-" + ValueFormat.age(window.seconds, compact: true)
+        let middle = "-" + ValueFormat.age(window.seconds / 2, compact: true)
+        let right = "now"
+        var cells = Array(repeating: Character(" "), count: width)
+        func place(_ text: String, at column: Int) {
+            for (offset, character) in text.enumerated() where column + offset >= 0 && column + offset < width {
+                cells[column + offset] = character
+            }
+        }
+        place(left, at: 0)
+        place(middle, at: width / 2 - middle.count / 2)
+        place(right, at: width - right.count)
+        return String(cells)
+    }
+
+    private static func pad(_ text: String, _ cells: Int) -> String {
+        String(repeating: " ", count: max(0, cells - 1 - DisplayWidth.of(text))) + text + " "
     }
 }

@@ -55,11 +55,13 @@ enum OverlayView {
 enum HelpText {
     // Short enough to fit whole on an 80x24 screen.
     static let keys: [(String, String)] = [
-        ("↑/↓  j/k", "move (in the detail pane: scroll)"), ("←/→  h/l", "collapse / expand"), ("Enter", "toggle"),
+        ("↑/↓  j/k", "move (detail pane: scroll, or move in the overview)"), ("←/→  h/l", "collapse / expand"),
+        ("Enter", "toggle (overview: go to that topic)"), ("Esc", "the whole broker's overview"),
         ("PgUp/PgDn", "page up / down"), ("Home/End  g/G", "first / last"), ("Tab", "switch pane"),
         ("/  n/N", "search (Enter selects the first match); next / previous"),
         ("f / F", "filter with an MQTT wildcard (home/+/temp) / clear it"),
-        ("s / t", "choose the series to graph / show ages"), ("!", "next stale topic or offline device"),
+        ("s / t", "choose the series to graph / show ages"), ("[ / ]", "graph window: 5 min, 1 h, 24 h"),
+        ("!", "next stale topic or offline device"),
         ("p", "publish (Ctrl-R retain, Ctrl-S send, Esc cancel)"),
         ("d", "clear the selected topic's retained value"), ("D", "clear every retained value below (dry run: l)"),
         ("y / Y", "copy the topic / payload (OSC 52)"), ("mouse", "click selects, wheel scrolls"),

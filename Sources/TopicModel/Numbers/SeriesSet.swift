@@ -6,7 +6,10 @@ public struct SeriesSet: Sendable {
     /// The keys that name a temperature, by last path component (case-insensitive).
     static let temperatureKeys: Set<String> = ["temperature", "temp", "tc", "tf"]
 
-    mutating func record(_ numbers: [(path: String, value: Double)], at time: Double) {
+    /// Appends each number to its path's series; returns whether a new path appeared.
+    @discardableResult
+    mutating func record(_ numbers: [(path: String, value: Double)], at time: Double) -> Bool {
+        var added = false
         for (position, (path, value)) in numbers.enumerated() {
             // Payloads usually list their fields in the same order every time: try that slot first.
             let index = position < paths.count && paths[position] == path ? position : paths.firstIndex(of: path)
@@ -17,8 +20,10 @@ public struct SeriesSet: Sendable {
                 var fresh = TimeSeries()
                 fresh.append(value, at: time)
                 series.append(fresh)
+                added = true
             }
         }
+        return added
     }
 
     public func series(at path: String) -> TimeSeries? {

@@ -96,6 +96,63 @@ public struct TimeSeries: Sendable {
     }
 }
 
+// MARK: - Over time
+
+extension TimeSeries {
+    /// Buckets the window `start ..< end` into `buckets.count` equal slices of time: the raw
+    /// points where they reach back, the per-minute aggregates before them. A slice with no data
+    /// is left empty (a gap), except that the last value carries across slices while it is no
+    /// older than `hold` (so a sensor that reports every minute draws a line, not dots).
+    public func resample(from start: Double, to end: Double, hold: Double, into buckets: inout [SparkBucket]) {
+        let width = buckets.count
+        guard width > 0, end > start else { return }
+        for index in 0..<width { buckets[index] = SparkBucket() }
+        let span = (end - start) / Double(width)
+        func slot(_ time: Double) -> Int? {
+            guard time >= start, time < end else { return nil }
+            return min(width - 1, Int((time - start) / span))
+        }
+        let firstRaw = points.isEmpty ? Double.infinity : points[pointHead].time
+        var lastTime = Array(repeating: -Double.infinity, count: width)
+        let total = minutes.count
+        for ordinal in 0..<total {
+            let entry = minutes[(minuteHead + ordinal) % total]
+            let time = Double(entry.minute) * 60
+            // Minutes the raw points cover are drawn from the points.
+            guard time + 60 <= firstRaw, let index = slot(time + 30) else { continue }
+            buckets[index].add(entry.min)
+            buckets[index].add(entry.max)
+            buckets[index].last = entry.average
+            lastTime[index] = time + 60
+        }
+        let count = points.count
+        for ordinal in 0..<count {
+            let point = points[(pointHead + ordinal) % count]
+            guard let index = slot(point.time) else { continue }
+            buckets[index].add(point.value)
+            lastTime[index] = point.time
+        }
+        // Carry the last value across short gaps.
+        var carried: (value: Double, time: Double)?
+        for index in 0..<width {
+            if buckets[index].count > 0 {
+                carried = (buckets[index].last, lastTime[index])
+            } else if let value = carried, start + Double(index + 1) * span - value.time <= hold {
+                buckets[index] = SparkBucket(carrying: value.value)
+            }
+        }
+    }
+
+    /// The median gap between the recent points, or nil with fewer than two.
+    public var typicalGap: Double? {
+        guard points.count > 1 else { return nil }
+        let ordered = recent
+        var gaps = zip(ordered.dropFirst(), ordered).map { $0.time - $1.time }
+        gaps.sort()
+        return gaps[gaps.count / 2]
+    }
+}
+
 /// One column of a sparkline.
 public struct SparkBucket: Sendable, Hashable {
     public var min = Double.infinity
@@ -104,6 +161,14 @@ public struct SparkBucket: Sendable, Hashable {
     public var count = 0
 
     public init() {}
+
+    /// A column with no point of its own that shows `value` (carried over a short gap).
+    init(carrying value: Double) {
+        min = value
+        max = value
+        last = value
+        count = 1
+    }
 
     mutating func add(_ value: Double) {
         min = Swift.min(min, value)

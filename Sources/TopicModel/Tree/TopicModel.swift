@@ -268,8 +268,8 @@ public struct TopicModel: Sendable {
         let retainedDelta = updateRetained(topicIndex, message: message, previous: previous)
         topics[Int(topicIndex)].messageCount += 1
         topics[Int(topicIndex)].rate.record(at: time)
-        recordNumbers(topicIndex, payload: message.payload, time: time, previous: previous)
-        let (fieldDelta, temperatureDelta) = countFields(topicIndex, topic: message.topic)
+        let fieldsChanged = recordNumbers(topicIndex, payload: message.payload, time: time, previous: previous)
+        let (fieldDelta, temperatureDelta) = fieldsChanged ? countFields(topicIndex, topic: message.topic) : (0, 0)
         let staleDelta = recordLiveness(topicIndex, at: time, isNew: isNewTopic, retain: message.retain)
         for index in pathScratch {
             nodes[Int(index)].messageCount += 1
@@ -373,12 +373,16 @@ public struct TopicModel: Sendable {
 
     // MARK: Numbers
 
-    private mutating func recordNumbers(_ index: Int32, payload: [UInt8], time: Double, previous: StoredMessage?) {
+    /// Records the payload's numbers; returns whether the topic's fields may have changed (so
+    /// its counts are worked out again), which most messages do not.
+    private mutating func recordNumbers(_ index: Int32, payload: [UInt8], time: Double, previous: StoredMessage?) -> Bool {
         NumberExtractor.numbers(in: payload, into: &numberScratch)
         let numbers = numberScratch
         guard !numbers.isEmpty else {
+            // A topic's only numbers replaced by text: it has no field left.
+            let had = topics[Int(index)].countedFrom > 0 && !topics[Int(index)].firstNumbers.isEmpty
             topics[Int(index)].firstNumbers = []
-            return
+            return had
         }
         if topics[Int(index)].series == nil {
             // A topic's first numbers wait in `firstNumbers`: a series (and its memory) starts with
@@ -386,14 +390,16 @@ public struct TopicModel: Sendable {
             let earlier = topics[Int(index)].firstNumbers
             guard let previous, !earlier.isEmpty else {
                 topics[Int(index)].firstNumbers = numbers
-                return
+                return true
             }
             var series = SeriesSet()
             series.record(earlier, at: previous.time)
             topics[Int(index)].series = series
             topics[Int(index)].firstNumbers = []
+            topics[Int(index)].series?.record(numbers, at: time)
+            return true
         }
-        topics[Int(index)].series?.record(numbers, at: time)
+        return topics[Int(index)].series?.record(numbers, at: time) ?? false
     }
 
     /// The numeric fields a topic has (its series' paths, else its first numbers) and how many
