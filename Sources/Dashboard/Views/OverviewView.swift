@@ -8,19 +8,22 @@ import TopicModel
 ///     ✕ tele/garage_plug                 offline
 ///       bedroom          19.6 °C ▁▂▃▄▅▆▇███▇▆▅▄▃▂▁▁▂▃▄▅▆▇ 18.9–21.2  4s
 enum OverviewView {
-    static let valueWidth = 9
-    static let rangeWidth = 11
-    static let ageWidth = 3
+    // Columns: marker 2, name, value 8 (right-aligned), space, sparkline, space, range 9, age 4
+    // (right-aligned, so a space before it).
+    static let valueWidth = 8
+    static let rangeWidth = 9
+    static let ageWidth = 4
+    static let fixedWidth = 2 + valueWidth + 1 + 1 + rangeWidth + ageWidth
     static let minimumSparkline = 8
 
-    /// The name column: a quarter of the pane, between 12 and 28 cells.
+    /// The name column: what a 24-cell sparkline leaves, between 12 and 28 cells (21 at 120x40).
     static func nameWidth(contentWidth: Int) -> Int {
-        max(12, min(28, contentWidth - valueWidth - rangeWidth - ageWidth - 5 - 24))
+        max(12, min(28, contentWidth - fixedWidth - 24))
     }
 
     /// The sparkline takes what the other columns leave: 24 cells at 120x40.
     static func sparklineWidth(contentWidth: Int) -> Int {
-        max(minimumSparkline, contentWidth - nameWidth(contentWidth: contentWidth) - valueWidth - rangeWidth - ageWidth - 5)
+        max(minimumSparkline, contentWidth - nameWidth(contentWidth: contentWidth) - fixedWidth)
     }
 
     static func lines(_ overview: DashboardFrame.Overview, width: Int, now: Double, focused: Bool) -> [StyledLine] {
@@ -69,7 +72,7 @@ enum OverviewView {
             return StyledLine([
                 (series.isStale ? "◷ " : "  ", .stale),
                 (name(path, field: field, cells: nameWidth), nameRole),
-                (" " + value + " ", .value),
+                (value + " ", .value),
                 (spark, .sparkline),
                 (" " + pad(range, rangeWidth, right: false), .dim),
                 (pad(age(now - series.topic.time), ageWidth, right: true), .dim),

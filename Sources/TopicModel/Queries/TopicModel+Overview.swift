@@ -71,7 +71,7 @@ extension TopicModel {
         if readings.count < numbers.count { numbers.removeAll { !readings.contains($0.path) } }
         return numbers.map { number in
             let unit = unit(of: id, path: number.path)
-            let name = number.path.isEmpty ? nodes[Int(id.index)].name : number.path
+            let name = number.path.isEmpty ? readingName(id.index) : number.path
             return (number.path, number.value, unit, SeriesKind.of(unit: unit, name: name), number.series)
         }
     }

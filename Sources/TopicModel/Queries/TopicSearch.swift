@@ -1,4 +1,5 @@
-/// The topics whose full name contains a text (case-insensitive), in tree order, with a cursor.
+/// The topics whose full name contains a text (case-insensitive), and the branches where such a
+/// match starts, in tree order, with a cursor.
 ///
 /// ```swift
 /// var search = model.search("kitchen")
@@ -29,7 +30,8 @@ public struct TopicSearch: Sendable {
 }
 
 extension TopicModel {
-    /// Searches every topic's full name: O(topics), run when the user searches, not per frame.
+    /// Searches every topic's full name, and branch names (so `/zigbee2mqtt` finds the branch
+    /// before the topics below it): O(topics), run when the user searches, not per frame.
     public func search(_ text: String) -> TopicSearch {
         text.isEmpty ? TopicSearch(text: text, matches: [], current: nil) : search(.substring(text), text: text)
     }
@@ -47,7 +49,13 @@ extension TopicModel {
                 names.removeSubrange((depth - 1)...)
                 names.append(node.name)
             }
-            if node.isTopic, filter.matches(names.joined(separator: "/")) { matches.append(NodeID(index)) }
+            if node.isTopic {
+                if filter.matches(names.joined(separator: "/")) { matches.append(NodeID(index)) }
+            } else if index != 0, case .substring = filter, filter.matches(names.joined(separator: "/")),
+                      !filter.matches(names.dropLast().joined(separator: "/")) {
+                // A branch where the text first appears; its descendants match by their topics.
+                matches.append(NodeID(index))
+            }
             stack += orderedChildren(index).reversed().map { ($0, depth + 1) }
         }
         return TopicSearch(text: text, matches: matches, current: nil)

@@ -178,8 +178,18 @@ public struct TopicModel: Sendable {
 
     /// What a topic's series at `path` measures, from its unit and its name.
     public func kind(of id: NodeID, path: String) -> SeriesKind {
-        SeriesKind.of(unit: unit(of: id, path: path), name: path.isEmpty ? nodes[Int(id.index)].name : path)
+        SeriesKind.of(unit: unit(of: id, path: path), name: path.isEmpty ? readingName(id.index) : path)
     }
+
+    /// The level that names a plain reading: the topic's own, or its parent's when its own is a
+    /// convention's word (ESPHome's `sensor/temperature/state`).
+    func readingName(_ index: Int32) -> String {
+        let name = nodes[Int(index)].name
+        guard Self.plainValueLevels.contains(name.lowercased()), index != 0 else { return name }
+        return nodes[Int(nodes[Int(index)].parent.index)].name
+    }
+
+    static let plainValueLevels: Set<String> = ["state", "value", "get", "data"]
 
     /// The primary series' path and newest value: the chosen path when the topic has it, else the
     /// rules of `SeriesSet.primaryPath`. Never parses a payload.
@@ -415,7 +425,7 @@ public struct TopicModel: Sendable {
         let unit = labels.isEmpty ? nil : labels[topic]?.unit
         let plainUnit = unit ?? NumberExtractor.plainUnit(in: record.last.payload)
         let temperatures = paths.count { path in
-            SeriesKind.of(unit: path.isEmpty ? plainUnit : unit, name: path.isEmpty ? nodes[Int(node.index)].name : path) == .temperature
+            SeriesKind.of(unit: path.isEmpty ? plainUnit : unit, name: path.isEmpty ? readingName(node.index) : path) == .temperature
         }
         let delta = (Int32(paths.count) - Int32(record.countedFields), Int32(temperatures) - Int32(record.countedTemperatures))
         topics[Int(index)].countedFields = Int16(paths.count)
