@@ -188,6 +188,47 @@ import Testing
         }
     }
 
+    @Test func theFirstScreenShowsEveryTemperatureWithASparklineAndSearchFindsABranch() async throws {
+        try await Mosquitto.with { broker in
+            let port = "\(broker.port())"
+            try await Tmux.with("'\(HearthExecutable.path)' -p \(port)", width: 120, height: 40) { tmux in
+                _ = try await tmux.waitFor { $0.contains("connected") }
+                // Three readings each from four rooms in three conventions.
+                for step in 0..<3 {
+                    let wave = Double(step) * 0.4
+                    for (topic, payload) in [
+                        ("zigbee2mqtt/bedroom_sensor", #"{"temperature": \#(19 + wave), "humidity": 50}"#),
+                        ("esphome/bathroom/sensor/temperature/state", "\(23 - wave)"),
+                        ("tele/tasmota_office/SENSOR", #"{"AM2301": {"Temperature": \#(20 + wave)}}"#),
+                        ("home/living_room/temperature", "\(21 + wave) °C"),
+                    ] {
+                        try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", topic, "-m", payload])
+                    }
+                }
+                let rooms = ["bedroom_sensor", "bathroom", "tasmota_office", "living_room"]
+                // No key pressed: the whole broker's overview, a sparkline on every room's line.
+                // The detail pane: what follows the divider on each line.
+                func detail(_ screen: String) -> [Substring] {
+                    screen.split(separator: "\n").compactMap { line in line.firstIndex(of: "│").map { line[line.index(after: $0)...] } }
+                }
+                func shown(_ room: String, in screen: String) -> Bool {
+                    detail(screen).contains { $0.contains(room) && $0.contains(where: { "▁▂▃▄▅▆▇█".contains($0) }) && $0.contains("<1m") }
+                }
+                let screen = try await tmux.waitFor { screen in rooms.allSatisfy { shown($0, in: screen) } }
+                #expect(screen.contains("all topics") && screen.contains("4 temperatures"), "\(screen)")
+                for room in rooms { #expect(shown(room, in: screen), "\(room): \(screen)") }
+                // `/` finds a branch: its overview replaces the whole broker's.
+                try await tmux.keys("/")
+                try await tmux.type("zigbee2mqtt")
+                try await tmux.keys("Enter")
+                let branch = try await tmux.waitFor { $0.contains("│ zigbee2mqtt") }
+                #expect(branch.contains("1 temperature · 1 other reading"), "\(branch)")
+                try await tmux.keys("q")
+                _ = try await tmux.waitFor { $0.contains("EXITED") }
+            }
+        }
+    }
+
     /// The process running exactly this command line, from /proc (no procps needed).
     private static func process(commandLine: [String]) -> pid_t? {
         let wanted = commandLine.joined(separator: "\0") + "\0"

@@ -129,6 +129,41 @@ let largeFrame = frameTime(topics: 1_000_000)
 print(String(format: "dashboard frame (120x40, expanded near the selection): %.0f µs at 1,000 topics, %.0f µs at 1,000,000 topics, ratio %.2f (target <= 2)",
              smallFrame * 1e6, largeFrame * 1e6, largeFrame / smallFrame))
 
+// MARK: The whole broker's overview at 1,000 and 1,000,000 topics
+
+/// One frame of the first screen: nothing selected, the detail pane's overview of every reading.
+func overviewFrameTime(topics: Int) -> Double {
+    setlocale(LC_ALL, "C.UTF-8")
+    var model = TopicModel()
+    let now = Date()
+    model.ingest(messages(count: topics, topics: topics))
+    // The first rooms speak a few times, so their lines carry sparklines.
+    model.ingest((0..<200).map { index in
+        MQTTMessage(topic: "bench/room\(index % 40)/sensor/temperature", payload: Array("\(20 + index % 7)".utf8),
+                    receivedAt: now.addingTimeInterval(Double(index)))
+    })
+    model.refresh(now: now.timeIntervalSince1970)
+    let controller = DashboardController(connection: ConnectionStatus(broker: "bench", phase: .connected), width: 120, height: 40)
+    var canvas = MemoryCanvas(width: 120, height: 40)
+    DashboardView.draw(controller.makeFrame(model: model, now: now.timeIntervalSince1970), on: &canvas)
+    precondition(canvas.text.contains("all topics") && canvas.text.contains("▁"), "the overview is not on screen")
+    var best = Double.infinity
+    for _ in 0..<20 {
+        let batch = seconds {
+            for _ in 0..<20 {
+                DashboardView.draw(controller.makeFrame(model: model, now: now.timeIntervalSince1970), on: &canvas)
+            }
+        }
+        best = min(best, batch / 20)
+    }
+    return best
+}
+
+let smallOverview = overviewFrameTime(topics: 1_000)
+let largeOverview = overviewFrameTime(topics: 1_000_000)
+print(String(format: "overview frame (120x40, the whole broker's readings): %.0f µs at 1,000 topics, %.0f µs at 1,000,000 topics, ratio %.2f (target <= 2)",
+             smallOverview * 1e6, largeOverview * 1e6, largeOverview / smallOverview))
+
 if CommandLine.arguments.contains("--layout") {
     print("TopicNode", MemoryLayout<TopicNode>.stride, "TopicRecord", MemoryLayout<TopicRecord>.stride,
           "StoredMessage", MemoryLayout<StoredMessage>.stride, "RateWindow", MemoryLayout<RateWindow>.stride,
