@@ -65,6 +65,10 @@ public final class TerminalSession {
         guard !closed else { return }
         closed = true
         Self.writeRaw(Self.bracketedPasteOff)
+        // A terminal without an alternate screen (TERM=linux) would keep the last frame under
+        // the prompt: it is cleared first (on one with it, the clear is thrown away with it).
+        werase(hearth_stdscr())
+        wrefresh(hearth_stdscr())
         endwin()
         delscreen(screen)
     }

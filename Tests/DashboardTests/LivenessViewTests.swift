@@ -66,7 +66,7 @@ import TopicModel
         _ = controller.handle(.enter, model: model)
         let lock = Fixture.draw(controller, model, now: start + 200)
         #expect(lock.text.contains("◌ gone: the broker no longer retains it"), "\(lock.text)")
-        _ = Fixture.type("/tele/plug", into: controller, model: model)
+        _ = Fixture.type("/LWT", into: controller, model: model)
         _ = controller.handle(.enter, model: model)
         let will = Fixture.draw(controller, model, now: start + 200)
         #expect(will.text.contains("│ tele/plug/LWT"), "the search lands on the will: \(will.text)")

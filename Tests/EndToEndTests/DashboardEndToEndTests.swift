@@ -67,7 +67,7 @@ import Testing
                 try await tmux.resize(width: 80, height: 24)
                 try await see("── detail", on: tmux)
                 try await tmux.resize(width: 30, height: 8)
-                try await see("terminal too small", on: tmux)
+                try await see("too small", on: tmux)
                 try await tmux.resize(width: 100, height: 30)
                 screen = try await tmux.waitFor { $0.contains("door") && !$0.contains("too small") }
                 #expect(screen.contains("door") && !screen.contains("too small"), "\(screen)")

@@ -18,8 +18,10 @@ import Testing
     @Test func searchAndFilterFindIt() throws {
         let model = model()
         let search = model.search("a/a/a")
-        #expect(search.count == 1)
-        let leaf = try #require(search.matches.first)
+        // The branch where the text starts (the third level), and the topic.
+        #expect(search.count == 2)
+        #expect(search.matches.first.map { model.node($0).depth } == 3)
+        let leaf = try #require(search.matches.last)
         #expect(model.node(leaf).depth == Self.depth)
         #expect(model.search(.wildcard("a/#"), text: "a/#").count == 1)
         #expect(model.search(.wildcard("home/+"), text: "home/+").count == 1)
@@ -27,7 +29,7 @@ import Testing
 
     @Test func rowsWithEveryParentOpenAndFiltered() throws {
         let model = model()
-        let leaf = try #require(model.search("a/a").matches.first)
+        let leaf = try #require(model.search("a/a").matches.last)
         // What a search does: open every parent of the match.
         let expanded = Set(model.ancestors(of: leaf))
         #expect(expanded.count == Self.depth - 1)

@@ -86,10 +86,13 @@ import Testing
     @Test func searchCountsAndCycles() {
         let model = sampleModel()
         var search = model.search("room")
-        #expect(search.count == 4)
+        // The branches where "room" starts, then the topics below them.
+        #expect(search.count == 6)
+        #expect(search.next().map { model.path(of: $0) } == "home/room2")
         #expect(search.next().map { model.path(of: $0) } == "home/room2/humidity")
         #expect(search.next().map { model.path(of: $0) } == "home/room2/temperature")
         #expect(search.previous().map { model.path(of: $0) } == "home/room2/humidity")
+        #expect(search.previous().map { model.path(of: $0) } == "home/room2")
         #expect(search.previous().map { model.path(of: $0) } == "home/room10/temperature")
         #expect(model.ancestors(of: model.id("home/room10/temperature")).map { model.path(of: $0) } == ["home", "home/room10"])
         #expect(model.search("nothing-here").count == 0)

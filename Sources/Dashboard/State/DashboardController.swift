@@ -103,6 +103,8 @@ public final class DashboardController {
 
     func browse(_ key: Key, model: TopicModel) -> [DashboardAction] {
         state.status = nil
+        // The search ends (and its note leaves the footer) with any key but n and N.
+        if key != .character("n"), key != .character("N") { state.search = nil }
         if state.focus == .detail {
             if showsOverview(model: model) ? overviewKey(key, model: model) : scrollDetail(key) { return [] }
         }
@@ -132,11 +134,19 @@ public final class DashboardController {
         case .character("t"): state.showsAges.toggle()
         case .character("!"): jumpToProblem(model: model)
         case .character("y"):
-            if let selected = state.selected { return [.copy(model.path(of: selected))] }
-        case .character("Y"):
-            if let selected = state.selected, let record = model.topic(at: selected) {
-                return [.copy(String(decoding: record.last.payload, as: UTF8.self))]
+            guard let selected = state.selected else {
+                state.status = ("select a topic to copy", false)
+                return []
             }
+            state.status = ("copied the topic (OSC 52)", false)
+            return [.copy(model.path(of: selected))]
+        case .character("Y"):
+            guard let selected = state.selected, let record = model.topic(at: selected) else {
+                state.status = ("select a topic to copy its payload", false)
+                return []
+            }
+            state.status = ("copied the payload, \(ValueFormat.bytes(record.last.payload.count)) (OSC 52)", false)
+            return [.copy(String(decoding: record.last.payload, as: UTF8.self))]
         case .character("?"): state.mode = .help
         case .escape: showRoot()
         case .character("["): state.graphWindow = state.graphWindow.shorter

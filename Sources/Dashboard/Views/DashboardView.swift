@@ -4,8 +4,7 @@ public enum DashboardView {
         let layout = frame.layout
         guard !layout.isTooSmall else {
             for row in 0..<canvas.height { canvas.fill(row: row, column: 0, width: canvas.width, role: .text) }
-            canvas.write("terminal too small: \(layout.width)x\(layout.height), needs \(Layout.minimumWidth)x\(Layout.minimumHeight)",
-                         row: 0, column: 0, role: .error)
+            canvas.write(tooSmall(layout), row: 0, column: 0, width: canvas.width, role: .error)
             return
         }
         HeaderView.draw(frame, on: &canvas)
@@ -14,6 +13,13 @@ public enum DashboardView {
         DetailPane.draw(frame, on: &canvas)
         FooterView.draw(frame, on: &canvas)
         OverlayView.draw(frame, on: &canvas)
+    }
+
+    /// The longest of three sayings that fits the width: the terminal's size against the least.
+    static func tooSmall(_ layout: Layout) -> String {
+        let size = "\(layout.width)x\(layout.height)", least = "\(Layout.minimumWidth)x\(Layout.minimumHeight)"
+        let sayings = ["terminal too small: \(size), needs \(least)", "too small: \(size) < \(least)", "\(size) < \(least)"]
+        return sayings.first { DisplayWidth.of($0) <= layout.width } ?? sayings[2]
     }
 
     private static func drawDivider(_ frame: DashboardFrame, on canvas: inout some Canvas) {

@@ -128,6 +128,12 @@ enum TreePane {
         if summary.retained == .cleared { return ("cleared", .retainedCleared) }
         // State words (ON, open, online) read better as themselves than as 1 or 0.
         let isWord = summary.primaryPath == "" && summary.preview.first.map { Character(Unicode.Scalar($0)).isLetter } == true
+        if summary.primaryPath == "", !isWord, let text = plainText(summary.preview), DisplayWidth.of(text) <= width {
+            // A plain number reads as it was sent ("22.0", "19.5 °C"), with the discovery unit
+            // when the payload has none.
+            let withUnit = NumberExtractor.plainUnit(in: summary.preview) == nil ? text + (unit.map { " " + $0 } ?? "") : text
+            return (DisplayWidth.of(withUnit) <= width ? withUnit : text, role)
+        }
         if let number = summary.primaryValue, !isWord {
             let reading = ValueFormat.short(number) + (unit.map { " " + $0 } ?? "")
             // A field other than the temperature is named ("brightness 180"); the name gives way
@@ -142,6 +148,35 @@ enum TreePane {
         guard let text = ValueFormat.decoded(summary.preview, truncated: summary.preview.count < summary.size) else {
             return ("\(ValueFormat.bytes(summary.size)) binary", .dim)
         }
+        if let field = leadingField(text) { return (TerminalEscaping.escaped(Array(field.utf8), keepNewlines: false), role) }
         return (TerminalEscaping.escaped(Array(text.utf8), keepNewlines: false), role)
+    }
+
+    /// A short plain payload, trimmed: the number as sent.
+    private static func plainText(_ preview: [UInt8]) -> String? {
+        guard preview.count <= 24, let text = String(validating: preview, as: UTF8.self) else { return nil }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return DisplayWidth.isSafe(trimmed) ? trimmed : nil
+    }
+
+    /// The keys whose value says what a device is doing, in the order they are preferred.
+    static let leadingKeys = ["state", "status", "action", "contact", "occupancy", "presence", "value", "mode"]
+
+    /// A JSON object's most telling field as "state on", so a preview does not start with `{"`.
+    static func leadingField(_ text: String) -> String? {
+        guard text.first == "{" else { return nil }
+        for key in leadingKeys {
+            guard let range = text.range(of: "\"\(key)\"", options: .caseInsensitive) else { continue }
+            var rest = text[range.upperBound...].drop { $0 == " " }
+            guard rest.first == ":" else { continue }
+            rest = rest.dropFirst().drop { $0 == " " }
+            if rest.first == "\"" {
+                let value = rest.dropFirst().prefix { $0 != "\"" }
+                return "\(key) \(value)"
+            }
+            let value = rest.prefix { $0 != "," && $0 != "}" && $0 != " " }
+            if !value.isEmpty { return "\(key) \(value)" }
+        }
+        return nil
     }
 }

@@ -148,18 +148,23 @@ public struct MQTTTLSFailure: Error, Sendable, Hashable, CustomStringConvertible
     }
 
     public var reason: Reason
+    /// The file that could not be loaded, for `.unreadableFiles`.
+    public var file: String?
     /// The error NIOSSL or BoringSSL threw, as it was.
     public var underlying: (any Error)?
 
-    public init(reason: Reason, underlying: (any Error)? = nil) {
+    public init(reason: Reason, file: String? = nil, underlying: (any Error)? = nil) {
         self.reason = reason
+        self.file = file
         self.underlying = underlying
     }
 
     public var description: String {
         switch reason {
         case .keyMissing: return "a client certificate needs its key"
-        case .unreadableFiles: return "cannot load certificates or key: " + (underlying.map(MQTTTransport.describe) ?? "unreadable")
+        case .unreadableFiles:
+            let why = underlying.map(MQTTTransport.describe) ?? "unreadable"
+            return file.map { "cannot load \($0): \(why)" } ?? "cannot load certificates or key: \(why)"
         case .handshake: return underlying.map(MQTTTransport.describe) ?? "handshake failed"
         }
     }

@@ -19,19 +19,29 @@ enum MQTTTransport {
     /// Builds the TLS context once per client, so bad files fail early with a clear error.
     static func makeSSLContext(_ options: MQTTTLSOptions) throws(MQTTClientError) -> NIOSSLContext {
         var tls = TLSConfiguration.makeClientConfiguration()
+        /// Loads one file; a failure names it, and says "no such file" when it is missing.
+        func load<Value>(_ path: String, _ read: (String) throws -> Value) throws(MQTTClientError) -> Value {
+            guard FileManager.default.isReadableFile(atPath: path) else {
+                let why = FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file"
+                throw .tls(MQTTTLSFailure(reason: .unreadableFiles, file: path, underlying: FileProblem(why)))
+            }
+            do {
+                return try read(path)
+            } catch {
+                throw .tls(MQTTTLSFailure(reason: .unreadableFiles, file: path, underlying: error))
+            }
+        }
+        if let caFile = options.caFile {
+            tls.trustRoots = .certificates(try load(caFile) { try NIOSSLCertificate.fromPEMFile($0) })
+        }
+        if let certificateFile = options.certificateFile {
+            tls.certificateChain = try load(certificateFile) { try NIOSSLCertificate.fromPEMFile($0) }.map { .certificate($0) }
+            guard let keyFile = options.keyFile else { throw MQTTClientError.tls(MQTTTLSFailure(reason: .keyMissing)) }
+            tls.privateKey = .privateKey(try load(keyFile) { try NIOSSLPrivateKey(file: $0, format: .pem) })
+        }
+        if options.insecure { tls.certificateVerification = .none }
         do {
-            if let caFile = options.caFile {
-                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile))
-            }
-            if let certificateFile = options.certificateFile {
-                tls.certificateChain = try NIOSSLCertificate.fromPEMFile(certificateFile).map { .certificate($0) }
-                guard let keyFile = options.keyFile else { throw MQTTClientError.tls(MQTTTLSFailure(reason: .keyMissing)) }
-                tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem))
-            }
-            if options.insecure { tls.certificateVerification = .none }
             return try NIOSSLContext(configuration: tls)
-        } catch let error as MQTTClientError {
-            throw error
         } catch {
             throw .tls(MQTTTLSFailure(reason: .unreadableFiles, underlying: error))
         }
@@ -98,8 +108,17 @@ enum MQTTTransport {
         }
     }
 
+    /// Why a file cannot be read, in words.
+    struct FileProblem: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
     /// A short human description of a lower-level error.
     static func describe(_ error: any Error) -> String {
+        if let problem = error as? FileProblem { return problem.description }
+        if let ssl = error as? NIOSSLError, case .failedToLoadCertificate = ssl { return "not a PEM certificate" }
+        if let ssl = error as? NIOSSLError, case .failedToLoadPrivateKey = ssl { return "not a PEM private key" }
         if let io = error as? IOError {
             return String(cString: strerror(io.errnoCode)).lowercased()
         }

@@ -51,14 +51,36 @@ extension TopicModel {
             }
             if node.isTopic {
                 if filter.matches(names.joined(separator: "/")) { matches.append(NodeID(index)) }
-            } else if index != 0, case .substring = filter, filter.matches(names.joined(separator: "/")),
-                      !filter.matches(names.dropLast().joined(separator: "/")) {
-                // A branch where the text first appears; its descendants match by their topics.
+            } else if index != 0, case let .substring(text) = filter, Self.startsHere(text, filter, names) {
+                // A branch where the text first appears (it ends in this level's name); its
+                // descendants match by their topics. Only the path's tail is built, so a deep
+                // branch costs what its name and the text do, not its whole path.
                 matches.append(NodeID(index))
             }
             stack += orderedChildren(index).reversed().map { ($0, depth + 1) }
         }
         return TopicSearch(text: text, matches: matches, current: nil)
+    }
+
+    /// The end of a path: the last level, and as many levels before it as `count` more
+    /// characters need (an occurrence of a text of that length ending in the last level).
+    static func tail(of names: ArraySlice<String>, reaching count: Int) -> String {
+        guard let last = names.last else { return "" }
+        var levels = [last]
+        var length = 0
+        var index = names.endIndex - 1
+        while length < count, index > names.startIndex {
+            index -= 1
+            levels.append(names[index])
+            length += names[index].count + 1
+        }
+        return levels.reversed().joined(separator: "/")
+    }
+
+    /// Whether the text occurs in the path ending at the last level's name, and not before it.
+    private static func startsHere(_ text: String, _ filter: TopicFilter, _ names: [String]) -> Bool {
+        guard filter.matches(tail(of: names[...], reaching: text.count)) else { return false }
+        return names.count < 2 || !filter.matches(tail(of: names.dropLast(), reaching: text.count))
     }
 
     /// The ancestors of a node, root excluded, top first: what to expand to reveal it.
