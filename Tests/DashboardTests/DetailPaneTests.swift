@@ -119,4 +119,81 @@ import TopicModel
         #expect(canvas.line(history + 1).contains("q1   \"two\""))
         #expect(canvas.line(history + 2).contains("q0 ◉ \"one\""))
     }
+
+    // MARK: Nothing cut, nothing hidden
+
+    /// Every line of the detail pane, scrolled through from the top: what a reader can see.
+    private func everything(_ controller: DashboardController, _ model: TopicModel) -> [String] {
+        let detail = controller.layout.detail
+        _ = controller.handle(.tab, model: model)
+        _ = controller.handle(.home, model: model)
+        var seen: [String] = []
+        for _ in 0..<2000 {
+            let canvas = Fixture.draw(controller, model)
+            let lines = (detail.row..<detail.row + detail.height).map { row in
+                canvas.cells[row][detail.column..<detail.column + detail.width].map(\.text).joined()
+            }
+            if seen.suffix(lines.count) == lines[...] { break }
+            seen += lines
+            _ = controller.handle(.pageDown, model: model)
+        }
+        return seen
+    }
+
+    @Test func longLinesWrapAndTheStatusLineBreaksBetweenItems() throws {
+        var model = TopicModel()
+        let words = (0..<60).map { "word\($0)" }.joined(separator: " ") + " THE-END"
+        model.ingest(Fixture.message("notes/long", words))
+        let (controller, canvas) = show("notes/long", in: model, width: 60, height: 30)
+        // The status line breaks between items: no item is cut ("0 m" for "0 msg/s").
+        let text = canvas.text
+        #expect(text.contains("msg/s"), "\(text)")
+        #expect(!canvas.lines.contains { $0.hasSuffix("0 m") || $0.trimmingCharacters(in: .whitespaces).hasSuffix("0 m") })
+        // Every word of the payload can be read, in order, across wrapped lines.
+        let all = everything(controller, model).joined(separator: "\n")
+        for index in stride(from: 0, to: 60, by: 7) { #expect(all.contains("word\(index)"), "word\(index)") }
+        #expect(all.contains("THE-END"))
+        #expect(all.contains("↪"), "continuation lines are marked")
+    }
+
+    @Test func textWithControlBytesIsAHexDump() throws {
+        var model = TopicModel()
+        model.ingest(MQTTMessage(topic: "bytes/low", payload: Array(0..<64), receivedAt: Date(timeIntervalSince1970: 1_700_000_000)))
+        let (_, canvas) = show("bytes/low", in: model)
+        #expect(canvas.text.contains("0000  00 01 02 03"), "\(canvas.text)")
+        #expect(canvas.text.contains("0030  30 31 32 33"), "\(canvas.text)")
+    }
+
+    @Test func a64KiBPayloadCanBeReadToTheEnd() throws {
+        var model = TopicModel()
+        let body = String(repeating: "abcdefghij", count: 6550) + "THE-END"
+        #expect(body.utf8.count > 65_000)
+        model.ingest(Fixture.message("big/blob", body))
+        let (controller, _) = show("big/blob", in: model)
+        _ = controller.handle(.tab, model: model)
+        _ = controller.handle(.end, model: model)
+        let canvas = Fixture.draw(controller, model)
+        #expect(canvas.text.contains("THE-END"), "\(canvas.text)")
+    }
+
+    @Test func vShowsWhatChangedSinceThePreviousMessage() throws {
+        var model = TopicModel()
+        model.ingest(Fixture.message("z/sensor", #"{"temperature": 21.5, "humidity": 48, "old": 1}"#, at: 1_700_000_000))
+        model.ingest(Fixture.message("z/sensor", #"{"temperature": 21.7, "humidity": 48, "battery": 90}"#, at: 1_700_000_030))
+        model.ingest(Fixture.message("z/text", "closed", at: 1_700_000_000))
+        model.ingest(Fixture.message("z/text", "open", at: 1_700_000_010))
+        let (controller, first) = show("z/sensor", in: model)
+        #expect(!first.text.contains("changes since"))
+        _ = controller.handle(.character("v"), model: model)
+        let json = Fixture.draw(controller, model)
+        #expect(json.text.contains("changes since the previous message (30 s earlier)"), "\(json.text)")
+        #expect(json.text.contains("temperature  21.5 → 21.7"), "\(json.text)")
+        #expect(json.text.contains("+ battery  90"), "\(json.text)")
+        #expect(json.text.contains("- old  1"), "\(json.text)")
+        #expect(!json.text.contains("humidity  48"), "an unchanged field is not listed")
+        _ = Fixture.type("/z/text", into: controller, model: model)
+        _ = controller.handle(.enter, model: model)
+        let text = Fixture.draw(controller, model)
+        #expect(text.text.contains("before  \"closed\"") && text.text.contains("now     \"open\""), "\(text.text)")
+    }
 }

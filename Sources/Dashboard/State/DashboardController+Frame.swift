@@ -100,6 +100,10 @@ extension DashboardController {
             graph: graphPath.flatMap { record?.series?.series(at: $0) },
             graphKind: graphPath.map { model.kind(of: id, path: $0) } ?? .other,
             graphUnit: graphPath.flatMap { model.unit(of: id, path: $0) }, graphWindow: state.graphWindow,
+            changes: state.showsChanges ? record.flatMap { record in
+                record.history.messages.last.map { PayloadDiff.lines(previous: $0, last: record.last, width: DetailPane.contentWidth(layout)) }
+            } : nil,
+            previousTime: record?.history.messages.last?.time,
             payloadLines: record.map { payloadLines($0, of: id) } ?? [])
     }
 
@@ -108,7 +112,9 @@ extension DashboardController {
     private func payloadLines(_ record: TopicRecord, of id: NodeID) -> [StyledLine] {
         let key = PayloadKey(node: id, messageCount: record.messageCount, width: DetailPane.contentWidth(layout))
         if let payloadCache, payloadCache.key == key { return payloadCache.lines }
+        // Wrapped once here, with the width in the key: a long line is never cut.
         let lines = PayloadFormatter.lines(record.last.payload, truncated: record.last.isTruncated, width: key.width)
+            .flatMap { $0.wrapped(width: key.width) }
         payloadCache = (key, lines)
         return lines
     }

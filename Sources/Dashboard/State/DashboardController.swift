@@ -149,6 +149,9 @@ public final class DashboardController {
             return [.copy(String(decoding: record.last.payload, as: UTF8.self))]
         case .character("?"): state.mode = .help
         case .escape: showRoot()
+        case .character("v"):
+            state.showsChanges.toggle()
+            state.status = (state.showsChanges ? "showing what changed since the previous message (v hides it)" : "changes hidden", false)
         case .character("["): state.graphWindow = state.graphWindow.shorter
         case .character("]"): state.graphWindow = state.graphWindow.longer
         case let .click(row, column): click(row: row, column: column, model: model)

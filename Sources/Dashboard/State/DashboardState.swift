@@ -35,6 +35,8 @@ public struct DashboardState: Sendable {
     /// The overview's highlighted row (its index among all of them) and first row on screen.
     public var overviewCursor = 0
     public var overviewScroll = 0
+    /// The detail pane lists what changed since the topic's previous message (`v`).
+    public var showsChanges = false
     /// The time the detail graph covers (`[`, `]`).
     public var graphWindow = GraphWindow.fiveMinutes
     /// The selected row's index among all rows, and its line within the pane (kept as topics arrive).

@@ -34,6 +34,10 @@ public struct DashboardFrame: Sendable {
         public var graphKind: SeriesKind
         public var graphUnit: String?
         public var graphWindow: GraphWindow
+        /// What changed since the previous message, when `v` is on and there is one.
+        public var changes: [StyledLine]?
+        /// The previous message's time, for the changes' title.
+        public var previousTime: Double?
         /// The last payload, formatted: JSON indented, text, or a hex dump.
         public var payloadLines: [StyledLine]
     }

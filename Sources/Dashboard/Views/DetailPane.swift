@@ -33,7 +33,7 @@ enum DetailPane {
 
     /// Every line of the pane, top to bottom.
     static func lines(_ detail: DashboardFrame.Detail, width: Int, graphHeight: Int, now: Double) -> [StyledLine] {
-        var out = [StyledLine(TerminalEscaping.escaped(Array(detail.path.utf8), keepNewlines: false), .title)]
+        var out = StyledLine(TerminalEscaping.escaped(Array(detail.path.utf8), keepNewlines: false), .title).wrapped(width: width)
         if detail.childCount > 0 {
             var counts = "\(detail.topicCount) topic\(detail.topicCount == 1 ? "" : "s") below, \(detail.retainedCount) holding a retained value"
             if detail.staleCount > 0 { counts += ", \(detail.staleCount) stale" }
@@ -44,12 +44,13 @@ enum DetailPane {
         guard let record = detail.record else { return out }
         let last = record.last
         out.append(StyledLine(RetainedMarker.sentence(record.retained), record.retained == .none ? .dim : TreePane.markerRole(record.retained)))
-        var facts = "QoS \(last.qos.rawValue) · \(ValueFormat.bytes(last.size)) · \(clock(last.time)) (\(ValueFormat.age(now - last.time)) ago)"
-        facts += " · \(record.messageCount) message\(record.messageCount == 1 ? "" : "s")"
-        facts += " · \(ValueFormat.short(record.rate(now: now), digits: 1)) msg/s"
-        out.append(StyledLine(facts, .text))
+        let facts = ["QoS \(last.qos.rawValue)", ValueFormat.bytes(last.size), "\(clock(last.time)) (\(ValueFormat.age(now - last.time)) ago)",
+                     "\(record.messageCount) message\(record.messageCount == 1 ? "" : "s")",
+                     "\(ValueFormat.short(record.rate(now: now), digits: 1)) msg/s"]
+        out += flow(facts, width: width).map { StyledLine($0, .text) }
         for property in last.properties {
-            out.append(StyledLine([("  ", .text), (describe(property), .dim)]))
+            out += StyledLine([("  ", .text), (TerminalEscaping.escaped(Array(describe(property).utf8), keepNewlines: false), .dim)])
+                .wrapped(width: width)
         }
         if let held = record.heldRetained {
             out.append(StyledLine([("held retained value: ", .retainedHeld), (ValueFormat.preview(held, length: max(8, width - 24)), .text)]))
@@ -63,6 +64,12 @@ enum DetailPane {
             out.append(StyledLine("min \(ValueFormat.short(summary.min)) · avg \(ValueFormat.short(summary.average)) · max \(ValueFormat.short(summary.max)) · last \(ValueFormat.short(summary.last))\(unit)", .text))
             out += GraphView.lines(graph, window: detail.graphWindow, now: now, width: max(1, width - 1), height: graphHeight,
                                    kind: detail.graphKind)
+        }
+
+        if let changes = detail.changes {
+            let since = detail.previousTime.map { " (\(ValueFormat.age(last.time - $0)) earlier)" } ?? ""
+            out.append(rule("changes since the previous message\(since)", width: width))
+            out += changes
         }
 
         var title = "payload"
@@ -108,6 +115,23 @@ enum DetailPane {
             (message.retain ? "◉ " : "  ", .retainedShown),
             (ValueFormat.preview(message, length: max(8, width - 21)), .text),
         ])
+    }
+
+    /// Items joined by " · ", broken between items (never inside one) to fit `width`.
+    static func flow(_ items: [String], width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for item in items {
+            let joined = line.isEmpty ? item : line + " · " + item
+            if DisplayWidth.of(joined) <= width || line.isEmpty {
+                line = joined
+            } else {
+                lines.append(line + " ·")
+                line = item
+            }
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
     }
 
     private static func rule(_ title: String, width: Int) -> StyledLine {

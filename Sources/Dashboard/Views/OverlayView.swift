@@ -56,11 +56,12 @@ enum HelpText {
     // Short enough to fit whole on an 80x24 screen.
     static let keys: [(String, String)] = [
         ("↑/↓  j/k", "move (detail pane: scroll, or move in the overview)"), ("←/→  h/l", "collapse / expand"),
-        ("Enter", "toggle (overview: go to that topic)"), ("Esc", "the whole broker's overview"),
-        ("PgUp/PgDn", "page up / down"), ("Home/End  g/G", "first / last"), ("Tab", "switch pane"),
+        ("Enter  Esc", "toggle (overview: go to that topic); the whole broker"),
+        ("PgUp/PgDn  g/G", "page up / down; first / last"), ("Tab", "switch pane"),
         ("/  n/N", "search (Enter selects the first match); next / previous"),
         ("f / F", "filter with an MQTT wildcard (home/+/temp) / clear it"),
-        ("s / t", "choose the series to graph / show ages"), ("[ / ]", "graph window: 5 min, 1 h, 24 h"),
+        ("s / t", "choose the series to graph / show ages"),
+        ("[ / ]  v", "graph over 5 min, 1 h, 24 h; what changed since the last message"),
         ("!", "next stale topic or offline device"),
         ("p", "publish (Ctrl-R retain, Ctrl-S send, Esc cancel)"),
         ("d", "clear the selected topic's retained value"), ("D", "clear every retained value below (dry run: l)"),

@@ -3,13 +3,18 @@
 enum PayloadFormatter {
     static func lines(_ payload: [UInt8], truncated: Bool, width: Int) -> [StyledLine] {
         if payload.isEmpty { return [StyledLine("(empty payload)", .dim)] }
-        if let text = ValueFormat.decoded(payload, truncated: truncated) {
+        // Text with control bytes (other than tab and line breaks) is binary in nature.
+        if let text = ValueFormat.decoded(payload, truncated: truncated), !hasControlBytes(payload) {
             if let json = JSONPrettyPrinter.lines(text) { return json }
             return text.split(separator: "\n", omittingEmptySubsequences: false).map {
                 StyledLine(TerminalEscaping.escaped(Array($0.utf8), keepNewlines: false), .text)
             }
         }
         return hexDump(payload, perLine: width >= 74 ? 16 : 8)
+    }
+
+    static func hasControlBytes(_ payload: [UInt8]) -> Bool {
+        payload.contains { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }
     }
 
     /// `0000  48 65 6c 6c 6f 00 ff ...  |Hello..|`, 16 bytes a line (8 in a narrow pane).

@@ -13,6 +13,46 @@ public struct StyledLine: Sendable, Equatable {
         lhs.spans.count == rhs.spans.count && zip(lhs.spans, rhs.spans).allSatisfy { $0.text == $1.text && $0.role == $1.role }
     }
 
+    /// The line broken into lines of at most `width` cells, nothing cut: at a space where there
+    /// is one, and continuation lines indented like the first, plus two cells, after "↪".
+    func wrapped(width: Int) -> [StyledLine] {
+        guard width > 4, DisplayWidth.of(text) > width else { return [self] }
+        let indent = text.prefix { $0 == " " }.count
+        let continuation = String(repeating: " ", count: min(indent + 2, width / 2)) + "↪ "
+        var lines: [StyledLine] = []
+        var line = StyledLine()
+        var used = 0
+        for span in spans {
+            var rest = Substring(span.text)
+            while !rest.isEmpty {
+                if used == width {
+                    lines.append(line)
+                    line = StyledLine(continuation, .dim)
+                    used = DisplayWidth.of(continuation)
+                }
+                var (piece, cells) = DisplayWidth.prefix(String(rest), cells: width - used)
+                // A wide character that cannot fit starts the next line.
+                if piece.isEmpty {
+                    used = width
+                    continue
+                }
+                // Break after the last space that fits, unless the word would fill a line alone.
+                if piece.count < rest.count, let space = piece.lastIndex(of: " "), space > piece.startIndex {
+                    piece = String(piece[...space])
+                    line.append(piece, span.role)
+                    rest = rest.dropFirst(piece.count)
+                    used = width
+                    continue
+                }
+                line.append(piece, span.role)
+                used += cells
+                rest = rest.dropFirst(piece.count)
+            }
+        }
+        lines.append(line)
+        return lines
+    }
+
     /// Draws the spans from `column`, clipped to `width` cells.
     func draw(row: Int, column: Int, width: Int, on canvas: inout some Canvas) {
         var used = 0
