@@ -15,6 +15,15 @@ struct Hearth: AsyncParsableCommand {
 
     /// Runs the command; a bad flag is one line on stderr, like every other error (no usage dump).
     static func main() async {
+        // `hearth --help` is the dashboard's help too: `hearth` alone runs the dashboard, so its
+        // connection flags are what a newcomer needs first.
+        if Array(CommandLine.arguments.dropFirst()) == ["--help"] {
+            print(helpMessage())
+            print()
+            print("THE DASHBOARD (`hearth` with no subcommand):")
+            print(helpMessage(for: DashboardCommand.self))
+            return
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -5,6 +5,13 @@ import Testing
 
 /// `hearth pub` and `hearth sub` against mosquitto and its clients, and against the embedded broker.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct CommandLineInteropTests {
+    @Test func helpListsTheDashboardsConnectionFlags() async throws {
+        let help = try await HearthExecutable.run(["--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("SUBCOMMANDS:") && help.stdout.contains("-h, --host <host>"), "\(help.stdout)")
+        #expect(help.stdout.contains("--password-file") && help.stdout.contains("--theme"), "\(help.stdout)")
+    }
+
     @Test(arguments: BrokerKind.allCases, ["mqttv5", "mqttv311"])
     func mosquittoSubReadsWhatHearthPubSends(kind: BrokerKind, version: String) async throws {
         try await TestBroker.with(kind) { broker in

@@ -223,6 +223,10 @@ import Testing
                 try await tmux.keys("Enter")
                 let branch = try await tmux.waitFor { $0.contains("│ zigbee2mqtt") }
                 #expect(branch.contains("1 temperature · 1 other reading"), "\(branch)")
+                // `y` says what it did in the footer.
+                try await tmux.keys("y")
+                let copied = try await tmux.waitFor { $0.contains("copied the topic (OSC 52)") }
+                #expect(copied.contains("copied the topic (OSC 52)"), "\(copied)")
                 try await tmux.keys("q")
                 _ = try await tmux.waitFor { $0.contains("EXITED") }
             }

@@ -97,4 +97,23 @@ import Testing
         #expect(model.ancestors(of: model.id("home/room10/temperature")).map { model.path(of: $0) } == ["home", "home/room10"])
         #expect(model.search("nothing-here").count == 0)
     }
+
+    @Test func aFilteredBranchCountsItsMatches() {
+        var model = TopicModel()
+        for room in ["bath", "bed", "hall", "kitchen", "office", "study"] {
+            model.ingest(msg("home/\(room)/heater", "OFF", retain: true))
+            model.ingest(msg("home/\(room)/light", "ON", retain: true))
+        }
+        model.ingest(msg("home/study/heater", "ON"))  // live over the retained value: still held
+        model.ingest(msg("home/door", "closed", retain: true))
+        model.refresh(now: 1_800_000_000)
+        let home = model.node(model.id("home"))
+        #expect(home.topicCount == 13 && home.retainedCount == 13)
+        var matches: FilterMatches?
+        let rows = model.visibleRows(TreeQuery(expanded: model.everything, filter: .wildcard("home/+/heater"), limit: 20), matches: &matches)
+        let row = rows.rows.first { model.path(of: $0.node) == "home" }
+        #expect(row?.topicCount == 6)
+        #expect(row?.retainedCount == 6)
+        #expect(rows.rows.first { model.path(of: $0.node) == "home/bath" }?.topicCount == 1)
+    }
 }

@@ -143,11 +143,36 @@ extension TopicModel {
             guard child != 0 else { return true }
             guard matches[Int(child)] > 0 else { return false }
             let isExpanded = query.expanded.contains(NodeID(child))
-            if rowNumber >= query.offset, rowNumber < end { rows.append(row(child, expanded: isExpanded, query: query)) }
+            if rowNumber >= query.offset, rowNumber < end {
+                rows.append(filteredRow(child, expanded: isExpanded, query: query, filter: filter, matches: matches))
+            }
             rowNumber += 1
             return isExpanded
         }
         return VisibleRows(rows: rows, totalRows: rowNumber)
+    }
+
+    /// Branches with more matching topics below than this keep their unfiltered retained, stale
+    /// and offline counts: counting the matches would cost a frame O(topics).
+    static let filteredCountLimit: Int32 = 5_000
+
+    /// A row under a filter: a branch counts the matching topics below it, and the retained,
+    /// stale and offline ones among them.
+    private func filteredRow(_ index: Int32, expanded: Bool, query: TreeQuery, filter: TopicFilter, matches: [Int32]) -> TreeRow {
+        let full = row(index, expanded: expanded, query: query)
+        let matching = matches[Int(index)]
+        guard full.hasChildren, matching <= Self.filteredCountLimit else { return full }
+        var retained = 0, stale = 0
+        walk(from: index) { child in
+            guard matches[Int(child)] > 0 else { return false }
+            let topic = nodes[Int(child)].topic
+            if topic >= 0, filter.matches(path(of: NodeID(child))) {
+                if topics[Int(topic)].retained.isHeld { retained += 1 }
+                if topics[Int(topic)].liveness.isStale { stale += 1 }
+            }
+            return true
+        }
+        return full.counting(topics: Int(matching), retained: retained, stale: stale)
     }
 
     /// For each node, how many topics at or below it match `filter`.

@@ -24,6 +24,15 @@ public struct TreeRow: Sendable {
     public let topic: TopicSummary?
 }
 
+extension TreeRow {
+    /// The same row with other counts (a filtered view counts the matching topics).
+    func counting(topics: Int, retained: Int, stale: Int) -> TreeRow {
+        TreeRow(node: node, depth: depth, name: name, hasChildren: hasChildren, isExpanded: isExpanded, topicCount: topics,
+                messageCount: messageCount, retainedCount: retained, staleCount: stale, offlineCount: offlineCount,
+                isOfflineDevice: isOfflineDevice, isInsideOfflineDevice: isInsideOfflineDevice, newest: newest, topic: topic)
+    }
+}
+
 /// The parts of a topic a row shows.
 public struct TopicSummary: Sendable {
     /// The start of the newest payload (at most `TopicSummary.previewBytes` bytes), unsanitised.
