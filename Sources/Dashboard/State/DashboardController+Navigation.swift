@@ -101,16 +101,8 @@ extension DashboardController {
     // MARK: Detail pane
 
     func scrollDetail(_ key: Key) -> Bool {
-        let page = max(1, layout.detail.height - 1)
-        switch key {
-        case .up, .character("k"): state.detailScroll = max(0, state.detailScroll - 1)
-        case .down, .character("j"): state.detailScroll += 1
-        case .pageUp: state.detailScroll = max(0, state.detailScroll - page)
-        case .pageDown: state.detailScroll += page
-        case .home, .character("g"): state.detailScroll = 0
-        case .end, .character("G"): state.detailScroll = Int(Int32.max)
-        default: return false
-        }
+        guard let move = ListMove(key, page: max(1, layout.detail.height - 1)) else { return false }
+        state.detailScroll = move.applied(to: state.detailScroll)
         return true
     }
 }

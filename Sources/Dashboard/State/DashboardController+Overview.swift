@@ -31,17 +31,12 @@ extension DashboardController {
 
     /// Keys for the overview while the detail pane has focus; false when the key is not one.
     func overviewKey(_ key: Key, model: TopicModel) -> Bool {
-        let page = overviewHeight
-        switch key {
-        case .up, .character("k"): state.overviewCursor = max(0, state.overviewCursor - 1)
-        case .down, .character("j"): state.overviewCursor += 1
-        case .pageUp: state.overviewCursor = max(0, state.overviewCursor - page)
-        case .pageDown: state.overviewCursor += page
-        case .home, .character("g"): state.overviewCursor = 0
-        case .end, .character("G"): state.overviewCursor = Int(Int32.max)
-        case .enter: followOverview(model: model)
-        default: return false
+        if key == .enter {
+            followOverview(model: model)
+            return true
         }
+        guard let move = ListMove(key, page: overviewHeight) else { return false }
+        state.overviewCursor = move.applied(to: state.overviewCursor)
         return true
     }
 
