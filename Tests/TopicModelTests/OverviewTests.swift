@@ -105,6 +105,16 @@ struct OverviewTests {
         model.ingest(msg("status", "12"))
         model.ingest(msg("status", "booting"))
         #expect(model.node(.root).seriesCount == 2)
+        // A state word is no reading; the number that follows it is.
+        model.ingest(msg("switch", "ON"))
+        model.ingest(msg("switch", "OFF"))
+        #expect(model.node(.root).seriesCount == 2)
+        model.ingest(msg("switch", "42"))
+        #expect(model.node(.root).seriesCount == 3)
+        #expect(model.overview(of: .root, offset: 0, limit: 50).rows.count == 3)
+        model.ingest(msg("switch", "ON"))
+        #expect(model.node(.root).seriesCount == 2)
+        #expect(model.overview(of: .root, offset: 0, limit: 50).rows.count == 2)
     }
 
     // MARK: Honest scales

@@ -409,7 +409,10 @@ public struct TopicModel: Sendable {
             topics[Int(index)].series?.record(numbers, at: time)
             return true
         }
-        return topics[Int(index)].series?.record(numbers, at: time) ?? false
+        let added = topics[Int(index)].series?.record(numbers, at: time) ?? false
+        // A plain payload that turns from a state word into a number (or back) changes what counts.
+        guard !added, numbers.count == 1, numbers[0].path.isEmpty, let previous else { return added }
+        return NumberExtractor.isStateWord(previous.payload) != NumberExtractor.isStateWord(payload)
     }
 
     /// The numeric fields a topic has (its series' paths, else its first numbers) and how many
@@ -417,8 +420,11 @@ public struct TopicModel: Sendable {
     /// only when the number of fields changes (or a label does, see `recordDiscovery`).
     private mutating func countFields(_ index: Int32, topic: String, force: Bool = false) -> (Int32, Int32) {
         let fieldCount = topics[Int(index)].fieldCount
-        guard force || fieldCount != Int(topics[Int(index)].countedFrom) else { return (0, 0) }
-        topics[Int(index)].countedFrom = Int16(fieldCount)
+        // A plain state word (ON) is not a reading: whether the payload is one is part of what
+        // was counted.
+        let signature = fieldCount * 2 + (NumberExtractor.isStateWord(topics[Int(index)].last.payload) ? 1 : 0)
+        guard force || signature != Int(topics[Int(index)].countedFrom) else { return (0, 0) }
+        topics[Int(index)].countedFrom = Int16(signature)
         let record = topics[Int(index)]
         let paths = Self.readingPaths(record)
         let node = record.node

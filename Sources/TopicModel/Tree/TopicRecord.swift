@@ -18,7 +18,8 @@ public struct TopicRecord: Sendable {
     /// The numeric fields this topic counts in its branches' `seriesCount` and `temperatureCount`.
     var countedFields: Int16 = 0
     var countedTemperatures: Int16 = 0
-    /// `fieldCount` when they were counted: they are counted again when it changes.
+    /// `fieldCount` (doubled, plus one for a state word) when they were counted: they are
+    /// counted again when it changes.
     var countedFrom: Int16 = 0
     /// What only some topics need, behind one pointer.
     var extras = TopicExtras()
