@@ -196,4 +196,30 @@ import TopicModel
         let text = Fixture.draw(controller, model)
         #expect(text.text.contains("before  \"closed\"") && text.text.contains("now     \"open\""), "\(text.text)")
     }
+
+    @Test func aGapBetweenReadingsIsAGapAndTheYAxisHasTheUnit() throws {
+        var model = TopicModel()
+        // Every 10 s for a minute, silence for three minutes, then every 10 s again.
+        let now = 1_700_002_000.0
+        let before: [Double] = Array(stride(from: now - 290, through: now - 230, by: 10))
+        let after: [Double] = Array(stride(from: now - 50, through: now - 5, by: 10))
+        for (index, time) in (before + after).enumerated() {
+            let value = 20.0 + Double(index % 3)
+            model.ingest(Fixture.message("lab/probe", "\(value) °C", at: time))
+        }
+        let (_, canvas) = show("lab/probe", in: model)
+        let title = try #require(Fixture.row(of: "graph: value °C · last 5 min", in: canvas), "\(canvas.text)")
+        let plot = ((title + 2)..<(title + 11)).map { row -> Substring in
+            let line = canvas.line(row)
+            let axis = line.lastIndex(of: "│") ?? line.startIndex
+            return line[line.index(after: axis)...]
+        }
+        // Columns holding anything, left to right: two runs with blank columns between them.
+        let width = plot.map(\.count).max() ?? 0
+        let filled = (0..<width).map { column in plot.contains { column < $0.count && $0[$0.index($0.startIndex, offsetBy: column)] != " " } }
+        let runs = zip(filled, [false] + filled).filter { $0 && !$1 }.count
+        #expect(runs == 2, "\(plot.joined(separator: "\n"))")
+        #expect(((title + 2)..<(title + 11)).contains { canvas.line($0).contains("°C │") }, "the unit on the y axis")
+        #expect(canvas.line(title + 11).contains("-2m30s"), "\(canvas.line(title + 11))")
+    }
 }

@@ -54,6 +54,8 @@ struct OverviewViewTests {
             return text.contains("humidity") || text.contains("battery") || text.contains("Humidity")
         }) {
             #expect(lastRoom < other)
+        } else {
+            #expect(height < 40, "at 120x40 and larger the other readings fit below the temperatures")
         }
         // A light's ON/OFF is a state, not a reading.
         #expect(!(detail.row..<detail.row + detail.height).contains { Self.detailText(canvas, $0, detail).contains("light") })
@@ -124,8 +126,13 @@ struct OverviewViewTests {
         #expect(OverviewView.readingName("esphome/bathroom/sensor/temperature/state", field: "", kind: .temperature) == ("bathroom", ""))
         #expect(OverviewView.readingName("tele/tasmota_office/SENSOR", field: "AM2301.Temperature", kind: .temperature) == ("tasmota_office", "AM2301"))
         #expect(OverviewView.readingName("zigbee2mqtt/bedroom_sensor", field: "humidity", kind: .percentage) == ("bedroom_sensor", "humidity"))
-        #expect(OverviewView.readingName("shelly/status/temperature:0", field: "tC", kind: .temperature) == ("shelly", ""))
+        // Units in a field's name stay, so Celsius and Fahrenheit differ.
+        #expect(OverviewView.readingName("shelly/status/temperature:0", field: "tC", kind: .temperature) == ("shelly", "tC"))
+        #expect(OverviewView.readingName("shelly/status/switch:0", field: "temperature.tF", kind: .temperature) == ("shelly/switch:0", "tF"))
+        // Under its own device's branch, a reading is never named by a convention's word alone.
+        #expect(OverviewView.readingName("sensor/temperature/state", field: "", kind: .temperature) == ("temperature", ""))
         #expect(OverviewView.readingName("state", field: "", kind: .other) == ("state", ""))
+        #expect(OverviewView.readingName("", field: "temperature", kind: .temperature) == ("", "temperature"))
     }
 
     static func detailText(_ canvas: MemoryCanvas, _ row: Int, _ detail: Rect) -> String {

@@ -117,6 +117,39 @@ struct OverviewTests {
         #expect(model.overview(of: .root, offset: 0, limit: 50).rows.count == 2)
     }
 
+    @Test func zigbeeDiscoveryLabelsEachFieldOfOneStateTopic() {
+        var model = TopicModel()
+        for (object, field, unit) in [("temperature", "temperature", "°C"), ("humidity", "humidity", "%"), ("linkquality", "linkquality", "lqi")] {
+            model.ingest(msg("homeassistant/sensor/0x00158d/\(object)/config",
+                             #"{"state_topic": "zigbee2mqtt/bedroom", "unit_of_measurement": "\#(unit)", "value_template": "{{ value_json.\#(field) }}"}"#))
+        }
+        model.ingest(msg("zigbee2mqtt/bedroom", #"{"temperature": 19.1, "humidity": 48, "linkquality": 90}"#))
+        let id = model.id("zigbee2mqtt/bedroom")
+        #expect(model.unit(of: id, path: "temperature") == "°C")
+        #expect(model.unit(of: id, path: "humidity") == "%")
+        #expect(model.unit(of: id, path: "linkquality") == "lqi")
+        #expect(model.kind(of: id, path: "temperature") == .temperature)
+        #expect(model.node(.root).temperatureCount == 1)
+        #expect(HomeAssistantDiscovery.jsonField("{{ value_json['AM2301']['Temperature'] | float }}") == "AM2301.Temperature")
+        #expect(HomeAssistantDiscovery.jsonField("{{ value }}") == nil)
+    }
+
+    @Test func aUnitOnceSeenStaysAndCountsAgreeWithTheList() {
+        var model = TopicModel()
+        model.ingest([msg("office/probe", "21.5 °C"), msg("office/probe", "21.6 °C")])
+        #expect(model.node(.root).temperatureCount == 1)
+        // A payload without the unit (a sensor's "unavailable", then a bare number) keeps it.
+        model.ingest([msg("office/probe", "unavailable"), msg("office/probe", "21.7")])
+        #expect(model.unit(of: model.id("office/probe"), path: "") == "°C")
+        #expect(model.node(.root).temperatureCount == 1)
+        // A state word, then text, then a number: listed and counted alike at every step.
+        for payload in ["ON", "hello", "42", "OFF", "7"] {
+            model.ingest(msg("hall/thing", payload))
+            let listed = model.overview(of: .root, offset: 0, limit: 50).rows.count
+            #expect(listed == Int(model.node(.root).seriesCount), "after \(payload)")
+        }
+    }
+
     // MARK: Honest scales
 
     @Test func kindsComeFromUnitsThenNames() {

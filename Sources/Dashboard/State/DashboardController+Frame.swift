@@ -100,9 +100,7 @@ extension DashboardController {
             graph: graphPath.flatMap { record?.series?.series(at: $0) },
             graphKind: graphPath.map { model.kind(of: id, path: $0) } ?? .other,
             graphUnit: graphPath.flatMap { model.unit(of: id, path: $0) }, graphWindow: state.graphWindow,
-            changes: state.showsChanges ? record.flatMap { record in
-                record.history.messages.last.map { PayloadDiff.lines(previous: $0, last: record.last, width: DetailPane.contentWidth(layout)) }
-            } : nil,
+            changes: state.showsChanges ? record.flatMap { changes($0, of: id) } : nil,
             previousTime: record?.history.messages.last?.time,
             payloadLines: record.map { payloadLines($0, of: id) } ?? [])
     }
@@ -116,6 +114,16 @@ extension DashboardController {
         let lines = PayloadFormatter.lines(record.last.payload, truncated: record.last.isTruncated, width: key.width)
             .flatMap { $0.wrapped(width: key.width) }
         payloadCache = (key, lines)
+        return lines
+    }
+
+    /// What changed since the previous message, worked out once per message and width.
+    private func changes(_ record: TopicRecord, of id: NodeID) -> [StyledLine]? {
+        guard let previous = record.history.messages.last else { return nil }
+        let key = PayloadKey(node: id, messageCount: record.messageCount, width: DetailPane.contentWidth(layout))
+        if let changesCache, changesCache.key == key { return changesCache.lines }
+        let lines = PayloadDiff.lines(previous: previous, last: record.last, width: key.width)
+        changesCache = (key, lines)
         return lines
     }
 

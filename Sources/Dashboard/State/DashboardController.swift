@@ -21,6 +21,8 @@ public final class DashboardController {
     var sparkScratch: [SparkBucket] = []
     /// The selected topic's formatted payload, kept until a new message or width.
     var payloadCache: (key: PayloadKey, lines: [StyledLine])?
+    /// What changed since the previous message (`v`), kept likewise.
+    var changesCache: (key: PayloadKey, lines: [StyledLine])?
     /// The filter's match counts, extended frame by frame as topics arrive.
     var filterMatches: FilterMatches?
     /// Whether the last frame showed an age (the detail pane's), which moves every second.

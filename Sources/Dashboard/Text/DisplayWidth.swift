@@ -21,7 +21,7 @@ public enum DisplayWidth {
 
     /// The longest prefix that fits in `cells`, and its width. A wide character that would
     /// straddle the edge is left out.
-    public static func prefix(_ text: String, cells: Int) -> (String, Int) {
+    public static func prefix<Text: StringProtocol>(_ text: Text, cells: Int) -> (String, Int) {
         var used = 0
         var end = text.startIndex
         for index in text.indices {
@@ -30,7 +30,7 @@ public enum DisplayWidth {
             used += width
             end = text.index(after: index)
         }
-        return end == text.endIndex ? (text, used) : (String(text[..<end]), used)
+        return (String(text[..<end]), used)
     }
 
     /// The longest suffix that fits in `cells`, found from the end (the start of a long text is

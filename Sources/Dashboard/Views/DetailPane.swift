@@ -61,9 +61,11 @@ enum DetailPane {
             let name = path.isEmpty ? "value" : TerminalEscaping.escaped(Array(path.utf8), keepNewlines: false)
             let choose = detail.seriesPaths.count > 1 ? " · s: series" : ""
             out.append(rule("graph: \(name)\(unit) · last \(detail.graphWindow.label) ([ ])\(choose)", width: width))
-            out.append(StyledLine("min \(ValueFormat.short(summary.min)) · avg \(ValueFormat.short(summary.average)) · max \(ValueFormat.short(summary.max)) · last \(ValueFormat.short(summary.last))\(unit)", .text))
+            let stats = ["min \(ValueFormat.short(summary.min))", "avg \(ValueFormat.short(summary.average))",
+                         "max \(ValueFormat.short(summary.max))", "last \(ValueFormat.short(summary.last))\(unit)"]
+            out += flow(stats, width: width).map { StyledLine($0, .text) }
             out += GraphView.lines(graph, window: detail.graphWindow, now: now, width: max(1, width - 1), height: graphHeight,
-                                   kind: detail.graphKind)
+                                   kind: detail.graphKind, unit: detail.graphUnit)
         }
 
         if let changes = detail.changes {
@@ -135,7 +137,7 @@ enum DetailPane {
     }
 
     private static func rule(_ title: String, width: Int) -> StyledLine {
-        let text = "── " + title + " "
+        let text = "── " + DisplayWidth.truncate(title, cells: max(1, width - 4)) + " "
         return StyledLine(text + String(repeating: "─", count: max(0, width - DisplayWidth.of(text))), .border)
     }
 

@@ -9,7 +9,7 @@ import TopicModel
 ///          └-5m        -2.5m     now
 enum GraphView {
     static func lines(_ series: TimeSeries, window: GraphWindow, now: Double, width: Int, height: Int,
-                      kind: SeriesKind) -> [StyledLine] {
+                      kind: SeriesKind, unit: String? = nil) -> [StyledLine] {
         guard width > 8, height > 0 else { return [] }
         let start = now - window.seconds
         // A reading carries across gaps up to three of its usual intervals (at least a minute
@@ -20,8 +20,11 @@ enum GraphView {
             return [StyledLine("  no readings in the last \(window.label)", .dim)]
         }
         let top = ValueFormat.short(probe.high, digits: 1), bottom = ValueFormat.short(probe.low, digits: 1)
-        let labelWidth = max(DisplayWidth.of(top), DisplayWidth.of(bottom)) + 1
+        // The unit goes on the y axis, between its top and bottom, when it is short.
+        let unitLabel = unit.map { TerminalEscaping.escaped(Array($0.utf8), keepNewlines: false) }.flatMap { DisplayWidth.of($0) <= 6 ? $0 : nil }
+        let labelWidth = max(DisplayWidth.of(top), DisplayWidth.of(bottom), unitLabel.map(DisplayWidth.of) ?? 0) + 1
         let plotWidth = width - labelWidth - 1
+        guard plotWidth >= 8 else { return [] }
         var buckets = Array(repeating: SparkBucket(), count: plotWidth)
         guard let scale = scale(series, start: start, now: now, hold: hold, columns: plotWidth, kind: kind, into: &buckets) else { return [] }
         let steps = height * 8
@@ -37,7 +40,8 @@ enum GraphView {
                 if fill <= 0 { return " " }
                 return fill >= 8 ? "█" : Sparkline.blocks[fill - 1]
             })
-            let label = line == 0 ? ValueFormat.short(scale.high, digits: 1) : line == height - 1 ? ValueFormat.short(scale.low, digits: 1) : ""
+            let label = line == 0 ? ValueFormat.short(scale.high, digits: 1) : line == height - 1 ? ValueFormat.short(scale.low, digits: 1)
+                : line == height / 2 && height > 2 ? unitLabel ?? "" : ""
             return StyledLine([(pad(label, labelWidth) + "│", .dim), (plot, .sparkline)])
         }
         out.append(StyledLine(String(repeating: " ", count: labelWidth) + "└" + axis(window, width: plotWidth), .dim))
@@ -54,8 +58,8 @@ enum GraphView {
 
     /// "-5m        -2m30s        now": the window's start, middle and end under the plot.
     static func axis(_ window: GraphWindow, width: Int) -> String {
-        let left = "-" + ValueFormat.age(window.seconds, compact: true)
-        let middle = "-" + ValueFormat.age(window.seconds / 2, compact: true)
+        let left = "-" + axisAge(window.seconds)
+        let middle = "-" + axisAge(window.seconds / 2)
         let right = "now"
         var cells = Array(repeating: Character(" "), count: width)
         func place(_ text: String, at column: Int) {
@@ -67,6 +71,14 @@ enum GraphView {
         place(middle, at: width / 2 - middle.count / 2)
         place(right, at: width - right.count)
         return String(cells)
+    }
+
+    /// "5m", "2m30s", "30m", "12h": exact, as an axis label must be.
+    static func axisAge(_ seconds: Double) -> String {
+        let total = Int(seconds)
+        if total < 60 { return "\(total)s" }
+        if total < 3600 { return "\(total / 60)m" + (total % 60 > 0 ? "\(total % 60)s" : "") }
+        return "\(total / 3600)h" + (total % 3600 / 60 > 0 ? "\(total % 3600 / 60)m" : "")
     }
 
     private static func pad(_ text: String, _ cells: Int) -> String {

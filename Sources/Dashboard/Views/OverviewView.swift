@@ -33,11 +33,15 @@ enum OverviewView {
         counts += " · \(overview.temperatureCount) temperature\(overview.temperatureCount == 1 ? "" : "s")"
         counts += " · \(others) other reading\(others == 1 ? "" : "s")"
         if overview.problemCount > 0 { counts += " · \(overview.problemCount) problem\(overview.problemCount == 1 ? "" : "s")" }
-        var out = [StyledLine(title, .title), StyledLine(counts, .dim)]
+        // The title and the counts take one line each (the rows below are placed by that), cut
+        // with "…"; a branch that is an offline device says so on the first.
+        var heading = StyledLine(DisplayWidth.truncate(title, cells: width), .title)
         if !overview.offlineSources.isEmpty {
             let sources = overview.offlineSources.map { TerminalEscaping.escaped(Array($0.utf8), keepNewlines: false) }
-            out.append(StyledLine("✕ device offline, as \(sources.joined(separator: ", ")) says", .offline))
+            let room = width - DisplayWidth.of(heading.text) - 2
+            heading.append("  " + DisplayWidth.truncate("✕ device offline, as \(sources.joined(separator: ", ")) says", cells: max(1, room)), .offline)
         }
+        var out = [heading, StyledLine(DisplayWidth.truncate(counts, cells: width), .dim)]
         if overview.totalRows == 0 {
             out.append(StyledLine("  nothing numeric below yet", .dim))
             return out
@@ -88,16 +92,23 @@ enum OverviewView {
     ]
 
     /// A reading's name, shortest first: the levels that name its device, less the conventions'
-    /// words, and less the words that only repeat "temperature" in the temperatures.
+    /// words, and in the temperatures less the word "temperature" itself. Never empty: when
+    /// nothing else is left the dropped words come back (a branch's own `sensor/temperature/state`
+    /// reads "temperature"), and units in a field's name (`tC`, `tF`) stay, so fields differ.
     static func readingName(_ path: String, field: String, kind: SeriesKind) -> (path: String, field: String) {
         func repeatsKind(_ word: Substring) -> Bool {
-            kind == .temperature && SeriesKind.of(unit: nil, name: String(word.split(separator: ":").first ?? word)) == .temperature
+            let bare = (word.split(separator: ":").first ?? word).lowercased()
+            return kind == .temperature && (bare == "temperature" || bare == "temp" || bare.hasSuffix("_temperature"))
         }
         let levels = path.split(separator: "/", omittingEmptySubsequences: false)
-        let kept = levels.filter { !genericLevels.contains($0.lowercased()) && !repeatsKind($0) }
-        let fieldParts = field.split(separator: ".").filter { !repeatsKind($0) }
-        let name = kept.isEmpty ? String(levels.last ?? "") : kept.joined(separator: "/")
-        return (name, fieldParts.joined(separator: "."))
+        let named = levels.filter { !$0.isEmpty && !genericLevels.contains($0.lowercased()) }
+        let kept = named.filter { !repeatsKind($0) }
+        let fieldParts = field.split(separator: ".")
+        let keptField = fieldParts.filter { !repeatsKind($0) }
+        let fieldText = (keptField.isEmpty && kept.isEmpty ? fieldParts : keptField).joined(separator: ".")
+        let name = !kept.isEmpty ? kept.joined(separator: "/") : !named.isEmpty && fieldText.isEmpty ? named.joined(separator: "/")
+            : fieldText.isEmpty ? String(levels.last ?? "") : ""
+        return (name, fieldText)
     }
 
     /// An age to the minute ("<1m", "5m", "2h"): the overview's many ages then change at most

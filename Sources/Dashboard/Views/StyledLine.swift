@@ -18,7 +18,8 @@ public struct StyledLine: Sendable, Equatable {
     func wrapped(width: Int) -> [StyledLine] {
         guard width > 4, DisplayWidth.of(text) > width else { return [self] }
         let indent = text.prefix { $0 == " " }.count
-        let continuation = String(repeating: " ", count: min(indent + 2, width / 2)) + "↪ "
+        // At least two cells stay free after the marker, so a wide character always fits.
+        let continuation = String(repeating: " ", count: max(0, min(indent + 2, width / 2, width - 4))) + "↪ "
         var lines: [StyledLine] = []
         var line = StyledLine()
         var used = 0
@@ -30,7 +31,7 @@ public struct StyledLine: Sendable, Equatable {
                     line = StyledLine(continuation, .dim)
                     used = DisplayWidth.of(continuation)
                 }
-                var (piece, cells) = DisplayWidth.prefix(String(rest), cells: width - used)
+                var (piece, cells) = DisplayWidth.prefix(rest, cells: width - used)
                 // A wide character that cannot fit starts the next line.
                 if piece.isEmpty {
                     used = width

@@ -123,7 +123,8 @@ enum TreePane {
 
     /// A topic's short value in `width` cells: the primary number with its unit, else the start of
     /// the payload.
-    static func value(_ summary: TopicSummary, unit: String?, width: Int) -> (String, Role) {
+    static func value(_ summary: TopicSummary, unit rawUnit: String?, width: Int) -> (String, Role) {
+        let unit = rawUnit.map { TerminalEscaping.escaped(Array($0.utf8), keepNewlines: false) }
         let role: Role = summary.retained == .held ? .live : .value
         if summary.retained == .cleared { return ("cleared", .retainedCleared) }
         // State words (ON, open, online) read better as themselves than as 1 or 0.

@@ -13,6 +13,8 @@ enum HomeAssistantDiscovery {
     /// What one config says: the state topic it describes, its label and its availability rules.
     struct Config: Sendable, Hashable {
         var stateTopic: String
+        /// The JSON field the config describes (its `value_template`), "" for the whole payload.
+        var field: String
         var label: SeriesLabel
         var availability: [AvailabilityRule]
     }
@@ -38,6 +40,7 @@ enum HomeAssistantDiscovery {
         guard let rawState = string(object, "state_topic", "stat_t") else { return nil }
         let stateTopic = expanded(rawState)
         guard MQTTTopic.nameProblem(stateTopic) == nil else { return nil }
+        let field = string(object, "value_template", "val_tpl").flatMap(jsonField) ?? ""
         let label = SeriesLabel(unit: string(object, "unit_of_measurement", "unit_of_meas"),
                                 deviceClass: string(object, "device_class", "dev_cla"), name: string(object, "name"))
         // One availability topic, or a list; payloads default to online/offline.
@@ -56,6 +59,35 @@ enum HomeAssistantDiscovery {
             return AvailabilityRule(config: configTopic, topic: topic, available: source.available,
                                     notAvailable: source.notAvailable, stateTopic: stateTopic)
         }
-        return Config(stateTopic: stateTopic, label: label, availability: rules)
+        return Config(stateTopic: stateTopic, field: field, label: label, availability: rules)
+    }
+
+    /// The JSON path a value template reads: `{{ value_json.temperature }}`,
+    /// `{{ value_json['AM2301']['Temperature'] | float }}` → "temperature", "AM2301.Temperature".
+    static func jsonField(_ template: String) -> String? {
+        guard let start = template.range(of: "value_json") else { return nil }
+        var rest = template[start.upperBound...]
+        var keys: [String] = []
+        while let first = rest.first {
+            if first == "." {
+                let key = rest.dropFirst().prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
+                guard !key.isEmpty else { break }
+                keys.append(String(key))
+                rest = rest.dropFirst(1 + key.count)
+            } else if first == "[", let quote = rest.dropFirst().first, quote == "'" || quote == "\"" {
+                let key = rest.dropFirst(2).prefix { $0 != quote }
+                keys.append(String(key))
+                rest = rest.dropFirst(2 + key.count + 2)
+            } else {
+                break
+            }
+        }
+        return keys.isEmpty ? nil : keys.joined(separator: ".")
+    }
+
+    /// The key `labels` keeps a label under: the state topic, and the field when there is one
+    /// (U+0000 cannot occur in a topic).
+    static func labelKey(_ stateTopic: String, field: String) -> String {
+        field.isEmpty ? stateTopic : stateTopic + "\u{0}" + field
     }
 }

@@ -20,10 +20,9 @@ extension TopicModel {
                   subtree: { Int(nodes[Int($0)].staleCount + nodes[Int($0)].offlineCount) },
                   own: { ownProblems($0).count }) { index, range in
             let topic = overviewTopic(index, below: branch.index)
-            let problems = ownProblems(index)
-            for problem in problems[range.clamped(to: problems.indices)] {
-                rows.append(problem == .offline ? .offline(topic) : .stale(topic))
-            }
+            let problems = ownProblems(index)[range.clamped(to: ownProblems(index).indices)]
+            for problem in problems { rows.append(problem == .offline ? .offline(topic) : .stale(topic)) }
+            return problems.count
         }
         // Series: temperatures first, then the rest.
         for temperature in [true, false] {
@@ -41,7 +40,9 @@ extension TopicModel {
                 let fields = self.fields(of: NodeID(index)).filter { ($0.kind == .temperature) == temperature }
                 let topic = overviewTopic(index, below: branch.index)
                 // Clamped: counts and kinds agree by construction, and a disagreement must not trap.
-                for field in fields[range.clamped(to: fields.indices)] { rows.append(.series(overviewSeries(field, topic: topic))) }
+                let shown = fields[range.clamped(to: fields.indices)]
+                for field in shown { rows.append(.series(overviewSeries(field, topic: topic))) }
+                return shown.count
             }
         }
         return BranchOverview(rows: rows, totalRows: problems + temperatures + others, problemCount: problems)
@@ -94,10 +95,11 @@ extension TopicModel {
     }
 
     /// Walks the branch (itself first, then below it in natural order), handing `emit` each node
-    /// with the range of its own rows that falls in the window: `skip` rows are passed over first
+    /// with the range of its own rows that falls in the window (it returns how many it listed):
+    /// `skip` rows are passed over first
     /// (whole subtrees at a time, by `subtree`), and the walk stops once `want` rows are collected.
     private func visitRows(below branch: Int32, skip: inout Int, want: Int, collected: Int,
-                           subtree: (Int32) -> Int, own: (Int32) -> Int, emit: (Int32, Range<Int>) -> Void) {
+                           subtree: (Int32) -> Int, own: (Int32) -> Int, emit: (Int32, Range<Int>) -> Int) {
         var collected = collected
         let total = subtree(branch)
         guard total > 0 else { return }
@@ -112,8 +114,7 @@ extension TopicModel {
             skip -= from
             let taking = min(count - from, want - collected)
             guard taking > 0 else { return }
-            emit(index, from..<(from + taking))
-            collected += taking
+            collected += emit(index, from..<(from + taking))
         }
         take(branch)
         // An explicit stack of child lists and positions: nothing is pushed that is not visited.

@@ -144,7 +144,7 @@ extension TopicModel {
             guard matches[Int(child)] > 0 else { return false }
             let isExpanded = query.expanded.contains(NodeID(child))
             if rowNumber >= query.offset, rowNumber < end {
-                rows.append(filteredRow(child, expanded: isExpanded, query: query, filter: filter, matches: matches))
+                rows.append(filteredRow(child, expanded: isExpanded, query: query, matches: matches))
             }
             rowNumber += 1
             return isExpanded
@@ -152,21 +152,23 @@ extension TopicModel {
         return VisibleRows(rows: rows, totalRows: rowNumber)
     }
 
-    /// Branches with more matching topics below than this keep their unfiltered retained, stale
-    /// and offline counts: counting the matches would cost a frame O(topics).
+    /// Branches with more matching topics below than this show no retained or stale count under
+    /// a filter: counting them would cost a frame O(matches).
     static let filteredCountLimit: Int32 = 5_000
 
     /// A row under a filter: a branch counts the matching topics below it, and the retained,
     /// stale and offline ones among them.
-    private func filteredRow(_ index: Int32, expanded: Bool, query: TreeQuery, filter: TopicFilter, matches: [Int32]) -> TreeRow {
+    private func filteredRow(_ index: Int32, expanded: Bool, query: TreeQuery, matches: [Int32]) -> TreeRow {
         let full = row(index, expanded: expanded, query: query)
         let matching = matches[Int(index)]
-        guard full.hasChildren, matching <= Self.filteredCountLimit else { return full }
+        guard full.hasChildren else { return full }
+        guard matching <= Self.filteredCountLimit else { return full.counting(topics: Int(matching), retained: 0, stale: 0) }
         var retained = 0, stale = 0
         walk(from: index) { child in
             guard matches[Int(child)] > 0 else { return false }
             let topic = nodes[Int(child)].topic
-            if topic >= 0, filter.matches(path(of: NodeID(child))) {
+            // A topic matches itself when its count is more than its children's: no path is built.
+            if topic >= 0, matches[Int(child)] > orderedChildren(child).reduce(0, { $0 + matches[Int($1)] }) {
                 if topics[Int(topic)].retained.isHeld { retained += 1 }
                 if topics[Int(topic)].liveness.isStale { stale += 1 }
             }

@@ -166,14 +166,25 @@ public struct TopicModel: Sendable {
     public var offlineDeviceCount: Int { Int(nodes[0].offlineCount) }
 
     /// The Home Assistant label of a topic, if discovery named it.
-    public func label(for id: NodeID) -> SeriesLabel? { labels.isEmpty ? nil : labels[path(of: id)] }
+    /// The Home Assistant label of a topic's field ("" for the whole payload), if discovery named it.
+    public func label(for id: NodeID, field: String = "") -> SeriesLabel? {
+        labels.isEmpty ? nil : labels[HomeAssistantDiscovery.labelKey(path(of: id), field: field)]
+    }
 
-    /// The unit of a topic's series at `path`: Home Assistant discovery's, else the one after a
-    /// plain number in the newest payload ("21.5 °C").
+    /// The unit of a topic's series at `path`: Home Assistant discovery's for that field, else
+    /// the one a plain payload carried ("21.5 °C"), else what the field's name says (`tC`, `tF`).
     public func unit(of id: NodeID, path: String) -> String? {
-        if let unit = label(for: id)?.unit { return unit }
-        guard path.isEmpty, let record = topic(at: id) else { return nil }
-        return NumberExtractor.plainUnit(in: record.last.payload)
+        if let unit = label(for: id, field: path)?.unit { return unit }
+        return path.isEmpty ? topic(at: id)?.plainUnit : Self.unitOfField(path)
+    }
+
+    /// Units some conventions put in a field's name: Shelly's `tC` and `tF`.
+    static func unitOfField(_ path: String) -> String? {
+        switch path.split(separator: ".").last?.lowercased() {
+        case "tc": return "°C"
+        case "tf": return "°F"
+        default: return nil
+        }
     }
 
     /// What a topic's series at `path` measures, from its unit and its name.
@@ -388,6 +399,14 @@ public struct TopicModel: Sendable {
     private mutating func recordNumbers(_ index: Int32, payload: [UInt8], time: Double, previous: StoredMessage?) -> Bool {
         NumberExtractor.numbers(in: payload, into: &numberScratch)
         let numbers = numberScratch
+        // A plain reading's unit stays once seen: a payload without one ("unavailable") does not
+        // turn a temperature into something else.
+        var unitChanged = false
+        if numbers.count == 1, numbers[0].path.isEmpty, let unit = NumberExtractor.plainUnit(in: payload),
+           unit != topics[Int(index)].plainUnit {
+            topics[Int(index)].plainUnit = unit
+            unitChanged = true
+        }
         guard !numbers.isEmpty else {
             // A topic's only numbers replaced by text: it has no field left.
             let had = topics[Int(index)].countedFrom > 0 && !topics[Int(index)].firstNumbers.isEmpty
@@ -410,9 +429,11 @@ public struct TopicModel: Sendable {
             return true
         }
         let added = topics[Int(index)].series?.record(numbers, at: time) ?? false
-        // A plain payload that turns from a state word into a number (or back) changes what counts.
-        guard !added, numbers.count == 1, numbers[0].path.isEmpty, let previous else { return added }
-        return NumberExtractor.isStateWord(previous.payload) != NumberExtractor.isStateWord(payload)
+        // A plain payload that turns from a state word into a number (or back) changes what
+        // counts: compared with what was counted, not with the previous payload.
+        if added || unitChanged { return true }
+        guard numbers.count == 1, numbers[0].path.isEmpty else { return false }
+        return NumberExtractor.isStateWord(payload) != (topics[Int(index)].countedFrom & 1 == 1)
     }
 
     /// The numeric fields a topic has (its series' paths, else its first numbers) and how many
@@ -428,10 +449,13 @@ public struct TopicModel: Sendable {
         let record = topics[Int(index)]
         let paths = Self.readingPaths(record)
         let node = record.node
-        let unit = labels.isEmpty ? nil : labels[topic]?.unit
-        let plainUnit = unit ?? NumberExtractor.plainUnit(in: record.last.payload)
+        // The same rule as `unit(of:path:)`, without building the topic's path again.
+        func unit(_ path: String) -> String? {
+            if !labels.isEmpty, let unit = labels[HomeAssistantDiscovery.labelKey(topic, field: path)]?.unit { return unit }
+            return path.isEmpty ? record.plainUnit : Self.unitOfField(path)
+        }
         let temperatures = paths.count { path in
-            SeriesKind.of(unit: path.isEmpty ? plainUnit : unit, name: path.isEmpty ? readingName(node.index) : path) == .temperature
+            SeriesKind.of(unit: unit(path), name: path.isEmpty ? readingName(node.index) : path) == .temperature
         }
         let delta = (Int32(paths.count) - Int32(record.countedFields), Int32(temperatures) - Int32(record.countedTemperatures))
         topics[Int(index)].countedFields = Int16(paths.count)
@@ -452,12 +476,12 @@ public struct TopicModel: Sendable {
     private mutating func recordDiscovery(_ message: MQTTMessage, previous: StoredMessage?) {
         var relabelled: [String] = []
         if let previous, let old = HomeAssistantDiscovery.config(topic: message.topic, payload: previous.payload) {
-            labels[old.stateTopic] = nil
+            labels[HomeAssistantDiscovery.labelKey(old.stateTopic, field: old.field)] = nil
             forgetAvailabilityRules(old.availability)
             relabelled.append(old.stateTopic)
         }
         if !message.payload.isEmpty, let config = HomeAssistantDiscovery.config(topic: message.topic, payload: message.payload) {
-            labels[config.stateTopic] = config.label
+            labels[HomeAssistantDiscovery.labelKey(config.stateTopic, field: config.field)] = config.label
             adoptAvailabilityRules(config.availability)
             relabelled.append(config.stateTopic)
         }

@@ -30,6 +30,13 @@ public struct TopicRecord: Sendable {
         set { extras.heldRetained = newValue }
     }
 
+    /// The unit a plain payload last carried ("°C" of "21.5 °C"), kept when later payloads
+    /// have none.
+    public internal(set) var plainUnit: String? {
+        get { extras.plainUnit }
+        set { extras.plainUnit = newValue }
+    }
+
     /// Numeric series, created once the topic has sent numbers twice.
     public internal(set) var series: SeriesSet? {
         get { extras.series }
@@ -72,6 +79,7 @@ struct TopicExtras: Sendable {
         var heldRetained: StoredMessage?
         var series: SeriesSet?
         var firstNumbers: [(path: String, value: Double)] = []
+        var plainUnit: String?
     }
 
     private final class Storage: @unchecked Sendable {
@@ -97,6 +105,11 @@ struct TopicExtras: Sendable {
             if newValue.isEmpty, storage?.values.firstNumbers.isEmpty ?? true { return }
             unique().values.firstNumbers = newValue
         }
+    }
+
+    var plainUnit: String? {
+        get { storage?.values.plainUnit }
+        set { unique().values.plainUnit = newValue }
     }
 
     var seriesPathCount: Int? { storage?.values.series?.paths.count }
