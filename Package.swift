@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // The MQTT codec (pure, on ByteBuffer) and the client actor (NIO transport).
@@ -41,6 +42,12 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
+        ),
+        // Recorded history: messages, numeric series and per-minute aggregates in one SQLite file
+        // (GRDB, WAL). Depends on the model for its number extraction, never on the UI.
+        .target(
+            name: "HistoryStore",
+            dependencies: ["MQTT", "TopicModel", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // The dashboard's views, state and themes: pure, drawn on a canvas (ncurses or in memory).
         .target(
@@ -91,6 +98,7 @@ let package = Package(
                 "Dashboard",
                 "Terminal",
                 "MQTTBroker",
+                "HistoryStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -113,6 +121,10 @@ let package = Package(
             name: "MQTTTests",
             dependencies: ["MQTT", "MQTTTestSupport", .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOEmbedded", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "HistoryStoreTests",
+            dependencies: ["HistoryStore", "MQTT"]
         ),
         .testTarget(
             name: "TopicModelTests",

@@ -1,0 +1,50 @@
+import GRDB
+
+/// The store's tables, as versioned migrations: a newer Hearth adds migrations, never edits one.
+enum HistorySchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "topic") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("name", .text).notNull().unique()
+            }
+            // Every message: its payload capped (the true size kept), QoS, retain and v5 properties.
+            try db.create(table: "message") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("topic", .integer).notNull().references("topic")
+                table.column("time", .double).notNull()
+                table.column("payload", .blob).notNull()
+                table.column("size", .integer).notNull()
+                table.column("qos", .integer).notNull()
+                table.column("retain", .boolean).notNull()
+                table.column("properties", .blob)
+            }
+            try db.create(index: "message_by_topic_time", on: "message", columns: ["topic", "time"])
+            try db.create(index: "message_by_time", on: "message", columns: ["time"])
+            // Each (topic, JSON path) with numbers: raw points, and per-minute min/sum/max/count.
+            try db.create(table: "series") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("topic", .integer).notNull().references("topic")
+                table.column("path", .text).notNull()
+                table.uniqueKey(["topic", "path"])
+            }
+            try db.create(table: "point") { table in
+                table.column("series", .integer).notNull().references("series")
+                table.column("time", .double).notNull()
+                table.column("value", .double).notNull()
+            }
+            try db.create(index: "point_by_series_time", on: "point", columns: ["series", "time"])
+            try db.create(table: "minute") { table in
+                table.column("series", .integer).notNull().references("series")
+                table.column("minute", .integer).notNull()
+                table.column("min", .double).notNull()
+                table.column("max", .double).notNull()
+                table.column("sum", .double).notNull()
+                table.column("count", .integer).notNull()
+                table.primaryKey(["series", "minute"])
+            }
+        }
+        return migrator
+    }
+}

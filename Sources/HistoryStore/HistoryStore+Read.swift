@@ -1,0 +1,102 @@
+import Foundation
+import GRDB
+
+// MARK: - Reading
+
+/// A recorded message.
+public struct RecordedMessage: Sendable, Hashable {
+    public let time: Double
+    public let payload: [UInt8]
+    public let size: Int
+    public let qos: Int
+    public let retain: Bool
+}
+
+/// A recorded topic: how many messages it has, and when the first and last arrived.
+public struct RecordedTopic: Sendable, Hashable {
+    public let name: String
+    public let messages: Int
+    public let first: Double
+    public let last: Double
+}
+
+extension HistoryStore {
+    /// The points of a topic's series at `path` ("" for a plain number) since `since`, oldest first.
+    public func points(topic: String, path: String, since: Double) throws(Failure) -> [(time: Double, value: Double)] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT point.time, point.value FROM point
+                JOIN series ON series.id = point.series JOIN topic ON topic.id = series.topic
+                WHERE topic.name = ? AND series.path = ? AND point.time >= ? ORDER BY point.time
+                """, arguments: [topic, path, since]).map { ($0[0], $0[1]) }
+        }
+    }
+
+    /// The JSON paths with points for a topic, in first-recorded order.
+    public func paths(topic: String) throws(Failure) -> [String] {
+        try read { db in
+            try String.fetchAll(db, sql: """
+                SELECT series.path FROM series JOIN topic ON topic.id = series.topic WHERE topic.name = ? ORDER BY series.id
+                """, arguments: [topic])
+        }
+    }
+
+    /// A topic's messages since `since`, oldest first.
+    public func messages(topic: String, since: Double) throws(Failure) -> [RecordedMessage] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT message.time, message.payload, message.size, message.qos, message.retain FROM message
+                JOIN topic ON topic.id = message.topic WHERE topic.name = ? AND message.time >= ? ORDER BY message.time, message.id
+                """, arguments: [topic, since]).map {
+                RecordedMessage(time: $0[0], payload: [UInt8]($0[1] as Data), size: $0[2], qos: $0[3], retain: $0[4])
+            }
+        }
+    }
+
+    /// Every recorded topic, by name.
+    public func topics() throws(Failure) -> [RecordedTopic] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT topic.name, count(message.id), min(message.time), max(message.time) FROM topic
+                JOIN message ON message.topic = topic.id GROUP BY topic.id ORDER BY topic.name
+                """).map { RecordedTopic(name: $0[0], messages: $0[1], first: $0[2], last: $0[3]) }
+        }
+    }
+
+    func read<Value>(_ body: (Database) throws -> Value) throws(Failure) -> Value {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw .cannotOpen(path: path, reason: Self.describe(error))
+        }
+    }
+}
+
+/// One minute of a series: its minimum, maximum, sum and count.
+public struct RecordedMinute: Sendable, Hashable {
+    public let minute: Int64
+    public let min: Double
+    public let max: Double
+    public let sum: Double
+    public let count: Int
+}
+
+extension HistoryStore {
+    /// The per-minute aggregates of a topic's series at `path` since `since`, oldest first.
+    public func minutes(topic: String, path: String, since: Double) throws(Failure) -> [RecordedMinute] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT minute.minute, minute.min, minute.max, minute.sum, minute.count FROM minute
+                JOIN series ON series.id = minute.series JOIN topic ON topic.id = series.topic
+                WHERE topic.name = ? AND series.path = ? AND minute.minute >= ? ORDER BY minute.minute
+                """, arguments: [topic, path, Int64((since / 60).rounded(.down))]).map {
+                RecordedMinute(minute: $0[0], min: $0[1], max: $0[2], sum: $0[3], count: $0[4])
+            }
+        }
+    }
+
+    /// Records a migration this version does not know, as a newer Hearth would have.
+    package func markAppliedForTesting(_ identifier: String) throws {
+        try pool.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: [identifier]) }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+
+/// One SQLite file of recorded history (WAL: one writer, any number of readers), opened for
+/// writing by `hearth record` or read-only by the dashboard and `hearth history`.
+///
+/// ```swift
+/// let store = try HistoryStore(path: HistoryStore.defaultPath(host: "localhost", port: 1883))
+/// try store.write(messages)
+/// let points = try store.points(topic: "home/hall/temperature", path: "", since: now - 86_400)
+/// ```
+public final class HistoryStore: Sendable {
+    /// Why a store cannot be used; each reads as one line.
+    public enum Failure: Error, CustomStringConvertible {
+        case cannotOpen(path: String, reason: String)
+        case newerSchema(path: String)
+        case writeFailed(path: String, reason: String)
+
+        public var description: String {
+            switch self {
+            case let .cannotOpen(path, reason): return "cannot open the history store \(path): \(reason)"
+            case let .newerSchema(path): return "the history store \(path) was written by a newer Hearth"
+            case let .writeFailed(path, reason): return "cannot write to the history store \(path): \(reason)"
+            }
+        }
+    }
+
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (and creates, unless `readOnly`) the store at `path`, migrating it to this
+    /// version's schema.
+    public init(path: String, readOnly: Bool = false) throws(Failure) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.readonly = readOnly
+        configuration.busyMode = .timeout(5)
+        do {
+            if !readOnly {
+                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                        withIntermediateDirectories: true)
+            }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            let migrator = HistorySchema.migrator
+            let known = Set(migrator.migrations)
+            let applied = try pool.read { try migrator.appliedIdentifiers($0) }
+            guard applied.isSubset(of: known) else { throw Failure.newerSchema(path: path) }
+            if !readOnly { try migrator.migrate(pool) }
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            throw .cannotOpen(path: path, reason: Self.describe(error))
+        }
+    }
+
+    /// `$XDG_STATE_HOME/hearth/<host>-<port>.sqlite` (with `~/.local/state` when unset).
+    public static func defaultPath(host: String, port: Int, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let state = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state"
+        let safeHost = host.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" }
+        return "\(state)/hearth/\(String(safeHost))-\(port).sqlite"
+    }
+
+    /// SQLite's message in words.
+    static func describe(_ error: any Error) -> String {
+        if let database = error as? DatabaseError { return database.message ?? "\(database.resultCode)" }
+        return "\(error)"
+    }
+}

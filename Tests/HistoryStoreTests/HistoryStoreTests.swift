@@ -1,0 +1,75 @@
+import Foundation
+import HistoryStore
+import MQTT
+import Testing
+
+/// The store on real SQLite files in temporary folders.
+@Suite(.timeLimit(.minutes(1)))
+struct HistoryStoreTests {
+    /// A fresh folder for one test, removed after it.
+    static func withFolder<Result>(_ body: (String) throws -> Result) throws -> Result {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-store-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        return try body(folder)
+    }
+
+    static func message(_ topic: String, _ payload: String, at time: Double, retain: Bool = false) -> MQTTMessage {
+        MQTTMessage(topic: topic, payload: Array(payload.utf8), qos: .atLeastOnce, retain: retain, receivedAt: Date(timeIntervalSince1970: time))
+    }
+
+    @Test func messagesPointsAndMinutesAreWrittenAndReadBack() throws {
+        try Self.withFolder { folder in
+            let store = try HistoryStore(path: folder + "/home.sqlite")
+            let start = 1_800_000_000.0
+            try store.write((0..<12).map { Self.message("zigbee2mqtt/bedroom", #"{"temperature": \#(20 + Double($0) / 10), "humidity": 50}"#, at: start + Double($0) * 10) })
+            try store.write([Self.message("home/door", "closed", at: start + 5, retain: true)])
+            let points = try store.points(topic: "zigbee2mqtt/bedroom", path: "temperature", since: start + 60)
+            #expect(points.map(\.value) == [20.6, 20.7, 20.8, 20.9, 21.0, 21.1])
+            #expect(try store.paths(topic: "zigbee2mqtt/bedroom") == ["temperature", "humidity"])
+            let messages = try store.messages(topic: "home/door", since: 0)
+            #expect(messages.count == 1 && messages[0].retain && messages[0].payload == Array("closed".utf8) && messages[0].qos == 1)
+            let topics = try store.topics()
+            #expect(topics.map(\.name) == ["home/door", "zigbee2mqtt/bedroom"])
+            #expect(topics.last?.messages == 12 && topics.last?.first == start && topics.last?.last == start + 110)
+            let minutes = try store.minutes(topic: "zigbee2mqtt/bedroom", path: "temperature", since: 0)
+            #expect(minutes.count == 2)
+            #expect(minutes.first?.count == 6 && minutes.first?.min == 20 && abs((minutes.first?.max ?? 0) - 20.5) < 1e-9)
+        }
+    }
+
+    @Test func aStoreReopensWithItsHistoryAndAReaderSeesAWritersCommits() throws {
+        try Self.withFolder { folder in
+            let path = folder + "/home.sqlite"
+            let writer = try HistoryStore(path: path)
+            try writer.write([Self.message("a", "1", at: 1)])
+            let reader = try HistoryStore(path: path, readOnly: true)
+            #expect(try reader.points(topic: "a", path: "", since: 0).count == 1)
+            try writer.write([Self.message("a", "2", at: 2)])
+            #expect(try reader.points(topic: "a", path: "", since: 0).map(\.value) == [1, 2])
+            #expect(throws: HistoryStore.Failure.self) { try reader.write([Self.message("a", "3", at: 3)]) }
+        }
+    }
+
+    @Test func aBrokenOrNewerStoreIsOneClearLine() throws {
+        try Self.withFolder { folder in
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let garbage = folder + "/garbage.sqlite"
+            try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: garbage))
+            #expect { _ = try HistoryStore(path: garbage, readOnly: true) } throws: { error in
+                "\(error)".hasPrefix("cannot open the history store \(garbage): ") && !"\(error)".contains("\n")
+            }
+            let newer = folder + "/newer.sqlite"
+            let store = try HistoryStore(path: newer)
+            try store.markAppliedForTesting("v99")
+            #expect { _ = try HistoryStore(path: newer, readOnly: true) } throws: { error in
+                "\(error)" == "the history store \(newer) was written by a newer Hearth"
+            }
+        }
+    }
+
+    @Test func theDefaultPathFollowsXDG() {
+        #expect(HistoryStore.defaultPath(host: "broker.lan", port: 1883, environment: ["XDG_STATE_HOME": "/s", "HOME": "/h"])
+            == "/s/hearth/broker.lan-1883.sqlite")
+        #expect(HistoryStore.defaultPath(host: "::1", port: 8883, environment: ["HOME": "/h"]) == "/h/.local/state/hearth/__1-8883.sqlite")
+    }
+}
