@@ -25,6 +25,8 @@ extension HistoryStore {
                         sql: "INSERT INTO message (topic, time, payload, size, qos, retain) VALUES (?, ?, ?, ?, ?, ?)",
                         arguments: [topic, time, Data(message.payload.prefix(Self.payloadCap)), message.payload.count,
                                     Int(message.qos.rawValue), message.retain])
+                    // A state word (ON, closed) is a state, not a reading: kept as a message only.
+                    if NumberExtractor.isStateWord(message.payload) { continue }
                     NumberExtractor.numbers(in: message.payload, into: &numbers)
                     for (path, value) in numbers {
                         let id = try seriesID(topic: topic, path: path, in: db, cache: &series)

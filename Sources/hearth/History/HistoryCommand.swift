@@ -1,0 +1,119 @@
+import ArgumentParser
+import Dashboard
+import Foundation
+import HistoryStore
+import MQTT
+import TopicModel
+
+/// `hearth history`: what the store recorded, without the broker.
+struct HistoryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "Print recorded points (or messages) of a topic from the history store; never needs the broker.",
+        discussion: """
+            Examples:
+              hearth history zigbee2mqtt/bedroom temperature --since 24h
+              hearth history home/door --since 7d -F json
+              hearth history --topics
+            """,
+        helpNames: [.long])
+
+    @Argument(help: "The topic.") var topic: String?
+    @Argument(help: "The JSON path of a field (default: the plain value, or the temperature-like field).") var path: String?
+
+    @Option(name: .long, help: "How far back: 90s, 30m, 24h, 7d (default 24h).") var since: TimeSpan = TimeSpan(seconds: 86_400)
+    @Option(name: [.customShort("F"), .customLong("format")], help: "csv or json (one object per line).") var format: Format?
+    @Flag(name: .long, help: "List the recorded topics with their counts and time ranges.") var topics = false
+    @Option(name: .customLong("store"), help: "The history file (default: the one `hearth record` writes for -h/-p).") var store: String?
+    @Option(name: [.customShort("h"), .long], help: "The broker host whose default store to read (default localhost).") var host = "localhost"
+    @Option(name: [.customShort("p"), .long], help: "The broker port whose default store to read (default 1883).") var port = 1883
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
+
+    func validate() throws {
+        if !topics, topic == nil { throw ValidationError("give a topic, or --topics to list them") }
+    }
+
+    func run() async throws {
+        let file = store ?? HistoryStore.defaultPath(host: host, port: port)
+        guard FileManager.default.fileExists(atPath: file) else {
+            throw ValidationError("no history store at \(file) (hearth record writes one)")
+        }
+        let history = try HistoryStore(path: file, readOnly: true)
+        var output = OutputWriter(fd: STDOUT_FILENO)
+        defer { output.flush() }
+        if topics {
+            if format == .csv { output.write("topic,messages,first,last\n") }
+            for recorded in try history.topics() {
+                output.write(line([("topic", .text(recorded.name)), ("messages", .number(Double(recorded.messages))),
+                                   ("first", .time(recorded.first)), ("last", .time(recorded.last))]))
+            }
+            return
+        }
+        guard let topic else { return }
+        let start = Date().timeIntervalSince1970 - since.seconds
+        let paths = try history.paths(topic: topic)
+        if let field = path ?? (paths.contains("") ? "" : paths.first(where: SeriesSet.isTemperature) ?? paths.first) {
+            if format == .csv { output.write("time,value\n") }
+            for point in try history.points(topic: topic, path: field, since: start) {
+                output.write(line([("time", .time(point.time)), ("value", .number(point.value))]))
+            }
+        } else {
+            if format == .csv { output.write("time,retain,payload\n") }
+            for message in try history.messages(topic: topic, since: start) {
+                output.write(line([("time", .time(message.time)), ("retain", .flag(message.retain)), ("payload", .text(String(decoding: message.payload, as: UTF8.self)))]))
+            }
+        }
+    }
+
+    private enum Field {
+        case text(String), number(Double), time(Double), flag(Bool)
+    }
+
+    /// One record in the chosen format; text is escaped (JSON as JSON, the rest for a terminal).
+    private func line(_ fields: [(String, Field)]) -> String {
+        switch format {
+        case .json:
+            return "{" + fields.map { name, field in
+                let value: String
+                switch field {
+                case let .text(text): value = JSON.string(text)
+                case let .number(number): value = ValueFormat.number(number)
+                case let .time(time): value = JSON.string(JSON.timestamp(Date(timeIntervalSince1970: time)))
+                case let .flag(flag): value = flag ? "true" : "false"
+                }
+                return JSON.string(name) + ":" + value
+            }.joined(separator: ",") + "}\n"
+        case .csv, nil:
+            let separator = format == .csv ? "," : " "
+            return fields.map { _, field in
+                switch field {
+                case let .text(text):
+                    let escaped = TerminalEscaping.escaped(Array(text.utf8), keepNewlines: false)
+                    return format == .csv ? "\"" + escaped.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : escaped
+                case let .number(number): return ValueFormat.number(number)
+                case let .time(time): return JSON.timestamp(Date(timeIntervalSince1970: time))
+                case let .flag(flag): return flag ? "1" : "0"
+                }
+            }.joined(separator: separator) + "\n"
+        }
+    }
+}
+
+/// A span of time on the command line: 90s, 30m, 24h, 7d.
+struct TimeSpan: ExpressibleByArgument {
+    let seconds: Double
+
+    init(seconds: Double) { self.seconds = seconds }
+
+    init?(argument: String) {
+        guard let unit = argument.last, let amount = Double(argument.dropLast()), amount >= 0 else { return nil }
+        switch unit {
+        case "s": seconds = amount
+        case "m": seconds = amount * 60
+        case "h": seconds = amount * 3600
+        case "d": seconds = amount * 86_400
+        default: return nil
+        }
+    }
+}

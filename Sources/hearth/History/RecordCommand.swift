@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import HistoryStore
+import MQTT
+
+/// `hearth record`: subscribe on a persistent session and keep everything in the history store.
+struct RecordCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "Record every message into the history store until stopped (SIGTERM commits and exits).",
+        discussion: """
+            It subscribes with QoS 1 on a persistent session (client id hearth-record-<hostname>, MQTT 5 session
+            expiry one day), so the broker queues what arrives while it reconnects or restarts. It reconnects for
+            ever, and logs one line per connection change on stderr.
+            Examples:
+              hearth record                                  # everything, into ~/.local/state/hearth/localhost-1883.sqlite
+              hearth record -h broker.lan -t 'home/#' --store /var/lib/hearth/home.sqlite
+            """,
+        helpNames: [.long])
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(name: [.customShort("t"), .customLong("topic")], help: "Topic filter to record (repeatable; default #).")
+    var topics: [String] = []
+
+    @Option(name: [.customShort("q"), .long], help: "QoS of the subscriptions (default 1: nothing lost while away).")
+    var qos: MQTTQoS = .atLeastOnce
+
+    @Option(name: [.customShort("x"), .customLong("session-expiry")], help: "MQTT 5: seconds the broker keeps the session while the recorder is away.")
+    var sessionExpiry: UInt32 = 86_400
+
+    @Option(name: .customLong("store"), help: "The history file (default $XDG_STATE_HOME/hearth/<host>-<port>.sqlite).")
+    var store: String?
+
+    func validate() throws {
+        for filter in topics {
+            if let problem = MQTTTopic.filterProblem(filter) { throw ValidationError("invalid topic filter '\(filter)': \(problem)") }
+        }
+    }
+
+    func run() async throws {
+        var configuration = try connection.makeConfiguration(reconnect: MQTTReconnectPolicy())
+        configuration.cleanStart = false
+        configuration.sessionExpiry = sessionExpiry
+        if connection.id == nil { configuration.clientID = "hearth-record-\(ProcessInfo.processInfo.hostName)" }
+        let path = store ?? HistoryStore.defaultPath(host: configuration.host, port: configuration.port)
+        let history = try HistoryStore(path: path)
+        let recorder = Recorder(store: history)
+        let filters = topics.isEmpty ? [try connection.urlTopic() ?? "#"] : topics
+        Diagnostics.warn("recording \(filters.joined(separator: " ")) from \(configuration.host):\(configuration.port) into \(path)")
+        try await recorder.run(configuration: configuration, filters: filters, qos: qos)
+    }
+}
