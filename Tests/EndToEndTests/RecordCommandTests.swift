@@ -53,3 +53,71 @@ struct RecordCommandTests {
         #expect(broken.stderr.split(separator: "\n").count == 1)
     }
 }
+
+extension RecordCommandTests {
+    /// How many messages the store holds for a topic, read while a recorder may be writing.
+    static func count(_ topic: String, in store: String) async throws -> Int {
+        let topics = try await HearthExecutable.run(["history", "--topics", "--store", store, "-F", "csv"]).stdout
+        let line = topics.split(separator: "\n").first { $0.hasPrefix("\"\(topic)\",") }
+        return line.flatMap { Int($0.split(separator: ",")[1]) } ?? 0
+    }
+
+    /// Polls `condition` (a condition awaited, not a sleep) for up to 30 s.
+    static func until(_ condition: () async throws -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(30)
+        while try await !condition(), Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+    }
+
+    @Test func afterKill9TheStoreOpensAndTheRecorderCarriesOn() async throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = folder + "/home.sqlite"
+        try await Mosquitto.with { broker in
+            let port = "\(broker.port())"
+            let arguments = [HearthExecutable.path, "record", "-p", port, "--store", store, "-i", "kill-test"]
+            let first = try ChildProcess.launch(arguments)
+            try await first.waitForOutput("connected (MQTT 5.0)")
+            let burst = (0..<2000).map { "reading \($0)" }.joined(separator: "\n") + "\n"
+            try await ChildProcess.run(["mosquitto_pub", "-p", port, "-q", "1", "-t", "burst/before", "-l"], input: Array(burst.utf8))
+            try await Self.until { try await Self.count("burst/before", in: store) > 0 }
+            first.signal(SIGKILL)
+            _ = await first.wait()
+            // While it is away the broker queues for its session.
+            try await ChildProcess.run(["mosquitto_pub", "-p", port, "-q", "1", "-t", "burst/after", "-l"],
+                                       input: Array(((0..<100).map { "late \($0)" }.joined(separator: "\n") + "\n").utf8))
+            let before = try await Self.count("burst/before", in: store)
+            #expect(before > 0 && before <= 2000, "the store opens after kill -9: \(before)")
+            let second = try ChildProcess.launch(arguments)
+            try await second.waitForOutput("session resumed")
+            try await Self.until { try await Self.count("burst/after", in: store) == 100 }
+            #expect(try await Self.count("burst/after", in: store) == 100)
+            second.signal(SIGTERM)
+            #expect(await second.wait().status == 0, "\(second.stderr)")
+        }
+    }
+
+    @Test func aFullStoreIsAnErrorLineAndTheRecorderGoesOn() async throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = folder + "/home.sqlite"
+        try await Mosquitto.with { broker in
+            let port = "\(broker.port())"
+            // At most 300 KB per file: the store fills up after a few messages of 64 KB.
+            let recorder = try ChildProcess.launch(["prlimit", "--fsize=300000", HearthExecutable.path, "record", "-p", port, "--store", store])
+            try await recorder.waitForOutput("connected (MQTT 5.0)")
+            let big = String(repeating: "x", count: 60_000)
+            for index in 0..<12 {
+                try await ChildProcess.run(["mosquitto_pub", "-p", port, "-q", "1", "-t", "big/\(index)", "-m", big])
+            }
+            try await recorder.waitForOutput("cannot write to the history store")
+            #expect(recorder.isRunning, "\(recorder.stderr)")
+            let errors = recorder.stderr.split(separator: "\n").filter { $0.contains("cannot write") }
+            #expect(errors.count == 1, "one line, not one per retry: \(recorder.stderr)")
+            recorder.signal(SIGTERM)
+            _ = await recorder.wait()
+            // What was written before the limit is intact.
+            let topics = try await HearthExecutable.run(["history", "--topics", "--store", store])
+            #expect(topics.status == 0 && topics.stdout.contains("big/0"), "\(topics.stdout)\(topics.stderr)")
+        }
+    }
+}

@@ -44,6 +44,9 @@ struct RecordCommand: AsyncParsableCommand {
         configuration.sessionExpiry = sessionExpiry
         if connection.id == nil { configuration.clientID = "hearth-record-\(ProcessInfo.processInfo.hostName)" }
         let path = store ?? HistoryStore.defaultPath(host: configuration.host, port: configuration.port)
+        // A file size limit (ulimit -f) turns into a write error the recorder reports and retries,
+        // not a SIGXFSZ that kills it.
+        signal(SIGXFSZ, SIG_IGN)
         let history = try HistoryStore(path: path)
         let recorder = Recorder(store: history)
         let filters = topics.isEmpty ? [try connection.urlTopic() ?? "#"] : topics
