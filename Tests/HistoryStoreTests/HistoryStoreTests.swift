@@ -72,4 +72,41 @@ struct HistoryStoreTests {
             == "/s/hearth/broker.lan-1883.sqlite")
         #expect(HistoryStore.defaultPath(host: "::1", port: 8883, environment: ["HOME": "/h"]) == "/h/.local/state/hearth/__1-8883.sqlite")
     }
+
+    @Test func pruningDropsWhatIsTooOldInSmallSteps() throws {
+        try Self.withFolder { folder in
+            let store = try HistoryStore(path: folder + "/home.sqlite")
+            let now = 1_800_000_000.0
+            let days = [450.0, 30, 8, 6, 1]
+            try store.write(days.map { Self.message("t", "\($0)", at: now - $0 * 86_400) })
+            let more = try store.prune(now: now)
+            #expect(!more)
+            // Raw points and messages: 7 days; per-minute aggregates: 400 days.
+            #expect(try store.points(topic: "t", path: "", since: 0).map(\.value) == [6, 1])
+            #expect(try store.messages(topic: "t", since: 0).count == 2)
+            #expect(try store.minutes(topic: "t", path: "", since: 0).map(\.min) == [30, 8, 6, 1])
+        }
+    }
+
+    @Test func theSizeCapDropsTheOldestWhateverTheirAge() throws {
+        try Self.withFolder { folder in
+            let store = try HistoryStore(path: folder + "/home.sqlite")
+            let now = 1_800_000_000.0
+            let payload = String(repeating: "x", count: 2_000)
+            for batch in 0..<10 {
+                try store.write((0..<100).map { Self.message("big", payload, at: now - 3600 + Double(batch * 100 + $0)) })
+            }
+            let before = try store.usedBytes()
+            #expect(before > 2_000_000)
+            let cap = 500_000
+            var rounds = 0
+            while try store.prune(now: now, retention: Retention(maximumBytes: cap)), rounds < 100 { rounds += 1 }
+            let after = try store.usedBytes()
+            #expect(after <= cap + 100_000, "\(after)")
+            let left = try store.messages(topic: "big", since: 0)
+            #expect(!left.isEmpty && left.count < 1000)
+            // The newest stay.
+            #expect(left.last?.time == now - 3600 + 999)
+        }
+    }
 }

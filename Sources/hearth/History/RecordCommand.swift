@@ -32,6 +32,12 @@ struct RecordCommand: AsyncParsableCommand {
     @Option(name: .customLong("store"), help: "The history file (default $XDG_STATE_HOME/hearth/<host>-<port>.sqlite).")
     var store: String?
 
+    @Option(name: .customLong("keep"), help: "How long raw messages and points are kept: 90m, 24h, 7d (default 7d; per-minute aggregates 400 days).")
+    var keep: TimeSpan = TimeSpan(seconds: 7 * 86_400)
+
+    @Option(name: .customLong("max-size"), help: "MiB the store may use before the oldest messages go, whatever their age (default 1024).")
+    var maximumMiB: Int = 1024
+
     func validate() throws {
         for filter in topics {
             if let problem = MQTTTopic.filterProblem(filter) { throw ValidationError("invalid topic filter '\(filter)': \(problem)") }
@@ -48,7 +54,7 @@ struct RecordCommand: AsyncParsableCommand {
         // not a SIGXFSZ that kills it.
         signal(SIGXFSZ, SIG_IGN)
         let history = try HistoryStore(path: path)
-        let recorder = Recorder(store: history)
+        let recorder = Recorder(store: history, retention: Retention(raw: keep.seconds, maximumBytes: max(1, maximumMiB) << 20))
         let filters = topics.isEmpty ? [try connection.urlTopic() ?? "#"] : topics
         Diagnostics.warn("recording \(filters.joined(separator: " ")) from \(configuration.host):\(configuration.port) into \(path)")
         try await recorder.run(configuration: configuration, filters: filters, qos: qos)

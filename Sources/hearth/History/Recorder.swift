@@ -13,13 +13,18 @@ final class Recorder {
     static let pendingLimit = 200_000
 
     private let store: HistoryStore
+    private let retention: Retention
+    /// When the store was last pruned; pruning runs a minute apart, 50 ms at a time.
+    private var prunedAt = ContinuousClock.now - .seconds(3600)
+    private var pruneUnfinished = false
     private var pending: [MQTTMessage] = []
     private var dropped = 0
     private var failing = false
     private let stopped = SignalFlag()
 
-    init(store: HistoryStore) {
+    init(store: HistoryStore, retention: Retention) {
         self.store = store
+        self.retention = retention
     }
 
     func run(configuration: MQTTClientConfiguration, filters: [String], qos: MQTTQoS) async throws {
@@ -81,6 +86,10 @@ final class Recorder {
         do {
             try store.write(pending)
             pending.removeAll(keepingCapacity: true)
+            if pruneUnfinished || ContinuousClock.now - prunedAt > .seconds(60) {
+                pruneUnfinished = try store.prune(now: Date().timeIntervalSince1970, retention: retention)
+                prunedAt = .now
+            }
             if failing {
                 failing = false
                 Diagnostics.warn("writing again")

@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+
+// MARK: - Retention
+
+/// How much history a store keeps.
+public struct Retention: Sendable, Hashable {
+    /// Raw messages and points this old go (7 days by default).
+    public var raw: Double
+    /// Per-minute aggregates this old go (400 days by default).
+    public var minutes: Double
+    /// Beyond this many bytes of pages in use, the oldest messages and points go too (1 GiB).
+    public var maximumBytes: Int
+
+    public init(raw: Double = 7 * 86_400, minutes: Double = 400 * 86_400, maximumBytes: Int = 1 << 30) {
+        self.raw = raw
+        self.minutes = minutes
+        self.maximumBytes = maximumBytes
+    }
+}
+
+extension HistoryStore {
+    /// Rows deleted per statement: small, so no step holds the writer long.
+    static let pruneChunk = 2_000
+
+    /// Deletes what `retention` no longer keeps, in small transactions, for at most `budget`
+    /// (each transaction well under 50 ms). Returns whether there is more to delete.
+    @discardableResult
+    public func prune(now: Double, retention: Retention = Retention(), budget: Duration = .milliseconds(50)) throws(Failure) -> Bool {
+        let end = ContinuousClock.now + budget
+        let rawCutoff = now - retention.raw
+        let minuteCutoff = Int64(((now - retention.minutes) / 60).rounded(.down))
+        do {
+            while ContinuousClock.now < end {
+                let deleted = try pool.write { db -> Int in
+                    // Past the size cap, the oldest raw rows go whatever their age.
+                    let overSize = try usedBytes(db) > retention.maximumBytes
+                    // (a tenth of a chunk at a time, so it stops soon after the size is back under the cap).
+                    let cutoff = overSize ? (try Double.fetchOne(db, sql: "SELECT max(time) FROM (SELECT time FROM message ORDER BY time LIMIT ?)",
+                                                                 arguments: [Self.pruneChunk / 10]) ?? rawCutoff).nextUp : rawCutoff
+                    try db.execute(sql: "DELETE FROM message WHERE id IN (SELECT id FROM message WHERE time < ? ORDER BY time LIMIT ?)",
+                                   arguments: [cutoff, Self.pruneChunk])
+                    var total = db.changesCount
+                    try db.execute(sql: "DELETE FROM point WHERE rowid IN (SELECT rowid FROM point WHERE time < ? ORDER BY time LIMIT ?)",
+                                   arguments: [cutoff, Self.pruneChunk])
+                    total += db.changesCount
+                    try db.execute(sql: "DELETE FROM minute WHERE rowid IN (SELECT rowid FROM minute WHERE minute < ? LIMIT ?)",
+                                   arguments: [minuteCutoff, Self.pruneChunk])
+                    total += db.changesCount
+                    return total
+                }
+                if deleted == 0 { return false }
+            }
+            return true
+        } catch {
+            throw .writeFailed(path: path, reason: Self.describe(error))
+        }
+    }
+
+    /// Bytes of pages in use (pages freed by deletes are reused before the file grows).
+    public func usedBytes() throws(Failure) -> Int {
+        try read { try usedBytes($0) }
+    }
+
+    private func usedBytes(_ db: Database) throws -> Int {
+        let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+        let free = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+        let size = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+        return (pages - free) * size
+    }
+}
