@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// One SQLite file of recorded history (WAL: one writer, any number of readers), opened for
 /// writing by `hearth record` or read-only by the dashboard and `hearth history`.
@@ -27,6 +28,14 @@ public final class HistoryStore: Sendable {
 
     public let path: String
     let pool: DatabasePool
+    /// Topic and series ids already in the file, so a batch looks each up once per run, not
+    /// once per batch. Only ever added to: rows are never renumbered.
+    let ids = Mutex(IDCache())
+
+    struct IDCache {
+        var topics: [String: Int64] = [:]
+        var series: [String: Int64] = [:]
+    }
 
     /// Opens (and creates, unless `readOnly`) the store at `path`, migrating it to this
     /// version's schema.
@@ -35,10 +44,15 @@ public final class HistoryStore: Sendable {
         var configuration = Configuration()
         configuration.readonly = readOnly
         configuration.busyMode = .timeout(5)
+        // WAL with NORMAL: a commit survives a crash of the process (kill -9); only a power loss
+        // may take the last ones back.
+        configuration.prepareDatabase { db in
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        }
         do {
-            if !readOnly {
-                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                        withIntermediateDirectories: true)
+            let folder = (path as NSString).deletingLastPathComponent
+            if !readOnly, !folder.isEmpty {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             }
             pool = try DatabasePool(path: path, configuration: configuration)
             let migrator = HistorySchema.migrator

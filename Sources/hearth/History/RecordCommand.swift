@@ -35,6 +35,9 @@ struct RecordCommand: AsyncParsableCommand {
     @Option(name: .customLong("keep"), help: "How long raw messages and points are kept: 90m, 24h, 7d (default 7d; per-minute aggregates 400 days).")
     var keep: TimeSpan = TimeSpan(seconds: 7 * 86_400)
 
+    @Option(name: [.customShort("C"), .customLong("count")], help: ArgumentHelp("Stop after recording this many messages (benchmarks).", visibility: .hidden))
+    var count: Int?
+
     @Option(name: .customLong("max-size"), help: "MiB the store may use before the oldest messages go, whatever their age (default 1024).")
     var maximumMiB: Int = 1024
 
@@ -55,6 +58,7 @@ struct RecordCommand: AsyncParsableCommand {
         signal(SIGXFSZ, SIG_IGN)
         let history = try HistoryStore(path: path)
         let recorder = Recorder(store: history, retention: Retention(raw: keep.seconds, maximumBytes: max(1, maximumMiB) << 20))
+        recorder.limit = count
         let filters = topics.isEmpty ? [try connection.urlTopic() ?? "#"] : topics
         Diagnostics.warn("recording \(filters.joined(separator: " ")) from \(configuration.host):\(configuration.port) into \(path)")
         try await recorder.run(configuration: configuration, filters: filters, qos: qos)

@@ -18,6 +18,9 @@ final class Recorder {
     private var prunedAt = ContinuousClock.now - .seconds(3600)
     private var pruneUnfinished = false
     private var pending: [MQTTMessage] = []
+    /// Stop after this many messages (benchmarks).
+    var limit: Int?
+    private var recorded = 0
     private var dropped = 0
     private var failing = false
     private let stopped = SignalFlag()
@@ -66,7 +69,12 @@ final class Recorder {
             switch event {
             case let .message(message):
                 pending.append(message)
+                recorded += 1
                 if pending.count >= Self.batchLimit { flush() }
+                if let limit, recorded >= limit {
+                    stopped.set()
+                    break
+                }
             case let .connectionState(state):
                 switch state {
                 case .reconnecting, .closed(.some): Diagnostics.warn("\(state)")
