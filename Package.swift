@@ -124,7 +124,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HistoryStoreTests",
-            dependencies: ["HistoryStore", "MQTT"]
+            dependencies: ["HistoryStore", "MQTT", "TopicModel"]
         ),
         .testTarget(
             name: "TopicModelTests",

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import MQTT
+import TopicModel
 
 // MARK: - Reading
 
@@ -98,5 +100,45 @@ extension HistoryStore {
     /// Records a migration this version does not know, as a newer Hearth would have.
     package func markAppliedForTesting(_ identifier: String) throws {
         try pool.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: [identifier]) }
+    }
+}
+
+// MARK: - What a dashboard opens on
+
+extension HistoryStore {
+    /// Every topic heard since `since`: its newest message, and each series' per-minute
+    /// aggregates since then with its newest `points` raw points.
+    public func recent(since: Double, points: Int = TimeSeries.pointCapacity) throws(Failure) -> [RecordedHistory] {
+        try read { db in
+            let topics = try Row.fetchAll(db, sql: """
+                SELECT topic.id, topic.name, message.time, message.payload, message.qos FROM topic
+                JOIN message ON message.id = (SELECT max(id) FROM message WHERE message.topic = topic.id)
+                WHERE message.time >= ?
+                """, arguments: [since])
+            let minuteStatement = try db.cachedStatement(sql: """
+                SELECT minute, min, max, sum, count FROM minute WHERE series = ? AND minute >= ? ORDER BY minute
+                """)
+            let pointStatement = try db.cachedStatement(sql: """
+                SELECT time, value FROM (SELECT time, value FROM point WHERE series = ? AND time >= ? ORDER BY time DESC LIMIT ?)
+                ORDER BY time
+                """)
+            return try topics.map { row -> RecordedHistory in
+                let id: Int64 = row[0]
+                let name: String = row[1]
+                let last = MQTTMessage(topic: name, payload: [UInt8](row[3] as Data), qos: MQTTQoS(rawValue: UInt8(row[4] as Int)) ?? .atMostOnce,
+                                       receivedAt: Date(timeIntervalSince1970: row[2]))
+                let series = try Row.fetchAll(db, sql: "SELECT id, path FROM series WHERE topic = ? ORDER BY id", arguments: [id]).map { field in
+                    let seriesID: Int64 = field[0]
+                    let minutes = try Row.fetchAll(minuteStatement, arguments: [seriesID, Int64((since / 60).rounded(.down))]).map {
+                        TimeSeries.Minute(minute: $0[0], min: $0[1], max: $0[2], sum: $0[3], count: $0[4])
+                    }
+                    let recent = try Row.fetchAll(pointStatement, arguments: [seriesID, since, points]).map {
+                        TimeSeries.Point(time: $0[0], value: $0[1])
+                    }
+                    return (path: field[1] as String, minutes: minutes, points: recent)
+                }
+                return RecordedHistory(topic: name, last: last, series: series)
+            }
+        }
     }
 }

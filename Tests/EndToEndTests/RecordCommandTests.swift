@@ -120,4 +120,34 @@ extension RecordCommandTests {
             #expect(topics.status == 0 && topics.stdout.contains("big/0"), "\(topics.stdout)\(topics.stderr)")
         }
     }
+
+    @Test func aDashboardStartedOnARecordedStoreShowsThePastOnItsFirstScreen() async throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = folder + "/home.sqlite"
+        try await Mosquitto.with { broker in
+            let port = "\(broker.port())"
+            let recorder = try ChildProcess.launch([HearthExecutable.path, "record", "-p", port, "--store", store])
+            try await recorder.waitForOutput("connected (MQTT 5.0)")
+            let readings = (0..<30).map { #"{"temperature": \#(19 + Double($0 % 10) / 5), "humidity": 50}"# }.joined(separator: "\n") + "\n"
+            try await ChildProcess.run(["mosquitto_pub", "-p", port, "-q", "1", "-t", "zigbee2mqtt/bedroom_sensor", "-l"], input: Array(readings.utf8))
+            try await Self.until { try await Self.count("zigbee2mqtt/bedroom_sensor", in: store) == 30 }
+            recorder.signal(SIGTERM)
+            _ = await recorder.wait()
+            // The broker holds nothing of it now: whatever the dashboard draws comes from the store.
+            try await Tmux.with("'\(HearthExecutable.path)' -p \(port) --store '\(store)'", width: 120, height: 40) { tmux in
+                let screen = try await tmux.waitFor { screen in
+                    screen.split(separator: "\n").contains { line in
+                        guard let divider = line.firstIndex(of: "│") else { return false }
+                        let detail = line[line.index(after: divider)...]
+                        return detail.contains("bedroom_sensor") && detail.filter { "▁▂▃▄▅▆▇█".contains($0) }.count >= 20
+                    }
+                }
+                #expect(screen.contains("1 temperature"), "\(screen)")
+                #expect(screen.split(separator: "\n").contains { $0.contains("bedroom_sensor") && $0.contains("19–20.8") }, "\(screen)")
+                try await tmux.keys("q")
+                _ = try await tmux.waitFor { $0.contains("EXITED") }
+            }
+        }
+    }
 }

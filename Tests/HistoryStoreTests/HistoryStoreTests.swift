@@ -1,6 +1,7 @@
 import Foundation
 import HistoryStore
 import MQTT
+import TopicModel
 import Testing
 
 /// The store on real SQLite files in temporary folders.
@@ -107,6 +108,41 @@ struct HistoryStoreTests {
             #expect(!left.isEmpty && left.count < 1000)
             // The newest stay.
             #expect(left.last?.time == now - 3600 + 999)
+        }
+    }
+}
+
+/// What the dashboard opens on: the recent past of every topic, seeded into the model.
+@Suite(.timeLimit(.minutes(1)))
+struct RecordedHistoryTests {
+    @Test func theLastDayIsReadBackAndSeededIntoTheModel() throws {
+        try HistoryStoreTests.withFolder { folder in
+            let store = try HistoryStore(path: folder + "/home.sqlite")
+            let now = 1_800_000_000.0
+            // A day and a half of a reading every 10 minutes, and a door.
+            try store.write(stride(from: now - 36 * 3600, through: now, by: 600).map {
+                HistoryStoreTests.message("zigbee2mqtt/bedroom", #"{"temperature": \#(18 + sin($0 / 3600)), "humidity": 50}"#, at: $0)
+            })
+            try store.write([HistoryStoreTests.message("home/door", "closed", at: now - 100, retain: true)])
+            try store.write([HistoryStoreTests.message("old/topic", "1", at: now - 3 * 86_400)])
+            let recorded = try store.recent(since: now - 86_400)
+            #expect(recorded.map(\.topic).sorted() == ["home/door", "zigbee2mqtt/bedroom"])
+            let bedroom = try #require(recorded.first { $0.topic == "zigbee2mqtt/bedroom" })
+            #expect(bedroom.series.map(\.path) == ["temperature", "humidity"])
+            #expect(bedroom.series[0].minutes.count == 145 && bedroom.series[0].points.count == 145)
+            #expect(bedroom.series[0].points.last?.time == now)
+
+            var model = TopicModel()
+            model.seed(recorded)
+            let id = try #require(model.find("zigbee2mqtt/bedroom"))
+            let series = try #require(model.topic(at: id)?.series?.series(at: "temperature"))
+            #expect(series.count == 145 && series.perMinute.count == 145)
+            #expect(model.node(.root).temperatureCount == 1 && model.node(.root).seriesCount == 2)
+            #expect(model.topic(at: try #require(model.find("home/door")))?.retained == RetainedState.none,
+                    "the broker says again what it retains")
+            // Live messages append to the recorded past.
+            model.ingest(HistoryStoreTests.message("zigbee2mqtt/bedroom", #"{"temperature": 21, "humidity": 50}"#, at: now + 10))
+            #expect(model.topic(at: id)?.series?.series(at: "temperature")?.count == 146)
         }
     }
 }

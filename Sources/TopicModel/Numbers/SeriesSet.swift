@@ -26,6 +26,16 @@ public struct SeriesSet: Sendable {
         return added
     }
 
+    /// Adds a recorded series under `path` (replacing one of that path).
+    mutating func seed(_ path: String, _ recorded: TimeSeries) {
+        if let index = paths.firstIndex(of: path) {
+            series[index] = recorded
+        } else if paths.count < NumberExtractor.maximumFields {
+            paths.append(path)
+            series.append(recorded)
+        }
+    }
+
     public func series(at path: String) -> TimeSeries? {
         paths.firstIndex(of: path).map { series[$0] }
     }

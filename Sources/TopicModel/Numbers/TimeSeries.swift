@@ -9,6 +9,11 @@ public struct TimeSeries: Sendable {
     public struct Point: Sendable, Hashable {
         public var time: Double
         public var value: Double
+
+        public init(time: Double, value: Double) {
+            self.time = time
+            self.value = value
+        }
     }
 
     /// Aggregate of one wall-clock minute.
@@ -19,6 +24,14 @@ public struct TimeSeries: Sendable {
         public var sum: Double
         public var count: Int
         public var average: Double { sum / Double(count) }
+
+        public init(minute: Int64, min: Double, max: Double, sum: Double, count: Int) {
+            self.minute = minute
+            self.min = min
+            self.max = max
+            self.sum = sum
+            self.count = Swift.max(1, count)
+        }
     }
 
     private var points: [Point] = []
@@ -175,5 +188,16 @@ public struct SparkBucket: Sendable, Hashable {
         max = Swift.max(max, value)
         last = value
         count += 1
+    }
+}
+
+// MARK: - From a recording
+
+extension TimeSeries {
+    /// A series rebuilt from a recording: its per-minute aggregates and its newest raw points,
+    /// each oldest first (only the newest that fit are kept).
+    public init(recordedMinutes: [Minute], points recorded: [Point]) {
+        minutes = Array(recordedMinutes.suffix(Self.minuteCapacity))
+        points = Array(recorded.suffix(Self.pointCapacity))
     }
 }

@@ -439,7 +439,7 @@ public struct TopicModel: Sendable {
     /// The numeric fields a topic has (its series' paths, else its first numbers) and how many
     /// measure a temperature; returns the change to count up its path. The kinds are worked out
     /// only when the number of fields changes (or a label does, see `recordDiscovery`).
-    private mutating func countFields(_ index: Int32, topic: String, force: Bool = false) -> (Int32, Int32) {
+    mutating func countFields(_ index: Int32, topic: String, force: Bool = false) -> (Int32, Int32) {
         let fieldCount = topics[Int(index)].fieldCount
         // A plain state word (ON) is not a reading: whether the payload is one is part of what
         // was counted.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dashboard
 import Foundation
+import HistoryStore
 import MQTT
 
 /// `hearth` with no subcommand: the live dashboard.
@@ -41,14 +42,19 @@ struct DashboardCommand: AsyncParsableCommand {
         try session.validate(clientID: connection.id)
     }
 
+    @Option(name: .customLong("store"), help: "The history store to open on (default: the one `hearth record` writes for this broker, when it exists).")
+    var store: String?
+
     func run() async throws {
         // Everything that can fail with a one-line error happens before the terminal is taken over.
         let theme = try ThemeCatalog.theme(named: theme)
         var filters = topics.isEmpty ? [try connection.urlTopic() ?? "#"] : topics
         if sys { filters.append("$SYS/#") }
+        let configuration = try connection.makeConfiguration(reconnect: MQTTReconnectPolicy(), session: session)
         try await DashboardRunner(
-            configuration: try connection.makeConfiguration(reconnect: MQTTReconnectPolicy(), session: session), filters: filters,
-            qos: qos, theme: theme, exitAfter: exitAfter, onSubscribed: nil
+            configuration: configuration, filters: filters,
+            qos: qos, theme: theme, exitAfter: exitAfter, onSubscribed: nil,
+            store: store ?? HistoryStore.defaultPath(host: configuration.host, port: configuration.port)
         ).run()
     }
 }

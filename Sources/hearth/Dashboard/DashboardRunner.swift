@@ -1,8 +1,10 @@
 import Dashboard
 import Foundation
+import HistoryStore
 import Logging
 import MQTT
 import Terminal
+import TopicModel
 
 /// Connects, subscribes, and runs the dashboard until the user quits: shared by `hearth` and `hearth demo`.
 struct DashboardRunner {
@@ -14,9 +16,12 @@ struct DashboardRunner {
     var exitAfter: Int?
     /// Called once the subscriptions are in, before the screen opens (the demo starts its home then).
     var onSubscribed: (@Sendable () async -> Void)?
+    /// The history store to open on: a path, or nil for none (the demo).
+    var store: String?
 
     func run() async throws {
         try TerminalSession.requireTerminal()
+        let recorded = loadRecorded()
         var configuration = configuration
         // Under overload the client stops reading until ingest catches up: nothing is lost.
         configuration.overflow = .pauseReading
@@ -25,14 +30,30 @@ struct DashboardRunner {
         let session = SubscribedSession(configuration: configuration, filters: filters, qos: qos, retainAsPublished: true)
         try await session.run { client, info in
             await onSubscribed?()
-            try await show(client: client, info: info, configuration: configuration)
+            try await show(client: client, info: info, configuration: configuration, recorded: recorded)
+        }
+    }
+
+    /// The last 24 hours of what the store recorded, read before the screen opens. A store that
+    /// cannot be read is one line, and the dashboard goes on without history.
+    private func loadRecorded() -> [RecordedHistory] {
+        guard let store, FileManager.default.fileExists(atPath: store) else { return [] }
+        do {
+            return try HistoryStore(path: store, readOnly: true).recent(since: Date().timeIntervalSince1970 - 86_400)
+        } catch {
+            Diagnostics.warn("\(error); going on without history")
+            return []
         }
     }
 
     /// Runs the screen until the user quits.
-    private func show(client: MQTTClient, info: MQTTConnectionInfo, configuration: MQTTClientConfiguration) async throws {
+    private func show(client: MQTTClient, info: MQTTConnectionInfo, configuration: MQTTClientConfiguration,
+                      recorded: [RecordedHistory]) async throws {
         let broker = "\(configuration.host):\(configuration.port)\(configuration.tls == nil ? "" : " TLS")"
         let model = SharedModel()
+        // The recorded past first: sparklines, the overview and the graph's windows show it on
+        // the first frame, and live messages append to it.
+        if !recorded.isEmpty { model.withModel { $0.seed(recorded) } }
         let inbox = DashboardInbox()
         let ingest = Task { await model.ingest(client.events, broker: broker, inbox: inbox) }
         let stop = SignalFlag(), resized = SignalFlag()
