@@ -30,6 +30,10 @@ struct RecordCommandTests {
                 try await Task.sleep(for: .milliseconds(100))
             }
             // SIGTERM commits and ends the recorder cleanly.
+            // One writer per store: a second recorder is refused with one line; the first goes on.
+            let second = try await HearthExecutable.run(["record", "-p", port, "--store", store], timeout: 20)
+            #expect(second.status != 0 && second.stderr.contains("another hearth record is writing to \(store)"), "\(second.stderr)")
+            #expect(recorder.isRunning)
             recorder.signal(SIGTERM)
             #expect(await recorder.wait().status == 0, "\(recorder.stderr)")
             let points = try await HearthExecutable.run(["history", "home/hall/temperature", "--store", store, "-F", "csv"])

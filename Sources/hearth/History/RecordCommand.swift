@@ -57,6 +57,12 @@ struct RecordCommand: AsyncParsableCommand {
         // not a SIGXFSZ that kills it.
         signal(SIGXFSZ, SIG_IGN)
         let history = try HistoryStore(path: path)
+        // One writer per store: a second recorder on the same file is refused (readers are fine).
+        // The lock lives as long as the process.
+        let lock = open(path + "-writer.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 else {
+            throw ValidationError("another hearth record is writing to \(path)")
+        }
         let recorder = Recorder(store: history, retention: Retention(raw: keep.seconds, maximumBytes: max(1, maximumMiB) << 20))
         recorder.limit = count
         let filters = topics.isEmpty ? [try connection.urlTopic() ?? "#"] : topics
