@@ -11,12 +11,15 @@ struct RecordCommandTests {
         return folder
     }
 
-    @Test func whatIsPublishedIsRecordedAndHistoryPrintsExactlyThat() async throws {
-        let folder = try Self.folder()
+    /// Runs `body` with a store's path in a fresh folder (removed after) and a mosquitto's port.
+    static func withStoreAndBroker(_ body: (String, String) async throws -> Void) async throws {
+        let folder = try folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let store = folder + "/home.sqlite"
-        try await Mosquitto.with { broker in
-            let port = "\(broker.port())"
+        try await Mosquitto.with { broker in try await body(folder + "/home.sqlite", "\(broker.port())") }
+    }
+
+    @Test func whatIsPublishedIsRecordedAndHistoryPrintsExactlyThat() async throws {
+        try await Self.withStoreAndBroker { store, port in
             let recorder = try ChildProcess.launch([HearthExecutable.path, "record", "-p", port, "--store", store])
             try await recorder.waitForOutput("connected (MQTT 5.0), session new")
             for value in ["21.5", "21.75", "22"] {
@@ -73,11 +76,7 @@ extension RecordCommandTests {
     }
 
     @Test func afterKill9TheStoreOpensAndTheRecorderCarriesOn() async throws {
-        let folder = try Self.folder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let store = folder + "/home.sqlite"
-        try await Mosquitto.with { broker in
-            let port = "\(broker.port())"
+        try await Self.withStoreAndBroker { store, port in
             let arguments = [HearthExecutable.path, "record", "-p", port, "--store", store, "-i", "kill-test"]
             let first = try ChildProcess.launch(arguments)
             try await first.waitForOutput("connected (MQTT 5.0)")
@@ -101,11 +100,7 @@ extension RecordCommandTests {
     }
 
     @Test func aFullStoreIsAnErrorLineAndTheRecorderGoesOn() async throws {
-        let folder = try Self.folder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let store = folder + "/home.sqlite"
-        try await Mosquitto.with { broker in
-            let port = "\(broker.port())"
+        try await Self.withStoreAndBroker { store, port in
             // At most 300 KB per file: the store fills up after a few messages of 64 KB.
             let recorder = try ChildProcess.launch(["prlimit", "--fsize=300000", HearthExecutable.path, "record", "-p", port, "--store", store])
             try await recorder.waitForOutput("connected (MQTT 5.0)")
@@ -126,11 +121,7 @@ extension RecordCommandTests {
     }
 
     @Test func aDashboardStartedOnARecordedStoreShowsThePastOnItsFirstScreen() async throws {
-        let folder = try Self.folder()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let store = folder + "/home.sqlite"
-        try await Mosquitto.with { broker in
-            let port = "\(broker.port())"
+        try await Self.withStoreAndBroker { store, port in
             let recorder = try ChildProcess.launch([HearthExecutable.path, "record", "-p", port, "--store", store])
             try await recorder.waitForOutput("connected (MQTT 5.0)")
             let readings = (0..<30).map { #"{"temperature": \#(19 + Double($0 % 10) / 5), "humidity": 50}"# }.joined(separator: "\n") + "\n"

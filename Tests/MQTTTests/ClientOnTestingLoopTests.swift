@@ -31,6 +31,18 @@ struct ClientOnTestingLoopTests {
         return connection
     }
 
+    /// A client on a testing broker, connected, with its events read up to the connected report.
+    static func connected(reconnect: MQTTReconnectPolicy) async throws
+        -> (TestingBroker, MQTTClient, TestingConnection, MQTTEventStream.AsyncIterator) {
+        let broker = TestingBroker()
+        let client = broker.client(configuration(reconnect: reconnect))
+        var events = client.events.makeAsyncIterator()
+        let connecting = Task { try await client.connect() }
+        let first = try await acceptReporting(broker, &events)
+        _ = try await connecting.value
+        return (broker, client, first, events)
+    }
+
     /// The next connection state the client reports.
     static func nextState(_ events: inout MQTTEventStream.AsyncIterator) async throws -> MQTTConnectionState {
         while let event = await events.next() {
@@ -40,12 +52,8 @@ struct ClientOnTestingLoopTests {
     }
 
     @Test func keepAlivePingsOnTheManualClockAndAnUnansweredPingReconnects() async throws {
-        let broker = TestingBroker()
-        let client = broker.client(Self.configuration(reconnect: Self.backoff))
-        var events = client.events.makeAsyncIterator()
-        async let connected = client.connect()
-        let first = try await Self.acceptReporting(broker, &events)
-        _ = try await connected
+        let (broker, client, first, iterator) = try await Self.connected(reconnect: Self.backoff)
+        var events = iterator
 
         await broker.loop.advanceTime(by: .seconds(44))
         #expect(try await first.written() == nil)
@@ -77,12 +85,8 @@ struct ClientOnTestingLoopTests {
     }
 
     @Test func reconnectBackoffDoublesOnTheManualClock() async throws {
-        let broker = TestingBroker()
-        let client = broker.client(Self.configuration(reconnect: Self.backoff))
-        var events = client.events.makeAsyncIterator()
-        async let connected = client.connect()
-        let first = try await Self.acceptReporting(broker, &events)
-        _ = try await connected
+        let (broker, client, first, iterator) = try await Self.connected(reconnect: Self.backoff)
+        var events = iterator
 
         broker.refuseNext(3)
         try await first.close()
@@ -143,12 +147,8 @@ struct ClientOnTestingLoopTests {
     }
 
     @Test func connectWhileReconnectingIsRefusedAndDisconnectStopsTheAttemptInFlight() async throws {
-        let broker = TestingBroker()
-        let client = broker.client(Self.configuration(reconnect: Self.backoff))
-        var events = client.events.makeAsyncIterator()
-        async let connected = client.connect()
-        let first = try await Self.acceptReporting(broker, &events)
-        _ = try await connected
+        let (broker, client, first, iterator) = try await Self.connected(reconnect: Self.backoff)
+        var events = iterator
         try await first.close()
         #expect(try await Self.nextState(&events) == .reconnecting(delay: .seconds(1), attempt: 1,
                                                                  lastError: .disconnectedByServer(nil, reasonString: nil)))

@@ -19,8 +19,6 @@ extension MQTTClient {
             case reconnecting(Reconnecting)
             /// Closed for good: by the user (nil) or by an error with reconnecting off.
             case closed(MQTTClientError?)
-            /// Held only while a payload is changed in place, so it is not copied.
-            case modifying
         }
 
         struct Connecting {
@@ -107,7 +105,6 @@ extension MQTTClient {
             case let .reconnecting(waiting):
                 return .reconnecting(delay: waiting.delay, attempt: waiting.attempt, lastError: waiting.lastError)
             case let .closed(error): return .closed(error)
-            case .modifying: preconditionFailure("state read while being modified")
             }
         }
 
@@ -147,7 +144,7 @@ extension MQTTClient {
                 return .start(attempt: beginAttempt(version: version), connection: lastConnection)
             case let .connected(connected):
                 return .alreadyConnected(connected.info)
-            case .connecting, .reconnecting, .modifying:
+            case .connecting, .reconnecting:
                 return .inProgress
             }
         }
@@ -424,7 +421,7 @@ extension MQTTClient {
                 action.sayDisconnect = true
             case let .reconnecting(waiting):
                 waiting.timer?.cancel()
-            case .idle, .closed, .modifying:
+            case .idle, .closed:
                 break
             }
             become(.closed(nil))
@@ -441,7 +438,7 @@ extension MQTTClient {
                 (currentConnection, isAwaitingConnAck, channel, version) = (connecting.connection, true, connecting.channel, connecting.version)
             case let .connected(connected):
                 (currentConnection, isAwaitingConnAck, channel, version) = (connected.connection, false, connected.channel, connected.version)
-            case .idle, .reconnecting, .closed, .modifying:
+            case .idle, .reconnecting, .closed:
                 (currentConnection, isAwaitingConnAck, channel, version) = (0, false, nil, nil)
             }
         }
@@ -451,7 +448,9 @@ extension MQTTClient {
         /// Runs `body` on the connected payload without copying it; nil when not connected.
         private mutating func modifyConnected<Result>(_ body: (inout Connected) -> Result) -> Result? {
             guard case var .connected(connected) = state else { return nil }
-            state = .modifying
+            // `.idle` holds the place while the payload is changed, so the payload is not copied;
+            // nothing reads the state meanwhile, and the cached fields stay as they are.
+            state = .idle
             defer { state = .connected(connected) }
             return body(&connected)
         }

@@ -20,7 +20,8 @@ extension TopicModel {
                   subtree: { Int(nodes[Int($0)].staleCount + nodes[Int($0)].offlineCount) },
                   own: { ownProblems($0).count }) { index, range in
             let topic = overviewTopic(index, below: branch.index)
-            let problems = ownProblems(index)[range.clamped(to: ownProblems(index).indices)]
+            let own = ownProblems(index)
+            let problems = own[range.clamped(to: own.indices)]
             for problem in problems { rows.append(problem == .offline ? .offline(topic) : .stale(topic)) }
             return problems.count
         }
