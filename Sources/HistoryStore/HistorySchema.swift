@@ -9,7 +9,10 @@ enum HistorySchema {
                 table.autoIncrementedPrimaryKey("id")
                 table.column("name", .text).notNull().unique()
             }
-            // Every message: its payload capped (the true size kept), QoS, retain and v5 properties.
+            // Every message: its payload capped (the true size kept), QoS, retain and v5 properties,
+            // and the payload's value when it reads as one number ("21.5", "21.5 °C") (the series at path "", kept here
+            // rather than as a point: one row per reading). Rows are appended in time order, so
+            // retention deletes from the lowest ids and needs no index on time.
             try db.create(table: "message") { table in
                 table.autoIncrementedPrimaryKey("id")
                 table.column("topic", .integer).notNull().references("topic")
@@ -19,10 +22,11 @@ enum HistorySchema {
                 table.column("qos", .integer).notNull()
                 table.column("retain", .boolean).notNull()
                 table.column("properties", .blob)
+                table.column("value", .double)
             }
             try db.create(index: "message_by_topic_time", on: "message", columns: ["topic", "time"])
-            try db.create(index: "message_by_time", on: "message", columns: ["time"])
-            // Each (topic, JSON path) with numbers: raw points, and per-minute min/sum/max/count.
+            // Each (topic, JSON path) with numbers: raw points of JSON fields, and per-minute
+            // min/sum/max/count of every series.
             try db.create(table: "series") { table in
                 table.autoIncrementedPrimaryKey("id")
                 table.column("topic", .integer).notNull().references("topic")

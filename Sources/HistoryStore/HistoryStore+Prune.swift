@@ -36,13 +36,15 @@ extension HistoryStore {
                     // Past the size cap, the oldest raw rows go whatever their age.
                     let overSize = try usedBytes(db) > retention.maximumBytes
                     // (a tenth of a chunk at a time, so it stops soon after the size is back under the cap).
-                    let cutoff = overSize ? (try Double.fetchOne(db, sql: "SELECT max(time) FROM (SELECT time FROM message ORDER BY time LIMIT ?)",
+                    // Rows are appended in time order, so the oldest are the lowest ids: each step
+                    // looks at one chunk from the start, and stops at the first young one.
+                    let cutoff = overSize ? (try Double.fetchOne(db, sql: "SELECT max(time) FROM (SELECT time FROM message ORDER BY id LIMIT ?)",
                                                                  arguments: [Self.pruneChunk / 10]) ?? rawCutoff).nextUp : rawCutoff
-                    try db.execute(sql: "DELETE FROM message WHERE id IN (SELECT id FROM message WHERE time < ? ORDER BY time LIMIT ?)",
-                                   arguments: [cutoff, Self.pruneChunk])
+                    try db.execute(sql: "DELETE FROM message WHERE id IN (SELECT id FROM message ORDER BY id LIMIT ?) AND time < ?",
+                                   arguments: [Self.pruneChunk, cutoff])
                     var total = db.changesCount
-                    try db.execute(sql: "DELETE FROM point WHERE rowid IN (SELECT rowid FROM point WHERE time < ? ORDER BY time LIMIT ?)",
-                                   arguments: [cutoff, Self.pruneChunk])
+                    try db.execute(sql: "DELETE FROM point WHERE rowid IN (SELECT rowid FROM point ORDER BY rowid LIMIT ?) AND time < ?",
+                                   arguments: [Self.pruneChunk, cutoff])
                     total += db.changesCount
                     try db.execute(sql: "DELETE FROM minute WHERE rowid IN (SELECT rowid FROM minute WHERE minute < ? LIMIT ?)",
                                    arguments: [minuteCutoff, Self.pruneChunk])

@@ -26,11 +26,17 @@ extension HistoryStore {
     /// The points of a topic's series at `path` ("" for a plain number) since `since`, oldest first.
     public func points(topic: String, path: String, since: Double) throws(Failure) -> [(time: Double, value: Double)] {
         try read { db in
-            try Row.fetchAll(db, sql: """
+            // A payload that is one number keeps its value in the message row.
+            let sql = path.isEmpty ? """
+                SELECT message.time, message.value FROM message JOIN topic ON topic.id = message.topic
+                WHERE topic.name = ? AND message.time >= ? AND message.value IS NOT NULL ORDER BY message.time
+                """ : """
                 SELECT point.time, point.value FROM point
                 JOIN series ON series.id = point.series JOIN topic ON topic.id = series.topic
                 WHERE topic.name = ? AND series.path = ? AND point.time >= ? ORDER BY point.time
-                """, arguments: [topic, path, since]).map { ($0[0], $0[1]) }
+                """
+            let arguments: StatementArguments = path.isEmpty ? [topic, since] : [topic, path, since]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { ($0[0], $0[1]) }
         }
     }
 
@@ -122,6 +128,11 @@ extension HistoryStore {
                 SELECT time, value FROM (SELECT time, value FROM point WHERE series = ? AND time >= ? ORDER BY time DESC LIMIT ?)
                 ORDER BY time
                 """)
+            // The series at path "" lives in the message rows.
+            let valueStatement = try db.cachedStatement(sql: """
+                SELECT time, value FROM (SELECT time, value FROM message WHERE topic = ? AND time >= ? AND value IS NOT NULL
+                ORDER BY time DESC LIMIT ?) ORDER BY time
+                """)
             return try topics.map { row -> RecordedHistory in
                 let id: Int64 = row[0]
                 let name: String = row[1]
@@ -132,10 +143,12 @@ extension HistoryStore {
                     let minutes = try Row.fetchAll(minuteStatement, arguments: [seriesID, Int64((since / 60).rounded(.down))]).map {
                         TimeSeries.Minute(minute: $0[0], min: $0[1], max: $0[2], sum: $0[3], count: $0[4])
                     }
-                    let recent = try Row.fetchAll(pointStatement, arguments: [seriesID, since, points]).map {
+                    let path: String = field[1]
+                    let recent = try Row.fetchAll(path.isEmpty ? valueStatement : pointStatement,
+                                                  arguments: [path.isEmpty ? id : seriesID, since, points]).map {
                         TimeSeries.Point(time: $0[0], value: $0[1])
                     }
-                    return (path: field[1] as String, minutes: minutes, points: recent)
+                    return (path: path, minutes: minutes, points: recent)
                 }
                 return RecordedHistory(topic: name, last: last, series: series)
             }

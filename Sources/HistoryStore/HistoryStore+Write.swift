@@ -9,7 +9,8 @@ extension HistoryStore {
     /// Payloads above this are stored cut (their true size is kept).
     public static let payloadCap = 64 * 1024
 
-    /// Writes a batch of messages in one transaction: the messages, their numbers as points, and
+    /// Writes a batch of messages in one transaction: the messages, their numbers (in the
+    /// message row for a payload that is one number, as points for JSON fields), and
     /// the per-minute aggregates. All or nothing: a failed batch can be written again.
     public func write(_ messages: [MQTTMessage]) throws(Failure) {
         guard !messages.isEmpty else { return }
@@ -28,20 +29,23 @@ extension HistoryStore {
                 // The batch's minutes, folded in memory: one upsert per (series, minute), not per point.
                 var minutes: [MinuteKey: MinuteTotals] = [:]
                 let insertMessage = try db.cachedStatement(
-                    sql: "INSERT INTO message (topic, time, payload, size, qos, retain) VALUES (?, ?, ?, ?, ?, ?)")
+                    sql: "INSERT INTO message (topic, time, payload, size, qos, retain, value) VALUES (?, ?, ?, ?, ?, ?, ?)")
                 let insertPoint = try db.cachedStatement(sql: "INSERT INTO point (series, time, value) VALUES (?, ?, ?)")
                 for message in messages {
                     let topic = try topicID(message.topic, in: db, cache: &topics)
                     let time = message.receivedAt.timeIntervalSince1970
                     let payload = message.payload.count > Self.payloadCap ? Array(message.payload.prefix(Self.payloadCap)) : message.payload
-                    try insertMessage.execute(arguments: [topic, time, Data(payload), message.payload.count,
-                                                          Int(message.qos.rawValue), message.retain])
                     // A state word (ON, closed) is a state, not a reading: kept as a message only.
-                    if NumberExtractor.isStateWord(message.payload) { continue }
-                    NumberExtractor.numbers(in: message.payload, into: &numbers)
+                    numbers.removeAll(keepingCapacity: true)
+                    if !NumberExtractor.isStateWord(message.payload) {
+                        NumberExtractor.numbers(in: message.payload, into: &numbers)
+                    }
+                    let plain = numbers.count == 1 && numbers[0].path.isEmpty ? numbers[0].value : nil
+                    try insertMessage.execute(arguments: [topic, time, Data(payload), message.payload.count,
+                                                          Int(message.qos.rawValue), message.retain, plain])
                     for (path, value) in numbers {
                         let id = try seriesID(topic: topic, path: path, in: db, cache: &series)
-                        try insertPoint.execute(arguments: [id, time, value])
+                        if plain == nil { try insertPoint.execute(arguments: [id, time, value]) }
                         minutes[MinuteKey(series: id, minute: Int64((time / 60).rounded(.down))), default: MinuteTotals()].add(value)
                     }
                 }

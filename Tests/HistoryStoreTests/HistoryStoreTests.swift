@@ -23,14 +23,18 @@ struct HistoryStoreTests {
             let store = try HistoryStore(path: folder + "/home.sqlite")
             let start = 1_800_000_000.0
             try store.write((0..<12).map { Self.message("zigbee2mqtt/bedroom", #"{"temperature": \#(20 + Double($0) / 10), "humidity": 50}"#, at: start + Double($0) * 10) })
-            try store.write([Self.message("home/door", "closed", at: start + 5, retain: true)])
+            try store.write([Self.message("home/door", "closed", at: start + 5, retain: true),
+                             Self.message("home/hall", "21.5 °C", at: start + 6), Self.message("home/hall", "ON", at: start + 7)])
+            // A payload that reads as one number is a point at path ""; a state word is not.
+            #expect(try store.points(topic: "home/hall", path: "", since: 0).map(\.value) == [21.5])
+            #expect(try store.messages(topic: "home/hall", since: 0).count == 2)
             let points = try store.points(topic: "zigbee2mqtt/bedroom", path: "temperature", since: start + 60)
             #expect(points.map(\.value) == [20.6, 20.7, 20.8, 20.9, 21.0, 21.1])
             #expect(try store.paths(topic: "zigbee2mqtt/bedroom") == ["temperature", "humidity"])
             let messages = try store.messages(topic: "home/door", since: 0)
             #expect(messages.count == 1 && messages[0].retain && messages[0].payload == Array("closed".utf8) && messages[0].qos == 1)
             let topics = try store.topics()
-            #expect(topics.map(\.name) == ["home/door", "zigbee2mqtt/bedroom"])
+            #expect(topics.map(\.name) == ["home/door", "home/hall", "zigbee2mqtt/bedroom"])
             #expect(topics.last?.messages == 12 && topics.last?.first == start && topics.last?.last == start + 110)
             let minutes = try store.minutes(topic: "zigbee2mqtt/bedroom", path: "temperature", since: 0)
             #expect(minutes.count == 2)
