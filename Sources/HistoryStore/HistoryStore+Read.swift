@@ -112,15 +112,29 @@ extension HistoryStore {
 // MARK: - What a dashboard opens on
 
 extension HistoryStore {
-    /// Every topic heard since `since`: its newest message, and each series' per-minute
-    /// aggregates since then with its newest `points` raw points.
-    public func recent(since: Double, points: Int = TimeSeries.pointCapacity) throws(Failure) -> [RecordedHistory] {
+    /// Every topic heard since `since`, with its newest message; its series are not read yet
+    /// (`series == nil`): the dashboard asks for them with `series(of:since:)` as topics come
+    /// on screen.
+    public func latest(since: Double) throws(Failure) -> [RecordedHistory] {
         try read { db in
-            let topics = try Row.fetchAll(db, sql: """
-                SELECT topic.id, topic.name, message.time, message.payload, message.qos FROM topic
+            try Row.fetchAll(db, sql: """
+                SELECT topic.name, message.time, message.payload, message.qos FROM topic
                 JOIN message ON message.id = (SELECT max(id) FROM message WHERE message.topic = topic.id)
                 WHERE message.time >= ?
-                """, arguments: [since])
+                """, arguments: [since]).map { row in
+                let name: String = row[0]
+                let last = MQTTMessage(topic: name, payload: [UInt8](row[2] as Data), qos: MQTTQoS(rawValue: UInt8(row[3] as Int)) ?? .atMostOnce,
+                                       receivedAt: Date(timeIntervalSince1970: row[1]))
+                return RecordedHistory(topic: name, last: last, series: nil)
+            }
+        }
+    }
+
+    /// Each series of `topic` since `since`: its per-minute aggregates, and its newest `points`
+    /// raw points (both oldest first). Empty for a topic with no numbers, or none recorded.
+    public func series(of topic: String, since: Double, points: Int = TimeSeries.pointCapacity) throws(Failure) -> [RecordedHistory.Field] {
+        try read { db in
+            guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM topic WHERE name = ?"), arguments: [topic]) else { return [] }
             let minuteStatement = try db.cachedStatement(sql: """
                 SELECT minute, min, max, sum, count FROM minute WHERE series = ? AND minute >= ? ORDER BY minute
                 """)
@@ -133,24 +147,18 @@ extension HistoryStore {
                 SELECT time, value FROM (SELECT time, value FROM message WHERE topic = ? AND time >= ? AND value IS NOT NULL
                 ORDER BY time DESC LIMIT ?) ORDER BY time
                 """)
-            return try topics.map { row -> RecordedHistory in
-                let id: Int64 = row[0]
-                let name: String = row[1]
-                let last = MQTTMessage(topic: name, payload: [UInt8](row[3] as Data), qos: MQTTQoS(rawValue: UInt8(row[4] as Int)) ?? .atMostOnce,
-                                       receivedAt: Date(timeIntervalSince1970: row[2]))
-                let series = try Row.fetchAll(db, sql: "SELECT id, path FROM series WHERE topic = ? ORDER BY id", arguments: [id]).map { field in
-                    let seriesID: Int64 = field[0]
-                    let minutes = try Row.fetchAll(minuteStatement, arguments: [seriesID, Int64((since / 60).rounded(.down))]).map {
-                        TimeSeries.Minute(minute: $0[0], min: $0[1], max: $0[2], sum: $0[3], count: $0[4])
-                    }
-                    let path: String = field[1]
-                    let recent = try Row.fetchAll(path.isEmpty ? valueStatement : pointStatement,
-                                                  arguments: [path.isEmpty ? id : seriesID, since, points]).map {
-                        TimeSeries.Point(time: $0[0], value: $0[1])
-                    }
-                    return (path: path, minutes: minutes, points: recent)
+            let fields = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, path FROM series WHERE topic = ? ORDER BY id"), arguments: [id])
+            return try fields.map { field in
+                let seriesID: Int64 = field[0]
+                let path: String = field[1]
+                let minutes = try Row.fetchAll(minuteStatement, arguments: [seriesID, Int64((since / 60).rounded(.down))]).map {
+                    TimeSeries.Minute(minute: $0[0], min: $0[1], max: $0[2], sum: $0[3], count: $0[4])
                 }
-                return RecordedHistory(topic: name, last: last, series: series)
+                let recent = try Row.fetchAll(path.isEmpty ? valueStatement : pointStatement,
+                                              arguments: [path.isEmpty ? id : seriesID, since, points]).map {
+                    TimeSeries.Point(time: $0[0], value: $0[1])
+                }
+                return (path: path, minutes: minutes, points: recent)
             }
         }
     }

@@ -129,24 +129,51 @@ struct RecordedHistoryTests {
             })
             try store.write([HistoryStoreTests.message("home/door", "closed", at: now - 100, retain: true)])
             try store.write([HistoryStoreTests.message("old/topic", "1", at: now - 3 * 86_400)])
-            let recorded = try store.recent(since: now - 86_400)
-            #expect(recorded.map(\.topic).sorted() == ["home/door", "zigbee2mqtt/bedroom"])
-            let bedroom = try #require(recorded.first { $0.topic == "zigbee2mqtt/bedroom" })
-            #expect(bedroom.series.map(\.path) == ["temperature", "humidity"])
-            #expect(bedroom.series[0].minutes.count == 145 && bedroom.series[0].points.count == 145)
-            #expect(bedroom.series[0].points.last?.time == now)
-
+            // First each topic's newest message, with its series still to read.
+            let latest = try store.latest(since: now - 86_400)
+            #expect(latest.map(\.topic).sorted() == ["home/door", "zigbee2mqtt/bedroom"])
+            #expect(latest.allSatisfy { $0.series == nil })
             var model = TopicModel()
-            model.seed(recorded)
+            model.seed(latest)
             let id = try #require(model.find("zigbee2mqtt/bedroom"))
-            let series = try #require(model.topic(at: id)?.series?.series(at: "temperature"))
-            #expect(series.count == 145 && series.perMinute.count == 145)
-            #expect(model.node(.root).temperatureCount == 1 && model.node(.root).seriesCount == 2)
+            #expect(model.historyWanted(id))
+            #expect(model.topic(at: id)?.series == nil && model.node(.root).seriesCount == 2, "the newest message alone")
             #expect(model.topic(at: try #require(model.find("home/door")))?.retained == RetainedState.none,
                     "the broker says again what it retains")
+
+            // Then the series, when the topic comes on screen.
+            let series = try store.series(of: "zigbee2mqtt/bedroom", since: now - 86_400)
+            #expect(series.map(\.path) == ["temperature", "humidity"])
+            #expect(series[0].minutes.count == 145 && series[0].points.count == 145)
+            #expect(series[0].points.last?.time == now)
+            #expect(try store.series(of: "home/door", since: 0).isEmpty && store.series(of: "no/such", since: 0).isEmpty)
+            model.seedSeries(series, of: "zigbee2mqtt/bedroom")
+            #expect(!model.historyWanted(id))
+            let temperature = try #require(model.topic(at: id)?.series?.series(at: "temperature"))
+            #expect(temperature.count == 145 && temperature.perMinute.count == 145)
+            #expect(model.node(.root).temperatureCount == 1 && model.node(.root).seriesCount == 2)
             // Live messages append to the recorded past.
             model.ingest(HistoryStoreTests.message("zigbee2mqtt/bedroom", #"{"temperature": 21, "humidity": 50}"#, at: now + 10))
             #expect(model.topic(at: id)?.series?.series(at: "temperature")?.count == 146)
         }
+    }
+
+    @Test func aSeriesReadAfterLiveMessagesCountsEachMessageOnce() throws {
+        let now = 1_800_000_000.0
+        var model = TopicModel()
+        model.seed([RecordedHistory(topic: "home/hall", last: HistoryStoreTests.message("home/hall", "20", at: now - 60), series: nil)])
+        // Live readings arrive before the recording is read; the recorder stored them too.
+        model.ingest(HistoryStoreTests.message("home/hall", "21", at: now))
+        model.ingest(HistoryStoreTests.message("home/hall", "22", at: now + 10))
+        let recorded: [TimeSeries.Point] = [.init(time: now - 120, value: 19), .init(time: now - 60, value: 20),
+                                            .init(time: now, value: 21), .init(time: now + 10, value: 22)]
+        let minutes = [TimeSeries.Minute(minute: Int64((now - 120) / 60), min: 19, max: 19, sum: 19, count: 1),
+                       TimeSeries.Minute(minute: Int64((now - 60) / 60), min: 20, max: 20, sum: 20, count: 1),
+                       TimeSeries.Minute(minute: Int64(now / 60), min: 21, max: 22, sum: 43, count: 2)]
+        model.seedSeries([(path: "", minutes: minutes, points: recorded)], of: "home/hall")
+        let hall = try #require(model.find("home/hall"))
+        let series = try #require(model.topic(at: hall)?.series?.series(at: ""))
+        #expect(series.recent.map(\.value) == [19, 20, 21, 22])
+        #expect(series.perMinute.map(\.count) == [1, 1, 2])
     }
 }

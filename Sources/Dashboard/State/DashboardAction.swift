@@ -32,6 +32,8 @@ public enum DashboardEvent: Sendable {
     case published(topic: String, error: String?)
     /// Progress of a `.clearRetained`.
     case cleared(done: Int, total: Int, error: String?)
+    /// The history store could not be read (or written); the dashboard goes on with live data.
+    case historyFailed(String)
 }
 
 /// The connection as the header shows it.

@@ -42,7 +42,20 @@ extension DashboardController {
         }
         showedAge = frame.detail?.record != nil || !(frame.overview?.lines.isEmpty ?? true)
         frame.detailScroll = state.detailScroll
+        frame.wantedHistory = wantedHistory(frame, model: model)
         return frame
+    }
+
+    /// The topics this frame draws whose recorded past is not read yet: the rows, the selection
+    /// and the overview's series.
+    private func wantedHistory(_ frame: DashboardFrame, model: TopicModel) -> [String] {
+        var nodes = frame.rows.map(\.tree.node)
+        if let selected = state.selected { nodes.append(selected) }
+        for line in frame.overview?.lines ?? [] {
+            if case let .series(series) = line.row { nodes.append(series.topic.node) }
+        }
+        var seen = Set<NodeID>()
+        return nodes.filter { model.historyWanted($0) && seen.insert($0).inserted }.map { model.path(of: $0) }
     }
 
     /// Settles expansion, selection and scroll against the model as it is now, and returns the

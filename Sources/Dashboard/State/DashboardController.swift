@@ -59,6 +59,8 @@ public final class DashboardController {
             } else {
                 state.status = error.map { ("publish failed: \($0)", true) } ?? ("published to \(topic)", false)
             }
+        case let .historyFailed(reason):
+            state.status = (reason, true)
         case let .cleared(done, total, error):
             if let error {
                 state.status = ("clearing stopped at \(done)/\(total): \(error)", true)

@@ -87,4 +87,6 @@ public struct DashboardFrame: Sendable {
     public var search: (text: String, current: Int, count: Int)?
     public var status: (text: String, isError: Bool)?
     public var now = 0.0
+    /// Topics on screen whose recorded series are still to be read from the history store.
+    public var wantedHistory: [String] = []
 }

@@ -195,9 +195,14 @@ public struct SparkBucket: Sendable, Hashable {
 
 extension TimeSeries {
     /// A series rebuilt from a recording: its per-minute aggregates and its newest raw points,
-    /// each oldest first (only the newest that fit are kept).
-    public init(recordedMinutes: [Minute], points recorded: [Point]) {
-        minutes = Array(recordedMinutes.suffix(Self.minuteCapacity))
-        points = Array(recorded.suffix(Self.pointCapacity))
+    /// each oldest first (only the newest that fit are kept), then what `live` holds: the
+    /// recording counts only before live's first point, so a message both recorded and received
+    /// is counted once.
+    public init(recordedMinutes: [Minute], points recorded: [Point], then live: TimeSeries? = nil) {
+        let liveMinutes = live?.perMinute ?? [], livePoints = live?.recent ?? []
+        let firstLive = livePoints.first?.time ?? .infinity
+        let firstLiveMinute = liveMinutes.first?.minute ?? .max
+        minutes = Array((recordedMinutes.prefix { $0.minute < firstLiveMinute } + liveMinutes).suffix(Self.minuteCapacity))
+        points = Array((recorded.prefix { $0.time < firstLive } + livePoints).suffix(Self.pointCapacity))
     }
 }

@@ -4,12 +4,16 @@ import MQTT
 /// What a recording holds for one topic: its newest message and its series, to show the past
 /// before the broker has said anything.
 public struct RecordedHistory: Sendable {
+    /// One numeric field: its per-minute aggregates and newest points, oldest first.
+    public typealias Field = (path: String, minutes: [TimeSeries.Minute], points: [TimeSeries.Point])
+
     public var topic: String
     public var last: MQTTMessage
-    /// Each numeric field with its per-minute aggregates and newest points, oldest first.
-    public var series: [(path: String, minutes: [TimeSeries.Minute], points: [TimeSeries.Point])]
+    /// Each numeric field; nil while not read yet (the dashboard reads them as topics come on
+    /// screen).
+    public var series: [Field]?
 
-    public init(topic: String, last: MQTTMessage, series: [(path: String, minutes: [TimeSeries.Minute], points: [TimeSeries.Point])]) {
+    public init(topic: String, last: MQTTMessage, series: [Field]?) {
         self.topic = topic
         self.last = last
         self.series = series
@@ -18,20 +22,48 @@ public struct RecordedHistory: Sendable {
 
 extension TopicModel {
     /// Adds recorded topics before live messages arrive: each topic's newest message (as a live
-    /// one: the broker says again what it retains) and its series.
+    /// one: the broker says again what it retains) and its series, or a note that they are
+    /// still to be read (`historyWanted`).
     public mutating func seed(_ recorded: [RecordedHistory]) {
         for history in recorded {
             let last = history.last
             ingest(MQTTMessage(topic: history.topic, payload: last.payload, qos: last.qos, retain: false, receivedAt: last.receivedAt))
-            guard !history.series.isEmpty, let node = find(history.topic), nodes[Int(node.index)].topic >= 0 else { continue }
-            let index = nodes[Int(node.index)].topic
-            var set = SeriesSet()
-            for field in history.series { set.seed(field.path, TimeSeries(recordedMinutes: field.minutes, points: field.points)) }
-            topics[Int(index)].series = set
-            topics[Int(index)].firstNumbers = []
-            let (fields, temperatures) = countFields(index, topic: history.topic, force: true)
-            if fields != 0 { addToPath(from: node.index, \.seriesCount, fields) }
-            if temperatures != 0 { addToPath(from: node.index, \.temperatureCount, temperatures) }
+            guard let node = find(history.topic), nodes[Int(node.index)].topic >= 0 else { continue }
+            if let series = history.series {
+                seedSeries(series, topic: nodes[Int(node.index)].topic, node: node)
+            } else {
+                unreadHistory.insert(nodes[Int(node.index)].topic)
+            }
         }
+    }
+
+    /// Whether the recorded series of the topic at `node` are still to be read.
+    public func historyWanted(_ node: NodeID) -> Bool {
+        !unreadHistory.isEmpty && nodes[Int(node.index)].topic >= 0 && unreadHistory.contains(nodes[Int(node.index)].topic)
+    }
+
+    /// Adds the recorded series of `topic`, read after it was seeded. What arrived live since
+    /// stays: the recording counts only up to the first live point of each series.
+    public mutating func seedSeries(_ series: [RecordedHistory.Field], of topic: String) {
+        guard let node = find(topic), nodes[Int(node.index)].topic >= 0 else { return }
+        let index = nodes[Int(node.index)].topic
+        guard unreadHistory.remove(index) != nil else { return }
+        seedSeries(series, topic: index, node: node)
+    }
+
+    private mutating func seedSeries(_ series: [RecordedHistory.Field], topic index: Int32, node: NodeID) {
+        guard !series.isEmpty else { return }
+        let live = topics[Int(index)].series
+        var set = SeriesSet()
+        for field in series {
+            set.seed(field.path, TimeSeries(recordedMinutes: field.minutes, points: field.points, then: live?.series(at: field.path)))
+        }
+        // Live fields the recording never had keep their own series.
+        if let live { for path in live.paths where set.series(at: path) == nil { set.seed(path, live.series(at: path) ?? TimeSeries()) } }
+        topics[Int(index)].series = set
+        topics[Int(index)].firstNumbers = []
+        let (fields, temperatures) = countFields(index, topic: path(of: node), force: true)
+        if fields != 0 { addToPath(from: node.index, \.seriesCount, fields) }
+        if temperatures != 0 { addToPath(from: node.index, \.temperatureCount, temperatures) }
     }
 }

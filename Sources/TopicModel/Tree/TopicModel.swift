@@ -53,6 +53,8 @@ public struct TopicModel: Sendable {
     var availability = AvailabilityWatch()
     /// The retained values to confirm after a reconnect, while the broker resends them.
     var reconciliation: RetainedReconciliation?
+    /// Topics seeded from a recording whose series are still to be read (see `TopicModel+Recorded`).
+    var unreadHistory = Set<Int32>()
 
     private var pathScratch: [Int32] = []
     private var levelScratch: [String] = []

@@ -16,17 +16,20 @@ final class DashboardLoop {
     private let model: SharedModel
     private let inbox: DashboardInbox
     private let actions: ActionRunner
+    private let history: HistoryLoader?
+    private var framesDrawn = 0
     private let stop: SignalFlag
     private let resized: SignalFlag
     /// Quit once this many messages were received (benchmarks, scripts).
     var messageLimit: Int?
 
     init(session: TerminalSession, connection: ConnectionStatus, model: SharedModel, inbox: DashboardInbox,
-         actions: ActionRunner, stop: SignalFlag, resized: SignalFlag) {
+         actions: ActionRunner, history: HistoryLoader?, stop: SignalFlag, resized: SignalFlag) {
         self.session = session
         self.model = model
         self.inbox = inbox
         self.actions = actions
+        self.history = history
         self.stop = stop
         self.resized = resized
         controller = DashboardController(connection: connection, width: session.width, height: session.height)
@@ -75,13 +78,29 @@ final class DashboardLoop {
     }
 
     /// Draws a frame; returns when the model next has timed work.
+    ///
+    /// Topics on screen whose recorded past is unread are read: before the first frame, so it
+    /// shows the past at once; afterwards in the background, and a later frame shows them.
     private func draw(now: Double) -> Double? {
-        let (frame, deadline) = model.withModel { model in
+        var (frame, deadline) = takeFrame(now: now)
+        if let history, !frame.wantedHistory.isEmpty {
+            if framesDrawn == 0 {
+                history.loadNow(frame.wantedHistory)
+                (frame, deadline) = takeFrame(now: now)
+            } else {
+                history.request(frame.wantedHistory)
+            }
+        }
+        session.render { canvas in DashboardView.draw(frame, on: &canvas) }
+        framesDrawn += 1
+        return deadline
+    }
+
+    private func takeFrame(now: Double) -> (DashboardFrame, Double?) {
+        model.withModel { model in
             model.refresh(now: now)
             return (controller.makeFrame(model: model, now: now), model.nextDeadline)
         }
-        session.render { canvas in DashboardView.draw(frame, on: &canvas) }
-        return deadline
     }
 
     private func perform(_ action: DashboardAction) {

@@ -34,27 +34,37 @@ struct DashboardRunner {
         }
     }
 
-    /// The last 24 hours of what the store recorded, read before the screen opens. A store that
-    /// cannot be read is one line, and the dashboard goes on without history.
-    private func loadRecorded() -> [RecordedHistory] {
-        guard let store, FileManager.default.fileExists(atPath: store) else { return [] }
+    /// The history store and the topics it heard in the last 24 hours (their series are read
+    /// as they come on screen). A store that cannot be read is one line, and the dashboard goes
+    /// on without history.
+    private func loadRecorded() -> Recorded? {
+        guard let store, FileManager.default.fileExists(atPath: store) else { return nil }
+        let since = Date().timeIntervalSince1970 - 86_400
         do {
-            return try HistoryStore(path: store, readOnly: true).recent(since: Date().timeIntervalSince1970 - 86_400)
+            let opened = try HistoryStore(path: store, readOnly: true)
+            return Recorded(store: opened, since: since, topics: try opened.latest(since: since))
         } catch {
             Diagnostics.warn("\(error); going on without history")
-            return []
+            return nil
         }
+    }
+
+    private struct Recorded {
+        let store: HistoryStore
+        let since: Double
+        let topics: [RecordedHistory]
     }
 
     /// Runs the screen until the user quits.
     private func show(client: MQTTClient, info: MQTTConnectionInfo, configuration: MQTTClientConfiguration,
-                      recorded: [RecordedHistory]) async throws {
+                      recorded: Recorded?) async throws {
         let broker = "\(configuration.host):\(configuration.port)\(configuration.tls == nil ? "" : " TLS")"
         let model = SharedModel()
+        let inbox = DashboardInbox()
         // The recorded past first: sparklines, the overview and the graph's windows show it on
         // the first frame, and live messages append to it.
-        if !recorded.isEmpty { model.withModel { $0.seed(recorded) } }
-        let inbox = DashboardInbox()
+        if let recorded { model.withModel { $0.seed(recorded.topics) } }
+        let history = recorded.map { HistoryLoader(store: $0.store, since: $0.since, model: model, inbox: inbox) }
         let ingest = Task { await model.ingest(client.events, broker: broker, inbox: inbox) }
         let stop = SignalFlag(), resized = SignalFlag()
         // Watched before ncurses starts, so it installs no handler of its own: a signal may land on
@@ -77,7 +87,7 @@ struct DashboardRunner {
                 do {
                     let session = try TerminalSession(theme: theme)
                     let loop = DashboardLoop(session: session, connection: status, model: model, inbox: inbox, actions: runner,
-                                             stop: stop, resized: resized)
+                                             history: history, stop: stop, resized: resized)
                     loop.messageLimit = limit
                     loop.run()
                     session.close()
