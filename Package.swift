@@ -110,6 +110,12 @@ let package = Package(
             dependencies: ["TopicModel", "MQTT", "Dashboard"],
             path: "bench/ModelBench"
         ),
+        // Fills a history store with a recorded home, for bench/first_frame_bench.py.
+        .executableTarget(
+            name: "hearth-store-fill",
+            dependencies: ["HistoryStore", "MQTT"],
+            path: "bench/StoreFill"
+        ),
         // libFuzzer targets for the parsers (built and run by bench/fuzz.sh).
         .executableTarget(
             name: "hearth-fuzz",

@@ -112,14 +112,15 @@ extension HistoryStore {
 // MARK: - What a dashboard opens on
 
 extension HistoryStore {
-    /// Every topic heard since `since`, with its newest message; its series are not read yet
+    /// Every topic heard since `since`, with its newest message (found from the end of the
+    /// topic's index: a lookup, not a count of its rows); its series are not read yet
     /// (`series == nil`): the dashboard asks for them with `series(of:since:)` as topics come
     /// on screen.
     public func latest(since: Double) throws(Failure) -> [RecordedHistory] {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT topic.name, message.time, message.payload, message.qos FROM topic
-                JOIN message ON message.id = (SELECT max(id) FROM message WHERE message.topic = topic.id)
+                JOIN message ON message.id = (SELECT id FROM message WHERE message.topic = topic.id ORDER BY time DESC, id DESC LIMIT 1)
                 WHERE message.time >= ?
                 """, arguments: [since]).map { row in
                 let name: String = row[0]
