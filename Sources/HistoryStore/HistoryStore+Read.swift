@@ -12,6 +12,8 @@ public struct RecordedMessage: Sendable, Hashable {
     public let size: Int
     public let qos: Int
     public let retain: Bool
+    /// Its row: the order of messages that share a time.
+    public let id: Int64
 }
 
 /// A recorded topic: how many messages it has, and when the first and last arrived.
@@ -53,10 +55,27 @@ extension HistoryStore {
     public func messages(topic: String, since: Double) throws(Failure) -> [RecordedMessage] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT message.time, message.payload, message.size, message.qos, message.retain FROM message
+                SELECT message.time, message.payload, message.size, message.qos, message.retain, message.id FROM message
                 JOIN topic ON topic.id = message.topic WHERE topic.name = ? AND message.time >= ? ORDER BY message.time, message.id
                 """, arguments: [topic, since]).map {
-                RecordedMessage(time: $0[0], payload: [UInt8]($0[1] as Data), size: $0[2], qos: $0[3], retain: $0[4])
+                RecordedMessage(time: $0[0], payload: [UInt8]($0[1] as Data), size: $0[2], qos: $0[3], retain: $0[4], id: $0[5])
+            }
+        }
+    }
+
+    /// Up to `limit` of a topic's messages before a point, newest first: a page of the history
+    /// table, going back. The point is a time and a message id (messages that share a time are
+    /// in id order): `id` from the last message of the previous page, or `Int64.max` to start
+    /// with every message of `time` itself.
+    public func messages(topic: String, before time: Double, id: Int64 = .max, limit: Int) throws(Failure) -> [RecordedMessage] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT message.time, message.payload, message.size, message.qos, message.retain, message.id FROM message
+                JOIN topic ON topic.id = message.topic
+                WHERE topic.name = ? AND (message.time < ? OR (message.time = ? AND message.id < ?))
+                ORDER BY message.time DESC, message.id DESC LIMIT ?
+                """, arguments: [topic, time, time, id, limit]).map {
+                RecordedMessage(time: $0[0], payload: [UInt8]($0[1] as Data), size: $0[2], qos: $0[3], retain: $0[4], id: $0[5])
             }
         }
     }

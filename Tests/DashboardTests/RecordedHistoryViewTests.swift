@@ -34,3 +34,58 @@ struct RecordedHistoryViewTests {
         #expect(model.topic(at: try #require(model.find(read)))?.series?.series(at: "")?.count == 2)
     }
 }
+
+/// The history table pages back into the store as it is scrolled to its end.
+@Suite(.timeLimit(.minutes(1)))
+struct OlderMessagesPagingTests {
+    static let now = 1_700_000_000.0
+
+    static func recorded(_ count: Int, before: Double) -> [StoredMessage] {
+        (1...count).map { StoredMessage(payload: Array("\(1000 - $0)".utf8), size: 3, time: before - Double($0) * 60, qos: .atLeastOnce, retain: false) }
+    }
+
+    @Test func theTableReadsOlderPagesAtItsEndUntilTheRecordingStarts() throws {
+        var model = TopicModel()
+        for step in 0..<3 { model.ingest(Fixture.message("home/hall/temperature", "2\(step)", at: Self.now + Double(step))) }
+        let controller = DashboardController(connection: Fixture.connected, width: 120, height: 40)
+        controller.readsHistoryStore = true
+        _ = Fixture.type("/hall/temperature", into: controller, model: model)
+        _ = controller.handle(.enter, model: model)
+
+        // Three messages fit on screen: the page before the oldest is asked for at once, once.
+        let first = controller.makeFrame(model: model, now: Self.now + 10)
+        let asked = try #require(first.wantedOlderMessages)
+        #expect(asked.topic == "home/hall/temperature" && asked.before == Self.now && asked.id == .max)
+        #expect(first.detailLines.last?.text == "  … reading older messages from the store")
+        #expect(controller.makeFrame(model: model, now: Self.now + 10).wantedOlderMessages == nil, "one page at a time")
+
+        controller.apply(.olderMessages(topic: "home/hall/temperature", messages: Self.recorded(OlderMessages.pageSize, before: Self.now),
+                                        cursor: (Self.now - Double(OlderMessages.pageSize) * 60, 42), reachedStart: false))
+        var frame = controller.makeFrame(model: model, now: Self.now + 10)
+        #expect(frame.wantedOlderMessages == nil, "the table's end is off screen")
+        #expect(frame.detailLines.contains { $0.text.contains("history (103)") })
+        #expect(frame.detailLines.contains { $0.text.hasSuffix(#"q1   "999""#) }, "the newest recorded message, after the model's")
+
+        // Scrolled to the end: the next page, older than the last one shown.
+        _ = controller.handle(.tab, model: model)
+        for _ in 0..<10 { _ = controller.handle(.pageDown, model: model) }
+        frame = controller.makeFrame(model: model, now: Self.now + 10)
+        let next = try #require(frame.wantedOlderMessages)
+        #expect(next.before == Self.now - Double(OlderMessages.pageSize) * 60 && next.id == 42)
+        controller.apply(.olderMessages(topic: "home/hall/temperature", messages: [], cursor: nil, reachedStart: true))
+        frame = controller.makeFrame(model: model, now: Self.now + 10)
+        #expect(frame.wantedOlderMessages == nil)
+        #expect(frame.detailLines.last?.text == "  the recording starts here")
+    }
+
+    @Test func withoutAStoreTheTableIsTheModelsOwn() {
+        var model = TopicModel()
+        model.ingest(Fixture.message("home/hall/temperature", "21", at: Self.now))
+        let controller = DashboardController(connection: Fixture.connected, width: 120, height: 40)
+        _ = Fixture.type("/hall/temperature", into: controller, model: model)
+        _ = controller.handle(.enter, model: model)
+        let frame = controller.makeFrame(model: model, now: Self.now + 10)
+        #expect(frame.wantedOlderMessages == nil)
+        #expect(frame.detailLines.contains { $0.text.contains("history (1)") })
+    }
+}

@@ -140,6 +140,12 @@ extension RecordCommandTests {
                 }
                 #expect(screen.contains("1 temperature"), "\(screen)")
                 #expect(screen.split(separator: "\n").contains { $0.contains("bedroom_sensor") && $0.contains("19–20.8") }, "\(screen)")
+                // Selected, its history table pages back through the recorded messages.
+                try await tmux.type("/bedroom_sensor")
+                try await tmux.keys("Enter")
+                try await tmux.keys("Tab", "End")
+                let detail = try await tmux.waitFor { $0.contains("the recording starts here") }
+                #expect(detail.contains("history (30)"), "\(detail)")
                 try await tmux.keys("q")
                 _ = try await tmux.waitFor { $0.contains("EXITED") }
             }

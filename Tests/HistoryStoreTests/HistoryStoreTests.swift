@@ -39,6 +39,16 @@ struct HistoryStoreTests {
             let minutes = try store.minutes(topic: "zigbee2mqtt/bedroom", path: "temperature", since: 0)
             #expect(minutes.count == 2)
             #expect(minutes.first?.count == 6 && minutes.first?.min == 20 && abs((minutes.first?.max ?? 0) - 20.5) < 1e-9)
+            // Pages going back, newest first: from a time (itself included), then from the last one read.
+            let page = try store.messages(topic: "zigbee2mqtt/bedroom", before: start + 50, limit: 3)
+            #expect(page.map(\.time) == [start + 50, start + 40, start + 30])
+            #expect(try store.messages(topic: "zigbee2mqtt/bedroom", before: page[2].time, id: page[2].id, limit: 3).map(\.time)
+                == [start + 20, start + 10, start])
+            // Messages that share a time page by id, none skipped or repeated.
+            try store.write((0..<5).map { Self.message("burst", "\($0)", at: start) })
+            let burst = try store.messages(topic: "burst", before: start, limit: 3)
+            #expect(burst.map(\.payload) == ["4", "3", "2"].map { Array($0.utf8) })
+            #expect(try store.messages(topic: "burst", before: start, id: burst[2].id, limit: 3).map(\.payload) == ["1", "0"].map { Array($0.utf8) })
         }
     }
 

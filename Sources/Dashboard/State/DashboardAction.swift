@@ -1,4 +1,5 @@
 import MQTT
+import TopicModel
 
 /// What the dashboard asks the program to do; the program reports back with `DashboardEvent`s.
 public enum DashboardAction: Sendable, Equatable {
@@ -34,6 +35,9 @@ public enum DashboardEvent: Sendable {
     case cleared(done: Int, total: Int, error: String?)
     /// The history store could not be read (or written); the dashboard goes on with live data.
     case historyFailed(String)
+    /// A page of a topic's recorded messages, newest first, with where the next page starts;
+    /// `reachedStart` when there are no more.
+    case olderMessages(topic: String, messages: [StoredMessage], cursor: (time: Double, id: Int64)?, reachedStart: Bool)
 }
 
 /// The connection as the header shows it.

@@ -41,9 +41,37 @@ extension DashboardController {
             frame.overview = overview(of: state.selected ?? .root, model: model)
         }
         showedAge = frame.detail?.record != nil || !(frame.overview?.lines.isEmpty ?? true)
+        if let detail = frame.detail {
+            frame.detailLines = DetailPane.lines(detail, width: DetailPane.contentWidth(layout), graphHeight: DetailPane.graphHeight(layout.detail), now: now)
+            state.detailScroll = max(0, min(state.detailScroll, frame.detailLines.count - layout.detail.height))
+            if let page = nextOlderPage(detail, lineCount: frame.detailLines.count) {
+                frame.wantedOlderMessages = page
+                frame.detailLines.append(DetailPane.olderNote(OlderMessages.readingNote))
+            }
+        }
         frame.detailScroll = state.detailScroll
         frame.wantedHistory = wantedHistory(frame, model: model)
         return frame
+    }
+
+    /// The selected topic's recorded messages older than the model's, and what the table says
+    /// after them.
+    private func olderMessages(of path: String) -> (messages: [StoredMessage], note: String?) {
+        guard readsHistoryStore else { return ([], nil) }
+        if state.olderMessages?.topic != path { state.olderMessages = OlderMessages(topic: path) }
+        guard let older = state.olderMessages else { return ([], nil) }
+        return (older.messages, older.note)
+    }
+
+    /// The next page of recorded messages to read: when the history table's end is on screen
+    /// and the store may have more.
+    private func nextOlderPage(_ detail: DashboardFrame.Detail, lineCount: Int) -> (topic: String, before: Double, id: Int64)? {
+        guard let record = detail.record, var older = state.olderMessages, older.topic == detail.path, older.wantsMore,
+              state.detailScroll + layout.detail.height >= lineCount else { return nil }
+        older.isReading = true
+        state.olderMessages = older
+        if let cursor = older.cursor { return (detail.path, cursor.time, cursor.id) }
+        return (detail.path, record.history.messages.first?.time ?? record.last.time, .max)
     }
 
     /// The topics this frame draws whose recorded past is not read yet: the rows, the selection
@@ -102,6 +130,7 @@ extension DashboardController {
         let node = model.node(id)
         let record = model.topic(at: id)
         let graphPath = model.primary(of: id, chosen: state.chosenSeries[id])?.path
+        let older = record == nil ? (messages: [], note: nil) : olderMessages(of: model.path(of: id))
         return DashboardFrame.Detail(
             path: model.path(of: id), record: record, label: model.label(for: id), childCount: node.childCount,
             topicCount: Int(node.topicCount), retainedCount: Int(node.retainedCount),
@@ -115,7 +144,8 @@ extension DashboardController {
             graphUnit: graphPath.flatMap { model.unit(of: id, path: $0) }, graphWindow: state.graphWindow,
             changes: state.showsChanges ? record.flatMap { changes($0, of: id) } : nil,
             previousTime: record?.history.messages.last?.time,
-            payloadLines: record.map { payloadLines($0, of: id) } ?? [])
+            payloadLines: record.map { payloadLines($0, of: id) } ?? [],
+            olderMessages: older.messages, olderNote: older.note)
     }
 
     /// The selected payload, formatted once per message rather than once per frame (a 64 KiB

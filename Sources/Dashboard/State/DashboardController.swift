@@ -27,6 +27,8 @@ public final class DashboardController {
     var filterMatches: FilterMatches?
     /// Whether the last frame showed an age (the detail pane's), which moves every second.
     var showedAge = false
+    /// Whether a history store is open: the history table then pages back into it.
+    public var readsHistoryStore = false
 
     public init(connection: ConnectionStatus, width: Int, height: Int) {
         self.connection = connection
@@ -61,6 +63,15 @@ public final class DashboardController {
             }
         case let .historyFailed(reason):
             state.status = (reason, true)
+            state.olderMessages?.isReading = false
+            state.olderMessages?.reachedStart = true
+        case let .olderMessages(topic, messages, cursor, reachedStart):
+            guard var older = state.olderMessages, older.topic == topic else { return }
+            older.messages += messages
+            older.cursor = cursor ?? older.cursor
+            older.isReading = false
+            older.reachedStart = reachedStart
+            state.olderMessages = older
         case let .cleared(done, total, error):
             if let error {
                 state.status = ("clearing stopped at \(done)/\(total): \(error)", true)

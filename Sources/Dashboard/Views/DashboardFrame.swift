@@ -40,6 +40,9 @@ public struct DashboardFrame: Sendable {
         public var previousTime: Double?
         /// The last payload, formatted: JSON indented, text, or a hex dump.
         public var payloadLines: [StyledLine]
+        /// Recorded messages older than the model's, newest first, and what the table says after them.
+        public var olderMessages: [StoredMessage] = []
+        public var olderNote: String?
     }
 
     /// A branch (or the whole broker) at a glance: problems, then every numeric series below.
@@ -81,6 +84,8 @@ public struct DashboardFrame: Sendable {
     /// Shown instead of `detail` when a branch, or nothing, is selected.
     public var overview: Overview?
     public var detailScroll = 0
+    /// The detail pane's lines, top to bottom (scrolled by `detailScroll`).
+    public var detailLines: [StyledLine] = []
     public var focus: DashboardState.Pane = .tree
     public var mode: DashboardState.Mode = .browse
     public var filter: String?
@@ -89,4 +94,8 @@ public struct DashboardFrame: Sendable {
     public var now = 0.0
     /// Topics on screen whose recorded series are still to be read from the history store.
     public var wantedHistory: [String] = []
+    /// The selected topic's history table reached its end: the next page of recorded messages.
+    /// A time and a store id (`Int64.max` for the first page, which starts at the model's oldest
+    /// message and includes its time).
+    public var wantedOlderMessages: (topic: String, before: Double, id: Int64)?
 }

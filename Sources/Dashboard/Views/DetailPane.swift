@@ -4,8 +4,6 @@ import TopicModel
 
 /// The selected topic in full: state, properties, graph, payload and history. Scrolls.
 enum DetailPane {
-    static let historyRows = 50
-
     static func draw(_ frame: DashboardFrame, on canvas: inout some Canvas) {
         let rect = frame.layout.detail
         let all: [StyledLine]
@@ -14,8 +12,7 @@ enum DetailPane {
             // The overview scrolls by its own cursor, and shows only the rows on screen.
             all = OverviewView.lines(overview, width: contentWidth(frame.layout), now: frame.now, focused: frame.focus == .detail)
         } else {
-            all = frame.detail.map { lines($0, width: contentWidth(frame.layout), graphHeight: graphHeight(rect), now: frame.now) }
-                ?? [StyledLine("  nothing selected", .dim)]
+            all = frame.detail == nil ? [StyledLine("  nothing selected", .dim)] : frame.detailLines
             scroll = max(0, min(frame.detailScroll, all.count - rect.height))
         }
         for line in 0..<rect.height {
@@ -79,11 +76,19 @@ enum DetailPane {
         out.append(rule(title, width: width))
         out += detail.payloadLines
 
+        // Newest first: the last message, the model's history, then what was paged in from the store.
         let history = record.history.messages
-        out.append(rule("history (\(history.count + 1))", width: width))
+        out.append(rule("history (\(history.count + 1 + detail.olderMessages.count))", width: width))
         out.append(historyLine(last, width: width, now: now))
-        for message in history.reversed().prefix(historyRows) { out.append(historyLine(message, width: width, now: now)) }
+        for message in history.reversed() { out.append(historyLine(message, width: width, now: now)) }
+        for message in detail.olderMessages { out.append(historyLine(message, width: width, now: now)) }
+        if let note = detail.olderNote { out.append(olderNote(note)) }
         return out
+    }
+
+    /// The line after the history table's recorded messages.
+    static func olderNote(_ note: String) -> StyledLine {
+        StyledLine("  " + note, .dim)
     }
 
     /// Offline and stale, in words: who said the device is offline, how long the topic has been quiet.

@@ -27,6 +27,16 @@ public struct StoredMessage: Sendable, Hashable {
         time = message.receivedAt.timeIntervalSince1970
     }
 
+    /// A message read back from a recording (its payload already capped there).
+    public init(payload: [UInt8], size: Int, time: Double, qos: MQTTQoS, retain: Bool) {
+        self.payload = payload
+        storedSize = UInt32(clamping: size)
+        self.qos = qos
+        self.retain = retain
+        properties = MQTTProperties()
+        self.time = time
+    }
+
     /// Bytes counted against the history budgets.
     var cost: Int { payload.count + 48 }
 }

@@ -33,6 +33,7 @@ final class DashboardLoop {
         self.stop = stop
         self.resized = resized
         controller = DashboardController(connection: connection, width: session.width, height: session.height)
+        controller.readsHistoryStore = history != nil
     }
 
     func run() {
@@ -91,6 +92,7 @@ final class DashboardLoop {
                 history.request(frame.wantedHistory)
             }
         }
+        if let history, let page = frame.wantedOlderMessages { history.requestOlder(page.topic, before: page.before, id: page.id) }
         session.render { canvas in DashboardView.draw(frame, on: &canvas) }
         framesDrawn += 1
         return deadline

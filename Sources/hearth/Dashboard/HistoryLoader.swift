@@ -1,7 +1,9 @@
 import Dashboard
 import Dispatch
 import HistoryStore
+import MQTT
 import Synchronization
+import TopicModel
 
 /// Reads the recorded series of topics as they come on screen, off the UI thread, and adds them
 /// to the model: the dashboard opens with each recorded topic's newest message, and reads the
@@ -36,6 +38,40 @@ final class HistoryLoader: Sendable {
     /// Reads `topics` on this thread: for the first frame, which shows the past at once.
     func loadNow(_ topics: [String]) {
         load(take(topics))
+    }
+
+    /// Reads a page of `topic`'s messages before (`time`, `id`) in the background, and hands it
+    /// to the UI for the history table.
+    func requestOlder(_ topic: String, before time: Double, id: Int64) {
+        queue.async {
+            do {
+                var page = try self.store.messages(topic: topic, before: time, id: id, limit: OlderMessages.pageSize)
+                let cursor = page.last.map { (time: $0.time, id: $0.id) }
+                let reachedStart = page.count < OlderMessages.pageSize
+                if id == .max { page = self.withoutShown(page, of: topic, at: time) }
+                let messages = page.map {
+                    StoredMessage(payload: $0.payload, size: $0.size, time: $0.time, qos: MQTTQoS(rawValue: UInt8(clamping: $0.qos)) ?? .atMostOnce,
+                                  retain: $0.retain)
+                }
+                self.inbox.post(.olderMessages(topic: topic, messages: messages, cursor: cursor, reachedStart: reachedStart))
+            } catch {
+                self.inbox.post(.historyFailed("\(error)"))
+            }
+        }
+    }
+
+    /// The first page starts at the model's oldest message, whose time other recorded messages
+    /// may share: those the model shows (the same time and payload) are left out, once each.
+    private func withoutShown(_ page: [RecordedMessage], of topic: String, at time: Double) -> [RecordedMessage] {
+        var shown = model.withModel { model -> [[UInt8]] in
+            guard let node = model.find(topic), let record = model.topic(at: node) else { return [] }
+            return ([record.last] + record.history.messages).filter { $0.time == time }.map(\.payload)
+        }
+        return page.filter { message in
+            guard message.time == time, let index = shown.firstIndex(of: message.payload) else { return true }
+            shown.remove(at: index)
+            return false
+        }
     }
 
     private func take(_ topics: [String]) -> [String] {
