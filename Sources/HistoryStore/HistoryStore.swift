@@ -16,12 +16,14 @@ public final class HistoryStore: Sendable {
         case cannotOpen(path: String, reason: String)
         case newerSchema(path: String)
         case writeFailed(path: String, reason: String)
+        case anotherWriter(path: String)
 
         public var description: String {
             switch self {
             case let .cannotOpen(path, reason): return "cannot open the history store \(path): \(reason)"
             case let .newerSchema(path): return "the history store \(path) was written by a newer Hearth"
             case let .writeFailed(path, reason): return "cannot write to the history store \(path): \(reason)"
+            case let .anotherWriter(path): return "another hearth is recording into \(path) (hearth record, or hearth --record); one writer per store"
             }
         }
     }

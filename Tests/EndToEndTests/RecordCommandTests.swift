@@ -35,7 +35,7 @@ struct RecordCommandTests {
             // SIGTERM commits and ends the recorder cleanly.
             // One writer per store: a second recorder is refused with one line; the first goes on.
             let second = try await HearthExecutable.run(["record", "-p", port, "--store", store], timeout: 20)
-            #expect(second.status != 0 && second.stderr.contains("another hearth record is writing to \(store)"), "\(second.stderr)")
+            #expect(second.status != 0 && second.stderr.contains("another hearth is recording into \(store)"), "\(second.stderr)")
             #expect(recorder.isRunning)
             recorder.signal(SIGTERM)
             #expect(await recorder.wait().status == 0, "\(recorder.stderr)")
@@ -46,6 +46,38 @@ struct RecordCommandTests {
             #expect(door.stdout.contains(#""retain":true,"payload":"closed""#), "\(door.stdout)\(door.stderr)")
             let topics = try await HearthExecutable.run(["history", "--topics", "--store", store])
             #expect(topics.stdout.contains("home/door 1 ") && topics.stdout.contains("home/hall/temperature 3 "), "\(topics.stdout)")
+        }
+    }
+
+    @Test func theDashboardRecordsWithRecordAndRefusesASecondWriter() async throws {
+        try await Self.withStoreAndBroker { store, port in
+            let command = "'\(HearthExecutable.path)' -p \(port) --store '\(store)' --record"
+            try await Tmux.with(command, width: 120, height: 40) { tmux in
+                _ = try await tmux.waitFor { $0.contains("connected") }
+                for value in ["19.5", "20", "20.5"] {
+                    try await ChildProcess.run(["mosquitto_pub", "-p", port, "-q", "1", "-t", "home/kitchen/temperature", "-m", value])
+                }
+                // Read while the dashboard writes: the three readings reach the store.
+                try await Self.until { try await Self.count("home/kitchen/temperature", in: store) == 3 }
+                // One writer per store: a recorder (or a second dashboard recording) is refused.
+                let second = try await HearthExecutable.run(["record", "-p", port, "--store", store], timeout: 20)
+                #expect(second.status != 0 && second.stderr.contains("another hearth is recording into \(store)"), "\(second.stderr)")
+                try await tmux.keys("q")
+                let exited = try await tmux.waitFor { $0.contains("EXITED") }
+                #expect(exited.contains("EXITED 0"), "\(exited)")
+            }
+            let points = try await HearthExecutable.run(["history", "home/kitchen/temperature", "--store", store, "-F", "csv"])
+            #expect(points.stdout.split(separator: "\n").map { String($0.split(separator: ",").last ?? "") } == ["value", "19.5", "20", "20.5"],
+                    "\(points.stdout)\(points.stderr)")
+            // And while a recorder runs, `hearth --record` is refused before the screen opens.
+            let recorder = try ChildProcess.launch([HearthExecutable.path, "record", "-p", port, "--store", store])
+            try await recorder.waitForOutput("connected (MQTT 5.0)")
+            try await Tmux.with(command, width: 120, height: 40) { tmux in
+                let refused = try await tmux.waitFor { $0.contains("EXITED") }
+                #expect(refused.contains("another hearth is recording into") && !refused.contains("EXITED 0"), "\(refused)")
+            }
+            recorder.signal(SIGTERM)
+            _ = await recorder.wait()
         }
     }
 
@@ -145,7 +177,7 @@ extension RecordCommandTests {
                 try await tmux.keys("Enter")
                 try await tmux.keys("Tab", "End")
                 let detail = try await tmux.waitFor { $0.contains("the recording starts here") }
-                #expect(detail.contains("history (30)"), "\(detail)")
+                #expect(detail.contains("history (30)") && detail.contains("the recording starts here"), "\(detail)")
                 try await tmux.keys("q")
                 _ = try await tmux.waitFor { $0.contains("EXITED") }
             }

@@ -33,8 +33,10 @@ public enum DashboardEvent: Sendable {
     case published(topic: String, error: String?)
     /// Progress of a `.clearRetained`.
     case cleared(done: Int, total: Int, error: String?)
-    /// The history store could not be read (or written); the dashboard goes on with live data.
+    /// The history store could not be read; the dashboard goes on with live data.
     case historyFailed(String)
+    /// News of recording into the store (`hearth --record`): a write failing, or working again.
+    case historyNote(String, isError: Bool)
     /// A page of a topic's recorded messages, newest first, with where the next page starts;
     /// `reachedStart` when there are no more.
     case olderMessages(topic: String, messages: [StoredMessage], cursor: (time: Double, id: Int64)?, reachedStart: Bool)

@@ -43,13 +43,16 @@ extension DashboardController {
         showedAge = frame.detail?.record != nil || !(frame.overview?.lines.isEmpty ?? true)
         if let detail = frame.detail {
             frame.detailLines = DetailPane.lines(detail, width: DetailPane.contentWidth(layout), graphHeight: DetailPane.graphHeight(layout.detail), now: now)
-            state.detailScroll = max(0, min(state.detailScroll, frame.detailLines.count - layout.detail.height))
+            // Scrolled to the end (G) stays at the end as lines are added; otherwise the scroll
+            // is kept within the lines.
+            detailBottom = max(0, frame.detailLines.count - layout.detail.height)
+            if state.detailScroll != ListMove.last.applied(to: 0) { state.detailScroll = min(state.detailScroll, detailBottom) }
             if let page = nextOlderPage(detail, lineCount: frame.detailLines.count) {
                 frame.wantedOlderMessages = page
                 frame.detailLines.append(DetailPane.olderNote(OlderMessages.readingNote))
             }
         }
-        frame.detailScroll = state.detailScroll
+        frame.detailScroll = min(state.detailScroll, detailBottom)
         frame.wantedHistory = wantedHistory(frame, model: model)
         return frame
     }
@@ -67,7 +70,7 @@ extension DashboardController {
     /// and the store may have more.
     private func nextOlderPage(_ detail: DashboardFrame.Detail, lineCount: Int) -> (topic: String, before: Double, id: Int64)? {
         guard let record = detail.record, var older = state.olderMessages, older.topic == detail.path, older.wantsMore,
-              state.detailScroll + layout.detail.height >= lineCount else { return nil }
+              min(state.detailScroll, detailBottom) + layout.detail.height >= lineCount else { return nil }
         older.isReading = true
         state.olderMessages = older
         if let cursor = older.cursor { return (detail.path, cursor.time, cursor.id) }

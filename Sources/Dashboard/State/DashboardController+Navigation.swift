@@ -102,7 +102,8 @@ extension DashboardController {
 
     func scrollDetail(_ key: Key) -> Bool {
         guard let move = ListMove(key, page: max(1, layout.detail.height - 1)) else { return false }
-        state.detailScroll = move.applied(to: state.detailScroll)
+        // From where the pane shows (the end, after G), not from past it.
+        state.detailScroll = move.applied(to: min(state.detailScroll, detailBottom))
         return true
     }
 }

@@ -27,6 +27,8 @@ public final class DashboardController {
     var filterMatches: FilterMatches?
     /// Whether the last frame showed an age (the detail pane's), which moves every second.
     var showedAge = false
+    /// The detail pane's last scroll position in the last frame (its lines less the pane's height).
+    var detailBottom = 0
     /// Whether a history store is open: the history table then pages back into it.
     public var readsHistoryStore = false
 
@@ -65,6 +67,8 @@ public final class DashboardController {
             state.status = (reason, true)
             state.olderMessages?.isReading = false
             state.olderMessages?.reachedStart = true
+        case let .historyNote(text, isError):
+            state.status = (text, isError)
         case let .olderMessages(topic, messages, cursor, reachedStart):
             guard var older = state.olderMessages, older.topic == topic else { return }
             older.messages += messages

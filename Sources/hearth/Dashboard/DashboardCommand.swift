@@ -14,6 +14,7 @@ struct DashboardCommand: AsyncParsableCommand {
               hearth                                  # localhost:1883, everything (#)
               hearth -h broker.lan -u me --password-file ~/.mqtt-password
               hearth -t 'home/#' --theme solarized-dark
+              hearth --record                         # keep what it receives, as hearth record does
             """,
         helpNames: [.long])
 
@@ -45,6 +46,9 @@ struct DashboardCommand: AsyncParsableCommand {
     @Option(name: .customLong("store"), help: "The history store to open on (default: the one `hearth record` writes for this broker, when it exists).")
     var store: String?
 
+    @Flag(name: .customLong("record"), help: "Record into the store while the dashboard is open, as `hearth record` does (refused while another hearth records into it).")
+    var record = false
+
     func run() async throws {
         // Everything that can fail with a one-line error happens before the terminal is taken over.
         let theme = try ThemeCatalog.theme(named: theme)
@@ -54,7 +58,7 @@ struct DashboardCommand: AsyncParsableCommand {
         try await DashboardRunner(
             configuration: configuration, filters: filters,
             qos: qos, theme: theme, exitAfter: exitAfter, onSubscribed: nil,
-            store: store ?? HistoryStore.defaultPath(host: configuration.host, port: configuration.port)
+            store: store ?? HistoryStore.defaultPath(host: configuration.host, port: configuration.port), record: record
         ).run()
     }
 }

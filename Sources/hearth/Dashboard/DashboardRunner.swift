@@ -18,9 +18,19 @@ struct DashboardRunner {
     var onSubscribed: (@Sendable () async -> Void)?
     /// The history store to open on: a path, or nil for none (the demo).
     var store: String?
+    /// Record into `store` while the screen is open (`--record`).
+    var record = false
 
     func run() async throws {
         try TerminalSession.requireTerminal()
+        // With --record the store is claimed (one writer per store) and created before the screen
+        // opens, so a refusal is one line on a normal terminal.
+        var claim: HistoryWriterLock?
+        var writable: HistoryStore?
+        if record, let store {
+            claim = try HistoryWriterLock(path: store)
+            writable = try HistoryStore(path: store)
+        }
         let recorded = loadRecorded()
         var configuration = configuration
         // Under overload the client stops reading until ingest catches up: nothing is lost.
@@ -30,8 +40,9 @@ struct DashboardRunner {
         let session = SubscribedSession(configuration: configuration, filters: filters, qos: qos, retainAsPublished: true)
         try await session.run { client, info in
             await onSubscribed?()
-            try await show(client: client, info: info, configuration: configuration, recorded: recorded)
+            try await show(client: client, info: info, configuration: configuration, recorded: recorded, recordInto: writable)
         }
+        _ = consume claim
     }
 
     /// The history store and the topics it heard in the last 24 hours (their series are read
@@ -57,7 +68,7 @@ struct DashboardRunner {
 
     /// Runs the screen until the user quits.
     private func show(client: MQTTClient, info: MQTTConnectionInfo, configuration: MQTTClientConfiguration,
-                      recorded: Recorded?) async throws {
+                      recorded: Recorded?, recordInto writable: HistoryStore?) async throws {
         let broker = "\(configuration.host):\(configuration.port)\(configuration.tls == nil ? "" : " TLS")"
         let model = SharedModel()
         let inbox = DashboardInbox()
@@ -65,7 +76,8 @@ struct DashboardRunner {
         // the first frame, and live messages append to it.
         if let recorded { model.withModel { $0.seed(recorded.topics) } }
         let history = recorded.map { HistoryLoader(store: $0.store, since: $0.since, model: model, inbox: inbox) }
-        let ingest = Task { await model.ingest(client.events, broker: broker, inbox: inbox) }
+        let recording = writable.map { DashboardRecording(store: $0, inbox: inbox) }
+        let ingest = Task { await model.ingest(client.events, broker: broker, inbox: inbox, recording: recording) }
         let stop = SignalFlag(), resized = SignalFlag()
         // Watched before ncurses starts, so it installs no handler of its own: a signal may land on
         // any thread, and only a wake-up reaches the UI thread wherever it sleeps.
@@ -102,6 +114,9 @@ struct DashboardRunner {
         // The ingest task ends with the events, when the client disconnects.
         await client.disconnect()
         _ = await ingest.value
+        if let lost = recording?.finish(), lost > 0 {
+            Diagnostics.warn("\(lost) message(s) could not be written to the history store and were dropped")
+        }
         if let failure { throw failure }
     }
 }

@@ -13,12 +13,13 @@ final class SharedModel: Sendable {
         try model.withLock { model in try body(&model) }
     }
 
-    /// Feeds the client's events into the model until the stream ends, waking the UI after each batch.
+    /// Feeds the client's events into the model (and into `recording`, with `--record`) until the
+    /// stream ends, waking the UI after each batch.
     ///
     /// Messages are gathered while the stream has more buffered, then ingested under one lock.
     /// Connection changes reach the model too: staleness counts connected time only, and the
     /// retained state is reconciled against the burst that follows a resubscription.
-    func ingest(_ events: MQTTEventStream, broker: String, inbox: DashboardInbox) async {
+    func ingest(_ events: MQTTEventStream, broker: String, inbox: DashboardInbox, recording: DashboardRecording? = nil) async {
         var iterator = events.makeAsyncIterator()
         var batch: [MQTTMessage] = []
         var downSince: Double?
@@ -30,10 +31,10 @@ final class SharedModel: Sendable {
                 // Never: the runner reads with `.pauseReading`, which waits instead of dropping.
                 break
             case .resubscribing, .subscriptionsRestored:
-                flush(&batch)
+                flush(&batch, recording)
                 withModel { $0.follow(event, at: Date().timeIntervalSince1970) }
             case let .connectionState(state):
-                flush(&batch)
+                flush(&batch, recording)
                 let now = Date().timeIntervalSince1970
                 withModel { $0.follow(event, at: now) }
                 if state.isConnected {
@@ -44,14 +45,15 @@ final class SharedModel: Sendable {
                 inbox.post(.connection(Self.status(state, broker: broker, now: now, downSince: downSince)))
             }
             if !iterator.hasBufferedEvents || batch.count >= 4096 {
-                flush(&batch)
+                flush(&batch, recording)
                 inbox.wakeup.signal()
             }
         }
     }
 
-    private func flush(_ batch: inout [MQTTMessage]) {
+    private func flush(_ batch: inout [MQTTMessage], _ recording: DashboardRecording?) {
         guard !batch.isEmpty else { return }
+        recording?.record(batch)
         withModel { $0.ingest(batch) }
         batch.removeAll(keepingCapacity: true)
     }

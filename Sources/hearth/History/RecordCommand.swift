@@ -56,17 +56,15 @@ struct RecordCommand: AsyncParsableCommand {
         // A file size limit (ulimit -f) turns into a write error the recorder reports and retries,
         // not a SIGXFSZ that kills it.
         signal(SIGXFSZ, SIG_IGN)
+        // One writer per store: a second recorder (or a dashboard recording) on the same file is
+        // refused; readers are fine. Claimed for as long as the recorder runs.
+        let claim = try HistoryWriterLock(path: path)
         let history = try HistoryStore(path: path)
-        // One writer per store: a second recorder on the same file is refused (readers are fine).
-        // The lock lives as long as the process.
-        let lock = open(path + "-writer.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
-        guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 else {
-            throw ValidationError("another hearth record is writing to \(path)")
-        }
         let recorder = Recorder(store: history, retention: Retention(raw: keep.seconds, maximumBytes: max(1, maximumMiB) << 20))
         recorder.limit = count
         let filters = topics.isEmpty ? [try connection.urlTopic() ?? "#"] : topics
         Diagnostics.warn("recording \(filters.joined(separator: " ")) from \(configuration.host):\(configuration.port) into \(path)")
         try await recorder.run(configuration: configuration, filters: filters, qos: qos)
+        _ = consume claim
     }
 }

@@ -5,29 +5,17 @@ import MQTT
 /// The recorder's loop: connect (and keep connecting), read, write in batches, stop on a signal.
 ///
 /// A batch is written at the end of every burst the client hands over, and at least every
-/// 10,000 messages: after `kill -9` at most the last batch is lost. A batch that cannot be
-/// written (a full disk, a read-only file) waits and is written again with the next one; past
-/// `pendingLimit` messages the oldest are dropped and counted, so memory stays bounded.
+/// 10,000 messages: after `kill -9` at most the last batch is lost. Failed writes wait in the
+/// `HistoryWriter`, bounded.
 final class Recorder {
-    static let batchLimit = 10_000
-    static let pendingLimit = 200_000
-
-    private let store: HistoryStore
-    private let retention: Retention
-    /// When the store was last pruned; pruning runs a minute apart, 50 ms at a time.
-    private var prunedAt = ContinuousClock.now - .seconds(3600)
-    private var pruneUnfinished = false
-    private var pending: [MQTTMessage] = []
+    private var writer: HistoryWriter
     /// Stop after this many messages (benchmarks).
     var limit: Int?
     private var recorded = 0
-    private var dropped = 0
-    private var failing = false
     private let stopped = SignalFlag()
 
     init(store: HistoryStore, retention: Retention) {
-        self.store = store
-        self.retention = retention
+        writer = HistoryWriter(store: store, retention: retention)
     }
 
     func run(configuration: MQTTClientConfiguration, filters: [String], qos: MQTTQoS) async throws {
@@ -53,8 +41,8 @@ final class Recorder {
                 delay = min(delay * 2, .seconds(30))
             }
         }
-        flush()
-        if dropped > 0 { Diagnostics.warn("\(dropped) message(s) could not be written and were dropped") }
+        flush(force: true)
+        if writer.dropped > 0 { Diagnostics.warn("\(writer.dropped) message(s) could not be written and were dropped") }
     }
 
     /// Reads until the client ends (a stop, or a close for good), writing as it goes.
@@ -68,9 +56,9 @@ final class Recorder {
         while let event = await iterator.next() {
             switch event {
             case let .message(message):
-                pending.append(message)
+                writer.add(message)
                 recorded += 1
-                if pending.count >= Self.batchLimit { flush() }
+                if writer.pending.count >= HistoryWriter.batchLimit { flush() }
                 if let limit, recorded >= limit {
                     stopped.set()
                     break
@@ -85,32 +73,13 @@ final class Recorder {
             }
             if !iterator.hasBufferedEvents { flush() }
         }
-        flush()
+        flush(force: true)
     }
 
-    /// Writes what waits; on failure keeps it for the next try, within `pendingLimit`.
-    private func flush() {
-        guard !pending.isEmpty else { return }
-        do {
-            try store.write(pending)
-            pending.removeAll(keepingCapacity: true)
-            if pruneUnfinished || ContinuousClock.now - prunedAt > .seconds(60) {
-                pruneUnfinished = try store.prune(now: Date().timeIntervalSince1970, retention: retention)
-                prunedAt = .now
-            }
-            if failing {
-                failing = false
-                Diagnostics.warn("writing again")
-            }
-        } catch {
-            if !failing { Diagnostics.error("\(error); keeping messages in memory and trying again") }
-            failing = true
-            if pending.count > Self.pendingLimit {
-                let excess = pending.count - Self.pendingLimit
-                pending.removeFirst(excess)
-                dropped += excess
-            }
-        }
+    /// Writes what waits, and says on stderr when writing fails or works again.
+    private func flush(force: Bool = false) {
+        guard let change = writer.flush(force: force) else { return }
+        if change.isFailure { Diagnostics.error("\(change)") } else { Diagnostics.warn("\(change)") }
     }
 
     private func waitOrStop(_ delay: Duration, stopped: SignalFlag) async throws {
