@@ -110,8 +110,10 @@ extension RecordCommandTests {
     @Test func afterKill9TheStoreOpensAndTheRecorderCarriesOn() async throws {
         try await Self.withStoreAndBroker { store, port in
             let arguments = [HearthExecutable.path, "record", "-p", port, "--store", store, "-i", "kill-test"]
+            try await ChildProcess.run(["mosquitto_pub", "-p", port, "-q", "1", "-r", "-t", "home/door", "-m", "closed"])
             let first = try ChildProcess.launch(arguments)
             try await first.waitForOutput("connected (MQTT 5.0)")
+            try await Self.until { try await Self.count("home/door", in: store) == 1 }
             let burst = (0..<2000).map { "reading \($0)" }.joined(separator: "\n") + "\n"
             try await ChildProcess.run(["mosquitto_pub", "-p", port, "-q", "1", "-t", "burst/before", "-l"], input: Array(burst.utf8))
             try await Self.until { try await Self.count("burst/before", in: store) > 0 }
@@ -126,6 +128,8 @@ extension RecordCommandTests {
             try await second.waitForOutput("session resumed")
             try await Self.until { try await Self.count("burst/after", in: store) == 100 }
             #expect(try await Self.count("burst/after", in: store) == 100)
+            // The resumed session does not deliver the retained door again as a new message.
+            #expect(try await Self.count("home/door", in: store) == 1)
             second.signal(SIGTERM)
             #expect(await second.wait().status == 0, "\(second.stderr)")
         }

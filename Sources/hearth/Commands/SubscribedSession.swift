@@ -8,6 +8,9 @@ struct SubscribedSession {
     var qos: MQTTQoS
     /// MQTT 5 only: live messages keep the publisher's retain flag.
     var retainAsPublished: Bool
+    /// MQTT 5 only: when the broker sends retained messages (the recorder asks only for a new
+    /// subscription, so a resumed session does not deliver them again).
+    var retainHandling: MQTTSubscription.RetainHandling = .sendAlways
 
     /// Runs `body` while connected and subscribed; DISCONNECT follows however it ends.
     ///
@@ -18,7 +21,7 @@ struct SubscribedSession {
     func run<Result>(_ body: (MQTTClient, MQTTConnectionInfo) async throws -> Result) async throws -> Result {
         try await MQTTClient.withConnection(configuration) { client, info in
             let codes = try await client.subscribe(filters.map {
-                MQTTSubscription($0, qos: qos, retainAsPublished: retainAsPublished && info.version == .v5)
+                MQTTSubscription($0, qos: qos, retainAsPublished: retainAsPublished && info.version == .v5, retainHandling: retainHandling)
             })
             try Self.refuseOrWarn(filters: filters, codes: codes)
             return try await body(client, info)

@@ -27,7 +27,10 @@ final class Recorder {
         defer { signals.cancel() }
         var delay = Duration.milliseconds(500)
         while !stopped.isSet {
-            let session = SubscribedSession(configuration: configuration, filters: filters, qos: qos, retainAsPublished: true)
+            // Retained values come once, with a new subscription: a resumed session (a restart, a
+            // reconnect) does not deliver them again as if they were new messages (MQTT 5).
+            let session = SubscribedSession(configuration: configuration, filters: filters, qos: qos, retainAsPublished: true,
+                                            retainHandling: .sendIfNew)
             do {
                 try await session.run { client, info in
                     Diagnostics.warn("connected (MQTT \(info.version)), session \(info.sessionPresent ? "resumed" : "new")")
