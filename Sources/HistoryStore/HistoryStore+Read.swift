@@ -14,6 +14,21 @@ public struct RecordedMessage: Sendable, Hashable {
     public let retain: Bool
     /// Its row: the order of messages that share a time.
     public let id: Int64
+    /// Its MQTT 5 properties (user properties, content type, …), less the topic alias.
+    public let properties: MQTTProperties
+
+    static let columns = "message.time, message.payload, message.size, message.qos, message.retain, message.id, message.properties"
+
+    init(_ row: Row) {
+        time = row["time"]
+        payload = [UInt8](row["payload"] as Data)
+        size = row["size"]
+        qos = row["qos"]
+        retain = row["retain"]
+        id = row["id"]
+        // Written by the store itself; a row that does not decode shows without its properties.
+        properties = (row["properties"] as Data?).flatMap { try? MQTTProperties(wireBytes: [UInt8]($0)) } ?? MQTTProperties()
+    }
 }
 
 /// A recorded topic: how many messages it has, and when the first and last arrived.
@@ -55,11 +70,9 @@ extension HistoryStore {
     public func messages(topic: String, since: Double) throws(Failure) -> [RecordedMessage] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT message.time, message.payload, message.size, message.qos, message.retain, message.id FROM message
+                SELECT \(RecordedMessage.columns) FROM message
                 JOIN topic ON topic.id = message.topic WHERE topic.name = ? AND message.time >= ? ORDER BY message.time, message.id
-                """, arguments: [topic, since]).map {
-                RecordedMessage(time: $0[0], payload: [UInt8]($0[1] as Data), size: $0[2], qos: $0[3], retain: $0[4], id: $0[5])
-            }
+                """, arguments: [topic, since]).map(RecordedMessage.init)
         }
     }
 
@@ -70,13 +83,11 @@ extension HistoryStore {
     public func messages(topic: String, before time: Double, id: Int64 = .max, limit: Int) throws(Failure) -> [RecordedMessage] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT message.time, message.payload, message.size, message.qos, message.retain, message.id FROM message
+                SELECT \(RecordedMessage.columns) FROM message
                 JOIN topic ON topic.id = message.topic
                 WHERE topic.name = ? AND (message.time < ? OR (message.time = ? AND message.id < ?))
                 ORDER BY message.time DESC, message.id DESC LIMIT ?
-                """, arguments: [topic, time, time, id, limit]).map {
-                RecordedMessage(time: $0[0], payload: [UInt8]($0[1] as Data), size: $0[2], qos: $0[3], retain: $0[4], id: $0[5])
-            }
+                """, arguments: [topic, time, time, id, limit]).map(RecordedMessage.init)
         }
     }
 

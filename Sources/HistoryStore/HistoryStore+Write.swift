@@ -29,7 +29,7 @@ extension HistoryStore {
                 // The batch's minutes, folded in memory: one upsert per (series, minute), not per point.
                 var minutes: [MinuteKey: MinuteTotals] = [:]
                 let insertMessage = try db.cachedStatement(
-                    sql: "INSERT INTO message (topic, time, payload, size, qos, retain, value) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                    sql: "INSERT INTO message (topic, time, payload, size, qos, retain, value, properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                 let insertPoint = try db.cachedStatement(sql: "INSERT INTO point (series, time, value) VALUES (?, ?, ?)")
                 for message in messages {
                     let topic = try topicID(message.topic, in: db, cache: &topics)
@@ -42,7 +42,7 @@ extension HistoryStore {
                     }
                     let plain = numbers.count == 1 && numbers[0].path.isEmpty ? numbers[0].value : nil
                     try insertMessage.execute(arguments: [topic, time, Data(payload), message.payload.count,
-                                                          Int(message.qos.rawValue), message.retain, plain])
+                                                          Int(message.qos.rawValue), message.retain, plain, Self.kept(message.properties)])
                     for (path, value) in numbers {
                         let id = try seriesID(topic: topic, path: path, in: db, cache: &series)
                         if plain == nil { try insertPoint.execute(arguments: [id, time, value]) }
@@ -64,6 +64,15 @@ extension HistoryStore {
         } catch {
             throw .writeFailed(path: path, reason: Self.describe(error))
         }
+    }
+
+    /// A message's v5 properties as kept: MQTT's encoding, less the topic alias (which means
+    /// something only on the connection it came on); nil when there are none.
+    private static func kept(_ properties: MQTTProperties) -> Data? {
+        guard !properties.isEmpty else { return nil }
+        var kept = properties
+        kept.remove(.topicAlias)
+        return kept.isEmpty ? nil : Data(kept.wireBytes)
     }
 
     private struct MinuteKey: Hashable {

@@ -25,13 +25,12 @@ struct RecordCommandTests {
             for value in ["21.5", "21.75", "22"] {
                 try await ChildProcess.run(["mosquitto_pub", "-p", port, "-q", "1", "-t", "home/hall/temperature", "-m", value])
             }
-            try await ChildProcess.run(["mosquitto_pub", "-p", port, "-q", "1", "-r", "-t", "home/door", "-m", "closed"])
-            // Once the last message is in the store, SIGTERM commits and ends the recorder cleanly.
-            // Read while the recorder writes, until the last message is in the store.
-            let deadline = Date().addingTimeInterval(20)
-            while try await !HearthExecutable.run(["history", "--topics", "--store", store]).stdout.contains("home/door"), Date() < deadline {
-                try await Task.sleep(for: .milliseconds(100))
+            // The door's retained value: set, sent again unchanged, changed, cleared; with a v5 user property.
+            for arguments in [["-m", "closed"], ["-m", "closed"], ["-m", "open", "-D", "publish", "user-property", "by", "alice"], ["-n"]] {
+                try await ChildProcess.run(["mosquitto_pub", "-V", "mqttv5", "-p", port, "-q", "1", "-r", "-t", "home/door"] + arguments)
             }
+            // Read while the recorder writes, until the last message is in the store.
+            try await Self.until { try await Self.count("home/door", in: store) == 4 }
             // SIGTERM commits and ends the recorder cleanly.
             // One writer per store: a second recorder is refused with one line; the first goes on.
             let second = try await HearthExecutable.run(["record", "-p", port, "--store", store], timeout: 20)
@@ -44,8 +43,14 @@ struct RecordCommandTests {
             #expect(values == ["value", "21.5", "21.75", "22"], "\(points.stdout)\(points.stderr)")
             let door = try await HearthExecutable.run(["history", "home/door", "--store", store, "-F", "json"])
             #expect(door.stdout.contains(#""retain":true,"payload":"closed""#), "\(door.stdout)\(door.stderr)")
+            #expect(door.stdout.contains(#""payload":"open","properties":{"user_properties":[["by","alice"]]}"#), "\(door.stdout)")
+            let changes = try await HearthExecutable.run(["history", "home/door", "--retained", "--store", store, "-F", "csv"])
+            #expect(changes.stdout.split(separator: "\n").map { $0.split(separator: ",").dropFirst().joined(separator: ",") }
+                == ["change,payload", #""set","closed""#, #""set","open""#, #""cleared","""#], "\(changes.stdout)")
+            let asMessages = try await HearthExecutable.run(["history", "home/hall/temperature", "--messages", "--store", store, "-F", "csv"])
+            #expect(asMessages.stdout.hasPrefix("time,qos,retain,payload\n") && asMessages.stdout.contains(#",1,0,"21.75""#), "\(asMessages.stdout)")
             let topics = try await HearthExecutable.run(["history", "--topics", "--store", store])
-            #expect(topics.stdout.contains("home/door 1 ") && topics.stdout.contains("home/hall/temperature 3 "), "\(topics.stdout)")
+            #expect(topics.stdout.contains("home/door 4 ") && topics.stdout.contains("home/hall/temperature 3 "), "\(topics.stdout)")
         }
     }
 

@@ -83,6 +83,21 @@ public struct MQTTProperties: Sendable, Hashable, RandomAccessCollection, Expres
         return MQTTProperties(properties)
     }
 
+    /// A PUBLISH's properties in MQTT's own encoding (the length, then each property), to keep
+    /// them outside a packet: the history store does.
+    public var wireBytes: [UInt8] {
+        var buffer = ByteBuffer()
+        // Properties this value holds were decoded or built within MQTT's limits, so they encode.
+        guard (try? write(to: &buffer)) != nil else { return [0] }
+        return buffer.readBytes(length: buffer.readableBytes) ?? [0]
+    }
+
+    /// Properties kept as `wireBytes`, checked as a PUBLISH's are.
+    public init(wireBytes: [UInt8]) throws(MQTTDecodeError) {
+        var buffer = ByteBuffer(bytes: wireBytes)
+        self = try Self.read(from: &buffer, context: .publish, packet: .publish)
+    }
+
     /// Writes the property length followed by the properties.
     func write(to buffer: inout ByteBuffer) throws(MQTTEncodeError) {
         guard !list.isEmpty else {

@@ -28,12 +28,12 @@ public struct StoredMessage: Sendable, Hashable {
     }
 
     /// A message read back from a recording (its payload already capped there).
-    public init(payload: [UInt8], size: Int, time: Double, qos: MQTTQoS, retain: Bool) {
+    public init(payload: [UInt8], size: Int, time: Double, qos: MQTTQoS, retain: Bool, properties: MQTTProperties = MQTTProperties()) {
         self.payload = payload
         storedSize = UInt32(clamping: size)
         self.qos = qos
         self.retain = retain
-        properties = MQTTProperties()
+        self.properties = properties
         self.time = time
     }
 

@@ -51,7 +51,7 @@ final class HistoryLoader: Sendable {
                 if id == .max { page = self.withoutShown(page, of: topic, at: time) }
                 let messages = page.map {
                     StoredMessage(payload: $0.payload, size: $0.size, time: $0.time, qos: MQTTQoS(rawValue: UInt8(clamping: $0.qos)) ?? .atMostOnce,
-                                  retain: $0.retain)
+                                  retain: $0.retain, properties: $0.properties)
                 }
                 self.inbox.post(.olderMessages(topic: topic, messages: messages, cursor: cursor, reachedStart: reachedStart))
             } catch {

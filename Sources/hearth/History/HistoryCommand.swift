@@ -14,6 +14,7 @@ struct HistoryCommand: AsyncParsableCommand {
             Examples:
               hearth history zigbee2mqtt/bedroom temperature --since 24h
               hearth history home/door --since 7d -F json
+              hearth history home/door --retained       # when its retained value was set, changed or cleared
               hearth history --topics
             """,
         helpNames: [.long])
@@ -24,6 +25,8 @@ struct HistoryCommand: AsyncParsableCommand {
     @Option(name: .long, help: "How far back: 90s, 30m, 24h, 7d (default 24h).") var since: TimeSpan = TimeSpan(seconds: 86_400)
     @Option(name: [.customShort("F"), .customLong("format")], help: "csv or json (one object per line).") var format: Format?
     @Flag(name: .long, help: "List the recorded topics with their counts and time ranges.") var topics = false
+    @Flag(name: .long, help: "Print the topic's messages, even when they are numbers.") var messages = false
+    @Flag(name: .long, help: "Print when the topic's retained value was set, changed or cleared.") var retained = false
     @Option(name: .customLong("store"), help: "The history file (default: the one `hearth record` writes for -h/-p).") var store: String?
     @Option(name: [.customShort("h"), .long], help: "The broker host whose default store to read (default localhost).") var host = "localhost"
     @Option(name: [.customShort("p"), .long], help: "The broker port whose default store to read (default 1883).") var port = 1883
@@ -52,22 +55,45 @@ struct HistoryCommand: AsyncParsableCommand {
         }
         guard let topic else { return }
         let start = Date().timeIntervalSince1970 - since.seconds
+        if retained {
+            if format == .csv { output.write("time,change,payload\n") }
+            for (message, change) in Self.retainedChanges(try history.messages(topic: topic, since: start)) {
+                output.write(line([("time", .time(message.time)), ("change", .text(change)), ("payload", .text(String(decoding: message.payload, as: UTF8.self)))]))
+            }
+            return
+        }
         let paths = try history.paths(topic: topic)
-        if let field = path ?? (paths.contains("") ? "" : paths.first(where: SeriesSet.isTemperature) ?? paths.first) {
+        if !messages, let field = path ?? (paths.contains("") ? "" : paths.first(where: SeriesSet.isTemperature) ?? paths.first) {
             if format == .csv { output.write("time,value\n") }
             for point in try history.points(topic: topic, path: field, since: start) {
                 output.write(line([("time", .time(point.time)), ("value", .number(point.value))]))
             }
         } else {
-            if format == .csv { output.write("time,retain,payload\n") }
+            if format == .csv { output.write("time,qos,retain,payload\n") }
             for message in try history.messages(topic: topic, since: start) {
-                output.write(line([("time", .time(message.time)), ("retain", .flag(message.retain)), ("payload", .text(String(decoding: message.payload, as: UTF8.self)))]))
+                var fields: [(String, Field)] = [("time", .time(message.time)), ("qos", .number(Double(message.qos))), ("retain", .flag(message.retain)),
+                                                 ("payload", .text(String(decoding: message.payload, as: UTF8.self)))]
+                if format == .json, !message.properties.isEmpty { fields.append(("properties", .json(JSON.properties(message.properties)))) }
+                output.write(line(fields))
             }
+        }
+    }
+
+    /// The retained value's changes among `messages` (oldest first): each retained message whose
+    /// payload differs from the one before it, "set" (or "cleared", for an empty payload).
+    static func retainedChanges(_ messages: [RecordedMessage]) -> [(RecordedMessage, String)] {
+        var previous: [UInt8]?
+        return messages.compactMap { message in
+            guard message.retain, message.payload != previous else { return nil }
+            previous = message.payload
+            return (message, message.payload.isEmpty ? "cleared" : "set")
         }
     }
 
     private enum Field {
         case text(String), number(Double), time(Double), flag(Bool)
+        /// Already JSON (only in the JSON format).
+        case json(String)
     }
 
     /// One record in the chosen format; text is escaped (JSON as JSON, the rest for a terminal).
@@ -81,6 +107,7 @@ struct HistoryCommand: AsyncParsableCommand {
                 case let .number(number): value = ValueFormat.number(number)
                 case let .time(time): value = JSON.string(JSON.timestamp(Date(timeIntervalSince1970: time)))
                 case let .flag(flag): value = flag ? "true" : "false"
+                case let .json(json): value = json
                 }
                 return JSON.string(name) + ":" + value
             }.joined(separator: ",") + "}\n"
@@ -94,6 +121,7 @@ struct HistoryCommand: AsyncParsableCommand {
                 case let .number(number): return ValueFormat.number(number)
                 case let .time(time): return JSON.timestamp(Date(timeIntervalSince1970: time))
                 case let .flag(flag): return flag ? "1" : "0"
+                case let .json(json): return json
                 }
             }.joined(separator: separator) + "\n"
         }
