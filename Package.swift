@@ -147,7 +147,8 @@ let package = Package(
         ),
         .testTarget(
             name: "MQTTBrokerTests",
-            dependencies: ["MQTTBroker", "MQTT", "MQTTTestSupport", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["MQTTBroker", "MQTT", "MQTTTestSupport", .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
         // End-to-end tests: the `hearth` executable, in tmux or as a child process. The only
         // tests that depend on it, so a codec change does not rebuild the app for unit tests.

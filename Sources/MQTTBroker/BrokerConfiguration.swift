@@ -13,6 +13,8 @@ public struct BrokerConfiguration: Sendable {
     /// QoS 1/2 messages sent to a client and not yet acknowledged, at most.
     public var maximumInflight = 100
     public var maximumPacketSize = 16 * 1024 * 1024
+    /// Topic aliases a 5.0 client may set per connection (0: none).
+    public var topicAliasMaximum: UInt16 = 16
     /// How often `$SYS/broker/...` is published.
     public var sysInterval: Duration = .seconds(10)
     /// Where retained messages are kept across restarts, if anywhere.

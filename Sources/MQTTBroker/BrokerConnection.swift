@@ -15,6 +15,8 @@ final class BrokerConnection: ChannelInboundHandler {
     private(set) var version: MQTTProtocolVersion = .v311
     /// Published by the core when the connection ends without a DISCONNECT.
     var will: MQTTWill?
+    /// The topics this client's 5.0 topic aliases stand for.
+    private var topicAliases: [UInt16: String] = [:]
     private var lastReceived = NIODeadline.now()
     private var timer: RepeatedTask?
     private var closed = false
@@ -131,7 +133,19 @@ final class BrokerConnection: ChannelInboundHandler {
     }
 
     private func received(_ publish: PublishPacket, session: BrokerSession) {
-        // 5.0 topic aliases are not offered, so an empty topic is an error too.
+        var publish = publish
+        // A 5.0 topic alias belongs to this connection: resolved here, it is never routed,
+        // forwarded or retained.
+        if let alias = publish.properties.topicAlias {
+            guard alias >= 1, alias <= core.configuration.topicAliasMaximum else { return close(reason: .topicAliasInvalid) }
+            if publish.topic.isEmpty {
+                guard let topic = topicAliases[alias] else { return close(reason: .protocolError) }
+                publish.topic = topic
+            } else if MQTTTopic.nameProblem(publish.topic) == nil {
+                topicAliases[alias] = publish.topic
+            }
+            publish.properties.remove(.topicAlias)
+        }
         guard MQTTTopic.nameProblem(publish.topic) == nil else { return close(reason: .topicNameInvalid) }
         switch publish.qos {
         case .atMostOnce:

@@ -77,6 +77,7 @@ final class BrokerCore {
 
         if connect.version == .v5 {
             properties.append(.maximumPacketSize(UInt32(configuration.maximumPacketSize)))
+            if configuration.topicAliasMaximum > 0 { properties.append(.topicAliasMaximum(configuration.topicAliasMaximum)) }
             properties.append(.subscriptionIdentifierAvailable(0))
             properties.append(.sharedSubscriptionAvailable(0))
         }

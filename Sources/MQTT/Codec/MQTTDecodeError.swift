@@ -61,6 +61,8 @@ public enum MQTTDecodeError: Error, Sendable, Hashable, CustomStringConvertible 
         case .packetTooLarge: return .packetTooLarge
         case .invalidTopicName: return .topicNameInvalid
         case .invalidTopicFilter: return .topicFilterInvalid
+        // A Topic Alias of 0 is not a malformed value but an invalid alias (§3.3.2.3.4).
+        case .invalidPropertyValue(.topicAlias): return .topicAliasInvalid
         case .propertyNotAllowed, .duplicateProperty, .invalidPropertyValue, .zeroPacketIdentifier, .unsupportedProtocol,
              .reservedFlagSet, .willFlagsWithoutWill, .passwordWithoutUsername, .noTopicFilters, .reasonCodeNotAllowed,
              .invalidReturnCode, .noReasonCodes, .reservedSubscriptionOptions, .invalidRetainHandling:
