@@ -13,6 +13,9 @@ public struct BrokerConfiguration: Sendable {
     /// QoS 1/2 messages sent to a client and not yet acknowledged, at most.
     public var maximumInflight = 100
     public var maximumPacketSize = 16 * 1024 * 1024
+    /// QoS 2 messages a 5.0 client may have unacknowledged towards the broker (QoS 1 is
+    /// acknowledged as it arrives); one more is DISCONNECT 0x93.
+    public var receiveMaximum: UInt16 = 100
     /// Topic aliases a 5.0 client may set per connection (0: none).
     public var topicAliasMaximum: UInt16 = 16
     /// How often `$SYS/broker/...` is published.

@@ -32,6 +32,7 @@ final class BrokerConnection: ChannelInboundHandler {
     }
 
     var isWritable: Bool { context?.channel.isWritable ?? false }
+    var isOpen: Bool { !closed && context != nil }
 
     // MARK: Channel events
 
@@ -155,6 +156,9 @@ final class BrokerConnection: ChannelInboundHandler {
             send(.publishAck(PublishAckPacket(.puback, packetID: publish.packetID ?? 0)))
         case .exactlyOnce:
             let id = publish.packetID ?? 0
+            if version == .v5, !session.receivedQoS2.contains(id), session.receivedQoS2.count >= Int(core.configuration.receiveMaximum) {
+                return close(reason: .receiveMaximumExceeded)
+            }
             if session.receivedQoS2.insert(id).inserted { core.route(publish, from: session) }
             send(.publishAck(PublishAckPacket(.pubrec, packetID: id)))
         }

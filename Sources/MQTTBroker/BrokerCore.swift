@@ -78,6 +78,7 @@ final class BrokerCore {
         if connect.version == .v5 {
             properties.append(.maximumPacketSize(UInt32(configuration.maximumPacketSize)))
             if configuration.topicAliasMaximum > 0 { properties.append(.topicAliasMaximum(configuration.topicAliasMaximum)) }
+            properties.append(.receiveMaximum(max(1, configuration.receiveMaximum)))
             properties.append(.subscriptionIdentifierAvailable(0))
             properties.append(.sharedSubscriptionAvailable(0))
         }
@@ -209,9 +210,18 @@ final class BrokerCore {
     /// Sends a QoS 1/2 message under a fresh packet id, kept until the client acknowledges it.
     private func sendInFlight(_ packet: PublishPacket, to session: BrokerSession, over connection: BrokerConnection) {
         var packet = packet
-        packet.packetID = session.allocatePacketID()
-        session.inflight[packet.packetID ?? 0] = (packet, false)
-        if connection.send(.publish(packet)) { statistics.messagesSent += 1 }
+        let id = session.allocatePacketID()
+        packet.packetID = id
+        session.inflight[id] = (packet, false)
+        if connection.send(.publish(packet)) {
+            statistics.messagesSent += 1
+        } else if connection.isOpen {
+            // Larger than the client accepts: dropped as if it had been sent, so it does not
+            // hold an in-flight slot for ever [MQTT-3.1.2-25]. (On a closing connection it
+            // stays in flight, for the session's next connection.)
+            session.inflight[id] = nil
+            statistics.messagesDropped += 1
+        }
     }
 
     /// PUBACK or PUBCOMP: the flow is done.

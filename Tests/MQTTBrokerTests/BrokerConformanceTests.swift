@@ -58,3 +58,33 @@ struct BrokerConformanceTests {
         #expect(!publisher.isOpen)
     }
 }
+
+/// Flow control: the broker's Receive Maximum, and the client's Maximum Packet Size.
+@Suite(.timeLimit(.minutes(1)))
+struct BrokerFlowControlTests {
+    @Test func theReceiveMaximumIsAdvertisedAndEnforcedWith0x93() throws {
+        let broker = BrokerHarness { $0.receiveMaximum = 2 }
+        let (publisher, connack) = try broker.client("publisher")
+        #expect(connack?.properties.receiveMaximum == 2)
+        for id in UInt16(1)...2 {
+            try publisher.send(.publish(PublishPacket(topic: "a", payload: [1], qos: .exactlyOnce, packetID: id)))
+        }
+        // Two QoS 2 messages await PUBREL: a resend of one is fine, a third is one too many.
+        try publisher.send(.publish(PublishPacket(topic: "a", payload: [1], qos: .exactlyOnce, dup: true, packetID: 2)))
+        #expect(BrokerConformanceTests.disconnectReason(try publisher.received()) == nil && publisher.isOpen)
+        try publisher.send(.publish(PublishPacket(topic: "a", payload: [1], qos: .exactlyOnce, packetID: 3)))
+        #expect(BrokerConformanceTests.disconnectReason(try publisher.received()) == .receiveMaximumExceeded)
+        #expect(!publisher.isOpen)
+    }
+
+    @Test func aMessageTooLargeForTheSubscriberDoesNotKeepItsInFlightSlot() throws {
+        let broker = BrokerHarness()
+        let (subscriber, _) = try broker.client("subscriber", properties: [.receiveMaximum(1), .maximumPacketSize(100)])
+        try BrokerConformanceTests.subscribe(subscriber, "a")
+        let (publisher, _) = try broker.client("publisher")
+        try publisher.send(.publish(PublishPacket(topic: "a", payload: Array(repeating: 0x41, count: 200), qos: .atLeastOnce, packetID: 1)))
+        try publisher.send(.publish(PublishPacket(topic: "a", payload: Array("small".utf8), qos: .atLeastOnce, packetID: 2)))
+        // The large one is dropped as if sent [MQTT-3.1.2-25]; the small one still has a slot.
+        #expect(try subscriber.publishes().map(\.payload) == [Array("small".utf8)])
+    }
+}
