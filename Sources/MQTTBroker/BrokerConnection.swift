@@ -108,6 +108,12 @@ final class BrokerConnection: ChannelInboundHandler {
         case .pingreq:
             send(.pingresp)
         case let .disconnect(disconnect):
+            if let expiry = disconnect.properties.sessionExpiryInterval, version == .v5 {
+                // A session that was to end with its connection cannot be kept now [MQTT-3.14.2-2].
+                guard session.expiryInterval != 0 || expiry == 0 else { return close(reason: .protocolError) }
+                session.expiryInterval = expiry
+                session.isPersistent = expiry > 0
+            }
             // A normal DISCONNECT discards the will; 5.0's "disconnect with will" keeps it.
             if disconnect.reasonCode != .disconnectWithWill { will = nil }
             close(reason: nil)

@@ -52,6 +52,8 @@ final class BrokerCore {
         // Back within its will delay: the will is not sent [MQTT-3.1.3-9].
         delayedWills.removeValue(forKey: clientID)?.cancel()
         if let existing = sessions[clientID] {
+            existing.expiryTimer?.cancel()
+            existing.expiryTimer = nil
             if let old = existing.connection {
                 // Session take-over: the older connection goes, with its will.
                 existing.connection = nil
@@ -69,6 +71,7 @@ final class BrokerCore {
                                                           inflightLimit: configuration.maximumInflight)
         session.version = connect.version
         session.isPersistent = persistent
+        session.expiryInterval = connect.version == .v5 ? expiry : nil
         session.connection = connection
         let receiveMaximum = connect.properties.receiveMaximum.map(Int.init) ?? Int(UInt16.max)
         session.inflightLimit = min(configuration.maximumInflight, receiveMaximum)
@@ -106,16 +109,35 @@ final class BrokerCore {
         // A connection that lost its session to a take-over has nothing left to end.
         guard let session = connection.session, session.connection === connection else { return }
         session.connection = nil
-        if let will = connection.will { publishWill(will, clientID: session.clientID) }
-        if !session.isPersistent { sessions[session.clientID] = nil }
+        let expiry = session.expiryInterval.map { session.isPersistent ? $0 : 0 }
+        // The will waits out its delay, or the session's end if that comes first [MQTT-3.1.3-9].
+        if let will = connection.will { publishWill(will, clientID: session.clientID, sessionEnd: expiry) }
+        if !session.isPersistent {
+            sessions[session.clientID] = nil
+        } else if let expiry, expiry != UInt32.max {
+            scheduleExpiry(of: session, in: expiry)
+        }
         // Not inside a read burst, so nothing else would flush what the will sent.
         flush()
     }
 
-    /// Publishes a will, at once or (5.0) after its Will Delay Interval unless the client comes back.
-    private func publishWill(_ will: MQTTWill, clientID: String? = nil) {
+    /// Ends a 5.0 session `seconds` after its connection went, unless the client comes back.
+    private func scheduleExpiry(of session: BrokerSession, in seconds: UInt32) {
+        let core = NIOLoopBound(self, eventLoop: eventLoop)
+        let expiring = NIOLoopBound(session, eventLoop: eventLoop)
+        let clientID = session.clientID
+        session.expiryTimer = eventLoop.scheduleTask(in: .seconds(Int64(seconds))) {
+            let core = core.value
+            guard let current = core.sessions[clientID], current === expiring.value, current.connection == nil else { return }
+            core.sessions[clientID] = nil
+        }
+    }
+
+    /// Publishes a will, at once or (5.0) after its Will Delay Interval, or when the session
+    /// ends (`sessionEnd` seconds from now) if that is sooner, unless the client comes back.
+    private func publishWill(_ will: MQTTWill, clientID: String? = nil, sessionEnd: UInt32? = nil) {
         var properties = will.properties
-        let delay = properties.willDelayInterval ?? 0
+        let delay = min(properties.willDelayInterval ?? 0, sessionEnd ?? UInt32.max)
         properties.remove(.willDelayInterval)  // a will property, not one of the message
         let packet = PublishPacket(topic: will.topic, payload: will.payload, qos: will.qos, retain: will.retain, properties: properties)
         guard delay > 0, let clientID else { return route(packet, from: nil) }

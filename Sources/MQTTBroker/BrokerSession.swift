@@ -1,5 +1,6 @@
 import DequeModule
 import MQTT
+import NIOCore
 
 /// What the broker keeps for one client ID: subscriptions, and QoS 1/2 messages in flight or
 /// queued. A persistent session outlives its connection (while the broker runs).
@@ -8,6 +9,11 @@ final class BrokerSession {
     var version: MQTTProtocolVersion
     /// Kept after the connection ends (3.1.1 clean session 0, or 5.0 session expiry above 0).
     var isPersistent: Bool
+    /// 5.0: seconds the session outlives its connection (`UInt32.max`: for ever); nil in 3.1.1,
+    /// where a persistent session lasts while the broker runs.
+    var expiryInterval: UInt32?
+    /// Ends the session once its expiry interval has passed without a connection.
+    var expiryTimer: Scheduled<Void>?
     var subscriptions: [String: MQTTSubscription] = [:]
     var connection: BrokerConnection?
     /// The client's receive maximum (5.0), capped by the broker's in-flight limit.

@@ -88,3 +88,55 @@ struct BrokerFlowControlTests {
         #expect(try subscriber.publishes().map(\.payload) == [Array("small".utf8)])
     }
 }
+
+/// 5.0 session expiry and wills at the session's end, on a clock the test moves.
+@Suite(.timeLimit(.minutes(1)))
+struct BrokerSessionExpiryTests {
+    static func reconnect(_ broker: BrokerHarness, _ id: String) throws -> Bool {
+        let (client, connack) = try broker.client(id, cleanStart: false, properties: [.sessionExpiryInterval(5)])
+        defer { _ = try? client.send(.disconnect(DisconnectPacket())) }
+        return try #require(connack).sessionPresent
+    }
+
+    @Test func aSessionLastsItsExpiryIntervalAndNoLonger() throws {
+        let broker = BrokerHarness()
+        let (client, _) = try broker.client("sensor", properties: [.sessionExpiryInterval(5)])
+        try client.send(.disconnect(DisconnectPacket()))
+        broker.advance(by: .seconds(4))
+        #expect(try Self.reconnect(broker, "sensor"), "back within 5 s: the session is there")
+        // Each disconnection starts the interval again: 7 s later it has ended.
+        broker.advance(by: .seconds(7))
+        #expect(try !Self.reconnect(broker, "sensor"), "back after 7 s: a new session")
+    }
+
+    @Test func theDisconnectsExpiryIntervalReplacesTheConnects() throws {
+        let broker = BrokerHarness()
+        let (client, _) = try broker.client("sensor", properties: [.sessionExpiryInterval(3600)])
+        try client.send(.disconnect(DisconnectPacket(properties: [.sessionExpiryInterval(0)])))
+        #expect(try !Self.reconnect(broker, "sensor"), "expiry 0 in DISCONNECT: the session ended with the connection")
+    }
+
+    @Test func aDisconnectThatKeepsASessionMeantToEndIsAProtocolError() throws {
+        let broker = BrokerHarness()
+        let (client, _) = try broker.client("sensor")
+        try client.send(.disconnect(DisconnectPacket(properties: [.sessionExpiryInterval(10)])))
+        #expect(BrokerConformanceTests.disconnectReason(try client.received()) == .protocolError)
+    }
+
+    @Test(arguments: [UInt32(0), 5])
+    func aWillGoesOutWhenTheSessionEndsBeforeItsDelay(sessionExpiry: UInt32) throws {
+        let broker = BrokerHarness()
+        let (watcher, _) = try broker.client("watcher")
+        try BrokerConformanceTests.subscribe(watcher, "status/#")
+        let will = MQTTWill(topic: "status/sensor", payload: Array("gone".utf8), properties: [.willDelayInterval(60)])
+        let (client, _) = try broker.client("sensor", properties: [.sessionExpiryInterval(sessionExpiry)], will: will)
+        // The connection drops without a DISCONNECT.
+        try client.channel.close().wait()
+        if sessionExpiry > 0 {
+            broker.advance(by: .seconds(Int64(sessionExpiry) - 1))
+            #expect(try watcher.publishes().isEmpty, "the session lasts: the will waits")
+            broker.advance(by: .seconds(1))
+        }
+        #expect(try watcher.publishes().map(\.topic) == ["status/sensor"], "at the session's end, not after 60 s")
+    }
+}

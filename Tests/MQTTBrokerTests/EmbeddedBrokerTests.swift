@@ -195,8 +195,9 @@ import Testing
             }
             func delayed() async throws -> Int { try await broker.statistics().delayedWills }
 
-            // Back within the delay: the will is cancelled.
-            let patient = makeClient(port: port, clientID: "patient", will: will("gone/patient", delay: 600))
+            // Back within the delay: the will is cancelled. (The session outlives the connection:
+            // a will never waits past its session's end.)
+            let patient = makeClient(port: port, clientID: "patient", sessionExpiry: 3600, will: will("gone/patient", delay: 600))
             try await patient.connect()
             await patient.abandon()
             let deadline = Date().addingTimeInterval(20)
@@ -208,7 +209,7 @@ import Testing
             await back.disconnect()
 
             // Not back: the will goes once the delay is over.
-            let brief = makeClient(port: port, clientID: "brief", will: will("gone/brief", delay: 1))
+            let brief = makeClient(port: port, clientID: "brief", sessionExpiry: 3600, will: will("gone/brief", delay: 1))
             try await brief.connect()
             await brief.abandon()
             let messages = await recorder.messages(count: 1)
