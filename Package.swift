@@ -130,7 +130,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HistoryStoreTests",
-            dependencies: ["HistoryStore", "MQTT", "TopicModel"]
+            dependencies: ["HistoryStore", "MQTT", "TopicModel", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "TopicModelTests",

@@ -9,10 +9,7 @@ enum HistorySchema {
                 table.autoIncrementedPrimaryKey("id")
                 table.column("name", .text).notNull().unique()
             }
-            // Every message: its payload capped (the true size kept), QoS, retain and v5 properties,
-            // and the payload's value when it reads as one number ("21.5", "21.5 °C") (the series at path "", kept here
-            // rather than as a point: one row per reading). Rows are appended in time order, so
-            // retention deletes from the lowest ids and needs no index on time.
+            // Every message: its payload capped (the true size kept), QoS, retain and v5 properties.
             try db.create(table: "message") { table in
                 table.autoIncrementedPrimaryKey("id")
                 table.column("topic", .integer).notNull().references("topic")
@@ -22,11 +19,10 @@ enum HistorySchema {
                 table.column("qos", .integer).notNull()
                 table.column("retain", .boolean).notNull()
                 table.column("properties", .blob)
-                table.column("value", .double)
             }
             try db.create(index: "message_by_topic_time", on: "message", columns: ["topic", "time"])
-            // Each (topic, JSON path) with numbers: raw points of JSON fields, and per-minute
-            // min/sum/max/count of every series.
+            try db.create(index: "message_by_time", on: "message", columns: ["time"])
+            // Each (topic, JSON path) with numbers: raw points, and per-minute min/sum/max/count.
             try db.create(table: "series") { table in
                 table.autoIncrementedPrimaryKey("id")
                 table.column("topic", .integer).notNull().references("topic")
@@ -47,6 +43,25 @@ enum HistorySchema {
                 table.column("sum", .double).notNull()
                 table.column("count", .integer).notNull()
                 table.primaryKey(["series", "minute"])
+            }
+        }
+        // A payload that reads as one number ("21.5", "21.5 °C") keeps its value in its message
+        // row: the series at path "", one row per reading rather than a message and a point.
+        // Rows are appended in time order, so retention deletes from the lowest ids and needs no
+        // index on time. And the store keeps the settings its writers share (retention).
+        migrator.registerMigration("v2") { db in
+            try db.alter(table: "message") { table in table.add(column: "value", .double) }
+            try db.execute(sql: """
+                UPDATE message SET value = (
+                  SELECT point.value FROM point JOIN series ON series.id = point.series
+                  WHERE series.topic = message.topic AND series.path = '' AND point.time = message.time LIMIT 1)
+                WHERE EXISTS (SELECT 1 FROM series WHERE series.topic = message.topic AND series.path = '');
+                DELETE FROM point WHERE series IN (SELECT id FROM series WHERE path = '');
+                DROP INDEX message_by_time;
+                """)
+            try db.create(table: "setting") { table in
+                table.primaryKey("name", .text)
+                table.column("value", .double).notNull()
             }
         }
         return migrator

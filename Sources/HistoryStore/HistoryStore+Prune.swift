@@ -20,6 +20,33 @@ public struct Retention: Sendable, Hashable {
 }
 
 extension HistoryStore {
+    /// The retention kept in the store by its last `hearth record` (so a dashboard recording
+    /// into it prunes the same way), or nil when none was saved.
+    public func savedRetention() throws(Failure) -> Retention? {
+        try read { db in
+            let settings = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT name, value FROM setting").map {
+                ($0[0] as String, $0[1] as Double)
+            })
+            guard let raw = settings["retention.raw"], let minutes = settings["retention.minutes"],
+                  let bytes = settings["retention.maximumBytes"] else { return nil }
+            return Retention(raw: raw, minutes: minutes, maximumBytes: Int(exactly: bytes.rounded()) ?? Retention().maximumBytes)
+        }
+    }
+
+    /// Keeps `retention` in the store for its other writers.
+    public func save(_ retention: Retention) throws(Failure) {
+        do {
+            try pool.write { db in
+                for (name, value) in [("retention.raw", retention.raw), ("retention.minutes", retention.minutes),
+                                      ("retention.maximumBytes", Double(retention.maximumBytes))] {
+                    try db.execute(sql: "INSERT OR REPLACE INTO setting (name, value) VALUES (?, ?)", arguments: [name, value])
+                }
+            }
+        } catch {
+            throw .writeFailed(path: path, reason: Self.describe(error))
+        }
+    }
+
     /// Rows deleted per statement: small, so no step holds the writer long.
     static let pruneChunk = 2_000
 

@@ -149,13 +149,13 @@ extension HistoryStore {
     public func latest(since: Double) throws(Failure) -> [RecordedHistory] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT topic.name, message.time, message.payload, message.qos FROM topic
+                SELECT topic.name, message.time, message.payload, message.qos, message.retain FROM topic
                 JOIN message ON message.id = (SELECT id FROM message WHERE message.topic = topic.id ORDER BY time DESC, id DESC LIMIT 1)
                 WHERE message.time >= ?
                 """, arguments: [since]).map { row in
                 let name: String = row[0]
-                let last = MQTTMessage(topic: name, payload: [UInt8](row[2] as Data), qos: MQTTQoS(rawValue: UInt8(row[3] as Int)) ?? .atMostOnce,
-                                       receivedAt: Date(timeIntervalSince1970: row[1]))
+                let last = MQTTMessage(topic: name, payload: [UInt8](row[2] as Data), qos: MQTTQoS(rawValue: UInt8(clamping: row[3] as Int)) ?? .atMostOnce,
+                                       retain: row[4], receivedAt: Date(timeIntervalSince1970: row[1]))
                 return RecordedHistory(topic: name, last: last, series: nil)
             }
         }

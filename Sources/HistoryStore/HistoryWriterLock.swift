@@ -10,6 +10,9 @@ public struct HistoryWriterLock: ~Copyable {
     /// (readers need no claim).
     public init(path: String) throws(HistoryStore.Failure) {
         let lockPath = path + "-writer.lock"
+        // Claimed before the store is created, so the store's folder may not exist yet.
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         let descriptor = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .cannotOpen(path: lockPath, reason: String(cString: strerror(errno))) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {

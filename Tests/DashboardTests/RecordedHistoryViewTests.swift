@@ -59,7 +59,7 @@ struct OlderMessagesPagingTests {
         #expect(first.detailLines.last?.text == "  … reading older messages from the store")
         #expect(controller.makeFrame(model: model, now: Self.now + 10).wantedOlderMessages == nil, "one page at a time")
 
-        controller.apply(.olderMessages(topic: "home/hall/temperature", messages: Self.recorded(OlderMessages.pageSize, before: Self.now),
+        controller.apply(.olderMessages(asked, messages: Self.recorded(OlderMessages.pageSize, before: Self.now),
                                         cursor: (Self.now - Double(OlderMessages.pageSize) * 60, 42), reachedStart: false))
         var frame = controller.makeFrame(model: model, now: Self.now + 10)
         #expect(frame.wantedOlderMessages == nil, "the table's end is off screen")
@@ -72,10 +72,69 @@ struct OlderMessagesPagingTests {
         frame = controller.makeFrame(model: model, now: Self.now + 10)
         let next = try #require(frame.wantedOlderMessages)
         #expect(next.before == Self.now - Double(OlderMessages.pageSize) * 60 && next.id == 42)
-        controller.apply(.olderMessages(topic: "home/hall/temperature", messages: [], cursor: nil, reachedStart: true))
+        controller.apply(.olderMessages(next, messages: [], cursor: nil, reachedStart: true))
         frame = controller.makeFrame(model: model, now: Self.now + 10)
         #expect(frame.wantedOlderMessages == nil)
         #expect(frame.detailLines.last?.text == "  the recording starts here")
+    }
+
+    /// A controller with a store, the hall's three readings, and the hall selected.
+    static func hallSelected() -> (DashboardController, TopicModel) {
+        var model = TopicModel()
+        for step in 0..<3 { model.ingest(Fixture.message("home/hall/temperature", "2\(step)", at: Self.now + Double(step))) }
+        let controller = DashboardController(connection: Fixture.connected, width: 120, height: 40)
+        controller.readsHistoryStore = true
+        _ = Fixture.type("/hall/temperature", into: controller, model: model)
+        _ = controller.handle(.enter, model: model)
+        return (controller, model)
+    }
+
+    @Test func aReplyForATableSinceLeftIsDropped() throws {
+        var (controller, model) = Self.hallSelected()
+        model.ingest(Fixture.message("home/kitchen/temperature", "19", at: Self.now))
+        let stale = try #require(controller.makeFrame(model: model, now: Self.now + 10).wantedOlderMessages)
+        // Away to the kitchen and back: the hall's table is read anew, and the old reply is not added to it.
+        _ = Fixture.type("/kitchen/temperature", into: controller, model: model)
+        _ = controller.handle(.enter, model: model)
+        _ = controller.makeFrame(model: model, now: Self.now + 10)
+        _ = Fixture.type("/hall/temperature", into: controller, model: model)
+        _ = controller.handle(.enter, model: model)
+        let fresh = try #require(controller.makeFrame(model: model, now: Self.now + 10).wantedOlderMessages)
+        controller.apply(.olderMessages(stale, messages: Self.recorded(5, before: Self.now), cursor: (0, 1), reachedStart: true))
+        controller.apply(.olderMessages(fresh, messages: Self.recorded(5, before: Self.now), cursor: (0, 1), reachedStart: true))
+        let frame = controller.makeFrame(model: model, now: Self.now + 10)
+        #expect(frame.detailLines.contains { $0.text.contains("history (8)") }, "\(frame.detailLines.map(\.text))")
+    }
+
+    @Test func whatTheModelDropsWhilePagesAreShownStaysInTheTable() throws {
+        let (controller, _) = Self.hallSelected()
+        // A model that keeps only the three newest messages of a topic (the last and two older).
+        var limits = TopicModel.Limits()
+        limits.historyCount = 2
+        var model = TopicModel(limits: limits)
+        for step in 0..<3 { model.ingest(Fixture.message("home/hall/temperature", "2\(step)", at: Self.now + Double(step))) }
+        let asked = try #require(controller.makeFrame(model: model, now: Self.now + 10).wantedOlderMessages)
+        controller.apply(.olderMessages(asked, messages: Self.recorded(3, before: Self.now), cursor: (0, 1), reachedStart: true))
+        _ = controller.makeFrame(model: model, now: Self.now + 10)
+        // Two more readings push the two oldest out of the model: the table keeps them.
+        model.ingest(Fixture.message("home/hall/temperature", "23", at: Self.now + 3))
+        model.ingest(Fixture.message("home/hall/temperature", "24", at: Self.now + 4))
+        let frame = controller.makeFrame(model: model, now: Self.now + 10)
+        let table = frame.detailLines.map(\.text).drop { !$0.contains("── history") }.dropFirst()
+        #expect(table.compactMap { $0.split(separator: "\"").dropFirst().first.map(String.init) } == ["24", "23", "22", "21", "20", "999", "998", "997"],
+                "\(Array(table))")
+    }
+
+    @Test func aPageThatCannotBeReadEndsTheTableWithTheReason() throws {
+        let (controller, model) = Self.hallSelected()
+        let asked = try #require(controller.makeFrame(model: model, now: Self.now + 10).wantedOlderMessages)
+        controller.apply(.historyFailed("a series read failed"))
+        #expect(controller.makeFrame(model: model, now: Self.now + 10).detailLines.last?.text == "  … reading older messages from the store",
+                "another read's failure does not end this table")
+        controller.apply(.olderMessagesFailed(asked, reason: "cannot open the history store x: disk I/O error"))
+        let frame = controller.makeFrame(model: model, now: Self.now + 10)
+        #expect(frame.wantedOlderMessages == nil && frame.detailLines.last?.text == "  the recording starts here")
+        #expect(controller.state.status?.text == "cannot open the history store x: disk I/O error")
     }
 
     @Test func withoutAStoreTheTableIsTheModelsOwn() {

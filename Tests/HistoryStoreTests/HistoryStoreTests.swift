@@ -1,7 +1,8 @@
 import Foundation
-import HistoryStore
+import GRDB
+@testable import HistoryStore
 import MQTT
-import TopicModel
+@testable import TopicModel
 import Testing
 
 /// The store on real SQLite files in temporary folders.
@@ -62,6 +63,34 @@ struct HistoryStoreTests {
             try writer.write([Self.message("a", "2", at: 2)])
             #expect(try reader.points(topic: "a", path: "", since: 0).map(\.value) == [1, 2])
             #expect(throws: HistoryStore.Failure.self) { try reader.write([Self.message("a", "3", at: 3)]) }
+        }
+    }
+
+    @Test func aVersion1StoreIsMigratedWithItsHistory() throws {
+        try Self.withFolder { folder in
+            // A store as the first release wrote it: plain numbers as points at path "".
+            let path = folder + "/old.sqlite"
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let old = try DatabaseQueue(path: path)
+            try HistorySchema.migrator.migrate(old, upTo: "v1")
+            try old.write { db in
+                try db.execute(sql: """
+                    INSERT INTO topic (id, name) VALUES (1, 'home/hall');
+                    INSERT INTO series (id, topic, path) VALUES (1, 1, '');
+                    INSERT INTO message (topic, time, payload, size, qos, retain) VALUES (1, 10, X'3231', 2, 0, 0), (1, 20, X'3232', 2, 0, 0);
+                    INSERT INTO point (series, time, value) VALUES (1, 10, 21), (1, 20, 22);
+                    INSERT INTO minute (series, minute, min, max, sum, count) VALUES (1, 0, 21, 22, 43, 2);
+                    """)
+            }
+            try old.close()
+            let store = try HistoryStore(path: path)
+            #expect(try store.points(topic: "home/hall", path: "", since: 0).map(\.value) == [21, 22])
+            try store.write([Self.message("home/hall", "23", at: 30)])
+            #expect(try store.points(topic: "home/hall", path: "", since: 0).map(\.value) == [21, 22, 23])
+            #expect(try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM point") } == 0, "moved into the message rows")
+            #expect(try store.savedRetention() == nil)
+            try store.save(Retention(raw: 3600, minutes: 86_400, maximumBytes: 1 << 20))
+            #expect(try store.savedRetention() == Retention(raw: 3600, minutes: 86_400, maximumBytes: 1 << 20))
         }
     }
 
@@ -169,11 +198,12 @@ struct RecordedHistoryTests {
     }
 
     @Test func aSeriesReadAfterLiveMessagesCountsEachMessageOnce() throws {
-        let now = 1_800_000_000.0
+        // Half a minute in, so the last recorded minute is still filling when live data arrives.
+        let now = 1_800_000_030.0
         var model = TopicModel()
-        model.seed([RecordedHistory(topic: "home/hall", last: HistoryStoreTests.message("home/hall", "20", at: now - 60), series: nil)])
-        // Live readings arrive before the recording is read; the recorder stored them too.
-        model.ingest(HistoryStoreTests.message("home/hall", "21", at: now))
+        // Seeded with the store's newest message; a live reading arrives that the recorder also
+        // stores, then the series are read, then another live reading the recording never saw.
+        model.seed([RecordedHistory(topic: "home/hall", last: HistoryStoreTests.message("home/hall", "21", at: now), series: nil)])
         model.ingest(HistoryStoreTests.message("home/hall", "22", at: now + 10))
         let recorded: [TimeSeries.Point] = [.init(time: now - 120, value: 19), .init(time: now - 60, value: 20),
                                             .init(time: now, value: 21), .init(time: now + 10, value: 22)]
@@ -181,9 +211,24 @@ struct RecordedHistoryTests {
                        TimeSeries.Minute(minute: Int64((now - 60) / 60), min: 20, max: 20, sum: 20, count: 1),
                        TimeSeries.Minute(minute: Int64(now / 60), min: 21, max: 22, sum: 43, count: 2)]
         model.seedSeries([(path: "", minutes: minutes, points: recorded)], of: "home/hall")
+        model.ingest(HistoryStoreTests.message("home/hall", "23", at: now + 20))
         let hall = try #require(model.find("home/hall"))
         let series = try #require(model.topic(at: hall)?.series?.series(at: ""))
-        #expect(series.recent.map(\.value) == [19, 20, 21, 22])
-        #expect(series.perMinute.map(\.count) == [1, 1, 2])
+        #expect(series.recent.map(\.value) == [19, 20, 21, 22, 23])
+        #expect(series.perMinute.map(\.count) == [1, 1, 3], "the last recorded minute keeps its two readings and gains the new one")
+        #expect(series.perMinute.last?.sum == 66)
+    }
+
+    @Test func liveReadingsNewerThanTheRecordingJoinItsLastMinute() {
+        let now = 1_800_000_030.0
+        var live = TimeSeries()
+        live.append(21, at: now)          // also recorded
+        live.append(24, at: now + 20)     // arrived after the recording was read
+        live.append(25, at: now + 60)     // the next minute
+        let recorded = TimeSeries(recordedMinutes: [TimeSeries.Minute(minute: Int64(now / 60), min: 20, max: 21, sum: 41, count: 2)],
+                                  points: [.init(time: now - 5, value: 20), .init(time: now, value: 21)], then: live)
+        #expect(recorded.recent.map(\.value) == [20, 21, 24, 25])
+        #expect(recorded.perMinute.map(\.count) == [3, 1])
+        #expect(recorded.perMinute.first?.max == 24 && recorded.perMinute.first?.min == 20)
     }
 }

@@ -39,7 +39,9 @@ public enum DashboardEvent: Sendable {
     case historyNote(String, isError: Bool)
     /// A page of a topic's recorded messages, newest first, with where the next page starts;
     /// `reachedStart` when there are no more.
-    case olderMessages(topic: String, messages: [StoredMessage], cursor: (time: Double, id: Int64)?, reachedStart: Bool)
+    case olderMessages(OlderMessages.Request, messages: [StoredMessage], cursor: (time: Double, id: Int64)?, reachedStart: Bool)
+    /// A page could not be read.
+    case olderMessagesFailed(OlderMessages.Request, reason: String)
 }
 
 /// The connection as the header shows it.

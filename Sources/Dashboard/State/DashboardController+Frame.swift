@@ -4,7 +4,9 @@ import TopicModel
 extension DashboardController {
     // MARK: - Frames
 
-    /// Takes what the next frame draws from the model: O(rows on screen).
+    /// Takes what the next frame draws from the model: O(rows on screen) for the tree and the
+    /// overview; the selected topic's pane is built whole (its history table holds at most the
+    /// model's 100 messages and 1,000 recorded ones).
     public func makeFrame(model: TopicModel, now: Double) -> DashboardFrame {
         rate.record(count: model.messageCount, at: now)
         var frame = DashboardFrame(layout: layout, connection: connection)
@@ -58,23 +60,27 @@ extension DashboardController {
     }
 
     /// The selected topic's recorded messages older than the model's, and what the table says
-    /// after them.
-    private func olderMessages(of path: String) -> (messages: [StoredMessage], note: String?) {
+    /// after them; what the model dropped since the last frame joins them.
+    private func olderMessages(of path: String, history: MessageHistory) -> (messages: [StoredMessage], note: String?) {
         guard readsHistoryStore else { return ([], nil) }
-        if state.olderMessages?.topic != path { state.olderMessages = OlderMessages(topic: path) }
+        if state.olderMessages?.topic != path {
+            olderGenerations += 1
+            state.olderMessages = OlderMessages(topic: path, generation: olderGenerations)
+        }
+        state.olderMessages?.follow(history)
         guard let older = state.olderMessages else { return ([], nil) }
         return (older.messages, older.note)
     }
 
     /// The next page of recorded messages to read: when the history table's end is on screen
     /// and the store may have more.
-    private func nextOlderPage(_ detail: DashboardFrame.Detail, lineCount: Int) -> (topic: String, before: Double, id: Int64)? {
+    private func nextOlderPage(_ detail: DashboardFrame.Detail, lineCount: Int) -> OlderMessages.Request? {
         guard let record = detail.record, var older = state.olderMessages, older.topic == detail.path, older.wantsMore,
               min(state.detailScroll, detailBottom) + layout.detail.height >= lineCount else { return nil }
         older.isReading = true
         state.olderMessages = older
-        if let cursor = older.cursor { return (detail.path, cursor.time, cursor.id) }
-        return (detail.path, record.history.messages.first?.time ?? record.last.time, .max)
+        if let cursor = older.cursor { return .init(topic: detail.path, before: cursor.time, id: cursor.id, generation: older.generation) }
+        return .init(topic: detail.path, before: record.history.messages.first?.time ?? record.last.time, id: .max, generation: older.generation)
     }
 
     /// The topics this frame draws whose recorded past is not read yet: the rows, the selection
@@ -133,7 +139,7 @@ extension DashboardController {
         let node = model.node(id)
         let record = model.topic(at: id)
         let graphPath = model.primary(of: id, chosen: state.chosenSeries[id])?.path
-        let older = record == nil ? (messages: [], note: nil) : olderMessages(of: model.path(of: id))
+        let older = record.map { olderMessages(of: model.path(of: id), history: $0.history) } ?? (messages: [], note: nil)
         return DashboardFrame.Detail(
             path: model.path(of: id), record: record, label: model.label(for: id), childCount: node.childCount,
             topicCount: Int(node.topicCount), retainedCount: Int(node.retainedCount),

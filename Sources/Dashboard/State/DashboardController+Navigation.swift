@@ -25,7 +25,7 @@ extension DashboardController {
 
     func wheel(_ delta: Int, row: Int, column: Int, model: TopicModel) {
         if layout.detail.contains(row: row, column: column) {
-            state.detailScroll = max(0, state.detailScroll + delta)
+            state.detailScroll = max(0, min(state.detailScroll, detailBottom) + delta)
         } else {
             move(by: delta, model: model)
         }

@@ -29,6 +29,8 @@ public final class DashboardController {
     var showedAge = false
     /// The detail pane's last scroll position in the last frame (its lines less the pane's height).
     var detailBottom = 0
+    /// Numbers each reading of a history table (`OlderMessages.generation`).
+    var olderGenerations = 0
     /// Whether a history store is open: the history table then pages back into it.
     public var readsHistoryStore = false
 
@@ -65,17 +67,21 @@ public final class DashboardController {
             }
         case let .historyFailed(reason):
             state.status = (reason, true)
-            state.olderMessages?.isReading = false
-            state.olderMessages?.reachedStart = true
         case let .historyNote(text, isError):
             state.status = (text, isError)
-        case let .olderMessages(topic, messages, cursor, reachedStart):
-            guard var older = state.olderMessages, older.topic == topic else { return }
+        case let .olderMessages(request, messages, cursor, reachedStart):
+            guard var older = state.olderMessages, older.generation == request.generation else { return }
             older.messages += messages
             older.cursor = cursor ?? older.cursor
             older.isReading = false
             older.reachedStart = reachedStart
             state.olderMessages = older
+        case let .olderMessagesFailed(request, reason):
+            state.status = (reason, true)
+            guard state.olderMessages?.generation == request.generation else { return }
+            // No more pages for this table: it ends where the store could not be read.
+            state.olderMessages?.isReading = false
+            state.olderMessages?.reachedStart = true
         case let .cleared(done, total, error):
             if let error {
                 state.status = ("clearing stopped at \(done)/\(total): \(error)", true)

@@ -95,7 +95,5 @@ public struct DashboardFrame: Sendable {
     /// Topics on screen whose recorded series are still to be read from the history store.
     public var wantedHistory: [String] = []
     /// The selected topic's history table reached its end: the next page of recorded messages.
-    /// A time and a store id (`Int64.max` for the first page, which starts at the model's oldest
-    /// message and includes its time).
-    public var wantedOlderMessages: (topic: String, before: Double, id: Int64)?
+    public var wantedOlderMessages: OlderMessages.Request?
 }

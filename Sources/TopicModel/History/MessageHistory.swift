@@ -5,7 +5,7 @@ public struct MessageHistory: Sendable {
     public private(set) var messages = Deque<StoredMessage>()
     public private(set) var bytes = 0
     /// Per-topic sequence number of `messages.first`; the model's global trimming queue refers to it.
-    private(set) var oldestSequence: UInt64 = 0
+    public private(set) var oldestSequence: UInt64 = 0
 
     /// The sequence number the next appended message gets.
     var nextSequence: UInt64 { oldestSequence + UInt64(messages.count) }

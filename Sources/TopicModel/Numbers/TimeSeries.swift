@@ -195,14 +195,30 @@ public struct SparkBucket: Sendable, Hashable {
 
 extension TimeSeries {
     /// A series rebuilt from a recording: its per-minute aggregates and its newest raw points,
-    /// each oldest first (only the newest that fit are kept), then what `live` holds: the
-    /// recording counts only before live's first point, so a message both recorded and received
-    /// is counted once.
+    /// each oldest first (only the newest that fit are kept), then what `live` holds beyond the
+    /// recording. A live point no newer than the recording's last is one the recording has (the
+    /// seeded newest message, or a message both recorded and received), so it counts once; the
+    /// minute where live data takes over is the recorded minute plus the newer live points.
     public init(recordedMinutes: [Minute], points recorded: [Point], then live: TimeSeries? = nil) {
-        let liveMinutes = live?.perMinute ?? [], livePoints = live?.recent ?? []
-        let firstLive = livePoints.first?.time ?? .infinity
-        let firstLiveMinute = liveMinutes.first?.minute ?? .max
-        minutes = Array((recordedMinutes.prefix { $0.minute < firstLiveMinute } + liveMinutes).suffix(Self.minuteCapacity))
-        points = Array((recorded.prefix { $0.time < firstLive } + livePoints).suffix(Self.pointCapacity))
+        let lastRecorded = max(recorded.last?.time ?? -.infinity, recordedMinutes.last.map { Double($0.minute) * 60 } ?? -.infinity)
+        let newer = (live?.recent ?? []).filter { $0.time > lastRecorded }
+        points = Array((recorded + newer).suffix(Self.pointCapacity))
+        guard let live, let first = newer.first else {
+            minutes = Array(recordedMinutes.suffix(Self.minuteCapacity))
+            return
+        }
+        let boundary = Int64((first.time / 60).rounded(.down))
+        let recordedBoundary = recordedMinutes.first { $0.minute == boundary }
+        var low = recordedBoundary?.min ?? .infinity, high = recordedBoundary?.max ?? -.infinity
+        var sum = recordedBoundary?.sum ?? 0, count = recordedBoundary?.count ?? 0
+        for point in newer where Int64((point.time / 60).rounded(.down)) == boundary {
+            low = Swift.min(low, point.value)
+            high = Swift.max(high, point.value)
+            sum += point.value
+            count += 1
+        }
+        let merged = recordedMinutes.filter { $0.minute < boundary } + [Minute(minute: boundary, min: low, max: high, sum: sum, count: count)]
+            + live.perMinute.filter { $0.minute > boundary }
+        minutes = Array(merged.suffix(Self.minuteCapacity))
     }
 }

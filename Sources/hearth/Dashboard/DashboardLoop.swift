@@ -84,15 +84,16 @@ final class DashboardLoop {
     /// shows the past at once; afterwards in the background, and a later frame shows them.
     private func draw(now: Double) -> Double? {
         var (frame, deadline) = takeFrame(now: now)
+        if let history, let page = frame.wantedOlderMessages { history.requestOlder(page) }
         if let history, !frame.wantedHistory.isEmpty {
             if framesDrawn == 0 {
                 history.loadNow(frame.wantedHistory)
                 (frame, deadline) = takeFrame(now: now)
+                if let page = frame.wantedOlderMessages { history.requestOlder(page) }
             } else {
                 history.request(frame.wantedHistory)
             }
         }
-        if let history, let page = frame.wantedOlderMessages { history.requestOlder(page.topic, before: page.before, id: page.id) }
         session.render { canvas in DashboardView.draw(frame, on: &canvas) }
         framesDrawn += 1
         return deadline

@@ -76,7 +76,7 @@ struct DashboardRunner {
         // the first frame, and live messages append to it.
         if let recorded { model.withModel { $0.seed(recorded.topics) } }
         let history = recorded.map { HistoryLoader(store: $0.store, since: $0.since, model: model, inbox: inbox) }
-        let recording = writable.map { DashboardRecording(store: $0, inbox: inbox) }
+        let recording = writable.map { DashboardRecording(store: $0, recorded: recorded?.topics ?? [], inbox: inbox) }
         let ingest = Task { await model.ingest(client.events, broker: broker, inbox: inbox, recording: recording) }
         let stop = SignalFlag(), resized = SignalFlag()
         // Watched before ncurses starts, so it installs no handler of its own: a signal may land on

@@ -40,35 +40,37 @@ final class HistoryLoader: Sendable {
         load(take(topics))
     }
 
-    /// Reads a page of `topic`'s messages before (`time`, `id`) in the background, and hands it
-    /// to the UI for the history table.
-    func requestOlder(_ topic: String, before time: Double, id: Int64) {
+    /// Reads a page of recorded messages in the background, and hands it to the UI for the
+    /// history table.
+    func requestOlder(_ request: OlderMessages.Request) {
         queue.async {
             do {
-                var page = try self.store.messages(topic: topic, before: time, id: id, limit: OlderMessages.pageSize)
+                var page = try self.store.messages(topic: request.topic, before: request.before, id: request.id, limit: OlderMessages.pageSize)
                 let cursor = page.last.map { (time: $0.time, id: $0.id) }
                 let reachedStart = page.count < OlderMessages.pageSize
-                if id == .max { page = self.withoutShown(page, of: topic, at: time) }
+                if request.id == .max { page = self.withoutShown(page, of: request.topic) }
                 let messages = page.map {
                     StoredMessage(payload: $0.payload, size: $0.size, time: $0.time, qos: MQTTQoS(rawValue: UInt8(clamping: $0.qos)) ?? .atMostOnce,
                                   retain: $0.retain, properties: $0.properties)
                 }
-                self.inbox.post(.olderMessages(topic: topic, messages: messages, cursor: cursor, reachedStart: reachedStart))
+                self.inbox.post(.olderMessages(request, messages: messages, cursor: cursor, reachedStart: reachedStart))
             } catch {
-                self.inbox.post(.historyFailed("\(error)"))
+                self.inbox.post(.olderMessagesFailed(request, reason: "\(error)"))
             }
         }
     }
 
-    /// The first page starts at the model's oldest message, whose time other recorded messages
-    /// may share: those the model shows (the same time and payload) are left out, once each.
-    private func withoutShown(_ page: [RecordedMessage], of topic: String, at time: Double) -> [RecordedMessage] {
-        var shown = model.withModel { model -> [[UInt8]] in
+    /// The first page starts at the model's oldest message. The model may hold some of its
+    /// messages too, with this recorder's receive time or another's (a recorder running beside
+    /// the dashboard stamps the same message a few milliseconds apart): a recorded message with
+    /// the payload of one the model holds, within a second of it, is left out, once each.
+    private func withoutShown(_ page: [RecordedMessage], of topic: String) -> [RecordedMessage] {
+        var shown = model.withModel { model -> [StoredMessage] in
             guard let node = model.find(topic), let record = model.topic(at: node) else { return [] }
-            return ([record.last] + record.history.messages).filter { $0.time == time }.map(\.payload)
+            return Array(record.history.messages.prefix(OlderMessages.pageSize)) + [record.last]
         }
         return page.filter { message in
-            guard message.time == time, let index = shown.firstIndex(of: message.payload) else { return true }
+            guard let index = shown.firstIndex(where: { abs($0.time - message.time) < 1 && $0.payload == message.payload }) else { return true }
             shown.remove(at: index)
             return false
         }

@@ -32,6 +32,7 @@ final class SharedModel: Sendable {
                 break
             case .resubscribing, .subscriptionsRestored:
                 flush(&batch, recording)
+                if case .resubscribing = event { recording?.resubscribing() }
                 withModel { $0.follow(event, at: Date().timeIntervalSince1970) }
             case let .connectionState(state):
                 flush(&batch, recording)

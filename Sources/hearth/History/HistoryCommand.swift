@@ -80,13 +80,15 @@ struct HistoryCommand: AsyncParsableCommand {
     }
 
     /// The retained value's changes among `messages` (oldest first): each retained message whose
-    /// payload differs from the one before it, "set" (or "cleared", for an empty payload).
+    /// payload differs from the one before it: "set" (none before, or after a clear), "changed",
+    /// or "cleared" (an empty payload).
     static func retainedChanges(_ messages: [RecordedMessage]) -> [(RecordedMessage, String)] {
         var previous: [UInt8]?
         return messages.compactMap { message in
             guard message.retain, message.payload != previous else { return nil }
-            previous = message.payload
-            return (message, message.payload.isEmpty ? "cleared" : "set")
+            defer { previous = message.payload }
+            if message.payload.isEmpty { return (message, "cleared") }
+            return (message, previous == nil || previous?.isEmpty == true ? "set" : "changed")
         }
     }
 

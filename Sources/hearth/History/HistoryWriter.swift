@@ -6,9 +6,9 @@ import MQTT
 ///
 /// Each flush writes what waits as one batch (at most `batchLimit` messages between flushes is
 /// the caller's rule). A batch that cannot be written (a full disk, a read-only file) waits and
-/// is tried again after a backoff of 1 s doubling to 30 s; past `pendingLimit` messages the
-/// oldest are dropped and counted, so memory stays bounded. Pruning runs a minute apart, 50 ms
-/// at a time.
+/// is tried again with a later flush, no sooner than 1 s after the failure, doubling to 30 s;
+/// past `pendingLimit` messages the oldest are dropped and counted, so memory stays bounded.
+/// Pruning runs a minute apart, 50 ms at a time.
 struct HistoryWriter {
     static let batchLimit = 10_000
     static let pendingLimit = 200_000
@@ -17,16 +17,19 @@ struct HistoryWriter {
     enum Change: CustomStringConvertible {
         case failing(HistoryStore.Failure)
         case recovered
+        /// The batch was written, but old history could not be deleted (tried again later).
+        case pruneFailed(HistoryStore.Failure)
 
         var isFailure: Bool {
-            if case .failing = self { return true }
-            return false
+            if case .recovered = self { return false }
+            return true
         }
 
         var description: String {
             switch self {
             case let .failing(failure): return "\(failure); keeping messages in memory and trying again"
             case .recovered: return "writing again"
+            case let .pruneFailed(failure): return "\(failure) (while deleting old history; it stays until the next try)"
             }
         }
     }
@@ -63,8 +66,12 @@ struct HistoryWriter {
             try store.write(pending)
             pending.removeAll(keepingCapacity: true)
             if pruneUnfinished || ContinuousClock.now - prunedAt > .seconds(60) {
-                pruneUnfinished = try store.prune(now: Date().timeIntervalSince1970, retention: retention)
                 prunedAt = .now
+                do {
+                    pruneUnfinished = try store.prune(now: Date().timeIntervalSince1970, retention: retention)
+                } catch {
+                    return .pruneFailed(error)
+                }
             }
             guard failing else { return nil }
             failing = false

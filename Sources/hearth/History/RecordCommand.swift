@@ -60,7 +60,10 @@ struct RecordCommand: AsyncParsableCommand {
         // refused; readers are fine. Claimed for as long as the recorder runs.
         let claim = try HistoryWriterLock(path: path)
         let history = try HistoryStore(path: path)
-        let recorder = Recorder(store: history, retention: Retention(raw: keep.seconds, maximumBytes: max(1, maximumMiB) << 20))
+        let retention = Retention(raw: keep.seconds, maximumBytes: max(1, maximumMiB) << 20)
+        // Kept in the store, so a dashboard recording into it (`hearth --record`) prunes alike.
+        try history.save(retention)
+        let recorder = Recorder(store: history, retention: retention)
         recorder.limit = count
         let filters = topics.isEmpty ? [try connection.urlTopic() ?? "#"] : topics
         Diagnostics.warn("recording \(filters.joined(separator: " ")) from \(configuration.host):\(configuration.port) into \(path)")
