@@ -24,6 +24,9 @@ public struct BrokerConfiguration: Sendable {
     public var persistencePath: String?
     /// How often retained messages are written to `persistencePath` (also on a clean stop).
     public var persistenceInterval: Duration = .seconds(30)
+    /// Problems the broker meets and goes on from (a persistence file that cannot be read or
+    /// written), each as one line; `hearth broker` prints them on stderr.
+    public var report: @Sendable (String) -> Void = { _ in }
 
     public init(host: String = "127.0.0.1", port: Int = 1883) {
         self.host = host

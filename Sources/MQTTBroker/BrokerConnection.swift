@@ -103,7 +103,7 @@ final class BrokerConnection: ChannelInboundHandler {
         case let .subscribe(subscribe):
             core.subscribe(subscribe, session: session, connection: self)
         case let .unsubscribe(unsubscribe):
-            let codes = unsubscribe.filters.map { session.subscriptions.removeValue(forKey: $0) == nil ? MQTTReasonCode.noSubscriptionExisted : .success }
+            let codes = core.unsubscribe(unsubscribe.filters, session: session)
             send(.subscriptionAck(SubscriptionAckPacket(.unsuback, packetID: unsubscribe.packetID, reasonCodes: codes)))
         case .pingreq:
             send(.pingresp)

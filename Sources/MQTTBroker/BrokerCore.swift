@@ -9,7 +9,11 @@ final class BrokerCore {
     let configuration: BrokerConfiguration
     let eventLoop: any EventLoop
     private var sessions: [String: BrokerSession] = [:]
-    private(set) var retained: RetainedStore
+    /// Every session's subscriptions, by filter: routing walks it with the topic.
+    private let subscriptions = TopicTrie<[String: MQTTSubscription]>()
+    let retained: RetainedStore
+    /// Where retained changes go to be saved (`persistencePath`), off this loop.
+    let persistence: RetainedPersistence?
     private var statistics = BrokerStatistics()
     private var pendingFlush: [BrokerConnection] = []
     /// 5.0 wills waiting out their Will Delay Interval, by client ID; a reconnect cancels them.
@@ -17,10 +21,11 @@ final class BrokerCore {
     private let started = Date()
     private var assignedIDs = 0
 
-    init(configuration: BrokerConfiguration, eventLoop: any EventLoop, retained: RetainedStore) {
+    init(configuration: BrokerConfiguration, eventLoop: any EventLoop, retained: RetainedStore, persistence: RetainedPersistence? = nil) {
         self.configuration = configuration
         self.eventLoop = eventLoop
         self.retained = retained
+        self.persistence = persistence
     }
 
 
@@ -62,7 +67,7 @@ final class BrokerCore {
                 old.close(reason: .sessionTakenOver)
             }
             if connect.cleanStart || !existing.isPersistent {
-                sessions[clientID] = nil
+                discard(existing)
             } else {
                 sessionPresent = true
             }
@@ -113,7 +118,7 @@ final class BrokerCore {
         // The will waits out its delay, or the session's end if that comes first [MQTT-3.1.3-9].
         if let will = connection.will { publishWill(will, clientID: session.clientID, sessionEnd: expiry) }
         if !session.isPersistent {
-            sessions[session.clientID] = nil
+            discard(session)
         } else if let expiry, expiry != UInt32.max {
             scheduleExpiry(of: session, in: expiry)
         }
@@ -129,7 +134,7 @@ final class BrokerCore {
         session.expiryTimer = eventLoop.scheduleTask(in: .seconds(Int64(seconds))) {
             let core = core.value
             guard let current = core.sessions[clientID], current === expiring.value, current.connection == nil else { return }
-            core.sessions[clientID] = nil
+            core.discard(current)
         }
     }
 
@@ -151,12 +156,25 @@ final class BrokerCore {
 
     // MARK: Subscribing
 
+    /// Filters one SUBSCRIBE may hold; the rest are refused (quota exceeded).
+    static let maximumFiltersPerSubscribe = 10_000
+    /// Levels a filter may have, as mosquitto allows topics; deeper ones are refused.
+    static let maximumLevels = 200
+    /// Retained messages sent per turn of the event loop, so that other clients keep theirs.
+    static let retainedSlice = 500
+
     func subscribe(_ subscribe: SubscribePacket, session: BrokerSession, connection: BrokerConnection) {
         var codes: [MQTTReasonCode] = []
-        var retainedToSend: [(PublishPacket, MQTTQoS)] = []
-        for var subscription in subscribe.subscriptions {
-            if MQTTTopic.filterProblem(subscription.filter) != nil {
-                codes.append(session.version == .v5 ? .topicFilterInvalid : .unspecifiedError)
+        var retainedFor: [MQTTSubscription] = []
+        let refused: MQTTReasonCode = session.version == .v5 ? .topicFilterInvalid : .unspecifiedError
+        for (index, var subscription) in subscribe.subscriptions.enumerated() {
+            if index >= Self.maximumFiltersPerSubscribe {
+                codes.append(session.version == .v5 ? .quotaExceeded : .unspecifiedError)
+                continue
+            }
+            if MQTTTopic.filterProblem(subscription.filter) != nil
+                || subscription.filter.utf8.count(where: { $0 == UInt8(ascii: "/") }) >= Self.maximumLevels {
+                codes.append(refused)
                 continue
             }
             if subscription.filter.hasPrefix("$share/") {
@@ -171,27 +189,92 @@ final class BrokerCore {
             }
             let existed = session.subscriptions[subscription.filter] != nil
             session.subscriptions[subscription.filter] = subscription
+            subscriptions.update(subscription.filter) { subscribers in
+                var all = subscribers ?? [:]
+                all[session.clientID] = subscription
+                subscribers = all
+            }
             codes.append(MQTTReasonCode(rawValue: subscription.qos.rawValue))
-            let sendRetained = subscription.retainHandling == .sendAlways || (subscription.retainHandling == .sendIfNew && !existed)
-            if sendRetained {
-                for message in retained.matching(subscription.filter) { retainedToSend.append((message, subscription.qos)) }
+            if subscription.retainHandling == .sendAlways || (subscription.retainHandling == .sendIfNew && !existed) {
+                retainedFor.append(subscription)
             }
         }
         connection.send(.subscriptionAck(SubscriptionAckPacket(.suback, packetID: subscribe.packetID, reasonCodes: codes)))
-        // Messages sent because of a new subscription carry RETAIN=1 [MQTT-3.3.1-8].
-        for (message, granted) in retainedToSend {
-            deliver(message, qos: min(message.qos, granted), retain: true, to: session)
+        sendRetained(for: retainedFor[...], pending: [], to: session)
+    }
+
+    /// Sends the retained messages of new subscriptions a slice at a time, each slice in its own
+    /// turn of the event loop: a SUBSCRIBE that matches 100,000 retained messages does not hold
+    /// every other client until it is served.
+    private func sendRetained(for filters: ArraySlice<MQTTSubscription>, pending: ArraySlice<(PublishPacket, MQTTQoS)>, to session: BrokerSession) {
+        var filters = filters, pending = pending
+        var sent = 0
+        while sent < Self.retainedSlice {
+            if let (message, granted) = pending.popFirst() {
+                // Messages sent because of a new subscription carry RETAIN=1 [MQTT-3.3.1-8].
+                deliver(message, qos: min(message.qos, granted), retain: true, to: session)
+                sent += 1
+            } else if let subscription = filters.popFirst() {
+                pending = retained.matching(subscription.filter).map { ($0, subscription.qos) }[...]
+            } else {
+                return
+            }
         }
+        let core = NIOLoopBound(self, eventLoop: eventLoop)
+        let target = NIOLoopBound(session, eventLoop: eventLoop)
+        let rest = NIOLoopBound((filters, pending), eventLoop: eventLoop)
+        eventLoop.execute {
+            core.value.flush()
+            // A session that ended meanwhile gets nothing more.
+            guard core.value.sessions[target.value.clientID] === target.value else { return }
+            core.value.sendRetained(for: rest.value.0, pending: rest.value.1, to: target.value)
+            core.value.flush()
+        }
+    }
+
+    func unsubscribe(_ filters: [String], session: BrokerSession) -> [MQTTReasonCode] {
+        filters.map { filter in
+            guard session.subscriptions.removeValue(forKey: filter) != nil else { return .noSubscriptionExisted }
+            forget(filter, of: session)
+            return .success
+        }
+    }
+
+    private func forget(_ filter: String, of session: BrokerSession) {
+        subscriptions.update(filter) { subscribers in
+            subscribers?[session.clientID] = nil
+            if subscribers?.isEmpty == true { subscribers = nil }
+        }
+    }
+
+    /// Ends a session: its subscriptions go with it.
+    private func discard(_ session: BrokerSession) {
+        guard sessions[session.clientID] === session else { return }
+        sessions[session.clientID] = nil
+        for filter in session.subscriptions.keys { forget(filter, of: session) }
     }
 
     // MARK: Routing
 
-    /// Stores a retained message (or clears one), then sends the message to every matching session.
+    /// Stores a retained message (or clears one), then sends the message to every matching
+    /// session: one copy each, at the highest QoS its matching subscriptions grant.
     func route(_ packet: PublishPacket, from publisher: BrokerSession?) {
         if publisher != nil { statistics.messagesReceived += 1 }
-        if packet.retain { retained.apply(packet) }
-        for session in sessions.values {
-            guard let subscription = session.match(packet.topic) else { continue }
+        if packet.retain, retained.apply(packet) { persistence?.changed(packet) }
+        var matched: [String: MQTTSubscription] = [:]
+        subscriptions.forEachFilter(matching: packet.topic) { subscribers in
+            for (clientID, subscription) in subscribers {
+                if var chosen = matched[clientID] {
+                    chosen.qos = max(chosen.qos, subscription.qos)
+                    chosen.retainAsPublished = chosen.retainAsPublished || subscription.retainAsPublished
+                    matched[clientID] = chosen
+                } else {
+                    matched[clientID] = subscription
+                }
+            }
+        }
+        for (clientID, subscription) in matched {
+            guard let session = sessions[clientID] else { continue }
             if subscription.noLocal, session === publisher { continue }
             deliver(packet, qos: min(packet.qos, subscription.qos), retain: subscription.retainAsPublished && packet.retain, to: session)
         }
@@ -271,7 +354,7 @@ final class BrokerCore {
         var snapshot = statistics
         snapshot.clientsConnected = sessions.values.filter { $0.connection != nil }.count
         snapshot.sessions = sessions.count
-        snapshot.retainedMessages = retained.messages.keys.filter { !$0.hasPrefix("$SYS") }.count
+        snapshot.retainedMessages = retained.userCount
         snapshot.uptimeSeconds = Int(Date().timeIntervalSince(started))
         snapshot.delayedWills = delayedWills.count
         return snapshot
@@ -294,12 +377,6 @@ final class BrokerCore {
             route(PublishPacket(topic: "$SYS/broker/\(name)", payload: Array(value.utf8), retain: true), from: nil)
         }
         flush()
-    }
-
-    /// Writes retained messages when they changed since the last save.
-    func persist(force: Bool = false) throws {
-        guard let path = configuration.persistencePath, force || retained.isDirty else { return }
-        try retained.save(to: path)
     }
 
     /// Closes every client (the broker is stopping).

@@ -44,20 +44,4 @@ final class BrokerSession {
             if inflight[id] == nil { return id }
         }
     }
-
-    /// The subscription that decides delivery of `topic`: the highest QoS among those that
-    /// match, with retain-as-published if any asks for it. One copy per client.
-    func match(_ topic: String) -> MQTTSubscription? {
-        var best: MQTTSubscription?
-        for subscription in subscriptions.values where MQTTTopic.matches(filter: subscription.filter, topic: topic) {
-            if var chosen = best {
-                if subscription.qos > chosen.qos { chosen.qos = subscription.qos }
-                chosen.retainAsPublished = chosen.retainAsPublished || subscription.retainAsPublished
-                best = chosen
-            } else {
-                best = subscription
-            }
-        }
-        return best
-    }
 }

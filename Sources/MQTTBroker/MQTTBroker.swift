@@ -26,6 +26,7 @@ public final class MQTTBroker: Sendable {
         let channel: any Channel
         let core: NIOLoopBound<BrokerCore>
         let timers: [RepeatedTask]
+        let persistence: RetainedPersistence?
     }
 
     public init(configuration: BrokerConfiguration) {
@@ -35,10 +36,23 @@ public final class MQTTBroker: Sendable {
     /// Listens, and returns the port (the one chosen when the configuration says 0).
     public func start() async throws -> Int {
         let loop = group.next()
-        let retained = try configuration.persistencePath.map(RetainedStore.load(from:)) ?? RetainedStore()
         let configuration = configuration
-        let core = try await loop.submit {
-            NIOLoopBound(BrokerCore(configuration: configuration, eventLoop: loop, retained: retained), eventLoop: loop)
+        // Read on the loop that will own the retained messages, before anyone connects.
+        let (core, persistence) = try await loop.submit { () -> (NIOLoopBound<BrokerCore>, RetainedPersistence?) in
+            var retained = RetainedStore()
+            var persistence: RetainedPersistence?
+            if let path = configuration.persistencePath {
+                do {
+                    retained = try RetainedStore.load(from: path)
+                } catch {
+                    // A file that cannot be read is one line, and the broker starts empty (the
+                    // file is replaced at the first save).
+                    configuration.report("\(error); starting with no retained messages")
+                }
+                persistence = RetainedPersistence(path: path, retained: retained.userMessages(), report: configuration.report)
+            }
+            let core = BrokerCore(configuration: configuration, eventLoop: loop, retained: retained, persistence: persistence)
+            return (NIOLoopBound(core, eventLoop: loop), persistence)
         }.get()
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
@@ -61,13 +75,14 @@ public final class MQTTBroker: Sendable {
             var timers = [loop.scheduleRepeatedTask(initialDelay: .zero, delay: Self.amount(configuration.sysInterval)) { _ in
                 core.value.publishSys()
             }]
-            if configuration.persistencePath != nil {
+            if let persistence {
+                // The loop only starts the save; the writing happens on the persistence queue.
                 let interval = Self.amount(configuration.persistenceInterval)
-                timers.append(loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in try? core.value.persist() })
+                timers.append(loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in persistence.saveInBackground() })
             }
             return timers
         }.get()
-        state.withLock { $0 = Running(channel: channel, core: core, timers: timers) }
+        state.withLock { $0 = Running(channel: channel, core: core, timers: timers, persistence: persistence) }
         return channel.localAddress?.port ?? configuration.port
     }
 
@@ -83,8 +98,8 @@ public final class MQTTBroker: Sendable {
             try? await running.channel.eventLoop.submit {
                 running.timers.forEach { $0.cancel() }
                 running.core.value.closeAll()
-                try? running.core.value.persist(force: true)
             }.get()
+            running.persistence?.saveAndWait()
         }
         try? await group.shutdownGracefully()
     }

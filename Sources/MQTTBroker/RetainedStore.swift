@@ -1,34 +1,52 @@
 import Foundation
 import MQTT
 
-/// The broker's retained messages, by topic, with their file form for `--persist`.
-struct RetainedStore {
-    private(set) var messages: [String: BrokerMessage] = [:]
-    /// Set when something changed since the last save.
-    private(set) var isDirty = false
+/// The broker's retained messages in a topic trie, with their file form for `--persist`.
+///
+/// A subscription walks the trie once per filter, so its cost grows with what matches, not with
+/// the number of retained messages.
+final class RetainedStore {
+    private let trie = TopicTrie<BrokerMessage>()
+    /// Retained messages outside `$SYS`, which `$SYS/broker/retained messages/count` reports.
+    private(set) var userCount = 0
 
-    var count: Int { messages.count }
+    var count: Int { trie.count }
 
-    /// Stores or (empty payload) removes the retained message of a topic.
-    mutating func apply(_ packet: PublishPacket) {
+    /// Stores or (empty payload) removes the retained message of a topic; returns whether the
+    /// stored set changed outside `$SYS` (what persistence keeps).
+    @discardableResult
+    func apply(_ packet: PublishPacket) -> Bool {
         var stored = packet
         stored.dup = false
         stored.packetID = nil
-        if packet.payload.isEmpty {
-            if messages.removeValue(forKey: packet.topic) != nil, !packet.topic.hasPrefix("$SYS") { isDirty = true }
-        } else {
-            messages[packet.topic] = BrokerMessage(stored)
-            if !packet.topic.hasPrefix("$SYS") { isDirty = true }
+        let removing = packet.payload.isEmpty
+        let existed = trie.update(packet.topic) { value -> Bool in
+            defer { value = removing ? nil : BrokerMessage(stored) }
+            return value != nil
         }
+        guard !packet.topic.hasPrefix("$SYS") else { return false }
+        userCount += (removing ? 0 : 1) - (existed ? 1 : 0)
+        return existed || !removing
     }
 
     /// The retained messages a new subscription gets, in topic order; expired ones are dropped.
-    mutating func matching(_ filter: String) -> [PublishPacket] {
+    func matching(_ filter: String) -> [PublishPacket] {
         var found: [PublishPacket] = []
-        for (topic, message) in messages where MQTTTopic.matches(filter: filter, topic: topic) {
-            if let packet = message.forwarded() { found.append(packet) } else { messages[topic] = nil }
+        var expired: [String] = []
+        trie.forEachMatch(of: filter) { node in
+            if let message = node.value, let packet = message.forwarded() { found.append(packet) } else if let message = node.value { expired.append(message.packet.topic) }
         }
+        for topic in expired { apply(PublishPacket(topic: topic, payload: [], retain: true)) }
         return found.sorted { $0.topic < $1.topic }
+    }
+
+    /// Every retained message but `$SYS`'s, by topic: what persistence starts from.
+    func userMessages() -> [String: BrokerMessage] {
+        var all: [String: BrokerMessage] = [:]
+        trie.forEachMatch(of: "#") { node in
+            if let message = node.value { all[message.packet.topic] = message }
+        }
+        return all
     }
 
     // MARK: Persistence
@@ -39,28 +57,27 @@ struct RetainedStore {
         var qos: UInt8
     }
 
-    /// Writes every retained message but `$SYS` to `path`, atomically.
-    mutating func save(to path: String) throws {
-        let saved = messages.values.compactMap { $0.forwarded() }.filter { !$0.topic.hasPrefix("$SYS") }.sorted { $0.topic < $1.topic }
+    /// Writes the messages that have not expired to `path`, atomically (a temporary file
+    /// renamed over it).
+    static func save(_ messages: [String: BrokerMessage], to path: String) throws {
+        let saved = messages.values.compactMap { $0.forwarded() }.sorted { $0.topic < $1.topic }
             .map { Saved(topic: $0.topic, payload: Data($0.payload), qos: $0.qos.rawValue) }
         try JSONEncoder().encode(saved).write(to: URL(fileURLWithPath: path), options: .atomic)
-        isDirty = false
     }
 
     /// Reads what `save` wrote; a missing file is an empty store.
     static func load(from path: String) throws -> RetainedStore {
-        var store = RetainedStore()
+        let store = RetainedStore()
         guard FileManager.default.fileExists(atPath: path) else { return store }
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
         let saved: [Saved]
         do {
-            saved = try JSONDecoder().decode([Saved].self, from: data)
+            saved = try JSONDecoder().decode([Saved].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
             throw BrokerError("cannot read retained messages from \(path): not a file written by hearth broker")
         }
-        for entry in saved where MQTTTopic.nameProblem(entry.topic) == nil {
-            store.messages[entry.topic] = BrokerMessage(PublishPacket(
-                topic: entry.topic, payload: Array(entry.payload), qos: MQTTQoS(rawValue: min(entry.qos, 2)) ?? .atMostOnce, retain: true))
+        for entry in saved where MQTTTopic.nameProblem(entry.topic) == nil && !entry.payload.isEmpty {
+            store.apply(PublishPacket(topic: entry.topic, payload: Array(entry.payload), qos: MQTTQoS(rawValue: min(entry.qos, 2)) ?? .atMostOnce,
+                                      retain: true))
         }
         return store
     }

@@ -3,6 +3,7 @@ import MQTT
 import MQTTBroker
 import MQTTTestSupport
 import NIOCore
+import Synchronization
 import Testing
 
 /// The embedded broker's own rules: sessions, retain handling, $SYS, persistence, bad clients, limits.
@@ -111,6 +112,36 @@ import Testing
             #expect(both.map(\.topic) == ["keep/a", "keep/marker"])
             await subscriber.disconnect()
         }
+    }
+
+    @Test func retainedMessagesAreSavedAtTheIntervalWithoutAStop() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-retained-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try await withBroker({ $0.persistencePath = path; $0.persistenceInterval = .milliseconds(100) }) { _, port in
+            let publisher = makeClient(port: port)
+            try await publisher.connect()
+            try await publisher.publish(to: "keep/a", payload: Array("kept".utf8), qos: .atLeastOnce, retain: true)
+            // Written by the persistence queue at the next interval, as a kill -9 would find it.
+            // (JSON writes the topic's slash as \/.)
+            try await waitUntil("the retained message saved") {
+                (try? String(contentsOfFile: path, encoding: .utf8))?.contains(#""topic":"keep\/a""#) == true
+            }
+            #expect(try String(contentsOfFile: path, encoding: .utf8).contains(#""topic":"keep\/a""#))
+            await publisher.disconnect()
+        }
+    }
+
+    @Test func aPersistenceFileThatCannotBeReadIsOneLineAndTheBrokerStartsEmpty() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-retained-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data("not json".utf8).write(to: URL(fileURLWithPath: path))
+        let reports = Mutex<[String]>([])
+        try await withBroker({ $0.persistencePath = path; $0.report = { line in reports.withLock { $0.append(line) } } }) { broker, _ in
+            let retained = try await broker.statistics().retainedMessages
+            #expect(retained == 0)
+        }
+        let lines = reports.withLock { $0 }
+        #expect(lines.count == 1 && lines[0].hasPrefix("cannot read retained messages from \(path)") && !lines[0].contains("\n"), "\(lines)")
     }
 
     @Test func aClientSendingGarbageIsDroppedWithoutDisturbingOthers() async throws {

@@ -48,6 +48,7 @@ struct BrokerCommand: AsyncParsableCommand {
             configuration.users = try BrokerConfiguration.users(fromFile: text)
         }
         configuration.persistencePath = persist
+        configuration.report = { Diagnostics.warn($0) }
         return configuration
     }
 }
