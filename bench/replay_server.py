@@ -46,11 +46,11 @@ def make_stream(count, topics, v5, payload="json"):
     return b"".join(packets)
 
 
-def publish_to(port, stream):
-    """Sends pre-encoded PUBLISH packets to a broker on one MQTT 3.1.1 connection, then waits
-    for a PINGRESP, so the broker has read them all."""
+def publish_to(port, stream, client=b"hearth-bench-publisher"):
+    """Sends pre-encoded PUBLISH packets to a broker on one MQTT 3.1.1 connection (as `client`:
+    publishers at once need ids of their own), then waits for a PINGRESP, so the broker has read
+    them all."""
     sock = socket.create_connection(("127.0.0.1", port))
-    client = b"hearth-bench-publisher"
     body = b"\x00\x04MQTT\x04\x02\x00\x3c" + struct.pack("!H", len(client)) + client
     sock.sendall(b"\x10" + _varint(len(body)) + body)
     sock.recv(4)
