@@ -10,7 +10,7 @@ final class BrokerCore {
     let eventLoop: any EventLoop
     private var sessions: [String: BrokerSession] = [:]
     /// Every session's subscriptions, by filter: routing walks it with the topic.
-    private let subscriptions = TopicTrie<[String: MQTTSubscription]>()
+    private let subscriptions = TopicTrie<Subscribers>()
     let retained: RetainedStore
     /// Where retained changes go to be saved (`persistencePath`), off this loop.
     let persistence: RetainedPersistence?
@@ -87,8 +87,6 @@ final class BrokerCore {
             properties.append(.maximumPacketSize(UInt32(configuration.maximumPacketSize)))
             if configuration.topicAliasMaximum > 0 { properties.append(.topicAliasMaximum(configuration.topicAliasMaximum)) }
             properties.append(.receiveMaximum(max(1, configuration.receiveMaximum)))
-            properties.append(.subscriptionIdentifierAvailable(0))
-            properties.append(.sharedSubscriptionAvailable(0))
         }
         connection.send(.connack(ConnAckPacket(sessionPresent: sessionPresent, properties: properties)))
         if sessionPresent { resume(session) }
@@ -165,21 +163,24 @@ final class BrokerCore {
 
     func subscribe(_ subscribe: SubscribePacket, session: BrokerSession, connection: BrokerConnection) {
         var codes: [MQTTReasonCode] = []
-        var retainedFor: [MQTTSubscription] = []
+        var retainedFor: [Subscribers.Entry] = []
         let refused: MQTTReasonCode = session.version == .v5 ? .topicFilterInvalid : .unspecifiedError
+        // 5.0: one identifier for every filter of the SUBSCRIBE, sent with what they deliver.
+        let identifier = session.version == .v5 ? subscribe.properties.subscriptionIdentifiers.first : nil
         for (index, var subscription) in subscribe.subscriptions.enumerated() {
             if index >= Self.maximumFiltersPerSubscribe {
                 codes.append(session.version == .v5 ? .quotaExceeded : .unspecifiedError)
                 continue
             }
-            if MQTTTopic.filterProblem(subscription.filter) != nil
-                || subscription.filter.utf8.count(where: { $0 == UInt8(ascii: "/") }) >= Self.maximumLevels {
+            guard MQTTTopic.filterProblem(subscription.filter) == nil, let parsed = SubscribedFilter(subscription.filter),
+                  MQTTTopic.filterProblem(parsed.filter) == nil,
+                  parsed.filter.utf8.count(where: { $0 == UInt8(ascii: "/") }) < Self.maximumLevels else {
                 codes.append(refused)
                 continue
             }
-            if subscription.filter.hasPrefix("$share/") {
-                codes.append(session.version == .v5 ? .sharedSubscriptionsNotSupported : .unspecifiedError)
-                continue
+            if parsed.group != nil, subscription.noLocal {
+                // [MQTT-3.8.3-4]
+                return connection.close(reason: .protocolError)
             }
             if session.version == .v311 {
                 // 3.1.1 has no subscription options: live forwards lose the retain flag [MQTT-3.3.1-9].
@@ -187,16 +188,24 @@ final class BrokerCore {
                 subscription.retainAsPublished = false
                 subscription.retainHandling = .sendAlways
             }
+            let entry = Subscribers.Entry(subscription: subscription, identifier: identifier)
             let existed = session.subscriptions[subscription.filter] != nil
-            session.subscriptions[subscription.filter] = subscription
-            subscriptions.update(subscription.filter) { subscribers in
-                var all = subscribers ?? [:]
-                all[session.clientID] = subscription
+            session.subscriptions[subscription.filter] = entry
+            subscriptions.update(parsed.filter) { subscribers in
+                var all = subscribers ?? Subscribers()
+                if let group = parsed.group {
+                    let members = all.shared[group] ?? SharedGroup()
+                    members.set(session.clientID, entry)
+                    all.shared[group] = members
+                } else {
+                    all.direct[session.clientID] = entry
+                }
                 subscribers = all
             }
             codes.append(MQTTReasonCode(rawValue: subscription.qos.rawValue))
-            if subscription.retainHandling == .sendAlways || (subscription.retainHandling == .sendIfNew && !existed) {
-                retainedFor.append(subscription)
+            // A shared subscription gets no retained messages (§4.8.2).
+            if parsed.group == nil, subscription.retainHandling == .sendAlways || (subscription.retainHandling == .sendIfNew && !existed) {
+                retainedFor.append(entry)
             }
         }
         connection.send(.subscriptionAck(SubscriptionAckPacket(.suback, packetID: subscribe.packetID, reasonCodes: codes)))
@@ -206,16 +215,17 @@ final class BrokerCore {
     /// Sends the retained messages of new subscriptions a slice at a time, each slice in its own
     /// turn of the event loop: a SUBSCRIBE that matches 100,000 retained messages does not hold
     /// every other client until it is served.
-    private func sendRetained(for filters: ArraySlice<MQTTSubscription>, pending: ArraySlice<(PublishPacket, MQTTQoS)>, to session: BrokerSession) {
+    private func sendRetained(for filters: ArraySlice<Subscribers.Entry>, pending: ArraySlice<(PublishPacket, Subscribers.Entry)>, to session: BrokerSession) {
         var filters = filters, pending = pending
         var sent = 0
         while sent < Self.retainedSlice {
-            if let (message, granted) = pending.popFirst() {
+            if let (message, entry) = pending.popFirst() {
                 // Messages sent because of a new subscription carry RETAIN=1 [MQTT-3.3.1-8].
-                deliver(message, qos: min(message.qos, granted), retain: true, to: session)
+                deliver(message, qos: min(message.qos, entry.subscription.qos), retain: true, identifiers: entry.identifier.map { [$0] } ?? [],
+                        to: session)
                 sent += 1
-            } else if let subscription = filters.popFirst() {
-                pending = retained.matching(subscription.filter).map { ($0, subscription.qos) }[...]
+            } else if let entry = filters.popFirst() {
+                pending = retained.matching(entry.subscription.filter).map { ($0, entry) }[...]
             } else {
                 return
             }
@@ -240,10 +250,17 @@ final class BrokerCore {
         }
     }
 
-    private func forget(_ filter: String, of session: BrokerSession) {
-        subscriptions.update(filter) { subscribers in
-            subscribers?[session.clientID] = nil
-            if subscribers?.isEmpty == true { subscribers = nil }
+    private func forget(_ text: String, of session: BrokerSession) {
+        guard let parsed = SubscribedFilter(text) else { return }
+        subscriptions.update(parsed.filter) { subscribers in
+            guard var all = subscribers else { return }
+            if let group = parsed.group {
+                all.shared[group]?.remove(session.clientID)
+                if all.shared[group]?.members.isEmpty == true { all.shared[group] = nil }
+            } else {
+                all.direct[session.clientID] = nil
+            }
+            subscribers = all.isEmpty ? nil : all
         }
     }
 
@@ -261,28 +278,45 @@ final class BrokerCore {
     func route(_ packet: PublishPacket, from publisher: BrokerSession?) {
         if publisher != nil { statistics.messagesReceived += 1 }
         if packet.retain, retained.apply(packet) { persistence?.changed(packet) }
-        var matched: [String: MQTTSubscription] = [:]
+        // One copy per session, at the highest QoS its subscriptions grant, with each of their
+        // identifiers; and one per shared group, to the member whose turn it is.
+        var matched: [String: (subscription: MQTTSubscription, identifiers: [Int])] = [:]
+        var picked: [(clientID: String, entry: Subscribers.Entry)] = []
         subscriptions.forEachFilter(matching: packet.topic) { subscribers in
-            for (clientID, subscription) in subscribers {
+            for (clientID, entry) in subscribers.direct {
+                let identifiers = entry.identifier.map { [$0] } ?? []
                 if var chosen = matched[clientID] {
-                    chosen.qos = max(chosen.qos, subscription.qos)
-                    chosen.retainAsPublished = chosen.retainAsPublished || subscription.retainAsPublished
+                    chosen.subscription.qos = max(chosen.subscription.qos, entry.subscription.qos)
+                    chosen.subscription.retainAsPublished = chosen.subscription.retainAsPublished || entry.subscription.retainAsPublished
+                    chosen.identifiers += identifiers
                     matched[clientID] = chosen
                 } else {
-                    matched[clientID] = subscription
+                    matched[clientID] = (entry.subscription, identifiers)
                 }
             }
+            for group in subscribers.shared.values {
+                if let member = group.pick(isConnected: { sessions[$0]?.connection != nil }) { picked.append(member) }
+            }
         }
-        for (clientID, subscription) in matched {
+        for (clientID, chosen) in matched {
             guard let session = sessions[clientID] else { continue }
-            if subscription.noLocal, session === publisher { continue }
-            deliver(packet, qos: min(packet.qos, subscription.qos), retain: subscription.retainAsPublished && packet.retain, to: session)
+            if chosen.subscription.noLocal, session === publisher { continue }
+            deliver(packet, qos: min(packet.qos, chosen.subscription.qos), retain: chosen.subscription.retainAsPublished && packet.retain,
+                    identifiers: chosen.identifiers, to: session)
+        }
+        for (clientID, entry) in picked {
+            guard let session = sessions[clientID] else { continue }
+            deliver(packet, qos: min(packet.qos, entry.subscription.qos), retain: entry.subscription.retainAsPublished && packet.retain,
+                    identifiers: entry.identifier.map { [$0] } ?? [], to: session)
         }
     }
 
-    private func deliver(_ message: PublishPacket, qos: MQTTQoS, retain: Bool, to session: BrokerSession) {
-        let packet = PublishPacket(topic: message.topic, payload: message.payload, qos: qos, retain: retain,
-                                   properties: session.version == .v5 ? message.properties : [])
+    private func deliver(_ message: PublishPacket, qos: MQTTQoS, retain: Bool, identifiers: [Int] = [], to session: BrokerSession) {
+        var properties: MQTTProperties = session.version == .v5 ? message.properties : []
+        // The identifiers of the subscriptions it matches, and no one else's [MQTT-3.3.4-3].
+        properties.remove(.subscriptionIdentifier)
+        if session.version == .v5 { for identifier in identifiers { properties.append(.subscriptionIdentifier(identifier)) } }
+        let packet = PublishPacket(topic: message.topic, payload: message.payload, qos: qos, retain: retain, properties: properties)
         if qos == .atMostOnce {
             // QoS 0 is not queued: a client whose socket is backed up misses it, and that is counted.
             guard let connection = session.connection else { return }

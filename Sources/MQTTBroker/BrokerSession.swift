@@ -14,7 +14,8 @@ final class BrokerSession {
     var expiryInterval: UInt32?
     /// Ends the session once its expiry interval has passed without a connection.
     var expiryTimer: Scheduled<Void>?
-    var subscriptions: [String: MQTTSubscription] = [:]
+    /// By filter as subscribed (`$share/group/filter` for a shared one).
+    var subscriptions: [String: Subscribers.Entry] = [:]
     var connection: BrokerConnection?
     /// The client's receive maximum (5.0), capped by the broker's in-flight limit.
     var inflightLimit: Int

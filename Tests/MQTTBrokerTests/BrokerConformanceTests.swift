@@ -140,3 +140,56 @@ struct BrokerSessionExpiryTests {
         #expect(try watcher.publishes().map(\.topic) == ["status/sensor"], "at the session's end, not after 60 s")
     }
 }
+
+/// 5.0's optional features the broker announces: shared subscriptions and subscription identifiers.
+@Suite(.timeLimit(.minutes(1)))
+struct BrokerSharedSubscriptionTests {
+    static func payloads(_ client: HarnessClient) throws -> [String] {
+        try client.publishes().map { String(decoding: $0.payload, as: UTF8.self) }
+    }
+
+    @Test func aSharedGroupGetsEachMessageOnceThroughItsMembersInTurn() throws {
+        let broker = BrokerHarness()
+        let (publisher, connack) = try broker.client("publisher")
+        #expect(connack?.properties.contains { $0.identifier == .sharedSubscriptionAvailable || $0.identifier == .subscriptionIdentifierAvailable } == false,
+                "both available (the default)")
+        try publisher.send(.publish(PublishPacket(topic: "jobs/old", payload: Array("retained".utf8), retain: true)))
+        let (first, _) = try broker.client("worker-1")
+        let (second, _) = try broker.client("worker-2")
+        let (watcher, _) = try broker.client("watcher")
+        try BrokerConformanceTests.subscribe(first, "$share/workers/jobs/#")
+        try BrokerConformanceTests.subscribe(second, "$share/workers/jobs/#")
+        try watcher.send(.subscribe(SubscribePacket(packetID: 1, subscriptions: [MQTTSubscription("jobs/#")])))
+        _ = try watcher.received()
+        for job in 1...4 { try publisher.send(.publish(PublishPacket(topic: "jobs/new", payload: Array("\(job)".utf8)))) }
+        #expect(try Self.payloads(first) == ["1", "3"], "no retained message for a shared subscription, then every other job")
+        #expect(try Self.payloads(second) == ["2", "4"])
+        #expect(try Self.payloads(watcher) == ["1", "2", "3", "4"], "a plain subscription still gets every one")
+        // A member that leaves the group no longer gets a turn.
+        try second.send(.unsubscribe(UnsubscribePacket(packetID: 2, filters: ["$share/workers/jobs/#"])))
+        _ = try second.received()
+        for job in 5...6 { try publisher.send(.publish(PublishPacket(topic: "jobs/new", payload: Array("\(job)".utf8)))) }
+        #expect(try Self.payloads(first) == ["5", "6"] && Self.payloads(second).isEmpty)
+    }
+
+    @Test func noLocalOnASharedSubscriptionIsAProtocolError() throws {
+        let broker = BrokerHarness()
+        let (client, _) = try broker.client("client")
+        try client.send(.subscribe(SubscribePacket(packetID: 1, subscriptions: [MQTTSubscription("$share/g/a", noLocal: true)])))
+        #expect(BrokerConformanceTests.disconnectReason(try client.received()) == .protocolError)
+    }
+
+    @Test func subscriptionIdentifiersComeWithWhatTheyDeliver() throws {
+        let broker = BrokerHarness()
+        let (publisher, _) = try broker.client("publisher")
+        try publisher.send(.publish(PublishPacket(topic: "home/hall", payload: [0x31], retain: true)))
+        let (client, _) = try broker.client("client")
+        try client.send(.subscribe(SubscribePacket(packetID: 1, subscriptions: [MQTTSubscription("home/#")], properties: [.subscriptionIdentifier(7)])))
+        #expect(try client.publishes().map(\.properties.subscriptionIdentifiers) == [[7]], "the retained message carries it")
+        try client.send(.subscribe(SubscribePacket(packetID: 2, subscriptions: [MQTTSubscription("home/hall")], properties: [.subscriptionIdentifier(9)])))
+        _ = try client.received()
+        try publisher.send(.publish(PublishPacket(topic: "home/hall", payload: [0x32], properties: [.subscriptionIdentifier(99)])))
+        let live = try client.publishes()
+        #expect(live.count == 1 && Set(live[0].properties.subscriptionIdentifiers) == [7, 9], "one copy, both identifiers, none of the publisher's")
+    }
+}
