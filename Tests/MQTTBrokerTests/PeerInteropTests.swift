@@ -52,6 +52,35 @@ import Testing
         }
     }
 
+    @Test func mosquittoPubsTopicAliasesReachSubscribersAsTopics() async throws {
+        try await withBroker { broker, port in
+            let sub = try await subscribe(["-V", "mqttv5", "-t", "home/#", "-C", "3", "-F", "%t %p"], port: port)
+            // The first message sets alias 1 with its topic, the next two send the alias alone.
+            let pub = try await ChildProcess.run(["mosquitto_pub", "-p", "\(port)", "-V", "mqttv5", "-D", "publish", "topic-alias", "1",
+                                                  "-t", "home/alias", "-r", "-l"], input: Array("1\n2\n3\n".utf8))
+            #expect(pub.status == 0, "\(pub.stderr)")
+            let result = await sub.wait(timeout: 20)
+            #expect(published(result.stdout) == ["home/alias 1", "home/alias 2", "home/alias 3"], "\(result.stdout)")
+            // What was retained carries no alias: a new subscriber gets it by its topic.
+            let retained = try await ChildProcess.run(["mosquitto_sub", "-p", "\(port)", "-V", "mqttv5", "-t", "home/alias", "-C", "1", "-F", "%t %p"])
+            #expect(retained.stdout == "home/alias 3\n")
+        }
+    }
+
+    @Test func aMosquittoSubSessionEndsAfterItsExpiryInterval() async throws {
+        try await withBroker { broker, port in
+            func sessions() async throws -> Int { try await broker.statistics().sessions }
+            // Subscribes on a session kept 1 s after it disconnects, then exits (-E).
+            let sub = try await ChildProcess.run(["mosquitto_sub", "-p", "\(port)", "-V", "mqttv5", "-c", "-i", "expiring", "-x", "1",
+                                                  "-t", "a", "-E"])
+            #expect(sub.status == 0, "\(sub.stderr)")
+            #expect(try await sessions() == 1, "kept after the disconnection")
+            let deadline = Date().addingTimeInterval(20)
+            while try await sessions() > 0, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(try await sessions() == 0, "ended by its expiry interval")
+        }
+    }
+
     @Test func pahoClientsInBothVersions() async throws {
         try await withBroker { broker, port in
             let python = try await Self.pythonWithPaho()
@@ -66,6 +95,78 @@ import Testing
             }
         }
     }
+
+    @Test func pahoSharedSubscriptionsAndSubscriptionIdentifiers() async throws {
+        try await withBroker { broker, port in
+            let python = try await Self.pythonWithPaho()
+            let script = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-paho-shared-\(getpid()).py")
+            try Self.pahoSharedScript.write(to: script, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: script) }
+            let result = try await ChildProcess.run([python, script.path, "\(port)"], timeout: 60)
+            #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+            #expect(result.stdout.contains("shared: 2 2"), "\(result.stdout)\(result.stderr)")
+            #expect(result.stdout.contains("identifiers: [5]"), "\(result.stdout)\(result.stderr)")
+        }
+    }
+
+    static let pahoSharedScript = #"""
+    import sys, threading
+    import paho.mqtt.client as mqtt
+    from paho.mqtt.properties import Properties
+    from paho.mqtt.packettypes import PacketTypes
+
+    port = int(sys.argv[1])
+
+    def client(name, on_message=None):
+        c = mqtt.Client(client_id=name, protocol=mqtt.MQTTv5)
+        ready = threading.Event()
+        c.on_subscribe = lambda *args: ready.set()
+        if on_message:
+            c.on_message = on_message
+        c.connect("127.0.0.1", port)
+        c.loop_start()
+        return c, ready
+
+    counts = {"w1": 0, "w2": 0}
+    done = threading.Event()
+    lock = threading.Lock()
+    def counter(name):
+        def on_message(c, userdata, message):
+            with lock:
+                counts[name] += 1
+                if sum(counts.values()) == 4:
+                    done.set()
+        return on_message
+
+    workers = []
+    for name in ("w1", "w2"):
+        c, ready = client(name, counter(name))
+        c.subscribe("$share/workers/jobs/#", qos=1)
+        ready.wait(10)
+        workers.append(c)
+    publisher, _ = client("publisher")
+    for job in range(4):
+        publisher.publish("jobs/new", str(job), qos=1).wait_for_publish(10)
+    done.wait(10)
+    print("shared:", counts["w1"], counts["w2"])
+
+    got = {}
+    arrived = threading.Event()
+    def on_identified(c, userdata, message):
+        got["ids"] = getattr(message.properties, "SubscriptionIdentifier", None)
+        arrived.set()
+    listener, ready = client("listener", on_identified)
+    properties = Properties(PacketTypes.SUBSCRIBE)
+    properties.SubscriptionIdentifier = 5
+    listener.subscribe("ids/#", qos=1, properties=properties)
+    ready.wait(10)
+    publisher.publish("ids/x", "1", qos=1).wait_for_publish(10)
+    arrived.wait(10)
+    print("identifiers:", got.get("ids"))
+    for c in workers + [publisher, listener]:
+        c.loop_stop()
+        c.disconnect()
+    """#
 
     /// Debian's python3 has python3-paho-mqtt; a PATH python may not.
     static func pythonWithPaho() async throws -> String {
