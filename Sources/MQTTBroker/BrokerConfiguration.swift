@@ -13,9 +13,13 @@ public struct BrokerConfiguration: Sendable {
     /// QoS 1/2 messages sent to a client and not yet acknowledged, at most.
     public var maximumInflight = 100
     public var maximumPacketSize = 16 * 1024 * 1024
-    /// QoS 2 messages a 5.0 client may have unacknowledged towards the broker (QoS 1 is
-    /// acknowledged as it arrives); one more is DISCONNECT 0x93.
+    /// QoS 2 messages a 5.0 client may have unacknowledged towards the broker on a connection
+    /// (QoS 1 is acknowledged as it arrives); one more is DISCONNECT 0x93. At least 1.
     public var receiveMaximum: UInt16 = 100
+    var effectiveReceiveMaximum: UInt16 { max(1, receiveMaximum) }
+    /// Levels a topic or a filter may have (mosquitto's limit): a PUBLISH past it is refused
+    /// (0x90), a filter past it too (0x8F). It bounds what one retained message may cost.
+    public var maximumTopicLevels = 200
     /// Topic aliases a 5.0 client may set per connection (0: none).
     public var topicAliasMaximum: UInt16 = 16
     /// How often `$SYS/broker/...` is published.

@@ -17,6 +17,8 @@ final class BrokerConnection: ChannelInboundHandler {
     var will: MQTTWill?
     /// The topics this client's 5.0 topic aliases stand for.
     private var topicAliases: [UInt16: String] = [:]
+    /// QoS 2 packet ids received on this connection and not yet released (Receive Maximum).
+    private var qos2AwaitingRelease: Set<UInt16> = []
     private var lastReceived = NIODeadline.now()
     private var timer: RepeatedTask?
     private var closed = false
@@ -98,6 +100,7 @@ final class BrokerConnection: ChannelInboundHandler {
                 send(.publishAck(PublishAckPacket(.pubrel, packetID: ack.packetID)))
             case .pubrel:
                 session.receivedQoS2.remove(ack.packetID)
+                qos2AwaitingRelease.remove(ack.packetID)
                 send(.publishAck(PublishAckPacket(.pubcomp, packetID: ack.packetID)))
             }
         case let .subscribe(subscribe):
@@ -153,7 +156,11 @@ final class BrokerConnection: ChannelInboundHandler {
             }
             publish.properties.remove(.topicAlias)
         }
-        guard MQTTTopic.nameProblem(publish.topic) == nil else { return close(reason: .topicNameInvalid) }
+        guard MQTTTopic.nameProblem(publish.topic) == nil, MQTTTopic.levelCount(publish.topic) <= core.configuration.maximumTopicLevels else {
+            return close(reason: .topicNameInvalid)
+        }
+        // Subscription identifiers are the broker's to send [MQTT-3.3.4-6].
+        guard publish.properties.subscriptionIdentifiers.isEmpty else { return close(reason: .protocolError) }
         switch publish.qos {
         case .atMostOnce:
             core.route(publish, from: session)
@@ -162,9 +169,12 @@ final class BrokerConnection: ChannelInboundHandler {
             send(.publishAck(PublishAckPacket(.puback, packetID: publish.packetID ?? 0)))
         case .exactlyOnce:
             let id = publish.packetID ?? 0
-            if version == .v5, !session.receivedQoS2.contains(id), session.receivedQoS2.count >= Int(core.configuration.receiveMaximum) {
+            // The quota counts this connection's unreleased messages (§4.9: it starts afresh on
+            // each connection); the session remembers ids across connections, for exactly once.
+            if version == .v5, !qos2AwaitingRelease.contains(id), qos2AwaitingRelease.count >= Int(core.configuration.effectiveReceiveMaximum) {
                 return close(reason: .receiveMaximumExceeded)
             }
+            qos2AwaitingRelease.insert(id)
             if session.receivedQoS2.insert(id).inserted { core.route(publish, from: session) }
             send(.publishAck(PublishAckPacket(.pubrec, packetID: id)))
         }

@@ -17,7 +17,7 @@ final class BrokerCore {
     private var statistics = BrokerStatistics()
     private var pendingFlush: [BrokerConnection] = []
     /// 5.0 wills waiting out their Will Delay Interval, by client ID; a reconnect cancels them.
-    private var delayedWills: [String: Scheduled<Void>] = [:]
+    private var delayedWills: [String: (task: Scheduled<Void>, packet: PublishPacket)] = [:]
     private let started = Date()
     private var assignedIDs = 0
 
@@ -54,15 +54,22 @@ final class BrokerCore {
         let persistent = connect.version == .v311 ? !connect.cleanStart : expiry > 0
 
         var sessionPresent = false
-        // Back within its will delay: the will is not sent [MQTT-3.1.3-9].
-        delayedWills.removeValue(forKey: clientID)?.cancel()
+        // Back within its will delay on the same session: the will is not sent [MQTT-3.1.3-9].
+        // A clean start ends that session, so its will is due now.
+        if let pending = delayedWills.removeValue(forKey: clientID) {
+            pending.task.cancel()
+            if connect.cleanStart { route(pending.packet, from: nil) }
+        }
         if let existing = sessions[clientID] {
             existing.expiryTimer?.cancel()
             existing.expiryTimer = nil
             if let old = existing.connection {
-                // Session take-over: the older connection goes, with its will.
+                // Session take-over: the older connection goes. Its will goes out at once unless
+                // it has a delay and the session goes on (the client is back within the delay).
                 existing.connection = nil
-                if let will = old.will { publishWill(will) }
+                if let will = old.will, connect.cleanStart || !existing.isPersistent || (will.properties.willDelayInterval ?? 0) == 0 {
+                    publishWill(will)
+                }
                 old.will = nil
                 old.close(reason: .sessionTakenOver)
             }
@@ -86,7 +93,7 @@ final class BrokerCore {
         if connect.version == .v5 {
             properties.append(.maximumPacketSize(UInt32(configuration.maximumPacketSize)))
             if configuration.topicAliasMaximum > 0 { properties.append(.topicAliasMaximum(configuration.topicAliasMaximum)) }
-            properties.append(.receiveMaximum(max(1, configuration.receiveMaximum)))
+            properties.append(.receiveMaximum(configuration.effectiveReceiveMaximum))
         }
         connection.send(.connack(ConnAckPacket(sessionPresent: sessionPresent, properties: properties)))
         if sessionPresent { resume(session) }
@@ -102,7 +109,11 @@ final class BrokerCore {
             } else {
                 var packet = entry.packet
                 packet.dup = true
-                connection.send(.publish(packet))
+                // Now larger than this connection accepts: dropped as if sent [MQTT-3.1.2-25].
+                if !connection.send(.publish(packet)), connection.isOpen {
+                    session.inflight[id] = nil
+                    statistics.messagesDropped += 1
+                }
             }
         }
         drain(session)
@@ -145,19 +156,18 @@ final class BrokerCore {
         let packet = PublishPacket(topic: will.topic, payload: will.payload, qos: will.qos, retain: will.retain, properties: properties)
         guard delay > 0, let clientID else { return route(packet, from: nil) }
         let core = NIOLoopBound(self, eventLoop: eventLoop)
-        delayedWills[clientID] = eventLoop.scheduleTask(in: .seconds(Int64(delay))) {
+        let task = eventLoop.scheduleTask(in: .seconds(Int64(delay))) {
             core.value.delayedWills[clientID] = nil
             core.value.route(packet, from: nil)
             core.value.flush()
         }
+        delayedWills[clientID] = (task, packet)
     }
 
     // MARK: Subscribing
 
     /// Filters one SUBSCRIBE may hold; the rest are refused (quota exceeded).
     static let maximumFiltersPerSubscribe = 10_000
-    /// Levels a filter may have, as mosquitto allows topics; deeper ones are refused.
-    static let maximumLevels = 200
     /// Retained messages sent per turn of the event loop, so that other clients keep theirs.
     static let retainedSlice = 500
 
@@ -165,8 +175,11 @@ final class BrokerCore {
         var codes: [MQTTReasonCode] = []
         var retainedFor: [Subscribers.Entry] = []
         let refused: MQTTReasonCode = session.version == .v5 ? .topicFilterInvalid : .unspecifiedError
-        // 5.0: one identifier for every filter of the SUBSCRIBE, sent with what they deliver.
-        let identifier = session.version == .v5 ? subscribe.properties.subscriptionIdentifiers.first : nil
+        // 5.0: one identifier for every filter of the SUBSCRIBE, sent with what they deliver;
+        // more than one is a protocol error (§3.8.2.1.2).
+        let identifiers = session.version == .v5 ? subscribe.properties.subscriptionIdentifiers : []
+        guard identifiers.count <= 1 else { return connection.close(reason: .protocolError) }
+        let identifier = identifiers.first
         for (index, var subscription) in subscribe.subscriptions.enumerated() {
             if index >= Self.maximumFiltersPerSubscribe {
                 codes.append(session.version == .v5 ? .quotaExceeded : .unspecifiedError)
@@ -174,7 +187,7 @@ final class BrokerCore {
             }
             guard MQTTTopic.filterProblem(subscription.filter) == nil, let parsed = SubscribedFilter(subscription.filter),
                   MQTTTopic.filterProblem(parsed.filter) == nil,
-                  parsed.filter.utf8.count(where: { $0 == UInt8(ascii: "/") }) < Self.maximumLevels else {
+                  MQTTTopic.levelCount(parsed.filter) <= configuration.maximumTopicLevels else {
                 codes.append(refused)
                 continue
             }
@@ -214,12 +227,17 @@ final class BrokerCore {
 
     /// Sends the retained messages of new subscriptions a slice at a time, each slice in its own
     /// turn of the event loop: a SUBSCRIBE that matches 100,000 retained messages does not hold
-    /// every other client until it is served.
-    private func sendRetained(for filters: ArraySlice<Subscribers.Entry>, pending: ArraySlice<(PublishPacket, Subscribers.Entry)>, to session: BrokerSession) {
+    /// every other client until it is served. It stops when the connection ends or the
+    /// subscription goes, and waits while the client's socket is backed up (QoS 0 messages are
+    /// otherwise dropped for a slow reader).
+    private func sendRetained(for filters: ArraySlice<Subscribers.Entry>, pending: ArraySlice<(PublishPacket, Subscribers.Entry)>,
+                              to session: BrokerSession) {
+        guard let connection = session.connection, connection.isOpen else { return }
         var filters = filters, pending = pending
         var sent = 0
-        while sent < Self.retainedSlice {
+        while sent < Self.retainedSlice, connection.isWritable {
             if let (message, entry) = pending.popFirst() {
+                guard session.subscriptions[entry.subscription.filter] != nil else { continue }
                 // Messages sent because of a new subscription carry RETAIN=1 [MQTT-3.3.1-8].
                 deliver(message, qos: min(message.qos, entry.subscription.qos), retain: true, identifiers: entry.identifier.map { [$0] } ?? [],
                         to: session)
@@ -231,14 +249,20 @@ final class BrokerCore {
             }
         }
         let core = NIOLoopBound(self, eventLoop: eventLoop)
-        let target = NIOLoopBound(session, eventLoop: eventLoop)
+        let target = NIOLoopBound((session, connection), eventLoop: eventLoop)
         let rest = NIOLoopBound((filters, pending), eventLoop: eventLoop)
-        eventLoop.execute {
+        let next: @Sendable () -> Void = {
+            let (session, connection) = target.value
+            // Only for the connection that asked: a session that ended or moved gets no more.
+            guard core.value.sessions[session.clientID] === session, session.connection === connection else { return }
+            core.value.sendRetained(for: rest.value.0, pending: rest.value.1, to: session)
             core.value.flush()
-            // A session that ended meanwhile gets nothing more.
-            guard core.value.sessions[target.value.clientID] === target.value else { return }
-            core.value.sendRetained(for: rest.value.0, pending: rest.value.1, to: target.value)
-            core.value.flush()
+        }
+        flush()
+        if connection.isWritable {
+            eventLoop.execute(next)
+        } else {
+            eventLoop.scheduleTask(in: .milliseconds(10), next)
         }
     }
 

@@ -3,7 +3,8 @@ import MQTT
 import NIOCore
 
 /// What the broker keeps for one client ID: subscriptions, and QoS 1/2 messages in flight or
-/// queued. A persistent session outlives its connection (while the broker runs).
+/// queued. A persistent session outlives its connection: a 5.0 one for its Session Expiry
+/// Interval, a 3.1.1 one while the broker runs.
 final class BrokerSession {
     let clientID: String
     var version: MQTTProtocolVersion

@@ -8,7 +8,8 @@ import Synchronization
 ///
 /// Retained messages, QoS 0/1/2, wills, persistent sessions, `$SYS/broker/...`, optional user
 /// names and passwords, and retained messages kept on disk with `persistencePath`. Everything
-/// runs on one event loop, so its state needs no locks.
+/// runs on one event loop, so its state needs no locks; only persistence hands changes to a
+/// queue of its own.
 ///
 /// ```swift
 /// let broker = MQTTBroker(configuration: BrokerConfiguration(port: 0))

@@ -10,8 +10,6 @@ final class RetainedStore {
     /// Retained messages outside `$SYS`, which `$SYS/broker/retained messages/count` reports.
     private(set) var userCount = 0
 
-    var count: Int { trie.count }
-
     /// Stores or (empty payload) removes the retained message of a topic; returns whether the
     /// stored set changed outside `$SYS` (what persistence keeps).
     @discardableResult
@@ -40,11 +38,12 @@ final class RetainedStore {
         return found.sorted { $0.topic < $1.topic }
     }
 
-    /// Every retained message but `$SYS`'s, by topic: what persistence starts from.
+    /// Every retained message but `$SYS`'s, by topic: what persistence starts from. (Other
+    /// topics that start with `$` are kept: only `$SYS` is the broker's own.)
     func userMessages() -> [String: BrokerMessage] {
         var all: [String: BrokerMessage] = [:]
-        trie.forEachMatch(of: "#") { node in
-            if let message = node.value { all[message.packet.topic] = message }
+        trie.forEachValue { message in
+            if !message.packet.topic.hasPrefix("$SYS") { all[message.packet.topic] = message }
         }
         return all
     }

@@ -17,7 +17,7 @@ final class TopicTrie<Value> {
     var count: Int { root.count }
 
     deinit {
-        // Taken apart a node at a time: releasing a chain of 32,767 levels in one go would
+        // Taken apart a node at a time: releasing a chain of thousands of levels in one go would
         // recurse that deep.
         var nodes = [root]
         while let node = nodes.popLast() {
@@ -69,8 +69,8 @@ final class TopicTrie<Value> {
 
     // MARK: A trie of topics, walked with a filter
 
-    // Both walks keep their own stack rather than recursing: a topic may have 32,767 levels,
-    // deeper than a thread's stack would allow.
+    // The walks keep their own stack rather than recursing: a topic may have up to 65,536
+    // levels where the broker is configured to allow them, deeper than a thread's stack.
 
     /// Visits the node of every topic matching `filter` (a valid filter) that holds a value.
     /// A wildcard in the first level does not match topics that start with `$` [MQTT-4.7.2-1].
@@ -96,6 +96,15 @@ final class TopicTrie<Value> {
             case let level:
                 if let child = node.children[level] { stack.append((child, index + 1)) }
             }
+        }
+    }
+
+    /// Visits every value, `$` topics included.
+    func forEachValue(_ body: (Value) -> Void) {
+        var nodes = [root]
+        while let node = nodes.popLast() {
+            if let value = node.value { body(value) }
+            nodes.append(contentsOf: node.children.values)
         }
     }
 

@@ -35,13 +35,16 @@ public final class TestBroker: Sendable {
 
     /// Runs `body` with a broker started as `start` does, and stops it (awaited) however `body` ends.
     public static func with<Result>(_ kind: BrokerKind, user: (name: String, password: String)? = nil,
+                                    configure: (inout BrokerConfiguration) -> Void = { _ in },
                                     _ body: (TestBroker) async throws -> Result) async throws -> Result {
-        let broker = try await start(kind, user: user)
+        let broker = try await start(kind, user: user, configure: configure)
         return try await withCleanup({ try await body(broker) }, cleanup: { await broker.stop() })
     }
 
     /// Starts a broker; with `user`, clients must log in with that user name and password.
-    public static func start(_ kind: BrokerKind, user: (name: String, password: String)? = nil) async throws -> TestBroker {
+    /// `configure` changes the embedded broker's configuration (mosquitto's is its own).
+    public static func start(_ kind: BrokerKind, user: (name: String, password: String)? = nil,
+                             configure: (inout BrokerConfiguration) -> Void = { _ in }) async throws -> TestBroker {
         switch kind {
         case .mosquitto:
             let listener: Mosquitto.Listener = user.map { .password(user: $0.name, password: $0.password) } ?? .anonymous
@@ -51,6 +54,7 @@ public final class TestBroker: Sendable {
         case .embedded:
             var configuration = BrokerConfiguration(port: 0)
             if let user { configuration.users = [user.name: user.password] }
+            configure(&configuration)
             let broker = MQTTBroker(configuration: configuration)
             let port = try await broker.start()
             // A restart (`launch`) comes back on the same port.

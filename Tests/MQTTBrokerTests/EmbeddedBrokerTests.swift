@@ -120,13 +120,15 @@ import Testing
         try await withBroker({ $0.persistencePath = path; $0.persistenceInterval = .milliseconds(100) }) { _, port in
             let publisher = makeClient(port: port)
             try await publisher.connect()
+            try await publisher.publish(to: "$app/state", payload: Array("kept too".utf8), qos: .atLeastOnce, retain: true)
             try await publisher.publish(to: "keep/a", payload: Array("kept".utf8), qos: .atLeastOnce, retain: true)
             // Written by the persistence queue at the next interval, as a kill -9 would find it.
             // (JSON writes the topic's slash as \/.)
             try await waitUntil("the retained message saved") {
                 (try? String(contentsOfFile: path, encoding: .utf8))?.contains(#""topic":"keep\/a""#) == true
             }
-            #expect(try String(contentsOfFile: path, encoding: .utf8).contains(#""topic":"keep\/a""#))
+            let saved = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(saved.contains(#""topic":"keep\/a""#) && saved.contains(#""topic":"$app\/state""#), "only $SYS is the broker's own: \(saved)")
             await publisher.disconnect()
         }
     }
@@ -234,7 +236,8 @@ import Testing
             let deadline = Date().addingTimeInterval(20)
             while try await delayed() == 0, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
             #expect(try await delayed() == 1)
-            let back = makeClient(port: port, clientID: "patient")
+            // Back on the same session (a clean start would end it, and send the will).
+            let back = makeClient(port: port, clientID: "patient", cleanStart: false, sessionExpiry: 3600)
             try await back.connect()
             #expect(try await delayed() == 0)
             await back.disconnect()

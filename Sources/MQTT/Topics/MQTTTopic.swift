@@ -49,6 +49,11 @@ public enum MQTTTopic {
         return nil
     }
 
+    /// How many levels a topic name or filter has (`a/b/c`: 3; `a/`: 2).
+    public static func levelCount(_ name: String) -> Int {
+        name.utf8.count { $0 == UInt8(ascii: "/") } + 1
+    }
+
     /// Whether a filter matches a topic name, with the `$` rule [MQTT-4.7.2-1].
     ///
     /// - Parameters:
