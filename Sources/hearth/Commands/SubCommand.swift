@@ -39,8 +39,8 @@ struct SubCommand: AsyncParsableCommand {
     enum OutputFormatOption: String, ExpressibleByArgument, CaseIterable { case json }
 
     func validate() throws {
-        if subscription.topics.isEmpty, try connection.urlTopic() == nil {
-            throw ValidationError("give at least one topic filter with -t (or in the -L URL)")
+        if subscription.topics.isEmpty, try connection.urlTopic() == nil, try connection.defaultFilters() == ["#"] {
+            throw ValidationError("give at least one topic filter with -t (or in the -L URL, or a profile's filters)")
         }
         try session.validate(clientID: connection.id)
     }
@@ -48,7 +48,7 @@ struct SubCommand: AsyncParsableCommand {
     func run() async throws {
         let session = SubscribedSession(
             configuration: try connection.makeConfiguration(reconnect: MQTTReconnectPolicy(), session: session),
-            filters: subscription.topics + [try connection.urlTopic()].compactMap { $0 },
+            filters: subscription.topics.isEmpty ? try connection.defaultFilters() : subscription.topics + [try connection.urlTopic()].compactMap { $0 },
             qos: subscription.qos, retainAsPublished: retainAsPublished)
         let failure = try await session.run { client, _ in try await printMessages(from: client) }
         if let failure { throw failure }

@@ -39,7 +39,7 @@ struct TreeCommand: AsyncParsableCommand {
         // Retain-as-published keeps the retained marks right on live updates (MQTT 5).
         let session = SubscribedSession(
             configuration: try connection.makeConfiguration(reconnect: MQTTReconnectPolicy()),
-            filters: subscription.topics.isEmpty ? [try connection.urlTopic() ?? "#"] : subscription.topics,
+            filters: subscription.topics.isEmpty ? try connection.defaultFilters() : subscription.topics,
             qos: subscription.qos, retainAsPublished: true)
         var model = TopicModel()
         let failure = try await session.run { client, _ in try await collect(from: client, into: &model) }

@@ -65,7 +65,7 @@ struct RecordCommand: AsyncParsableCommand {
         try history.save(retention)
         let recorder = Recorder(store: history, retention: retention)
         recorder.limit = count
-        let filters = topics.isEmpty ? [try connection.urlTopic() ?? "#"] : topics
+        let filters = topics.isEmpty ? try connection.defaultFilters() : topics
         Diagnostics.warn("recording \(filters.joined(separator: " ")) from \(configuration.host):\(configuration.port) into \(path)")
         try await recorder.run(configuration: configuration, filters: filters, qos: qos)
         _ = consume claim

@@ -47,6 +47,10 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: [.customShort("L"), .long], help: "mqtt[s]://[user[:pass]@]host[:port][/topic]")
     var url: String?
 
+    @Option(name: [.customShort("b"), .customLong("profile")],
+            help: "A connection profile from ~/.config/hearth/config.toml (default: the file's 'default'); flags override it.")
+    var profileName: String?
+
     @Flag(name: [.customShort("d"), .long], help: "Print debug messages to stderr.")
     var debug = false
 
@@ -65,6 +69,24 @@ struct ConnectionOptions: ParsableArguments {
     /// The topic named by `-L`, if any.
     func urlTopic() throws -> String? { try url.map(BrokerURL.init(parsing:))?.topic }
 
+    /// The filters to subscribe to when no `-t` is given: `-L`'s topic, else the profile's URL
+    /// topic or filters, else `#`.
+    func defaultFilters() throws -> [String] {
+        if let topic = try urlTopic() { return [topic] }
+        let profile = try profile()
+        if let topic = try profile?.url.map(BrokerURL.init(parsing:))?.topic { return [topic] }
+        return profile?.filters ?? ["#"]
+    }
+
+    /// The profile `-b` names, or the config file's default; nil without either.
+    func profile() throws -> Profile? {
+        guard let file = try ProfileFile.load() else {
+            if let profileName { throw ValidationError("no profile '\(profileName)': there is no \(ProfileFile.defaultPath())") }
+            return nil
+        }
+        return try file.profile(named: profileName)
+    }
+
     func validate() throws {
         if let url { _ = try BrokerURL(parsing: url) }
         if key != nil, cert == nil { throw ValidationError("--key needs --cert") }
@@ -80,20 +102,27 @@ struct ConnectionOptions: ParsableArguments {
     /// The headless commands print or count every message, so when they fall behind the client
     /// stops reading (as mosquitto_sub does) instead of dropping.
     func makeConfiguration(reconnect: MQTTReconnectPolicy, session: SessionOptions? = nil) throws -> MQTTClientConfiguration {
+        // Flags first, then the environment (HEARTH_PASSWORD), then the profile, then defaults.
+        let profile = try profile()
         let parsedURL = try url.map(BrokerURL.init(parsing:))
+        let profileURL = try profile?.url.map(BrokerURL.init(parsing:))
+        let cafile = cafile ?? profile?.cafile, cert = cert ?? profile?.cert, key = key ?? profile?.key
+        let insecure = insecure || profile?.insecure == true
         let useTLS = tls || insecure || cafile != nil || cert != nil || parsedURL?.tls == true
+            || (parsedURL == nil && (profile?.tls == true || profileURL?.tls == true))
         let tlsOptions = useTLS
             ? MQTTTLSOptions(caFile: cafile, certificateFile: cert, keyFile: key, insecure: insecure) : nil
         var logger = Logger(label: "hearth", factory: { EscapingLogHandler(label: $0) })
         logger.logLevel = debug ? .debug : .warning
+        let version = protocolVersion ?? profile?.version
         return MQTTClientConfiguration(
-            host: host ?? parsedURL?.host ?? "localhost",
-            port: port ?? parsedURL?.port,
+            host: host ?? parsedURL?.host ?? profile?.host ?? profileURL?.host ?? "localhost",
+            port: port ?? parsedURL?.port ?? profile?.port ?? profileURL?.port,
             tls: tlsOptions,
             clientID: id ?? MQTTClientConfiguration.randomClientID(),
-            username: username ?? parsedURL?.username,
-            password: try resolvePassword(urlPassword: parsedURL?.password).map { Array($0.utf8) },
-            version: protocolVersion.map { .only($0.version) } ?? .automatic,
+            username: username ?? parsedURL?.username ?? profile?.username ?? profileURL?.username,
+            password: try resolvePassword(urlPassword: parsedURL?.password, profile: profile, profileURL: profileURL).map { Array($0.utf8) },
+            version: version.map { .only($0.version) } ?? .automatic,
             keepAlive: keepalive,
             cleanStart: session?.cleanStart ?? true,
             sessionExpiry: session?.expiryInterval ?? 0,
@@ -106,16 +135,24 @@ struct ConnectionOptions: ParsableArguments {
             logger: logger)
     }
 
-    /// -P, then --password-file, then the URL, then HEARTH_PASSWORD.
-    private func resolvePassword(urlPassword: String?) throws -> String? {
+    /// -P, then --password-file, then the URL, then HEARTH_PASSWORD, then the profile's
+    /// password, password_file or password_command (or its URL's password).
+    private func resolvePassword(urlPassword: String?, profile: Profile?, profileURL: BrokerURL?) throws -> String? {
         if let password { return password }
-        if let passwordFile {
-            guard let contents = try? String(contentsOfFile: passwordFile, encoding: .utf8) else {
-                throw ValidationError("cannot read password file \(passwordFile)")
-            }
-            return String(contents.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
+        if let passwordFile { return try Self.firstLine(of: passwordFile, flag: "password file") }
+        if let found = urlPassword ?? ProcessInfo.processInfo.environment["HEARTH_PASSWORD"].flatMap({ $0.isEmpty ? nil : $0 }) { return found }
+        guard let profile else { return nil }
+        if let password = profile.password { return password }
+        if let file = profile.passwordFile { return try Self.firstLine(of: file, flag: "password_file of profile '\(profile.name)'") }
+        if let command = profile.passwordCommand { return try PasswordCommand.run(command, profile: profile.name) }
+        return profileURL?.password
+    }
+
+    private static func firstLine(of path: String, flag: String) throws -> String {
+        guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ValidationError("cannot read \(flag) \(path)")
         }
-        return urlPassword ?? ProcessInfo.processInfo.environment["HEARTH_PASSWORD"]
+        return String(contents.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
     }
 }
 

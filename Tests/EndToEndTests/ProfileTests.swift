@@ -1,0 +1,85 @@
+import Foundation
+import MQTTTestSupport
+import Testing
+
+/// Connection profiles in `$XDG_CONFIG_HOME/hearth/config.toml`, through the `hearth` executable.
+@Suite(.timeLimit(.minutes(2)))
+struct ProfileTests {
+    /// Runs `body` with a config folder holding `config` (mode `mode`), removed after.
+    static func withConfig(_ config: String, mode: Int = 0o600, _ body: ([String: String], String) async throws -> Void) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-config-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder + "/hearth", withIntermediateDirectories: true)
+        let path = folder + "/hearth/config.toml"
+        try config.write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
+        try await body(["XDG_CONFIG_HOME": folder, "HEARTH_PASSWORD": ""], path)
+    }
+
+    @Test func aProfileConnectsWithItsLoginAndFiltersAndFlagsOverrideIt() async throws {
+        try await Mosquitto.with(listeners: [.password(user: "home-user", password: "s3cret")]) { broker in
+            let port = broker.port(.password(user: "home-user", password: "s3cret"))
+            let config = """
+                default = "home"
+                [profiles.home]
+                host = "127.0.0.1"
+                port = \(port)
+                username = "home-user"
+                password_command = "printf s3cret\\\\nsecond-line"
+                filters = ["home/#"]
+                """
+            try await Self.withConfig(config) { environment, _ in
+                // The default profile: its login, and its filters when no -t is given.
+                // Retained, so it reaches the subscriber whenever its subscription comes in.
+                _ = try await ChildProcess.run(["mosquitto_pub", "-p", "\(port)", "-u", "home-user", "-P", "s3cret", "-r", "-t", "home/hall", "-m", "21.5"])
+                let received = try await HearthExecutable.run(["sub", "-C", "1", "-v"], environment: environment, timeout: 20)
+                #expect(received.status == 0 && received.stdout == "home/hall 21.5\n", "\(received.stdout)\(received.stderr)")
+                // A flag overrides the profile: the wrong password is refused.
+                let wrong = try await HearthExecutable.run(["sub", "-b", "home", "-P", "wrong", "-C", "1"], environment: environment, timeout: 20)
+                #expect(wrong.status != 0 && (wrong.stderr.contains("not authorized") || wrong.stderr.contains("bad user name or password")),
+                        "\(wrong.stderr)")
+            }
+        }
+    }
+
+    @Test func profilesAreListedWithoutTheirPasswords() async throws {
+        let config = """
+            default = "home"
+            [profiles.home]
+            host = "homeassistant.local"
+            username = "mqtt-user"
+            password = "plain-secret"
+            [profiles.cloud]
+            url = "mqtts://me:url-secret@abc123.example:8883/home/%23"
+            """
+        try await Self.withConfig(config) { environment, path in
+            let listed = try await HearthExecutable.run(["profiles"], environment: environment)
+            #expect(listed.status == 0, "\(listed.stderr)")
+            #expect(listed.stdout.contains("profiles in \(path) (default: home)"))
+            #expect(listed.stdout.contains("* home  mqtt://homeassistant.local · user mqtt-user · password (in the file)  (line 2)"), "\(listed.stdout)")
+            #expect(listed.stdout.contains("  cloud  mqtts://abc123.example:8883 · user me · password (in the url) · filters home/#"), "\(listed.stdout)")
+            #expect(!listed.stdout.contains("secret"))
+        }
+    }
+
+    @Test func aBrokenConfigIsOneLineNamingTheFileTheLineAndTheKey() async throws {
+        try await Self.withConfig("[profiles.home]\nhost = \"a\"\nprot = 1884\n") { environment, path in
+            let result = try await HearthExecutable.run(["tree", "-C", "1"], environment: environment)
+            #expect(result.stderr == "Error: config \(path): line 3: profile 'home': unknown key 'prot' (known: cafile, cert, filters, host, insecure, key, password, password_command, password_file, port, theme, tls, url, username, version)\n")
+        }
+        try await Self.withConfig("[profiles.home]\nhost = \"a\"\n") { environment, path in
+            let result = try await HearthExecutable.run(["tree", "-b", "office", "-C", "1"], environment: environment)
+            #expect(result.stderr == "Error: no profile 'office' in \(path) (known: home)\n")
+        }
+        // A password others may read is refused, as ssh refuses such keys.
+        try await Self.withConfig("[profiles.home]\npassword = \"x\"\n", mode: 0o644) { environment, path in
+            let result = try await HearthExecutable.run(["tree", "-b", "home", "-C", "1"], environment: environment)
+            #expect(result.stderr.hasPrefix("Error: config \(path): holds a password and others may read it"), "\(result.stderr)")
+        }
+        // A password command that fails is one line, and nothing connects.
+        try await Self.withConfig("[profiles.home]\npassword_command = \"false\"\n") { environment, _ in
+            let result = try await HearthExecutable.run(["tree", "-b", "home", "-C", "1"], environment: environment)
+            #expect(result.stderr == "Error: password_command of profile 'home' (false) failed with status 1\n", "\(result.stderr)")
+        }
+    }
+}
