@@ -1,4 +1,4 @@
-import Dashboard
+@testable import Dashboard
 import Foundation
 import Testing
 
@@ -18,6 +18,13 @@ import Testing
             return [style.bold, style.dim, style.underline, style.reverse]
         }
         if name == "monochrome" { #expect(Set(attributes).count == 3) }
+    }
+
+    @Test func themesAreFoundBesideAnInstalledBinary() {
+        // make install PREFIX=/opt/hearth: /opt/hearth/bin/hearth and /opt/hearth/share/hearth/themes.
+        let folders = ThemeCatalog.directories("/opt/hearth/bin/hearth")
+        #expect(folders.contains("/opt/hearth/share/hearth/themes") && folders.last == "/usr/share/hearth/themes")
+        #expect(Set(ThemeCatalog.bundledNames).isSubset(of: ThemeCatalog.installedNames()))
     }
 
     @Test func theDefaultFileMatchesTheBuiltInTheme() throws {

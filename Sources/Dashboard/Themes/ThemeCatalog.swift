@@ -3,8 +3,9 @@ import Foundation
 /// Finds themes by name or path.
 ///
 /// A name is looked up as `NAME.toml` in `$HEARTH_THEMES`, `~/.config/hearth/themes`, the
-/// `themes` folder of a source checkout that holds the executable, and `/usr/share/hearth/themes`.
-/// "default" works even when no folder is found.
+/// `themes` folder of a source checkout that holds the executable, `share/hearth/themes` beside
+/// an installed executable (`make install PREFIX=…` puts them there), and
+/// `/usr/share/hearth/themes`. "default" works even when no folder is found.
 public enum ThemeCatalog {
     public static let bundledNames = ["default", "light", "solarized-dark", "high-contrast", "monochrome"]
 
@@ -31,7 +32,19 @@ public enum ThemeCatalog {
             if FileManager.default.fileExists(atPath: candidate + "/default.toml") { found.append(candidate); break }
             directory.deleteLastPathComponent()
         }
+        // Installed: PREFIX/bin/hearth and PREFIX/share/hearth/themes.
+        let installed = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("share/hearth/themes").path
+        if installed != "/usr/share/hearth/themes" { found.append(installed) }
         found.append("/usr/share/hearth/themes")
         return found
+    }
+
+    /// The names of the themes found, for shell completion.
+    public static func installedNames(executablePath: String = CommandLine.arguments[0]) -> [String] {
+        let found = directories(executablePath).flatMap { folder in
+            ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".toml") }.map { String($0.dropLast(5)) }
+        }
+        return Array(Set(found + bundledNames)).sorted()
     }
 }

@@ -30,7 +30,8 @@ struct DashboardCommand: AsyncParsableCommand {
     @Flag(name: .customLong("sys"), help: "Also subscribe to $SYS/# (broker statistics).")
     var sys = false
 
-    @Option(name: .long, help: "Theme: a name (\(ThemeCatalog.bundledNames.joined(separator: ", "))) or a path to a TOML file.")
+    @Option(name: .long, help: "Theme: a name (\(ThemeCatalog.bundledNames.joined(separator: ", "))) or a path to a TOML file.",
+            completion: .custom { _, _, _ in ThemeCatalog.installedNames() })
     var theme: String?
 
     @Option(name: .customLong("exit-after"), help: ArgumentHelp("Quit after this many messages (benchmarks and scripts).", visibility: .hidden))

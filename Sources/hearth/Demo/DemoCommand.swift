@@ -24,7 +24,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Port for the embedded broker (default: a free one).")
     var port = 0
 
-    @Option(name: .long, help: "Theme for the dashboard.")
+    @Option(name: .long, help: "Theme for the dashboard.", completion: .custom { _, _, _ in ThemeCatalog.installedNames() })
     var theme: String?
 
     @Option(name: .customLong("drop-every"), help: ArgumentHelp("Seconds between the garage plug's drop-outs.", visibility: .hidden))

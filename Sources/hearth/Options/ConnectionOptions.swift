@@ -48,7 +48,8 @@ struct ConnectionOptions: ParsableArguments {
     var url: String?
 
     @Option(name: [.customShort("b"), .customLong("profile")],
-            help: "A connection profile from ~/.config/hearth/config.toml (default: the file's 'default'); flags override it.")
+            help: "A connection profile from ~/.config/hearth/config.toml (default: the file's 'default'); flags override it.",
+            completion: .custom { _, _, _ in ((try? ProfileFile.load()) ?? nil)?.profiles.map(\.name) ?? [] })
     var profileName: String?
 
     @Flag(name: [.customShort("d"), .long], help: "Print debug messages to stderr.")

@@ -3,7 +3,7 @@ import MQTT
 
 /// What to subscribe to and when to stop: shared by `hearth sub` and `hearth tree`.
 struct SubscriptionOptions: ParsableArguments {
-    @Option(name: [.customShort("t"), .customLong("topic")], help: "Topic filter to subscribe to (repeatable).")
+    @Option(name: [.customShort("t"), .customLong("topic")], help: "Topic filter to subscribe to (repeatable); $share/GROUP/FILTER for a shared subscription (brokers share the messages among a group).")
     var topics: [String] = []
 
     @Option(name: [.customShort("q"), .long], help: "QoS of the subscriptions: 0, 1 or 2.")
