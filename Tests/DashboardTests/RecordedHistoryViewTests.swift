@@ -45,12 +45,7 @@ struct OlderMessagesPagingTests {
     }
 
     @Test func theTableReadsOlderPagesAtItsEndUntilTheRecordingStarts() throws {
-        var model = TopicModel()
-        for step in 0..<3 { model.ingest(Fixture.message("home/hall/temperature", "2\(step)", at: Self.now + Double(step))) }
-        let controller = DashboardController(connection: Fixture.connected, width: 120, height: 40)
-        controller.readsHistoryStore = true
-        _ = Fixture.type("/hall/temperature", into: controller, model: model)
-        _ = controller.handle(.enter, model: model)
+        let (controller, model) = Self.hallSelected()
 
         // Three messages fit on screen: the page before the oldest is asked for at once, once.
         let first = controller.makeFrame(model: model, now: Self.now + 10)
