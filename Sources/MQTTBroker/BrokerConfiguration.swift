@@ -6,6 +6,8 @@ public struct BrokerConfiguration: Sendable {
     public var host = "127.0.0.1"
     /// 0 picks a free port.
     public var port = 1883
+    /// A second listener for MQTT over WebSockets (path `/mqtt`), when set; 0 picks a free port.
+    public var webSocketPort: Int?
     /// When set, clients must log in with one of these user names and passwords.
     public var users: [String: String]?
     /// QoS 1/2 messages kept per client while it is offline or its in-flight window is full.

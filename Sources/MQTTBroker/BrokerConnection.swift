@@ -39,13 +39,23 @@ final class BrokerConnection: ChannelInboundHandler {
     // MARK: Channel events
 
     func channelActive(context: ChannelHandlerContext) {
+        begin(context)
+        context.fireChannelActive()
+    }
+
+    /// Added to a channel that is already active (after a WebSocket upgrade): it begins now.
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { begin(context) }
+    }
+
+    private func begin(_ context: ChannelHandlerContext) {
+        guard self.context == nil else { return }
         self.context = context
         // A client has 10 s to send CONNECT.
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         context.eventLoop.scheduleTask(in: .seconds(10)) {
             if bound.value.session == nil { bound.value.close(reason: nil) }
         }
-        context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -25,6 +25,7 @@ public final class MQTTBroker: Sendable {
     /// What exists while the broker runs. The core is only touched on its event loop.
     private struct Running: Sendable {
         let channel: any Channel
+        let webSocketChannel: (any Channel)?
         let core: NIOLoopBound<BrokerCore>
         let timers: [RepeatedTask]
         let persistence: RetainedPersistence?
@@ -32,6 +33,11 @@ public final class MQTTBroker: Sendable {
 
     public init(configuration: BrokerConfiguration) {
         self.configuration = configuration
+    }
+
+    /// The WebSockets listener's port, while it listens.
+    public var webSocketPort: Int? {
+        state.withLock { $0?.webSocketChannel?.localAddress?.port }
     }
 
     /// Listens, and returns the port (the one chosen when the configuration says 0).
@@ -72,6 +78,23 @@ public final class MQTTBroker: Sendable {
         } catch {
             throw BrokerError("cannot listen on \(configuration.host):\(configuration.port): \(error)")
         }
+        var webSocketChannel: (any Channel)?
+        if let webSocketPort = configuration.webSocketPort {
+            let webSockets = ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try WebSocketListener.configure(channel, core: core) }
+                }
+            do {
+                webSocketChannel = try await webSockets.bind(host: configuration.host, port: webSocketPort).get()
+            } catch {
+                try? await channel.close()
+                throw BrokerError("cannot listen for WebSockets on \(configuration.host):\(webSocketPort): \(error)")
+            }
+        }
         let timers = try await loop.submit {
             var timers = [loop.scheduleRepeatedTask(initialDelay: .zero, delay: Self.amount(configuration.sysInterval)) { _ in
                 core.value.publishSys()
@@ -83,7 +106,7 @@ public final class MQTTBroker: Sendable {
             }
             return timers
         }.get()
-        state.withLock { $0 = Running(channel: channel, core: core, timers: timers, persistence: persistence) }
+        state.withLock { $0 = Running(channel: channel, webSocketChannel: webSocketChannel, core: core, timers: timers, persistence: persistence) }
         return channel.localAddress?.port ?? configuration.port
     }
 
@@ -96,6 +119,7 @@ public final class MQTTBroker: Sendable {
         }
         if let running {
             try? await running.channel.close()
+            try? await running.webSocketChannel?.close()
             try? await running.channel.eventLoop.submit {
                 running.timers.forEach { $0.cancel() }
                 running.core.value.closeAll()

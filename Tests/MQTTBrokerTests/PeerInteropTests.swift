@@ -110,6 +110,49 @@ import Testing
         }
     }
 
+    @Test func pahoOverWebSockets() async throws {
+        try await withBroker({ $0.webSocketPort = 0 }) { broker, _ in
+            let python = try await Self.pythonWithPaho()
+            let script = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-paho-ws-\(getpid()).py")
+            try Self.pahoWebSocketScript.write(to: script, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: script) }
+            let result = try await ChildProcess.run([python, script.path, "\(try #require(broker.webSocketPort))"], timeout: 60)
+            #expect(result.status == 0 && result.stdout.contains("ws: p/x paho-ws retained-first"), "\(result.stdout)\(result.stderr)")
+        }
+    }
+
+    static let pahoWebSocketScript = #"""
+    import sys, threading
+    import paho.mqtt.client as mqtt
+
+    port = int(sys.argv[1])
+    got = []
+    done = threading.Event()
+    subscribed = threading.Event()
+    def on_message(c, userdata, message):
+        got.append((message.topic, message.payload.decode(), message.retain))
+        if len(got) == 2:
+            done.set()
+    publisher = mqtt.Client(client_id="paho-ws-pub", transport="websockets", protocol=mqtt.MQTTv5)
+    publisher.connect("127.0.0.1", port)
+    publisher.loop_start()
+    publisher.publish("p/retained", "first", qos=1, retain=True).wait_for_publish(10)
+    subscriber = mqtt.Client(client_id="paho-ws-sub", transport="websockets", protocol=mqtt.MQTTv5)
+    subscriber.on_message = on_message
+    subscriber.on_subscribe = lambda *args: subscribed.set()
+    subscriber.connect("127.0.0.1", port)
+    subscriber.loop_start()
+    subscriber.subscribe("p/#", qos=1)
+    subscribed.wait(10)
+    publisher.publish("p/x", "paho-ws", qos=1).wait_for_publish(10)
+    done.wait(10)
+    retained_first = got and got[0] == ("p/retained", "first", True)
+    print("ws:", got[-1][0] if got else None, got[-1][1] if got else None, "retained-first" if retained_first else got)
+    for c in (publisher, subscriber):
+        c.loop_stop()
+        c.disconnect()
+    """#
+
     static let pahoSharedScript = #"""
     import sys, threading
     import paho.mqtt.client as mqtt

@@ -33,7 +33,8 @@ extension MQTTClient {
     /// Opens channel number `id`, sends CONNECT and waits for CONNACK.
     private func attempt(_ id: Int, version: MQTTProtocolVersion) async throws -> MQTTConnectionInfo {
         let decoder = MQTTFrameDecoder(version: version, maximumPacketSize: configuration.maximumIncomingPacketSize)
-        let sslContext = sslContext
+        // Over WebSockets, TLS sits below HTTP and the opener puts it there.
+        let sslContext = configuration.webSocket == nil ? sslContext : nil
         let serverHostname = MQTTTransport.isIPAddress(configuration.host) ? nil : configuration.host
         let channel: any Channel
         do {

@@ -58,9 +58,11 @@ public actor MQTTClient {
     ///   - eventLoopGroup: the group whose next event loop runs the channel and this actor.
     public init(configuration: MQTTClientConfiguration,
                 eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
-        self.init(configuration: configuration, eventLoop: eventLoopGroup.next(),
-                  opener: MQTTTransport.socketOpener(host: configuration.host, port: configuration.port,
-                                                     timeout: configuration.connectTimeout))
+        let opener = configuration.webSocket.map {
+            MQTTTransport.webSocketOpener(host: configuration.host, port: configuration.port, tls: configuration.tls, options: $0,
+                                          timeout: configuration.connectTimeout)
+        } ?? MQTTTransport.socketOpener(host: configuration.host, port: configuration.port, timeout: configuration.connectTimeout)
+        self.init(configuration: configuration, eventLoop: eventLoopGroup.next(), opener: opener)
     }
 
     /// A client whose channels come from `opener`, on `eventLoop` (tests use an in-memory

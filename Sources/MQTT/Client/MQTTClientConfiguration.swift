@@ -84,6 +84,8 @@ public struct MQTTClientConfiguration: Sendable {
     public var port: Int
     /// TLS when non-nil.
     public var tls: MQTTTLSOptions?
+    /// MQTT over WebSockets (`ws://`, or `wss://` with `tls`), when set.
+    public var webSocket: MQTTWebSocketOptions?
     public var clientID: String
     public var username: String?
     public var password: [UInt8]?

@@ -18,6 +18,9 @@ struct BrokerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Port to listen on (0: any free port).")
     var port = 1883
 
+    @Option(name: .customLong("ws-port"), help: "Also listen for MQTT over WebSockets on this port, at /mqtt (0: any free port).")
+    var webSocketPort: Int?
+
     @Option(name: .long, help: "Address to listen on.")
     var bind = "127.0.0.1"
 
@@ -34,7 +37,7 @@ struct BrokerCommand: AsyncParsableCommand {
     func run() async throws {
         let broker = MQTTBroker(configuration: try makeConfiguration())
         let bound = try await broker.start()
-        Diagnostics.warn("broker listening on \(bind):\(bound)")
+        Diagnostics.warn("broker listening on \(bind):\(bound)" + (broker.webSocketPort.map { ", WebSockets on \(bind):\($0)/mqtt" } ?? ""))
         await StopSignal.wait()
         await broker.stop()
     }
@@ -48,6 +51,7 @@ struct BrokerCommand: AsyncParsableCommand {
             configuration.users = try BrokerConfiguration.users(fromFile: text)
         }
         configuration.persistencePath = persist
+        configuration.webSocketPort = webSocketPort
         configuration.report = { Diagnostics.warn($0) }
         return configuration
     }

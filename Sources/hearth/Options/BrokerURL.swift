@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 
-/// A broker named as `mqtt[s]://[user[:pass]@]host[:port][/topic]`.
+/// A broker named as `mqtt[s]://[user[:pass]@]host[:port][/topic]`, or over WebSockets as
+/// `ws[s]://[user[:pass]@]host[:port][/path]` (the path defaults to `/mqtt`).
 struct BrokerURL: Equatable {
     var tls: Bool
     var host: String
@@ -9,21 +10,29 @@ struct BrokerURL: Equatable {
     var username: String?
     var password: String?
     var topic: String?
+    /// The WebSocket path, for `ws://` and `wss://`.
+    var webSocketPath: String?
 
     init(parsing text: String) throws {
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
-              scheme == "mqtt" || scheme == "mqtts" else {
-            throw ValidationError("invalid URL '\(text)': expected mqtt[s]://[user[:pass]@]host[:port][/topic]")
+              ["mqtt", "mqtts", "ws", "wss"].contains(scheme) else {
+            throw ValidationError("invalid URL '\(text)': expected mqtt[s]://[user[:pass]@]host[:port][/topic] or ws[s]://host[:port][/path]")
         }
         guard let host = components.host, !host.isEmpty else {
             throw ValidationError("invalid URL '\(text)': no host")
         }
-        tls = scheme == "mqtts"
+        tls = scheme == "mqtts" || scheme == "wss"
         self.host = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
         port = components.port
         username = components.user
         password = components.password
         let path = components.path
-        topic = path.count > 1 ? String(path.dropFirst()) : nil
+        if scheme.hasPrefix("ws") {
+            webSocketPath = path.isEmpty ? "/mqtt" : path
+            // The ports brokers use: 80 and 443.
+            port = port ?? (tls ? 443 : 80)
+        } else {
+            topic = path.count > 1 ? String(path.dropFirst()) : nil
+        }
     }
 }

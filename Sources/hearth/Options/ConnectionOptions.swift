@@ -44,8 +44,17 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: .long, help: "TLS without verifying the broker's certificate or name. For testing only.")
     var insecure = false
 
-    @Option(name: [.customShort("L"), .long], help: "mqtt[s]://[user[:pass]@]host[:port][/topic]")
+    @Option(name: [.customShort("L"), .long], help: "mqtt[s]://[user[:pass]@]host[:port][/topic], or ws[s]://host[:port][/path] for WebSockets")
     var url: String?
+
+    @Flag(name: .customLong("ws"), help: "MQTT over WebSockets (with --tls or --cafile: wss).")
+    var webSocket = false
+
+    @Option(name: .customLong("ws-path"), help: "The WebSocket path (default /mqtt); implies --ws.")
+    var webSocketPath: String?
+
+    @Option(name: .customLong("ws-header"), help: "An extra HTTP header for the WebSocket upgrade, as 'Name: value' (repeatable).")
+    var webSocketHeaders: [String] = []
 
     @Option(name: [.customShort("b"), .customLong("profile")],
             help: "A connection profile from ~/.config/hearth/config.toml (default: the file's 'default'); flags override it.",
@@ -90,6 +99,9 @@ struct ConnectionOptions: ParsableArguments {
 
     func validate() throws {
         if let url { _ = try BrokerURL(parsing: url) }
+        for header in webSocketHeaders where Self.header(header) == nil {
+            throw ValidationError("invalid --ws-header '\(header)': expected 'Name: value'")
+        }
         if key != nil, cert == nil { throw ValidationError("--key needs --cert") }
         if cert != nil, key == nil { throw ValidationError("--cert needs --key") }
         if let willTopic, let problem = MQTTTopic.nameProblem(willTopic) {
@@ -116,7 +128,7 @@ struct ConnectionOptions: ParsableArguments {
         var logger = Logger(label: "hearth", factory: { EscapingLogHandler(label: $0) })
         logger.logLevel = debug ? .debug : .warning
         let version = protocolVersion ?? profile?.version
-        return MQTTClientConfiguration(
+        var configuration = MQTTClientConfiguration(
             host: host ?? parsedURL?.host ?? profile?.host ?? profileURL?.host ?? "localhost",
             port: port ?? parsedURL?.port ?? profile?.port ?? profileURL?.port,
             tls: tlsOptions,
@@ -134,6 +146,23 @@ struct ConnectionOptions: ParsableArguments {
             reconnect: reconnect,
             overflow: .pauseReading,
             logger: logger)
+        // WebSockets: from the URL's scheme (ws://, wss://), or the flags.
+        let webSocketPath = webSocketPath ?? parsedURL?.webSocketPath ?? (parsedURL == nil ? profileURL?.webSocketPath : nil)
+        if webSocket || webSocketPath != nil {
+            configuration.webSocket = MQTTWebSocketOptions(path: webSocketPath ?? "/mqtt", headers: webSocketHeaders.compactMap(Self.header))
+            if port == nil, parsedURL?.port == nil, profile?.port == nil, profileURL?.port == nil {
+                configuration.port = configuration.tls == nil ? 80 : 443
+            }
+        }
+        return configuration
+    }
+
+    /// `Name: value` as a header.
+    private static func header(_ text: String) -> MQTTWebSocketOptions.Header? {
+        guard let colon = text.firstIndex(of: ":") else { return nil }
+        let name = text[..<colon].trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, !name.contains(" ") else { return nil }
+        return MQTTWebSocketOptions.Header(name: name, value: text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces))
     }
 
     /// -P, then --password-file, then the URL, then HEARTH_PASSWORD, then the profile's
