@@ -152,7 +152,8 @@ let package = Package(
         .testTarget(
             name: "MQTTBrokerTests",
             dependencies: ["MQTTBroker", "MQTT", "MQTTTestSupport", .product(name: "NIOCore", package: "swift-nio"),
-                           .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio")]
+                           .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOWebSocket", package: "swift-nio"),
+                           .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]
         ),
         // End-to-end tests: the `hearth` executable, in tmux or as a child process. The only
         // tests that depend on it, so a codec change does not rebuild the app for unit tests.

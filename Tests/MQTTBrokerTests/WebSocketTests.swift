@@ -4,6 +4,8 @@ import MQTTBroker
 import MQTTTestSupport
 import NIOCore
 import NIOEmbedded
+import NIOHTTP1
+import NIOPosix
 import NIOWebSocket
 import Testing
 
@@ -50,6 +52,26 @@ struct WebSocketTests {
                 "\(error)".contains("ws upgrade refused: 404 Not Found at /elsewhere") && !"\(error)".contains("\n")
             }
         }
+    }
+
+    @Test func aServerThatUpgradesWithoutTheMQTTSubprotocolIsRefused() async throws {
+        // A WebSocket server that is not an MQTT one: it upgrades, but names no subprotocol.
+        let upgrader = NIOWebSocketServerUpgrader(
+            shouldUpgrade: { channel, _ in channel.eventLoop.makeSucceededFuture(HTTPHeaders()) },
+            upgradePipelineHandler: { channel, _ in channel.eventLoop.makeSucceededVoidFuture() })
+        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        try await withCleanup({
+            let client = Self.client(port: try #require(server.localAddress?.port))
+            await #expect { try await client.connect() } throws: { error in
+                "\(error)".contains("the server did not accept the mqtt subprotocol")
+            }
+        }, cleanup: { try? await server.close() })
     }
 
     @Test func aPacketSplitAcrossFramesAndFramesHoldingSeveralPacketsArriveWhole() throws {

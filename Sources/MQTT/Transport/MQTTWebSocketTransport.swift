@@ -51,19 +51,28 @@ extension MQTTTransport {
                         }
                         let upgrader = NIOWebSocketClientUpgrader(maxFrameSize: 1 << 24, automaticErrorHandling: true) { channel, response in
                             channel.eventLoop.makeCompletedFuture {
+                                // The request's handler has done its part either way.
+                                if let request = try? channel.pipeline.syncOperations.context(name: UpgradeRequest.name) {
+                                    channel.pipeline.syncOperations.removeHandler(context: request, promise: nil)
+                                }
                                 // The subprotocol is required (MQTT 5.0 §6): a server that did not agree is not an MQTT server.
                                 guard response.headers[canonicalForm: "sec-websocket-protocol"].contains(where: { $0.lowercased() == "mqtt" }) else {
-                                    throw MQTTWebSocketFailure(description: "ws upgrade at \(options.path): the server did not accept the mqtt subprotocol")
+                                    upgraded.fail(MQTTWebSocketFailure(description: "ws upgrade at \(options.path): the server did not accept the mqtt subprotocol"))
+                                    channel.close(promise: nil)
+                                    return
                                 }
-                                // The request's handler has done its part; MQTT takes over from here.
-                                let request = try channel.pipeline.syncOperations.context(name: UpgradeRequest.name)
-                                channel.pipeline.syncOperations.removeHandler(context: request, promise: nil)
-                                try channel.pipeline.syncOperations.addHandler(MQTTWebSocketFrames(masking: true))
-                                try install(channel)
+                                do {
+                                    try channel.pipeline.syncOperations.addHandler(MQTTWebSocketFrames(masking: true))
+                                    try install(channel)
+                                } catch {
+                                    upgraded.fail(error)
+                                    throw error
+                                }
+                                // Only now may MQTT bytes be written.
+                                upgraded.succeed(())
                             }
                         }
-                        try channel.pipeline.syncOperations.addHTTPClientHandlers(
-                            withClientUpgrade: (upgraders: [upgrader], completionHandler: { _ in upgraded.succeed(()) }))
+                        try channel.pipeline.syncOperations.addHTTPClientHandlers(withClientUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
                         try channel.pipeline.syncOperations.addHandler(
                             UpgradeRequest(host: host, port: port, options: options, tls: sslContext != nil, result: upgraded), name: UpgradeRequest.name)
                     }
