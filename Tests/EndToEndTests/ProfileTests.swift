@@ -95,10 +95,14 @@ struct ProfileTests {
             let result = try await HearthExecutable.run(["tree", "-b", "home", "-C", "1"], environment: environment)
             #expect(result.stderr.hasPrefix("Error: config \(path): holds a password and others may read it"), "\(result.stderr)")
         }
-        // A password command that fails is one line, and nothing connects.
+        // A password command that fails, or hangs, is one line, and nothing connects.
         try await Self.withConfig("[profiles.home]\npassword_command = \"false\"\n") { environment, _ in
             let result = try await HearthExecutable.run(["tree", "-b", "home", "-C", "1"], environment: environment)
             #expect(result.stderr == "Error: password_command of profile 'home' (false) failed with status 1\n", "\(result.stderr)")
+        }
+        try await Self.withConfig("[profiles.home]\npassword_command = \"sleep 60\"\n") { environment, _ in
+            let result = try await HearthExecutable.run(["tree", "-b", "home", "-C", "1"], environment: environment, timeout: 30)
+            #expect(result.stderr == "Error: password_command of profile 'home' (sleep 60) did not finish within 10 s\n", "\(result.stderr)")
         }
     }
 }
