@@ -101,7 +101,7 @@ public final class Mosquitto: @unchecked Sendable {
     // MARK: Certificates
 
     /// A throwaway CA, a server certificate for localhost/127.0.0.1, and an unrelated CA.
-    private static func makeCertificates(in directory: URL) async throws {
+    static func makeCertificates(in directory: URL) async throws {
         let dir = directory.path
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
         try check(await ChildProcess.run(["openssl", "req", "-x509"] + ec + ["-keyout", "\(dir)/ca.key", "-out", "\(dir)/ca.crt",

@@ -45,6 +45,29 @@ struct WebSocketTests {
         }
     }
 
+    @Test func wssThroughATLSFrontWithATestCA() async throws {
+        try await withBroker({ $0.webSocketPort = 0 }) { broker, _ in
+            try await TLSProxy.with(target: try #require(broker.webSocketPort)) { proxy in
+                var configuration = MQTTClientConfiguration(host: "localhost", port: proxy.port, tls: MQTTTLSOptions(caFile: proxy.caFile),
+                                                            reconnect: .never, connectTimeout: .seconds(10))
+                configuration.webSocket = MQTTWebSocketOptions()
+                let client = MQTTClient(configuration: configuration)
+                let recorder = EventRecorder(client)
+                try await client.connect()
+                try await client.subscribe([MQTTSubscription("secure/#", qos: .atLeastOnce)])
+                try await client.publish(to: "secure/hall", payload: Array("over wss".utf8), qos: .atLeastOnce)
+                #expect(await recorder.messages(count: 1).map(\.payload) == [Array("over wss".utf8)])
+                await client.disconnect()
+                // Without the test CA, the certificate is refused in one line, before any HTTP.
+                var untrusted = configuration
+                untrusted.tls = MQTTTLSOptions()
+                await #expect { try await MQTTClient(configuration: untrusted).connect() } throws: { error in
+                    "\(error)".contains("certificate") && !"\(error)".contains("\n")
+                }
+            }
+        }
+    }
+
     @Test func aRefusedUpgradeIsOneLine() async throws {
         try await withBroker({ $0.webSocketPort = 0 }) { broker, _ in
             let client = Self.client(port: try #require(broker.webSocketPort), path: "/elsewhere")
