@@ -33,16 +33,11 @@ package final class MQTTWebSocketFrames: ChannelDuplexHandler {
         case .connectionClose:
             // Answered with the same status, then the connection ends.
             guard !closing else { return context.close(promise: nil) }
-            closing = true
-            let status = frame.unmaskedData.getInteger(at: frame.unmaskedData.readerIndex, as: UInt16.self) ?? 1000
-            var data = context.channel.allocator.buffer(capacity: 2)
-            data.writeInteger(status)
-            let close = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: maskKey(), data: data)
-            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            context.writeAndFlush(wrapOutboundOut(close)).whenComplete { _ in bound.value.close(promise: nil) }
+            sendClose(frame.unmaskedData.getInteger(at: frame.unmaskedData.readerIndex, as: UInt16.self) ?? 1000, context: context)
         default:
             // Text frames (and unknown opcodes) are not MQTT: close with 1002 (protocol error).
-            closeWith(1002, context: context)
+            guard !closing else { return }
+            sendClose(1002, context: context)
         }
     }
 
@@ -54,22 +49,17 @@ package final class MQTTWebSocketFrames: ChannelDuplexHandler {
     package func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
         // A clean close sends a close frame first (1000: normal closure).
         guard mode == .all, !closing, context.channel.isActive else { return context.close(mode: mode, promise: promise) }
-        closing = true
-        var data = context.channel.allocator.buffer(capacity: 2)
-        data.writeInteger(UInt16(1000))
-        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: maskKey(), data: data)))
-            .whenComplete { _ in bound.value.close(mode: mode, promise: promise) }
+        sendClose(1000, context: context, mode: mode, promise: promise)
     }
 
-    private func closeWith(_ status: UInt16, context: ChannelHandlerContext) {
-        guard !closing else { return }
+    /// Sends a close frame with `status`, then closes the channel.
+    private func sendClose(_ status: UInt16, context: ChannelHandlerContext, mode: CloseMode = .all, promise: EventLoopPromise<Void>? = nil) {
         closing = true
         var data = context.channel.allocator.buffer(capacity: 2)
         data.writeInteger(status)
         let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
         context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: maskKey(), data: data)))
-            .whenComplete { _ in bound.value.close(promise: nil) }
+            .whenComplete { _ in bound.value.close(mode: mode, promise: promise) }
     }
 
     private func maskKey() -> WebSocketMaskingKey? {
