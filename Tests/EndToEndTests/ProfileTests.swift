@@ -42,6 +42,38 @@ struct ProfileTests {
         }
     }
 
+    @Test func historyReadsTheStoreThatRecordWroteForTheSameProfile() async throws {
+        try await Mosquitto.with { broker in
+            let port = broker.port()
+            let config = """
+                default = "home"
+                [profiles.home]
+                url = "mqtt://127.0.0.1:\(port)"
+                [profiles.cloud]
+                url = "wss://broker.example/mqtt"
+                """
+            try await Self.withConfig(config) { configEnvironment, _ in
+                let state = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-state-\(UUID().uuidString)").path
+                defer { try? FileManager.default.removeItem(atPath: state) }
+                let environment = configEnvironment.merging(["XDG_STATE_HOME": state]) { $1 }
+                _ = try await ChildProcess.run(["mosquitto_pub", "-p", "\(port)", "-r", "-t", "home/hall", "-m", "21.5"])
+                let recorded = try await HearthExecutable.run(["record", "-b", "home", "-C", "1"], environment: environment, timeout: 20)
+                #expect(recorded.status == 0, "\(recorded.stderr)")
+                // -b, the default profile and the plain flags all name the same broker, so the same store.
+                for arguments in [["-b", "home"], [], ["-h", "127.0.0.1", "-p", "\(port)"]] {
+                    let history = try await HearthExecutable.run(["history", "home/hall", "-F", "csv"] + arguments, environment: environment)
+                    #expect(history.status == 0 && history.stdout.hasSuffix(",21.5\n"), "\(arguments): \(history.stdout)\(history.stderr)")
+                }
+                // A wss:// profile's store is keyed by its host and WebSocket port.
+                let cloud = try await HearthExecutable.run(["history", "home/hall", "-b", "cloud"], environment: environment)
+                #expect(cloud.status != 0 && cloud.stderr == "Error: no history store at \(state)/hearth/broker.example-443.sqlite (hearth record writes one)\n",
+                        "\(cloud.stderr)")
+                let unknown = try await HearthExecutable.run(["history", "home/hall", "-b", "office"], environment: environment)
+                #expect(unknown.status != 0 && unknown.stderr.contains("no profile 'office'"), "\(unknown.stderr)")
+            }
+        }
+    }
+
     @Test func profilesAreListedWithoutTheirPasswords() async throws {
         let config = """
             default = "home"

@@ -52,7 +52,7 @@ struct DashboardCommand: AsyncParsableCommand {
 
     func run() async throws {
         // Everything that can fail with a one-line error happens before the terminal is taken over.
-        let theme = try ThemeCatalog.theme(named: theme ?? connection.profile()?.theme)
+        let theme = try ThemeCatalog.theme(named: theme ?? connection.address.profile()?.theme)
         var filters = topics.isEmpty ? try connection.defaultFilters() : topics
         if sys { filters.append("$SYS/#") }
         let configuration = try connection.makeConfiguration(reconnect: MQTTReconnectPolicy(), session: session)

@@ -22,14 +22,13 @@ struct HistoryCommand: AsyncParsableCommand {
     @Argument(help: "The topic.") var topic: String?
     @Argument(help: "The JSON path of a field (default: the plain value, or the temperature-like field).") var path: String?
 
-    @Option(name: .long, help: "How far back: 90s, 30m, 24h, 7d (default 24h).") var since: TimeSpan = TimeSpan(seconds: 86_400)
+    @Option(name: .long, help: "How far back: 90s, 30m, 24h, 7d.") var since: TimeSpan = TimeSpan(seconds: 86_400, spelled: "24h")
     @Option(name: [.customShort("F"), .customLong("format")], help: "csv or json (one object per line).") var format: Format?
     @Flag(name: .long, help: "List the recorded topics with their counts and time ranges.") var topics = false
     @Flag(name: .long, help: "Print the topic's messages, even when they are numbers.") var messages = false
     @Flag(name: .long, help: "Print when the topic's retained value was set, changed or cleared.") var retained = false
-    @Option(name: .customLong("store"), help: "The history file (default: the one `hearth record` writes for -h/-p).") var store: String?
-    @Option(name: [.customShort("h"), .long], help: "The broker host whose default store to read (default localhost).") var host = "localhost"
-    @Option(name: [.customShort("p"), .long], help: "The broker port whose default store to read (default 1883).") var port = 1883
+    @Option(name: .customLong("store"), help: "The history file (default: the one `hearth record` writes for the broker below).") var store: String?
+    @OptionGroup(title: "Broker (whose recorded store to read; the broker itself is not needed)") var address: BrokerAddressOptions
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
 
@@ -38,7 +37,10 @@ struct HistoryCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let file = store ?? HistoryStore.defaultPath(host: host, port: port)
+        let file = try store ?? {
+            let endpoint = try address.endpoint(profile: address.profile())
+            return HistoryStore.defaultPath(host: endpoint.host, port: endpoint.port)
+        }()
         guard FileManager.default.fileExists(atPath: file) else {
             throw ValidationError("no history store at \(file) (hearth record writes one)")
         }
@@ -126,24 +128,6 @@ struct HistoryCommand: AsyncParsableCommand {
                 case let .json(json): return json
                 }
             }.joined(separator: separator) + "\n"
-        }
-    }
-}
-
-/// A span of time on the command line: 90s, 30m, 24h, 7d.
-struct TimeSpan: ExpressibleByArgument {
-    let seconds: Double
-
-    init(seconds: Double) { self.seconds = seconds }
-
-    init?(argument: String) {
-        guard let unit = argument.last, let amount = Double(argument.dropLast()), amount >= 0 else { return nil }
-        switch unit {
-        case "s": seconds = amount
-        case "m": seconds = amount * 60
-        case "h": seconds = amount * 3600
-        case "d": seconds = amount * 86_400
-        default: return nil
         }
     }
 }

@@ -5,11 +5,7 @@ import MQTT
 
 /// The connection flags every command shares; they follow mosquitto_sub and mosquitto_pub.
 struct ConnectionOptions: ParsableArguments {
-    @Option(name: [.customShort("h"), .long], help: "Broker host (default localhost).")
-    var host: String?
-
-    @Option(name: [.customShort("p"), .long], help: "Broker port (default 1883, or 8883 with TLS).")
-    var port: Int?
+    @OptionGroup var address: BrokerAddressOptions
 
     @Option(name: [.customShort("u"), .long], help: "User name.")
     var username: String?
@@ -44,9 +40,6 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: .long, help: "TLS without verifying the broker's certificate or name. For testing only.")
     var insecure = false
 
-    @Option(name: [.customShort("L"), .long], help: "mqtt[s]://[user[:pass]@]host[:port][/topic], or ws[s]://host[:port][/path] for WebSockets")
-    var url: String?
-
     @Flag(name: .customLong("ws"), help: "MQTT over WebSockets (with --tls or --cafile: wss).")
     var webSocket = false
 
@@ -55,11 +48,6 @@ struct ConnectionOptions: ParsableArguments {
 
     @Option(name: .customLong("ws-header"), help: "An extra HTTP header for the WebSocket upgrade, as 'Name: value' (repeatable).")
     var webSocketHeaders: [String] = []
-
-    @Option(name: [.customShort("b"), .customLong("profile")],
-            help: "A connection profile from ~/.config/hearth/config.toml (default: the file's 'default'); flags override it.",
-            completion: .custom { _, _, _ in ((try? ProfileFile.load()) ?? nil)?.profiles.map(\.name) ?? [] })
-    var profileName: String?
 
     @Flag(name: [.customShort("d"), .long], help: "Print debug messages to stderr.")
     var debug = false
@@ -77,28 +65,18 @@ struct ConnectionOptions: ParsableArguments {
     var willRetain = false
 
     /// The topic named by `-L`, if any.
-    func urlTopic() throws -> String? { try url.map(BrokerURL.init(parsing:))?.topic }
+    func urlTopic() throws -> String? { try address.urlTopic() }
 
     /// The filters to subscribe to when no `-t` is given: `-L`'s topic, else the profile's URL
     /// topic or filters, else `#`.
     func defaultFilters() throws -> [String] {
         if let topic = try urlTopic() { return [topic] }
-        let profile = try profile()
+        let profile = try address.profile()
         if let topic = try profile?.url.map(BrokerURL.init(parsing:))?.topic { return [topic] }
         return profile?.filters ?? ["#"]
     }
 
-    /// The profile `-b` names, or the config file's default; nil without either.
-    func profile() throws -> Profile? {
-        guard let file = try ProfileFile.load() else {
-            if let profileName { throw ValidationError("no profile '\(profileName)': there is no \(ProfileFile.defaultPath())") }
-            return nil
-        }
-        return try file.profile(named: profileName)
-    }
-
     func validate() throws {
-        if let url { _ = try BrokerURL(parsing: url) }
         for header in webSocketHeaders where Self.header(header) == nil {
             throw ValidationError("invalid --ws-header '\(header)': expected 'Name: value'")
         }
@@ -116,21 +94,21 @@ struct ConnectionOptions: ParsableArguments {
     /// stops reading (as mosquitto_sub does) instead of dropping.
     func makeConfiguration(reconnect: MQTTReconnectPolicy, session: SessionOptions? = nil) throws -> MQTTClientConfiguration {
         // Flags first, then the environment (HEARTH_PASSWORD), then the profile, then defaults.
-        let profile = try profile()
-        let parsedURL = try url.map(BrokerURL.init(parsing:))
+        let profile = try address.profile()
+        let parsedURL = try address.parsedURL()
         let profileURL = try profile?.url.map(BrokerURL.init(parsing:))
-        let cafile = cafile ?? profile?.cafile, cert = cert ?? profile?.cert, key = key ?? profile?.key
-        let insecure = insecure || profile?.insecure == true
-        let useTLS = tls || insecure || cafile != nil || cert != nil || parsedURL?.tls == true
-            || (parsedURL == nil && (profile?.tls == true || profileURL?.tls == true))
-        let tlsOptions = useTLS
-            ? MQTTTLSOptions(caFile: cafile, certificateFile: cert, keyFile: key, insecure: insecure) : nil
+        let endpoint = try address.endpoint(profile: profile, tls: tls || insecure || cafile != nil || cert != nil,
+                                            webSocket: webSocket, webSocketPath: webSocketPath)
+        let tlsOptions = endpoint.tls
+            ? MQTTTLSOptions(caFile: cafile ?? profile?.cafile, certificateFile: cert ?? profile?.cert, keyFile: key ?? profile?.key,
+                             insecure: insecure || profile?.insecure == true)
+            : nil
         var logger = Logger(label: "hearth", factory: { EscapingLogHandler(label: $0) })
         logger.logLevel = debug ? .debug : .warning
         let version = protocolVersion ?? profile?.version
         var configuration = MQTTClientConfiguration(
-            host: host ?? parsedURL?.host ?? profile?.host ?? profileURL?.host ?? "localhost",
-            port: port ?? parsedURL?.port ?? profile?.port ?? profileURL?.port,
+            host: endpoint.host,
+            port: endpoint.port,
             tls: tlsOptions,
             clientID: id ?? MQTTClientConfiguration.randomClientID(),
             username: username ?? parsedURL?.username ?? profile?.username ?? profileURL?.username,
@@ -146,13 +124,8 @@ struct ConnectionOptions: ParsableArguments {
             reconnect: reconnect,
             overflow: .pauseReading,
             logger: logger)
-        // WebSockets: from the URL's scheme (ws://, wss://), or the flags.
-        let webSocketPath = webSocketPath ?? parsedURL?.webSocketPath ?? (parsedURL == nil ? profileURL?.webSocketPath : nil)
-        if webSocket || webSocketPath != nil {
-            configuration.webSocket = MQTTWebSocketOptions(path: webSocketPath ?? "/mqtt", headers: webSocketHeaders.compactMap(Self.header))
-            if port == nil, parsedURL?.port == nil, profile?.port == nil, profileURL?.port == nil {
-                configuration.port = configuration.tls == nil ? 80 : 443
-            }
+        configuration.webSocket = endpoint.webSocketPath.map {
+            MQTTWebSocketOptions(path: $0, headers: webSocketHeaders.compactMap(Self.header))
         }
         return configuration
     }
