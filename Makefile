@@ -1,11 +1,13 @@
 # make install PREFIX=/usr/local: the binary, themes, man page and shell completions.
 # make uninstall PREFIX=/usr/local removes exactly what install put there.
+# CONFIGURATION=debug installs the debug build instead (the install test does, to reuse the tests' build).
 PREFIX ?= /usr/local
+CONFIGURATION ?= release
 DESTDIR ?=
 BINDIR = $(DESTDIR)$(PREFIX)/bin
 SHAREDIR = $(DESTDIR)$(PREFIX)/share
 THEMES = $(notdir $(wildcard themes/*.toml))
-BUILT = .build/release/hearth
+BUILT = .build/$(CONFIGURATION)/hearth
 MANUAL = .build/plugins/GenerateManual/outputs/hearth/hearth.1
 
 .PHONY: all build install uninstall
@@ -14,12 +16,12 @@ all: build
 
 # Always asks SwiftPM, which rebuilds only what changed.
 build:
-	swift build -c release --product hearth
+	swift build -c $(CONFIGURATION) --product hearth
 
 # The reference part comes from swift-argument-parser's generate-manual plugin; keys, themes,
 # profiles and files are written by hand in man/hearth-extra.mdoc.
 .build/hearth.1: build man/hearth-extra.mdoc
-	swift package plugin generate-manual --configuration release
+	swift package plugin generate-manual --configuration $(CONFIGURATION)
 	{ cat $(MANUAL); echo; cat man/hearth-extra.mdoc; } > $@
 
 install: build .build/hearth.1

@@ -18,7 +18,12 @@ struct Hearth: AsyncParsableCommand {
     static func main() async {
         // `hearth --help` is the dashboard's help too: `hearth` alone runs the dashboard, so its
         // connection flags are what a newcomer needs first.
-        if Array(CommandLine.arguments.dropFirst()) == ["--help"] {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let shell = completionShell(arguments) {
+            print(CompletionScript.script(for: shell), terminator: "")
+            return
+        }
+        if arguments == ["--help"] {
             print(helpMessage())
             print()
             print("THE DASHBOARD (`hearth` with no subcommand):")
@@ -39,6 +44,16 @@ struct Hearth: AsyncParsableCommand {
             let lines = message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             Diagnostics.error(lines.filter { !$0.isEmpty }.joined(separator: " "))
             exit(withError: code)
+        }
+    }
+
+    /// The shell `--generate-completion-script SHELL` names, if that is the whole command line.
+    private static func completionShell(_ arguments: [String]) -> CompletionShell? {
+        let flag = "--generate-completion-script"
+        switch arguments.count {
+        case 2 where arguments[0] == flag: return CompletionShell(rawValue: arguments[1])
+        case 1 where arguments[0].hasPrefix(flag + "="): return CompletionShell(rawValue: String(arguments[0].dropFirst(flag.count + 1)))
+        default: return nil
         }
     }
 }

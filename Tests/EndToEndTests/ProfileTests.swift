@@ -94,25 +94,6 @@ struct ProfileTests {
         }
     }
 
-    @Test func shellCompletionsOfferProfileAndThemeNames() async throws {
-        try await Self.withConfig("[profiles.home]\nhost = \"a\"\n[profiles.office]\nhost = \"b\"\n") { environment, _ in
-            for shell in ["bash", "zsh", "fish"] {
-                let script = try await HearthExecutable.run(["--generate-completion-script", shell], environment: environment)
-                #expect(script.status == 0 && script.stdout.contains("---completion dashboard -- --profile"), "\(shell): \(script.stderr)")
-            }
-            let bash = try await HearthExecutable.run(["--generate-completion-script", "bash"], environment: environment)
-            let syntax = try await ChildProcess.run(["bash", "-n"], input: Array(bash.stdout.utf8))
-            #expect(syntax.status == 0, "\(syntax.stderr)")
-            // What the scripts ask the binary when TAB is pressed after -b and --theme.
-            let profiles = try await HearthExecutable.run(["---completion", "dashboard", "--", "--profile", "2", "0", "hearth", "-b", ""],
-                                                          environment: environment)
-            #expect(profiles.stdout.split(separator: "\n") == ["home", "office"], "\(profiles.stdout)\(profiles.stderr)")
-            let themes = try await HearthExecutable.run(["---completion", "dashboard", "--", "--theme", "2", "0", "hearth", "--theme", ""],
-                                                        environment: environment)
-            #expect(themes.stdout.contains("solarized-dark\n"), "\(themes.stdout)")
-        }
-    }
-
     @Test func aBrokenConfigIsOneLineNamingTheFileTheLineAndTheKey() async throws {
         try await Self.withConfig("[profiles.home]\nhost = \"a\"\nprot = 1884\n") { environment, path in
             let result = try await HearthExecutable.run(["tree", "-C", "1"], environment: environment)
