@@ -46,6 +46,17 @@ import TopicModel
         #expect(canvas.lines[0].contains("2 ◉ retained"), "the light and the will came back; the lock did not")
     }
 
+    @Test func aTopicSentSeveralTimesASecondSaysHowOftenInMilliseconds() throws {
+        var model = TopicModel()
+        for index in 0..<20 { model.ingest(Fixture.message("meter/power", "\(index)", at: start + Double(index) * 0.25)) }
+        let controller = DashboardController(connection: Fixture.connected, width: 120, height: 40)
+        _ = Fixture.type("/power", into: controller, model: model)
+        _ = controller.handle(.enter, model: model)
+        let canvas = Fixture.draw(controller, model, now: start + 5)
+        #expect(canvas.text.contains("usually every 250 ms; stale after 1 min of silence"), "\(canvas.text)")
+        #expect(ValueFormat.interval(2.5) == "2.5 s" && ValueFormat.interval(10) == "10 s" && ValueFormat.interval(0.0001) == "1 ms")
+    }
+
     @Test func theDetailPaneSaysItInWordsAndItsAgeMoves() throws {
         let model = home()
         let controller = DashboardController(connection: Fixture.connected, width: 120, height: 40)

@@ -49,6 +49,15 @@ public enum ValueFormat {
         return compact ? "\(amount)\(unit)" : "\(amount) \(unit)"
     }
 
+    /// How often something happens: "250 ms", "2.5 s", then as `age` ("10 s", "5 min"), so a
+    /// topic sent several times a second does not read "every 0 s".
+    public static func interval(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return age(seconds) }
+        if seconds < 1 { return "\(max(1, Int((seconds * 1000).rounded()))) ms" }
+        if seconds < 10 { return short(seconds, digits: 1) + " s" }
+        return age(seconds)
+    }
+
     /// A byte count: "812 B", "3.4 KiB".
     public static func bytes(_ count: Int) -> String {
         if count < 1024 { return "\(count) B" }

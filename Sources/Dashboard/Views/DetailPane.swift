@@ -108,7 +108,7 @@ enum DetailPane {
             }
             if let interval = record.liveness.intervals.interval {
                 let after = IntervalEstimate.staleAfter(interval: interval)
-                out.append(StyledLine("usually every \(ValueFormat.age(interval)); stale after \(ValueFormat.age(after)) of silence", .dim))
+                out.append(StyledLine("usually every \(ValueFormat.interval(interval)); stale after \(ValueFormat.age(after)) of silence", .dim))
             }
         }
         return out
