@@ -33,7 +33,7 @@ installed=$(cd "$prefix" && find . -type f | sed 's|^\./||' | sort)
 home=$work/home
 mkdir -p "$home"
 cp themes/light.toml "$prefix/share/hearth/themes/extra.toml"
-names=$(HOME=$home "$prefix/bin/hearth" ---completion dashboard -- --theme 2 0 hearth --theme "")
+names=$(HOME=$home "$prefix/bin/hearth" ---completion dashboard -- --theme 2 0 hearth --theme "" 2>&1 || true)
 grep -qx extra <<<"$names" || fail "the installed binary does not list themes in $prefix/share/hearth/themes: $names"
 echo 'colors = [' >"$prefix/share/hearth/themes/extra.toml"
 message=$(HOME=$home "$prefix/bin/hearth" --theme extra </dev/null 2>&1 || true)
@@ -41,26 +41,30 @@ message=$(HOME=$home "$prefix/bin/hearth" --theme extra </dev/null 2>&1 || true)
 rm "$prefix/share/hearth/themes/extra.toml"
 
 # The man page renders, with the generated reference and the hand-written part.
-page=$(MANWIDTH=100 man --warnings -l "$prefix/share/man/man1/hearth.1" 2>"$work/man.err" | col -b)
+page=$(MANWIDTH=100 man --warnings -l "$prefix/share/man/man1/hearth.1" 2>"$work/man.err" | col -b || true)
 [ ! -s "$work/man.err" ] || fail "man -l warns: $(head -3 "$work/man.err")"
 for section in NAME SYNOPSIS DESCRIPTION KEYS THEMES PROFILES ENVIRONMENT FILES; do
     grep -q "^$section" <<<"$page" || fail "the man page has no $section section"
 done
 grep -q -- "--ws-path" <<<"$page" || fail "the man page lacks the generated reference (--ws-path)"
-[ "$(MANPATH=$prefix/share/man man -w hearth 2>/dev/null)" = "$prefix/share/man/man1/hearth.1" ] || fail "man hearth does not find the page on MANPATH"
+[ "$(MANPATH=$prefix/share/man man -w hearth 2>/dev/null || true)" = "$prefix/share/man/man1/hearth.1" ] || fail "man hearth does not find the page on MANPATH"
 
 # Each completion script loads in its shell and registers hearth's completion.
-registered=$(bash -c "source '$prefix/share/bash-completion/completions/hearth' && complete -p hearth" 2>&1)
+registered=$(bash -c "source '$prefix/share/bash-completion/completions/hearth' && complete -p hearth" 2>&1 || true)
 [ "$registered" = "complete -o filenames -F _hearth_or_dashboard hearth" ] || fail "bash: $registered"
 if command -v zsh >/dev/null; then
-    registered=$(zsh -f -c "fpath=('$prefix/share/zsh/site-functions' \$fpath); autoload -U compinit && compinit -u -d '$work/zcompdump'; print \$_comps[hearth]" 2>&1)
-    [ "$registered" = "_hearth" ] || fail "zsh: $registered"
+    # compinit finds _hearth on fpath by its #compdef line; loading the file then registers the
+    # lines for the default command.
+    zsh -n "$prefix/share/zsh/site-functions/_hearth" 2>"$work/zsh.err" || fail "zsh -n: $(head -3 "$work/zsh.err")"
+    registered=$(zsh -f -c "fpath=('$prefix/share/zsh/site-functions' \$fpath); autoload -U compinit && compinit -u -d '$work/zcompdump'
+        print -n \$_comps[hearth]' '; source '$prefix/share/zsh/site-functions/_hearth'; print \$_comps[hearth]" 2>&1 || true)
+    [ "$registered" = "_hearth _hearth_or_dashboard" ] || fail "zsh: $registered"
 else
     echo "install test: zsh is not installed; its script is not loaded" >&2
 fi
 if command -v fish >/dev/null; then
-    offered=$(fish --no-config -c "source '$prefix/share/fish/vendor_completions.d/hearth.fish'; complete -C 'hearth su'" 2>&1)
-    grep -q "^sub" <<<"$offered" || fail "fish: $offered"
+    offered=$(fish --no-config -c "source '$prefix/share/fish/vendor_completions.d/hearth.fish'; complete -C 'hearth --th'" 2>&1 || true)
+    grep -q -- "^--theme" <<<"$offered" && [ "$(wc -l <<<"$offered")" -eq 1 ] || fail "fish: $offered"
 else
     echo "install test: fish is not installed; its script is not loaded" >&2
 fi

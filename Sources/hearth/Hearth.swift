@@ -19,6 +19,7 @@ struct Hearth: AsyncParsableCommand {
         // `hearth --help` is the dashboard's help too: `hearth` alone runs the dashboard, so its
         // connection flags are what a newcomer needs first.
         let arguments = Array(CommandLine.arguments.dropFirst())
+        // Completion scripts get hearth's own lines for its default command (CompletionScript).
         if let shell = completionShell(arguments) {
             print(CompletionScript.script(for: shell), terminator: "")
             return
@@ -47,10 +48,12 @@ struct Hearth: AsyncParsableCommand {
         }
     }
 
-    /// The shell `--generate-completion-script SHELL` names, if that is the whole command line.
+    /// The shell `--generate-completion-script [SHELL]` names (or `$SHELL`), if that is the whole
+    /// command line.
     private static func completionShell(_ arguments: [String]) -> CompletionShell? {
         let flag = "--generate-completion-script"
         switch arguments.count {
+        case 1 where arguments[0] == flag: return CompletionShell.autodetected()
         case 2 where arguments[0] == flag: return CompletionShell(rawValue: arguments[1])
         case 1 where arguments[0].hasPrefix(flag + "="): return CompletionShell(rawValue: String(arguments[0].dropFirst(flag.count + 1)))
         default: return nil

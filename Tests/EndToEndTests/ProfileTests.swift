@@ -68,6 +68,16 @@ struct ProfileTests {
                 let cloud = try await HearthExecutable.run(["history", "home/hall", "-b", "cloud"], environment: environment)
                 #expect(cloud.status != 0 && cloud.stderr == "Error: no history store at \(state)/hearth/broker.example-443.sqlite (hearth record writes one)\n",
                         "\(cloud.stderr)")
+                // -L names the broker and its transport; the profile's wss:// does not change its port.
+                let overridden = try await HearthExecutable.run(["history", "home/hall", "-F", "csv", "-b", "cloud", "-L", "mqtt://127.0.0.1:\(port)"],
+                                                                environment: environment)
+                #expect(overridden.status == 0 && overridden.stdout.hasSuffix(",21.5\n"), "\(overridden.stdout)\(overridden.stderr)")
+                // With no profile, --tls and --ws pick the ports hearth record would have used.
+                let noProfiles = environment.merging(["XDG_CONFIG_HOME": state]) { $1 }
+                for (flag, port) in [("--tls", 8883), ("--ws", 80)] {
+                    let other = try await HearthExecutable.run(["history", "home/hall", "-h", "127.0.0.1", flag], environment: noProfiles)
+                    #expect(other.stderr.contains("\(state)/hearth/127.0.0.1-\(port).sqlite"), "\(flag): \(other.stderr)")
+                }
                 let unknown = try await HearthExecutable.run(["history", "home/hall", "-b", "office"], environment: environment)
                 #expect(unknown.status != 0 && unknown.stderr.contains("no profile 'office'"), "\(unknown.stderr)")
             }
@@ -83,13 +93,16 @@ struct ProfileTests {
             password = "plain-secret"
             [profiles.cloud]
             url = "mqtts://me:url-secret@abc123.example:8883/home/%23"
+            [profiles.hive]
+            url = "wss://me@abc.hivemq.cloud/mqtt"
             """
         try await Self.withConfig(config) { environment, path in
             let listed = try await HearthExecutable.run(["profiles"], environment: environment)
             #expect(listed.status == 0, "\(listed.stderr)")
             #expect(listed.stdout.contains("profiles in \(path) (default: home)"))
-            #expect(listed.stdout.contains("* home  mqtt://homeassistant.local · user mqtt-user · password (in the file)  (line 2)"), "\(listed.stdout)")
+            #expect(listed.stdout.contains("* home  mqtt://homeassistant.local:1883 · user mqtt-user · password (in the file)  (line 2)"), "\(listed.stdout)")
             #expect(listed.stdout.contains("  cloud  mqtts://abc123.example:8883 · user me · password (in the url) · filters home/#"), "\(listed.stdout)")
+            #expect(listed.stdout.contains("  hive  wss://abc.hivemq.cloud:443/mqtt · user me  (line 8)"), "\(listed.stdout)")
             #expect(!listed.stdout.contains("secret"))
         }
     }

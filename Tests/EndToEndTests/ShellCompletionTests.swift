@@ -26,13 +26,14 @@ struct ShellCompletionTests {
             return
         }
         let script = try await HearthExecutable.run(["--generate-completion-script", shell])
-        #expect(script.status == 0, "\(script.stderr)")
+        try #require(script.status == 0, "\(script.stderr)")
         try await ProfileTests.withConfig(Self.config) { environment, _ in
             let folder = (environment["XDG_CONFIG_HOME"] ?? "") + "/shell"
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let command = try Self.interactiveShell(shell, loading: script.stdout, in: folder)
             try await Tmux.with(command, width: 100, height: 10, environment: environment) { tmux in
-                try await tmux.waitFor { $0.contains("ready>") }
+                let prompt = try await tmux.waitFor { $0.contains("ready>") }
+                try #require(prompt.contains("ready>"), "\(shell) did not start:\n\(prompt)")
                 for (typed, completed) in Self.completions {
                     try await tmux.keys("C-u")
                     try await tmux.type(typed)
@@ -44,7 +45,22 @@ struct ShellCompletionTests {
         }
     }
 
-    @Test func theBinaryAnswersWithConfiguredProfilesAndInstalledThemes() async throws {
+    @Test func eachScriptCarriesTheLinesForTheDefaultCommand() async throws {
+        for shell in ["bash", "zsh", "fish"] {
+            let script = try await HearthExecutable.run(["--generate-completion-script", shell])
+            #expect(script.stdout.contains("_hearth_or_dashboard") || script.stdout.contains("__hearth_generated_tokens"), "\(shell)")
+        }
+        // zsh's lines replace how the generated script ends; a new swift-argument-parser that ends
+        // it differently would leave them out, and this says so on machines without zsh too.
+        let zsh = try await HearthExecutable.run(["--generate-completion-script", "zsh"])
+        #expect(zsh.stdout.hasSuffix("compdef _hearth_or_dashboard hearth\nif [[ \"${funcstack[1]}\" = _hearth ]]; then\n    _hearth_or_dashboard \"$@\"\nfi\n"))
+        #expect(!zsh.stdout.contains("compdef _hearth hearth"))
+        // $SHELL picks the shell when none is named.
+        let detected = try await HearthExecutable.run(["--generate-completion-script"], environment: ["SHELL": "/bin/bash"])
+        #expect(detected.stdout.contains("complete -o filenames -F _hearth_or_dashboard hearth"), "\(detected.stdout.suffix(300))")
+    }
+
+    @Test func theBinaryAnswersWithConfiguredProfilesAndThemesItFinds() async throws {
         try await ProfileTests.withConfig(Self.config) { environment, _ in
             // What the scripts ask the binary when TAB is pressed after -b and --theme.
             let profiles = try await HearthExecutable.run(["---completion", "dashboard", "--", "--profile", "2", "0", "hearth", "-b", ""],

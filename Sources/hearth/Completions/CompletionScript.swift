@@ -43,6 +43,7 @@ enum CompletionScript {
 
     // MARK: - zsh
 
+    /// How swift-argument-parser's zsh script ends; ShellCompletionTests checks it is replaced.
     private static let zshEnding = #"""
         if [[ "${funcstack[1]}" = _hearth ]]; then
         """#
@@ -69,6 +70,8 @@ enum CompletionScript {
     private static let fish = #"""
 
         # The dashboard is hearth's default command: complete `hearth --theme …` as `hearth dashboard --theme …`.
+        # Sourced again (an upgrade, or a config.fish that sources it too): copy the new definition.
+        functions -e __hearth_generated_tokens
         functions -c __hearth_tokens __hearth_generated_tokens
         function __hearth_tokens
             set -l tokens (__hearth_generated_tokens $argv)

@@ -27,7 +27,7 @@ struct HistoryCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "List the recorded topics with their counts and time ranges.") var topics = false
     @Flag(name: .long, help: "Print the topic's messages, even when they are numbers.") var messages = false
     @Flag(name: .long, help: "Print when the topic's retained value was set, changed or cleared.") var retained = false
-    @Option(name: .customLong("store"), help: "The history file (default: the one `hearth record` writes for the broker below).") var store: String?
+    @Option(name: .customLong("store"), help: "The history file (default: the one `hearth record` writes for the broker above).") var store: String?
     @OptionGroup(title: "Broker (whose recorded store to read; the broker itself is not needed)") var address: BrokerAddressOptions
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }

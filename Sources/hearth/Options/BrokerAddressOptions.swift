@@ -1,13 +1,15 @@
 import ArgumentParser
 import Foundation
 
-/// Which broker: `-h`/`-p`, `-L` and `-b`. The connecting commands take these with the rest of
-/// `ConnectionOptions`; `hearth history` takes only these, to find the store recorded from that broker.
+/// Which broker: `-h`/`-p`, `-L`, `-b`, and the transport flags that change the default port.
+///
+/// The connecting commands take these with the rest of `ConnectionOptions`; `hearth history`
+/// takes only these, to find the store recorded from that broker.
 struct BrokerAddressOptions: ParsableArguments {
     @Option(name: [.customShort("h"), .long], help: "Broker host (default localhost).")
     var host: String?
 
-    @Option(name: [.customShort("p"), .long], help: "Broker port (default 1883, or 8883 with TLS).")
+    @Option(name: [.customShort("p"), .long], help: "Broker port (default 1883, 8883 with TLS, 80 or 443 with WebSockets).")
     var port: Int?
 
     @Option(name: [.customShort("L"), .long], help: "mqtt[s]://[user[:pass]@]host[:port][/topic], or ws[s]://host[:port][/path] for WebSockets")
@@ -18,6 +20,12 @@ struct BrokerAddressOptions: ParsableArguments {
             completion: .custom { _, _, _ in ((try? ProfileFile.load()) ?? nil)?.profiles.map(\.name) ?? [] })
     var profileName: String?
 
+    @Flag(name: .long, help: "TLS with the system's trust store.")
+    var tls = false
+
+    @Flag(name: .customLong("ws"), help: "MQTT over WebSockets (with --tls or --cafile: wss).")
+    var webSocket = false
+
     /// Where the broker is, and how to reach it, once the flags, `-L` and the profile are merged.
     struct Endpoint {
         var host: String
@@ -25,17 +33,24 @@ struct BrokerAddressOptions: ParsableArguments {
         var tls: Bool
         /// Set for MQTT over WebSockets.
         var webSocketPath: String?
+        /// `-L` and the profile's URL, parsed: the login and topic can come from them too.
+        var url: BrokerURL?
+        var profileURL: BrokerURL?
+
+        /// As a URL, without login or topic: `mqtts://broker.example:8883`, `wss://host:443/mqtt`.
+        var description: String {
+            let scheme = webSocketPath == nil ? (tls ? "mqtts" : "mqtt") : (tls ? "wss" : "ws")
+            let shownHost = host.contains(":") ? "[\(host)]" : host
+            return "\(scheme)://\(shownHost):\(port)\(webSocketPath ?? "")"
+        }
     }
 
     func validate() throws {
         if let url { _ = try BrokerURL(parsing: url) }
     }
 
-    /// `-L` parsed.
-    func parsedURL() throws -> BrokerURL? { try url.map(BrokerURL.init(parsing:)) }
-
     /// The topic named by `-L`, if any.
-    func urlTopic() throws -> String? { try parsedURL()?.topic }
+    func urlTopic() throws -> String? { try url.map(BrokerURL.init(parsing:))?.topic }
 
     /// The profile `-b` names, or the config file's default; nil without either.
     func profile() throws -> Profile? {
@@ -46,24 +61,29 @@ struct BrokerAddressOptions: ParsableArguments {
         return try file.profile(named: profileName)
     }
 
-    /// The endpoint: flags first, then `-L`, then the profile (its fields, then its URL), then
-    /// defaults. The default port follows the transport: 1883, 8883 with TLS, 80 or 443 over
-    /// WebSockets.
+    /// The endpoint these flags and `profile` name.
     ///
     /// - Parameters:
-    ///   - tls: whether the caller's own flags ask for TLS (`--tls`, `--cafile`…).
-    ///   - webSocket: the caller's `--ws`; `webSocketPath` its `--ws-path`.
-    func endpoint(profile: Profile?, tls: Bool = false, webSocket: Bool = false, webSocketPath: String? = nil) throws -> Endpoint {
-        let parsedURL = try parsedURL()
+    ///   - tlsFlags: whether the caller's other flags turn TLS on (`--cafile`, `--cert`, `--insecure`).
+    ///   - webSocketPath: the caller's `--ws-path`.
+    func endpoint(profile: Profile?, tlsFlags: Bool = false, webSocketPath: String? = nil) throws -> Endpoint {
+        try Self.endpoint(host: host, port: port, url: url.map(BrokerURL.init(parsing:)), profile: profile,
+                          tls: tls || tlsFlags, webSocket: webSocket, webSocketPath: webSocketPath)
+    }
+
+    /// Flags first, then `-L`, then the profile (its fields, then its URL), then defaults. The
+    /// default port follows the transport: 1883, 8883 with TLS, 80 or 443 over WebSockets.
+    static func endpoint(host: String?, port: Int?, url: BrokerURL?, profile: Profile?,
+                         tls: Bool, webSocket: Bool, webSocketPath: String?) throws -> Endpoint {
         let profileURL = try profile?.url.map(BrokerURL.init(parsing:))
         // A profile's own certificates turn TLS on whatever the URL says, as --cafile does.
-        let useTLS = tls || parsedURL?.tls == true || profile?.cafile != nil || profile?.cert != nil || profile?.insecure == true
-            || (parsedURL == nil && (profile?.tls == true || profileURL?.tls == true))
-        let path = webSocketPath ?? parsedURL?.webSocketPath ?? (parsedURL == nil ? profileURL?.webSocketPath : nil)
+        let useTLS = tls || url?.tls == true || profile?.cafile != nil || profile?.cert != nil || profile?.insecure == true
+            || (url == nil && (profile?.tls == true || profileURL?.tls == true))
+        let path = webSocketPath ?? url?.webSocketPath ?? (url == nil ? profileURL?.webSocketPath : nil)
             ?? (webSocket ? "/mqtt" : nil)
         let defaultPort = path == nil ? (useTLS ? 8883 : 1883) : (useTLS ? 443 : 80)
-        return Endpoint(host: host ?? parsedURL?.host ?? profile?.host ?? profileURL?.host ?? "localhost",
-                        port: port ?? parsedURL?.port ?? profile?.port ?? profileURL?.port ?? defaultPort,
-                        tls: useTLS, webSocketPath: path)
+        return Endpoint(host: host ?? url?.host ?? profile?.host ?? profileURL?.host ?? "localhost",
+                        port: port ?? url?.port ?? profile?.port ?? profileURL?.port ?? defaultPort,
+                        tls: useTLS, webSocketPath: path, url: url, profileURL: profileURL)
     }
 }

@@ -28,9 +28,8 @@ struct BrokerURL: Equatable {
         password = components.password
         let path = components.path
         if scheme.hasPrefix("ws") {
+            // Without a port, the endpoint's default for WebSockets applies (80, or 443 with TLS).
             webSocketPath = path.isEmpty ? "/mqtt" : path
-            // The ports brokers use: 80 and 443.
-            port = port ?? (tls ? 443 : 80)
         } else {
             topic = path.count > 1 ? String(path.dropFirst()) : nil
         }

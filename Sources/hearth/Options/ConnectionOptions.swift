@@ -34,14 +34,8 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .long, help: "Private key (PEM) for --cert.")
     var key: String?
 
-    @Flag(name: .long, help: "TLS with the system's trust store.")
-    var tls = false
-
     @Flag(name: .long, help: "TLS without verifying the broker's certificate or name. For testing only.")
     var insecure = false
-
-    @Flag(name: .customLong("ws"), help: "MQTT over WebSockets (with --tls or --cafile: wss).")
-    var webSocket = false
 
     @Option(name: .customLong("ws-path"), help: "The WebSocket path (default /mqtt); implies --ws.")
     var webSocketPath: String?
@@ -95,10 +89,7 @@ struct ConnectionOptions: ParsableArguments {
     func makeConfiguration(reconnect: MQTTReconnectPolicy, session: SessionOptions? = nil) throws -> MQTTClientConfiguration {
         // Flags first, then the environment (HEARTH_PASSWORD), then the profile, then defaults.
         let profile = try address.profile()
-        let parsedURL = try address.parsedURL()
-        let profileURL = try profile?.url.map(BrokerURL.init(parsing:))
-        let endpoint = try address.endpoint(profile: profile, tls: tls || insecure || cafile != nil || cert != nil,
-                                            webSocket: webSocket, webSocketPath: webSocketPath)
+        let endpoint = try address.endpoint(profile: profile, tlsFlags: insecure || cafile != nil || cert != nil, webSocketPath: webSocketPath)
         let tlsOptions = endpoint.tls
             ? MQTTTLSOptions(caFile: cafile ?? profile?.cafile, certificateFile: cert ?? profile?.cert, keyFile: key ?? profile?.key,
                              insecure: insecure || profile?.insecure == true)
@@ -111,8 +102,8 @@ struct ConnectionOptions: ParsableArguments {
             port: endpoint.port,
             tls: tlsOptions,
             clientID: id ?? MQTTClientConfiguration.randomClientID(),
-            username: username ?? parsedURL?.username ?? profile?.username ?? profileURL?.username,
-            password: try resolvePassword(urlPassword: parsedURL?.password, profile: profile, profileURL: profileURL).map { Array($0.utf8) },
+            username: username ?? endpoint.url?.username ?? profile?.username ?? endpoint.profileURL?.username,
+            password: try resolvePassword(urlPassword: endpoint.url?.password, profile: profile, profileURL: endpoint.profileURL).map { Array($0.utf8) },
             version: version.map { .only($0.version) } ?? .automatic,
             keepAlive: keepalive,
             cleanStart: session?.cleanStart ?? true,

@@ -22,5 +22,4 @@ struct TimeSpan: ExpressibleByArgument {
         default: return nil
         }
     }
-
 }

@@ -39,10 +39,10 @@ struct ProfilesCommand: ParsableCommand {
     static func describe(_ profile: Profile) -> String {
         let url = profile.url.flatMap { try? BrokerURL(parsing: $0) }
         var parts: [String] = []
-        let tls = profile.tls == true || profile.cafile != nil || profile.cert != nil || url?.tls == true
-        let host = profile.host ?? url?.host ?? "localhost"
-        let port = profile.port ?? url?.port
-        parts.append("\(tls ? "mqtts" : "mqtt")://\(host)\(port.map { ":\($0)" } ?? "")")
+        if let endpoint = try? BrokerAddressOptions.endpoint(host: nil, port: nil, url: nil, profile: profile,
+                                                            tls: false, webSocket: false, webSocketPath: nil) {
+            parts.append(endpoint.description)
+        }
         if let user = profile.username ?? url?.username { parts.append("user \(user)") }
         if let source = profile.passwordSource { parts.append(source) } else if url?.password != nil { parts.append("password (in the url)") }
         if let filters = profile.filters ?? url?.topic.map({ [$0] }) { parts.append("filters \(filters.joined(separator: " "))") }
