@@ -50,9 +50,10 @@ def wait_for_listener(port):
 
 
 @contextlib.contextmanager
-def running(kind, hearth=None):
-    """Starts a broker ("mosquitto", with no limit on queued messages, or "hearth") and yields
-    its port once it accepts connections; stops it on the way out."""
+def running(kind, hearth=None, ws_port=None):
+    """Starts a broker ("mosquitto", with no limit on queued messages, or "hearth", with a
+    WebSockets listener on `ws_port` when given) and yields its port once it accepts
+    connections; stops it on the way out."""
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="hearth-bench-") as workdir:
         if kind == "mosquitto":
@@ -61,10 +62,12 @@ def running(kind, hearth=None):
                 out.write(f"listener {port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n")
             command = ["mosquitto", "-c", config]
         else:
-            command = [hearth, "broker", "--port", str(port)]
+            command = [hearth, "broker", "--port", str(port)] + (["--ws-port", str(ws_port)] if ws_port else [])
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             wait_for_listener(port)
+            if ws_port:
+                wait_for_listener(ws_port)
             yield port
         finally:
             process.terminate()
