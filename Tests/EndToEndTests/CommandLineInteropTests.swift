@@ -83,6 +83,29 @@ import Testing
         }
     }
 
+    @Test(arguments: BrokerKind.allCases)
+    func twoSubscribersInASharedSubscriptionSplitTheMessages(kind: BrokerKind) async throws {
+        try await TestBroker.with(kind) { broker in
+            let port = "\(broker.port)"
+            let workers = try (0..<2).map { _ in
+                try ChildProcess.launch([HearthExecutable.path, "sub", "-p", port, "-t", "$share/workers/jobs/#", "-q", "1", "-v", "-C", "2", "-d"])
+            }
+            for worker in workers { try await worker.waitForOutput("received SUBACK") }
+            for job in 1...4 {
+                try await ChildProcess.run(["mosquitto_pub", "-p", port, "-q", "1", "-t", "jobs/\(job)", "-m", "job \(job)"])
+            }
+            var received: [String] = []
+            for worker in workers {
+                let result = await worker.wait(timeout: 20)
+                let lines = result.stdout.split(separator: "\n").map(String.init)
+                #expect(result.status == 0 && lines.count == 2, "each worker gets its share: \(result.stdout)\(result.stderr)")
+                received += lines
+            }
+            // The messages keep their own topics, and each goes to one worker only.
+            #expect(received.sorted() == (1...4).map { "jobs/\($0) job \($0)" }, "\(received)")
+        }
+    }
+
     @Test func errorsAreOneClearLine() async throws {
         try await Mosquitto.with(listeners: [.password(user: "u", password: "right")]) { broker in
             let port = "\(broker.port(.password(user: "u", password: "right")))"
