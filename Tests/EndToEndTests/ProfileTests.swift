@@ -38,6 +38,14 @@ struct ProfileTests {
                 let wrong = try await HearthExecutable.run(["sub", "-b", "home", "-P", "wrong", "-C", "1"], environment: environment, timeout: 20)
                 #expect(wrong.status != 0 && (wrong.stderr.contains("not authorized") || wrong.stderr.contains("bad user name or password")),
                         "\(wrong.stderr)")
+                // -h names a broker: the default profile's login is not sent to it (here the same
+                // broker, which therefore refuses), unless -b names the profile.
+                let elsewhere = try await HearthExecutable.run(["pub", "-h", "127.0.0.1", "-p", "\(port)", "-t", "home/x", "-m", "1"],
+                                                               environment: environment, timeout: 20)
+                #expect(elsewhere.status != 0 && elsewhere.stderr.contains("not authorized"), "\(elsewhere.stderr)")
+                let named = try await HearthExecutable.run(["pub", "-b", "home", "-h", "127.0.0.1", "-t", "home/x", "-m", "1"],
+                                                           environment: environment, timeout: 20)
+                #expect(named.status == 0, "\(named.stderr)")
             }
         }
     }

@@ -16,7 +16,7 @@ struct BrokerAddressOptions: ParsableArguments {
     var url: String?
 
     @Option(name: [.customShort("b"), .customLong("profile")],
-            help: "A connection profile from ~/.config/hearth/config.toml (default: the file's 'default'); flags override it.",
+            help: "A connection profile from ~/.config/hearth/config.toml (default: the file's 'default', unless -h or -L names a broker); flags override it.",
             completion: .custom { _, _, _ in ((try? ProfileFile.load()) ?? nil)?.profiles.map(\.name) ?? [] })
     var profileName: String?
 
@@ -53,7 +53,11 @@ struct BrokerAddressOptions: ParsableArguments {
     func urlTopic() throws -> String? { try url.map(BrokerURL.init(parsing:))?.topic }
 
     /// The profile `-b` names, or the config file's default; nil without either.
+    ///
+    /// The default profile stays out when `-h` or `-L` names a broker: its login (and filters,
+    /// port, certificates) belong to its own broker, and must not go to another one.
     func profile() throws -> Profile? {
+        if profileName == nil, host != nil || url != nil { return nil }
         guard let file = try ProfileFile.load() else {
             if let profileName { throw ValidationError("no profile '\(profileName)': there is no \(ProfileFile.defaultPath())") }
             return nil
