@@ -126,6 +126,11 @@ import Testing
             #expect(badFilter.status != 0)
             #expect(badFilter.stderr.hasPrefix("Error: invalid topic filter 'a/#/b'"))
 
+            // mosquitto would close the connection on it, and a QoS 0 message would vanish.
+            let control = try await HearthExecutable.run(["pub", "-p", port, "-t", "lab/evil\u{1B}[31m", "-m", "x"])
+            #expect(control.status != 0)
+            #expect(control.stderr == "Error: invalid topic 'lab/evil\\x1b[31m': contains a control character, which brokers refuse\n", "\(control.stderr)")
+
             let badURL = try await HearthExecutable.run(["pub", "-L", "http://x", "-m", "y"])
             #expect(badURL.stderr.hasPrefix("Error: invalid URL"))
         }

@@ -42,4 +42,13 @@ import Testing
         #expect(MQTTTopic.nameProblem("a/#") != nil)
         #expect(MQTTTopic.nameProblem(String(repeating: "x", count: 65_536)) != nil)
     }
+
+    @Test func aTopicWithAControlCharacterIsNotSentButIsReceived() {
+        for topic in ["lab/evil\u{1B}[31m", "a\tb", "a\u{7F}", "a\u{85}"] {
+            #expect(MQTTTopic.sendingProblem(topic) == .controlCharacter, "\(topic.unicodeScalars.map(\.value))")
+            #expect(MQTTTopic.nameProblem(topic) == nil, "received topics stay accepted")
+        }
+        #expect(MQTTTopic.sendingProblem("home/küche/°C") == nil)
+        #expect(MQTTTopic.sendingProblem("a/+") == .wildcardInName)
+    }
 }

@@ -69,7 +69,7 @@ public struct PublishForm: Sendable {
     /// Checks the fields; sends, asks first (empty retained payload), or shows what is wrong.
     public mutating func submit() -> Outcome {
         guard !sending else { return .stay }
-        if let problem = MQTTTopic.nameProblem(topic.text) {
+        if let problem = MQTTTopic.sendingProblem(topic.text) {
             focus = .topic
             message = ("topic: \(problem)", true)
             return .stay

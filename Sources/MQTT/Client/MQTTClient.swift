@@ -135,7 +135,7 @@ public actor MQTTClient {
         to topic: String, payload: [UInt8], qos: MQTTQoS = .atMostOnce, retain: Bool = false,
         properties: MQTTProperties = []
     ) async throws {
-        if let problem = MQTTTopic.nameProblem(topic) { throw MQTTClientError.invalidTopic(topic, problem) }
+        if let problem = MQTTTopic.sendingProblem(topic) { throw MQTTClientError.invalidTopic(topic, problem) }
         let info = try requireConnection()
         if retain, !info.retainAvailable { throw MQTTClientError.retainNotAvailable }
         if qos > info.maximumQoS { throw MQTTClientError.qosNotSupported(info.maximumQoS) }

@@ -25,6 +25,18 @@ public enum MQTTTopic {
         return nil
     }
 
+    /// Why this client will not send `topic` as a topic name (a PUBLISH, a will), or nil.
+    ///
+    /// Besides `nameProblem`, a control character (U+0001–U+001F, U+007F–U+009F): the spec lets
+    /// a receiver treat it as a malformed packet (§1.5.4), and mosquitto does, closing the
+    /// connection, so a QoS 0 message would be lost without a word. Received topics stay
+    /// accepted; they are escaped wherever they are shown.
+    public static func sendingProblem(_ topic: String) -> MQTTTopicProblem? {
+        if let problem = nameProblem(topic) { return problem }
+        let control = topic.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+        return control ? .controlCharacter : nil
+    }
+
     /// Why a filter is not a valid subscription filter, or nil when it is.
     ///
     /// - Parameter filter: the filter to check.

@@ -44,7 +44,7 @@ struct PubCommand: AsyncParsableCommand {
         guard let topic = try topic ?? connection.urlTopic() else {
             throw ValidationError("give a topic with -t (or in the -L URL)")
         }
-        if let problem = MQTTTopic.nameProblem(topic) { throw ValidationError("invalid topic '\(topic)': \(problem)") }
+        if let problem = MQTTTopic.sendingProblem(topic) { throw ValidationError("invalid topic '\(topic)': \(problem)") }
     }
 
     func run() async throws {

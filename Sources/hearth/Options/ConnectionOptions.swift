@@ -76,7 +76,7 @@ struct ConnectionOptions: ParsableArguments {
         }
         if key != nil, cert == nil { throw ValidationError("--key needs --cert") }
         if cert != nil, key == nil { throw ValidationError("--cert needs --key") }
-        if let willTopic, let problem = MQTTTopic.nameProblem(willTopic) {
+        if let willTopic, let problem = MQTTTopic.sendingProblem(willTopic) {
             throw ValidationError("invalid --will-topic '\(willTopic)': \(problem)")
         }
         if willTopic == nil, willPayload != nil || willRetain { throw ValidationError("--will-payload and --will-retain need --will-topic") }
