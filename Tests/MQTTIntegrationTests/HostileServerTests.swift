@@ -70,6 +70,29 @@ import Testing
         await server.stop()
     }
 
+    /// What a web server, a TLS port and a confused server send where a CONNACK should be.
+    static let foreignReplies: [(name: String, bytes: [UInt8])] = [
+        // Shorter than the 84 bytes its "T" announces as a remaining length: refused from its first byte.
+        ("an HTTP response", Array("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".utf8)),
+        ("a TLS alert", [0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46]),
+        ("a SUBACK", [0x90, 0x04, 0x00, 0x01, 0x00, 0x00]),
+    ]
+
+    @Test(arguments: foreignReplies.map(\.name))
+    func aServerThatIsNotAnMQTTBrokerIsNamedAsSuch(reply: String) async throws {
+        let (_, bytes) = try #require(Self.foreignReplies.first { $0.name == reply })
+        let server = try await ScriptedMQTTServer.start { packet, _ in
+            guard case .connect = packet else { return [] }
+            return [ScriptedMQTTServer.bytes(bytes)]
+        }
+        let client = makeClient(port: server.port, version: .v5)
+        await #expect(throws: MQTTClientError.notMQTT(host: "127.0.0.1", port: server.port)) { try await client.connect() }
+        #expect(MQTTClientError.notMQTT(host: "127.0.0.1", port: 8123).description
+            == "127.0.0.1:8123 did not answer as an MQTT broker (no CONNACK); for MQTT over WebSockets use ws://, for a TLS port --tls")
+        await client.disconnect()
+        await server.stop()
+    }
+
     @Test func fallsBackTo311WhenTheServerRefusesV5() async throws {
         let server = try await ScriptedMQTTServer.start { packet, version in
             guard case let .connect(connect) = packet else { return [] }

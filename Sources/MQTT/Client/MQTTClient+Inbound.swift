@@ -9,7 +9,8 @@ extension MQTTClient {
         logger.debug("received \(packet.type)")
         if machine.isAwaitingConnAck {
             guard case let .connack(ack) = packet else {
-                return protocolViolation(.packetBeforeConnAck(packet.type))
+                logger.error("received \(packet.type) before CONNACK")
+                return closeWithReason(.notMQTT(host: configuration.host, port: configuration.port), code: .protocolError)
             }
             return handleConnAck(ack, connection: id)
         }
@@ -40,7 +41,22 @@ extension MQTTClient {
     func receivedMalformed(_ error: MQTTDecodeError, connection id: Int) {
         guard machine.isCurrent(id) else { return }
         logger.error("malformed packet from the broker: \(error)")
+        // Where a CONNACK should start, bytes of another protocol ("HTTP/1.1 400" reads as a
+        // PUBACK with bad flags; a TLS alert as a CONNECT).
+        if machine.isAwaitingConnAck, Self.isForeign(error) {
+            return closeWithReason(.notMQTT(host: configuration.host, port: configuration.port), code: error.reasonCode)
+        }
         closeWithReason(.protocolError(error), code: error.reasonCode)
+    }
+
+    /// Whether `error`, where a CONNACK should start, shows another protocol's bytes rather than
+    /// a broken CONNACK.
+    private static func isForeign(_ error: MQTTDecodeError) -> Bool {
+        switch error {
+        case let .invalidFlags(type, _): return type != .connack
+        case .invalidPacketType, .packetTooLarge, .remainingLengthTooLong: return true
+        default: return false
+        }
     }
 
     func protocolViolation(_ violation: MQTTProtocolViolation) {

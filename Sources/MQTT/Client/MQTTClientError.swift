@@ -11,6 +11,9 @@ public enum MQTTClientError: Error, Sendable, Hashable, CustomStringConvertible 
     case tls(MQTTTLSFailure)
     /// The broker answered CONNECT with a failure reason, and maybe its Reason String.
     case connectionRefused(MQTTReasonCode, reasonString: String?)
+    /// The server's first reply is not a CONNACK: it is not an MQTT broker (a web server, a TLS
+    /// port reached without TLS, another protocol). Its host and port.
+    case notMQTT(host: String, port: Int)
     /// The broker sent bytes that are not valid MQTT.
     case protocolError(MQTTDecodeError)
     /// The broker broke the protocol in a well-formed packet (unexpected packet, bad topic alias...).
@@ -61,6 +64,8 @@ public enum MQTTClientError: Error, Sendable, Hashable, CustomStringConvertible 
         case let .tls(failure): return "TLS error: \(failure)"
         case let .connectionRefused(code, reason):
             return "connection refused by the broker: \(code)" + (reason.map { " - \($0)" } ?? "")
+        case let .notMQTT(host, port):
+            return "\(host):\(port) did not answer as an MQTT broker (no CONNACK); for MQTT over WebSockets use ws://, for a TLS port --tls"
         case let .protocolError(error): return "protocol error from the broker: \(error)"
         case let .protocolViolation(violation): return "protocol error from the broker: \(violation) (\(violation.reasonCode))"
         case let .disconnectedByServer(code, reason):
@@ -177,8 +182,6 @@ public struct MQTTTLSFailure: Error, Sendable, Hashable, CustomStringConvertible
 /// A well-formed packet from the broker that breaks the protocol; each maps to the reason code
 /// the client closes the connection with.
 public enum MQTTProtocolViolation: Sendable, Hashable, CustomStringConvertible {
-    /// A packet other than CONNACK came first.
-    case packetBeforeConnAck(MQTTPacketType)
     case unexpectedConnAck
     /// A packet only clients send (CONNECT, SUBSCRIBE...), or AUTH, which Hearth does not use.
     case unexpectedPacket(MQTTPacketType)
@@ -196,7 +199,6 @@ public enum MQTTProtocolViolation: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .packetBeforeConnAck(type): return "\(type) before CONNACK"
         case .unexpectedConnAck: return "unexpected second CONNACK"
         case let .unexpectedPacket(type): return "unexpected \(type) from the broker"
         case let .topicAliasAboveMaximum(alias): return "topic alias \(alias) above our maximum"

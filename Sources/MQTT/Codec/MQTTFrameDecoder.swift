@@ -62,6 +62,8 @@ public struct MQTTFrameDecoder: Sendable {
     public func next(from buffer: inout ByteBuffer) throws(MQTTDecodeError) -> MQTTPacket? {
         let start = buffer.readerIndex
         guard let firstByte = buffer.getInteger(at: start, as: UInt8.self) else { return nil }
+        // Checked before waiting for the body: "HTTP/1.1 400" announces 84 bytes it may never send.
+        _ = try MQTTPacket.fixedHeader(firstByte)
         var header = buffer
         header.moveReaderIndex(forwardBy: 1)
         // 3.1.1 does not require the minimal encoding; v5 does [MQTT-1.5.5-1].

@@ -32,6 +32,15 @@ public enum MQTTPacket: Sendable, Hashable {
 
     // MARK: Decoding
 
+    /// The type and flags of a fixed header's first byte, checked: the stream decoder checks them
+    /// before it waits for the body, so bytes of another protocol fail at once.
+    public static func fixedHeader(_ firstByte: UInt8) throws(MQTTDecodeError) -> (type: MQTTPacketType, flags: UInt8) {
+        guard let type = MQTTPacketType(rawValue: firstByte >> 4) else { throw .invalidPacketType(firstByte >> 4) }
+        let flags = firstByte & 0x0F
+        if let required = type.requiredFlags, flags != required { throw .invalidFlags(type, flags) }
+        return (type, flags)
+    }
+
     /// Decodes one packet from its first byte and a body holding exactly the remaining length.
     ///
     /// - Parameters:
@@ -41,9 +50,7 @@ public enum MQTTPacket: Sendable, Hashable {
     public static func read(
         firstByte: UInt8, body: inout ByteBuffer, version: MQTTProtocolVersion
     ) throws(MQTTDecodeError) -> MQTTPacket {
-        guard let type = MQTTPacketType(rawValue: firstByte >> 4) else { throw .invalidPacketType(firstByte >> 4) }
-        let flags = firstByte & 0x0F
-        if let required = type.requiredFlags, flags != required { throw .invalidFlags(type, flags) }
+        let (type, flags) = try fixedHeader(firstByte)
         switch type {
         case .connect: return .connect(try .read(from: &body, flags: flags, version: version))
         case .connack: return .connack(try .read(from: &body, flags: flags, version: version))
