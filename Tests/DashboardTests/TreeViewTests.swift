@@ -87,11 +87,12 @@ import TopicModel
         }
     }
 
-    @Test func wideCharactersTakeTwoCellsAndAreCutAtCellBoundaries() {
+    @Test func wideCharactersTakeTwoCellsAndAreCutAtCellBoundariesWithAnEllipsis() {
         _ = Fixture.locale
         var canvas = MemoryCanvas(width: 5, height: 1)
         canvas.write("温度计", row: 0, column: 0, role: .text)
-        #expect(canvas.line(0) == "温度 ")
+        // 温度计 is six cells: two fit, and the fifth says the rest was cut.
+        #expect(canvas.line(0) == "温度…")
         #expect(DisplayWidth.of("温度 21") == 7)
     }
 

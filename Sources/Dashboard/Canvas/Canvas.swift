@@ -16,6 +16,7 @@ public protocol Canvas {
 
 extension Canvas {
     /// Writes text clipped to `width` cells (default: to the right edge); returns the cells used.
+    /// Text that does not fit ends in "…", so nothing is cut without a sign.
     ///
     /// Control characters are escaped here as well, so no view can put one on the terminal.
     @discardableResult
@@ -26,8 +27,16 @@ extension Canvas {
         // Clip first: only what fits is checked, so a long line costs O(width) per frame.
         // Escaping only lengthens text, so what lies past the clip never matters.
         var (clipped, used) = DisplayWidth.prefix(text, cells: room)
+        var cut = clipped.utf8.count < text.utf8.count
         if !DisplayWidth.isSafe(clipped) {
-            (clipped, used) = DisplayWidth.prefix(TerminalEscaping.escaped(Array(clipped.utf8), keepNewlines: false), cells: room)
+            let escaped = TerminalEscaping.escaped(Array(clipped.utf8), keepNewlines: false)
+            (clipped, used) = DisplayWidth.prefix(escaped, cells: room)
+            cut = cut || clipped.utf8.count < escaped.utf8.count
+        }
+        if cut {
+            (clipped, used) = DisplayWidth.prefix(clipped, cells: room - 1)
+            clipped += "…"
+            used += 1
         }
         if !clipped.isEmpty { draw(clipped, row: row, column: column, role: role) }
         return used
