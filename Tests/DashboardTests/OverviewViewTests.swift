@@ -31,6 +31,17 @@ struct OverviewViewTests {
 
     static let rooms = ["bedroom_sensor", "kitchen_sensor", "bathroom", "kids_room", "tasmota_office", "living_room"]
 
+    @Test func namesTooLongAreCutInTheMiddleSoDevicesThatShareAnEndStayApart() {
+        let names = ["bedroom_light", "living_room_light", "kids_room_light"].map {
+            OverviewView.name($0, field: "brightness", cells: 21)
+        }
+        #expect(names == ["bedro…ight brightness", "livin…ight brightness", "kids_…ight brightness"], "\(names)")
+        #expect(Set(names).count == 3)
+        // A field too long to leave the path four cells: the whole name is cut in its middle.
+        #expect(OverviewView.name("hall", field: "a_very_long_field_name", cells: 12) == "hall a…_name")
+        #expect(OverviewView.name("hall", field: "humidity", cells: 20) == "hall humidity       ")
+    }
+
     @Test(arguments: [(80, 24), (120, 40), (200, 50)])
     func theFirstScreenShowsEveryRoomsTemperatureWithASparkline(width: Int, height: Int) throws {
         let controller = DashboardController(connection: Fixture.connected, width: width, height: height)

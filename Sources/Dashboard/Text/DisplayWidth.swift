@@ -48,6 +48,15 @@ public enum DisplayWidth {
         return String(text[start...])
     }
 
+    /// Cuts text to `cells` in its middle, keeping a little more of its start than of its end:
+    /// `bedro…light`.
+    public static func middle(_ text: String, cells: Int) -> String {
+        guard cells > 0 else { return "" }
+        if of(text) <= cells { return text }
+        let (start, used) = prefix(text, cells: cells / 2)
+        return start + "…" + suffix(text, cells: cells - 1 - used)
+    }
+
     /// Cuts text to `cells`, ending with "…" when something was cut.
     public static func truncate(_ text: String, cells: Int) -> String {
         guard cells > 0 else { return "" }

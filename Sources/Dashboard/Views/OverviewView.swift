@@ -117,12 +117,18 @@ enum OverviewView {
         seconds < 60 ? "<1m" : ValueFormat.age(seconds, compact: true)
     }
 
-    /// The path and field in `cells`, cut from the left (the end names the device) and padded;
-    /// "." for the branch itself.
+    /// The path and field in `cells`, padded; "." for the branch itself.
+    ///
+    /// What does not fit is cut from the middle of the path, so both ends stay: devices often
+    /// share an end (`bedroom_light`, `living_room_light`) or a start, and the field stays whole
+    /// while it leaves the path four cells.
     static func name(_ path: String, field: String, cells: Int) -> String {
-        let topic = path.isEmpty ? "." : path
-        let full = TerminalEscaping.escaped(Array((field.isEmpty ? topic : topic + " " + field).utf8), keepNewlines: false)
-        let text = DisplayWidth.of(full) <= cells ? full : "…" + DisplayWidth.suffix(full, cells: cells - 1)
+        func escaped(_ text: String) -> String { TerminalEscaping.escaped(Array(text.utf8), keepNewlines: false) }
+        let topic = escaped(path.isEmpty ? "." : path), shownField = escaped(field)
+        let fieldCells = shownField.isEmpty ? 0 : DisplayWidth.of(shownField) + 1
+        let text = cells - fieldCells >= 4
+            ? DisplayWidth.middle(topic, cells: cells - fieldCells) + (shownField.isEmpty ? "" : " " + shownField)
+            : DisplayWidth.middle(shownField.isEmpty ? topic : topic + " " + shownField, cells: cells)
         return pad(text, cells, right: false)
     }
 
