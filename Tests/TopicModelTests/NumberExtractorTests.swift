@@ -44,10 +44,15 @@ import Testing
         // Tasmota tele/.../SENSOR
         #expect(numbers(#"{"Time":"2026-11-26T10:00:00","AM2301":{"Temperature":24.6,"Humidity":71.0},"TempUnit":"C"}"#)
             == ["AM2301.Temperature=24.6", "AM2301.Humidity=71.0"])
-        // Shelly Gen2
+        // Shelly Gen2 (its "id" names the channel)
         #expect(numbers(#"{"id":0,"apower":8.3,"output":true,"temperature":{"tC":48.9,"tF":120.0}}"#)
-            == ["id=0.0", "apower=8.3", "output=1.0", "temperature.tC=48.9", "temperature.tF=120.0"])
+            == ["apower=8.3", "output=1.0", "temperature.tC=48.9", "temperature.tF=120.0"])
         #expect(numbers(#"{"a":[1,2],"b":{"c":null,"d":-1.5e2}}"#) == ["b.d=-150.0"])
+    }
+
+    @Test func anIdNamesAChannelAndIsNotAReading() {
+        #expect(numbers(#"{"id":0,"tC":22.5,"tF":72.5}"#) == ["tC=22.5", "tF=72.5"])
+        #expect(numbers(#"{"switch":{"id":1,"apower":12.5},"idle":3}"#) == ["switch.apower=12.5", "idle=3.0"])
     }
 
     @Test func hostileJSONIsCheap() {

@@ -76,6 +76,8 @@ struct JSONNumberScanner {
     }
 
     private mutating func record(_ path: String, _ value: Double) {
+        // An `id` names a channel ({"id":0,"tC":21.5} from a Shelly), it is not a reading.
+        if path == "id" || path.hasSuffix(".id") { return }
         if results.count < NumberExtractor.maximumFields, value.isFinite { results.append((path, value)) }
     }
 
