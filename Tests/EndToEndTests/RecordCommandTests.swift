@@ -51,6 +51,16 @@ struct RecordCommandTests {
             #expect(asMessages.stdout.hasPrefix("time,qos,retain,payload\n") && asMessages.stdout.contains(#",1,0,"21.75""#), "\(asMessages.stdout)")
             let topics = try await HearthExecutable.run(["history", "--topics", "--store", store])
             #expect(topics.stdout.contains("home/door 4 ") && topics.stdout.contains("home/hall/temperature 3 "), "\(topics.stdout)")
+            // Nothing to print says why, on stderr; a filter and a bad span are refused in one line.
+            let unknown = try await HearthExecutable.run(["history", "home/attic", "--store", store])
+            #expect(unknown.status == 0 && unknown.stdout.isEmpty
+                && unknown.stderr == "hearth: nothing recorded for home/attic in the last 1 d (--topics lists what was)\n", "\(unknown.stderr)")
+            let noField = try await HearthExecutable.run(["history", "home/hall/temperature", "humidity", "--store", store])
+            #expect(noField.stdout.isEmpty && noField.stderr == "hearth: home/hall/temperature has no field 'humidity'\n", "\(noField.stderr)")
+            let filter = try await HearthExecutable.run(["history", "home/#", "--store", store])
+            #expect(filter.status != 0 && filter.stderr.contains("'home/#' is a filter"), "\(filter.stderr)")
+            let span = try await HearthExecutable.run(["history", "home/door", "--since", "banana", "--store", store])
+            #expect(span.status != 0 && span.stderr.contains("expected a number and s, m, h or d, as in 90s, 30m, 24h, 7d"), "\(span.stderr)")
         }
     }
 

@@ -11,8 +11,7 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "See Hearth work with no broker installed: an embedded broker, a simulated home, and the dashboard.",
         discussion: """
-            Quitting the dashboard stops all three. Try p on home/<room>/heater/set: publish ON, and
-            watch the heater's retained state change and the room warm up.
+            Quitting the dashboard stops all three. Try p on home/<room>/heater/set: publish ON, and watch the heater's retained state change and the room warm up.
               hearth demo
               hearth demo --headless --port 1883   # broker and home only, for other clients
             """,
@@ -22,7 +21,7 @@ struct DemoCommand: AsyncParsableCommand {
     var headless = false
 
     @Option(name: .long, help: "Port for the embedded broker (default: a free one).")
-    var port = 0
+    var port: Int?
 
     @Option(name: .long, help: "Theme for the dashboard.", completion: .custom { _, _, _ in ThemeCatalog.installedNames() })
     var theme: String?
@@ -31,14 +30,14 @@ struct DemoCommand: AsyncParsableCommand {
     var dropEvery: Double = 150
 
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535") }
         guard dropEvery > 0 else { throw ValidationError("--drop-every must be positive") }
     }
 
     func run() async throws {
         let theme = try ThemeCatalog.theme(named: theme)
         if !headless { try TerminalSession.requireTerminal() }
-        let broker = MQTTBroker(configuration: BrokerConfiguration(port: port))
+        let broker = MQTTBroker(configuration: BrokerConfiguration(port: port ?? 0))
         let bound = try await broker.start()
         let home = SimulatedHome(port: bound, flakyPeriod: .milliseconds(Int(dropEvery * 1000)))
         var failure: (any Error)?

@@ -22,7 +22,7 @@ struct HistoryCommand: AsyncParsableCommand {
     @Argument(help: "The topic.") var topic: String?
     @Argument(help: "The JSON path of a field (default: the plain value, or the temperature-like field).") var path: String?
 
-    @Option(name: .long, help: "How far back: 90s, 30m, 24h, 7d.") var since: TimeSpan = TimeSpan(seconds: 86_400, spelled: "24h")
+    @Option(name: .long, help: "How far back: 90s, 30m, 24h, 7d (default 24h).", transform: TimeSpan.parse) var since = TimeSpan(seconds: 86_400)
     @Option(name: [.customShort("F"), .customLong("format")], help: "csv or json (one object per line).") var format: Format?
     @Flag(name: .long, help: "List the recorded topics with their counts and time ranges.") var topics = false
     @Flag(name: .long, help: "Print the topic's messages, even when they are numbers.") var messages = false
@@ -34,6 +34,9 @@ struct HistoryCommand: AsyncParsableCommand {
 
     func validate() throws {
         if !topics, topic == nil { throw ValidationError("give a topic, or --topics to list them") }
+        if let topic, topic.contains("+") || topic.contains("#") {
+            throw ValidationError("'\(topic)' is a filter; hearth history reads one topic (--topics lists the recorded ones)")
+        }
     }
 
     func run() async throws {
@@ -67,17 +70,31 @@ struct HistoryCommand: AsyncParsableCommand {
         let paths = try history.paths(topic: topic)
         if !messages, let field = path ?? (paths.contains("") ? "" : paths.first(where: SeriesSet.isTemperature) ?? paths.first) {
             if format == .csv { output.write("time,value\n") }
-            for point in try history.points(topic: topic, path: field, since: start) {
+            let points = try history.points(topic: topic, path: field, since: start)
+            if points.isEmpty { sayNothing(topic: topic, field: field, known: paths) }
+            for point in points {
                 output.write(line([("time", .time(point.time)), ("value", .number(point.value))]))
             }
         } else {
             if format == .csv { output.write("time,qos,retain,payload\n") }
-            for message in try history.messages(topic: topic, since: start) {
+            let recorded = try history.messages(topic: topic, since: start)
+            if recorded.isEmpty { sayNothing(topic: topic, field: nil, known: paths) }
+            for message in recorded {
                 var fields: [(String, Field)] = [("time", .time(message.time)), ("qos", .number(Double(message.qos))), ("retain", .flag(message.retain)),
                                                  ("payload", .text(String(decoding: message.payload, as: UTF8.self)))]
                 if format == .json, !message.properties.isEmpty { fields.append(("properties", .json(JSON.properties(message.properties)))) }
                 output.write(line(fields))
             }
+        }
+    }
+
+    /// On stderr, so the output stays empty: why nothing is printed.
+    private func sayNothing(topic: String, field: String?, known: [String]) {
+        let fields = known.filter { !$0.isEmpty }
+        if let field, !field.isEmpty, !known.contains(field) {
+            Diagnostics.warn("\(topic) has no field '\(field)'" + (fields.isEmpty ? "" : " (recorded: \(fields.joined(separator: ", ")))"))
+        } else {
+            Diagnostics.warn("nothing recorded for \(topic) in the last \(ValueFormat.age(since.seconds)) (--topics lists what was)")
         }
     }
 

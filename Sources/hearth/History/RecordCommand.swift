@@ -32,8 +32,8 @@ struct RecordCommand: AsyncParsableCommand {
     @Option(name: .customLong("store"), help: "The history file (default $XDG_STATE_HOME/hearth/<host>-<port>.sqlite).")
     var store: String?
 
-    @Option(name: .customLong("keep"), help: "How long raw messages and points are kept: 90m, 24h, 7d (per-minute aggregates 400 days).")
-    var keep: TimeSpan = TimeSpan(seconds: 7 * 86_400, spelled: "7d")
+    @Option(name: .customLong("keep"), help: "How long raw messages and points are kept: 90m, 24h, 7d (default 7d; per-minute aggregates 400 days).", transform: TimeSpan.parse)
+    var keep: TimeSpan = TimeSpan(seconds: 7 * 86_400)
 
     @Option(name: [.customShort("C"), .customLong("count")], help: ArgumentHelp("Stop after recording this many messages (benchmarks).", visibility: .hidden))
     var count: Int?
