@@ -61,6 +61,10 @@ import Testing
         #expect(error("name = \"x\"\n[roles]\ntext = {}\n") .contains("role 'dim' is not defined"))
         #expect(error("colour = 1\n").contains("line 1: unknown key 'colour'"))
         for message in [error("[roles"), error(complete + "\n[roles]\n")] { #expect(!message.contains("\n")) }
+        // Two mistakes: the first in the file is the one reported, whatever order TOML keeps keys in.
+        let twoBad = complete.replacingOccurrences(of: #"live = { fg = "cyan" }"#, with: #"live = { fg = "purpel" }"#)
+            .replacingOccurrences(of: "title = { bold = true }", with: #"title = { fg = "purpel" }"#)
+        #expect(error(twoBad).hasPrefix("theme bad.toml: line 8: role 'title'"), "\(error(twoBad))")
     }
 
     @Test func coloursParseAndFallBack() {

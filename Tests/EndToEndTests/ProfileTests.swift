@@ -115,6 +115,16 @@ struct ProfileTests {
         }
     }
 
+    @Test func themesAreLookedForBesideTheConfigUnderXDGConfigHome() async throws {
+        try await Self.withConfig("") { environment, path in
+            let folder = (path as NSString).deletingLastPathComponent + "/themes"
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try "colors = [\n".write(toFile: folder + "/mine.toml", atomically: true, encoding: .utf8)
+            let result = try await HearthExecutable.run(["--theme", "mine"], environment: environment)
+            #expect(result.status != 0 && result.stderr.hasPrefix("Error: theme \(folder)/mine.toml: line 1"), "\(result.stderr)")
+        }
+    }
+
     @Test func aBrokenConfigIsOneLineNamingTheFileTheLineAndTheKey() async throws {
         try await Self.withConfig("[profiles.home]\nhost = \"a\"\nprot = 1884\n") { environment, path in
             let result = try await HearthExecutable.run(["tree", "-C", "1"], environment: environment)

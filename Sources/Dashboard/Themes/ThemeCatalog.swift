@@ -2,7 +2,8 @@ import Foundation
 
 /// Finds themes by name or path.
 ///
-/// A name is looked up as `NAME.toml` in `$HEARTH_THEMES`, `~/.config/hearth/themes`, the
+/// A name is looked up as `NAME.toml` in `$HEARTH_THEMES`, `$XDG_CONFIG_HOME/hearth/themes`
+/// (`~/.config/hearth/themes`), the
 /// `themes` folder of a source checkout that holds the executable, `share/hearth/themes` beside
 /// an installed executable (`make install PREFIX=…` puts them there), and
 /// `/usr/share/hearth/themes`. "default" works even when no folder is found.
@@ -24,7 +25,9 @@ public enum ThemeCatalog {
     static func directories(_ executablePath: String) -> [String] {
         var found: [String] = []
         if let custom = ProcessInfo.processInfo.environment["HEARTH_THEMES"] { found.append(custom) }
-        found.append(NSHomeDirectory() + "/.config/hearth/themes")
+        // Where config.toml is: $XDG_CONFIG_HOME, else ~/.config.
+        let config = ProcessInfo.processInfo.environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory() + "/.config"
+        found.append(config + "/hearth/themes")
         // A build inside a checkout (.build/debug/hearth): walk up to the folder that has themes/.
         var directory = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<5 {

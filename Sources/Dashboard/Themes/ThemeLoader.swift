@@ -44,12 +44,16 @@ public enum ThemeLoader {
         } catch let error as TOMLParseError {
             throw ThemeError(description: "theme \(source): line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)")
         }
-        for key in table.keys where key != "name" && key != "roles" {
+        // Keys in file order, so the first mistake in the file is the one reported.
+        func inFileOrder(_ keys: [String]) -> [String] {
+            keys.map { ($0, Self.line(of: $0, in: lines) ?? .max) }.sorted { $0.1 < $1.1 }.map(\.0)
+        }
+        for key in inFileOrder(table.keys) where key != "name" && key != "roles" {
             throw fail("unknown key '\(key)' (a theme has 'name' and a [roles] table)", key: key)
         }
         guard let roles = table["roles"]?.table else { throw fail("missing the [roles] table") }
         var styles: [Role: Theme.Style] = [:]
-        for key in roles.keys {
+        for key in inFileOrder(roles.keys) {
             guard let role = Role(rawValue: key) else { throw fail("unknown role '\(key)'", key: key) }
             guard let entry = roles[key]?.table else {
                 throw fail("role '\(key)' must be a table such as { fg = \"green\", bold = true }", key: key)
