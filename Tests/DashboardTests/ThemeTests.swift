@@ -61,6 +61,10 @@ import Testing
         #expect(error("name = \"x\"\n[roles]\ntext = {}\n") .contains("role 'dim' is not defined"))
         #expect(error("colour = 1\n").contains("line 1: unknown key 'colour'"))
         for message in [error("[roles"), error(complete + "\n[roles]\n")] { #expect(!message.contains("\n")) }
+        // A colour without its quotes says how to write it.
+        #expect(error("name = x\n").hasSuffix(#" (text needs quotes: name = "x")"#), "\(error("name = x\n"))")
+        #expect(TOMLValueHint.forLine("port = 1883") == "" && TOMLValueHint.forLine("bold = true") == ""
+            && TOMLValueHint.forLine(#"fg = "red""#) == "" && TOMLValueHint.forLine("host = 127.0.0.1  # home") == #" (text needs quotes: host = "127.0.0.1")"#)
         // Two mistakes: the first in the file is the one reported, whatever order TOML keeps keys in.
         let twoBad = complete.replacingOccurrences(of: #"live = { fg = "cyan" }"#, with: #"live = { fg = "purpel" }"#)
             .replacingOccurrences(of: "title = { bold = true }", with: #"title = { fg = "purpel" }"#)

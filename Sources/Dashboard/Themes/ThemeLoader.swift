@@ -42,7 +42,9 @@ public enum ThemeLoader {
         do {
             table = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
-            throw ThemeError(description: "theme \(source): line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)")
+            let line = error.source.begin.line
+            let hint = lines.indices.contains(line - 1) ? TOMLValueHint.forLine(lines[line - 1]) : ""
+            throw ThemeError(description: "theme \(source): line \(line), column \(error.source.begin.column): \(error.description)\(hint)")
         }
         // Keys in file order, so the first mistake in the file is the one reported.
         func inFileOrder(_ keys: [String]) -> [String] {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dashboard
 import Foundation
 import MQTT
 import TOMLKit
@@ -52,7 +53,9 @@ struct ProfileFile {
         do {
             table = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
-            throw fail("column \(error.source.begin.column): \(error.description)", line: error.source.begin.line)
+            let line = error.source.begin.line
+            let hint = lines.indices.contains(line - 1) ? TOMLValueHint.forLine(lines[line - 1]) : ""
+            throw fail("column \(error.source.begin.column): \(error.description)\(hint)", line: line)
         }
         for key in table.keys where key != "default" && key != "profiles" {
             throw fail("unknown key '\(key)' (the file has 'default' and [profiles.NAME] tables)", line: Self.line(of: key, in: lines))
