@@ -9,13 +9,12 @@ of each is compared. Use a release build of hearth, and the test command's pytho
 import argparse
 import importlib.util
 import os
-import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import brokers  # noqa: E402
 from replay_server import encode_publish, publish_to  # noqa: E402
+from sub_throughput import timed  # noqa: E402
 
 # Debian's python3-paho-mqtt, when another python3 (a pyenv one) comes first on PATH.
 PAHO_PYTHON = sys.executable if importlib.util.find_spec("paho") else "/usr/bin/python3"
@@ -39,15 +38,6 @@ client.on_connect, client.on_message = on_connect, on_message
 client.connect("127.0.0.1", port)
 client.loop_forever()
 """
-
-
-def timed(command):
-    start = time.perf_counter()
-    result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=600)
-    elapsed = time.perf_counter() - start
-    if result.returncode != 0:
-        sys.exit(f"{command[0]} failed: {result.stderr.decode(errors='replace').strip()}")
-    return elapsed
 
 
 def main():
