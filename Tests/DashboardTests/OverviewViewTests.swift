@@ -42,6 +42,30 @@ struct OverviewViewTests {
         #expect(OverviewView.name("hall", field: "humidity", cells: 20) == "hall humidity       ")
     }
 
+    @Test func aValueThatFillsItsColumnStaysApartFromTheNameAndAWideRangeDropsItsDecimals() throws {
+        var model = TopicModel()
+        for step in 0..<10 {
+            model.ingest(Fixture.message("shellyplus1pm-office/status/switch:0", #"{"temperature":{"tF":\#(99.2 + Double(step) * 0.21)}}"#,
+                                         at: Self.start + Double(step) * 10))
+        }
+        let controller = DashboardController(connection: Fixture.connected, width: 120, height: 40)
+        let canvas = Fixture.draw(controller, model, now: Self.start + 100)
+        let detail = controller.layout.detail
+        let row = try #require((detail.row..<detail.row + detail.height).map { Self.detailText(canvas, $0, detail) }.first { $0.contains("tF") })
+        #expect(row.contains("tF 101.1 ") && !row.contains("tF101"), "\(row)")
+        #expect(row.contains(" 99–101 "), "\(row)")
+        #expect(OverviewView.range(min: 18.62, max: 21.44) == "18.6–21.4" && OverviewView.range(min: 90, max: 90) == "90")
+    }
+
+    @Test func aProblemRowHasTheWidthItsWordsLeave() throws {
+        var model = TopicModel()
+        model.ingest(Fixture.message("zigbee2mqtt/hall_sensor/availability", "offline", retain: true, at: Self.start))
+        model.ingest(Fixture.message("zigbee2mqtt/hall_sensor", #"{"temperature":20}"#, at: Self.start))
+        let controller = DashboardController(connection: Fixture.connected, width: 120, height: 40)
+        let canvas = Fixture.draw(controller, model, now: Self.start + 10)
+        #expect(canvas.text.contains("✕ zigbee2mqtt/hall_sensor "), "\(canvas.text)")
+    }
+
     @Test(arguments: [(80, 24), (120, 40), (200, 50)])
     func theFirstScreenShowsEveryRoomsTemperatureWithASparkline(width: Int, height: Int) throws {
         let controller = DashboardController(connection: Fixture.connected, width: width, height: height)

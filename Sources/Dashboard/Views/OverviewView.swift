@@ -49,39 +49,52 @@ enum OverviewView {
         let nameWidth = nameWidth(contentWidth: width)
         for (offset, line) in overview.lines.enumerated() {
             let highlighted = focused && overview.scroll + offset == overview.cursor
-            out.append(self.line(line, nameWidth: nameWidth, sparkWidth: overview.sparklineWidth, now: now, highlighted: highlighted))
+            out.append(self.line(line, width: width, nameWidth: nameWidth, sparkWidth: overview.sparklineWidth, now: now, highlighted: highlighted))
         }
         return out
     }
 
-    private static func line(_ line: DashboardFrame.Overview.Line, nameWidth: Int, sparkWidth: Int, now: Double,
+    private static func line(_ line: DashboardFrame.Overview.Line, width: Int, nameWidth: Int, sparkWidth: Int, now: Double,
                              highlighted: Bool) -> StyledLine {
         let nameRole: Role = highlighted ? .selected : .leaf
+        // A problem row has no value or sparkline: its topic takes the width its words leave.
+        func problem(_ marker: String, _ topic: String, _ words: String, _ role: Role) -> StyledLine {
+            let cells = max(nameWidth, width - 2 - DisplayWidth.of(words))
+            return StyledLine([(marker, role), (name(topic, field: "", cells: cells), nameRole), (words, role)])
+        }
         switch line.row {
         case let .stale(topic):
-            return StyledLine([("◷ ", .stale), (name(topic.name, field: "", cells: nameWidth), nameRole),
-                               (" silent " + age(now - topic.time), .stale)])
+            return problem("◷ ", topic.name, " silent " + age(now - topic.time), .stale)
         case let .offline(topic):
-            return StyledLine([("✕ ", .offline), (name(topic.name, field: "", cells: nameWidth), nameRole), (" offline", .offline)])
+            return problem("✕ ", topic.name, " offline", .offline)
         case let .series(series):
             let unit = series.unit.map { " " + TerminalEscaping.escaped(Array($0.utf8), keepNewlines: false) } ?? ""
-            let value = pad(ValueFormat.short(series.value, digits: 1) + unit, valueWidth, right: true)
-            var range = ""
-            if let summary = series.series?.summary {
-                let low = ValueFormat.short(summary.min, digits: 1), high = ValueFormat.short(summary.max, digits: 1)
-                range = low == high ? low : low + "–" + high
-            }
+            let valueText = ValueFormat.short(series.value, digits: 1) + unit
+            let value = pad(valueText, valueWidth, right: true)
+            // A value that fills its column ("101.1 °F") takes a cell from the name, to stay apart.
+            let full = DisplayWidth.of(valueText) >= valueWidth
             let spark = line.sparkline ?? String(repeating: " ", count: sparkWidth)
             let (path, field) = readingName(series.topic.name, field: series.field, kind: series.kind)
             return StyledLine([
                 (series.isStale ? "◷ " : "  ", .stale),
-                (name(path, field: field, cells: nameWidth), nameRole),
+                (full ? name(path, field: field, cells: nameWidth - 1) + " " : name(path, field: field, cells: nameWidth), nameRole),
                 (value + " ", .value),
                 (spark, .sparkline),
-                (" " + pad(range, rangeWidth, right: false), .dim),
+                (" " + pad(series.series?.summary.map { range(min: $0.min, max: $0.max) } ?? "", rangeWidth, right: false), .dim),
                 (pad(age(now - series.topic.time), ageWidth, right: true), .dim),
             ])
         }
+    }
+
+    /// The minimum and maximum shown, "18.6–21.4", without decimals when that is too wide for
+    /// the column ("99–101"); one value when they are the same.
+    static func range(min: Double, max: Double) -> String {
+        for digits in [1, 0] {
+            let low = ValueFormat.short(min, digits: digits), high = ValueFormat.short(max, digits: digits)
+            let text = low == high ? low : low + "–" + high
+            if DisplayWidth.of(text) <= rangeWidth || digits == 0 { return text }
+        }
+        return ""
     }
 
     /// Levels that name no device: the conventions' own words (`tele/x/SENSOR`,
