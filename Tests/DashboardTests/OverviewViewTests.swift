@@ -57,6 +57,29 @@ struct OverviewViewTests {
         #expect(OverviewView.range(min: 18.62, max: 21.44) == "18.6–21.4" && OverviewView.range(min: 90, max: 90) == "90")
     }
 
+    @Test func withAFilterTheOverviewShowsTheBranchTheFilterStartsIn() {
+        let model = Self.home()
+        let controller = DashboardController(connection: Fixture.connected, width: 120, height: 40)
+        func filter(_ text: String) -> [String] {
+            _ = controller.handle(.character("f"), model: model)
+            _ = Fixture.type(text, into: controller, model: model)
+            _ = controller.handle(.enter, model: model)
+            let canvas = Fixture.draw(controller, model, now: Self.start + 400)
+            let detail = controller.layout.detail
+            return (detail.row..<detail.row + detail.height).map { Self.detailText(canvas, $0, detail) }
+        }
+        let zigbee = filter("zigbee2mqtt/#")
+        #expect(zigbee[0].contains("zigbee2mqtt  (the tree is filtered: zigbee2mqtt/#)"), "\(zigbee[0])")
+        #expect(zigbee.contains { $0.contains("bedroom_sensor") } && !zigbee.contains { $0.contains("bathroom") }, "\(zigbee)")
+        _ = controller.handle(.character("F"), model: model)
+        // No literal start: the whole broker, still saying the tree is filtered.
+        let anyRoom = filter("+/+/temperature")
+        #expect(anyRoom[0].contains("all topics  (the tree is filtered: +/+/temperature)"), "\(anyRoom[0])")
+        _ = controller.handle(.character("F"), model: model)
+        #expect(Self.detailText(Fixture.draw(controller, model, now: Self.start + 400), controller.layout.detail.row, controller.layout.detail)
+            .trimmingCharacters(in: .whitespaces) == "all topics")
+    }
+
     @Test func aProblemRowHasTheWidthItsWordsLeave() throws {
         var model = TopicModel()
         model.ingest(Fixture.message("zigbee2mqtt/hall_sensor/availability", "offline", retain: true, at: Self.start))

@@ -40,7 +40,7 @@ extension DashboardController {
         if let selected = state.selected, model.topic(at: selected) != nil {
             frame.detail = detail(selected, model: model, now: now)
         } else {
-            frame.overview = overview(of: state.selected ?? .root, model: model)
+            frame.overview = overview(of: overviewBranch(model: model), model: model)
         }
         showedAge = frame.detail?.record != nil || !(frame.overview?.lines.isEmpty ?? true)
         if let detail = frame.detail {

@@ -9,6 +9,16 @@ extension DashboardController {
     /// Rows of the overview the pane has room for.
     var overviewHeight: Int { max(1, layout.detail.height - Self.overviewHeaderLines) }
 
+    /// The branch the overview shows: the selected one; with nothing selected and a filter on
+    /// the tree, the branch its literal start names (`home` for `home/+/heater`, `zigbee2mqtt`
+    /// for `zigbee2mqtt/#`), so the overview looks where the tree does; else the whole broker.
+    func overviewBranch(model: TopicModel) -> NodeID {
+        if let selected = state.selected { return selected }
+        guard let filter = state.filter else { return .root }
+        let literal = filter.split(separator: "/", omittingEmptySubsequences: false).prefix { $0 != "+" && $0 != "#" }
+        return literal.isEmpty ? .root : model.find(literal.joined(separator: "/")) ?? .root
+    }
+
     /// The overview of `branch` for this frame: O(rows on screen).
     func overview(of branch: NodeID, model: TopicModel) -> DashboardFrame.Overview {
         let node = model.node(branch)
@@ -26,7 +36,7 @@ extension DashboardController {
             path: branch == .root ? "" : model.path(of: branch), topicCount: Int(node.topicCount),
             temperatureCount: Int(node.temperatureCount), seriesCount: Int(node.seriesCount), problemCount: window.problemCount,
             offlineSources: branch == .root ? [] : model.offlineSources(of: branch).map { model.path(of: $0) }, lines: lines, totalRows: window.totalRows, scroll: state.overviewScroll, cursor: state.overviewCursor,
-            sparklineWidth: width)
+            sparklineWidth: width, treeFilter: state.selected == nil ? state.filter : nil)
     }
 
     /// Keys for the overview while the detail pane has focus; false when the key is not one.
@@ -42,8 +52,7 @@ extension DashboardController {
 
     /// Enter on an overview row: its topic (or device) is selected in the tree.
     private func followOverview(model: TopicModel) {
-        let branch = state.selected ?? .root
-        guard let row = model.overview(of: branch, offset: state.overviewCursor, limit: 1).rows.first else { return }
+        guard let row = model.overview(of: overviewBranch(model: model), offset: state.overviewCursor, limit: 1).rows.first else { return }
         let node: NodeID
         switch row {
         case let .stale(topic), let .offline(topic): node = topic.node

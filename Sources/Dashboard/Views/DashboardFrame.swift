@@ -67,6 +67,8 @@ public struct DashboardFrame: Sendable {
         /// The highlighted row, among all rows.
         public var cursor: Int
         public var sparklineWidth: Int
+        /// The tree's filter, when the overview follows it (nothing is selected).
+        public var treeFilter: String?
     }
 
     public var layout: Layout

@@ -36,6 +36,11 @@ enum OverviewView {
         // The title and the counts take one line each (the rows below are placed by that), cut
         // with "…"; a branch that is an offline device says so on the first.
         var heading = StyledLine(DisplayWidth.truncate(title, cells: width), .title)
+        if let filter = overview.treeFilter {
+            // The tree shows only the filter's topics; the overview shows the branch it starts in.
+            let room = width - DisplayWidth.of(heading.text) - 2
+            heading.append("  " + DisplayWidth.truncate("(the tree is filtered: \(TerminalEscaping.escaped(Array(filter.utf8), keepNewlines: false)))", cells: max(1, room)), .dim)
+        }
         if !overview.offlineSources.isEmpty {
             let sources = overview.offlineSources.map { TerminalEscaping.escaped(Array($0.utf8), keepNewlines: false) }
             let room = width - DisplayWidth.of(heading.text) - 2
