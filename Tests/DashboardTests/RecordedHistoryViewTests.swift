@@ -99,6 +99,8 @@ struct OlderMessagesPagingTests {
         controller.apply(.olderMessages(fresh, messages: Self.recorded(5, before: Self.now), cursor: (0, 1), reachedStart: true))
         let frame = controller.makeFrame(model: model, now: Self.now + 10)
         #expect(frame.detailLines.contains { $0.text.contains("history (8)") }, "\(frame.detailLines.map(\.text))")
+        // The header's count says what the table adds from the recording.
+        #expect(frame.detailLines.contains { $0.text.contains("3 messages (+5 recorded)") }, "\(frame.detailLines.map(\.text))")
     }
 
     @Test func whatTheModelDropsWhilePagesAreShownStaysInTheTable() throws {

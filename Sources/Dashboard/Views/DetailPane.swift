@@ -42,7 +42,9 @@ enum DetailPane {
         let last = record.last
         out.append(StyledLine(RetainedMarker.sentence(record.retained), record.retained == .none ? .dim : TreePane.markerRole(record.retained)))
         let facts = ["QoS \(last.qos.rawValue)", ValueFormat.bytes(last.size), "\(clock(last.time)) (\(ValueFormat.age(now - last.time)) ago)",
-                     "\(record.messageCount) message\(record.messageCount == 1 ? "" : "s")",
+                     // Received since hearth started; the table below may add recorded ones.
+                     "\(record.messageCount) message\(record.messageCount == 1 ? "" : "s")"
+                        + (detail.olderMessages.isEmpty ? "" : " (+\(detail.olderMessages.count) recorded)"),
                      "\(ValueFormat.short(record.rate(now: now), digits: 1)) msg/s"]
         out += flow(facts, width: width).map { StyledLine($0, .text) }
         for property in last.properties {
