@@ -163,10 +163,10 @@ extension RecordCommandTests {
         }
     }
 
-    @Test func aFullStoreIsAnErrorLineAndTheRecorderGoesOn() async throws {
+    @Test func aFullStoreIsAnErrorLineAndTheRecorderWritesWhenThereIsRoomAgain() async throws {
         try await Self.withStoreAndBroker { store, port in
-            // At most 300 KB per file: the store fills up after a few messages of 64 KB.
-            let recorder = try ChildProcess.launch(["prlimit", "--fsize=300000", HearthExecutable.path, "record", "-p", port, "--store", store])
+            // At most 300 KB per file (a soft limit, raised later): the store fills up after a few messages of 64 KB.
+            let recorder = try ChildProcess.launch(["prlimit", "--fsize=300000:unlimited", HearthExecutable.path, "record", "-p", port, "--store", store])
             try await recorder.waitForOutput("connected (MQTT 5.0)")
             let big = String(repeating: "x", count: 60_000)
             for index in 0..<12 {
@@ -176,11 +176,41 @@ extension RecordCommandTests {
             #expect(recorder.isRunning, "\(recorder.stderr)")
             let errors = recorder.stderr.split(separator: "\n").filter { $0.contains("cannot write") }
             #expect(errors.count == 1, "one line, not one per retry: \(recorder.stderr)")
+            // Room again, and the broker quiet: the waiting messages are written without a new one.
+            let raised = try await ChildProcess.run(["prlimit", "--pid", "\(recorder.pid)", "--fsize=unlimited:unlimited"])
+            try #require(raised.status == 0, "\(raised.stderr)")
+            try await recorder.waitForOutput("writing again", seconds: 60)
             recorder.signal(SIGTERM)
             _ = await recorder.wait()
-            // What was written before the limit is intact.
-            let topics = try await HearthExecutable.run(["history", "--topics", "--store", store])
-            #expect(topics.status == 0 && topics.stdout.contains("big/0"), "\(topics.stdout)\(topics.stderr)")
+            // Nothing is lost: what was written before the limit, and what waited.
+            let topics = try await HearthExecutable.run(["history", "--topics", "--store", store, "-F", "csv"])
+            let recorded = topics.stdout.split(separator: "\n").filter { $0.hasPrefix("\"big/") }
+            #expect(topics.status == 0 && recorded.count == 12, "\(topics.stdout)\(topics.stderr)")
+        }
+    }
+
+    @Test func theDashboardsRecordingWritesAgainWhenThereIsRoom() async throws {
+        try await Self.withStoreAndBroker { store, port in
+            let command = "prlimit --fsize=300000:unlimited '\(HearthExecutable.path)' -p \(port) --store '\(store)' --record"
+            try await Tmux.with(command, width: 120, height: 40) { tmux in
+                _ = try await tmux.waitFor { $0.contains("connected") }
+                let big = String(repeating: "x", count: 60_000)
+                for index in 0..<12 {
+                    try await ChildProcess.run(["mosquitto_pub", "-p", port, "-q", "1", "-t", "big/\(index)", "-m", big])
+                }
+                let full = try await tmux.waitFor { $0.contains("cannot write to the history store") }
+                try #require(full.contains("cannot write to the history store"), "\(full)")
+                // Room again, with no message arriving: the status line says the store is written again.
+                let pid = try await ChildProcess.run(["pgrep", "-f", "--", "--store \(store) --record"]).stdout.split(separator: "\n").first.map(String.init)
+                let raised = try await ChildProcess.run(["prlimit", "--pid", try #require(pid), "--fsize=unlimited:unlimited"])
+                try #require(raised.status == 0, "\(raised.stderr)")
+                let again = try await tmux.waitFor(seconds: 60) { $0.contains("writing again") }
+                #expect(again.contains("writing again"), "\(again)")
+                try await tmux.keys("q")
+                _ = try await tmux.waitFor { $0.contains("EXITED") }
+            }
+            let topics = try await HearthExecutable.run(["history", "--topics", "--store", store, "-F", "csv"])
+            #expect(topics.stdout.split(separator: "\n").filter { $0.hasPrefix("\"big/") }.count == 12, "\(topics.stdout)\(topics.stderr)")
         }
     }
 

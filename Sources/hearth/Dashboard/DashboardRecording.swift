@@ -7,7 +7,8 @@ import TopicModel
 
 /// `hearth --record`: what the dashboard receives goes into the history store too, in the same
 /// format as `hearth record`. Batches are written on a queue of their own, so neither the client
-/// nor the screen waits on the disk; write failures show on the status line.
+/// nor the screen waits on the disk; write failures show on the status line, and failed batches
+/// are tried again each second until they are written.
 ///
 /// Memory stays bounded: at most `HistoryWriter.pendingLimit` messages wait for the writer (the
 /// oldest beyond are dropped and counted), and they are written `batchLimit` at a time.
@@ -16,6 +17,8 @@ final class DashboardRecording: Sendable {
         var messages: [MQTTMessage] = []
         var dropped = 0
         var echoes = RetainedEchoes()
+        /// A write is due in a second to try failed batches again.
+        var retryScheduled = false
     }
 
     /// Handed over by the ingest task, taken by the writer.
@@ -76,6 +79,18 @@ final class DashboardRecording: Sendable {
             }
             if let change { inbox.post(.historyNote("\(change)", isError: change.isFailure)) }
         } while start < taken.count
+        // Failed batches wait in the writer: try again in a second even if no message comes
+        // (the writer's backoff decides whether it writes then), one retry at a time.
+        guard !force, writer.withLock({ !$0.pending.isEmpty }) else { return }
+        let schedule = incoming.withLock { incoming in
+            defer { incoming.retryScheduled = true }
+            return !incoming.retryScheduled
+        }
+        guard schedule else { return }
+        queue.asyncAfter(deadline: .now() + .seconds(1)) {
+            self.incoming.withLock { $0.retryScheduled = false }
+            self.write(force: false)
+        }
     }
 }
 

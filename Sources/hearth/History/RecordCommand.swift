@@ -63,8 +63,7 @@ struct RecordCommand: AsyncParsableCommand {
         let retention = Retention(raw: keep.seconds, maximumBytes: max(1, maximumMiB) << 20)
         // Kept in the store, so a dashboard recording into it (`hearth --record`) prunes alike.
         try history.save(retention)
-        let recorder = Recorder(store: history, retention: retention)
-        recorder.limit = count
+        let recorder = Recorder(store: history, retention: retention, limit: count)
         let filters = topics.isEmpty ? try connection.defaultFilters() : topics
         Diagnostics.warn("recording \(filters.joined(separator: " ")) from \(configuration.host):\(configuration.port) into \(path)")
         try await recorder.run(configuration: configuration, filters: filters, qos: qos)

@@ -1,21 +1,23 @@
 import Foundation
 import HistoryStore
 import MQTT
+import Synchronization
 
 /// The recorder's loop: connect (and keep connecting), read, write in batches, stop on a signal.
 ///
 /// A batch is written at the end of every burst the client hands over, and at least every
 /// 10,000 messages: after `kill -9` at most the last batch is lost. Failed writes wait in the
-/// `HistoryWriter`, bounded.
-final class Recorder {
-    private var writer: HistoryWriter
+/// `HistoryWriter`, bounded, and are tried again each second while no message arrives, so a
+/// store that has room again is written without waiting for the broker.
+final class Recorder: Sendable {
+    private let writer: Mutex<HistoryWriter>
     /// Stop after this many messages (benchmarks).
-    var limit: Int?
-    private var recorded = 0
+    private let limit: Int?
     private let stopped = SignalFlag()
 
-    init(store: HistoryStore, retention: Retention) {
-        writer = HistoryWriter(store: store, retention: retention)
+    init(store: HistoryStore, retention: Retention, limit: Int? = nil) {
+        writer = Mutex(HistoryWriter(store: store, retention: retention))
+        self.limit = limit
     }
 
     func run(configuration: MQTTClientConfiguration, filters: [String], qos: MQTTQoS) async throws {
@@ -45,7 +47,8 @@ final class Recorder {
             }
         }
         flush(force: true)
-        if writer.dropped > 0 { Diagnostics.warn("\(writer.dropped) message(s) could not be written and were dropped") }
+        let dropped = writer.withLock { $0.dropped }
+        if dropped > 0 { Diagnostics.warn("\(dropped) message(s) could not be written and were dropped") }
     }
 
     /// Reads until the client ends (a stop, or a close for good), writing as it goes.
@@ -54,14 +57,29 @@ final class Recorder {
             while !stopped.isSet { try await Task.sleep(for: .milliseconds(100)) }
             await client.disconnect()
         }
-        defer { watcher.cancel() }
+        // A failed write is tried again while the broker is quiet (HistoryWriter keeps the backoff).
+        let retrier = Task {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(1))
+                flush()
+            }
+        }
+        defer {
+            watcher.cancel()
+            retrier.cancel()
+        }
+        var recorded = 0
         var iterator = client.events.makeAsyncIterator()
         while let event = await iterator.next() {
             switch event {
             case let .message(message):
-                writer.add(message)
                 recorded += 1
-                if writer.pending.count >= HistoryWriter.batchLimit { flush() }
+                if writer.withLock({ writer in
+                    writer.add(message)
+                    return writer.pending.count >= HistoryWriter.batchLimit
+                }) {
+                    flush()
+                }
                 if let limit, recorded >= limit {
                     stopped.set()
                     break
@@ -81,7 +99,7 @@ final class Recorder {
 
     /// Writes what waits, and says on stderr when writing fails or works again.
     private func flush(force: Bool = false) {
-        guard let change = writer.flush(force: force) else { return }
+        guard let change = writer.withLock({ $0.flush(force: force) }) else { return }
         if change.isFailure { Diagnostics.error("\(change)") } else { Diagnostics.warn("\(change)") }
     }
 
