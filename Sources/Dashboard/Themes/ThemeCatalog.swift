@@ -25,9 +25,7 @@ public enum ThemeCatalog {
     static func directories(_ executablePath: String) -> [String] {
         var found: [String] = []
         if let custom = ProcessInfo.processInfo.environment["HEARTH_THEMES"] { found.append(custom) }
-        // Where config.toml is: $XDG_CONFIG_HOME, else ~/.config.
-        let config = ProcessInfo.processInfo.environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory() + "/.config"
-        found.append(config + "/hearth/themes")
+        found.append(ConfigFolder.path() + "/themes")
         // A build inside a checkout (.build/debug/hearth): walk up to the folder that has themes/.
         var directory = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<5 {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dashboard
 import Foundation
 import MQTT
+import Synchronization
 import TOMLKit
 
 /// `$XDG_CONFIG_HOME/hearth/config.toml` (`~/.config/hearth/config.toml` when unset): connection
@@ -17,19 +18,23 @@ import TOMLKit
 /// ```
 /// Errors name the file, the line and the key. A file holding a plain `password` that others may
 /// read is refused, as ssh refuses such keys.
-struct ProfileFile {
+struct ProfileFile: Sendable {
     let path: String
     let profiles: [Profile]
     let defaultName: String?
 
     /// The file's path for this environment.
     static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let config = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.config"
-        return config + "/hearth/config.toml"
+        ConfigFolder.path(environment: environment) + "/config.toml"
     }
 
-    /// Reads the file at `path`; nil when there is none.
+    /// Files read so far: a command asks for its profile several times (filters, theme,
+    /// connection), and the file is read and checked once.
+    private static let loaded = Mutex<[String: ProfileFile]>([:])
+
+    /// Reads the file at `path` (once per process); nil when there is none.
     static func load(path: String = defaultPath()) throws -> ProfileFile? {
+        if let file = loaded.withLock({ $0[path] }) { return file }
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ValidationError("config \(path): cannot read it as UTF-8 text")
@@ -41,6 +46,7 @@ struct ProfileFile {
                 throw ValidationError("config \(path): holds a password and others may read it (chmod 600 \(path), or use password_file or password_command)")
             }
         }
+        loaded.withLock { $0[path] = file }
         return file
     }
 
