@@ -23,6 +23,15 @@ def timed(command):
     return elapsed
 
 
+def best_times(clients, runs):
+    """Runs each client's command `runs` times, alternating; the best time of each, by name."""
+    best = {name: float("inf") for name in clients}
+    for _ in range(runs):
+        for name, command in clients.items():
+            best[name] = min(best[name], timed(command))
+    return best
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--hearth", default=".build/release/hearth")
@@ -41,10 +50,7 @@ def main():
     # Encode both streams before timing anything.
     server.stream(True)
     server.stream(False)
-    best = {name: float("inf") for name in clients}
-    for _ in range(args.runs):
-        for name, command in clients.items():
-            best[name] = min(best[name], timed(command))
+    best = best_times(clients, args.runs)
 
     print(f"sub throughput: {args.messages:,} QoS 0 messages over {args.topics:,} topics, best of {args.runs}")
     for name, seconds in best.items():

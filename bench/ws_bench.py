@@ -14,7 +14,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import brokers  # noqa: E402
 from replay_server import encode_publish, publish_to  # noqa: E402
-from sub_throughput import timed  # noqa: E402
+from sub_throughput import best_times  # noqa: E402
 
 # Debian's python3-paho-mqtt, when another python3 (a pyenv one) comes first on PATH.
 PAHO_PYTHON = sys.executable if importlib.util.find_spec("paho") else "/usr/bin/python3"
@@ -56,10 +56,7 @@ def main():
             "hearth sub, ws": [hearth, "sub", "--ws", "-p", str(ws_port), "-t", "bench/#", "-v", "-C", n],
             "paho-mqtt, ws": [PAHO_PYTHON, "-c", PAHO, str(ws_port), n],
         }
-        best = {name: float("inf") for name in clients}
-        for _ in range(args.runs):
-            for name, command in clients.items():
-                best[name] = min(best[name], timed(command))
+        best = best_times(clients, args.runs)
 
     print(f"websockets: {args.messages:,} retained messages to a fresh subscriber from hearth broker, best of {args.runs}")
     for name, seconds in best.items():
