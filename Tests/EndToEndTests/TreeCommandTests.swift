@@ -40,6 +40,21 @@ import Testing
         }
     }
 
+    @Test(.timeLimit(.minutes(1)))
+    func aChattyLiveTopicDoesNotHoldTheTreeBack() async throws {
+        try await Mosquitto.with { broker in
+            let port = "\(broker.port())"
+            try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "home/door", "-r", "-m", "closed"])
+            // A power meter that never pauses for 500 ms: ten readings a second, not retained.
+            let meter = try ChildProcess.launch(["sh", "-c", "while true; do mosquitto_pub -p \(port) -t meter/power -m 230; sleep 0.1; done"])
+            defer { meter.signal(SIGKILL) }
+            let reading = try await ChildProcess.run(["mosquitto_sub", "-p", port, "-t", "meter/power", "-C", "1", "-W", "10"])
+            try #require(reading.stdout == "230\n", "the meter publishes: \(reading.stderr)")
+            let tree = try await HearthExecutable.run(["tree", "-p", port, "--retained-only"], timeout: 30)
+            #expect(tree.status == 0 && tree.stdout.contains("door") && tree.stderr.isEmpty, "\(tree.stdout)\(tree.stderr)")
+        }
+    }
+
     @Test(arguments: BrokerKind.allCases)
     func liveUpdatesKeepTheRetainedMarkHonest(kind: BrokerKind) async throws {
         try await TestBroker.with(kind) { broker in

@@ -9,7 +9,8 @@ struct TreeCommand: AsyncParsableCommand {
         commandName: "tree",
         abstract: "Collect messages into Hearth's topic model, print the tree once and exit.",
         discussion: """
-            By default it stops once the retained burst has settled (no message for 500 ms). With -W
+            By default it stops once the retained burst has settled: no retained message for 500 ms
+            (live ones do not hold it), and at most 10 s after subscribing. With -W
             it keeps collecting across reconnects, and a broker restart in the window is reconciled
             (retained values the broker no longer holds are marked gone) before it prints.
             Examples:
@@ -55,14 +56,26 @@ struct TreeCommand: AsyncParsableCommand {
         _ = Unmanaged.passRetained(KeptUntilExit(model))
     }
 
+    /// The longest the default run waits for the retained burst to settle: a broker whose
+    /// devices republish retained values (seen as retained, with retain-as-published) more than
+    /// twice a second never goes quiet.
+    static let settleLimit = 10.0
+
     /// Ingests until the count, the time limit or the settled burst; returns why the connection
     /// closed, if it did on its own.
     private func collect(from client: MQTTClient, into model: inout TopicModel) async throws -> MQTTClientError? {
-        let lastMessage = SharedInstant(), reconciling = SharedInstant()
-        let settle: Duration? = subscription.count == nil && subscription.timeout == nil ? .milliseconds(500) : nil
-        let watchdog = Watchdog.start(client: client, limit: subscription.timeout, quiet: settle, lastMessage: lastMessage,
-                                      holdUntil: reconciling)
+        // The burst settles when retained messages stop; a chatty live topic does not hold it.
+        let lastRetained = SharedInstant(), reconciling = SharedInstant()
+        let settling = subscription.count == nil && subscription.timeout == nil
+        let watchdog = Watchdog.start(client: client, limit: subscription.timeout ?? (settling ? Self.settleLimit : nil),
+                                      quiet: settling ? .milliseconds(500) : nil, lastMessage: lastRetained, holdUntil: reconciling)
         defer { watchdog.cancel() }
+        defer {
+            if settling, ContinuousClock.now - lastRetained.instant < .milliseconds(500) {
+                Diagnostics.warn("retained messages were still arriving after \(Int(Self.settleLimit)) s; -W SECONDS collects longer")
+            }
+        }
+        var retainedInBurst = false
         var report = ConnectionReport()
         var received = 0
         // Read once: the option group's getter is not free, and this loop runs per message.
@@ -73,6 +86,7 @@ struct TreeCommand: AsyncParsableCommand {
             switch event {
             case let .message(message):
                 model.ingest(message)
+                retainedInBurst = retainedInBurst || message.retain
                 received += 1
                 if let limit, received >= limit { break loop }
             case .messagesDropped:
@@ -85,7 +99,8 @@ struct TreeCommand: AsyncParsableCommand {
                 report.note(state)
             }
             if !iterator.hasBufferedEvents {
-                lastMessage.touch()
+                if retainedInBurst { lastRetained.touch() }
+                retainedInBurst = false
                 // A reconnect burst settles before the watchdog may end the run.
                 if model.reconciliationDeadline != nil {
                     let now = Date().timeIntervalSince1970
