@@ -189,6 +189,25 @@ extension RecordCommandTests {
         }
     }
 
+    @Test func stoppedWhileTheStoreIsFullItSaysHowManyAreLostAndFails() async throws {
+        try await Self.withStoreAndBroker { store, port in
+            let recorder = try ChildProcess.launch(["prlimit", "--fsize=300000", HearthExecutable.path, "record", "-p", port, "--store", store])
+            try await recorder.waitForOutput("connected (MQTT 5.0)")
+            let big = String(repeating: "x", count: 60_000)
+            for index in 0..<12 {
+                try await ChildProcess.run(["mosquitto_pub", "-p", port, "-q", "1", "-t", "big/\(index)", "-m", big])
+            }
+            try await recorder.waitForOutput("cannot write to the history store")
+            recorder.signal(SIGTERM)
+            let result = await recorder.wait()
+            let topics = try await HearthExecutable.run(["history", "--topics", "--store", store, "-F", "csv"])
+            let written = topics.stdout.split(separator: "\n").filter { $0.hasPrefix("\"big/") }.count
+            #expect(result.status != 0, "\(result.stderr)")
+            #expect(result.stderr.hasSuffix("Error: \(12 - written) messages could not be written to the history store and are lost\n"),
+                    "\(written) written: \(result.stderr)")
+        }
+    }
+
     @Test func theDashboardsRecordingWritesAgainWhenThereIsRoom() async throws {
         try await Self.withStoreAndBroker { store, port in
             let command = "prlimit --fsize=300000:unlimited '\(HearthExecutable.path)' -p \(port) --store '\(store)' --record"

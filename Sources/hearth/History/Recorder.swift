@@ -47,8 +47,15 @@ final class Recorder: Sendable {
             }
         }
         flush(force: true)
-        let dropped = writer.withLock { $0.dropped }
-        if dropped > 0 { Diagnostics.warn("\(dropped) message(s) could not be written and were dropped") }
+        // The broker has them acknowledged: say how many are gone, and end with a failure.
+        let lost = writer.withLock { $0.dropped + $0.pending.count }
+        if lost > 0 { throw Lost(count: lost) }
+    }
+
+    /// Messages received but never written: dropped while writes failed, or still waiting at the stop.
+    struct Lost: Error, CustomStringConvertible {
+        let count: Int
+        var description: String { "\(count) message\(count == 1 ? "" : "s") could not be written to the history store and are lost" }
     }
 
     /// Reads until the client ends (a stop, or a close for good), writing as it goes.
