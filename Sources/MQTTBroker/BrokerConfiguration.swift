@@ -48,7 +48,12 @@ public struct BrokerConfiguration: Sendable {
             guard let colon = trimmed.firstIndex(of: ":"), colon != trimmed.startIndex else {
                 throw BrokerError("password file line \(index + 1): expected user:password")
             }
-            users[String(trimmed[..<colon])] = String(trimmed[trimmed.index(after: colon)...])
+            let password = trimmed[trimmed.index(after: colon)...]
+            // mosquitto_passwd writes $6$… or $7$… hashes; read as plain text, no password would match.
+            if password.hasPrefix("$6$") || password.hasPrefix("$7$") {
+                throw BrokerError("password file line \(index + 1): a mosquitto_passwd hash; hearth broker takes plain user:password lines")
+            }
+            users[String(trimmed[..<colon])] = String(password)
         }
         return users
     }

@@ -40,6 +40,12 @@ public final class MQTTBroker: Sendable {
         state.withLock { $0?.webSocketChannel?.localAddress?.port }
     }
 
+    /// A bind's error in the system's words ("Address already in use"), not NIO's call.
+    private static func describe(_ error: any Error) -> String {
+        if let io = error as? IOError { return String(cString: strerror(io.errnoCode)) }
+        return "\(error)"
+    }
+
     /// Listens, and returns the port (the one chosen when the configuration says 0).
     public func start() async throws -> Int {
         let loop = group.next()
@@ -49,6 +55,7 @@ public final class MQTTBroker: Sendable {
             var retained = RetainedStore()
             var persistence: RetainedPersistence?
             if let path = configuration.persistencePath {
+                try RetainedStore.checkWritable(path)
                 do {
                     retained = try RetainedStore.load(from: path)
                 } catch {
@@ -76,7 +83,7 @@ public final class MQTTBroker: Sendable {
         do {
             channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
         } catch {
-            throw BrokerError("cannot listen on \(configuration.host):\(configuration.port): \(error)")
+            throw BrokerError("cannot listen on \(configuration.host):\(configuration.port): \(Self.describe(error))")
         }
         var webSocketChannel: (any Channel)?
         if let webSocketPort = configuration.webSocketPort {
@@ -92,7 +99,7 @@ public final class MQTTBroker: Sendable {
                 webSocketChannel = try await webSockets.bind(host: configuration.host, port: webSocketPort).get()
             } catch {
                 try? await channel.close()
-                throw BrokerError("cannot listen for WebSockets on \(configuration.host):\(webSocketPort): \(error)")
+                throw BrokerError("cannot listen for WebSockets on \(configuration.host):\(webSocketPort): \(Self.describe(error))")
             }
         }
         let timers = try await loop.submit {

@@ -56,7 +56,7 @@ final class RetainedPersistence: Sendable {
         } catch {
             // Tried again at the next interval.
             copy.withLock { $0.unsaved = true }
-            report("cannot save retained messages to \(path): \(error)")
+            report("cannot save retained messages to \(path): \(RetainedStore.describe(error))")
         }
     }
 }

@@ -64,6 +64,36 @@ final class RetainedStore {
         try JSONEncoder().encode(saved).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
+    /// Throws, as one line, when `path` cannot be written: its folder is missing or not writable.
+    /// Checked at start, so a mistyped `--persist` is not found only at the first save.
+    static func checkWritable(_ path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw BrokerError("cannot save retained messages to \(path): there is no folder \(folder)")
+        }
+        guard FileManager.default.isWritableFile(atPath: folder) else {
+            throw BrokerError("cannot save retained messages to \(path): \(folder) is not writable")
+        }
+    }
+
+    /// A save's error as a few words ("No space left on device"), not Foundation's dump.
+    static func describe(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if let cocoa = error as? CocoaError {
+            switch cocoa.code {
+            case .fileNoSuchFile: return String(cString: strerror(ENOENT))
+            case .fileWriteNoPermission: return String(cString: strerror(EACCES))
+            case .fileWriteOutOfSpace: return String(cString: strerror(ENOSPC))
+            default: break
+            }
+        }
+        return nsError.localizedDescription
+    }
+
     /// Reads what `save` wrote; a missing file is an empty store.
     static func load(from path: String) throws -> RetainedStore {
         let store = RetainedStore()

@@ -45,5 +45,20 @@ import Testing
             #expect(result.status != 0, "\(arguments)")
             #expect(result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
         }
+        let inUse = try await HearthExecutable.run(["broker", "--port", port], timeout: 20)
+        #expect(inUse.stderr == "Error: cannot listen on 127.0.0.1:\(port): Address already in use\n", "\(inUse.stderr)")
+        // Found at start, not at the first save or the stop.
+        let nowhere = try await HearthExecutable.run(["broker", "--port", "0", "--persist", "/nonexistent-folder/retained.json"], timeout: 20)
+        #expect(nowhere.status != 0
+            && nowhere.stderr == "Error: cannot save retained messages to /nonexistent-folder/retained.json: there is no folder /nonexistent-folder\n",
+            "\(nowhere.stderr)")
+        // A mosquitto_passwd file would refuse every login: it is refused at start instead.
+        let hashed = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-passwd-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: hashed) }
+        try "carol:$7$101$c2FsdA==$aGFzaA==\n".write(toFile: hashed, atomically: true, encoding: .utf8)
+        let mosquittoFile = try await HearthExecutable.run(["broker", "--port", "0", "--password-file", hashed], timeout: 20)
+        #expect(mosquittoFile.status != 0
+            && mosquittoFile.stderr == "Error: password file line 1: a mosquitto_passwd hash; hearth broker takes plain user:password lines\n",
+            "\(mosquittoFile.stderr)")
     }
 }
