@@ -131,6 +131,12 @@ import Testing
             #expect(control.status != 0)
             #expect(control.stderr == "Error: invalid topic 'lab/evil\\x1b[31m': contains a control character, which brokers refuse\n", "\(control.stderr)")
 
+            // A file that cannot be read says why, before connecting.
+            let missing = try await HearthExecutable.run(["pub", "-p", port, "-t", "t", "-f", "/nonexistent-file"])
+            #expect(missing.stderr == "Error: cannot read /nonexistent-file: no such file\n", "\(missing.stderr)")
+            let folder = try await HearthExecutable.run(["pub", "-p", port, "-t", "t", "-f", "/tmp"])
+            #expect(folder.stderr == "Error: cannot read /tmp: it is a folder\n", "\(folder.stderr)")
+
             let badURL = try await HearthExecutable.run(["pub", "-L", "http://x", "-m", "y"])
             #expect(badURL.stderr.hasPrefix("Error: invalid URL"))
         }

@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func tlsWithTheRightCAConnectsAndAWrongCAIsRefused() async throws {
-        try await Mosquitto.with(listeners: [.tls]) { broker in
+        try await Mosquitto.with(listeners: [.tls, .anonymous]) { broker in
             let port = broker.port(.tls)
             let good = makeClient(port: port, host: "localhost", tls: MQTTTLSOptions(caFile: broker.caFile))
             let recorder = EventRecorder(good)
@@ -80,6 +80,22 @@ import Testing
             let insecure = makeClient(port: port, host: "127.0.0.1", tls: MQTTTLSOptions(insecure: true))
             try await insecure.connect()
             await insecure.disconnect()
+
+            // Plain MQTT to the TLS port: named as not an MQTT answer, with the hint.
+            let plain = makeClient(port: port, host: "127.0.0.1")
+            await #expect {
+                try await plain.connect()
+            } throws: { error in
+                error as? MQTTClientError == .notMQTT(host: "127.0.0.1", port: port)
+            }
+            // TLS to a plain port: one line, without stray spaces.
+            let tlsToPlain = makeClient(port: broker.port(), host: "127.0.0.1", tls: MQTTTLSOptions(insecure: true))
+            await #expect {
+                try await tlsToPlain.connect()
+            } throws: { error in
+                let text = "\(error)"
+                return !text.contains("  ") && !text.contains("\n")
+            }
         }
     }
 

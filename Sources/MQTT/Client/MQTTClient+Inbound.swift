@@ -73,7 +73,12 @@ extension MQTTClient {
     }
 
     func channelFailed(_ error: any Error, connection id: Int) {
-        let classified = MQTTTransport.classify(error, host: configuration.host, port: configuration.port)
+        var classified = MQTTTransport.classify(error, host: configuration.host, port: configuration.port)
+        // Reset where the CONNACK should come, without TLS: a TLS port answers plain MQTT so.
+        if machine.isCurrent(id), machine.isAwaitingConnAck, configuration.tls == nil,
+           case let .connectionFailed(failure) = classified, failure.reason == .reset {
+            classified = .notMQTT(host: configuration.host, port: configuration.port)
+        }
         logger.debug("channel error: \(classified)")
         machine.recordFailure(classified, connection: id)
     }

@@ -133,7 +133,7 @@ enum MQTTTransport {
                 let text = "\(entry)"
                 let message = text.components(separatedBy: " at ").first ?? text
                 let reason = message.split(separator: ":").last.map(String.init) ?? message
-                return reason.replacingOccurrences(of: "_", with: " ").lowercased()
+                return reason.replacingOccurrences(of: "_", with: " ").lowercased().trimmingCharacters(in: .whitespaces)
             }
             return reasons.joined(separator: "; ")
         }

@@ -81,6 +81,10 @@ struct PubCommand: AsyncParsableCommand {
 
     /// Refuses a file larger than `limit` before reading it.
     private func checkSize(of path: String, limit: Int) throws {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw ValidationError("cannot read \(path): no such file") }
+        guard !isFolder.boolValue else { throw ValidationError("cannot read \(path): it is a folder") }
+        guard FileManager.default.isReadableFile(atPath: path) else { throw ValidationError("cannot read \(path): permission denied") }
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
               let size = (attributes[.size] as? NSNumber)?.intValue else { throw ValidationError("cannot read \(path)") }
         guard size <= limit else { throw Self.tooLarge("\(path) (\(size) bytes)", limit: limit) }
