@@ -276,6 +276,12 @@ public struct TopicModel: Sendable {
         let leaf = locate(message.topic)
         var topicIndex = nodes[Int(leaf)].topic
         let isNewTopic = topicIndex < 0
+        // After a reconnect the broker sends the retained values again: one that did not change
+        // is the same message, not a new one. It confirms the topic, and counts nothing.
+        if message.retain, !isNewTopic, isUnchangedRetained(topicIndex, payload: message.payload) {
+            confirmRetained(topicIndex, at: time)
+            return
+        }
         let stored = StoredMessage(message, cap: limits.payloadCap)
         var previous: StoredMessage?
         if isNewTopic {
@@ -358,6 +364,17 @@ public struct TopicModel: Sendable {
     }
 
     /// Applies the retained transition; returns the change in "holds a retained value" (-1, 0, 1).
+    /// Whether `payload` repeats the retained value the topic shows while a reconnect's burst is
+    /// being reconciled (the topic not confirmed yet). A value held under a live one is shown
+    /// again when resent, so it is ingested.
+    private func isUnchangedRetained(_ index: Int32, payload: [UInt8]) -> Bool {
+        guard let burst = reconciliation, burst.unconfirmed.contains(index) else { return false }
+        let record = topics[Int(index)]
+        // A payload over the display cap is stored cut, and cannot be compared: it counts.
+        guard record.retained == .shown, record.last.size == payload.count, record.last.payload.count == payload.count else { return false }
+        return record.last.payload == payload
+    }
+
     private mutating func updateRetained(_ index: Int32, message: MQTTMessage, previous: StoredMessage?) -> Int32 {
         let before = topics[Int(index)].retained
         let after = before.after(retain: message.retain, payloadIsEmpty: message.payload.isEmpty)
