@@ -100,7 +100,7 @@ struct OlderMessagesPagingTests {
         let frame = controller.makeFrame(model: model, now: Self.now + 10)
         #expect(frame.detailLines.contains { $0.text.contains("history (8)") }, "\(frame.detailLines.map(\.text))")
         // The header's count says what the table adds from the recording.
-        #expect(frame.detailLines.contains { $0.text.contains("3 messages (+5 recorded)") }, "\(frame.detailLines.map(\.text))")
+        #expect(frame.detailLines.contains { $0.text.contains("3 messages (+5 recorded, below)") }, "\(frame.detailLines.map(\.text))")
     }
 
     @Test func whatTheModelDropsWhilePagesAreShownStaysInTheTable() throws {

@@ -191,13 +191,15 @@ extension RecordCommandTests {
 
     @Test func stoppedWhileTheStoreIsFullItSaysHowManyAreLostAndFails() async throws {
         try await Self.withStoreAndBroker { store, port in
-            let recorder = try ChildProcess.launch(["prlimit", "--fsize=300000", HearthExecutable.path, "record", "-p", port, "--store", store])
+            // -d logs each packet: the stop comes once all 12 have been received.
+            let recorder = try ChildProcess.launch(["prlimit", "--fsize=300000", HearthExecutable.path, "record", "-p", port, "--store", store, "-d"])
             try await recorder.waitForOutput("connected (MQTT 5.0)")
             let big = String(repeating: "x", count: 60_000)
             for index in 0..<12 {
                 try await ChildProcess.run(["mosquitto_pub", "-p", port, "-q", "1", "-t", "big/\(index)", "-m", big])
             }
             try await recorder.waitForOutput("cannot write to the history store")
+            try await waitUntil("all 12 received") { recorder.stderr.components(separatedBy: "received PUBLISH").count - 1 >= 12 }
             recorder.signal(SIGTERM)
             let result = await recorder.wait()
             let topics = try await HearthExecutable.run(["history", "--topics", "--store", store, "-F", "csv"])
@@ -210,7 +212,9 @@ extension RecordCommandTests {
 
     @Test func theDashboardsRecordingWritesAgainWhenThereIsRoom() async throws {
         try await Self.withStoreAndBroker { store, port in
-            let command = "prlimit --fsize=300000:unlimited '\(HearthExecutable.path)' -p \(port) --store '\(store)' --record"
+            // An inner shell writes its pid, then becomes prlimit, which becomes hearth: one pid throughout.
+            let pidFile = store + ".pid"
+            let command = "sh -c \"echo \\$\\$ > \(pidFile); exec prlimit --fsize=300000:unlimited \(HearthExecutable.path) -p \(port) --store \(store) --record\""
             try await Tmux.with(command, width: 120, height: 40) { tmux in
                 _ = try await tmux.waitFor { $0.contains("connected") }
                 let big = String(repeating: "x", count: 60_000)
@@ -220,8 +224,8 @@ extension RecordCommandTests {
                 let full = try await tmux.waitFor { $0.contains("cannot write to the history store") }
                 try #require(full.contains("cannot write to the history store"), "\(full)")
                 // Room again, with no message arriving: the status line says the store is written again.
-                let pid = try await ChildProcess.run(["pgrep", "-f", "--", "--store \(store) --record"]).stdout.split(separator: "\n").first.map(String.init)
-                let raised = try await ChildProcess.run(["prlimit", "--pid", try #require(pid), "--fsize=unlimited:unlimited"])
+                let pid = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+                let raised = try await ChildProcess.run(["prlimit", "--pid", pid, "--fsize=unlimited:unlimited"])
                 try #require(raised.status == 0, "\(raised.stderr)")
                 let again = try await tmux.waitFor(seconds: 60) { $0.contains("writing again") }
                 #expect(again.contains("writing again"), "\(again)")

@@ -81,13 +81,6 @@ import Testing
             try await insecure.connect()
             await insecure.disconnect()
 
-            // Plain MQTT to the TLS port: named as not an MQTT answer, with the hint.
-            let plain = makeClient(port: port, host: "127.0.0.1")
-            await #expect {
-                try await plain.connect()
-            } throws: { error in
-                error as? MQTTClientError == .notMQTT(host: "127.0.0.1", port: port)
-            }
             // TLS to a plain port: one line, without stray spaces.
             let tlsToPlain = makeClient(port: broker.port(), host: "127.0.0.1", tls: MQTTTLSOptions(insecure: true))
             await #expect {

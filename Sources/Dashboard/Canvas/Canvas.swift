@@ -27,7 +27,8 @@ extension Canvas {
         // Clip first: only what fits is checked, so a long line costs O(width) per frame.
         // Escaping only lengthens text, so what lies past the clip never matters.
         var (clipped, used) = DisplayWidth.prefix(text, cells: room)
-        var cut = clipped.utf8.count < text.utf8.count
+        // Only spaces past the edge (padding) are not a cut.
+        var cut = clipped.utf8.count < text.utf8.count && !text.utf8.dropFirst(clipped.utf8.count).allSatisfy { $0 == 0x20 }
         if !DisplayWidth.isSafe(clipped) {
             let escaped = TerminalEscaping.escaped(Array(clipped.utf8), keepNewlines: false)
             (clipped, used) = DisplayWidth.prefix(escaped, cells: room)

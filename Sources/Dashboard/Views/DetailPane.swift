@@ -44,7 +44,7 @@ enum DetailPane {
         let facts = ["QoS \(last.qos.rawValue)", ValueFormat.bytes(last.size), "\(clock(last.time)) (\(ValueFormat.age(now - last.time)) ago)",
                      // Received since hearth started; the table below may add recorded ones.
                      "\(record.messageCount) message\(record.messageCount == 1 ? "" : "s")"
-                        + (detail.olderMessages.isEmpty ? "" : " (+\(detail.olderMessages.count) recorded)"),
+                        + (detail.olderMessages.isEmpty ? "" : " (+\(detail.olderMessages.count) recorded, below)"),
                      "\(ValueFormat.short(record.rate(now: now), digits: 1)) msg/s"]
         out += flow(facts, width: width).map { StyledLine($0, .text) }
         for property in last.properties {

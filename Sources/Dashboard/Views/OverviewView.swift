@@ -94,12 +94,12 @@ enum OverviewView {
     /// The minimum and maximum shown, "18.6–21.4", without decimals when that is too wide for
     /// the column ("99–101"); one value when they are the same.
     static func range(min: Double, max: Double) -> String {
-        for digits in [1, 0] {
+        func text(_ digits: Int) -> String {
             let low = ValueFormat.short(min, digits: digits), high = ValueFormat.short(max, digits: digits)
-            let text = low == high ? low : low + "–" + high
-            if DisplayWidth.of(text) <= rangeWidth || digits == 0 { return text }
+            return low == high ? low : low + "–" + high
         }
-        return ""
+        let precise = text(1)
+        return DisplayWidth.of(precise) <= rangeWidth ? precise : text(0)
     }
 
     /// Levels that name no device: the conventions' own words (`tele/x/SENSOR`,

@@ -53,8 +53,8 @@ extension MQTTClient {
     /// a broken CONNACK.
     private static func isForeign(_ error: MQTTDecodeError) -> Bool {
         switch error {
-        case let .invalidFlags(type, _): return type != .connack
-        case .invalidPacketType, .packetTooLarge, .remainingLengthTooLong: return true
+        // A CONNACK's first byte is 0x20: one with other flags (Redis's "+OK") is not one.
+        case .invalidFlags, .invalidPacketType, .packetTooLarge, .remainingLengthTooLong: return true
         default: return false
         }
     }
@@ -73,12 +73,7 @@ extension MQTTClient {
     }
 
     func channelFailed(_ error: any Error, connection id: Int) {
-        var classified = MQTTTransport.classify(error, host: configuration.host, port: configuration.port)
-        // Reset where the CONNACK should come, without TLS: a TLS port answers plain MQTT so.
-        if machine.isCurrent(id), machine.isAwaitingConnAck, configuration.tls == nil,
-           case let .connectionFailed(failure) = classified, failure.reason == .reset {
-            classified = .notMQTT(host: configuration.host, port: configuration.port)
-        }
+        let classified = MQTTTransport.classify(error, host: configuration.host, port: configuration.port)
         logger.debug("channel error: \(classified)")
         machine.recordFailure(classified, connection: id)
     }

@@ -27,14 +27,19 @@ public enum MQTTTopic {
 
     /// Why this client will not send `topic` as a topic name (a PUBLISH, a will), or nil.
     ///
-    /// Besides `nameProblem`, a control character (U+0001–U+001F, U+007F–U+009F): the spec lets
+    /// Besides `nameProblem`, a control character (U+0001–U+001F, U+007F–U+009F) or a
+    /// non-character: the spec lets
     /// a receiver treat it as a malformed packet (§1.5.4), and mosquitto does, closing the
     /// connection, so a QoS 0 message would be lost without a word. Received topics stay
     /// accepted; they are escaped wherever they are shown.
     public static func sendingProblem(_ topic: String) -> MQTTTopicProblem? {
         if let problem = nameProblem(topic) { return problem }
-        let control = topic.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
-        return control ? .controlCharacter : nil
+        // Non-characters (U+FDD0–U+FDEF, U+xFFFE, U+xFFFF) too, as mosquitto refuses them.
+        let refused = topic.unicodeScalars.contains { scalar in
+            let value = scalar.value
+            return value < 0x20 || (0x7F...0x9F).contains(value) || (0xFDD0...0xFDEF).contains(value) || value & 0xFFFE == 0xFFFE
+        }
+        return refused ? .controlCharacter : nil
     }
 
     /// Why a filter is not a valid subscription filter, or nil when it is.

@@ -6,7 +6,7 @@ public enum MQTTTopicProblem: Error, Sendable, Hashable, CustomStringConvertible
     /// A topic name (not a filter) holds `+` or `#`.
     case wildcardInName
     case containsNUL
-    /// A control character (U+0001–U+001F, U+007F–U+009F), which brokers refuse; see `MQTTTopic.sendingProblem`.
+    /// A control character (U+0001–U+001F, U+007F–U+009F) or a non-character, which brokers refuse; see `MQTTTopic.sendingProblem`.
     case controlCharacter
     /// A filter's `+` shares its level with other characters.
     case plusNotAWholeLevel
@@ -19,7 +19,7 @@ public enum MQTTTopicProblem: Error, Sendable, Hashable, CustomStringConvertible
         case .tooLong: return "longer than 65535 bytes"
         case .wildcardInName: return "wildcards (+ and #) are not allowed in a topic name"
         case .containsNUL: return "contains U+0000"
-        case .controlCharacter: return "contains a control character, which brokers refuse"
+        case .controlCharacter: return "contains a control character or non-character, which brokers refuse"
         case .plusNotAWholeLevel: return "'+' must fill a whole level"
         case .hashNotLast: return "'#' must be the last level on its own"
         }

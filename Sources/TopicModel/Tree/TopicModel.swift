@@ -363,7 +363,6 @@ public struct TopicModel: Sendable {
         return current
     }
 
-    /// Applies the retained transition; returns the change in "holds a retained value" (-1, 0, 1).
     /// Whether `payload` repeats the retained value the topic shows while a reconnect's burst is
     /// being reconciled (the topic not confirmed yet). A value held under a live one is shown
     /// again when resent, so it is ingested.
@@ -375,6 +374,7 @@ public struct TopicModel: Sendable {
         return record.last.payload == payload
     }
 
+    /// Applies the retained transition; returns the change in "holds a retained value" (-1, 0, 1).
     private mutating func updateRetained(_ index: Int32, message: MQTTMessage, previous: StoredMessage?) -> Int32 {
         let before = topics[Int(index)].retained
         let after = before.after(retain: message.retain, payloadIsEmpty: message.payload.isEmpty)

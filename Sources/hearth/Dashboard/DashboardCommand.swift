@@ -56,6 +56,9 @@ struct DashboardCommand: AsyncParsableCommand {
         var filters = topics.isEmpty ? try connection.defaultFilters() : topics
         if sys { filters.append("$SYS/#") }
         let configuration = try connection.makeConfiguration(reconnect: MQTTReconnectPolicy(), session: session)
+        // Recording, a file size limit (ulimit -f) is a write error on the status line, not a
+        // SIGXFSZ that kills the dashboard.
+        if record { signal(SIGXFSZ, SIG_IGN) }
         try await DashboardRunner(
             configuration: configuration, filters: filters,
             qos: qos, theme: theme, exitAfter: exitAfter, onSubscribed: nil,

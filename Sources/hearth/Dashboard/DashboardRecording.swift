@@ -19,6 +19,8 @@ final class DashboardRecording: Sendable {
         var echoes = RetainedEchoes()
         /// A write is due in a second to try failed batches again.
         var retryScheduled = false
+        /// `finish` ran: a retry still scheduled does nothing.
+        var finished = false
     }
 
     /// Handed over by the ingest task, taken by the writer.
@@ -59,6 +61,7 @@ final class DashboardRecording: Sendable {
 
     /// Writes what is left and waits for it; returns how many messages could not be written.
     func finish() -> Int {
+        incoming.withLock { $0.finished = true }
         queue.sync { write(force: true) }
         let dropped = incoming.withLock { $0.dropped }
         return writer.withLock { $0.dropped + $0.pending.count } + dropped
@@ -88,8 +91,11 @@ final class DashboardRecording: Sendable {
         }
         guard schedule else { return }
         queue.asyncAfter(deadline: .now() + .seconds(1)) {
-            self.incoming.withLock { $0.retryScheduled = false }
-            self.write(force: false)
+            let finished = self.incoming.withLock { incoming in
+                incoming.retryScheduled = false
+                return incoming.finished
+            }
+            if !finished { self.write(force: false) }
         }
     }
 }

@@ -10,7 +10,12 @@ import Synchronization
 /// `HistoryWriter`, bounded, and are tried again each second while no message arrives, so a
 /// store that has room again is written without waiting for the broker.
 final class Recorder: Sendable {
+    /// What the read loop hands over, taken by each flush: the loop never waits on a write it
+    /// did not start.
+    private let incoming = Mutex<[MQTTMessage]>([])
     private let writer: Mutex<HistoryWriter>
+    /// Messages recorded, across sessions (for `limit`).
+    private let recorded = Mutex(0)
     /// Stop after this many messages (benchmarks).
     private let limit: Int?
     private let stopped = SignalFlag()
@@ -48,7 +53,7 @@ final class Recorder: Sendable {
         }
         flush(force: true)
         // The broker has them acknowledged: say how many are gone, and end with a failure.
-        let lost = writer.withLock { $0.dropped + $0.pending.count }
+        let lost = writer.withLock { $0.dropped + $0.pending.count } + incoming.withLock { $0.count }
         if lost > 0 { throw Lost(count: lost) }
     }
 
@@ -71,23 +76,22 @@ final class Recorder: Sendable {
                 flush()
             }
         }
-        defer {
-            watcher.cancel()
-            retrier.cancel()
-        }
-        var recorded = 0
+        defer { watcher.cancel() }
         var iterator = client.events.makeAsyncIterator()
         while let event = await iterator.next() {
             switch event {
             case let .message(message):
-                recorded += 1
-                if writer.withLock({ writer in
-                    writer.add(message)
-                    return writer.pending.count >= HistoryWriter.batchLimit
+                let count = recorded.withLock { recorded in
+                    recorded += 1
+                    return recorded
+                }
+                if incoming.withLock({ incoming in
+                    incoming.append(message)
+                    return incoming.count >= HistoryWriter.batchLimit
                 }) {
                     flush()
                 }
-                if let limit, recorded >= limit {
+                if let limit, count >= limit {
                     stopped.set()
                     break
                 }
@@ -101,13 +105,28 @@ final class Recorder: Sendable {
             }
             if !iterator.hasBufferedEvents { flush() }
         }
+        // No retry may write after the last flush (or report after the count of what is lost).
+        retrier.cancel()
+        _ = await retrier.result
         flush(force: true)
     }
 
     /// Writes what waits, and says on stderr when writing fails or works again.
     private func flush(force: Bool = false) {
-        guard let change = writer.withLock({ $0.flush(force: force) }) else { return }
+        // While the other task writes, the messages wait in `incoming` for the next flush rather
+        // than a second thread waiting on the disk (the last flush, forced, waits).
+        let change = force ? writer.withLock { drain(into: &$0, force: true) } : writer.withLockIfAvailable { drain(into: &$0, force: false) } ?? nil
+        guard let change else { return }
         if change.isFailure { Diagnostics.error("\(change)") } else { Diagnostics.warn("\(change)") }
+    }
+
+    /// Hands what the read loop queued to the writer, and writes; the writer's lock is held.
+    private func drain(into writer: inout HistoryWriter, force: Bool) -> HistoryWriter.Change? {
+        writer.add(incoming.withLock { incoming in
+            defer { incoming = [] }
+            return incoming
+        })
+        return writer.flush(force: force)
     }
 
     private func waitOrStop(_ delay: Duration, stopped: SignalFlag) async throws {
