@@ -40,6 +40,24 @@ public final class MQTTBroker: Sendable {
         state.withLock { $0?.webSocketChannel?.localAddress?.port }
     }
 
+    /// A listening socket on `port` whose connections `configure` sets up; a failure is one line
+    /// ("cannot listen\(what) on host:port: Address already in use").
+    private func listen(port: Int, what: String,
+                        configure: @escaping @Sendable (any Channel) throws -> Void) async throws -> any Channel {
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            // A client is "backed up" (its QoS 0 messages dropped) past 1 MiB not yet sent.
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
+            .childChannelInitializer { channel in channel.eventLoop.makeCompletedFuture { try configure(channel) } }
+        do {
+            return try await bootstrap.bind(host: configuration.host, port: port).get()
+        } catch {
+            throw BrokerError("cannot listen\(what) on \(configuration.host):\(port): \(Self.describe(error))")
+        }
+    }
+
     /// A bind's error in the system's words ("Address already in use"), not NIO's call.
     private static func describe(_ error: any Error) -> String {
         if let io = error as? IOError { return String(cString: strerror(io.errnoCode)) }
@@ -68,38 +86,18 @@ public final class MQTTBroker: Sendable {
             let core = BrokerCore(configuration: configuration, eventLoop: loop, retained: retained, persistence: persistence)
             return (NIOLoopBound(core, eventLoop: loop), persistence)
         }.get()
-        let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            // A client is "backed up" (its QoS 0 messages dropped) past 1 MiB not yet sent.
-            .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(BrokerConnection(core: core.value))
-                }
-            }
-        let channel: any Channel
-        do {
-            channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
-        } catch {
-            throw BrokerError("cannot listen on \(configuration.host):\(configuration.port): \(Self.describe(error))")
+        let channel = try await listen(port: configuration.port, what: "") { channel in
+            try channel.pipeline.syncOperations.addHandler(BrokerConnection(core: core.value))
         }
         var webSocketChannel: (any Channel)?
         if let webSocketPort = configuration.webSocketPort {
-            let webSockets = ServerBootstrap(group: group)
-                .serverChannelOption(.backlog, value: 256)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-                .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
-                .childChannelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture { try WebSocketListener.configure(channel, core: core) }
-                }
             do {
-                webSocketChannel = try await webSockets.bind(host: configuration.host, port: webSocketPort).get()
+                webSocketChannel = try await listen(port: webSocketPort, what: " for WebSockets") { channel in
+                    try WebSocketListener.configure(channel, core: core)
+                }
             } catch {
                 try? await channel.close()
-                throw BrokerError("cannot listen for WebSockets on \(configuration.host):\(webSocketPort): \(Self.describe(error))")
+                throw error
             }
         }
         let timers = try await loop.submit {

@@ -1,6 +1,11 @@
 /// A hint for a TOML line that TOMLKit cannot parse because a text value lacks its quotes
 /// (`host = 127.0.0.1` reads as a bad number), for theme and config errors.
 public enum TOMLValueHint {
+    /// The hint for the 1-based line `number` of `lines` (where TOMLKit's parse error points).
+    public static func forLine(_ number: Int, of lines: [String]) -> String {
+        lines.indices.contains(number - 1) ? forLine(lines[number - 1]) : ""
+    }
+
     /// " (text needs quotes: host = \"127.0.0.1\")" for such a line, else "".
     public static func forLine(_ line: String) -> String {
         guard let equals = line.firstIndex(of: "=") else { return "" }

@@ -43,8 +43,8 @@ public enum ThemeLoader {
             table = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
             let line = error.source.begin.line
-            let hint = lines.indices.contains(line - 1) ? TOMLValueHint.forLine(lines[line - 1]) : ""
-            throw ThemeError(description: "theme \(source): line \(line), column \(error.source.begin.column): \(error.description)\(hint)")
+            throw ThemeError(description: "theme \(source): line \(line), column \(error.source.begin.column): \(error.description)"
+                + TOMLValueHint.forLine(line, of: lines))
         }
         // Keys in file order, so the first mistake in the file is the one reported.
         func inFileOrder(_ keys: [String]) -> [String] {

@@ -14,8 +14,6 @@ final class Recorder: Sendable {
     /// did not start.
     private let incoming = Mutex<[MQTTMessage]>([])
     private let writer: Mutex<HistoryWriter>
-    /// Messages recorded, across sessions (for `limit`).
-    private let recorded = Mutex(0)
     /// Stop after this many messages (benchmarks).
     private let limit: Int?
     private let stopped = SignalFlag()
@@ -33,6 +31,8 @@ final class Recorder: Sendable {
         }
         defer { signals.cancel() }
         var delay = Duration.milliseconds(500)
+        // Messages recorded, across sessions (for `limit`).
+        var recorded = 0
         while !stopped.isSet {
             // Retained values come once, with a new subscription: a resumed session (a restart, a
             // reconnect) does not deliver them again as if they were new messages (MQTT 5).
@@ -42,7 +42,7 @@ final class Recorder: Sendable {
                 try await session.run { client, info in
                     Diagnostics.warn("connected (MQTT \(info.version)), session \(info.sessionPresent ? "resumed" : "new")")
                     delay = .milliseconds(500)
-                    await record(from: client, stopped: stopped)
+                    await record(from: client, stopped: stopped, recorded: &recorded)
                 }
             } catch {
                 // The first connection failed (the broker is down or unreachable): try again, for ever.
@@ -64,7 +64,7 @@ final class Recorder: Sendable {
     }
 
     /// Reads until the client ends (a stop, or a close for good), writing as it goes.
-    private func record(from client: MQTTClient, stopped: SignalFlag) async {
+    private func record(from client: MQTTClient, stopped: SignalFlag, recorded: inout Int) async {
         let watcher = Task {
             while !stopped.isSet { try await Task.sleep(for: .milliseconds(100)) }
             await client.disconnect()
@@ -81,17 +81,14 @@ final class Recorder: Sendable {
         while let event = await iterator.next() {
             switch event {
             case let .message(message):
-                let count = recorded.withLock { recorded in
-                    recorded += 1
-                    return recorded
-                }
+                recorded += 1
                 if incoming.withLock({ incoming in
                     incoming.append(message)
                     return incoming.count >= HistoryWriter.batchLimit
                 }) {
                     flush()
                 }
-                if let limit, count >= limit {
+                if let limit, recorded >= limit {
                     stopped.set()
                     break
                 }

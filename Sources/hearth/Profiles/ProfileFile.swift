@@ -60,8 +60,7 @@ struct ProfileFile: Sendable {
             table = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
             let line = error.source.begin.line
-            let hint = lines.indices.contains(line - 1) ? TOMLValueHint.forLine(lines[line - 1]) : ""
-            throw fail("column \(error.source.begin.column): \(error.description)\(hint)", line: line)
+            throw fail("column \(error.source.begin.column): \(error.description)\(TOMLValueHint.forLine(line, of: lines))", line: line)
         }
         for key in table.keys where key != "default" && key != "profiles" {
             throw fail("unknown key '\(key)' (the file has 'default' and [profiles.NAME] tables)", line: Self.line(of: key, in: lines))
