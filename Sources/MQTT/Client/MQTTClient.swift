@@ -18,8 +18,11 @@ import OrderedCollections
 /// Socket reads never wait on the consumer of `events`: packets are decoded and acknowledged
 /// on the event loop as they arrive, and messages are handed over in batches.
 public actor MQTTClient {
+    /// The broker and the policies this client was created with.
     public nonisolated let configuration: MQTTClientConfiguration
+    /// The event loop that runs every channel of this client, and the actor itself.
     public nonisolated let eventLoop: any EventLoop
+    /// The event loop's executor, so channel callbacks run on the actor without a hop.
     public nonisolated var unownedExecutor: UnownedSerialExecutor { eventLoop.executor.asUnownedSerialExecutor() }
 
     nonisolated let eventBuffer: MQTTEventBuffer

@@ -11,6 +11,8 @@ public struct MQTTTLSOptions: Sendable, Hashable {
     /// Skip certificate and host name verification. For testing only.
     public var insecure: Bool
 
+    /// TLS options; the defaults verify the broker against the system's trust store.
+    ///
     /// - Parameters:
     ///   - caFile: PEM CA certificates to trust instead of the system's.
     ///   - certificateFile: PEM client certificate, for mutual TLS.
@@ -28,17 +30,23 @@ public struct MQTTTLSOptions: Sendable, Hashable {
 public enum MQTTVersionPreference: Sendable, Hashable {
     /// 5.0, falling back to 3.1.1 when the broker refuses 5.0.
     case automatic
+    /// Exactly this version, with no fallback.
     case only(MQTTProtocolVersion)
 }
 
 /// When and how fast to reconnect after a lost connection.
 public struct MQTTReconnectPolicy: Sendable, Hashable {
+    /// Whether a lost connection is retried at all; if not, the client closes for good.
     public var enabled: Bool
+    /// The wait before the first retry; each later one doubles it.
     public var initialDelay: Duration
+    /// The cap on the doubling wait (jitter is applied after it).
     public var maximumDelay: Duration
     /// Each delay is multiplied by a random factor in 1 ± jitter.
     public var jitter: Double
 
+    /// A policy that doubles the wait from `initialDelay` up to `maximumDelay`, with jitter.
+    ///
     /// - Parameters:
     ///   - enabled: whether a lost connection is retried at all.
     ///   - initialDelay: the wait before the first retry.
@@ -52,6 +60,7 @@ public struct MQTTReconnectPolicy: Sendable, Hashable {
         self.jitter = jitter
     }
 
+    /// No reconnecting: a lost connection closes the client for good.
     public static let never = MQTTReconnectPolicy(enabled: false)
 
     /// The delay before a reconnect attempt: doubling from `initialDelay`, capped, then jittered.
@@ -80,15 +89,21 @@ public enum MQTTOverflowPolicy: Sendable, Hashable {
 
 /// Everything the client needs to reach and talk to a broker.
 public struct MQTTClientConfiguration: Sendable {
+    /// The broker's host name or IP address (also the TLS server name when it is a name).
     public var host: String
+    /// The broker's TCP port; the initializer picks 1883, or 8883 with TLS, when none is given.
     public var port: Int
     /// TLS when non-nil.
     public var tls: MQTTTLSOptions?
     /// MQTT over WebSockets (`ws://`, or `wss://` with `tls`), when set.
     public var webSocket: MQTTWebSocketOptions?
+    /// The client identifier sent in CONNECT; keep it stable to resume a persistent session.
     public var clientID: String
+    /// The user name sent in CONNECT, if any.
     public var username: String?
+    /// The password sent in CONNECT, as bytes (MQTT allows binary passwords).
     public var password: [UInt8]?
+    /// The protocol version to speak, or `.automatic` to try 5.0 and fall back to 3.1.1.
     public var version: MQTTVersionPreference
     /// Keep alive in seconds; 0 turns keep-alive pings off.
     public var keepAlive: UInt16
@@ -96,7 +111,9 @@ public struct MQTTClientConfiguration: Sendable {
     public var cleanStart: Bool
     /// v5 session expiry in seconds (0: the session ends with the connection).
     public var sessionExpiry: UInt32
+    /// The message the broker publishes if the client vanishes without a DISCONNECT.
     public var will: MQTTWill?
+    /// Whether, when and how fast to reconnect after a lost connection.
     public var reconnect: MQTTReconnectPolicy
     /// How long to wait for the TCP connection and then for CONNACK.
     public var connectTimeout: Duration
@@ -109,7 +126,9 @@ public struct MQTTClientConfiguration: Sendable {
     /// Payload bytes buffered for a slow consumer before `overflow` applies, whatever the count:
     /// 40,000 messages of 64 KB must not take gigabytes.
     public var deliveryBufferBytes: Int
+    /// Pause reading or drop QoS 0 messages when the consumer of `events` falls behind.
     public var overflow: MQTTOverflowPolicy
+    /// Where the client logs connection changes and protocol errors; a no-op logger by default.
     public var logger: Logger
 
     /// Each parameter sets the property of the same name; the defaults suit a local broker.

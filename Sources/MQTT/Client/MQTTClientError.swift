@@ -57,6 +57,7 @@ public enum MQTTClientError: Error, Sendable, Hashable, CustomStringConvertible 
         }
     }
 
+    /// The error as one line for the user, with the broker's reason code and Reason String when given.
     public var description: String {
         switch self {
         case let .connectionFailed(failure): return "connection failed: \(failure)"
@@ -92,6 +93,7 @@ public enum MQTTClientError: Error, Sendable, Hashable, CustomStringConvertible 
 
 /// Why the connection to the broker could not be made, or broke at the socket.
 public struct MQTTConnectionFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What went wrong at the socket, in the categories a user can act on.
     public enum Reason: Sendable, Hashable {
         /// Nothing listens there (ECONNREFUSED).
         case refused
@@ -107,12 +109,16 @@ public struct MQTTConnectionFailure: Error, Sendable, Hashable, CustomStringConv
         case other
     }
 
+    /// The host the client tried to reach.
     public var host: String
+    /// The port the client tried to reach.
     public var port: Int
+    /// What went wrong, classified from the socket layer's error.
     public var reason: Reason
     /// The error the socket layer threw, as it was.
     public var underlying: (any Error)?
 
+    /// A failure to reach `host`:`port` for `reason`, keeping the socket layer's error.
     public init(host: String, port: Int, reason: Reason, underlying: (any Error)? = nil) {
         self.host = host
         self.port = port
@@ -120,6 +126,7 @@ public struct MQTTConnectionFailure: Error, Sendable, Hashable, CustomStringConv
         self.underlying = underlying
     }
 
+    /// "host:port: why", in words.
     public var description: String {
         let detail: String
         switch reason {
@@ -130,10 +137,12 @@ public struct MQTTConnectionFailure: Error, Sendable, Hashable, CustomStringConv
         return "\(host):\(port): \(detail)"
     }
 
+    /// Equal when host, port and reason match; `underlying` is ignored (errors are not Equatable).
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.host == rhs.host && lhs.port == rhs.port && lhs.reason == rhs.reason
     }
 
+    /// Hashes host, port and reason, consistently with `==`.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(host)
         hasher.combine(port)
@@ -143,6 +152,7 @@ public struct MQTTConnectionFailure: Error, Sendable, Hashable, CustomStringConv
 
 /// Why TLS could not be set up or its handshake failed.
 public struct MQTTTLSFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Which stage of the TLS set-up failed.
     public enum Reason: Sendable, Hashable {
         /// A CA, certificate or key file could not be read or parsed.
         case unreadableFiles
@@ -152,18 +162,21 @@ public struct MQTTTLSFailure: Error, Sendable, Hashable, CustomStringConvertible
         case handshake
     }
 
+    /// Whether reading files, pairing the certificate with its key, or the handshake failed.
     public var reason: Reason
     /// The file that could not be loaded, for `.unreadableFiles`.
     public var file: String?
     /// The error NIOSSL or BoringSSL threw, as it was.
     public var underlying: (any Error)?
 
+    /// A TLS failure for `reason`, with the file and the library's error when known.
     public init(reason: Reason, file: String? = nil, underlying: (any Error)? = nil) {
         self.reason = reason
         self.file = file
         self.underlying = underlying
     }
 
+    /// The failure in words: the file and why it could not be loaded, or the handshake's reason.
     public var description: String {
         switch reason {
         case .keyMissing: return "a client certificate needs its key"
@@ -174,14 +187,17 @@ public struct MQTTTLSFailure: Error, Sendable, Hashable, CustomStringConvertible
         }
     }
 
+    /// Equal when the reasons match; `file` and `underlying` are ignored.
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.reason == rhs.reason }
 
+    /// Hashes the reason only, consistently with `==`.
     public func hash(into hasher: inout Hasher) { hasher.combine(reason) }
 }
 
 /// A well-formed packet from the broker that breaks the protocol; each maps to the reason code
 /// the client closes the connection with.
 public enum MQTTProtocolViolation: Sendable, Hashable, CustomStringConvertible {
+    /// A CONNACK after the connection was already accepted.
     case unexpectedConnAck
     /// A packet only clients send (CONNECT, SUBSCRIBE...), or AUTH, which Hearth does not use.
     case unexpectedPacket(MQTTPacketType)
@@ -190,6 +206,7 @@ public enum MQTTProtocolViolation: Sendable, Hashable, CustomStringConvertible {
     /// An alias-only PUBLISH for an alias never set on this connection.
     case unknownTopicAlias(UInt16)
 
+    /// The reason code of the v5 DISCONNECT the client sends before closing for this violation.
     public var reasonCode: MQTTReasonCode {
         switch self {
         case .topicAliasAboveMaximum: return .topicAliasInvalid
@@ -197,6 +214,7 @@ public enum MQTTProtocolViolation: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The violation in one line, for logs and the status line.
     public var description: String {
         switch self {
         case .unexpectedConnAck: return "unexpected second CONNACK"

@@ -1,6 +1,8 @@
 /// What the client reports to its consumer, in order.
 public enum MQTTEvent: Sendable, Hashable {
+    /// An application message received from the broker, in arrival order.
     case message(MQTTMessage)
+    /// The connection changed state (connecting, connected, reconnecting, closed).
     case connectionState(MQTTConnectionState)
     /// After a reconnect without a session, the client sent its subscriptions again: what the
     /// broker retains follows, each with retain=1 (possibly before the SUBACK).

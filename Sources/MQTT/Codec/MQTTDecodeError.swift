@@ -71,6 +71,7 @@ public enum MQTTDecodeError: Error, Sendable, Hashable, CustomStringConvertible 
         }
     }
 
+    /// The problem in one line, naming the packet type or property involved.
     public var description: String {
         switch self {
         case .remainingLengthTooLong: return "remaining length longer than 4 bytes"

@@ -7,6 +7,7 @@ public enum MQTTEncodeError: Error, Sendable, Hashable, CustomStringConvertible 
     /// A variable byte integer (a length, a subscription identifier) outside 0...268,435,455.
     case variableByteIntegerOutOfRange(Int)
 
+    /// The failure in one line, with the sizes or value involved.
     public var description: String {
         switch self {
         case let .fieldTooLong(count): return "a field of \(count) bytes exceeds the 65535-byte limit"

@@ -20,6 +20,8 @@ public struct MQTTFrameDecoder: Sendable {
     /// Bytes appended and not yet taken as packets.
     private var pending: ByteBuffer?
 
+    /// A decoder for a connection speaking `version`, holding no bytes yet.
+    ///
     /// - Parameters:
     ///   - version: the protocol version that decides how bodies are read.
     ///   - maximumPacketSize: the largest whole packet to accept; a larger one is refused from its

@@ -2,18 +2,30 @@ import NIOCore
 
 /// Any MQTT control packet.
 public enum MQTTPacket: Sendable, Hashable {
+    /// CONNECT: the client's first packet, opening the session.
     case connect(ConnectPacket)
+    /// CONNACK: the broker's answer to CONNECT.
     case connack(ConnAckPacket)
+    /// PUBLISH: an application message, in either direction.
     case publish(PublishPacket)
+    /// PUBACK, PUBREC, PUBREL or PUBCOMP, told apart by the packet's `kind`.
     case publishAck(PublishAckPacket)
+    /// SUBSCRIBE: topic filters the client asks for.
     case subscribe(SubscribePacket)
+    /// SUBACK or UNSUBACK, told apart by the packet's `kind`.
     case subscriptionAck(SubscriptionAckPacket)
+    /// UNSUBSCRIBE: topic filters the client drops.
     case unsubscribe(UnsubscribePacket)
+    /// PINGREQ: the client's keep-alive ping; it has no body.
     case pingreq
+    /// PINGRESP: the broker's answer to PINGREQ; it has no body.
     case pingresp
+    /// DISCONNECT: a clean close, with a reason code in MQTT 5.
     case disconnect(DisconnectPacket)
+    /// AUTH: a step of MQTT 5 extended authentication (decoded; the client never sends it).
     case auth(AuthPacket)
 
+    /// The type in the fixed header; the shared ack cases give their own (PUBREC, UNSUBACK...).
     public var type: MQTTPacketType {
         switch self {
         case .connect: return .connect

@@ -8,15 +8,22 @@ import NIOCore
 /// props.userProperties // [(key, value)]
 /// ```
 public struct MQTTProperties: Sendable, Hashable, RandomAccessCollection, ExpressibleByArrayLiteral {
+    /// The properties in wire order, repeats included.
     public private(set) var list: [MQTTProperty]
 
+    /// A property list holding `list`, in order.
     public init(_ list: [MQTTProperty] = []) { self.list = list }
+    /// A property list written as an array literal, e.g. `[.contentType("text/plain")]`.
     public init(arrayLiteral elements: MQTTProperty...) { self.list = elements }
 
+    /// The position of the first property (Collection conformance).
     public var startIndex: Int { list.startIndex }
+    /// The position past the last property (Collection conformance).
     public var endIndex: Int { list.endIndex }
+    /// The property at `position`, in wire order.
     public subscript(position: Int) -> MQTTProperty { list[position] }
 
+    /// Adds a property at the end, unchecked: only the decoder refuses a duplicate or a misplaced one.
     public mutating func append(_ property: MQTTProperty) { list.append(property) }
 
     /// Removes every property with this identifier.
@@ -24,33 +31,51 @@ public struct MQTTProperties: Sendable, Hashable, RandomAccessCollection, Expres
 
     // MARK: Typed accessors
 
+    /// Every User Property as a key-value pair, in order (keys may repeat).
     public var userProperties: [(key: String, value: String)] {
         list.compactMap { if case let .userProperty(k, v) = $0 { return (k, v) } else { return nil } }
     }
+    /// The payload's Content Type (e.g. a MIME type), if present.
     public var contentType: String? { first { if case let .contentType(v) = $0 { v } else { nil } } }
+    /// The topic a response should be published to, if present.
     public var responseTopic: String? { first { if case let .responseTopic(v) = $0 { v } else { nil } } }
+    /// The bytes tying a response to its request, if present.
     public var correlationData: [UInt8]? { first { if case let .correlationData(v) = $0 { v } else { nil } } }
+    /// 1 when the payload is declared UTF-8 text, 0 when unspecified; nil when absent.
     public var payloadFormatIndicator: UInt8? {
         first { if case let .payloadFormatIndicator(v) = $0 { v } else { nil } }
     }
+    /// The message's lifetime in seconds, if present.
     public var messageExpiryInterval: UInt32? {
         first { if case let .messageExpiryInterval(v) = $0 { v } else { nil } }
     }
+    /// The seconds the broker waits before publishing the will, if present.
     public var willDelayInterval: UInt32? { first { if case let .willDelayInterval(v) = $0 { v } else { nil } } }
+    /// The PUBLISH's topic alias, if present (the client resolves and removes it on receipt).
     public var topicAlias: UInt16? { first { if case let .topicAlias(v) = $0 { v } else { nil } } }
+    /// The peer's human-readable explanation of a reason code, if present.
     public var reasonString: String? { first { if case let .reasonString(v) = $0 { v } else { nil } } }
+    /// How many QoS 1/2 publishes the sender accepts unacknowledged; nil means 65,535.
     public var receiveMaximum: UInt16? { first { if case let .receiveMaximum(v) = $0 { v } else { nil } } }
+    /// The highest topic alias the sender accepts; nil means it accepts none.
     public var topicAliasMaximum: UInt16? { first { if case let .topicAliasMaximum(v) = $0 { v } else { nil } } }
+    /// The largest packet the sender accepts, in bytes; nil means no limit beyond the protocol's.
     public var maximumPacketSize: UInt32? { first { if case let .maximumPacketSize(v) = $0 { v } else { nil } } }
+    /// CONNACK's Maximum QoS (0 or 1); nil means the broker accepts QoS 2.
     public var maximumQoS: UInt8? { first { if case let .maximumQoS(v) = $0 { v } else { nil } } }
+    /// CONNACK's Retain Available (0 or 1); nil means retained messages are accepted.
     public var retainAvailable: UInt8? { first { if case let .retainAvailable(v) = $0 { v } else { nil } } }
+    /// The keep alive in seconds the broker imposes in CONNACK, if any.
     public var serverKeepAlive: UInt16? { first { if case let .serverKeepAlive(v) = $0 { v } else { nil } } }
+    /// The client identifier the broker assigned in CONNACK, if any.
     public var assignedClientIdentifier: String? {
         first { if case let .assignedClientIdentifier(v) = $0 { v } else { nil } }
     }
+    /// The seconds the session outlives the connection, if present.
     public var sessionExpiryInterval: UInt32? {
         first { if case let .sessionExpiryInterval(v) = $0 { v } else { nil } }
     }
+    /// Every Subscription Identifier, in order: a PUBLISH carries one per matching subscription.
     public var subscriptionIdentifiers: [Int] {
         list.compactMap { if case let .subscriptionIdentifier(v) = $0 { return v } else { return nil } }
     }

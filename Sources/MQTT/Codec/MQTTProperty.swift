@@ -2,34 +2,62 @@ import NIOCore
 
 /// One MQTT 5 property with its typed value.
 public enum MQTTProperty: Sendable, Hashable {
+    /// 0x01: 1 when the payload is UTF-8 text, 0 for unspecified bytes.
     case payloadFormatIndicator(UInt8)
+    /// 0x02: the message's lifetime in seconds; it is not delivered once expired.
     case messageExpiryInterval(UInt32)
+    /// 0x03: the payload's content type, e.g. a MIME type.
     case contentType(String)
+    /// 0x08: the topic a request's response should be published to.
     case responseTopic(String)
+    /// 0x09: bytes that tie a response to its request.
     case correlationData([UInt8])
+    /// 0x0B: names a subscription in SUBSCRIBE, and the matching ones in a PUBLISH (1...268,435,455).
     case subscriptionIdentifier(Int)
+    /// 0x11: the seconds the broker keeps the session after the connection closes.
     case sessionExpiryInterval(UInt32)
+    /// 0x12: CONNACK: the client identifier the broker assigned (the client sent an empty one).
     case assignedClientIdentifier(String)
+    /// 0x13: CONNACK: the keep alive the broker imposes instead of the client's.
     case serverKeepAlive(UInt16)
+    /// 0x15: the name of the extended authentication method.
     case authenticationMethod(String)
+    /// 0x16: the extended authentication method's data.
     case authenticationData([UInt8])
+    /// 0x17: CONNECT: 0 asks the broker to leave Reason Strings and user properties out of most replies.
     case requestProblemInformation(UInt8)
+    /// 0x18: will properties: the seconds the broker waits before publishing the will.
     case willDelayInterval(UInt32)
+    /// 0x19: CONNECT: 1 asks the broker for Response Information in CONNACK.
     case requestResponseInformation(UInt8)
+    /// 0x1A: CONNACK: a basis for response topics, when the client asked for it.
     case responseInformation(String)
+    /// 0x1C: CONNACK or DISCONNECT: another server for the client to use.
     case serverReference(String)
+    /// 0x1F: a human-readable explanation of the reason code, for diagnostics.
     case reasonString(String)
+    /// 0x21: how many QoS 1/2 publishes the sender accepts unacknowledged at once (not 0).
     case receiveMaximum(UInt16)
+    /// 0x22: the highest topic alias the sender accepts from its peer (0: none).
     case topicAliasMaximum(UInt16)
+    /// 0x23: PUBLISH: a number standing for the topic name on this connection (not 0).
     case topicAlias(UInt16)
+    /// 0x24: CONNACK: the highest QoS the broker accepts (0 or 1; absent means 2).
     case maximumQoS(UInt8)
+    /// 0x25: CONNACK: 0 when the broker does not accept retained messages.
     case retainAvailable(UInt8)
+    /// 0x26: an application-defined key and value; it may repeat, and its order is kept.
     case userProperty(String, String)
+    /// 0x27: the largest packet the sender accepts, in bytes (not 0).
     case maximumPacketSize(UInt32)
+    /// 0x28: CONNACK: 0 when the broker does not support wildcard filters.
     case wildcardSubscriptionAvailable(UInt8)
+    /// 0x29: CONNACK: 0 when the broker does not support subscription identifiers.
     case subscriptionIdentifierAvailable(UInt8)
+    /// 0x2A: CONNACK: 0 when the broker does not support shared subscriptions.
     case sharedSubscriptionAvailable(UInt8)
 
+    /// The identifier byte this property is written with.
     public var identifier: MQTTPropertyIdentifier {
         switch self {
         case .payloadFormatIndicator: return .payloadFormatIndicator

@@ -4,9 +4,12 @@ import NIOCore
 public struct AuthPacket: MQTTPacketCoding, Hashable {
     static let packetType = MQTTPacketType.auth
 
+    /// Success (0x00), Continue Authentication (0x18) or Re-authenticate (0x19).
     public var reasonCode: MQTTReasonCode
+    /// The AUTH properties: authentication method and data, Reason String, user properties.
     public var properties: MQTTProperties
 
+    /// An AUTH packet; the defaults encode as the short form, with no body.
     public init(reasonCode: MQTTReasonCode = .success, properties: MQTTProperties = []) {
         self.reasonCode = reasonCode
         self.properties = properties

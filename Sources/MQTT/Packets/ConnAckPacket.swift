@@ -4,11 +4,14 @@ import NIOCore
 public struct ConnAckPacket: MQTTPacketCoding, Hashable {
     static let packetType = MQTTPacketType.connack
 
+    /// Whether the broker resumed a session it kept for this client.
     public var sessionPresent: Bool
     /// The v5 reason code; 3.1.1 return codes are mapped onto it.
     public var reasonCode: MQTTReasonCode
+    /// The v5 CONNACK properties (the broker's limits and assignments); empty on 3.1.1.
     public var properties: MQTTProperties
 
+    /// A CONNACK; for 3.1.1 the reason code becomes a return code (3, server unavailable, if it has none).
     public init(sessionPresent: Bool = false, reasonCode: MQTTReasonCode = .success, properties: MQTTProperties = []) {
         self.sessionPresent = sessionPresent
         self.reasonCode = reasonCode

@@ -2,12 +2,18 @@ import NIOCore
 
 /// The message a broker publishes on the client's behalf when it disappears.
 public struct MQTTWill: Sendable, Hashable {
+    /// The topic the will is published to.
     public var topic: String
+    /// The will's message bytes.
     public var payload: [UInt8]
+    /// The QoS the broker publishes the will at.
     public var qos: MQTTQoS
+    /// Whether the broker keeps the will as its topic's retained value.
     public var retain: Bool
+    /// The will's v5 properties (delay, expiry, content type...); not written on 3.1.1.
     public var properties: MQTTProperties
 
+    /// A will message, sent in CONNECT.
     public init(topic: String, payload: [UInt8], qos: MQTTQoS = .atMostOnce, retain: Bool = false,
                 properties: MQTTProperties = []) {
         self.topic = topic
@@ -22,15 +28,24 @@ public struct MQTTWill: Sendable, Hashable {
 public struct ConnectPacket: MQTTPacketCoding, Hashable {
     static let packetType = MQTTPacketType.connect
 
+    /// The protocol level CONNECT announces, which also decides how the rest is encoded.
     public var version: MQTTProtocolVersion
+    /// The client identifier; empty asks the broker to assign one.
     public var clientID: String
+    /// Clean Session (3.1.1) / Clean Start (5.0): discard any session the broker kept.
     public var cleanStart: Bool
+    /// The longest silence allowed, in seconds; 0 turns keep-alive off.
     public var keepAlive: UInt16
+    /// The user name for authentication, if any.
     public var username: String?
+    /// The password for authentication, as bytes; 3.1.1 allows it only with a user name.
     public var password: [UInt8]?
+    /// The message the broker publishes if the connection ends without a DISCONNECT.
     public var will: MQTTWill?
+    /// The v5 CONNECT properties (session expiry, limits...); not written on 3.1.1.
     public var properties: MQTTProperties
 
+    /// A CONNECT packet; by default a clean start with a 60 s keep alive.
     public init(version: MQTTProtocolVersion, clientID: String, cleanStart: Bool = true, keepAlive: UInt16 = 60,
                 username: String? = nil, password: [UInt8]? = nil, will: MQTTWill? = nil,
                 properties: MQTTProperties = []) {

@@ -4,9 +4,12 @@ import NIOCore
 public struct DisconnectPacket: MQTTPacketCoding, Hashable {
     static let packetType = MQTTPacketType.disconnect
 
+    /// Why the connection closes; success means a normal disconnection (sent in v5 only).
     public var reasonCode: MQTTReasonCode
+    /// The v5 DISCONNECT properties (Reason String, session expiry, server reference).
     public var properties: MQTTProperties
 
+    /// A DISCONNECT; the defaults encode as a normal disconnection with no body.
     public init(reasonCode: MQTTReasonCode = .success, properties: MQTTProperties = []) {
         self.reasonCode = reasonCode
         self.properties = properties

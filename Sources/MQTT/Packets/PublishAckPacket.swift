@@ -2,8 +2,16 @@ import NIOCore
 
 /// PUBACK, PUBREC, PUBREL and PUBCOMP: the steps of the QoS 1 and 2 flows, which share one shape.
 public struct PublishAckPacket: Sendable, Hashable {
+    /// Which of the four acknowledgement packets this is.
     public enum Kind: Sendable, Hashable {
-        case puback, pubrec, pubrel, pubcomp
+        /// PUBACK: the receiver's answer to a QoS 1 PUBLISH.
+        case puback
+        /// PUBREC: the receiver's first answer to a QoS 2 PUBLISH.
+        case pubrec
+        /// PUBREL: the sender's answer to PUBREC, releasing the message.
+        case pubrel
+        /// PUBCOMP: the receiver's answer to PUBREL, ending the QoS 2 flow.
+        case pubcomp
 
         var packetType: MQTTPacketType {
             switch self {
@@ -25,11 +33,16 @@ public struct PublishAckPacket: Sendable, Hashable {
         }
     }
 
+    /// Which step of the QoS 1/2 flow this packet is.
     public var kind: Kind
+    /// The packet identifier of the PUBLISH this step belongs to.
     public var packetID: UInt16
+    /// The v5 outcome of the step (success unless the receiver refused); not sent on 3.1.1.
     public var reasonCode: MQTTReasonCode
+    /// The v5 properties (Reason String, user properties).
     public var properties: MQTTProperties
 
+    /// An acknowledgement; a success with no properties encodes as the packet identifier alone.
     public init(_ kind: Kind, packetID: UInt16, reasonCode: MQTTReasonCode = .success, properties: MQTTProperties = []) {
         self.kind = kind
         self.packetID = packetID

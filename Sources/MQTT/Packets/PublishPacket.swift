@@ -6,14 +6,20 @@ public struct PublishPacket: MQTTPacketCoding, Hashable {
 
     /// The topic name; empty only in a v5 packet that carries a topic alias.
     public var topic: String
+    /// The application message's bytes.
     public var payload: [UInt8]
+    /// The delivery guarantee this PUBLISH is sent with.
     public var qos: MQTTQoS
+    /// Whether the broker keeps it as the topic's retained value (an empty payload clears that).
     public var retain: Bool
+    /// Set on a resend of a QoS 1/2 PUBLISH the receiver may already have seen.
     public var dup: Bool
     /// Present exactly when QoS > 0.
     public var packetID: UInt16?
+    /// The v5 PUBLISH properties (topic alias, expiry, content type, user properties...).
     public var properties: MQTTProperties
 
+    /// A PUBLISH; QoS 1 and 2 need a `packetID` before encoding (nil is written as 0).
     public init(topic: String, payload: [UInt8], qos: MQTTQoS = .atMostOnce, retain: Bool = false, dup: Bool = false,
                 packetID: UInt16? = nil, properties: MQTTProperties = []) {
         self.topic = topic

@@ -2,14 +2,24 @@ import NIOCore
 
 /// SUBACK and UNSUBACK: a reason code for each filter of the request, in order.
 public struct SubscriptionAckPacket: Sendable, Hashable {
-    public enum Kind: Sendable, Hashable { case suback, unsuback }
+    /// Whether the packet answers a SUBSCRIBE or an UNSUBSCRIBE.
+    public enum Kind: Sendable, Hashable {
+        /// SUBACK: the answer to SUBSCRIBE, one reason code per filter.
+        case suback
+        /// UNSUBACK: the answer to UNSUBSCRIBE (with reason codes in v5 only).
+        case unsuback
+    }
 
+    /// Whether this is a SUBACK or an UNSUBACK.
     public var kind: Kind
+    /// The packet identifier of the SUBSCRIBE or UNSUBSCRIBE this answers.
     public var packetID: UInt16
     /// One per filter. A 3.1.1 UNSUBACK carries none.
     public var reasonCodes: [MQTTReasonCode]
+    /// The v5 properties (Reason String, user properties).
     public var properties: MQTTProperties
 
+    /// A SUBACK or UNSUBACK with one reason code per filter of the request.
     public init(_ kind: Kind, packetID: UInt16, reasonCodes: [MQTTReasonCode], properties: MQTTProperties = []) {
         self.kind = kind
         self.packetID = packetID

@@ -12,14 +12,19 @@ public struct MQTTSubscription: Sendable, Hashable {
         case doNotSend = 2
     }
 
+    /// The topic filter; `+` matches one level and `#` all the rest.
     public var filter: String
+    /// The highest QoS the broker may deliver matching messages at.
     public var qos: MQTTQoS
     /// v5: do not receive our own publications.
     public var noLocal: Bool
     /// v5: live forwards keep the publisher's retain flag.
     public var retainAsPublished: Bool
+    /// v5: when the broker sends retained messages for this subscription.
     public var retainHandling: RetainHandling
 
+    /// A subscription to `filter`, by default at QoS 0 with retained messages sent at every subscribe.
+    ///
     /// - Parameters:
     ///   - filter: the topic filter.
     ///   - qos: the highest QoS to receive at.
@@ -45,10 +50,14 @@ public struct MQTTSubscription: Sendable, Hashable {
 public struct SubscribePacket: MQTTPacketCoding, Hashable {
     static let packetType = MQTTPacketType.subscribe
 
+    /// The identifier the SUBACK answers with.
     public var packetID: UInt16
+    /// The filters and their options; SUBACK answers each, in this order.
     public var subscriptions: [MQTTSubscription]
+    /// The v5 properties (subscription identifier, user properties); not written on 3.1.1.
     public var properties: MQTTProperties
 
+    /// A SUBSCRIBE for one or more filters.
     public init(packetID: UInt16, subscriptions: [MQTTSubscription], properties: MQTTProperties = []) {
         self.packetID = packetID
         self.subscriptions = subscriptions

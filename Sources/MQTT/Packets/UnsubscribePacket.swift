@@ -4,10 +4,14 @@ import NIOCore
 public struct UnsubscribePacket: MQTTPacketCoding, Hashable {
     static let packetType = MQTTPacketType.unsubscribe
 
+    /// The identifier the UNSUBACK answers with.
     public var packetID: UInt16
+    /// The filters to remove, exactly as they were subscribed.
     public var filters: [String]
+    /// The v5 properties (user properties); not written on 3.1.1.
     public var properties: MQTTProperties
 
+    /// An UNSUBSCRIBE for one or more filters.
     public init(packetID: UInt16, filters: [String], properties: MQTTProperties = []) {
         self.packetID = packetID
         self.filters = filters

@@ -8,8 +8,11 @@ import NIOWebSocket
 public struct MQTTWebSocketOptions: Sendable, Hashable {
     /// One extra HTTP header of the upgrade request (a proxy's token, say).
     public struct Header: Sendable, Hashable {
+        /// The header's field name, e.g. `Authorization`.
         public var name: String
+        /// The header's field value, sent as is.
         public var value: String
+        /// A header to add to the upgrade request.
         public init(name: String, value: String) {
             self.name = name
             self.value = value
@@ -18,8 +21,10 @@ public struct MQTTWebSocketOptions: Sendable, Hashable {
 
     /// The HTTP path of the upgrade (brokers use `/mqtt`).
     public var path: String
+    /// Extra headers sent with the upgrade request, after Host and Sec-WebSocket-Protocol.
     public var headers: [Header]
 
+    /// Where and how to upgrade; a `path` without a leading `/` gets one.
     public init(path: String = "/mqtt", headers: [Header] = []) {
         self.path = path.hasPrefix("/") ? path : "/" + path
         self.headers = headers
@@ -28,6 +33,7 @@ public struct MQTTWebSocketOptions: Sendable, Hashable {
 
 /// Why a WebSocket upgrade did not happen, in one line.
 public struct MQTTWebSocketFailure: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, e.g. "ws upgrade refused: 404 Not Found at /mqtt".
     public let description: String
 }
 
