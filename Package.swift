@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
 let package = Package(
@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "hearth", targets: ["hearth"]),
         .library(name: "MQTT", targets: ["MQTT"]),
+        .library(name: "HearthKit", targets: ["HearthKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -51,10 +52,30 @@ let package = Package(
             name: "HistoryStore",
             dependencies: ["MQTT", "TopicModel", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Text for a terminal: escaping broker bytes, cell widths, numbers, ages and retained marks.
+        // Used by the dashboard's views and the headless commands' printers alike.
+        .target(
+            name: "TextFormat",
+            dependencies: ["TopicModel", "CWCWidth"]
+        ),
+        // Where Hearth's configuration lives ($XDG_CONFIG_HOME/hearth) and how its TOML errors read:
+        // shared by config.toml (HearthKit) and themes (Dashboard).
+        .target(name: "ConfigFiles"),
         // The dashboard's views, state and themes: pure, drawn on a canvas (ncurses or in memory).
         .target(
             name: "Dashboard",
-            dependencies: ["MQTT", "TopicModel", "CWCWidth", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["MQTT", "TopicModel", "TextFormat", "ConfigFiles", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        // The engine: a session per broker (connect, subscribe, feed the model, reconnect), the
+        // recording pipeline, profiles and config.toml, and the headless commands' printers.
+        // Used by every command; never by the terminal.
+        .target(
+            name: "HearthKit",
+            dependencies: [
+                "MQTT", "TopicModel", "HistoryStore", "TextFormat", "ConfigFiles",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // wcwidth(3), which Glibc's module hides: the terminal's own rule for cell widths.
         .systemLibrary(name: "CWCWidth"),
@@ -104,6 +125,9 @@ let package = Package(
                 "Terminal",
                 "MQTTBroker",
                 "HistoryStore",
+                "HearthKit",
+                "TextFormat",
+                "ConfigFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -112,7 +136,7 @@ let package = Package(
         // Benchmarks of the topic model alone (release builds only): `swift run -c release hearth-model-bench`.
         .executableTarget(
             name: "hearth-model-bench",
-            dependencies: ["TopicModel", "MQTT", "Dashboard"],
+            dependencies: ["TopicModel", "MQTT", "Dashboard", "TextFormat"],
             path: "bench/ModelBench"
         ),
         // Fills a history store with a recorded home, for bench/first_frame_bench.py.
@@ -124,7 +148,7 @@ let package = Package(
         // libFuzzer targets for the parsers (built and run by bench/fuzz.sh).
         .executableTarget(
             name: "hearth-fuzz",
-            dependencies: ["MQTT", "TopicModel", "Dashboard", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["MQTT", "TopicModel", "Dashboard", "TextFormat", .product(name: "NIOCore", package: "swift-nio")],
             path: "Tests/Fuzz/Harness"
         ),
         // Unit tests: no processes, no sockets.
@@ -143,7 +167,13 @@ let package = Package(
         ),
         .testTarget(
             name: "DashboardTests",
-            dependencies: ["Dashboard", "TopicModel", "MQTT"]
+            dependencies: ["Dashboard", "TopicModel", "MQTT", "TextFormat", "ConfigFiles"]
+        ),
+        // The engine on its own: sessions on the in-memory broker, the recording pipeline on a
+        // manual clock, profiles, URLs and printers. No processes.
+        .testTarget(
+            name: "HearthKitTests",
+            dependencies: ["HearthKit", "MQTT", "MQTTTestSupport", "TopicModel", "HistoryStore", "TextFormat"]
         ),
         // Integration tests: the client and the embedded broker against real peers on loopback.
         .testTarget(

@@ -12,7 +12,7 @@ import Synchronization
 /// ```
 public final class HistoryStore: Sendable {
     /// Why a store cannot be used; each reads as one line.
-    public enum Failure: Error, CustomStringConvertible {
+    public enum Failure: Error, CustomStringConvertible, Equatable, Sendable {
         case cannotOpen(path: String, reason: String)
         case newerSchema(path: String)
         case writeFailed(path: String, reason: String)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,7 +8,11 @@ import Glibc
 ///
 /// posix_spawn and waitpid rather than Foundation's Process: waiting polls with `Task.sleep`, so a
 /// test waiting on a child never blocks a thread of the small cooperative pool.
-public final class ChildProcess: @unchecked Sendable {
+///
+/// The child gets stdin, stdout and stderr and nothing else: every other descriptor of the test
+/// process (sockets of tests running meanwhile among them) is closed in it, so a child never
+/// holds another test's port.
+public final class ChildProcess: Sendable {
     public struct Result: Sendable {
         public var status: Int32
         public var stdout: String
@@ -16,8 +21,8 @@ public final class ChildProcess: @unchecked Sendable {
 
     public let pid: pid_t
     private let directory: URL
-    private let lock = NSLock()
-    private var exitStatus: Int32?
+    /// Set once `waitpid` has reaped the child.
+    private let exitStatus = Mutex<Int32?>(nil)
 
     private init(pid: pid_t, directory: URL) {
         self.pid = pid
@@ -38,6 +43,7 @@ public final class ChildProcess: @unchecked Sendable {
                                          O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, directory.appendingPathComponent("stderr").path,
                                          O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        closeInheritedDescriptors(&actions)
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
         let argv = arguments.map { strdup($0) } + [nil]
@@ -65,6 +71,18 @@ public final class ChildProcess: @unchecked Sendable {
         return ChildProcess(pid: pid, directory: directory)
     }
 
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which the Glibc module
+    /// does not declare: found at run time.
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private static let addCloseFrom: AddCloseFrom? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+        .map { unsafeBitCast($0, to: AddCloseFrom.self) }
+
+    /// Closes every descriptor above stderr in the child. Without closefrom (an older glibc) the
+    /// probes of `LoopbackPort` are still close-on-exec.
+    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        _ = addCloseFrom?(&actions, 3)
+    }
+
     /// Runs to completion and returns the output; killed after `timeout` seconds.
     @discardableResult
     public static func run(_ arguments: [String], input: [UInt8] = [], environment: [String: String] = [:],
@@ -75,15 +93,15 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// The exit status, or nil while it runs.
     public var status: Int32? {
-        lock.lock()
-        defer { lock.unlock() }
-        if let exitStatus { return exitStatus }
-        var raw: Int32 = 0
-        if waitpid(pid, &raw, WNOHANG) == pid {
-            // Exit code, or 128 + signal like a shell.
-            exitStatus = (raw & 0x7F) == 0 ? (raw >> 8) & 0xFF : 128 + (raw & 0x7F)
+        exitStatus.withLock { exitStatus in
+            if let exitStatus { return exitStatus }
+            var raw: Int32 = 0
+            if waitpid(pid, &raw, WNOHANG) == pid {
+                // Exit code, or 128 + signal like a shell.
+                exitStatus = (raw & 0x7F) == 0 ? (raw >> 8) & 0xFF : 128 + (raw & 0x7F)
+            }
+            return exitStatus
         }
-        return exitStatus
     }
 
     public var isRunning: Bool { status == nil }

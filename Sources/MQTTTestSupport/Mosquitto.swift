@@ -1,5 +1,6 @@
 import Foundation
 import MQTT
+import Synchronization
 
 /// A real mosquitto on free loopback ports, configured by the test, stopped when released.
 ///
@@ -7,7 +8,7 @@ import MQTT
 /// let broker = try Mosquitto.start(listeners: [.anonymous, .password(user: "u", password: "p")])
 /// let port = broker.port(.anonymous)
 /// ```
-public final class Mosquitto: @unchecked Sendable {
+public final class Mosquitto: Sendable {
     public enum Listener: Hashable, Sendable {
         case anonymous
         case password(user: String, password: String)
@@ -15,13 +16,13 @@ public final class Mosquitto: @unchecked Sendable {
     }
 
     public let directory: URL
-    public private(set) var ports: [Listener: Int]
+    public let ports: [Listener: Int]
     /// The CA that signed the TLS listener's certificate (when there is one).
     public var caFile: String { directory.appendingPathComponent("ca.crt").path }
     /// A CA that signed nothing here, to test that verification fails.
     public var wrongCAFile: String { directory.appendingPathComponent("wrong-ca.crt").path }
-    private var process: ChildProcess?
-    private let lock = NSLock()
+    /// The running broker process; nil once killed.
+    private let process = Mutex<ChildProcess?>(nil)
 
     private init(directory: URL, ports: [Listener: Int]) {
         self.directory = directory
@@ -71,7 +72,7 @@ public final class Mosquitto: @unchecked Sendable {
     /// Starts the broker process (again) on the same ports and waits until every listener accepts.
     public func launch() async throws {
         let process = try ChildProcess.launch(["mosquitto", "-c", directory.appendingPathComponent("mosquitto.conf").path])
-        lock.withLock { self.process = process }
+        self.process.withLock { $0 = process }
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
             if ports.values.allSatisfy(LoopbackPort.isAccepting) { return }
@@ -83,7 +84,10 @@ public final class Mosquitto: @unchecked Sendable {
 
     /// Kills the broker process at once (SIGKILL), as a crash would, and waits until its ports are free.
     public func kill() async {
-        guard let process = lock.withLock({ () -> ChildProcess? in defer { self.process = nil }; return self.process }) else { return }
+        guard let process = process.withLock({ process in
+            defer { process = nil }
+            return process
+        }) else { return }
         process.signal(SIGKILL)
         _ = await process.wait()
         let deadline = Date().addingTimeInterval(5)
@@ -94,7 +98,7 @@ public final class Mosquitto: @unchecked Sendable {
 
     deinit {
         // ChildProcess kills and reaps the broker when released.
-        lock.withLock { process = nil }
+        process.withLock { $0 = nil }
         try? FileManager.default.removeItem(at: directory)
     }
 

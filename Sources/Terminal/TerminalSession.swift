@@ -15,9 +15,12 @@ public final class TerminalSession {
     public enum Failure: Error, CustomStringConvertible {
         case notATerminal
         case unknownTerminal(String)
+        /// No pipe for the wake-up (the process is out of file descriptors): why.
+        case noWakeup(String)
 
         public var description: String {
             switch self {
+            case let .noWakeup(reason): return "cannot create a pipe to wake the screen: \(reason)"
             case .notATerminal: return "the dashboard needs a terminal (use hearth sub or hearth tree in pipes and scripts)"
             case let .unknownTerminal(name): return "cannot use terminal type '\(name)' (set TERM, e.g. TERM=xterm-256color)"
             }

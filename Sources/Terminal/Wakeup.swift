@@ -8,9 +8,12 @@ public final class Wakeup: Sendable {
     private let writeFD: Int32
     private let pending = Atomic<Bool>(false)
 
-    public init() {
+    /// - Throws: `TerminalSession.Failure.noWakeup` when no pipe can be made (the process is out of file descriptors).
+    public init() throws {
         var fds: [Int32] = [0, 0]
-        precondition(pipe(&fds) == 0, "cannot create a pipe")
+        guard pipe(&fds) == 0 else {
+            throw TerminalSession.Failure.noWakeup(String(cString: strerror(errno)))
+        }
         readFD = fds[0]
         writeFD = fds[1]
         for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }

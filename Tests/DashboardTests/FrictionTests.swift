@@ -3,6 +3,7 @@ import Foundation
 import MQTT
 import Testing
 import TopicModel
+import TextFormat
 
 /// What a new user ran into, each fixed: confirmations, notes that leave, sizes, values as sent.
 @Suite(.timeLimit(.minutes(1)))

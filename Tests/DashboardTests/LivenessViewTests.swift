@@ -2,6 +2,7 @@ import Dashboard
 import MQTT
 import Testing
 import TopicModel
+import TextFormat
 
 /// Time on screen: ages that move, the age column, stale and offline markers, gone values, `!`,
 /// and a tree that never collapses by itself.

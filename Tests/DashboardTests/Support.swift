@@ -2,6 +2,7 @@ import Dashboard
 import Foundation
 import MQTT
 import TopicModel
+import TextFormat
 
 /// Builds models and frames for view tests.
 enum Fixture {

@@ -1,6 +1,7 @@
 @testable import Dashboard
 import Foundation
 import Testing
+import ConfigFiles
 
 /// Theme files: the bundled ones, and clear errors for broken ones.
 @Suite(.timeLimit(.minutes(3))) struct ThemeTests {

@@ -2,6 +2,7 @@ import Dashboard
 import MQTT
 import Testing
 import TopicModel
+import TextFormat
 
 /// The tree pane and header on the in-memory canvas.
 @Suite(.timeLimit(.minutes(3))) struct TreeViewTests {

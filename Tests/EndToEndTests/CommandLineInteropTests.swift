@@ -14,7 +14,7 @@ import Testing
 
     @Test(arguments: BrokerKind.allCases, ["mqttv5", "mqttv311"])
     func mosquittoSubReadsWhatHearthPubSends(kind: BrokerKind, version: String) async throws {
-        try await TestBroker.with(kind) { broker in
+        try await LoopbackBroker.with(kind) { broker in
             let port = "\(broker.port)"
             let pub = try await HearthExecutable.run(["pub", "-p", port, "-V", version, "-t", "home/door", "-m", "closed",
                                                       "-r", "-q", "1"])
@@ -34,7 +34,7 @@ import Testing
 
     @Test(arguments: BrokerKind.allCases)
     func hearthSubReadsWhatMosquittoPubSends(kind: BrokerKind) async throws {
-        try await TestBroker.with(kind) { broker in
+        try await LoopbackBroker.with(kind) { broker in
             let port = "\(broker.port)"
             try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "sensors/t1", "-m", "21.5", "-r"])
             let sub = try ChildProcess.launch([HearthExecutable.path, "sub", "-p", port, "-t", "sensors/#", "-v", "-C", "2"])
@@ -49,7 +49,7 @@ import Testing
 
     @Test(arguments: BrokerKind.allCases)
     func jsonOutputCarriesFlagsAndProperties(kind: BrokerKind) async throws {
-        try await TestBroker.with(kind) { broker in
+        try await LoopbackBroker.with(kind) { broker in
             let port = "\(broker.port)"
             try await ChildProcess.run(["mosquitto_pub", "-p", port, "-V", "mqttv5", "-t", "j/bin", "-r", "-q", "1",
                                         "-D", "publish", "user-property", "room", "hall",
@@ -72,7 +72,7 @@ import Testing
 
     @Test(arguments: BrokerKind.allCases)
     func retainedOnlyPrintsTheRetainedValuesThenExits(kind: BrokerKind) async throws {
-        try await TestBroker.with(kind) { broker in
+        try await LoopbackBroker.with(kind) { broker in
             let port = "\(broker.port)"
             for (topic, value) in [("h/a", "1"), ("h/b", "2"), ("h/c/d", "3")] {
                 try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", topic, "-m", value, "-r"])
@@ -85,7 +85,7 @@ import Testing
 
     @Test(arguments: BrokerKind.allCases)
     func twoSubscribersInASharedSubscriptionSplitTheMessages(kind: BrokerKind) async throws {
-        try await TestBroker.with(kind) { broker in
+        try await LoopbackBroker.with(kind) { broker in
             let port = "\(broker.port)"
             let workers = try (0..<2).map { _ in
                 try ChildProcess.launch([HearthExecutable.path, "sub", "-p", port, "-t", "$share/workers/jobs/#", "-q", "1", "-v", "-C", "2", "-d"])
@@ -144,7 +144,7 @@ import Testing
 
     @Test(arguments: BrokerKind.allCases)
     func willMessageIsPublishedWhenHearthVanishes(kind: BrokerKind) async throws {
-        try await TestBroker.with(kind) { broker in
+        try await LoopbackBroker.with(kind) { broker in
             let port = "\(broker.port)"
             try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "ready", "-m", "1", "-r"])
             let sub = try ChildProcess.launch([HearthExecutable.path, "sub", "-p", port, "-t", "ready", "--will-topic", "dev/online",

@@ -11,7 +11,7 @@ import Testing
     static let payload = "{\"x\(title)\": 21.5, \"note\": \"\u{202e}evil\u{1b}[2J\"}"
 
     @Test(.timeLimit(.minutes(1))) func everyFormatOnATerminal() async throws {
-        try await TestBroker.with(.mosquitto) { broker in
+        try await LoopbackBroker.with(.mosquitto) { broker in
             let port = "\(broker.port)"
             try await ChildProcess.run(["mosquitto_pub", "-p", port, "-r", "-t", Self.topic, "-m", Self.payload])
             let hearth = "'\(HearthExecutable.path)'"
@@ -34,7 +34,7 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(1))) func jsonEscapesThroughAPipe() async throws {
-        try await TestBroker.with(.mosquitto) { broker in
+        try await LoopbackBroker.with(.mosquitto) { broker in
             let port = "\(broker.port)"
             try await ChildProcess.run(["mosquitto_pub", "-p", port, "-r", "-t", Self.topic, "-m", Self.payload])
             for arguments in [["sub", "-t", "#", "-C", "1", "-F", "json"], ["tree", "-F", "json"]] {

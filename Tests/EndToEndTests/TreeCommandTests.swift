@@ -7,7 +7,7 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(3))) struct TreeCommandTests {
     @Test(arguments: BrokerKind.allCases, ["mqttv5", "mqttv311"])
     func printsRetainedStateAndNumbers(kind: BrokerKind, version: String) async throws {
-        try await TestBroker.with(kind) { broker in
+        try await LoopbackBroker.with(kind) { broker in
             let port = "\(broker.port)"
             let pub = { (args: [String]) in _ = try await ChildProcess.run(["mosquitto_pub", "-p", port] + args) }
             try await pub(["-t", "zigbee2mqtt/hall", "-r", "-m", #"{"humidity":48.2,"temperature":21.7}"#])
@@ -57,7 +57,7 @@ import Testing
 
     @Test(arguments: BrokerKind.allCases)
     func liveUpdatesKeepTheRetainedMarkHonest(kind: BrokerKind) async throws {
-        try await TestBroker.with(kind) { broker in
+        try await LoopbackBroker.with(kind) { broker in
             let port = "\(broker.port)"
             try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "light", "-r", "-m", "ON"])
             let tree = try ChildProcess.launch([HearthExecutable.path, "tree", "-p", port, "-C", "3", "-F", "json", "-d"])
@@ -78,7 +78,7 @@ import Testing
 @Suite(.timeLimit(.minutes(3))) struct DeepTreeCommandTests {
     @Test(.timeLimit(.minutes(1))) func aDeepTopicPrintsInBothFormats() async throws {
         // Deeper than brokers allow by default (200 levels): the embedded one, told to allow it.
-        try await TestBroker.with(.embedded, configure: { $0.maximumTopicLevels = 30_000 }) { broker in
+        try await LoopbackBroker.with(.embedded, configure: { $0.maximumTopicLevels = 30_000 }) { broker in
             let port = "\(broker.port)"
             let deep = Array(repeating: "a", count: 25_000).joined(separator: "/")
             try await ChildProcess.run(["mosquitto_pub", "-p", port, "-r", "-t", deep, "-m", "21.5"])

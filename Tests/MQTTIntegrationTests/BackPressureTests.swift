@@ -9,7 +9,7 @@ import Testing
 @Suite(.timeLimit(.minutes(3))) struct BackPressureTests {
     @Test(.timeLimit(.minutes(1)), arguments: BrokerKind.allCases)
     func aStalledConsumerKeepsItsConnectionAndEveryMessage(kind: BrokerKind) async throws {
-        try await TestBroker.with(kind) { broker in
+        try await LoopbackBroker.with(kind) { broker in
             let count = 3_000
             // A one-second keep alive: the broker drops a client silent for 1.5 s, and the client
             // closes a connection whose ping went unanswered for 2 s.

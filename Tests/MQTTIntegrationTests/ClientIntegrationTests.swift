@@ -8,7 +8,7 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(3))) struct ClientIntegrationTests {
     @Test(arguments: BrokerKind.allCases, bothVersions)
     func qos1And2RoundTrips(kind: BrokerKind, version: MQTTProtocolVersion) async throws {
-        try await TestBroker.with(kind) { broker in
+        try await LoopbackBroker.with(kind) { broker in
             let subscriber = makeClient(port: broker.port, version: version)
             let recorder = EventRecorder(subscriber)
             try await subscriber.connect()
@@ -36,7 +36,7 @@ import Testing
 
     @Test(arguments: BrokerKind.allCases, bothVersions)
     func wrongPasswordIsRefusedWithTheReason(kind: BrokerKind, version: MQTTProtocolVersion) async throws {
-        try await TestBroker.with(kind, user: ("hearth", "secret")) { broker in
+        try await LoopbackBroker.with(kind, user: ("hearth", "secret")) { broker in
             let port = broker.port
             let good = makeClient(port: port, version: version, username: "hearth", password: "secret")
             try await good.connect()
@@ -94,7 +94,7 @@ import Testing
 
     @Test(arguments: BrokerKind.allCases)
     func v5PropertiesPassThrough(kind: BrokerKind) async throws {
-        try await TestBroker.with(kind) { broker in
+        try await LoopbackBroker.with(kind) { broker in
             let subscriber = makeClient(port: broker.port, version: .v5)
             let recorder = EventRecorder(subscriber)
             try await subscriber.connect()
@@ -120,7 +120,7 @@ import Testing
 
     @Test(arguments: BrokerKind.allCases, bothVersions)
     func reconnectsAfterTheBrokerIsKilledAndGetsRetainedValuesAgain(kind: BrokerKind, version: MQTTProtocolVersion) async throws {
-        try await TestBroker.with(kind) { broker in
+        try await LoopbackBroker.with(kind) { broker in
             let client = makeClient(port: broker.port, version: version,
                                     reconnect: MQTTReconnectPolicy(initialDelay: .milliseconds(100), maximumDelay: .seconds(1)))
             let recorder = EventRecorder(client)

@@ -6,7 +6,7 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(3))) struct RetainedIntegrationTests {
     @Test(arguments: BrokerKind.allCases, bothVersions)
     func retainedMessageArrivesWithRetainFlagOnSubscribe(kind: BrokerKind, version: MQTTProtocolVersion) async throws {
-        try await TestBroker.with(kind) { broker in
+        try await LoopbackBroker.with(kind) { broker in
             let publisher = makeClient(port: broker.port, version: version)
             try await publisher.connect()
             try await publisher.publish(to: "home/kitchen/temperature", payload: Array("21.5"), qos: .atLeastOnce, retain: true)
@@ -28,7 +28,7 @@ import Testing
 
     @Test(arguments: BrokerKind.allCases, bothVersions)
     func liveMessagesArriveWithoutRetainFlag(kind: BrokerKind, version: MQTTProtocolVersion) async throws {
-        try await TestBroker.with(kind) { broker in
+        try await LoopbackBroker.with(kind) { broker in
             let subscriber = makeClient(port: broker.port, version: version)
             let recorder = EventRecorder(subscriber)
             try await subscriber.connect()
@@ -46,7 +46,7 @@ import Testing
 
     @Test(arguments: BrokerKind.allCases)
     func retainAsPublishedKeepsTheFlagOnLiveMessages(kind: BrokerKind) async throws {
-        try await TestBroker.with(kind) { broker in
+        try await LoopbackBroker.with(kind) { broker in
             let subscriber = makeClient(port: broker.port, version: .v5)
             let recorder = EventRecorder(subscriber)
             try await subscriber.connect()
@@ -65,7 +65,7 @@ import Testing
 
     @Test(arguments: BrokerKind.allCases, bothVersions)
     func emptyRetainedPayloadClearsTheValue(kind: BrokerKind, version: MQTTProtocolVersion) async throws {
-        try await TestBroker.with(kind) { broker in
+        try await LoopbackBroker.with(kind) { broker in
             let publisher = makeClient(port: broker.port, version: version)
             try await publisher.connect()
             try await publisher.publish(to: "clear/me", payload: Array("x"), qos: .atLeastOnce, retain: true)

@@ -15,7 +15,7 @@ struct ClientOnTestingLoopTests {
     static let backoff = MQTTReconnectPolicy(initialDelay: .seconds(1), maximumDelay: .seconds(30), jitter: 0)
 
     /// Accepts the next connection: reads CONNECT, answers CONNACK.
-    static func accept(_ broker: TestingBroker) async throws -> TestingConnection {
+    static func accept(_ broker: InMemoryBroker) async throws -> InMemoryConnection {
         let connection = try await broker.nextConnection()
         guard case .connect = try await connection.receive() else { throw TestSupportError("no CONNECT") }
         try await connection.send(.connack(ConnAckPacket()))
@@ -23,8 +23,8 @@ struct ClientOnTestingLoopTests {
     }
 
     /// Accepts the next connection, and expects the client to report connecting, then connected.
-    static func acceptReporting(_ broker: TestingBroker, _ events: inout MQTTEventStream.AsyncIterator) async throws
-        -> TestingConnection {
+    static func acceptReporting(_ broker: InMemoryBroker, _ events: inout MQTTEventStream.AsyncIterator) async throws
+        -> InMemoryConnection {
         let connection = try await accept(broker)
         #expect(try await nextState(&events) == .connecting)
         #expect(try await nextState(&events).isConnected)
@@ -33,8 +33,8 @@ struct ClientOnTestingLoopTests {
 
     /// A client on a testing broker, connected, with its events read up to the connected report.
     static func connected(reconnect: MQTTReconnectPolicy) async throws
-        -> (TestingBroker, MQTTClient, TestingConnection, MQTTEventStream.AsyncIterator) {
-        let broker = TestingBroker()
+        -> (InMemoryBroker, MQTTClient, InMemoryConnection, MQTTEventStream.AsyncIterator) {
+        let broker = InMemoryBroker()
         let client = broker.client(configuration(reconnect: reconnect))
         var events = client.events.makeAsyncIterator()
         let connecting = Task { try await client.connect() }
@@ -69,7 +69,7 @@ struct ClientOnTestingLoopTests {
     }
 
     @Test func anAnsweredPingKeepsTheConnection() async throws {
-        let broker = TestingBroker()
+        let broker = InMemoryBroker()
         let client = broker.client(Self.configuration(keepAlive: 10))
         async let connected = client.connect()
         let connection = try await Self.accept(broker)
@@ -108,7 +108,7 @@ struct ClientOnTestingLoopTests {
     }
 
     @Test func noConnAckTimesOutOnTheManualClock() async throws {
-        let broker = TestingBroker()
+        let broker = InMemoryBroker()
         let client = broker.client(Self.configuration())
         let connected = Task { try await client.connect() }
         let connection = try await broker.nextConnection()
@@ -123,7 +123,7 @@ struct ClientOnTestingLoopTests {
     // MARK: Ending an attempt early
 
     @Test func disconnectWhileWaitingForConnAckEndsTheAttempt() async throws {
-        let broker = TestingBroker()
+        let broker = InMemoryBroker()
         let client = broker.client(Self.configuration(reconnect: Self.backoff))
         let connected = Task { try await client.connect() }
         let connection = try await broker.nextConnection()
@@ -135,7 +135,7 @@ struct ClientOnTestingLoopTests {
     }
 
     @Test func cancellingConnectEndsItWithCancellationError() async throws {
-        let broker = TestingBroker()
+        let broker = InMemoryBroker()
         let client = broker.client(Self.configuration())
         let connected = Task { try await client.connect() }
         let connection = try await broker.nextConnection()

@@ -1,5 +1,6 @@
 import Foundation
 @testable import MQTT
+import Synchronization
 import Testing
 
 /// The bounded hand-over between the client and a slow consumer.
@@ -86,9 +87,8 @@ import Testing
     }
 }
 
-private final class ResumeCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func increment() { lock.lock(); value += 1; lock.unlock() }
-    var count: Int { lock.lock(); defer { lock.unlock() }; return value }
+private final class ResumeCounter: Sendable {
+    private let value = Mutex(0)
+    func increment() { value.withLock { $0 += 1 } }
+    var count: Int { value.withLock { $0 } }
 }

@@ -12,7 +12,7 @@ struct ScopedClientTests {
     }
 
     @Test func aThrowingBodyStillUnsubscribesAndDisconnects() async throws {
-        let broker = TestingBroker()
+        let broker = InMemoryBroker()
         let client = broker.client(Self.configuration())
         let run = Task {
             try await client.withConnection { client, _ in
@@ -39,7 +39,7 @@ struct ScopedClientTests {
     }
 
     @Test func aBodyThatReturnsDisconnectsAndHandsBackItsResult() async throws {
-        let broker = TestingBroker()
+        let broker = InMemoryBroker()
         let client = broker.client(Self.configuration())
         let run = Task { try await client.withConnection { _, info in info.clientID } }
         let connection = try await broker.nextConnection()
@@ -50,7 +50,7 @@ struct ScopedClientTests {
     }
 
     @Test func aCancelledBodyStillDisconnects() async throws {
-        let broker = TestingBroker()
+        let broker = InMemoryBroker()
         let client = broker.client(Self.configuration())
         let run = Task {
             try await client.withConnection { client, _ in
@@ -68,7 +68,7 @@ struct ScopedClientTests {
     }
 
     @Test func aCancelledSubscriptionScopeStillUnsubscribes() async throws {
-        let broker = TestingBroker()
+        let broker = InMemoryBroker()
         let client = broker.client(Self.configuration())
         let run = Task {
             try await client.withConnection { client, _ in

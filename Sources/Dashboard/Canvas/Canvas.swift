@@ -1,3 +1,4 @@
+import TextFormat
 /// A grid of character cells that views draw on: ncurses in the terminal, `MemoryCanvas` in tests.
 ///
 /// Views call `write`, which sanitises and clips; implementations only provide `draw`.

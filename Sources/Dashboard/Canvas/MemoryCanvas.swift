@@ -1,3 +1,4 @@
+import TextFormat
 /// A canvas in memory: a grid of cells with roles. Tests draw views onto it, with no terminal.
 public struct MemoryCanvas: Canvas {
     public struct Cell: Equatable, Sendable {

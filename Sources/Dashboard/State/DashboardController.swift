@@ -1,6 +1,7 @@
 import Foundation
 import MQTT
 import TopicModel
+import TextFormat
 
 /// The dashboard's behaviour: keys change the state, the model is read for each frame.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import ConfigFiles
 
 /// Finds themes by name or path.
 ///

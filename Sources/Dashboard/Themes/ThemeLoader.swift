@@ -1,5 +1,6 @@
 import Foundation
 import TOMLKit
+import ConfigFiles
 
 /// A theme file that cannot be used, with the line and key at fault.
 public struct ThemeError: Error, CustomStringConvertible, Equatable {

@@ -1,3 +1,4 @@
+import TextFormat
 /// Draws a whole frame: header, tree, divider, detail, footer, then any overlay.
 public enum DashboardView {
     public static func draw(_ frame: DashboardFrame, on canvas: inout some Canvas) {

@@ -1,6 +1,7 @@
 import Foundation
 import MQTT
 import TopicModel
+import TextFormat
 
 /// The selected topic in full: state, properties, graph, payload and history. Scrolls.
 enum DetailPane {

@@ -1,3 +1,4 @@
+import TextFormat
 /// The bottom line: a prompt while typing, else the status, else key hints for the focused pane.
 enum FooterView {
     static func draw(_ frame: DashboardFrame, on canvas: inout some Canvas) {

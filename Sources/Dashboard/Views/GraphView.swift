@@ -1,4 +1,5 @@
 import TopicModel
+import TextFormat
 
 /// A series as a graph over time, several rows tall: the x axis is the window ending now (a gap
 /// in the data is a gap), the y axis is labelled with the top and bottom of the series' scale.

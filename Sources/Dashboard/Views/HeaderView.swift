@@ -1,3 +1,4 @@
+import TextFormat
 /// The top line: broker, connection state (with a countdown and how long it has been down),
 /// protocol version, counts (stale and offline when there are any) and message rate.
 enum HeaderView {

@@ -1,3 +1,4 @@
+import TextFormat
 /// Boxes drawn over the panes: help, publish dialog, confirmations, the dry-run list, the series picker.
 enum OverlayView {
     static func draw(_ frame: DashboardFrame, on canvas: inout some Canvas) {

@@ -1,4 +1,5 @@
 import TopicModel
+import TextFormat
 
 /// A branch at a glance, in the detail pane: problems first, then one line per numeric series
 /// below it, temperatures first.

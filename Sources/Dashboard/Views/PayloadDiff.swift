@@ -1,5 +1,6 @@
 import Foundation
 import TopicModel
+import TextFormat
 
 /// What changed since a topic's previous message (`v`): for JSON, each field whose value changed
 /// (old → new), was added or was removed; for anything else, both payloads.

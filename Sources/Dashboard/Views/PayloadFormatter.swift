@@ -1,3 +1,4 @@
+import TextFormat
 /// A payload as lines for the detail pane: JSON indented and highlighted, other text as it is,
 /// binary as a hex dump. Every line is escaped: nothing from the broker reaches the terminal raw.
 enum PayloadFormatter {

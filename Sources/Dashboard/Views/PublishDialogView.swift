@@ -1,3 +1,4 @@
+import TextFormat
 /// The publish dialog: topic, payload, QoS, the retain toggle and Send.
 ///
 ///     Topic    home/kitchen/heater/set

@@ -1,3 +1,4 @@
+import TextFormat
 /// A line of text in pieces, each with its role.
 public struct StyledLine: Sendable, Equatable {
     public var spans: [(text: String, role: Role)]

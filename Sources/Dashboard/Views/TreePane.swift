@@ -1,4 +1,5 @@
 import TopicModel
+import TextFormat
 
 /// The topic tree: one line per row, with the retained marker in the first column and the
 /// liveness marker (◷ stale, ✕ offline device) in the second, counts on branches, an optional

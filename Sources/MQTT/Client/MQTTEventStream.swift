@@ -17,21 +17,35 @@ import NIOConcurrencyHelpers
 ///     if case let .message(message) = event { print(message.topic) }
 /// }
 /// ```
+///
+/// A consumer that works a burst at a time (one lock for the model, one write for the disk, one
+/// flush for the terminal) reads ``batches`` instead.
 public struct MQTTEventStream: AsyncSequence, Sendable {
+    /// One event at a time, in the order the client reported them.
     public typealias Element = MQTTEvent
     let buffer: MQTTEventBuffer
 
+    /// An iterator over single events; it takes the buffer a batch at a time underneath.
     public func makeAsyncIterator() -> Iterator { Iterator(buffer: buffer) }
 
+    /// The same events as the batches the buffer hands over: everything that arrived since the
+    /// consumer last asked, in order, never empty. The burst's end is where a consumer flushes.
+    ///
+    /// ```swift
+    /// for await batch in client.events.batches {
+    ///     for event in batch { … }
+    ///     output.flush()
+    /// }
+    /// ```
+    public var batches: Batches { Batches(buffer: buffer) }
+
+    /// Reads single events out of the batches the buffer hands over.
     public struct Iterator: AsyncIteratorProtocol {
         let buffer: MQTTEventBuffer
         /// Events already taken from the shared buffer, served without locking.
         var local = Deque<MQTTEvent>()
 
-        /// True while events taken in the last batch are still waiting to be returned: a consumer
-        /// that buffers output can flush when this turns false.
-        public var hasBufferedEvents: Bool { !local.isEmpty }
-
+        /// The next event; nil once the client has finished and everything was read.
         public mutating func next() async -> MQTTEvent? {
             if let event = local.popFirst() { return event }
             guard var batch = await buffer.takeAll() else { return nil }
@@ -40,6 +54,44 @@ public struct MQTTEventStream: AsyncSequence, Sendable {
             return local.popFirst()
         }
     }
+}
+
+/// The client's events a burst at a time: see ``MQTTEventStream/batches``.
+public struct MQTTEventBatches: AsyncSequence, Sendable {
+    /// Everything the buffer held when the consumer asked.
+    public typealias Element = MQTTEventBatch
+    let buffer: MQTTEventBuffer
+
+    /// An iterator that waits for the next burst.
+    public func makeAsyncIterator() -> Iterator { Iterator(buffer: buffer) }
+
+    /// Takes one batch per call.
+    public struct Iterator: AsyncIteratorProtocol {
+        let buffer: MQTTEventBuffer
+
+        /// The next batch (never empty); nil once the client has finished and everything was
+        /// read, or when the task is cancelled.
+        public mutating func next() async -> MQTTEventBatch? {
+            await buffer.takeAll().map(MQTTEventBatch.init)
+        }
+    }
+}
+
+extension MQTTEventStream {
+    /// The sequence ``batches`` returns.
+    public typealias Batches = MQTTEventBatches
+}
+
+/// Events that arrived together, in order: a view of the buffer's queue, handed over without a copy.
+public struct MQTTEventBatch: RandomAccessCollection, Sendable {
+    let events: Deque<MQTTEvent>
+
+    /// The first event's position: 0.
+    public var startIndex: Int { events.startIndex }
+    /// One past the last event's position: the number of events.
+    public var endIndex: Int { events.endIndex }
+    /// The event at `position`.
+    public subscript(position: Int) -> MQTTEvent { events[position] }
 }
 
 /// The lock-protected queue between the client and the event stream's consumer.

@@ -278,7 +278,8 @@ public struct TopicModel: Sendable {
         let isNewTopic = topicIndex < 0
         // After a reconnect the broker sends the retained values again: one that did not change
         // is the same message, not a new one. It confirms the topic, and counts nothing.
-        if message.retain, !isNewTopic, isUnchangedRetained(topicIndex, payload: message.payload) {
+        if !isNewTopic, RetainedEcho.isEcho(retain: message.retain, firstSinceSubscribing: isUnconfirmed(topicIndex),
+                                            samePayload: showsRetained(topicIndex, payload: message.payload)) {
             confirmRetained(topicIndex, at: time)
             return
         }
@@ -363,11 +364,15 @@ public struct TopicModel: Sendable {
         return current
     }
 
-    /// Whether `payload` repeats the retained value the topic shows while a reconnect's burst is
-    /// being reconciled (the topic not confirmed yet). A value held under a live one is shown
-    /// again when resent, so it is ingested.
-    private func isUnchangedRetained(_ index: Int32, payload: [UInt8]) -> Bool {
-        guard let burst = reconciliation, burst.unconfirmed.contains(index) else { return false }
+    /// Whether the topic is still unconfirmed in a reconnect's burst: nothing heard of it since
+    /// the client subscribed again.
+    private func isUnconfirmed(_ index: Int32) -> Bool {
+        reconciliation?.unconfirmed.contains(index) ?? false
+    }
+
+    /// Whether `payload` is the retained value the topic shows. A value held under a live one is
+    /// shown again when resent, so it does not count.
+    private func showsRetained(_ index: Int32, payload: [UInt8]) -> Bool {
         let record = topics[Int(index)]
         // A payload over the display cap is stored cut, and cannot be compared: it counts.
         guard record.retained == .shown, record.last.size == payload.count, record.last.payload.count == payload.count else { return false }

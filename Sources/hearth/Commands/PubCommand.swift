@@ -1,4 +1,5 @@
 import ArgumentParser
+import HearthKit
 import Foundation
 import MQTT
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HearthKit
 import Foundation
 import MQTT
 
@@ -46,7 +47,7 @@ struct SubCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let session = SubscribedSession(
+        let session = Session(
             configuration: try connection.makeConfiguration(reconnect: MQTTReconnectPolicy(), session: session),
             filters: subscription.topics.isEmpty ? try connection.defaultFilters() : subscription.topics + [try connection.urlTopic()].compactMap { $0 },
             qos: subscription.qos, retainAsPublished: retainAsPublished)
@@ -57,11 +58,8 @@ struct SubCommand: AsyncParsableCommand {
     /// Prints until the count, the time limit or the end of the retained burst; returns why the
     /// connection closed, if it did on its own.
     private func printMessages(from client: MQTTClient) async throws -> MQTTClientError? {
-        let lastMessage = SharedInstant()
-        let watchdog = Watchdog.start(client: client, limit: subscription.timeout, quiet: retainedOnly ? .milliseconds(500) : nil,
-                                      lastMessage: lastMessage)
-        defer { watchdog.cancel() }
-
+        let deadline = CollectionDeadline(limit: subscription.timeout.map { .milliseconds(Int($0 * 1000)) },
+                                          quiet: retainedOnly ? .milliseconds(500) : nil, clock: ContinuousClock())
         var output = OutputWriter(fd: STDOUT_FILENO)
         let formatter = MessageFormatter(
             format: format == .json ? .json : (verbose ? .verbose : .payload), escape: output.isTerminal)
@@ -69,24 +67,33 @@ struct SubCommand: AsyncParsableCommand {
         var report = ConnectionReport()
         // Read once: the option group's getter is not free, and this loop runs per message.
         let limit = subscription.count
-        var iterator = client.events.makeAsyncIterator()
-        loop: while let event = await iterator.next() {
-            switch event {
-            case let .message(message):
-                lastMessage.touch()
-                if retainedOnly, !message.retain { break loop }
-                if skipRetained, message.retain { continue }
-                formatter.write(message, to: &output)
-                printed += 1
-                if let limit, printed >= limit { break loop }
-            case .messagesDropped, .resubscribing, .subscriptionsRestored:
-                // Never dropped: `ConnectionOptions` reads with `.pauseReading`, which waits instead.
-                // The burst after a resubscribe prints like any other message.
-                break
-            case let .connectionState(state):
-                report.note(state)
+        await withTaskGroup(of: Void.self) { group in
+            // The deadline disconnects the client, which ends its events.
+            group.addTask {
+                await deadline.wait()
+                if !Task.isCancelled { await client.disconnect() }
             }
-            if !iterator.hasBufferedEvents { output.flush() }
+            loop: for await batch in client.events.batches {
+                for event in batch {
+                    switch event {
+                    case let .message(message):
+                        deadline.messageArrived()
+                        if retainedOnly, !message.retain { break loop }
+                        if skipRetained, message.retain { continue }
+                        formatter.write(message, to: &output)
+                        printed += 1
+                        if let limit, printed >= limit { break loop }
+                    case .messagesDropped, .resubscribing, .subscriptionsRestored:
+                        // Never dropped: `ConnectionOptions` reads with `.pauseReading`, which waits instead.
+                        // The burst after a resubscribe prints like any other message.
+                        break
+                    case let .connectionState(state):
+                        report.note(state)
+                    }
+                }
+                output.flush()
+            }
+            group.cancelAll()
         }
         output.flush()
         return report.failure

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HearthKit
 import Foundation
 import MQTT
 import TopicModel
@@ -38,22 +39,26 @@ struct TreeCommand: AsyncParsableCommand {
 
     func run() async throws {
         // Retain-as-published keeps the retained marks right on live updates (MQTT 5).
-        let session = SubscribedSession(
+        let session = Session(
             configuration: try connection.makeConfiguration(reconnect: MQTTReconnectPolicy()),
             filters: subscription.topics.isEmpty ? try connection.defaultFilters() : subscription.topics,
             qos: subscription.qos, retainAsPublished: true)
-        var model = TopicModel()
-        let failure = try await session.run { client, _ in try await collect(from: client, into: &model) }
+        let model = SharedModel()
+        let failure = try await session.run { client, _ in await collect(from: client, into: model) }
         if let failure { throw failure }
 
         let now = Date().timeIntervalSince1970
-        model.refresh(now: now)
+        // The process ends next: the model is taken out of the lock once, and kept past the exit
+        // (freeing every topic one by one would only delay it).
+        let kept = KeptUntilExit(model.withModel { model in
+            model.refresh(now: now)
+            return model
+        })
+        _ = Unmanaged.passRetained(kept)
         var output = OutputWriter(fd: STDOUT_FILENO)
-        let printer = TreePrinter(model: model, maxDepth: depth, retainedOnly: retainedOnly, now: now)
+        let printer = TreePrinter(model: kept.value, maxDepth: depth, retainedOnly: retainedOnly, now: now)
         if format == .json { printer.writeJSON(to: &output) } else { printer.writeText(to: &output) }
         output.flush()
-        // The process ends next: freeing every topic one by one would only delay the exit.
-        _ = Unmanaged.passRetained(KeptUntilExit(model))
     }
 
     /// The longest the default run waits for the retained burst to settle: a broker whose
@@ -63,53 +68,39 @@ struct TreeCommand: AsyncParsableCommand {
 
     /// Ingests until the count, the time limit or the settled burst; returns why the connection
     /// closed, if it did on its own.
-    private func collect(from client: MQTTClient, into model: inout TopicModel) async throws -> MQTTClientError? {
+    private func collect(from client: MQTTClient, into model: SharedModel) async -> MQTTClientError? {
         // The burst settles when retained messages stop; a chatty live topic does not hold it.
-        let lastRetained = SharedInstant(), reconciling = SharedInstant()
         let settling = subscription.count == nil && subscription.timeout == nil
-        let watchdog = Watchdog.start(client: client, limit: subscription.timeout ?? (settling ? Self.settleLimit : nil),
-                                      quiet: settling ? .milliseconds(500) : nil, lastMessage: lastRetained, holdUntil: reconciling)
-        defer { watchdog.cancel() }
-        defer {
-            if settling, ContinuousClock.now - lastRetained.instant < .milliseconds(500) {
-                Diagnostics.warn("retained messages were still arriving after \(Int(Self.settleLimit)) s; -W SECONDS collects longer")
-            }
-        }
-        var retainedInBurst = false
+        let limit = (subscription.timeout ?? (settling ? Self.settleLimit : nil)).map { Duration.milliseconds(Int($0 * 1000)) }
+        let deadline = CollectionDeadline(limit: limit, quiet: settling ? .milliseconds(500) : nil, clock: ContinuousClock())
         var report = ConnectionReport()
-        var received = 0
-        // Read once: the option group's getter is not free, and this loop runs per message.
-        let limit = subscription.count
-        var iterator = client.events.makeAsyncIterator()
-        // The iterator hands over the client's batches: each is ingested in one turn of this task.
-        loop: while let event = await iterator.next() {
-            switch event {
-            case let .message(message):
-                model.ingest(message)
-                retainedInBurst = retainedInBurst || message.retain
-                received += 1
-                if let limit, received >= limit { break loop }
-            case .messagesDropped:
-                // Never: `ConnectionOptions` reads with `.pauseReading`, which waits instead of dropping.
-                break
-            case .resubscribing, .subscriptionsRestored:
-                model.follow(event, at: Date().timeIntervalSince1970)
-            case let .connectionState(state):
-                model.follow(event, at: Date().timeIntervalSince1970)
-                report.note(state)
+        await withTaskGroup(of: Void.self) { group in
+            // The deadline disconnects the client, which ends its events.
+            group.addTask {
+                await deadline.wait()
+                if !Task.isCancelled { await client.disconnect() }
             }
-            if !iterator.hasBufferedEvents {
-                if retainedInBurst { lastRetained.touch() }
-                retainedInBurst = false
-                // A reconnect burst settles before the watchdog may end the run.
-                if model.reconciliationDeadline != nil {
+            await model.feed(client.events.batches, recording: RecordingPipeline<ContinuousClock>?.none, limit: subscription.count) { news in
+                switch news {
+                case let .ingested(_, retained):
+                    if retained { deadline.messageArrived() }
+                    // A reconnect burst settles before the deadline may end the run.
                     let now = Date().timeIntervalSince1970
-                    model.refresh(now: now)
-                    if let deadline = model.reconciliationDeadline {
-                        reconciling.set(.now + .milliseconds(Int(max(0, deadline - now) * 1000) + 50))
+                    if let due = model.withModel({ model -> Double? in
+                        guard model.reconciliationDeadline != nil else { return nil }
+                        model.refresh(now: now)
+                        return model.reconciliationDeadline
+                    }) {
+                        deadline.hold(for: .milliseconds(Int(max(0, due - now) * 1000) + 50))
                     }
+                case let .connection(state, _, _):
+                    report.note(state)
                 }
             }
+            group.cancelAll()
+        }
+        if settling, deadline.sinceLastMessage < .milliseconds(500) {
+            Diagnostics.warn("retained messages were still arriving after \(Int(Self.settleLimit)) s; -W SECONDS collects longer")
         }
         return report.failure
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HearthKit
 
 /// The shell completion scripts swift-argument-parser writes, taught that the dashboard is
 /// hearth's default command.

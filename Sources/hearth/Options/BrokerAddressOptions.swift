@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HearthKit
 
 /// Which broker: `-h`/`-p`, `-L`, `-b`, and the transport flags that change the default port.
 ///
@@ -26,25 +27,6 @@ struct BrokerAddressOptions: ParsableArguments {
     @Flag(name: .customLong("ws"), help: "MQTT over WebSockets (with --tls or --cafile: wss).")
     var webSocket = false
 
-    /// Where the broker is, and how to reach it, once the flags, `-L` and the profile are merged.
-    struct Endpoint {
-        var host: String
-        var port: Int
-        var tls: Bool
-        /// Set for MQTT over WebSockets.
-        var webSocketPath: String?
-        /// `-L` and the profile's URL, parsed: the login and topic can come from them too.
-        var url: BrokerURL?
-        var profileURL: BrokerURL?
-
-        /// As a URL, without login or topic: `mqtts://broker.example:8883`, `wss://host:443/mqtt`.
-        var description: String {
-            let scheme = webSocketPath == nil ? (tls ? "mqtts" : "mqtt") : (tls ? "wss" : "ws")
-            let shownHost = host.contains(":") ? "[\(host)]" : host
-            return "\(scheme)://\(shownHost):\(port)\(webSocketPath ?? "")"
-        }
-    }
-
     func validate() throws {
         if let url { _ = try BrokerURL(parsing: url) }
     }
@@ -70,24 +52,8 @@ struct BrokerAddressOptions: ParsableArguments {
     /// - Parameters:
     ///   - tlsFlags: whether the caller's other flags turn TLS on (`--cafile`, `--cert`, `--insecure`).
     ///   - webSocketPath: the caller's `--ws-path`.
-    func endpoint(profile: Profile?, tlsFlags: Bool = false, webSocketPath: String? = nil) throws -> Endpoint {
-        try Self.endpoint(host: host, port: port, url: url.map(BrokerURL.init(parsing:)), profile: profile,
-                          tls: tls || tlsFlags, webSocket: webSocket, webSocketPath: webSocketPath)
-    }
-
-    /// Flags first, then `-L`, then the profile (its fields, then its URL), then defaults. The
-    /// default port follows the transport: 1883, 8883 with TLS, 80 or 443 over WebSockets.
-    static func endpoint(host: String?, port: Int?, url: BrokerURL?, profile: Profile?,
-                         tls: Bool, webSocket: Bool, webSocketPath: String?) throws -> Endpoint {
-        let profileURL = try profile?.url.map(BrokerURL.init(parsing:))
-        // A profile's own certificates turn TLS on whatever the URL says, as --cafile does.
-        let useTLS = tls || url?.tls == true || profile?.cafile != nil || profile?.cert != nil || profile?.insecure == true
-            || (url == nil && (profile?.tls == true || profileURL?.tls == true))
-        let path = webSocketPath ?? url?.webSocketPath ?? (url == nil ? profileURL?.webSocketPath : nil)
-            ?? (webSocket ? "/mqtt" : nil)
-        let defaultPort = path == nil ? (useTLS ? 8883 : 1883) : (useTLS ? 443 : 80)
-        return Endpoint(host: host ?? url?.host ?? profile?.host ?? profileURL?.host ?? "localhost",
-                        port: port ?? url?.port ?? profile?.port ?? profileURL?.port ?? defaultPort,
-                        tls: useTLS, webSocketPath: path, url: url, profileURL: profileURL)
+    func endpoint(profile: Profile?, tlsFlags: Bool = false, webSocketPath: String? = nil) throws -> BrokerEndpoint {
+        try BrokerEndpoint.resolve(host: host, port: port, url: url.map(BrokerURL.init(parsing:)), profile: profile,
+                                   tls: tls || tlsFlags, webSocket: webSocket, webSocketPath: webSocketPath)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HearthKit
 import Logging
 import MQTT
 
@@ -64,10 +65,7 @@ struct ConnectionOptions: ParsableArguments {
     /// The filters to subscribe to when no `-t` is given: `-L`'s topic, else the profile's URL
     /// topic or filters, else `#`.
     func defaultFilters() throws -> [String] {
-        if let topic = try urlTopic() { return [topic] }
-        let profile = try address.profile()
-        if let topic = try profile?.url.map(BrokerURL.init(parsing:))?.topic { return [topic] }
-        return profile?.filters ?? ["#"]
+        try BrokerEndpoint.defaultFilters(url: address.url.map(BrokerURL.init(parsing:)), profile: address.profile())
     }
 
     func validate() throws {
@@ -96,15 +94,16 @@ struct ConnectionOptions: ParsableArguments {
             : nil
         var logger = Logger(label: "hearth", factory: { EscapingLogHandler(label: $0) })
         logger.logLevel = debug ? .debug : .warning
-        let version = protocolVersion ?? profile?.version
+        let version = protocolVersion?.version ?? profile?.version
         var configuration = MQTTClientConfiguration(
             host: endpoint.host,
             port: endpoint.port,
             tls: tlsOptions,
             clientID: id ?? MQTTClientConfiguration.randomClientID(),
             username: username ?? endpoint.url?.username ?? profile?.username ?? endpoint.profileURL?.username,
-            password: try resolvePassword(urlPassword: endpoint.url?.password, profile: profile, profileURL: endpoint.profileURL).map { Array($0.utf8) },
-            version: version.map { .only($0.version) } ?? .automatic,
+            password: try PasswordSource(flag: password, file: passwordFile, urlPassword: endpoint.url?.password, profile: profile,
+                                         profileURL: endpoint.profileURL).resolve().map { Array($0.utf8) },
+            version: version.map { .only($0) } ?? .automatic,
             keepAlive: keepalive,
             cleanStart: session?.cleanStart ?? true,
             sessionExpiry: session?.expiryInterval ?? 0,
@@ -128,26 +127,6 @@ struct ConnectionOptions: ParsableArguments {
         guard !name.isEmpty, !name.contains(" ") else { return nil }
         return MQTTWebSocketOptions.Header(name: name, value: text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces))
     }
-
-    /// -P, then --password-file, then the URL, then HEARTH_PASSWORD, then the profile's
-    /// password, password_file or password_command (or its URL's password).
-    private func resolvePassword(urlPassword: String?, profile: Profile?, profileURL: BrokerURL?) throws -> String? {
-        if let password { return password }
-        if let passwordFile { return try Self.firstLine(of: passwordFile, flag: "password file") }
-        if let found = urlPassword ?? ProcessInfo.processInfo.environment["HEARTH_PASSWORD"].flatMap({ $0.isEmpty ? nil : $0 }) { return found }
-        guard let profile else { return nil }
-        if let password = profile.password { return password }
-        if let file = profile.passwordFile { return try Self.firstLine(of: file, flag: "password_file of profile '\(profile.name)'") }
-        if let command = profile.passwordCommand { return try PasswordCommand.run(command, profile: profile.name) }
-        return profileURL?.password
-    }
-
-    private static func firstLine(of path: String, flag: String) throws -> String {
-        guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ValidationError("cannot read \(flag) \(path)")
-        }
-        return String(contents.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
-    }
 }
 
 /// `-V` values, spelled as mosquitto spells them.
@@ -155,5 +134,5 @@ enum ProtocolVersionOption: String, ExpressibleByArgument, CaseIterable {
     case mqttv5, mqttv311
     case five = "5", threeEleven = "311"
 
-    var version: MQTTProtocolVersion { self == .mqttv5 || self == .five ? .v5 : .v311 }
+    var version: MQTTProtocolVersion { MQTTProtocolVersion(spelling: rawValue) ?? .v5 }
 }

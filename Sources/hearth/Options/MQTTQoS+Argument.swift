@@ -1,4 +1,5 @@
 import ArgumentParser
+import HearthKit
 import MQTT
 
 /// `-q 0`, `-q 1`, `-q 2`: parsed as a QoS, so a bad value is refused by the parser with the

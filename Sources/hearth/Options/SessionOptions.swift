@@ -1,4 +1,5 @@
 import ArgumentParser
+import HearthKit
 
 /// Keeping a session across connections, as mosquitto_sub's `-c` and `-x` do: the broker then
 /// queues what arrives for the subscriptions while the client is away.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HearthKit
 import MQTT
 
 /// What to subscribe to and when to stop: shared by `hearth sub` and `hearth tree`.

@@ -1,4 +1,5 @@
 import Synchronization
+import HearthKit
 
 /// A flag raised from any thread (a signal handler, a key) and read by the UI loop.
 final class SignalFlag: Sendable {

@@ -1,4 +1,5 @@
 import Dispatch
+import HearthKit
 import Foundation
 
 /// Runs a handler for signals instead of their default action (which would leave the terminal raw).

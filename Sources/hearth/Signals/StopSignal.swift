@@ -1,4 +1,5 @@
 import Foundation
+import HearthKit
 
 /// Waits for SIGINT, SIGTERM or SIGHUP.
 enum StopSignal {

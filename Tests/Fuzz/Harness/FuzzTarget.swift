@@ -3,6 +3,7 @@ import Foundation
 import MQTT
 import NIOCore
 import TopicModel
+import TextFormat
 
 /// The inputs Hearth takes from outside, one fuzz target each. Every target only has to return:
 /// a crash, a trap, a leak or a hang is the finding.

@@ -1,0 +1,148 @@
+import Foundation
+import TopicModel
+import TextFormat
+
+/// Prints a topic model once, as an indented tree (like tree(1)) or as JSON lines.
+public struct TreePrinter {
+    public let model: TopicModel
+    /// Levels to print; nil for all.
+    public let maxDepth: Int?
+    public let retainedOnly: Bool
+    /// The time ages are measured to (seconds since 1970).
+    public let now: Double
+
+    public init(model: TopicModel, maxDepth: Int?, retainedOnly: Bool, now: Double) {
+        self.model = model
+        self.maxDepth = maxDepth
+        self.retainedOnly = retainedOnly
+        self.now = now
+    }
+
+    private static let sparklineWidth = 16
+    private static let maxGuides = 32
+
+    // MARK: Text
+
+    public func writeText(to output: inout OutputWriter) {
+        var summary = "\(Self.count(model.topicCount, "topic")), \(Self.count(model.messageCount, "message")), "
+            + "\(model.retainedCount) retained"
+        if model.staleCount > 0 { summary += ", \(model.staleCount) stale" }
+        if model.offlineDeviceCount > 0 { summary += ", \(Self.count(model.offlineDeviceCount, "device")) offline" }
+        output.write(summary + "\n")
+        guard maxDepth != 0 else { return }
+        var scratch: [SparkBucket] = []
+        // Depth first with an explicit stack (a topic can be thousands of levels deep). Each entry
+        // carries whether it is the last of its siblings; `lastAbove` holds that for its ancestors,
+        // which draw the guides. Pieces go straight to the buffered writer.
+        var lastAbove: [Bool] = []
+        var stack: [(id: NodeID, depth: Int, isLast: Bool)] = []
+        func push(childrenOf id: NodeID, depth: Int) {
+            let children = model.children(of: id).filter { !retainedOnly || model.node($0).retainedCount > 0 }
+            stack += children.enumerated().reversed().map { ($0.element, depth, $0.offset == children.count - 1) }
+        }
+        push(childrenOf: .root, depth: 0)
+        while let (id, depth, isLast) = stack.popLast() {
+            lastAbove.removeSubrange(depth...)
+            writeGuides(lastAbove, to: &output)
+            output.write(isLast ? "└── " : "├── ")
+            writeLine(id, to: &output, scratch: &scratch)
+            output.write("\n")
+            lastAbove.append(isLast)
+            if maxDepth.map({ depth + 1 < $0 }) ?? true { push(childrenOf: id, depth: depth + 1) }
+        }
+    }
+
+    /// The guides before a line; past `maxGuides` levels one mark stands for the rest, so a
+    /// deep topic prints in space linear in its depth, not quadratic.
+    private func writeGuides(_ lastAbove: [Bool], to output: inout OutputWriter) {
+        for isLast in lastAbove.prefix(Self.maxGuides) { output.write(isLast ? "    " : "│   ") }
+        if lastAbove.count > Self.maxGuides { output.write("┆ +\(lastAbove.count - Self.maxGuides) levels ") }
+    }
+
+    private func writeLine(_ id: NodeID, to output: inout OutputWriter, scratch: inout [SparkBucket]) {
+        let node = model.node(id)
+        output.write(TerminalEscaping.escaped(Array(node.name.utf8), keepNewlines: false))
+        if node.childCount > 0 {
+            var counts = "\(Self.count(Int(node.topicCount), "topic")), \(Self.count(node.messageCount, "msg"))"
+            if node.retainedCount > 0 { counts += ", \(node.retainedCount) retained" }
+            if node.staleCount > 0 { counts += ", \(node.staleCount) stale" }
+            output.write("  (")
+            output.write(counts)
+            output.write(")")
+        }
+        if model.isOfflineDevice(id) { output.write("  ✕ offline") }
+        guard let record = model.topic(at: id) else { return }
+        if node.childCount == 0 {
+            output.write("  (")
+            output.write(Self.count(record.messageCount, "msg"))
+            output.write(")")
+        }
+        output.write(RetainedMarker.text(record.retained))
+        if record.liveness.isStale { output.write("  ◷ stale") }
+        if let (path, value) = model.primary(of: id) {
+            output.write("  = ")
+            output.write(ValueFormat.number(value))
+            let unit = model.unit(of: id, path: path)
+            if let unit {
+                output.write(" ")
+                output.write(TerminalEscaping.escaped(Array(unit.utf8), keepNewlines: false))
+            }
+            if !path.isEmpty {
+                output.write(" [")
+                output.write(TerminalEscaping.escaped(Array(path.utf8), keepNewlines: false))
+                output.write("]")
+            }
+            if let points = record.series?.series(at: path) {
+                output.write("  ")
+                output.write(Sparkline.render(points, width: Self.sparklineWidth, kind: model.kind(of: id, path: path),
+                                              scratch: &scratch))
+            }
+        }
+        output.write("  ")
+        output.write(ValueFormat.preview(record.last))
+    }
+
+    /// "1 topic", "2 topics".
+    private static func count(_ value: Int, _ noun: String) -> String { "\(value) \(noun)\(value == 1 ? "" : "s")" }
+
+    // MARK: JSON
+
+    public func writeJSON(to output: inout OutputWriter) {
+        // Depth first with an explicit stack: a topic can be thousands of levels deep.
+        var stack = model.children(of: .root).reversed().map { ($0, 0) }
+        while let (id, depth) = stack.popLast() {
+            if retainedOnly, model.node(id).retainedCount == 0 { continue }
+            if let record = model.topic(at: id), !retainedOnly || record.retained.isHeld {
+                output.write(json(id, record) + "\n")
+            }
+            if maxDepth.map({ depth + 1 < $0 }) ?? true { stack += model.children(of: id).reversed().map { ($0, depth + 1) } }
+        }
+    }
+
+    private func json(_ id: NodeID, _ record: TopicRecord) -> String {
+        var out = "{\"topic\":"
+        JSON.appendString(model.path(of: id), to: &out)
+        out += ",\"messages\":\(record.messageCount),\"retained\":\(record.retained.isHeld)"
+        out += ",\"retained_state\":\"\(record.retained.description)\""
+        out += ",\"value\":"
+        JSON.appendString(String(decoding: record.last.payload.prefix(TopicSummary.previewBytes), as: UTF8.self), to: &out)
+        if let (path, value) = model.primary(of: id) {
+            out += ",\"primary\":"
+            JSON.appendString(path, to: &out)
+            out += ",\"primary_value\":\(ValueFormat.number(value))"
+            if let unit = model.unit(of: id, path: path) {
+                out += ",\"unit\":"
+                JSON.appendString(unit, to: &out)
+            }
+        }
+        let numbers = NumberExtractor.numbers(in: record.last.payload)
+        if !numbers.isEmpty {
+            out += ",\"series\":{" + numbers.map { JSON.string($0.path) + ":" + ValueFormat.number($0.value) }
+                .joined(separator: ",") + "}"
+        }
+        out += ",\"age_s\":\(ValueFormat.number((max(0, now - record.last.time) * 10).rounded() / 10))"
+        out += ",\"stale\":\(record.liveness.isStale)"
+        out += ",\"offline\":\(model.isInsideOfflineDevice(id) || model.announcesOffline(id))"
+        return out + "}"
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import HistoryStore
+import MQTT
+
+/// Messages on their way into the history store, with the retry policy: the recording
+/// pipeline's part that touches the disk.
+///
+/// Each flush writes what waits as one batch. A batch that cannot be written (a full disk, a
+/// read-only file) waits and is tried again with a later flush, no sooner than 1 s after the
+/// failure, doubling to 30 s; past `pendingLimit` messages the oldest are dropped and counted,
+/// so memory stays bounded. Pruning runs a minute apart, 50 ms at a time. Time comes from the
+/// caller (`now`), so tests move it by hand.
+public struct HistoryWriter<Instant: InstantProtocol> where Instant.Duration == Duration {
+    /// The most messages one write takes.
+    public static var batchLimit: Int { 10_000 }
+    /// The most messages kept in memory while writes fail.
+    public static var pendingLimit: Int { 200_000 }
+
+    public let store: HistoryStore
+    public let retention: Retention
+    public private(set) var pending: [MQTTMessage] = []
+    /// Messages dropped while writes failed.
+    public private(set) var dropped = 0
+    /// Whether the last write failed (the backoff runs).
+    public private(set) var failing = false
+    private var prunedAt: Instant?
+    private var pruneUnfinished = false
+    private var retryAt: Instant?
+    private var retryDelay = Duration.seconds(1)
+
+    public init(store: HistoryStore, retention: Retention) {
+        self.store = store
+        self.retention = retention
+    }
+
+    public mutating func add(_ messages: some Collection<MQTTMessage>) {
+        pending += messages
+    }
+
+    /// Writes what waits, unless a failed write's backoff still runs (`force` tries anyway: the
+    /// last flush before stopping). Returns a change to report, if any.
+    public mutating func flush(now: Instant, force: Bool = false) -> HistoryWriteChange? {
+        guard !pending.isEmpty, force || !failing || retryAt.map({ now >= $0 }) ?? true else { return nil }
+        do {
+            try store.write(pending)
+            pending.removeAll(keepingCapacity: true)
+            if pruneUnfinished || prunedAt.map({ $0.duration(to: now) > .seconds(60) }) ?? true {
+                prunedAt = now
+                do {
+                    pruneUnfinished = try store.prune(now: Date().timeIntervalSince1970, retention: retention)
+                } catch {
+                    return .pruneFailed(error)
+                }
+            }
+            guard failing else { return nil }
+            failing = false
+            retryDelay = .seconds(1)
+            return .recovered
+        } catch {
+            retryAt = now.advanced(by: retryDelay)
+            retryDelay = min(retryDelay * 2, .seconds(30))
+            if pending.count > Self.pendingLimit {
+                let excess = pending.count - Self.pendingLimit
+                pending.removeFirst(excess)
+                dropped += excess
+            }
+            guard !failing else { return nil }
+            failing = true
+            return .failing(error)
+        }
+    }
+}
+
+/// What a flush changed, for the owner to say (on stderr, or on the status line).
+public enum HistoryWriteChange: CustomStringConvertible, Sendable, Equatable {
+    case failing(HistoryStore.Failure)
+    case recovered
+    /// The batch was written, but old history could not be deleted (tried again later).
+    case pruneFailed(HistoryStore.Failure)
+
+    public var isFailure: Bool {
+        if case .recovered = self { return false }
+        return true
+    }
+
+    public var description: String {
+        switch self {
+        case let .failing(failure): return "\(failure); keeping messages in memory and trying again"
+        case .recovered: return "writing again"
+        case let .pruneFailed(failure): return "\(failure) (while deleting old history; it stays until the next try)"
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import HistoryStore
+import MQTT
+import Synchronization
+import TopicModel
+
+/// The one way messages reach the history store, for `hearth record` and the dashboard's
+/// `--record` alike.
+///
+/// The reader hands each batch to `record`, which leaves out retained echoes (`RetainedEcho`)
+/// and queues the rest; a writer task beside it takes what is queued and writes it,
+/// `HistoryWriter.batchLimit` at a time, so the reader never waits on a write in progress.
+/// While writes work and the queue is long, `record` waits for the writer to take it: the
+/// client then stops reading, and nothing is lost. While writes fail, the writer tries again
+/// each second even with no new message (its backoff decides whether it writes), and memory stays
+/// bounded: past `HistoryWriter.pendingLimit` waiting messages the oldest are dropped and counted.
+///
+/// ```swift
+/// let pipeline = RecordingPipeline(store: store, retention: retention, clock: ContinuousClock()) { change in … }
+/// let lost = try await pipeline.run {
+///     for await batch in client.events.batches { await pipeline.record(batch.messages) }
+/// }
+/// ```
+public final class RecordingPipeline<C: Clock>: Sendable where C.Duration == Duration {
+    private struct Incoming {
+        var messages: [MQTTMessage] = []
+        /// Dropped here while writes failed.
+        var dropped = 0
+        var echoes: RetainedEchoes
+        /// The writer's last write failed: `record` does not wait for it.
+        var failing = false
+        /// `run`'s body ended: the writer writes what is left and stops.
+        var finished = false
+    }
+
+    /// How many queued messages make `record` wait for the writer (while writes work).
+    public static var queueLimit: Int { 2 * HistoryWriter<C.Instant>.batchLimit }
+
+    private let incoming: Mutex<Incoming>
+    private let writer: Mutex<HistoryWriter<C.Instant>>
+    /// Rung by `record` and by the end of `run`'s body: the writer has work.
+    private let work = Signal.doorbell()
+    /// Rung by the writer when it took the queue: a waiting `record` may go on.
+    private let taken = Signal.doorbell()
+    private let clock: C
+    private let report: @Sendable (HistoryWriteChange) -> Void
+
+    /// - Parameters:
+    ///   - known: the newest recorded message of each topic, so retained values the broker sends
+    ///     again on subscribing are not recorded twice.
+    ///   - report: called (on the writer's task) when writing fails, works again, or cannot prune.
+    public init(store: HistoryStore, retention: Retention, known: [MQTTMessage] = [], clock: C,
+                report: @escaping @Sendable (HistoryWriteChange) -> Void) {
+        writer = Mutex(HistoryWriter(store: store, retention: retention))
+        incoming = Mutex(Incoming(echoes: RetainedEchoes(known: known)))
+        self.clock = clock
+        self.report = report
+    }
+
+    /// Runs the writer beside `body` (the reader); once `body` returns, writes what is left
+    /// (trying once more even in a backoff) and returns how many messages could not be written:
+    /// dropped while writes failed, or still waiting at the end.
+    public func run(_ body: () async throws -> Void) async throws -> Int {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await self.writeUntilFinished() }
+            do {
+                try await body()
+            } catch {
+                finish()
+                try await group.waitForAll()
+                throw error
+            }
+            finish()
+            try await group.waitForAll()
+        }
+        write(force: true)
+        let dropped = incoming.withLock { $0.dropped + $0.messages.count }
+        return writer.withLock { $0.dropped + $0.pending.count } + dropped
+    }
+
+    /// Queues messages (echoes left out); waits only while writes work and the queue is full.
+    public func record(_ messages: some Sequence<MQTTMessage>) async {
+        let full = incoming.withLock { incoming in
+            for message in messages where !incoming.echoes.isEcho(message) { incoming.messages.append(message) }
+            if incoming.failing {
+                let excess = incoming.messages.count - HistoryWriter<C.Instant>.pendingLimit
+                if excess > 0 {
+                    incoming.messages.removeFirst(excess)
+                    incoming.dropped += excess
+                }
+            }
+            return isFull(incoming)
+        }
+        work.ring()
+        guard full else { return }
+        while !Task.isCancelled, incoming.withLock({ isFull($0) }) {
+            await taken.wait()
+        }
+    }
+
+    /// The client subscribes again (after a reconnect): the broker resends retained values.
+    public func resubscribing() {
+        incoming.withLock { $0.echoes.subscribing() }
+    }
+
+    private func isFull(_ incoming: Incoming) -> Bool {
+        !incoming.failing && !incoming.finished && incoming.messages.count >= Self.queueLimit
+    }
+
+    private func finish() {
+        incoming.withLock { $0.finished = true }
+        work.ring()
+        taken.ring()
+    }
+
+    /// The writer: waits for work (or, while writes fail, at most a second), writes, again.
+    private func writeUntilFinished() async {
+        while true {
+            if writer.withLock({ !$0.pending.isEmpty }) {
+                // A wake-up is taken by whichever wins; everything queued is written either way.
+                _ = await work.wait(until: clock.now.advanced(by: .seconds(1)), clock: clock)
+            } else {
+                await work.wait()
+            }
+            if incoming.withLock({ $0.finished }) { return }
+            write(force: false)
+        }
+    }
+
+    /// Takes the queue and writes it, a batch at a time.
+    private func write(force: Bool) {
+        let queued = incoming.withLock { incoming in
+            defer { incoming.messages = [] }
+            return incoming.messages
+        }
+        taken.ring()
+        var start = queued.startIndex
+        repeat {
+            let end = min(queued.endIndex, start + HistoryWriter<C.Instant>.batchLimit)
+            let now = clock.now
+            let (change, failing) = writer.withLock { writer in
+                writer.add(queued[start..<end])
+                return (writer.flush(now: now, force: force), writer.failing)
+            }
+            incoming.withLock { $0.failing = failing }
+            if let change { report(change) }
+            start = end
+        } while start < queued.endIndex
+    }
+}
+
+extension MQTTEventBatch {
+    /// The batch's messages, in order.
+    public var messages: [MQTTMessage] {
+        compactMap { event in
+            if case let .message(message) = event { return message }
+            return nil
+        }
+    }
+}

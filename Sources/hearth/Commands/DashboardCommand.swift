@@ -1,0 +1,69 @@
+import ArgumentParser
+import HearthKit
+import Dashboard
+import Foundation
+import HistoryStore
+import MQTT
+
+/// `hearth` with no subcommand: the live dashboard.
+struct DashboardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dashboard",
+        abstract: "The live dashboard: topic tree, sparklines, retained values, publishing (the default).",
+        discussion: """
+            Examples:
+              hearth                                  # localhost:1883, everything (#)
+              hearth -h broker.lan -u me --password-file ~/.mqtt-password
+              hearth -t 'home/#' --theme solarized-dark
+              hearth --record                         # keep what it receives, as hearth record does
+            """,
+        helpNames: [.long])
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var session: SessionOptions
+
+    @Option(name: [.customShort("t"), .customLong("topic")], help: "Topic filter to subscribe to (repeatable; default #).")
+    var topics: [String] = []
+
+    @Option(name: [.customShort("q"), .long], help: "QoS of the subscriptions: 0, 1 or 2.")
+    var qos: MQTTQoS = .atMostOnce
+
+    @Flag(name: .customLong("sys"), help: "Also subscribe to $SYS/# (broker statistics).")
+    var sys = false
+
+    @Option(name: .long, help: "Theme: a name (\(ThemeCatalog.bundledNames.joined(separator: ", "))) or a path to a TOML file.",
+            completion: .custom { _, _, _ in ThemeCatalog.installedNames() })
+    var theme: String?
+
+    @Option(name: .customLong("exit-after"), help: ArgumentHelp("Quit after this many messages (benchmarks and scripts).", visibility: .hidden))
+    var exitAfter: Int?
+
+    func validate() throws {
+        for filter in topics {
+            if let problem = MQTTTopic.filterProblem(filter) { throw ValidationError("invalid topic filter '\(filter)': \(problem)") }
+        }
+        try session.validate(clientID: connection.id)
+    }
+
+    @Option(name: .customLong("store"), help: "The history store to open on (default: the one `hearth record` writes for this broker, when it exists).")
+    var store: String?
+
+    @Flag(name: .customLong("record"), help: "Record into the store while the dashboard is open, as `hearth record` does (refused while another hearth records into it).")
+    var record = false
+
+    func run() async throws {
+        // Everything that can fail with a one-line error happens before the terminal is taken over.
+        let theme = try ThemeCatalog.theme(named: theme ?? connection.address.profile()?.theme)
+        var filters = topics.isEmpty ? try connection.defaultFilters() : topics
+        if sys { filters.append("$SYS/#") }
+        let configuration = try connection.makeConfiguration(reconnect: MQTTReconnectPolicy(), session: session)
+        // Recording, a file size limit (ulimit -f) is a write error on the status line, not a
+        // SIGXFSZ that kills the dashboard.
+        if record { signal(SIGXFSZ, SIG_IGN) }
+        try await DashboardRunner(
+            configuration: configuration, filters: filters,
+            qos: qos, theme: theme, exitAfter: exitAfter, onSubscribed: nil,
+            store: store ?? HistoryStore.defaultPath(host: configuration.host, port: configuration.port), record: record
+        ).run()
+    }
+}

@@ -1,0 +1,125 @@
+import Dashboard
+import HearthKit
+import Foundation
+import Terminal
+
+/// The UI thread: waits for keys or news, redraws at most 30 times a second and only when
+/// something changed, and hands publish requests to the client without waiting for them.
+///
+/// Time moves the screen too: while an age or a countdown is visible it redraws once a second
+/// (ncurses then writes only the cells that changed), and it wakes when the model has timed work
+/// (a topic due to turn stale, a reconnect burst to settle). Otherwise it sleeps: no output, no CPU.
+final class DashboardLoop {
+    static let frameInterval = 1.0 / 30
+
+    private let session: TerminalSession
+    private let controller: DashboardController
+    private let model: SharedModel
+    private let inbox: DashboardInbox
+    private let actions: ActionRunner
+    private let history: HistoryLoader?
+    private let stop: SignalFlag
+    private let resized: SignalFlag
+    /// Quit once this many messages were received (benchmarks, scripts).
+    var messageLimit: Int?
+
+    init(session: TerminalSession, connection: ConnectionStatus, model: SharedModel, inbox: DashboardInbox,
+         actions: ActionRunner, history: HistoryLoader?, stop: SignalFlag, resized: SignalFlag) {
+        self.session = session
+        self.model = model
+        self.inbox = inbox
+        self.actions = actions
+        self.history = history
+        self.stop = stop
+        self.resized = resized
+        controller = DashboardController(connection: connection, width: session.width, height: session.height)
+        controller.readsHistoryStore = history != nil
+    }
+
+    func run() {
+        var dirty = true
+        var lastFrame = -Double.infinity
+        var deadline: Double?
+        while !stop.isSet {
+            let now = Self.now()
+            if let due = deadline, now >= due {
+                let (changed, next) = model.withModel { ($0.refresh(now: now), $0.nextDeadline) }
+                if changed { dirty = true }
+                deadline = next
+            }
+            if dirty, now - lastFrame >= Self.frameInterval {
+                deadline = draw(now: now)
+                dirty = false
+                lastFrame = now
+            }
+            // Sleep until a key or news; while a frame is owed, only until it is due; while
+            // something on screen moves with the clock, once a second; until the model's next
+            // deadline. Otherwise indefinitely.
+            let ticking = !dirty && controller.wantsTick
+            var timeout: Double? = dirty ? max(0, lastFrame + Self.frameInterval - now) : ticking ? 1 : nil
+            if let deadline { timeout = min(timeout ?? .infinity, max(0, deadline - now)) }
+            if session.wait(timeout: timeout, wakeup: inbox.wakeup) { dirty = true }
+            for event in inbox.takeAll() { controller.apply(event) }
+            if let messageLimit, model.withModel({ $0.messageCount }) >= messageLimit {
+                _ = draw(now: Self.now())
+                break
+            }
+            if resized.take() {
+                session.adoptWindowSize()
+                controller.resize(width: session.width, height: session.height)
+            }
+            for key in session.pendingKeys() {
+                if key == .resize { controller.resize(width: session.width, height: session.height) }
+                let requested = model.withModel { controller.handle(key, model: $0) }
+                for action in requested { perform(action) }
+                dirty = true
+            }
+            if ticking, !dirty, Self.now() - lastFrame >= 1 { dirty = true }
+        }
+    }
+
+    /// Draws a frame; returns when the model next has timed work.
+    ///
+    /// Topics on screen whose recorded past is unread are read after the frame, in the
+    /// background; the loader wakes the loop, and the next frame shows them.
+    private func draw(now: Double) -> Double? {
+        let (frame, deadline) = takeFrame(now: now)
+        session.render { canvas in DashboardView.draw(frame, on: &canvas) }
+        if let history {
+            if let request = frame.wantedOlderMessages { requestOlder(request, from: history) }
+            if !frame.wantedHistory.isEmpty { history.request(frame.wantedHistory) }
+        }
+        return deadline
+    }
+
+    /// Reads a page for the history table; the reply reaches the controller through the inbox.
+    private func requestOlder(_ request: OlderMessages.Request, from history: HistoryLoader) {
+        let inbox = inbox
+        history.requestOlder(topic: request.topic, before: request.before, id: request.id, pageSize: OlderMessages.pageSize) { result in
+            switch result {
+            case let .success(page):
+                inbox.post(.olderMessages(request, messages: page.messages, cursor: page.cursor, reachedStart: page.reachedStart))
+            case let .failure(error):
+                inbox.post(.olderMessagesFailed(request, reason: "\(error)"))
+            }
+        }
+    }
+
+    private func takeFrame(now: Double) -> (DashboardFrame, Double?) {
+        model.withModel { model in
+            model.refresh(now: now)
+            return (controller.makeFrame(model: model, now: now), model.nextDeadline)
+        }
+    }
+
+    private func perform(_ action: DashboardAction) {
+        switch action {
+        case .quit: stop.set()
+        case let .copy(text): session.copyToClipboard(text)
+        case let .publish(request): actions.publish(request)
+        case let .clearRetained(topics): actions.clear(topics)
+        }
+    }
+
+    private static func now() -> Double { Date().timeIntervalSince1970 }
+}

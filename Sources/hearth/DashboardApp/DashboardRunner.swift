@@ -1,0 +1,156 @@
+import Dashboard
+import HearthKit
+import Foundation
+import HistoryStore
+import Logging
+import MQTT
+import Terminal
+import TopicModel
+
+/// Connects, subscribes, and runs the dashboard until the user quits: shared by `hearth` and `hearth demo`.
+struct DashboardRunner {
+    let configuration: MQTTClientConfiguration
+    let filters: [String]
+    let qos: MQTTQoS
+    let theme: Theme
+    /// Quit once this many messages arrived (benchmarks, scripts).
+    var exitAfter: Int?
+    /// Called once the subscriptions are in, before the screen opens (the demo starts its home then).
+    var onSubscribed: (@Sendable () async -> Void)?
+    /// The history store to open on: a path, or nil for none (the demo).
+    var store: String?
+    /// Record into `store` while the screen is open (`--record`).
+    var record = false
+
+    func run() async throws {
+        try TerminalSession.requireTerminal()
+        // With --record the store is claimed (one writer per store) and created before the screen
+        // opens, so a refusal is one line on a normal terminal.
+        var claim: HistoryWriterLock?
+        var writable: HistoryStore?
+        if record, let store {
+            claim = try HistoryWriterLock(path: store)
+            writable = try HistoryStore(path: store)
+        }
+        let recorded = loadRecorded()
+        var configuration = configuration
+        // Under overload the client stops reading until ingest catches up: nothing is lost.
+        configuration.overflow = .pauseReading
+        // The header shows the connection; a log line on stderr would be drawn over the screen.
+        configuration.logger = Logger(label: "hearth", factory: { _ in SwiftLogNoOpLogHandler() })
+        let session = Session(configuration: configuration, filters: filters, qos: qos, retainAsPublished: true)
+        let inbox = try DashboardInbox()
+        let recording = writable.map { store in
+            // The retention `hearth record` saved in the store, or the default.
+            RecordingPipeline(store: store, retention: (try? store.savedRetention()) ?? Retention(),
+                              known: recorded?.topics.map(\.last) ?? [], clock: ContinuousClock()) { change in
+                inbox.post(.historyNote("\(change)", isError: change.isFailure))
+            }
+        }
+        let screen = { (client: MQTTClient, info: MQTTConnectionInfo) in
+            await onSubscribed?()
+            try await show(client: client, info: info, configuration: configuration, recorded: recorded, recording: recording, inbox: inbox)
+        }
+        if let recording {
+            let lost = try await recording.run { try await session.run(screen) }
+            if lost > 0 { Diagnostics.warn("\(lost) message(s) could not be written to the history store and were dropped") }
+        } else {
+            try await session.run(screen)
+        }
+        _ = consume claim
+    }
+
+    /// The history store and the topics it heard in the last 24 hours (their series are read
+    /// as they come on screen). A store that cannot be read is one line, and the dashboard goes
+    /// on without history.
+    private func loadRecorded() -> Recorded? {
+        guard let store, FileManager.default.fileExists(atPath: store) else { return nil }
+        let since = Date().timeIntervalSince1970 - 86_400
+        do {
+            let opened = try HistoryStore(path: store, readOnly: true)
+            return Recorded(store: opened, since: since, topics: try opened.latest(since: since))
+        } catch {
+            Diagnostics.warn("\(error); going on without history")
+            return nil
+        }
+    }
+
+    private struct Recorded {
+        let store: HistoryStore
+        let since: Double
+        let topics: [RecordedHistory]
+    }
+
+    /// Runs the screen until the user quits.
+    private func show(client: MQTTClient, info: MQTTConnectionInfo, configuration: MQTTClientConfiguration,
+                      recorded: Recorded?, recording: RecordingPipeline<ContinuousClock>?, inbox: DashboardInbox) async throws {
+        let broker = "\(configuration.host):\(configuration.port)\(configuration.tls == nil ? "" : " TLS")"
+        let model = SharedModel()
+        // The recorded past first: sparklines, the overview and the graph's windows show it on
+        // the first frame, and live messages append to it.
+        if let recorded { model.withModel { $0.seed(recorded.topics) } }
+        let history = recorded.map { recorded in
+            HistoryLoader(store: recorded.store, since: recorded.since, model: model) { failure in
+                if let failure { inbox.post(.historyFailed(failure)) } else { inbox.wakeup.signal() }
+            }
+        }
+        let ingest = Task {
+            await model.feed(client.events.batches, recording: recording) { news in
+                if case let .connection(state, now, downSince) = news {
+                    inbox.post(.connection(Self.status(state, broker: broker, now: now, downSince: downSince)))
+                }
+                inbox.wakeup.signal()
+            }
+        }
+        let stop = SignalFlag(), resized = SignalFlag()
+        // Watched before ncurses starts, so it installs no handler of its own: a signal may land on
+        // any thread, and only a wake-up reaches the UI thread wherever it sleeps.
+        let signals = SignalWatcher.watch([SIGINT, SIGTERM, SIGHUP]) {
+            stop.set()
+            inbox.wakeup.signal()
+        } + SignalWatcher.watch([SIGWINCH]) {
+            resized.set()
+            inbox.wakeup.signal()
+        }
+        defer { signals.forEach { $0.cancel() } }
+        let status = ConnectionStatus(broker: broker, phase: .connected, version: info.version.description)
+        let runner = ActionRunner(client: client, inbox: inbox)
+        let limit = exitAfter
+        let theme = theme
+        let failure: (any Error)? = await withCheckedContinuation { continuation in
+            // ncurses lives on this one thread for the whole session.
+            let thread = Thread {
+                do {
+                    let session = try TerminalSession(theme: theme)
+                    let loop = DashboardLoop(session: session, connection: status, model: model, inbox: inbox, actions: runner,
+                                             history: history, stop: stop, resized: resized)
+                    loop.messageLimit = limit
+                    loop.run()
+                    session.close()
+                    continuation.resume(returning: nil)
+                } catch {
+                    continuation.resume(returning: error)
+                }
+            }
+            thread.name = "hearth-ui"
+            thread.start()
+        }
+        // The ingest task ends with the events, when the client disconnects.
+        await client.disconnect()
+        _ = await ingest.value
+        if let failure { throw failure }
+    }
+
+    /// The header's connection line for a state the feed reported.
+    static func status(_ state: MQTTConnectionState, broker: String, now: Double, downSince: Double?) -> ConnectionStatus {
+        switch state {
+        case .idle, .connecting: return ConnectionStatus(broker: broker, phase: .connecting, downSince: downSince)
+        case let .connected(info): return ConnectionStatus(broker: broker, phase: .connected, version: info.version.description)
+        case let .reconnecting(delay, _, lastError):
+            return ConnectionStatus(broker: broker, phase: .reconnecting(retryAt: now + delay / .seconds(1), lastError: "\(lastError)"),
+                                    downSince: downSince)
+        case let .closed(error):
+            return ConnectionStatus(broker: broker, phase: .failed(error.map { "\($0)" } ?? "closed"), downSince: downSince)
+        }
+    }
+}
