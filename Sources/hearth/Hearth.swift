@@ -1,4 +1,5 @@
 import ArgumentParser
+import HearthKit
 import Foundation
 
 /// `hearth`: a terminal dashboard and command-line client for MQTT.
@@ -22,6 +23,11 @@ struct Hearth: AsyncParsableCommand {
         // Completion scripts get hearth's own lines for its default command (CompletionScript).
         if let shell = completionShell(arguments) {
             print(CompletionScript.script(for: shell), terminator: "")
+            return
+        }
+        // The dashboard is the default command, so the root's --version is answered here.
+        if arguments == ["--version"] {
+            print(HearthVersion.current)
             return
         }
         if arguments == ["--help"] {
