@@ -173,7 +173,8 @@ let package = Package(
         // manual clock, profiles, URLs and printers. No processes.
         .testTarget(
             name: "HearthKitTests",
-            dependencies: ["HearthKit", "MQTT", "MQTTTestSupport", "TopicModel", "HistoryStore", "TextFormat"]
+            dependencies: ["HearthKit", "MQTT", "MQTTTestSupport", "TopicModel", "HistoryStore", "TextFormat",
+                           .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Integration tests: the client and the embedded broker against real peers on loopback.
         .testTarget(

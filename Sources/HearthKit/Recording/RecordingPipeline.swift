@@ -102,6 +102,9 @@ public final class RecordingPipeline<C: Clock>: Sendable where C.Duration == Dur
         incoming.withLock { $0.echoes.subscribing() }
     }
 
+    /// Messages queued for the writer now.
+    var queuedCount: Int { incoming.withLock { $0.messages.count } }
+
     private func isFull(_ incoming: Incoming) -> Bool {
         !incoming.failing && !incoming.finished && incoming.messages.count >= Self.queueLimit
     }

@@ -73,6 +73,12 @@ extension SharedModel {
         return fed
     }
 
+    /// `feed` without recording.
+    @discardableResult
+    public func feed(_ batches: MQTTEventBatches, limit: Int? = nil, news: (FeedNews) -> Void = { _ in }) async -> Int {
+        await feed(batches, recording: RecordingPipeline<ContinuousClock>?.none, limit: limit, news: news)
+    }
+
     private func ingest<C>(_ messages: inout [MQTTMessage], _ recording: RecordingPipeline<C>?) async {
         guard !messages.isEmpty else { return }
         await recording?.record(messages)

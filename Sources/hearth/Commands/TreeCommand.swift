@@ -80,7 +80,7 @@ struct TreeCommand: AsyncParsableCommand {
                 await deadline.wait()
                 if !Task.isCancelled { await client.disconnect() }
             }
-            await model.feed(client.events.batches, recording: RecordingPipeline<ContinuousClock>?.none, limit: subscription.count) { news in
+            await model.feed(client.events.batches, limit: subscription.count) { news in
                 switch news {
                 case let .ingested(_, retained):
                     if retained { deadline.messageArrived() }

@@ -1,0 +1,54 @@
+import Foundation
+import HearthKit
+import MQTT
+import Testing
+import TopicModel
+
+/// What `hearth sub` and `hearth tree` print, without a process: the printers write into a pipe.
+@Suite(.timeLimit(.minutes(1)))
+struct PrinterTests {
+    /// Everything `body` writes through an `OutputWriter`.
+    static func printed(_ body: (inout OutputWriter) -> Void) throws -> String {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        var output = OutputWriter(fd: fds[1])
+        body(&output)
+        output.flush()
+        close(fds[1])
+        let data = FileHandle(fileDescriptor: fds[0], closeOnDealloc: true).readDataToEndOfFile()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static let received = Date(timeIntervalSince1970: 1_800_000_000.25)
+
+    @Test func subPrintsPayloadsVerboseLinesAndJSON() throws {
+        let text = MQTTMessage(topic: "home/door", payload: Array("closed".utf8), qos: .atLeastOnce, retain: true, receivedAt: Self.received)
+        let binary = MQTTMessage(topic: "home/raw", payload: [0xff, 0x00], receivedAt: Self.received)
+        #expect(try Self.printed { MessageFormatter(format: .payload, escape: false).write(text, to: &$0) } == "closed\n")
+        #expect(try Self.printed { MessageFormatter(format: .verbose, escape: false).write(text, to: &$0) } == "home/door closed\n")
+        #expect(MessageFormatter(format: .json, escape: false).json(text)
+            == #"{"topic":"home/door","payload":"closed","qos":1,"retain":true,"dup":false,"received_at":"2027-01-15T08:00:00.250Z"}"#)
+        #expect(MessageFormatter(format: .json, escape: false).json(binary).contains(#""payload":"/wA=","payload_encoding":"base64""#))
+    }
+
+    @Test func controlBytesFromTheBrokerAreEscapedOnATerminalAndInJSON() throws {
+        let hostile = MQTTMessage(topic: "a\u{1B}[2J", payload: Array("x\u{1B}]0;pwned\u{07}".utf8), receivedAt: Self.received)
+        let shown = try Self.printed { MessageFormatter(format: .verbose, escape: true).write(hostile, to: &$0) }
+        #expect(!shown.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+        #expect(MessageFormatter(format: .json, escape: false).json(hostile).contains(#"a\u001b[2J"#))
+    }
+
+    @Test func treePrintsCountsRetainedMarksAndValues() throws {
+        var model = TopicModel()
+        let now = Date().timeIntervalSince1970
+        model.ingest(MQTTMessage(topic: "home/door", payload: Array("closed".utf8), retain: true, receivedAt: Date(timeIntervalSince1970: now)))
+        model.ingest(MQTTMessage(topic: "home/hall/temperature", payload: Array("21.5".utf8), receivedAt: Date(timeIntervalSince1970: now)))
+        let text = try Self.printed { TreePrinter(model: model, maxDepth: nil, retainedOnly: false, now: now).writeText(to: &$0) }
+        let lines = text.split(separator: "\n").map(String.init)
+        #expect(lines.first == "2 topics, 2 messages, 1 retained")
+        #expect(lines.contains { $0.hasPrefix("    ├── door") && $0.contains("closed") })
+        #expect(lines.contains { $0.contains("temperature") && $0.contains("= 21.5") })
+        let json = try Self.printed { TreePrinter(model: model, maxDepth: nil, retainedOnly: true, now: now).writeJSON(to: &$0) }
+        #expect(json.split(separator: "\n").count == 1 && json.contains(#""topic":"home/door""#) && json.contains(#""retained":true"#))
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import GRDB
+import HistoryStore
+import MQTT
+
+/// A fresh folder for one test, removed after it.
+func withFolder<Result>(_ body: (String) async throws -> Result) async throws -> Result {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-kit-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    return try await body(folder)
+}
+
+func message(_ topic: String, _ payload: String, retain: Bool = false, at time: Double = Date().timeIntervalSince1970) -> MQTTMessage {
+    MQTTMessage(topic: topic, payload: Array(payload.utf8), qos: .atLeastOnce, retain: retain, receivedAt: Date(timeIntervalSince1970: time))
+}
+
+/// Breaks a store for writing, as a full disk does for every write, and mends it: its message
+/// table is renamed away by a second connection (SQLite then refuses every insert), then back.
+struct StoreBreaker {
+    let queue: DatabaseQueue
+
+    init(path: String) throws {
+        queue = try DatabaseQueue(path: path)
+    }
+
+    func breakWrites() throws {
+        try queue.write { try $0.execute(sql: "ALTER TABLE message RENAME TO message_away") }
+    }
+
+    func mend() throws {
+        try queue.write { try $0.execute(sql: "ALTER TABLE message_away RENAME TO message") }
+    }
+}
+
+/// What a pipeline reported, in order, to be awaited one by one.
+final class Reports: Sendable {
+    let stream: AsyncStream<String>
+    private let continuation: AsyncStream<String>.Continuation
+
+    init() {
+        (stream, continuation) = AsyncStream.makeStream()
+    }
+
+    func add(_ text: String) { continuation.yield(text) }
+}
