@@ -25,7 +25,7 @@ extension DashboardController {
 
     func wheel(_ delta: Int, row: Int, column: Int, model: TopicModel) {
         if layout.detail.contains(row: row, column: column) {
-            state.detailScroll = max(0, min(state.detailScroll, detailBottom) + delta)
+            state.detailScroll = max(0, min(state.detailScroll, state.detailBottom) + delta)
         } else {
             move(by: delta, model: model)
         }
@@ -103,7 +103,7 @@ extension DashboardController {
     func scrollDetail(_ key: Key) -> Bool {
         guard let move = ListMove(key, page: max(1, layout.detail.height - 1)) else { return false }
         // From where the pane shows (the end, after G), not from past it.
-        state.detailScroll = move.applied(to: min(state.detailScroll, detailBottom))
+        state.detailScroll = move.applied(to: min(state.detailScroll, state.detailBottom))
         return true
     }
 }

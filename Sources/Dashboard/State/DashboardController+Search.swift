@@ -5,12 +5,14 @@ import TopicModel
 extension DashboardController {
     // MARK: Search and filter
 
-    func prompt(_ kind: DashboardState.PromptKind, _ field: TextField, _ key: Key, model: TopicModel) -> [DashboardAction] {
+    /// A key in the search or filter prompt; only Enter reads the model (nil: the key is not Enter).
+    func prompt(_ kind: DashboardState.PromptKind, _ field: TextField, _ key: Key, model: TopicModel?) -> [DashboardAction] {
         var field = field
         switch key {
         case .escape:
             state.mode = .browse
         case .enter:
+            guard let model else { return [] }
             state.mode = .browse
             kind == .search ? runSearch(field.text, model: model) : applyFilter(field.text, model: model)
         default:

@@ -3,10 +3,12 @@ import MQTT
 import TopicModel
 import TextFormat
 
-/// The dashboard's behaviour: keys change the state, the model is read for each frame.
+/// The dashboard's behaviour: keys and news change the view's state and ask for actions; a
+/// `FrameBuilder` turns the state and the model into frames.
 ///
 /// Lives on the UI thread. Every method that takes the model expects the caller to hold it
-/// (the program keeps the model behind a lock shared with the ingest task).
+/// (the program keeps the model behind a lock shared with the ingest task); `handle(_:)` takes
+/// the keys that need no model, so they never wait for the lock.
 ///
 /// ```swift
 /// let dashboard = DashboardController(connection: status, width: 120, height: 40)
@@ -18,22 +20,10 @@ public final class DashboardController {
     public internal(set) var state = DashboardState()
     public internal(set) var connection: ConnectionStatus
     public internal(set) var layout: Layout
-    var rate = RateMeter()
-    var sparkScratch: [SparkBucket] = []
-    /// The selected topic's formatted payload, kept until a new message or width.
-    var payloadCache: (key: PayloadKey, lines: [StyledLine])?
-    /// What changed since the previous message (`v`), kept likewise.
-    var changesCache: (key: PayloadKey, lines: [StyledLine])?
+    /// Builds this dashboard's frames, with the caches they reuse.
+    public let frames = FrameBuilder()
     /// The filter's match counts, extended frame by frame as topics arrive.
     var filterMatches: FilterMatches?
-    /// Whether the last frame showed an age (the detail pane's), which moves every second.
-    var showedAge = false
-    /// The detail pane's last scroll position in the last frame (its lines less the pane's height).
-    var detailBottom = 0
-    /// Numbers each reading of a history table (`OlderMessages.generation`).
-    var olderGenerations = 0
-    /// Whether a history store is open: the history table then pages back into it.
-    public var readsHistoryStore = false
 
     public init(connection: ConnectionStatus, width: Int, height: Int) {
         self.connection = connection
@@ -44,12 +34,39 @@ public final class DashboardController {
         layout = Layout(width: width, height: height)
     }
 
+    /// Whether a history store is open: the history table then pages back into it.
+    public var readsHistoryStore: Bool {
+        get { frames.readsHistoryStore }
+        set { frames.readsHistoryStore = newValue }
+    }
+
     /// True while something on screen moves with the clock: the header's rate falling to zero,
     /// a countdown, an age. The program redraws once a second until then, and writes nothing once
     /// all is still.
-    public var wantsTick: Bool { rate.isMoving || connection.isTicking || state.showsAges || showedAge }
+    public var wantsTick: Bool { frames.isMoving || connection.isTicking || state.showsAges }
 
     var treeHeight: Int { max(1, layout.tree.height) }
+
+    // MARK: - Frames
+
+    /// The part of the next frame read from the model (held by the caller): the selection and
+    /// scroll settle against the model, then the builder takes what is on screen.
+    public func takeFrame(model: TopicModel, now: Double) -> DashboardFrame {
+        let rows = settleRows(model: model)
+        return frames.snapshot(model: model, rows: rows, state: &state, layout: layout, connection: connection, now: now)
+    }
+
+    /// Formats a frame `takeFrame` took, without the model.
+    public func finishFrame(_ frame: inout DashboardFrame) {
+        frames.finish(&frame, state: &state)
+    }
+
+    /// The whole next frame: `takeFrame`, then `finishFrame`.
+    public func makeFrame(model: TopicModel, now: Double) -> DashboardFrame {
+        var frame = takeFrame(model: model, now: now)
+        finishFrame(&frame)
+        return frame
+    }
 
     // MARK: - Events from outside
 
@@ -94,11 +111,47 @@ public final class DashboardController {
 
     // MARK: - Keys
 
+    /// Handles a key that needs no model (typing in a dialog, toggles, quitting); nil when the
+    /// key needs the model, for `handle(_:model:)` with the model held.
+    public func handle(_ key: Key) -> [DashboardAction]? {
+        if key == .control("c") { return [.quit] }
+        switch state.mode {
+        case .browse:
+            // With the detail pane focused, keys may move the overview, which reads the model.
+            guard state.focus == .tree, Self.browseKeysWithoutModel.contains(key) else { return nil }
+            return browse(key, model: nil)
+        case let .prompt(kind, field):
+            // Enter runs the search or applies the filter.
+            guard key != .enter else { return nil }
+            return prompt(kind, field, key, model: nil)
+        case .publish, .confirm, .retainedList, .help:
+            return handleDialog(key)
+        case .seriesPicker:
+            return nil
+        }
+    }
+
+    /// Browse keys that change only the view's state.
+    static let browseKeysWithoutModel: Set<Key> = [
+        .character("q"), .tab, .backTab, .character("/"), .character("f"), .character("F"), .character("t"),
+        .character("?"), .character("v"), .character("["), .character("]"), .escape,
+    ]
+
     public func handle(_ key: Key, model: TopicModel) -> [DashboardAction] {
         if key == .control("c") { return [.quit] }
         switch state.mode {
         case .browse: return browse(key, model: model)
         case let .prompt(kind, field): return prompt(kind, field, key, model: model)
+        case .publish, .confirm, .retainedList, .help: return handleDialog(key) ?? []
+        case let .seriesPicker(paths, index):
+            pickSeries(paths, index, key, model: model)
+        }
+        return []
+    }
+
+    /// The dialogs' keys: none reads the model.
+    private func handleDialog(_ key: Key) -> [DashboardAction]? {
+        switch state.mode {
         case var .publish(form):
             if case let .click(row, _) = key {
                 // A click on the retain line flips the toggle.
@@ -119,23 +172,47 @@ public final class DashboardController {
             return confirm(confirmation, key, listScroll: nil)
         case let .retainedList(confirmation, scroll):
             return confirm(confirmation, key, listScroll: scroll)
-        case let .seriesPicker(paths, index):
-            pickSeries(paths, index, key, model: model)
         case .help:
             state.mode = .browse
+        case .browse, .prompt, .seriesPicker:
+            return nil
         }
         return []
     }
 
-    func browse(_ key: Key, model: TopicModel) -> [DashboardAction] {
+    /// A key while browsing; `model` is nil only for `browseKeysWithoutModel` with the tree focused.
+    func browse(_ key: Key, model: TopicModel?) -> [DashboardAction] {
         state.status = nil
         // The search ends (and its note leaves the footer) with any key but n and N.
         if key != .character("n"), key != .character("N") { state.search = nil }
-        if state.focus == .detail {
+        if state.focus == .detail, let model {
             if showsOverview(model: model) ? overviewKey(key, model: model) : scrollDetail(key) { return [] }
         }
         switch key {
         case .character("q"): return [.quit]
+        case .tab, .backTab: state.focus = state.focus == .tree ? .detail : .tree
+        case .character("/"): state.mode = .prompt(.search, TextField())
+        case .character("f"): state.mode = .prompt(.filter, TextField(state.filter ?? ""))
+        case .character("F"):
+            state.filter = nil
+            state.status = ("filter cleared", false)
+        case .character("t"): state.showsAges.toggle()
+        case .character("?"): state.mode = .help
+        case .escape: showRoot()
+        case .character("v"):
+            state.showsChanges.toggle()
+            state.status = (state.showsChanges ? "showing what changed since the previous message (v hides it)" : "changes hidden", false)
+        case .character("["): state.graphWindow = state.graphWindow.shorter
+        case .character("]"): state.graphWindow = state.graphWindow.longer
+        default:
+            if let model { return browseInModel(key, model: model) }
+        }
+        return []
+    }
+
+    /// Browse keys that read the model.
+    private func browseInModel(_ key: Key, model: TopicModel) -> [DashboardAction] {
+        switch key {
         case .up, .character("k"): move(by: -1, model: model)
         case .down, .character("j"): move(by: 1, model: model)
         case .pageUp: move(by: -treeHeight, model: model)
@@ -145,19 +222,12 @@ public final class DashboardController {
         case .right, .character("l"): expandOrEnter(model: model)
         case .left, .character("h"): collapseOrLeave(model: model)
         case .enter, .character(" "): toggle(model: model)
-        case .tab, .backTab: state.focus = state.focus == .tree ? .detail : .tree
-        case .character("/"): state.mode = .prompt(.search, TextField())
-        case .character("f"): state.mode = .prompt(.filter, TextField(state.filter ?? ""))
-        case .character("F"):
-            state.filter = nil
-            state.status = ("filter cleared", false)
         case .character("n"): jumpToMatch(forward: true, model: model)
         case .character("N"): jumpToMatch(forward: false, model: model)
         case .character("p"): state.mode = .publish(PublishForm(topic: selectedTopic(model) ?? ""))
         case .character("d"): askToClear(model: model)
         case .character("D"): askToClearBelow(model: model)
         case .character("s"): openSeriesPicker(model: model)
-        case .character("t"): state.showsAges.toggle()
         case .character("!"): jumpToProblem(model: model)
         case .character("y"):
             guard let selected = state.selected else {
@@ -173,13 +243,6 @@ public final class DashboardController {
             }
             state.status = ("copied the payload, \(ValueFormat.bytes(record.last.payload.count)) (OSC 52)", false)
             return [.copy(String(decoding: record.last.payload, as: UTF8.self))]
-        case .character("?"): state.mode = .help
-        case .escape: showRoot()
-        case .character("v"):
-            state.showsChanges.toggle()
-            state.status = (state.showsChanges ? "showing what changed since the previous message (v hides it)" : "changes hidden", false)
-        case .character("["): state.graphWindow = state.graphWindow.shorter
-        case .character("]"): state.graphWindow = state.graphWindow.longer
         case let .click(row, column): click(row: row, column: column, model: model)
         case let .wheelUp(row, column): wheel(-3, row: row, column: column, model: model)
         case let .wheelDown(row, column): wheel(3, row: row, column: column, model: model)
@@ -187,11 +250,4 @@ public final class DashboardController {
         }
         return []
     }
-}
-
-/// What the formatted payload of the detail pane depends on.
-struct PayloadKey: Equatable {
-    let node: NodeID
-    let messageCount: Int
-    let width: Int
 }

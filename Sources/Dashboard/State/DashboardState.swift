@@ -51,6 +51,8 @@ public struct DashboardState: Sendable {
     /// The tree's age column (`t`).
     public var showsAges = false
     public var detailScroll = 0
+    /// The detail pane's last scroll position in the last frame (its lines less the pane's height).
+    public internal(set) var detailBottom = 0
     /// The selected topic's recorded messages older than the model's, paged in from the store.
     public var olderMessages: OlderMessages?
     /// An MQTT wildcard filter on the tree.

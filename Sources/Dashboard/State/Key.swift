@@ -1,5 +1,5 @@
 /// A key press or mouse event, as the terminal layer decodes it.
-public enum Key: Sendable, Equatable {
+public enum Key: Sendable, Hashable {
     case character(Character)
     /// Ctrl plus a letter, lower case: `.control("s")` is Ctrl-S.
     case control(Character)

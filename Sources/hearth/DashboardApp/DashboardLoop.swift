@@ -70,7 +70,8 @@ final class DashboardLoop {
             }
             for key in session.pendingKeys() {
                 if key == .resize { controller.resize(width: session.width, height: session.height) }
-                let requested = model.withModel { controller.handle(key, model: $0) }
+                // Keys that need no model never wait for ingest to let go of it.
+                let requested = controller.handle(key) ?? model.withModel { controller.handle(key, model: $0) }
                 for action in requested { perform(action) }
                 dirty = true
             }
@@ -83,7 +84,9 @@ final class DashboardLoop {
     /// Topics on screen whose recorded past is unread are read after the frame, in the
     /// background; the loader wakes the loop, and the next frame shows them.
     private func draw(now: Double) -> Double? {
-        let (frame, deadline) = takeFrame(now: now)
+        var (frame, deadline) = takeFrame(now: now)
+        // Formatting (the payload, the detail pane) runs with the model unlocked.
+        controller.finishFrame(&frame)
         session.render { canvas in DashboardView.draw(frame, on: &canvas) }
         if let history {
             if let request = frame.wantedOlderMessages { requestOlder(request, from: history) }
@@ -108,7 +111,7 @@ final class DashboardLoop {
     private func takeFrame(now: Double) -> (DashboardFrame, Double?) {
         model.withModel { model in
             model.refresh(now: now)
-            return (controller.makeFrame(model: model, now: now), model.nextDeadline)
+            return (controller.takeFrame(model: model, now: now), model.nextDeadline)
         }
     }
 

@@ -1,0 +1,27 @@
+import TopicModel
+
+/// The overview in the detail pane: a branch (or the whole broker) at a glance.
+extension FrameBuilder {
+    /// The overview of `branch` for this frame: O(rows on screen). Its cursor and scroll are
+    /// kept within its rows.
+    func overview(of branch: NodeID, model: TopicModel, state: inout DashboardState, layout: Layout) -> DashboardFrame.Overview {
+        let node = model.node(branch)
+        let total = Int(node.staleCount + node.offlineCount + node.seriesCount)
+        let height = layout.overviewRows
+        state.overviewCursor = max(0, min(state.overviewCursor, total - 1))
+        state.overviewScroll = max(0, min(state.overviewScroll, state.overviewCursor, max(0, total - height)))
+        if state.overviewCursor >= state.overviewScroll + height { state.overviewScroll = state.overviewCursor - height + 1 }
+        let window = model.overview(of: branch, offset: state.overviewScroll, limit: height)
+        let width = OverviewView.sparklineWidth(contentWidth: DetailPane.contentWidth(layout))
+        let lines = window.rows.map { row -> DashboardFrame.Overview.Line in
+            guard case let .series(series) = row, let points = series.series else { return .init(row: row, sparkline: nil) }
+            return .init(row: row, sparkline: Sparkline.render(points, width: width, kind: series.kind, scratch: &sparkScratch))
+        }
+        return DashboardFrame.Overview(
+            path: branch == .root ? "" : model.path(of: branch), topicCount: Int(node.topicCount),
+            temperatureCount: Int(node.temperatureCount), seriesCount: Int(node.seriesCount), problemCount: window.problemCount,
+            offlineSources: branch == .root ? [] : model.offlineSources(of: branch).map { model.path(of: $0) }, lines: lines,
+            totalRows: window.totalRows, scroll: state.overviewScroll, cursor: state.overviewCursor,
+            sparklineWidth: width, treeFilter: state.selected == nil ? state.filter : nil)
+    }
+}

@@ -1,0 +1,13 @@
+import TopicModel
+
+extension DashboardState {
+    /// The branch the overview shows: the selected one; with nothing selected and a filter on
+    /// the tree, the branch its literal start names (`home` for `home/+/heater`, `zigbee2mqtt`
+    /// for `zigbee2mqtt/#`), so the overview looks where the tree does; else the whole broker.
+    func overviewBranch(model: TopicModel) -> NodeID {
+        if let selected { return selected }
+        guard let filter else { return .root }
+        let literal = filter.split(separator: "/", omittingEmptySubsequences: false).prefix { $0 != "+" && $0 != "#" }
+        return literal.isEmpty ? .root : model.find(literal.joined(separator: "/")) ?? .root
+    }
+}
