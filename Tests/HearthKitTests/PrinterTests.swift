@@ -52,3 +52,20 @@ struct PrinterTests {
         #expect(json.split(separator: "\n").count == 1 && json.contains(#""topic":"home/door""#) && json.contains(#""retained":true"#))
     }
 }
+
+/// What `hearth history` prints, and when it says a retained value changed.
+@Suite(.timeLimit(.minutes(1)))
+struct RecordFormatTests {
+    static let fields: [(name: String, field: RecordFormat.Field)] = [
+        ("time", .time(1_800_000_000)), ("payload", .text("say \"hi\"\u{1B}[2J")), ("retain", .flag(true)), ("value", .number(21.5)),
+    ]
+
+    @Test func eachFormatEscapesTextAsItNeeds() {
+        #expect(RecordFormat.text.line(Self.fields).hasPrefix("2027-01-15T08:00:00.000Z say \"hi\""))
+        #expect(!RecordFormat.text.line(Self.fields).contains("\u{1B}"))
+        #expect(RecordFormat.csv.line(Self.fields).contains(#","say ""hi""#) && RecordFormat.csv.line(Self.fields).hasSuffix(",1,21.5\n"))
+        #expect(RecordFormat.json.line(Self.fields)
+            == #"{"time":"2027-01-15T08:00:00.000Z","payload":"say \"hi\"\u001b[2J","retain":true,"value":21.5}"# + "\n")
+        #expect(RecordFormat.csv.header(["time", "value"]) == "time,value\n" && RecordFormat.json.header(["time"]) == nil)
+    }
+}

@@ -32,7 +32,11 @@ struct HistoryCommand: AsyncParsableCommand {
     @Option(name: .customLong("store"), help: "The history file (default: the one `hearth record` writes for the broker above).") var store: String?
     @OptionGroup(title: "Broker (whose recorded store to read; the broker itself is not needed)") var address: BrokerAddressOptions
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case csv, json
+
+        var recordFormat: RecordFormat { self == .csv ? .csv : .json }
+    }
 
     func validate() throws {
         if !topics, topic == nil { throw ValidationError("give a topic, or --topics to list them") }
@@ -50,42 +54,43 @@ struct HistoryCommand: AsyncParsableCommand {
             throw ValidationError("no history store at \(file) (hearth record writes one)")
         }
         let history = try HistoryStore(path: file, readOnly: true)
+        let printed = format?.recordFormat ?? .text
         var output = OutputWriter(fd: STDOUT_FILENO)
         defer { output.flush() }
+        func write(_ names: [String], _ records: some Sequence<[RecordFormat.Field]>) {
+            if let header = printed.header(names) { output.write(header) }
+            for fields in records { output.write(printed.line(Array(zip(names, fields)))) }
+        }
         if topics {
-            if format == .csv { output.write("topic,messages,first,last\n") }
-            for recorded in try history.topics() {
-                output.write(line([("topic", .text(recorded.name)), ("messages", .number(Double(recorded.messages))),
-                                   ("first", .time(recorded.first)), ("last", .time(recorded.last))]))
-            }
+            write(["topic", "messages", "first", "last"], try history.topics().map {
+                [.text($0.name), .number(Double($0.messages)), .time($0.first), .time($0.last)]
+            })
             return
         }
         guard let topic else { return }
         let start = Date().timeIntervalSince1970 - since.seconds
         if retained {
-            if format == .csv { output.write("time,change,payload\n") }
-            for (message, change) in Self.retainedChanges(try history.messages(topic: topic, since: start)) {
-                output.write(line([("time", .time(message.time)), ("change", .text(change)), ("payload", .text(String(decoding: message.payload, as: UTF8.self)))]))
-            }
+            write(["time", "change", "payload"], RetainedChanges.of(try history.messages(topic: topic, since: start)).map { message, change in
+                [.time(message.time), .text(change.rawValue), .text(String(decoding: message.payload, as: UTF8.self))]
+            })
             return
         }
         let paths = try history.paths(topic: topic)
         if !messages, let field = path ?? (paths.contains("") ? "" : paths.first(where: SeriesSet.isTemperature) ?? paths.first) {
-            if format == .csv { output.write("time,value\n") }
             let points = try history.points(topic: topic, path: field, since: start)
             if points.isEmpty { sayNothing(topic: topic, field: field, known: paths) }
-            for point in points {
-                output.write(line([("time", .time(point.time)), ("value", .number(point.value))]))
-            }
+            write(["time", "value"], points.map { [.time($0.time), .number($0.value)] })
         } else {
-            if format == .csv { output.write("time,qos,retain,payload\n") }
             let recorded = try history.messages(topic: topic, since: start)
             if recorded.isEmpty { sayNothing(topic: topic, field: nil, known: paths) }
+            if let header = printed.header(["time", "qos", "retain", "payload"]) { output.write(header) }
             for message in recorded {
-                var fields: [(String, Field)] = [("time", .time(message.time)), ("qos", .number(Double(message.qos))), ("retain", .flag(message.retain)),
-                                                 ("payload", .text(String(decoding: message.payload, as: UTF8.self)))]
-                if format == .json, !message.properties.isEmpty { fields.append(("properties", .json(JSON.properties(message.properties)))) }
-                output.write(line(fields))
+                var fields: [(name: String, field: RecordFormat.Field)] = [
+                    ("time", .time(message.time)), ("qos", .number(Double(message.qos))), ("retain", .flag(message.retain)),
+                    ("payload", .text(String(decoding: message.payload, as: UTF8.self)))]
+                // Only JSON carries the v5 properties.
+                if printed == .json, !message.properties.isEmpty { fields.append(("properties", .json(JSON.properties(message.properties)))) }
+                output.write(printed.line(fields))
             }
         }
     }
@@ -97,56 +102,6 @@ struct HistoryCommand: AsyncParsableCommand {
             Diagnostics.warn("\(topic) has no field '\(field)'" + (fields.isEmpty ? "" : " (recorded: \(fields.joined(separator: ", ")))"))
         } else {
             Diagnostics.warn("nothing recorded for \(topic) in the last \(ValueFormat.age(since.seconds)) (--topics lists what was)")
-        }
-    }
-
-    /// The retained value's changes among `messages` (oldest first): each retained message whose
-    /// payload differs from the one before it: "set" (none before, or after a clear), "changed",
-    /// or "cleared" (an empty payload).
-    static func retainedChanges(_ messages: [RecordedMessage]) -> [(RecordedMessage, String)] {
-        var previous: [UInt8]?
-        return messages.compactMap { message in
-            guard message.retain, message.payload != previous else { return nil }
-            defer { previous = message.payload }
-            if message.payload.isEmpty { return (message, "cleared") }
-            return (message, previous == nil || previous?.isEmpty == true ? "set" : "changed")
-        }
-    }
-
-    private enum Field {
-        case text(String), number(Double), time(Double), flag(Bool)
-        /// Already JSON (only in the JSON format).
-        case json(String)
-    }
-
-    /// One record in the chosen format; text is escaped (JSON as JSON, the rest for a terminal).
-    private func line(_ fields: [(String, Field)]) -> String {
-        switch format {
-        case .json:
-            return "{" + fields.map { name, field in
-                let value: String
-                switch field {
-                case let .text(text): value = JSON.string(text)
-                case let .number(number): value = ValueFormat.number(number)
-                case let .time(time): value = JSON.string(JSON.timestamp(Date(timeIntervalSince1970: time)))
-                case let .flag(flag): value = flag ? "true" : "false"
-                case let .json(json): value = json
-                }
-                return JSON.string(name) + ":" + value
-            }.joined(separator: ",") + "}\n"
-        case .csv, nil:
-            let separator = format == .csv ? "," : " "
-            return fields.map { _, field in
-                switch field {
-                case let .text(text):
-                    let escaped = TerminalEscaping.escaped(Array(text.utf8), keepNewlines: false)
-                    return format == .csv ? "\"" + escaped.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : escaped
-                case let .number(number): return ValueFormat.number(number)
-                case let .time(time): return JSON.timestamp(Date(timeIntervalSince1970: time))
-                case let .flag(flag): return flag ? "1" : "0"
-                case let .json(json): return json
-                }
-            }.joined(separator: separator) + "\n"
         }
     }
 }
