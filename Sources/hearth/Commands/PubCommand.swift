@@ -50,7 +50,7 @@ struct PubCommand: AsyncParsableCommand {
 
     func run() async throws {
         // A file too large for any packet is refused before connecting.
-        if let file { try checkSize(of: file, limit: Self.largestPacket) }
+        if let file { try PayloadInput.checkSize(of: file, limit: Self.largestPacket) }
         try await MQTTClient.withConnection(try connection.makeConfiguration(reconnect: .never)) { client, info in
             // Never read more than the broker accepts, plus one byte to know it was more.
             let payload = try readPayload(limit: info.maximumPacketSize ?? Self.largestPacket)
@@ -64,44 +64,8 @@ struct PubCommand: AsyncParsableCommand {
 
     private func readPayload(limit: Int) throws -> [UInt8] {
         if let message { return Array(message.utf8) }
-        if let file {
-            try checkSize(of: file, limit: limit)
-            guard let handle = FileHandle(forReadingAtPath: file) else { throw ValidationError("cannot read \(file)") }
-            defer { try? handle.close() }
-            guard let bytes = try Self.read(handle, limit: limit) else { throw Self.tooLarge(file, limit: limit) }
-            return bytes
-        }
-        if stdin {
-            guard let bytes = try Self.read(FileHandle.standardInput, limit: limit) else {
-                throw Self.tooLarge("standard input", limit: limit)
-            }
-            return bytes
-        }
+        if let file { return try PayloadInput.file(file, limit: limit) }
+        if stdin { return try PayloadInput.stream(FileHandle.standardInput, named: "standard input", limit: limit) }
         return []
-    }
-
-    /// Refuses a file larger than `limit` before reading it.
-    private func checkSize(of path: String, limit: Int) throws {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw ValidationError("cannot read \(path): no such file") }
-        guard !isFolder.boolValue else { throw ValidationError("cannot read \(path): it is a folder") }
-        guard FileManager.default.isReadableFile(atPath: path) else { throw ValidationError("cannot read \(path): permission denied") }
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              let size = (attributes[.size] as? NSNumber)?.intValue else { throw ValidationError("cannot read \(path)") }
-        guard size <= limit else { throw Self.tooLarge("\(path) (\(size) bytes)", limit: limit) }
-    }
-
-    /// Reads to the end, or nil as soon as more than `limit` bytes came.
-    private static func read(_ handle: FileHandle, limit: Int) throws -> [UInt8]? {
-        var bytes: [UInt8] = []
-        while let chunk = try handle.read(upToCount: min(1 << 20, limit + 1 - bytes.count)), !chunk.isEmpty {
-            bytes += chunk
-            if bytes.count > limit { return nil }
-        }
-        return bytes
-    }
-
-    private static func tooLarge(_ what: String, limit: Int) -> ValidationError {
-        ValidationError("\(what) is larger than the largest packet the broker accepts (\(limit) bytes)")
     }
 }
