@@ -170,7 +170,7 @@ let package = Package(
             dependencies: ["Dashboard", "TopicModel", "MQTT", "TextFormat", "ConfigFiles"]
         ),
         // The engine on its own: sessions on the in-memory broker, the recording pipeline on a
-        // manual clock, profiles, URLs and printers. No processes.
+        // manual clock, profiles, URLs and printers. No brokers, no sockets.
         .testTarget(
             name: "HearthKitTests",
             dependencies: ["HearthKit", "MQTT", "MQTTTestSupport", "TopicModel", "HistoryStore", "TextFormat",

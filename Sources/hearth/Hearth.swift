@@ -45,7 +45,8 @@ struct Hearth: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            let code = exitCode(for: error)
+            // A mistake in what the user gave exits as a bad flag does (64), wherever it was found.
+            let code = error is ConfigurationError ? ExitCode.validationFailure : exitCode(for: error)
             // --help and the like print as usual.
             guard code != .success else { exit(withError: error) }
             let lines = message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }

@@ -7,7 +7,7 @@ import Testing
 struct CollectionDeadlineTests {
     /// Whether `deadline.wait()` has returned, observed without sleeping.
     final class Ended: Sendable {
-        let signal = Signal.stop()
+        let signal = Doorbell.latching()
     }
 
     static func start(_ deadline: CollectionDeadline<ManualClock>) -> Ended {
@@ -72,9 +72,9 @@ struct CollectionDeadlineTests {
 
 /// Stops and doorbells: what replaces polling.
 @Suite(.timeLimit(.minutes(1)))
-struct SignalTests {
+struct DoorbellTests {
     @Test func aStopStaysRungForEveryWaiter() async {
-        let stop = Signal.stop()
+        let stop = Doorbell.latching()
         let waiters = (0..<3).map { _ in Task { await stop.wait() } }
         stop.ring()
         for waiter in waiters { await waiter.value }
@@ -83,7 +83,7 @@ struct SignalTests {
     }
 
     @Test func aDoorbellIsTakenByTheWaitItEnds() async {
-        let bell = Signal.doorbell()
+        let bell = Doorbell()
         bell.ring()
         bell.ring()
         await bell.wait()
@@ -92,7 +92,7 @@ struct SignalTests {
 
     @Test func aDeadlineEndsAWaitNobodyRang() async {
         let clock = ManualClock()
-        let bell = Signal.doorbell()
+        let bell = Doorbell()
         let waiting = Task { await bell.wait(until: clock.now.advanced(by: .seconds(1)), clock: clock) }
         await clock.waitForSleepers(1)
         clock.advance(by: .seconds(1))

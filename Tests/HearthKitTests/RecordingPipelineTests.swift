@@ -98,6 +98,25 @@ struct RecordingPipelineTests {
         }
     }
 
+    @Test func whenTheReaderFailsWhatItQueuedIsStillWritten() async throws {
+        struct ReaderFailed: Error {}
+        try await withFolder { folder in
+            let store = try HistoryStore(path: folder + "/home.sqlite")
+            let pipeline = Self.pipeline(store, clock: ManualClock(), reports: Reports())
+            do {
+                _ = try await pipeline.run {
+                    await pipeline.record([message("home/a", "1"), message("home/b", "2")])
+                    throw ReaderFailed()
+                }
+                Issue.record("the reader's error was not thrown")
+            } catch {
+                #expect(error is ReaderFailed)
+            }
+            #expect(pipeline.lostCount == 0)
+            #expect(try store.topics().map(\.name) == ["home/a", "home/b"])
+        }
+    }
+
     @Test func theRecorderWaitsForTheWriterInsteadOfQueueingWithoutBound() async throws {
         try await withFolder { folder in
             let store = try HistoryStore(path: folder + "/home.sqlite")
@@ -135,6 +154,22 @@ struct HistoryWriterTests {
             #expect(writer.flush(now: start.advanced(by: .milliseconds(2_999))) == nil && writer.pending.count == 1)
             #expect(writer.flush(now: start.advanced(by: .seconds(3))) == .recovered)
             #expect(writer.pending.isEmpty && !writer.failing && writer.dropped == 0)
+        }
+    }
+
+    @Test func whileWritesFailMemoryStaysBoundedAndTheDroppedAreCounted() async throws {
+        try await withFolder { folder in
+            let path = folder + "/home.sqlite"
+            let breaker = try StoreBreaker(path: path)
+            var writer = HistoryWriter<ManualClock.Instant>(store: try HistoryStore(path: path), retention: Retention())
+            try breaker.breakWrites()
+            writer.add([message("home/a", "first")])
+            #expect(writer.flush(now: ManualClock.Instant(offset: .zero))?.isFailure == true)
+            // Added during the backoff, before any flush could trim: the bound holds at once.
+            let limit = HistoryWriter<ManualClock.Instant>.pendingLimit
+            writer.add((0..<limit).map { message("home/a", "\($0)") })
+            #expect(writer.pending.count == limit && writer.dropped == 1)
+            #expect(writer.pending.first?.payload == Array("0".utf8))
         }
     }
 

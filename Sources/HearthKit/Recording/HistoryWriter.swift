@@ -33,8 +33,18 @@ public struct HistoryWriter<Instant: InstantProtocol> where Instant.Duration == 
         self.retention = retention
     }
 
+    /// Adds messages to write; while writes fail, the oldest past `pendingLimit` are dropped
+    /// and counted.
     public mutating func add(_ messages: some Collection<MQTTMessage>) {
         pending += messages
+        if failing { dropPastLimit() }
+    }
+
+    private mutating func dropPastLimit() {
+        let excess = pending.count - Self.pendingLimit
+        guard excess > 0 else { return }
+        pending.removeFirst(excess)
+        dropped += excess
     }
 
     /// Writes what waits, unless a failed write's backoff still runs (`force` tries anyway: the
@@ -59,11 +69,7 @@ public struct HistoryWriter<Instant: InstantProtocol> where Instant.Duration == 
         } catch {
             retryAt = now.advanced(by: retryDelay)
             retryDelay = min(retryDelay * 2, .seconds(30))
-            if pending.count > Self.pendingLimit {
-                let excess = pending.count - Self.pendingLimit
-                pending.removeFirst(excess)
-                dropped += excess
-            }
+            dropPastLimit()
             guard !failing else { return nil }
             failing = true
             return .failing(error)

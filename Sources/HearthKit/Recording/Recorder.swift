@@ -10,10 +10,10 @@ public struct Recorder: Sendable {
     /// Stop after recording this many messages (benchmarks).
     public var limit: Int?
     /// Rung by a signal, or by `limit`.
-    public var stop: Signal
+    public var stop: Doorbell
     public var warn: @Sendable (String) -> Void
 
-    public init(session: Session, pipeline: RecordingPipeline<ContinuousClock>, limit: Int? = nil, stop: Signal,
+    public init(session: Session, pipeline: RecordingPipeline<ContinuousClock>, limit: Int? = nil, stop: Doorbell,
                 warn: @escaping @Sendable (String) -> Void = { Diagnostics.warn($0) }) {
         self.session = session
         self.pipeline = pipeline
@@ -36,12 +36,14 @@ public struct Recorder: Sendable {
         // Messages recorded, across connections (for `limit`).
         var recorded = 0
         let lost = try await pipeline.run {
-            while !stop.isRung {
+            while !stop.isRung, !Task.isCancelled {
                 do {
                     try await session.run { client, info in
                         warn("connected (MQTT \(info.version)), session \(info.sessionPresent ? "resumed" : "new")")
                         delay = .milliseconds(500)
-                        await record(from: client, recorded: &recorded)
+                        // The broker may resend retained values on this subscription.
+                        pipeline.resubscribing()
+                        recorded += await record(from: client, limit: limit.map { $0 - recorded })
                     }
                 } catch {
                     warn("\(error); trying again in \(Int(delay / .seconds(1) * 10) / 10) s")
@@ -53,42 +55,28 @@ public struct Recorder: Sendable {
         if lost > 0 { throw Lost(count: lost) }
     }
 
-    /// Reads until the client ends (a stop, or a close for good), recording each batch.
-    private func record(from client: MQTTClient, recorded: inout Int) async {
+    /// Records until the client ends (a stop, or a close for good) or `limit` more messages came;
+    /// returns how many came.
+    private func record(from client: MQTTClient, limit: Int?) async -> Int {
         await withTaskGroup(of: Void.self) { group in
             // A stop disconnects the client, which ends its events.
             group.addTask {
                 await stop.wait()
                 if !Task.isCancelled { await client.disconnect() }
             }
-            loop: for await batch in client.events.batches {
-                var messages: [MQTTMessage] = []
-                for event in batch {
-                    switch event {
-                    case let .message(message):
-                        messages.append(message)
-                        recorded += 1
-                        if let limit, recorded >= limit {
-                            await pipeline.record(messages)
-                            stop.ring()
-                            break loop
-                        }
-                    case .resubscribing:
-                        await pipeline.record(messages)
-                        messages.removeAll()
-                        pipeline.resubscribing()
-                    case let .connectionState(state):
-                        switch state {
-                        case .reconnecting, .closed(.some): warn("\(state)")
-                        case .idle, .connecting, .connected, .closed(nil): break
-                        }
-                    case .messagesDropped, .subscriptionsRestored:
-                        break
-                    }
+            var report = ConnectionReport(warn: warn)
+            let fed = await SessionFeed.run(client.events.batches, model: nil, recording: pipeline, limit: limit) { news in
+                switch news {
+                case let .connection(state, _, _):
+                    report.note(state)
+                    if case let .closed(error?) = state { warn("\(MQTTConnectionState.closed(error))") }
+                case .ingested, .dropped:
+                    break
                 }
-                await pipeline.record(messages)
             }
+            if let limit, fed >= limit { stop.ring() }
             group.cancelAll()
+            return fed
         }
     }
 }

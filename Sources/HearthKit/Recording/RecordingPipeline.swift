@@ -17,7 +17,7 @@ import TopicModel
 /// ```swift
 /// let pipeline = RecordingPipeline(store: store, retention: retention, clock: ContinuousClock()) { change in … }
 /// let lost = try await pipeline.run {
-///     for await batch in client.events.batches { await pipeline.record(batch.messages) }
+///     await model.feed(client.events.batches, recording: pipeline)
 /// }
 /// ```
 public final class RecordingPipeline<C: Clock>: Sendable where C.Duration == Duration {
@@ -38,9 +38,9 @@ public final class RecordingPipeline<C: Clock>: Sendable where C.Duration == Dur
     private let incoming: Mutex<Incoming>
     private let writer: Mutex<HistoryWriter<C.Instant>>
     /// Rung by `record` and by the end of `run`'s body: the writer has work.
-    private let work = Signal.doorbell()
+    private let work = Doorbell()
     /// Rung by the writer when it took the queue: a waiting `record` may go on.
-    private let taken = Signal.doorbell()
+    private let taken = Doorbell()
     private let clock: C
     private let report: @Sendable (HistoryWriteChange) -> Void
 
@@ -56,25 +56,30 @@ public final class RecordingPipeline<C: Clock>: Sendable where C.Duration == Dur
         self.report = report
     }
 
-    /// Runs the writer beside `body` (the reader); once `body` returns, writes what is left
-    /// (trying once more even in a backoff) and returns how many messages could not be written:
-    /// dropped while writes failed, or still waiting at the end.
+    /// Runs the writer beside `body` (the reader); once `body` returns or throws, writes what is
+    /// left (trying once more even in a backoff). Returns `lostCount`.
+    /// - Throws: what `body` throws, once what is left is written (`lostCount` then says what was not).
     public func run(_ body: () async throws -> Void) async throws -> Int {
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        let failure: (any Error)? = await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.writeUntilFinished() }
+            defer { finish() }
             do {
                 try await body()
+                return nil
             } catch {
-                finish()
-                try await group.waitForAll()
-                throw error
+                return error
             }
-            finish()
-            try await group.waitForAll()
         }
         write(force: true)
-        let dropped = incoming.withLock { $0.dropped + $0.messages.count }
-        return writer.withLock { $0.dropped + $0.pending.count } + dropped
+        if let failure { throw failure }
+        return lostCount
+    }
+
+    /// Messages that could not be written: dropped while writes failed, or still waiting. After
+    /// `run`, what is lost for good.
+    public var lostCount: Int {
+        let waiting = incoming.withLock { $0.dropped + $0.messages.count }
+        return writer.withLock { $0.dropped + $0.pending.count } + waiting
     }
 
     /// Queues messages (echoes left out); waits only while writes work and the queue is full.
@@ -124,7 +129,8 @@ public final class RecordingPipeline<C: Clock>: Sendable where C.Duration == Dur
             } else {
                 await work.wait()
             }
-            if incoming.withLock({ $0.finished }) { return }
+            // A cancelled task's waits return at once: it stops rather than spin.
+            if incoming.withLock({ $0.finished }) || Task.isCancelled { return }
             write(force: false)
         }
     }
@@ -148,15 +154,5 @@ public final class RecordingPipeline<C: Clock>: Sendable where C.Duration == Dur
             if let change { report(change) }
             start = end
         } while start < queued.endIndex
-    }
-}
-
-extension MQTTEventBatch {
-    /// The batch's messages, in order.
-    public var messages: [MQTTMessage] {
-        compactMap { event in
-            if case let .message(message) = event { return message }
-            return nil
-        }
     }
 }

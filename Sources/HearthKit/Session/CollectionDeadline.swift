@@ -54,7 +54,7 @@ public final class CollectionDeadline<C: Clock>: Sendable where C.Duration == Du
             let candidates = [end, quiet.map { last.advanced(by: $0) }].compactMap { $0 }
             guard var due = candidates.min() else {
                 // Nothing ends it: wait for cancellation.
-                await Signal.stop().wait()
+                await Doorbell.latching().wait()
                 return
             }
             if let hold, hold > due { due = hold }

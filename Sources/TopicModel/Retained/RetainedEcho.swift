@@ -35,11 +35,16 @@ public struct RetainedEchoes: Sendable {
     /// Whether `message` is an echo; otherwise it becomes the topic's last known message.
     public mutating func isEcho(_ message: MQTTMessage) -> Bool {
         let first = heard.insert(message.topic).inserted
+        // Live messages are most messages: they are not hashed.
+        guard message.retain else {
+            lastRetained[message.topic] = nil
+            return false
+        }
         let hash = Self.hash(message.payload)
         if RetainedEcho.isEcho(retain: message.retain, firstSinceSubscribing: first, samePayload: lastRetained[message.topic] == hash) {
             return true
         }
-        lastRetained[message.topic] = message.retain ? hash : nil
+        lastRetained[message.topic] = hash
         return false
     }
 

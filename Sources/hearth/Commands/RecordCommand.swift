@@ -70,15 +70,17 @@ struct RecordCommand: AsyncParsableCommand {
         }
         let filters = topics.isEmpty ? try connection.defaultFilters() : topics
         Diagnostics.warn("recording \(filters.joined(separator: " ")) from \(configuration.host):\(configuration.port) into \(path)")
-        let stop = Signal.stop()
+        let stop = Doorbell.latching()
         let signals = Task {
             await StopSignal.wait()
             stop.ring()
         }
         defer { signals.cancel() }
-        // Retained values the broker sends again on subscribing are left out by the pipeline
-        // (RetainedEcho), for a resumed session and a new one alike.
-        let session = Session(configuration: configuration, filters: filters, qos: qos, retainAsPublished: true)
+        // Retained values come once, with a new subscription: a resumed session (a restart, a
+        // reconnect) does not deliver them again (MQTT 5). Those a broker does resend (a new
+        // session, MQTT 3.1.1) the pipeline leaves out when they did not change (RetainedEcho).
+        let session = Session(configuration: configuration, filters: filters, qos: qos, retainAsPublished: true,
+                              retainHandling: .sendIfNew)
         try await Recorder(session: session, pipeline: pipeline, limit: count, stop: stop).run()
         _ = consume claim
     }

@@ -95,6 +95,9 @@ struct TreeCommand: AsyncParsableCommand {
                     }
                 case let .connection(state, _, _):
                     report.note(state)
+                case .dropped:
+                    // Never: `ConnectionOptions` reads with `.pauseReading`, which waits instead.
+                    break
                 }
             }
             group.cancelAll()

@@ -52,8 +52,12 @@ struct DashboardRunner {
             try await show(client: client, info: info, configuration: configuration, recorded: recorded, recording: recording, inbox: inbox)
         }
         if let recording {
-            let lost = try await recording.run { try await session.run(screen) }
-            if lost > 0 { Diagnostics.warn("\(lost) message(s) could not be written to the history store and were dropped") }
+            // Said however the dashboard ends, before its error if it failed.
+            defer {
+                let lost = recording.lostCount
+                if lost > 0 { Diagnostics.warn("\(lost) message(s) could not be written to the history store and were dropped") }
+            }
+            _ = try await recording.run { try await session.run(screen) }
         } else {
             try await session.run(screen)
         }
@@ -86,8 +90,8 @@ struct DashboardRunner {
                       recorded: Recorded?, recording: RecordingPipeline<ContinuousClock>?, inbox: DashboardInbox) async throws {
         let broker = "\(configuration.host):\(configuration.port)\(configuration.tls == nil ? "" : " TLS")"
         let model = SharedModel()
-        // The recorded past first: sparklines, the overview and the graph's windows show it on
-        // the first frame, and live messages append to it.
+        // Each recorded topic's newest message first; its series are read as it comes on screen,
+        // and live messages append to them.
         if let recorded { model.withModel { $0.seed(recorded.topics) } }
         let history = recorded.map { recorded in
             HistoryLoader(store: recorded.store, since: recorded.since, model: model) { failure in

@@ -1,12 +1,12 @@
 import Synchronization
 
-/// Something tasks wait for without polling: rung from any thread, awaited by any number of tasks.
+/// What tasks wait for instead of polling: rung from any thread, awaited by any number of tasks.
 ///
-/// A `Signal.stop()` stays raised once rung (a stop request: every waiter, now and later,
-/// returns). A `Signal.doorbell()` is taken by the wait it ends (work arrived: the next wait
-/// waits again). A waiting task that is cancelled returns at once, so a signal can race a
-/// deadline in a task group.
-public final class Signal: Sendable {
+/// A `Doorbell()` is taken by the wait it ends (work arrived: the next wait waits again). A
+/// `Doorbell.latching()` stays rung once rung (a stop: every waiter, now and later, returns).
+/// A waiting task that is cancelled returns at once, so a bell can race a deadline in a task
+/// group.
+public final class Doorbell: Sendable {
     private struct State {
         var rung = false
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
@@ -17,17 +17,19 @@ public final class Signal: Sendable {
     /// Whether a wait leaves the signal rung.
     private let sticky: Bool
 
+    /// A bell that each wait takes.
+    public init() {
+        sticky = false
+    }
+
     private init(sticky: Bool) {
         self.sticky = sticky
     }
 
-    /// A signal that stays raised once rung.
-    public static func stop() -> Signal { Signal(sticky: true) }
+    /// A bell that stays rung once rung: a stop.
+    public static func latching() -> Doorbell { Doorbell(sticky: true) }
 
-    /// A signal that each wait takes.
-    public static func doorbell() -> Signal { Signal(sticky: false) }
-
-    /// Whether it was rung (and, for a doorbell, not taken since).
+    /// Whether it was rung (and, unless latching, not taken since).
     public var isRung: Bool { state.withLock { $0.rung } }
 
     /// Rings: resumes every waiter, or (with none) leaves it rung for the next wait.

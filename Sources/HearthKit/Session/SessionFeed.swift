@@ -1,0 +1,102 @@
+import Foundation
+import MQTT
+import TopicModel
+
+/// What a feed tells its owner, after each batch and at each connection change.
+public enum FeedNews: Sendable {
+    /// A batch went into the model: how many messages, and whether any was retained.
+    case ingested(messages: Int, retained: Bool)
+    /// The connection changed (the model has followed it). `downSince` is when it was lost, nil
+    /// while connected.
+    case connection(MQTTConnectionState, at: Double, downSince: Double?)
+    /// The client dropped messages its consumer was too slow for (only with `.dropQoS0`; the
+    /// commands read with `.pauseReading`, which waits instead).
+    case dropped(Int)
+}
+
+/// Where a session's events go: into a model, into the recording pipeline, or both. The one
+/// loop over a session's batches, for the dashboard, `tree` and `record`.
+public enum SessionFeed {
+    /// The most messages ingested under one model lock: a reader waits at most this long.
+    public static var lockedBatchLimit: Int { 4096 }
+
+    /// Feeds events into `model` and `recording` until the stream ends or `limit` messages went
+    /// in; returns how many did.
+    ///
+    /// Each batch the client hands over is ingested under one lock (at most `lockedBatchLimit`
+    /// messages at a time), after the recording has it. Connection changes reach the model too:
+    /// staleness counts connected time only, and the retained state is reconciled against the
+    /// burst that follows a resubscription; the recording learns of the resubscription too.
+    /// `news` runs on the caller's task, with the model unlocked.
+    @discardableResult
+    public static func run<C>(_ batches: MQTTEventBatches, model: SharedModel?, recording: RecordingPipeline<C>?, limit: Int? = nil,
+                              news: (FeedNews) -> Void = { _ in }) async -> Int {
+        var messages: [MQTTMessage] = []
+        var fed = 0
+        var downSince: Double?
+        // The current batch's messages and whether one was retained, for `news`.
+        var inBatch = 0
+        var retained = false
+        loop: for await batch in batches {
+            for event in batch {
+                switch event {
+                case let .message(message):
+                    messages.append(message)
+                    inBatch += 1
+                    retained = retained || message.retain
+                    fed += 1
+                    if let limit, fed >= limit { break loop }
+                    if messages.count >= lockedBatchLimit { await ingest(&messages, model, recording) }
+                case let .messagesDropped(count):
+                    news(.dropped(count))
+                case .resubscribing, .subscriptionsRestored:
+                    await ingest(&messages, model, recording)
+                    if case .resubscribing = event { recording?.resubscribing() }
+                    model?.withModel { $0.follow(event, at: Date().timeIntervalSince1970) }
+                case let .connectionState(state):
+                    await ingest(&messages, model, recording)
+                    let now = Date().timeIntervalSince1970
+                    model?.withModel { $0.follow(event, at: now) }
+                    if state.isConnected {
+                        downSince = nil
+                    } else if case .reconnecting = state, downSince == nil {
+                        downSince = now
+                    }
+                    news(.connection(state, at: now, downSince: downSince))
+                }
+            }
+            await ingest(&messages, model, recording)
+            news(.ingested(messages: inBatch, retained: retained))
+            inBatch = 0
+            retained = false
+        }
+        // Stopped at `limit` within a batch.
+        if inBatch > 0 {
+            await ingest(&messages, model, recording)
+            news(.ingested(messages: inBatch, retained: retained))
+        }
+        return fed
+    }
+
+    private static func ingest<C>(_ messages: inout [MQTTMessage], _ model: SharedModel?, _ recording: RecordingPipeline<C>?) async {
+        guard !messages.isEmpty else { return }
+        await recording?.record(messages)
+        model?.withModel { $0.ingest(messages) }
+        messages.removeAll(keepingCapacity: true)
+    }
+}
+
+extension SharedModel {
+    /// Feeds a session's events into this model (and into `recording`): `SessionFeed.run`.
+    @discardableResult
+    public func feed<C>(_ batches: MQTTEventBatches, recording: RecordingPipeline<C>?, limit: Int? = nil,
+                        news: (FeedNews) -> Void = { _ in }) async -> Int {
+        await SessionFeed.run(batches, model: self, recording: recording, limit: limit, news: news)
+    }
+
+    /// `feed` without recording.
+    @discardableResult
+    public func feed(_ batches: MQTTEventBatches, limit: Int? = nil, news: (FeedNews) -> Void = { _ in }) async -> Int {
+        await SessionFeed.run(batches, model: self, recording: RecordingPipeline<ContinuousClock>?.none, limit: limit, news: news)
+    }
+}
