@@ -4,7 +4,8 @@ import TopicModel
 
 /// What a feed tells its owner, after each batch and at each connection change.
 public enum FeedNews: Sendable {
-    /// A batch went into the model: how many messages, and whether any was retained.
+    /// Messages went into the model (a batch, or `lockedBatchLimit` of a long one): how many, and
+    /// whether any was retained.
     case ingested(messages: Int, retained: Bool)
     /// The connection changed (the model has followed it). `downSince` is when it was lost, nil
     /// while connected.
@@ -46,7 +47,13 @@ public enum SessionFeed {
                     retained = retained || message.retain
                     fed += 1
                     if let limit, fed >= limit { break loop }
-                    if messages.count >= lockedBatchLimit { await ingest(&messages, model, recording) }
+                    if messages.count >= lockedBatchLimit {
+                        // A long batch is news every `lockedBatchLimit` messages, not only at its end.
+                        await ingest(&messages, model, recording)
+                        news(.ingested(messages: inBatch, retained: retained))
+                        inBatch = 0
+                        retained = false
+                    }
                 case let .messagesDropped(count):
                     news(.dropped(count))
                 case .resubscribing, .subscriptionsRestored:
@@ -81,22 +88,22 @@ public enum SessionFeed {
     private static func ingest<C>(_ messages: inout [MQTTMessage], _ model: SharedModel?, _ recording: RecordingPipeline<C>?) async {
         guard !messages.isEmpty else { return }
         await recording?.record(messages)
-        model?.withModel { $0.ingest(messages) }
+        // One message at a time: TopicModel's sequence-taking ingest is generic, and a generic
+        // call across modules is not specialized.
+        model?.withModel { model in
+            for message in messages { model.ingest(message) }
+        }
         messages.removeAll(keepingCapacity: true)
     }
 }
 
 extension SharedModel {
     /// Feeds a session's events into this model (and into `recording`): `SessionFeed.run`.
+    ///
+    /// Not generic: a generic call from another module would run unspecialized, message by message.
     @discardableResult
-    public func feed<C>(_ batches: MQTTEventBatches, recording: RecordingPipeline<C>?, limit: Int? = nil,
-                        news: (FeedNews) -> Void = { _ in }) async -> Int {
+    public func feed(_ batches: MQTTEventBatches, recording: RecordingPipeline<ContinuousClock>? = nil, limit: Int? = nil,
+                     news: (FeedNews) -> Void = { _ in }) async -> Int {
         await SessionFeed.run(batches, model: self, recording: recording, limit: limit, news: news)
-    }
-
-    /// `feed` without recording.
-    @discardableResult
-    public func feed(_ batches: MQTTEventBatches, limit: Int? = nil, news: (FeedNews) -> Void = { _ in }) async -> Int {
-        await SessionFeed.run(batches, model: self, recording: RecordingPipeline<ContinuousClock>?.none, limit: limit, news: news)
     }
 }
