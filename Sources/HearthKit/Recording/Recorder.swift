@@ -1,4 +1,5 @@
 import MQTT
+import TextFormat
 
 /// `hearth record`'s loop: connect (and keep connecting), read, record, until `stop` rings.
 ///
@@ -39,14 +40,14 @@ public struct Recorder: Sendable {
             while !stop.isRung, !Task.isCancelled {
                 do {
                     try await session.run { client, info in
-                        warn("connected (MQTT \(info.version)), session \(info.sessionPresent ? "resumed" : "new")")
+                        warn(Self.connected(info))
                         delay = .milliseconds(500)
                         // The broker may resend retained values on this subscription.
                         pipeline.resubscribing()
                         recorded += await record(from: client, limit: limit.map { $0 - recorded })
                     }
                 } catch {
-                    warn("\(error); trying again in \(Int(delay / .seconds(1) * 10) / 10) s")
+                    warn("\(error); trying again in \(ValueFormat.short(delay / .seconds(1), digits: 1)) s")
                     _ = await stop.wait(until: clock.now.advanced(by: delay), clock: clock)
                     delay = min(delay * 2, .seconds(30))
                 }
@@ -65,11 +66,18 @@ public struct Recorder: Sendable {
                 if !Task.isCancelled { await client.disconnect() }
             }
             var report = ConnectionReport(warn: warn)
+            // The first connection was said when the session started; the client's reconnects
+            // are said here, so the log never ends on "reconnecting" once it is back.
+            var connections = 0
             let fed = await SessionFeed.run(client.events.batches, model: nil, recording: pipeline, limit: limit) { news in
                 switch news {
                 case let .connection(state, _, _):
                     report.note(state)
                     if case let .closed(error?) = state { warn("\(MQTTConnectionState.closed(error))") }
+                    if case let .connected(info) = state {
+                        if connections > 0 { warn(Self.connected(info)) }
+                        connections += 1
+                    }
                 case .ingested, .dropped:
                     break
                 }
@@ -78,5 +86,10 @@ public struct Recorder: Sendable {
             group.cancelAll()
             return fed
         }
+    }
+
+    /// "connected (MQTT 5.0), session resumed": said at each connection.
+    static func connected(_ info: MQTTConnectionInfo) -> String {
+        "connected (MQTT \(info.version)), session \(info.sessionPresent ? "resumed" : "new")"
     }
 }

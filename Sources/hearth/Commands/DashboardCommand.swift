@@ -15,7 +15,7 @@ struct DashboardCommand: AsyncParsableCommand {
               hearth                                  # localhost:1883, everything (#)
               hearth -h broker.lan -u me --password-file ~/.mqtt-password
               hearth -t 'home/#' --theme solarized-dark
-              hearth --record                         # keep what it receives, as hearth record does
+              hearth --record                         # also record, as hearth record does
             """,
         helpNames: [.long])
 
