@@ -58,13 +58,10 @@ struct RecordingPipelineTests {
 
     @Test func aFailedWriteIsTriedAgainEachSecondWithNoNewMessage() async throws {
         try await withFolder { folder in
-            let path = folder + "/home.sqlite"
-            let store = try HistoryStore(path: path)
-            let breaker = try StoreBreaker(path: path)
+            let (store, breaker) = try StoreBreaker.broken(at: folder + "/home.sqlite")
             let clock = ManualClock()
             let reports = Reports()
             let pipeline = Self.pipeline(store, clock: clock, reports: reports)
-            try breaker.breakWrites()
             var reported = reports.stream.makeAsyncIterator()
             let lost = try await pipeline.run {
                 await pipeline.record([message("home/a", "1"), message("home/b", "2")])
@@ -82,12 +79,9 @@ struct RecordingPipelineTests {
 
     @Test func stoppedWhileWritesFailItCountsWhatIsLost() async throws {
         try await withFolder { folder in
-            let path = folder + "/home.sqlite"
-            let store = try HistoryStore(path: path)
-            let breaker = try StoreBreaker(path: path)
+            let (store, _) = try StoreBreaker.broken(at: folder + "/home.sqlite")
             let reports = Reports()
             let pipeline = Self.pipeline(store, clock: ManualClock(), reports: reports)
-            try breaker.breakWrites()
             var reported = reports.stream.makeAsyncIterator()
             let lost = try await pipeline.run {
                 await pipeline.record([message("home/a", "1"), message("home/a", "2"), message("home/a", "3")])
@@ -140,10 +134,8 @@ struct RecordingPipelineTests {
 struct HistoryWriterTests {
     @Test func theBackoffDoublesAndAWriteWaitsForIt() async throws {
         try await withFolder { folder in
-            let path = folder + "/home.sqlite"
-            let breaker = try StoreBreaker(path: path)
-            var writer = HistoryWriter<ManualClock.Instant>(store: try HistoryStore(path: path), retention: Retention())
-            try breaker.breakWrites()
+            let (store, breaker) = try StoreBreaker.broken(at: folder + "/home.sqlite")
+            var writer = HistoryWriter<ManualClock.Instant>(store: store, retention: Retention())
             let start = ManualClock.Instant(offset: .seconds(100))
             writer.add([message("home/a", "1")])
             #expect(writer.flush(now: start)?.isFailure == true)
@@ -159,10 +151,8 @@ struct HistoryWriterTests {
 
     @Test func whileWritesFailMemoryStaysBoundedAndTheDroppedAreCounted() async throws {
         try await withFolder { folder in
-            let path = folder + "/home.sqlite"
-            let breaker = try StoreBreaker(path: path)
-            var writer = HistoryWriter<ManualClock.Instant>(store: try HistoryStore(path: path), retention: Retention())
-            try breaker.breakWrites()
+            let (store, _) = try StoreBreaker.broken(at: folder + "/home.sqlite")
+            var writer = HistoryWriter<ManualClock.Instant>(store: store, retention: Retention())
             writer.add([message("home/a", "first")])
             #expect(writer.flush(now: ManualClock.Instant(offset: .zero))?.isFailure == true)
             // Added during the backoff, before any flush could trim: the bound holds at once.
@@ -175,10 +165,8 @@ struct HistoryWriterTests {
 
     @Test func theLastFlushTriesEvenInTheBackoff() async throws {
         try await withFolder { folder in
-            let path = folder + "/home.sqlite"
-            let breaker = try StoreBreaker(path: path)
-            var writer = HistoryWriter<ManualClock.Instant>(store: try HistoryStore(path: path), retention: Retention())
-            try breaker.breakWrites()
+            let (store, breaker) = try StoreBreaker.broken(at: folder + "/home.sqlite")
+            var writer = HistoryWriter<ManualClock.Instant>(store: store, retention: Retention())
             let start = ManualClock.Instant(offset: .zero)
             writer.add([message("home/a", "1")])
             _ = writer.flush(now: start)

@@ -28,6 +28,14 @@ struct StoreBreaker {
         try queue.write { try $0.execute(sql: "ALTER TABLE message RENAME TO message_away") }
     }
 
+    /// A new store at `path` whose writes fail until `mend()`.
+    static func broken(at path: String) throws -> (HistoryStore, StoreBreaker) {
+        let store = try HistoryStore(path: path)
+        let breaker = try StoreBreaker(path: path)
+        try breaker.breakWrites()
+        return (store, breaker)
+    }
+
     func mend() throws {
         try queue.write { try $0.execute(sql: "ALTER TABLE message_away RENAME TO message") }
     }

@@ -41,10 +41,15 @@ public struct HistoryWriter<Instant: InstantProtocol> where Instant.Duration == 
     }
 
     private mutating func dropPastLimit() {
-        let excess = pending.count - Self.pendingLimit
-        guard excess > 0 else { return }
-        pending.removeFirst(excess)
-        dropped += excess
+        dropped += Self.keepNewest(&pending)
+    }
+
+    /// Drops the oldest of `messages` past `pendingLimit`; returns how many went.
+    static func keepNewest(_ messages: inout [MQTTMessage]) -> Int {
+        let excess = messages.count - pendingLimit
+        guard excess > 0 else { return 0 }
+        messages.removeFirst(excess)
+        return excess
     }
 
     /// Writes what waits, unless a failed write's backoff still runs (`force` tries anyway: the

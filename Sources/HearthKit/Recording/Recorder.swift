@@ -59,31 +59,24 @@ public struct Recorder: Sendable {
     /// Records until the client ends (a stop, or a close for good) or `limit` more messages came;
     /// returns how many came.
     private func record(from client: MQTTClient, limit: Int?) async -> Int {
-        await withTaskGroup(of: Void.self) { group in
-            // A stop disconnects the client, which ends its events.
-            group.addTask {
-                await stop.wait()
-                if !Task.isCancelled { await client.disconnect() }
-            }
-            var report = ConnectionReport(warn: warn)
+        let stop = stop
+        return await client.disconnecting(when: { await stop.wait() }) {
             // The first connection was said when the session started; the client's reconnects
             // are said here, so the log never ends on "reconnecting" once it is back.
             var connections = 0
             let fed = await SessionFeed.run(client.events.batches, model: nil, recording: pipeline, limit: limit) { news in
-                switch news {
-                case let .connection(state, _, _):
-                    report.note(state)
-                    if case let .closed(error?) = state { warn("\(MQTTConnectionState.closed(error))") }
-                    if case let .connected(info) = state {
-                        if connections > 0 { warn(Self.connected(info)) }
-                        connections += 1
-                    }
-                case .ingested, .dropped:
+                guard case let .connection(state, _, _) = news else { return }
+                switch state {
+                case .reconnecting, .closed(.some):
+                    warn("\(state)")
+                case let .connected(info):
+                    if connections > 0 { warn(Self.connected(info)) }
+                    connections += 1
+                case .idle, .connecting, .closed(nil):
                     break
                 }
             }
             if let limit, fed >= limit { stop.ring() }
-            group.cancelAll()
             return fed
         }
     }

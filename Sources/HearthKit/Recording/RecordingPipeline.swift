@@ -86,13 +86,7 @@ public final class RecordingPipeline<C: Clock>: Sendable where C.Duration == Dur
     public func record(_ messages: some Sequence<MQTTMessage>) async {
         let full = incoming.withLock { incoming in
             for message in messages where !incoming.echoes.isEcho(message) { incoming.messages.append(message) }
-            if incoming.failing {
-                let excess = incoming.messages.count - HistoryWriter<C.Instant>.pendingLimit
-                if excess > 0 {
-                    incoming.messages.removeFirst(excess)
-                    incoming.dropped += excess
-                }
-            }
+            if incoming.failing { incoming.dropped += HistoryWriter<C.Instant>.keepNewest(&incoming.messages) }
             return isFull(incoming)
         }
         work.ring()

@@ -35,25 +35,27 @@ public enum SessionFeed {
         var messages: [MQTTMessage] = []
         var fed = 0
         var downSince: Double?
-        // The current batch's messages and whether one was retained, for `news`.
-        var inBatch = 0
+        // Messages since the last news, and whether one was retained.
+        var unreported = 0
         var retained = false
+        /// Ingests what waits and says so.
+        func deliver() async {
+            await ingest(&messages, model, recording)
+            news(.ingested(messages: unreported, retained: retained))
+            unreported = 0
+            retained = false
+        }
         loop: for await batch in batches {
             for event in batch {
                 switch event {
                 case let .message(message):
                     messages.append(message)
-                    inBatch += 1
+                    unreported += 1
                     retained = retained || message.retain
                     fed += 1
                     if let limit, fed >= limit { break loop }
-                    if messages.count >= lockedBatchLimit {
-                        // A long batch is news every `lockedBatchLimit` messages, not only at its end.
-                        await ingest(&messages, model, recording)
-                        news(.ingested(messages: inBatch, retained: retained))
-                        inBatch = 0
-                        retained = false
-                    }
+                    // A long batch is news every `lockedBatchLimit` messages, not only at its end.
+                    if messages.count >= lockedBatchLimit { await deliver() }
                 case let .messagesDropped(count):
                     news(.dropped(count))
                 case .resubscribing, .subscriptionsRestored:
@@ -72,16 +74,10 @@ public enum SessionFeed {
                     news(.connection(state, at: now, downSince: downSince))
                 }
             }
-            await ingest(&messages, model, recording)
-            news(.ingested(messages: inBatch, retained: retained))
-            inBatch = 0
-            retained = false
+            await deliver()
         }
         // Stopped at `limit` within a batch.
-        if inBatch > 0 {
-            await ingest(&messages, model, recording)
-            news(.ingested(messages: inBatch, retained: retained))
-        }
+        if unreported > 0 { await deliver() }
         return fed
     }
 

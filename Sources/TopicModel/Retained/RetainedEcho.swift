@@ -14,41 +14,52 @@ public enum RetainedEcho {
     }
 }
 
-/// `RetainedEcho` for a reader without the model: remembers a hash of each topic's last
-/// retained payload, and which topics were heard since the last subscription.
+/// `RetainedEcho` for a reader without the model: remembers, per topic, a hash of its last
+/// retained payload and whether it was heard since the last subscription. One dictionary
+/// lookup per message.
 public struct RetainedEchoes: Sendable {
-    /// A hash of each topic's last payload, while that message was retained.
-    private var lastRetained: [String: Int] = [:]
-    /// Topics heard since the last subscription.
-    private var heard: Set<String> = []
+    private struct Topic: Sendable {
+        /// The subscription it was last heard in.
+        var heardIn = -1
+        /// A hash of its last payload, while that message was retained.
+        var retainedHash: Int?
+
+        /// Notes `message`; returns whether it is an echo (and then leaves the topic as it was).
+        mutating func hear(_ message: MQTTMessage, subscription: Int) -> Bool {
+            let first = heardIn != subscription
+            heardIn = subscription
+            // Live messages are most messages: they are not hashed.
+            guard message.retain else {
+                retainedHash = nil
+                return false
+            }
+            let hash = RetainedEchoes.hash(message.payload)
+            if RetainedEcho.isEcho(retain: true, firstSinceSubscribing: first, samePayload: retainedHash == hash) { return true }
+            retainedHash = hash
+            return false
+        }
+    }
+
+    private var topics: [String: Topic] = [:]
+    /// Counts subscriptions: a topic heard in an earlier one is not heard in this one.
+    private var subscription = 0
 
     /// - Parameter known: the newest message already known of each topic (from the store).
     public init(known: [MQTTMessage] = []) {
-        for message in known where message.retain { lastRetained[message.topic] = Self.hash(message.payload) }
+        for message in known where message.retain { topics[message.topic] = Topic(retainedHash: Self.hash(message.payload)) }
     }
 
     /// The client subscribes (again): the broker resends retained values next.
     public mutating func subscribing() {
-        heard.removeAll()
+        subscription += 1
     }
 
     /// Whether `message` is an echo; otherwise it becomes the topic's last known message.
     public mutating func isEcho(_ message: MQTTMessage) -> Bool {
-        let first = heard.insert(message.topic).inserted
-        // Live messages are most messages: they are not hashed.
-        guard message.retain else {
-            lastRetained[message.topic] = nil
-            return false
-        }
-        let hash = Self.hash(message.payload)
-        if RetainedEcho.isEcho(retain: message.retain, firstSinceSubscribing: first, samePayload: lastRetained[message.topic] == hash) {
-            return true
-        }
-        lastRetained[message.topic] = hash
-        return false
+        topics[message.topic, default: Topic()].hear(message, subscription: subscription)
     }
 
-    private static func hash(_ payload: [UInt8]) -> Int {
+    fileprivate static func hash(_ payload: [UInt8]) -> Int {
         var hasher = Hasher()
         hasher.combine(payload)
         return hasher.finalize()

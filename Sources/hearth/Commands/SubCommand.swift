@@ -67,17 +67,13 @@ struct SubCommand: AsyncParsableCommand {
         var report = ConnectionReport()
         // Read once: the option group's getter is not free, and this loop runs per message.
         let limit = subscription.count
-        await withTaskGroup(of: Void.self) { group in
-            // The deadline disconnects the client, which ends its events.
-            group.addTask {
-                await deadline.wait()
-                if !Task.isCancelled { await client.disconnect() }
-            }
+        await client.disconnecting(when: { await deadline.wait() }) {
             loop: for await batch in client.events.batches {
+                // Once per batch, not per message: the quiet period is half a second.
+                if batch.contains(where: { if case .message = $0 { true } else { false } }) { deadline.messageArrived() }
                 for event in batch {
                     switch event {
                     case let .message(message):
-                        deadline.messageArrived()
                         if retainedOnly, !message.retain { break loop }
                         if skipRetained, message.retain { continue }
                         formatter.write(message, to: &output)
@@ -93,7 +89,6 @@ struct SubCommand: AsyncParsableCommand {
                 }
                 output.flush()
             }
-            group.cancelAll()
         }
         output.flush()
         return report.failure

@@ -74,12 +74,7 @@ struct TreeCommand: AsyncParsableCommand {
         let limit = (subscription.timeout ?? (settling ? Self.settleLimit : nil)).map { Duration.milliseconds(Int($0 * 1000)) }
         let deadline = CollectionDeadline(limit: limit, quiet: settling ? .milliseconds(500) : nil, clock: ContinuousClock())
         var report = ConnectionReport()
-        await withTaskGroup(of: Void.self) { group in
-            // The deadline disconnects the client, which ends its events.
-            group.addTask {
-                await deadline.wait()
-                if !Task.isCancelled { await client.disconnect() }
-            }
+        await client.disconnecting(when: { await deadline.wait() }) {
             await model.feed(client.events.batches, limit: subscription.count) { news in
                 switch news {
                 case let .ingested(_, retained):
@@ -100,7 +95,6 @@ struct TreeCommand: AsyncParsableCommand {
                     break
                 }
             }
-            group.cancelAll()
         }
         if settling, deadline.sinceLastMessage < .milliseconds(500) {
             Diagnostics.warn("retained messages were still arriving after \(Int(Self.settleLimit)) s; -W SECONDS collects longer")
