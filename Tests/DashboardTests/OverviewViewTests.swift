@@ -45,14 +45,13 @@ struct OverviewViewTests {
     @Test func aValueThatFillsItsColumnStaysApartFromTheNameAndAWideRangeDropsItsDecimals() throws {
         var model = TopicModel()
         for step in 0..<10 {
-            model.ingest(Fixture.message("shellyplus1pm-office/status/switch:0", #"{"temperature":{"tF":\#(99.2 + Double(step) * 0.21)}}"#,
-                                         at: Self.start + Double(step) * 10))
+            model.ingest(Fixture.message("a_very_long_attic_sensor_name/temperature", "\(99.2 + Double(step) * 0.21) °F", at: Self.start + Double(step) * 10))
         }
         let controller = DashboardController(connection: Fixture.connected, width: 120, height: 40)
         let canvas = Fixture.draw(controller, model, now: Self.start + 100)
         let detail = controller.layout.detail
-        let row = try #require((detail.row..<detail.row + detail.height).map { Self.detailText(canvas, $0, detail) }.first { $0.contains("tF") })
-        #expect(row.contains("tF 101.1 ") && !row.contains("tF101"), "\(row)")
+        let row = try #require((detail.row..<detail.row + detail.height).map { Self.detailText(canvas, $0, detail) }.first { $0.contains("°F") })
+        #expect(row.contains("_name 101.1 °F"), "\(row)")
         #expect(row.contains(" 99–101 "), "\(row)")
         #expect(OverviewView.range(min: 18.62, max: 21.44) == "18.6–21.4" && OverviewView.range(min: 90, max: 90) == "90")
     }
@@ -115,8 +114,11 @@ struct OverviewViewTests {
         } else {
             #expect(height < 40, "at 120x40 and larger the other readings fit below the temperatures")
         }
-        // A light's ON/OFF is a state, not a reading.
-        #expect(!(detail.row..<detail.row + detail.height).contains { Self.detailText(canvas, $0, detail).contains("light") })
+        // A light's ON/OFF is a state, not a reading: it comes after the temperatures, as a word.
+        if let light = (detail.row..<detail.row + detail.height).first(where: { Self.detailText(canvas, $0, detail).contains("light") }) {
+            #expect(lastRoom < light)
+            #expect(!Self.detailText(canvas, light, detail).contains(where: { Sparkline.blocks.contains($0) }))
+        }
     }
 
     @Test func theSparklineIsAtLeast24CellsAt120x40AndWiderOnWiderScreens() {
@@ -185,8 +187,9 @@ struct OverviewViewTests {
         #expect(OverviewView.readingName("tele/tasmota_office/SENSOR", field: "AM2301.Temperature", kind: .temperature) == ("tasmota_office", "AM2301"))
         #expect(OverviewView.readingName("zigbee2mqtt/bedroom_sensor", field: "humidity", kind: .percentage) == ("bedroom_sensor", "humidity"))
         // Units in a field's name stay, so Celsius and Fahrenheit differ.
-        #expect(OverviewView.readingName("shelly/status/temperature:0", field: "tC", kind: .temperature) == ("shelly", "tC"))
-        #expect(OverviewView.readingName("shelly/status/switch:0", field: "temperature.tF", kind: .temperature) == ("shelly/switch:0", "tF"))
+        // A unit in the field's name goes too: the °C/°F pair is one reading.
+        #expect(OverviewView.readingName("shelly/status/temperature:0", field: "tC", kind: .temperature) == ("shelly", ""))
+        #expect(OverviewView.readingName("shelly/status/switch:0", field: "temperature.tF", kind: .temperature) == ("shelly/switch:0", ""))
         // Under its own device's branch, a reading is never named by a convention's word alone.
         #expect(OverviewView.readingName("sensor/temperature/state", field: "", kind: .temperature) == ("temperature", ""))
         #expect(OverviewView.readingName("state", field: "", kind: .other) == ("state", ""))

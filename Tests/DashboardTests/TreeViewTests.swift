@@ -34,7 +34,7 @@ import TextFormat
         #expect(canvas.line(doorRow).contains("open"))
     }
 
-    @Test func valuesNameTheirFieldUnlessItIsTheTemperature() throws {
+    @Test func valuesNameTheirFieldUnlessItIsTheTemperatureAndAStateLeads() throws {
         var model = TopicModel()
         model.ingest([
             Fixture.message("z/light", #"{"brightness":180,"state":"ON"}"#),
@@ -45,7 +45,8 @@ import TextFormat
         let canvas = Fixture.draw(DashboardController(connection: Fixture.connected, width: 120, height: 40), model)
         func value(_ name: String) throws -> String { try canvas.line(#require(Fixture.row(of: name, in: canvas))) }
         let light = try value("light")
-        #expect(light.contains("brightness 180"), "\(light)")
+        // The state leads, the telling reading follows.
+        #expect(light.contains("ON · 180 brightness"), "\(light)")
         #expect(try value("sensor").contains(" 21.5") && !value("sensor").contains("temperature"))
         #expect(try value("plain").contains("7.25"))
         #expect(try value("switch").contains("ON"))

@@ -29,6 +29,7 @@ struct OverviewTests {
             switch row {
             case let .stale(topic): return "◷ " + topic.name
             case let .offline(topic): return "✕ " + topic.name
+            case let .state(state): return state.topic.name + " " + state.state.word
             case let .series(series): return series.topic.name + (series.field.isEmpty ? "" : " " + series.field)
             }
         }
@@ -39,10 +40,11 @@ struct OverviewTests {
         let overview = model.overview(of: .root, offset: 0, limit: 50)
         #expect(Self.names(overview) == [
             "home/hall/temperature", "home/office/climate", "zigbee2mqtt/bedroom temperature", "zigbee2mqtt/kitchen temperature",
-            "home/garage/power", "zigbee2mqtt/bedroom humidity", "zigbee2mqtt/bedroom battery", "zigbee2mqtt/kitchen humidity",
+            "home/hall/light ON", "home/garage/power", "zigbee2mqtt/bedroom humidity", "zigbee2mqtt/bedroom battery", "zigbee2mqtt/kitchen humidity",
         ])
-        // The light's ON is drawn as 1 in the tree, but it is a state, not a reading.
-        #expect(overview.totalRows == 8)
+        // The light's ON is a state, listed as a word after the temperatures, not a reading.
+        #expect(overview.totalRows == 9)
+        #expect(model.node(.root).seriesCount == 8 && model.node(.root).stateCount == 1)
         #expect(model.node(.root).temperatureCount == 4)
         // A plain payload's own unit makes it a temperature, and is reported.
         guard case let .series(office) = overview.rows[1] else { Issue.record("not a series"); return }
@@ -110,11 +112,11 @@ struct OverviewTests {
         model.ingest(msg("switch", "OFF"))
         #expect(model.node(.root).seriesCount == 2)
         model.ingest(msg("switch", "42"))
-        #expect(model.node(.root).seriesCount == 3)
+        #expect(model.node(.root).seriesCount == 3 && model.node(.root).stateCount == 0)
         #expect(model.overview(of: .root, offset: 0, limit: 50).rows.count == 3)
         model.ingest(msg("switch", "ON"))
-        #expect(model.node(.root).seriesCount == 2)
-        #expect(model.overview(of: .root, offset: 0, limit: 50).rows.count == 2)
+        #expect(model.node(.root).seriesCount == 2 && model.node(.root).stateCount == 1)
+        #expect(model.overview(of: .root, offset: 0, limit: 50).rows.count == 3)
     }
 
     @Test func zigbeeDiscoveryLabelsEachFieldOfOneStateTopic() {
@@ -146,7 +148,7 @@ struct OverviewTests {
         for payload in ["ON", "hello", "42", "OFF", "7"] {
             model.ingest(msg("hall/thing", payload))
             let listed = model.overview(of: .root, offset: 0, limit: 50).rows.count
-            #expect(listed == Int(model.node(.root).seriesCount), "after \(payload)")
+            #expect(listed == Int(model.node(.root).seriesCount + model.node(.root).stateCount), "after \(payload)")
         }
     }
 

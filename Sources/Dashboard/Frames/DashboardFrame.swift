@@ -45,7 +45,7 @@ public struct DashboardFrame: Sendable {
         public var olderNote: String?
     }
 
-    /// A branch (or the whole broker) at a glance: problems, then every numeric series below.
+    /// A branch (or the whole broker) at a glance: problems, states, then every reading below.
     public struct Overview: Sendable {
         public struct Line: Sendable {
             public var row: BranchOverview.Row
@@ -55,8 +55,12 @@ public struct DashboardFrame: Sendable {
         /// The branch's path ("" for the whole broker).
         public var path: String
         public var topicCount: Int
+        /// Devices that state what they are doing (ON, closed).
+        public var stateCount: Int
         public var temperatureCount: Int
-        public var seriesCount: Int
+        public var otherReadingCount: Int
+        /// Readings that describe a device itself (signal, supply, its chip's temperature).
+        public var internalCount: Int
         public var problemCount: Int
         /// When the branch is an offline device: the availability topics that say so.
         public var offlineSources: [String]

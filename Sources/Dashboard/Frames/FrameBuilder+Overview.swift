@@ -6,7 +6,7 @@ extension FrameBuilder {
     /// kept within its rows.
     func overview(of branch: NodeID, model: TopicModel, state: inout DashboardState, layout: Layout) -> DashboardFrame.Overview {
         let node = model.node(branch)
-        let total = Int(node.staleCount + node.offlineCount + node.seriesCount)
+        let total = Int(node.staleCount + node.offlineCount + node.stateCount + node.seriesCount)
         let height = layout.overviewRows
         state.overviewCursor = max(0, min(state.overviewCursor, total - 1))
         state.overviewScroll = max(0, min(state.overviewScroll, state.overviewCursor, max(0, total - height)))
@@ -19,7 +19,8 @@ extension FrameBuilder {
         }
         return DashboardFrame.Overview(
             path: branch == .root ? "" : model.path(of: branch), topicCount: Int(node.topicCount),
-            temperatureCount: Int(node.temperatureCount), seriesCount: Int(node.seriesCount), problemCount: window.problemCount,
+            stateCount: Int(node.stateCount), temperatureCount: Int(node.temperatureCount),
+            otherReadingCount: Int(node.otherReadingCount), internalCount: Int(node.internalCount), problemCount: window.problemCount,
             offlineSources: branch == .root ? [] : model.offlineSources(of: branch).map { model.path(of: $0) }, lines: lines,
             totalRows: window.totalRows, scroll: state.overviewScroll, cursor: state.overviewCursor,
             sparklineWidth: width, treeFilter: state.selected == nil ? state.filter : nil)

@@ -20,6 +20,7 @@ extension DashboardController {
         let node: NodeID
         switch row {
         case let .stale(topic), let .offline(topic): node = topic.node
+        case let .state(state): node = state.topic.node
         case let .series(series): node = series.topic.node
         }
         state.filter = nil

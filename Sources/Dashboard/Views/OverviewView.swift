@@ -1,13 +1,16 @@
 import TopicModel
 import TextFormat
 
-/// A branch at a glance, in the detail pane: problems first, then one line per numeric series
-/// below it, temperatures first.
+/// A branch at a glance, in the detail pane: problems first, then room temperatures, what devices
+/// are doing, the other readings, and last what devices say of themselves (signal, supply, a
+/// chip's temperature), dim.
 ///
-///     home  ·  42 topics · 6 temperatures · 14 other readings · 1 stale
+///     home
+///     42 topics · 2 problems · 6 temperatures · 5 states · 14 readings · 8 internal
 ///     ◷ hall/temperature                 silent 12m
 ///     ✕ tele/garage_plug                 offline
-///       bedroom          19.6 °C ▁▂▃▄▅▆▇███▇▆▅▄▃▂▁▁▂▃▄▅▆▇ 18.9–21.2  4s
+///       bedroom          19.6 °C ▁▂▃▄▅▆▇███▇▆▅▄▃▂▁▁▂▃▄▅▆▇ 18.9–21.2 <1m
+///       bedroom_light        OFF · 180 brightness                 <1m
 enum OverviewView {
     // Columns: marker 2, name, value 8 (right-aligned), space, sparkline, space, range 9, age 4
     // (right-aligned, so a space before it).
@@ -29,11 +32,14 @@ enum OverviewView {
 
     static func lines(_ overview: DashboardFrame.Overview, width: Int, now: Double, focused: Bool) -> [StyledLine] {
         let title = overview.path.isEmpty ? "all topics" : TerminalEscaping.escaped(Array(overview.path.utf8), keepNewlines: false)
-        var counts = "\(overview.topicCount) topic\(overview.topicCount == 1 ? "" : "s")"
-        let others = overview.seriesCount - overview.temperatureCount
-        counts += " · \(overview.temperatureCount) temperature\(overview.temperatureCount == 1 ? "" : "s")"
-        counts += " · \(others) other reading\(others == 1 ? "" : "s")"
-        if overview.problemCount > 0 { counts += " · \(overview.problemCount) problem\(overview.problemCount == 1 ? "" : "s")" }
+        func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
+        // In the order of the rows, problems first so that a narrow pane never cuts them.
+        var counts = count(overview.topicCount, "topic")
+        if overview.problemCount > 0 { counts += " · " + count(overview.problemCount, "problem") }
+        counts += " · " + count(overview.temperatureCount, "temperature")
+        if overview.stateCount > 0 { counts += " · " + count(overview.stateCount, "state") }
+        counts += " · " + count(overview.otherReadingCount, "reading")
+        if overview.internalCount > 0 { counts += " · \(overview.internalCount) internal" }
         // The title and the counts take one line each (the rows below are placed by that), cut
         // with "…"; a branch that is an offline device says so on the first.
         var heading = StyledLine(DisplayWidth.truncate(title, cells: width), .title)
@@ -73,6 +79,19 @@ enum OverviewView {
             return problem("◷ ", topic.name, " silent " + age(now - topic.time), .stale)
         case let .offline(topic):
             return problem("✕ ", topic.name, " offline", .offline)
+        case let .state(state):
+            // The word where values stand, the telling reading where a sparkline would be.
+            let word = TerminalEscaping.escaped(Array(state.state.word.utf8), keepNewlines: false)
+            let reading = state.reading.map { " · " + ReadingText(value: $0.value, unit: $0.unit, path: $0.path, digits: 1).full } ?? ""
+            let (path, _) = readingName(state.topic.name, field: "", kind: .other)
+            let rest = pad(reading, 1 + sparkWidth + 1 + rangeWidth, right: false)
+            return StyledLine([
+                (state.isStale ? "◷ " : "  ", .stale),
+                (name(path, field: "", cells: nameWidth), nameRole),
+                (pad(word, valueWidth, right: true), state.state.isActive == false ? .dim : .value),
+                (rest, .dim),
+                (pad(age(now - state.topic.time), ageWidth, right: true), .dim),
+            ])
         case let .series(series):
             let unit = series.unit.map { " " + TerminalEscaping.escaped(Array($0.utf8), keepNewlines: false) } ?? ""
             let valueText = ValueFormat.short(series.value, digits: 1) + unit
@@ -80,10 +99,13 @@ enum OverviewView {
             // A value that fills its column ("101.1 °F") takes a cell from the name, to stay apart.
             let full = DisplayWidth.of(valueText) >= valueWidth
             let spark = line.sparkline ?? String(repeating: " ", count: sparkWidth)
-            let (path, field) = readingName(series.topic.name, field: series.field, kind: series.kind)
+            // Home Assistant discovery's name, when it gives one, less the word the section says.
+            let (path, field) = series.label.map { (labelName($0, kind: series.kind), "") }
+                ?? readingName(series.topic.name, field: series.field, kind: series.kind)
+            let role: Role = highlighted ? nameRole : series.role == .deviceInternal ? .dim : nameRole
             return StyledLine([
                 (series.isStale ? "◷ " : "  ", .stale),
-                (full ? name(path, field: field, cells: nameWidth - 1) + " " : name(path, field: field, cells: nameWidth), nameRole),
+                (full ? name(path, field: field, cells: nameWidth - 1) + " " : name(path, field: field, cells: nameWidth), role),
                 (value + " ", .value),
                 (spark, .sparkline),
                 (" " + pad(series.series?.summary.map { range(min: $0.min, max: $0.max) } ?? "", rangeWidth, right: false), .dim),
@@ -111,13 +133,14 @@ enum OverviewView {
     ]
 
     /// A reading's name, shortest first: the levels that name its device, less the conventions'
-    /// words, and in the temperatures less the word "temperature" itself. Never empty: when
-    /// nothing else is left the dropped words come back (a branch's own `sensor/temperature/state`
-    /// reads "temperature"), and units in a field's name (`tC`, `tF`) stay, so fields differ.
+    /// words, and in the temperatures less the word "temperature" itself and a unit in a field's
+    /// name (Shelly's `tC`: its `tF` twin is not listed). Never empty: when nothing else is left the
+    /// dropped words come back (a branch's own `sensor/temperature/state` reads "temperature").
     static func readingName(_ path: String, field: String, kind: SeriesKind) -> (path: String, field: String) {
         func repeatsKind(_ word: Substring) -> Bool {
             let bare = (word.split(separator: ":").first ?? word).lowercased()
-            return kind == .temperature && (bare == "temperature" || bare == "temp" || bare.hasSuffix("_temperature"))
+            return kind == .temperature
+                && (bare == "temperature" || bare == "temp" || bare.hasSuffix("_temperature") || bare == "tc" || bare == "tf")
         }
         let levels = path.split(separator: "/", omittingEmptySubsequences: false)
         let named = levels.filter { !$0.isEmpty && !genericLevels.contains($0.lowercased()) }
@@ -128,6 +151,13 @@ enum OverviewView {
         let name = !kept.isEmpty ? kept.joined(separator: "/") : !named.isEmpty && fieldText.isEmpty ? named.joined(separator: "/")
             : fieldText.isEmpty ? String(levels.last ?? "") : ""
         return (name, fieldText)
+    }
+
+    /// A discovery name in the overview: "Attic Temperature" reads "Attic" among the temperatures.
+    static func labelName(_ label: String, kind: SeriesKind) -> String {
+        let words = label.split(separator: " ")
+        let kept = words.filter { kind != .temperature || !["temperature", "temp"].contains($0.lowercased()) }
+        return (kept.isEmpty ? words : kept).joined(separator: " ")
     }
 
     /// An age to the minute ("<1m", "5m", "2h"): the overview's many ages then change at most

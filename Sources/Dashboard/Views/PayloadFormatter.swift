@@ -87,7 +87,7 @@ enum JSONPrettyPrinter {
                 var next = end + 1
                 while next < bytes.count, isSpace(bytes[next]) { next += 1 }
                 let isKey = next < bytes.count && bytes[next] == UInt8(ascii: ":")
-                line.append(TerminalEscaping.escaped(raw, keepNewlines: false), isKey ? .jsonKey : .jsonString)
+                line.append(TerminalEscaping.escaped(readableEscapes(raw), keepNewlines: false), isKey ? .jsonKey : .jsonString)
                 index = end + 1
             default:
                 var end = index
@@ -107,6 +107,46 @@ enum JSONPrettyPrinter {
 
     private static func isSpace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+    }
+
+    /// A JSON string as written, with its `\u` escapes of printable characters shown as the
+    /// characters ("\u00b0C" reads "°C"); other escapes stay as written, so the text is still
+    /// the JSON it was. Control characters stay escaped.
+    static func readableEscapes(_ raw: [UInt8]) -> [UInt8] {
+        guard raw.contains(UInt8(ascii: "\\")) else { return raw }
+        func hex(at index: Int) -> UInt32? {
+            guard index + 6 <= raw.count, raw[index] == UInt8(ascii: "\\"), raw[index + 1] == UInt8(ascii: "u") else { return nil }
+            return UInt32(String(decoding: raw[index + 2..<index + 6], as: UTF8.self), radix: 16)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        var index = 0
+        while index < raw.count {
+            if raw[index] == UInt8(ascii: "\\"), index + 1 < raw.count, raw[index + 1] != UInt8(ascii: "u") {
+                out += raw[index...index + 1]  // \\ or \" stays as written, and is not read as the start of \u
+                index += 2
+                continue
+            }
+            guard let code = hex(at: index) else {
+                out.append(raw[index])
+                index += 1
+                continue
+            }
+            var scalar = code >= 0xA0 ? Unicode.Scalar(code) : nil
+            var length = 6
+            if (0xD800..<0xDC00).contains(code), let low = hex(at: index + 6), (0xDC00..<0xE000).contains(low) {
+                scalar = Unicode.Scalar(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))
+                length = 12
+            }
+            if let scalar {
+                out += Array(String(Character(scalar)).utf8)
+                index += length
+            } else {
+                out += raw[index..<index + 6]
+                index += 6
+            }
+        }
+        return out
     }
 
     /// The index of the closing quote of the string starting at `start`.

@@ -58,51 +58,68 @@ enum TreePane {
         let expander = tree.hasChildren ? (tree.isExpanded ? "▾ " : "▸ ") : "  "
         column += canvas.write(expander, row: row, column: column, role: .counts)
 
-        // The right side: value and sparkline for topics.
+        // The right side of a topic: its value right-aligned in the value column, then its
+        // sparkline. A device's state reads as one text over both ("OFF · 180 brightness"): a
+        // graph of a switch says little.
         let sparkWidth = sparklineWidth(for: rect.width)
         let valueWidth = valueWidth(for: rect.width)
-        var right = ""
-        var rightRole: Role = .value
+        let valueEnd = end - (sparkWidth > 0 ? sparkWidth + 1 : 0)
+        var right = "", rightRole: Role = .value, rightEnd = valueEnd
         if let summary = tree.topic {
             (right, rightRole) = value(summary, unit: summary.unit, width: valueWidth)
             right = DisplayWidth.truncate(right, cells: valueWidth)
+            if let state = summary.state, summary.retained != .cleared {
+                let room = end - valueEnd + valueWidth
+                right += stateReading(state, summary, unit: summary.unit, width: room - DisplayWidth.of(right)) ?? ""
+                rightEnd = end
+            }
             if dim { rightRole = .dim }
         }
-        let topicValuesWidth = valueWidth + (sparkWidth > 0 ? sparkWidth + 1 : 0) + 1
-        let valuesWidth = tree.topic == nil ? 0 : topicValuesWidth
-        // The age column lines up on every row, branches included.
-        let rightWidth = now == nil ? valuesWidth : topicValuesWidth + ageWidth
-        let nameRoom = max(0, end - column - rightWidth)
+        // Names take the cells the value leaves; the age column lines up on every row, branches
+        // included, unless a name needs its room: then the age moves right, next to the value.
+        let valueStart = tree.topic == nil ? end + 1 : rightEnd - DisplayWidth.of(right)
         var name = TerminalEscaping.escaped(Array(tree.name.utf8), keepNewlines: false)
         if name.isEmpty { name = "∅" }  // an empty level (a//b, a leading /)
-        column += canvas.write(DisplayWidth.truncate(name, cells: nameRoom), row: row, column: column, width: nameRoom, role: nameRole)
-        if tree.hasChildren {
-            var counts = " (\(tree.topicCount))"
-            if tree.retainedCount > 0 { counts += " \(tree.retainedCount)◉" }
-            if tree.staleCount > 0 { counts += " \(tree.staleCount)◷" }
-            if tree.isOfflineDevice {
-                counts += " ✕ offline"
-            } else if tree.offlineCount > 0 {
-                counts += " \(tree.offlineCount)✕"
-            }
-            column += canvas.write(counts, row: row, column: column, width: max(0, end - column - rightWidth),
-                                   role: tree.isOfflineDevice ? .offline : .counts)
-        }
+        let counts = tree.hasChildren ? self.counts(tree) : ""
+        let wanted = DisplayWidth.of(name) + DisplayWidth.of(counts)
+        var age: (text: String, column: Int)?
         if let now {
             // A topic shows its last message's age (a branch that is also a topic too); other
             // branches the freshest below.
-            let age = ValueFormat.age(now - (tree.topic?.time ?? tree.newest), compact: true)
-            let shown = DisplayWidth.of(age)
-            canvas.write(age, row: row, column: end - topicValuesWidth - 1 - shown, width: shown,
+            let text = ValueFormat.age(now - (tree.topic?.time ?? tree.newest), compact: true)
+            let shown = DisplayWidth.of(text)
+            let aligned = valueEnd - valueWidth - 1 - shown
+            age = (text, max(aligned, min(valueStart - 1 - shown, column + wanted + 1)))
+        }
+        let nameRoom = max(0, (age.map { $0.column } ?? valueStart) - 1 - column)
+        let shownName = DisplayWidth.truncate(name, cells: nameRoom)
+        column += canvas.write(shownName, row: row, column: column, width: nameRoom, role: nameRole)
+        if !counts.isEmpty {
+            column += canvas.write(counts, row: row, column: column, width: max(0, nameRoom - DisplayWidth.of(shownName)),
+                                   role: tree.isOfflineDevice ? .offline : .counts)
+        }
+        if let age {
+            canvas.write(age.text, row: row, column: age.column, width: DisplayWidth.of(age.text),
                          role: tree.topic?.isStale == true ? .stale : .dim)
         }
         guard tree.topic != nil else { return }
-        let valueColumn = end - valuesWidth + 1
-        let shown = DisplayWidth.of(right)
-        canvas.write(right, row: row, column: valueColumn + valueWidth - shown, width: valueWidth, role: rightRole)
-        if sparkWidth > 0, let sparkline = item.sparkline {
-            canvas.write(sparkline, row: row, column: valueColumn + valueWidth + 1, width: sparkWidth, role: .sparkline)
+        canvas.write(right, row: row, column: valueStart, width: rightEnd - valueStart, role: rightRole)
+        if rightEnd == valueEnd, sparkWidth > 0, let sparkline = item.sparkline {
+            canvas.write(sparkline, row: row, column: valueEnd + 1, width: sparkWidth, role: .sparkline)
         }
+    }
+
+    /// A branch's counts after its name: " (12) 3◉ 1◷ 2✕".
+    private static func counts(_ tree: TreeRow) -> String {
+        var counts = " (\(tree.topicCount))"
+        if tree.retainedCount > 0 { counts += " \(tree.retainedCount)◉" }
+        if tree.staleCount > 0 { counts += " \(tree.staleCount)◷" }
+        if tree.isOfflineDevice {
+            counts += " ✕ offline"
+        } else if tree.offlineCount > 0 {
+            counts += " \(tree.offlineCount)✕"
+        }
+        return counts
     }
 
     static func markerRole(_ state: RetainedState) -> Role {
@@ -128,6 +145,7 @@ enum TreePane {
         let unit = rawUnit.map { TerminalEscaping.escaped(Array($0.utf8), keepNewlines: false) }
         let role: Role = summary.retained == .held ? .live : .value
         if summary.retained == .cleared { return ("cleared", .retainedCleared) }
+        if let state = summary.state { return (TerminalEscaping.escaped(Array(state.word.utf8), keepNewlines: false), role) }
         // State words (ON, open, online) read better as themselves than as 1 or 0.
         let isWord = summary.primaryPath == "" && summary.preview.first.map { Character(Unicode.Scalar($0)).isLetter } == true
         if summary.primaryPath == "", !isWord, let text = plainText(summary.preview), DisplayWidth.of(text) <= width {
@@ -152,6 +170,15 @@ enum TreePane {
         }
         if let field = leadingField(text) { return (TerminalEscaping.escaped(Array(field.utf8), keepNewlines: false), role) }
         return (TerminalEscaping.escaped(Array(text.utf8), keepNewlines: false), role)
+    }
+
+    /// What follows a device's state when it fits in `width`: its most telling reading,
+    /// " · 180 brightness", " · 41.5 W". A reading of the device itself (its signal) is left out.
+    static func stateReading(_ state: DeviceState, _ summary: TopicSummary, unit: String?, width: Int) -> String? {
+        guard let number = summary.primaryValue, let path = summary.primaryPath, !summary.primaryIsInternal,
+              path.caseInsensitiveCompare(state.key) != .orderedSame else { return nil }
+        let reading = ReadingText(value: number, unit: unit, path: path)
+        return [reading.full, reading.short].map { " · " + $0 }.first { DisplayWidth.of($0) <= width }
     }
 
     /// A short plain payload, trimmed: the number as sent.

@@ -15,6 +15,12 @@ enum DevicePayloads {
         #"{"brightness":\#(brightness),"color_mode":"color_temp","color_temp":370,"state":"\#(on ? "ON" : "OFF")"}"#
     }
 
+    /// A zigbee2mqtt smart plug: its state, and what it measures.
+    static func zigbeePlug(on: Bool, power: Double, energy: Double) -> String {
+        #"{"current":\#(two(on ? power / 230 : 0)),"energy":\#(two(energy)),"linkquality":132,"#
+            + #""power":\#(one(on ? power : 0)),"state":"\#(on ? "ON" : "OFF")","voltage":230}"#
+    }
+
     /// Tasmota: `tele/<device>/SENSOR`, sensors nested by name.
     static func tasmotaSensor(_ climate: RoomClimate, time: Date) -> String {
         let dewPoint = climate.temperature - (100 - climate.humidity) / 5

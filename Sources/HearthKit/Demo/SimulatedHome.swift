@@ -4,7 +4,7 @@ import MQTT
 /// A smart home that publishes like a real one: the demo's traffic, sent to any broker.
 ///
 /// Six rooms in the shapes real homes send (zigbee2mqtt, Tasmota, Shelly Gen2, ESPHome with Home
-/// Assistant discovery), retained lights, doors, switches and online states, a device that drops
+/// Assistant discovery), retained lights, a plug, doors, switches and online states, a device that drops
 /// off through its will every few minutes, and heaters that obey `home/<room>/heater/set`.
 public actor SimulatedHome {
     enum Kind { case zigbee, tasmota, shelly, esphome }
@@ -28,6 +28,7 @@ public actor SimulatedHome {
     private var lights: [String: Bool] = ["living_room": true, "bedroom": false, "kids_room": true]
     private var doors: [String: Bool] = ["front_door": false, "back_door": false, "garage_door": true]
     private var energy = 12.345
+    private var plugEnergy = 23.4
     private var random = SplitMix(seed: 42)
 
     public static let roomNames = ["living_room", "kitchen", "bedroom", "office", "bathroom", "kids_room"]
@@ -102,6 +103,7 @@ public actor SimulatedHome {
     private func publishRetainedStates() async throws {
         try await publish("zigbee2mqtt/bridge/state", #"{"state":"online"}"#, retain: true)
         for (room, on) in lights { try await publish("zigbee2mqtt/\(room)_light", DevicePayloads.zigbeeLight(on: on, brightness: 180), retain: true) }
+        try await publish("zigbee2mqtt/washing_machine_plug", DevicePayloads.zigbeePlug(on: true, power: 112.4, energy: plugEnergy), retain: true)
         for (door, open) in doors { try await publish("home/\(door)/contact", open ? "open" : "closed", retain: true) }
         try await publish("stat/tasmota_kitchen/POWER", "ON", retain: true)
         try await publish("tele/tasmota_kitchen/LWT", "Online", retain: true)
@@ -154,6 +156,9 @@ public actor SimulatedHome {
         try await publish("shellyplus1pm-office/status/switch:0",
                           DevicePayloads.shellySwitch(on: on, power: 41.5 + random.noise(2), energy: energy,
                                                       deviceTemperature: 38 + random.noise(1)))
+        plugEnergy += 0.0002
+        try await publish("zigbee2mqtt/washing_machine_plug",
+                          DevicePayloads.zigbeePlug(on: true, power: 112 + random.noise(8), energy: plugEnergy), retain: true)
     }
 
     /// Someone switches a light or opens a door now and then.

@@ -7,6 +7,9 @@ struct JSONNumberScanner {
     var index: Int
     /// Where the numbers go; the caller's buffer, so a hot loop allocates none.
     var results: [(path: String, value: Double)]
+    /// The top level's strings and booleans ("true", "false"), by key, when asked for (a
+    /// device's state and a convention's units are words there).
+    var texts: [(key: String, text: String)]?
     var failed = false
 
     init(bytes: ArraySlice<UInt8>, results: [(path: String, value: Double)]) {
@@ -58,11 +61,16 @@ struct JSONNumberScanner {
             }
             results.removeSubrange(saved...)
         case UInt8(ascii: "\""):
-            guard string() != nil else { return fail() }
+            guard let text = string() else { return fail() }
+            if depth == 1, texts != nil { texts?.append((path, text)) }
         case UInt8(ascii: "t"):
-            literal("true") ? record(path, 1) : fail()
+            guard literal("true") else { return fail() }
+            record(path, 1)
+            if depth == 1, texts != nil { texts?.append((path, "true")) }
         case UInt8(ascii: "f"):
-            literal("false") ? record(path, 0) : fail()
+            guard literal("false") else { return fail() }
+            record(path, 0)
+            if depth == 1, texts != nil { texts?.append((path, "false")) }
         case UInt8(ascii: "n"):
             if !literal("null") { fail() }
         default:

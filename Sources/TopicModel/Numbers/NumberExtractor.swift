@@ -43,6 +43,18 @@ public enum NumberExtractor {
         }
     }
 
+    /// A JSON object's top-level strings and booleans ("true", "false") by key, in document
+    /// order; empty when the payload is not a JSON object.
+    public static func topLevelTexts(in payload: [UInt8]) -> [(key: String, text: String)] {
+        guard payload.count <= 16 * 1024 else { return [] }
+        let trimmed = payload.drop { isSpace($0) }
+        guard trimmed.first == UInt8(ascii: "{") else { return [] }
+        var scanner = JSONNumberScanner(bytes: trimmed.prefix(upTo: trimmed.lastIndex { !isSpace($0) }! + 1), results: [])
+        scanner.texts = []
+        scanner.scanObject()
+        return scanner.failed || scanner.index != scanner.bytes.endIndex ? [] : scanner.texts ?? []
+    }
+
     // MARK: Plain values
 
     /// A number, optionally followed by a short unit: "21.5", "-3", "1e3", "21.5 °C", "45%".

@@ -1,11 +1,14 @@
-/// A branch at a glance: its problems first, then one row per numeric series below it,
-/// temperatures before the rest, each part in tree order (so grouped by device).
+/// A branch at a glance: its problems first, then what its devices say they are doing, then one
+/// row per reading below it (room temperatures, other readings, then device internals), each part
+/// in tree order (so grouped by device).
 public struct BranchOverview: Sendable {
     public enum Row: Sendable {
         /// A topic silent for longer than it usually is.
         case stale(OverviewTopic)
         /// A device that announced itself offline.
         case offline(OverviewTopic)
+        /// A light, plug, switch or door, and what it is doing.
+        case state(OverviewState)
         case series(OverviewSeries)
     }
 
@@ -34,7 +37,24 @@ public struct OverviewSeries: Sendable {
     public let value: Double
     public let unit: String?
     public let kind: SeriesKind
+    public let role: ReadingRole
     /// The points, once there are two or more.
     public let series: TimeSeries?
+    public let isStale: Bool
+    /// The name Home Assistant discovery gives it ("Attic Temperature").
+    public let label: String?
+}
+
+/// A device's state in an overview row: its word, and its most telling reading.
+public struct OverviewState: Sendable {
+    public struct Reading: Sendable {
+        public let path: String
+        public let value: Double
+        public let unit: String?
+    }
+
+    public let topic: OverviewTopic
+    public let state: DeviceState
+    public let reading: Reading?
     public let isStale: Bool
 }

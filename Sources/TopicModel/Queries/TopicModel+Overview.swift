@@ -9,8 +9,6 @@ extension TopicModel {
     public func overview(of branch: NodeID, offset: Int, limit: Int) -> BranchOverview {
         let node = nodes[Int(branch.index)]
         let problems = Int(node.staleCount + node.offlineCount)
-        let temperatures = Int(node.temperatureCount)
-        let others = Int(node.seriesCount - node.temperatureCount)
         var rows: [BranchOverview.Row] = []
         var skip = max(0, offset)
         let want = max(0, limit)
@@ -25,28 +23,61 @@ extension TopicModel {
             for problem in problems { rows.append(problem == .offline ? .offline(topic) : .stale(topic)) }
             return problems.count
         }
-        // Series: temperatures first, then the rest.
-        for temperature in [true, false] {
+        // Readings: room temperatures first; after them what devices are doing; then the other
+        // readings, and last what devices say of themselves.
+        for role in [ReadingRole.temperature, .reading, .deviceInternal] {
+            if role == .reading { states(below: branch.index, skip: &skip, want: want, into: &rows) }
             visitRows(below: branch.index, skip: &skip, want: want, collected: rows.count,
                       subtree: { index in
                           let node = nodes[Int(index)]
-                          return Int(temperature ? node.temperatureCount : node.seriesCount - node.temperatureCount)
+                          switch role {
+                          case .temperature: return Int(node.temperatureCount)
+                          case .reading: return Int(node.otherReadingCount)
+                          case .deviceInternal: return Int(node.internalCount)
+                          }
                       },
                       own: { index in
-                          let topic = nodes[Int(index)].topic
-                          guard topic >= 0 else { return 0 }
-                          let record = topics[Int(topic)]
-                          return Int(temperature ? record.countedTemperatures : record.countedFields - record.countedTemperatures)
+                          guard let counted = ownRecord(index)?.counted else { return 0 }
+                          switch role {
+                          case .temperature: return Int(counted.temperatures)
+                          case .reading: return Int(counted.readings - counted.temperatures - counted.internals)
+                          case .deviceInternal: return Int(counted.internals)
+                          }
                       }) { index, range in
-                let fields = self.fields(of: NodeID(index)).filter { ($0.kind == .temperature) == temperature }
+                let fields = self.fields(of: NodeID(index)).filter { $0.reading.role == role }
                 let topic = overviewTopic(index, below: branch.index)
-                // Clamped: counts and kinds agree by construction, and a disagreement must not trap.
+                // Clamped: counts and roles agree by construction, and a disagreement must not trap.
                 let shown = fields[range.clamped(to: fields.indices)]
                 for field in shown { rows.append(.series(overviewSeries(field, topic: topic))) }
                 return shown.count
             }
         }
-        return BranchOverview(rows: rows, totalRows: problems + temperatures + others, problemCount: problems)
+        let total = problems + Int(node.stateCount) + Int(node.seriesCount)
+        return BranchOverview(rows: rows, totalRows: total, problemCount: problems)
+    }
+
+    /// The state rows: lights, plugs, switches and doors, and what each is doing.
+    private func states(below branch: Int32, skip: inout Int, want: Int, into rows: inout [BranchOverview.Row]) {
+        visitRows(below: branch, skip: &skip, want: want, collected: rows.count,
+                  subtree: { Int(nodes[Int($0)].stateCount) },
+                  own: { index in ownRecord(index)?.counted.hasState == true ? 1 : 0 }) { index, _ in
+            guard let record = ownRecord(index), let state = DeviceState.of(record.last.payload) else { return 0 }
+            let id = NodeID(index)
+            let reading = primary(of: id).flatMap { primary -> OverviewState.Reading? in
+                guard primary.path.caseInsensitiveCompare(state.key) != .orderedSame,
+                      let reading = readings(of: id).first(where: { $0.path == primary.path }),
+                      reading.role != .deviceInternal else { return nil }
+                return OverviewState.Reading(path: primary.path, value: primary.value, unit: reading.unit)
+            }
+            rows.append(.state(OverviewState(topic: overviewTopic(index, below: branch), state: state, reading: reading,
+                                             isStale: record.liveness.isStale)))
+            return 1
+        }
+    }
+
+    private func ownRecord(_ index: Int32) -> TopicRecord? {
+        let topic = nodes[Int(index)].topic
+        return topic >= 0 ? topics[Int(topic)] : nil
     }
 
     private enum Problem { case offline, stale }
@@ -60,29 +91,22 @@ extension TopicModel {
         return problems
     }
 
-    /// A topic's numeric fields in first-seen order, with their newest value, unit and kind.
-    func fields(of id: NodeID) -> [(path: String, value: Double, unit: String?, kind: SeriesKind, series: TimeSeries?)] {
+    /// A topic's readings in first-seen order, with their newest value and series.
+    func fields(of id: NodeID) -> [(reading: Reading, value: Double, series: TimeSeries?)] {
         guard let record = topic(at: id) else { return [] }
-        var numbers: [(path: String, value: Double, series: TimeSeries?)]
-        if let series = record.series {
-            numbers = zip(series.paths, series.series).map { ($0, $1.last?.value ?? 0, $1.count > 1 ? $1 : nil) }
-        } else {
-            numbers = record.firstNumbers.map { ($0.path, $0.value, nil) }
-        }
-        let readings = Self.readingPaths(record)
-        if readings.count < numbers.count { numbers.removeAll { !readings.contains($0.path) } }
-        return numbers.map { number in
-            let unit = unit(of: id, path: number.path)
-            let name = number.path.isEmpty ? readingName(id.index) : number.path
-            return (number.path, number.value, unit, SeriesKind.of(unit: unit, name: name), number.series)
+        return readings(of: id).compactMap { reading in
+            if let series = record.series?.series(at: reading.path) {
+                return (reading, series.last?.value ?? 0, series.count > 1 ? series : nil)
+            }
+            return record.firstNumbers.first { $0.path == reading.path }.map { (reading, $0.value, nil) }
         }
     }
 
-    private func overviewSeries(_ field: (path: String, value: Double, unit: String?, kind: SeriesKind, series: TimeSeries?),
-                                topic: OverviewTopic) -> OverviewSeries {
+    private func overviewSeries(_ field: (reading: Reading, value: Double, series: TimeSeries?), topic: OverviewTopic) -> OverviewSeries {
         let stale = self.topic(at: topic.node)?.liveness.isStale ?? false
-        return OverviewSeries(topic: topic, field: field.path, value: field.value, unit: field.unit, kind: field.kind,
-                              series: field.series, isStale: stale)
+        return OverviewSeries(topic: topic, field: field.reading.path, value: field.value, unit: field.reading.unit,
+                              kind: field.reading.kind, role: field.reading.role, series: field.series, isStale: stale,
+                              label: label(for: topic.node, field: field.reading.path)?.name)
     }
 
     private func overviewTopic(_ index: Int32, below branch: Int32) -> OverviewTopic {

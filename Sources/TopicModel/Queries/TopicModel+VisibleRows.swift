@@ -122,12 +122,17 @@ extension TopicModel {
     func summary(_ record: TopicRecord, of id: NodeID, query: TreeQuery) -> TopicSummary {
         let primary = primary(of: id, chosen: query.chosenSeries[id])
         let series = primary.flatMap { record.series?.series(at: $0.path) }
+        let reading = primary.flatMap { primary in
+            primary.path.isEmpty ? nil : readings(of: id).first { $0.path == primary.path }
+        }
         return TopicSummary(preview: Array(record.last.payload.prefix(query.previewBytes)),
                             size: record.last.size, retained: record.retained, time: record.last.time,
                             primaryPath: primary?.path, primaryValue: primary?.value,
                             series: series.flatMap { $0.count > 1 ? $0 : nil },
-                            unit: primary.flatMap { unit(of: id, path: $0.path) },
-                            kind: primary.map { kind(of: id, path: $0.path) } ?? .other,
+                            unit: reading?.unit ?? primary.flatMap { unit(of: id, path: $0.path) },
+                            kind: reading?.kind ?? primary.map { kind(of: id, path: $0.path) } ?? .other,
+                            primaryIsInternal: reading?.role == .deviceInternal,
+                            state: record.counted.hasState ? DeviceState.of(record.last.payload) : nil,
                             isStale: record.liveness.isStale, announcesOffline: announcesOffline(id))
     }
 

@@ -45,10 +45,15 @@ public struct TopicSummary: Sendable {
     public let primaryValue: Double?
     /// The primary series, once it has two points or more to draw.
     public let series: TimeSeries?
-    /// The primary series' unit: Home Assistant discovery's, else the plain payload's own.
+    /// The primary series' unit: Home Assistant discovery's, else the plain payload's own, else
+    /// its convention's.
     public let unit: String?
     /// What the primary series measures, which sets its smallest graphed span.
     public let kind: SeriesKind
+    /// Whether the primary series describes the device itself (its signal, its chip's temperature).
+    public let primaryIsInternal: Bool
+    /// What the device says it is doing (ON, closed), which a preview leads with.
+    public let state: DeviceState?
     /// Silent for longer than it usually is.
     public let isStale: Bool
     /// An availability topic whose newest payload says offline.

@@ -62,8 +62,6 @@ extension TopicModel {
         if let live { for path in live.paths where set.series(at: path) == nil { set.seed(path, live.series(at: path) ?? TimeSeries()) } }
         topics[Int(index)].series = set
         topics[Int(index)].firstNumbers = []
-        let (fields, temperatures) = countFields(index, topic: path(of: node), force: true)
-        if fields != 0 { addToPath(from: node.index, \.seriesCount, fields) }
-        if temperatures != 0 { addToPath(from: node.index, \.temperatureCount, temperatures) }
+        addToPath(from: node.index, countReadings(index, topic: path(of: node), force: true))
     }
 }

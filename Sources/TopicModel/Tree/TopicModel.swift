@@ -53,6 +53,10 @@ public struct TopicModel: Sendable {
     var availability = AvailabilityWatch()
     /// The retained values to confirm after a reconnect, while the broker resends them.
     var reconciliation: RetainedReconciliation?
+    /// The home's temperatures in °F less those in °C, by topic (see `CountedReadings`).
+    var fahrenheitLean = 0
+    /// Topics that send a temperature in both °C and °F.
+    var pairedTopics = Set<Int32>()
     /// Topics seeded from a recording whose series are still to be read (see `TopicModel+Recorded`).
     var unreadHistory = Set<Int32>()
 
@@ -173,50 +177,6 @@ public struct TopicModel: Sendable {
         labels.isEmpty ? nil : labels[HomeAssistantDiscovery.labelKey(path(of: id), field: field)]
     }
 
-    /// The unit of a topic's series at `path`: Home Assistant discovery's for that field, else
-    /// the one a plain payload carried ("21.5 °C"), else what the field's name says (`tC`, `tF`).
-    public func unit(of id: NodeID, path: String) -> String? {
-        if let unit = label(for: id, field: path)?.unit { return unit }
-        return path.isEmpty ? topic(at: id)?.plainUnit : Self.unitOfField(path)
-    }
-
-    /// Units some conventions put in a field's name: Shelly's `tC` and `tF`.
-    static func unitOfField(_ path: String) -> String? {
-        switch path.split(separator: ".").last?.lowercased() {
-        case "tc": return "°C"
-        case "tf": return "°F"
-        default: return nil
-        }
-    }
-
-    /// What a topic's series at `path` measures, from its unit and its name.
-    public func kind(of id: NodeID, path: String) -> SeriesKind {
-        SeriesKind.of(unit: unit(of: id, path: path), name: path.isEmpty ? readingName(id.index) : path)
-    }
-
-    /// The level that names a plain reading: the topic's own, or its parent's when its own is a
-    /// convention's word (ESPHome's `sensor/temperature/state`).
-    func readingName(_ index: Int32) -> String {
-        let name = nodes[Int(index)].name
-        guard Self.plainValueLevels.contains(name.lowercased()), index != 0 else { return name }
-        return nodes[Int(nodes[Int(index)].parent.index)].name
-    }
-
-    static let plainValueLevels: Set<String> = ["state", "value", "get", "data"]
-
-    /// The primary series' path and newest value: the chosen path when the topic has it, else the
-    /// rules of `SeriesSet.primaryPath`. Never parses a payload.
-    public func primary(of id: NodeID, chosen: String? = nil) -> (path: String, value: Double)? {
-        guard let record = topic(at: id) else { return nil }
-        if let series = record.series, let path = series.primaryPath(chosen: chosen),
-           let value = series.series(at: path)?.last?.value {
-            return (path, value)
-        }
-        let numbers = record.firstNumbers
-        guard let path = SeriesSet.primaryPath(among: numbers.map(\.path), chosen: chosen) else { return nil }
-        return numbers.first { $0.path == path }.map { (path, $0.value) }
-    }
-
     // MARK: - Time
 
     /// Brings what depends on time up to `now`: topics that went quiet turn stale, a finished
@@ -299,7 +259,7 @@ public struct TopicModel: Sendable {
         topics[Int(topicIndex)].messageCount += 1
         topics[Int(topicIndex)].rate.record(at: time)
         let fieldsChanged = recordNumbers(topicIndex, payload: message.payload, time: time, previous: previous)
-        let (fieldDelta, temperatureDelta) = fieldsChanged ? countFields(topicIndex, topic: message.topic) : (0, 0)
+        let counts = fieldsChanged || isNewTopic ? countReadings(topicIndex, topic: message.topic, force: isNewTopic) : ReadingCounts()
         let staleDelta = recordLiveness(topicIndex, at: time, isNew: isNewTopic, retain: message.retain)
         for index in pathScratch {
             nodes[Int(index)].messageCount += 1
@@ -307,8 +267,7 @@ public struct TopicModel: Sendable {
             if isNewTopic { nodes[Int(index)].topicCount += 1 }
             nodes[Int(index)].retainedCount += retainedDelta
             nodes[Int(index)].staleCount += staleDelta
-            nodes[Int(index)].seriesCount += fieldDelta
-            nodes[Int(index)].temperatureCount += temperatureDelta
+            if counts != ReadingCounts() { nodes[Int(index)].add(counts) }
         }
         if !createdScratch.isEmpty, availability.hasPendingDevices { adoptPendingDevices(createdScratch) }
         if isNewTopic { watchAvailability(topicIndex, topic: message.topic) }
@@ -433,7 +392,7 @@ public struct TopicModel: Sendable {
         }
         guard !numbers.isEmpty else {
             // A topic's only numbers replaced by text: it has no field left.
-            let had = topics[Int(index)].countedFrom > 0 && !topics[Int(index)].firstNumbers.isEmpty
+            let had = topics[Int(index)].counted.signature > 0 && !topics[Int(index)].firstNumbers.isEmpty
             topics[Int(index)].firstNumbers = []
             return had
         }
@@ -457,42 +416,7 @@ public struct TopicModel: Sendable {
         // counts: compared with what was counted, not with the previous payload.
         if added || unitChanged { return true }
         guard numbers.count == 1, numbers[0].path.isEmpty else { return false }
-        return NumberExtractor.isStateWord(payload) != (topics[Int(index)].countedFrom & 1 == 1)
-    }
-
-    /// The numeric fields a topic has (its series' paths, else its first numbers) and how many
-    /// measure a temperature; returns the change to count up its path. The kinds are worked out
-    /// only when the number of fields changes (or a label does, see `recordDiscovery`).
-    mutating func countFields(_ index: Int32, topic: String, force: Bool = false) -> (Int32, Int32) {
-        let fieldCount = topics[Int(index)].fieldCount
-        // A plain state word (ON) is not a reading: whether the payload is one is part of what
-        // was counted.
-        let signature = fieldCount * 2 + (NumberExtractor.isStateWord(topics[Int(index)].last.payload) ? 1 : 0)
-        guard force || signature != Int(topics[Int(index)].countedFrom) else { return (0, 0) }
-        topics[Int(index)].countedFrom = Int16(signature)
-        let record = topics[Int(index)]
-        let paths = Self.readingPaths(record)
-        let node = record.node
-        // The same rule as `unit(of:path:)`, without building the topic's path again.
-        func unit(_ path: String) -> String? {
-            if !labels.isEmpty, let unit = labels[HomeAssistantDiscovery.labelKey(topic, field: path)]?.unit { return unit }
-            return path.isEmpty ? record.plainUnit : Self.unitOfField(path)
-        }
-        let temperatures = paths.count { path in
-            SeriesKind.of(unit: unit(path), name: path.isEmpty ? readingName(node.index) : path) == .temperature
-        }
-        let delta = (Int32(paths.count) - Int32(record.countedFields), Int32(temperatures) - Int32(record.countedTemperatures))
-        topics[Int(index)].countedFields = Int16(paths.count)
-        topics[Int(index)].countedTemperatures = Int16(temperatures)
-        return delta
-    }
-
-    /// The paths of a topic's readings: its numeric fields, less a plain state word (ON, open),
-    /// which is drawn as 1/0 but is not a reading.
-    static func readingPaths(_ record: TopicRecord) -> [String] {
-        let paths = record.series?.paths ?? record.firstNumbers.map(\.path)
-        guard paths.contains(""), NumberExtractor.isStateWord(record.last.payload) else { return paths }
-        return paths.filter { !$0.isEmpty }
+        return NumberExtractor.isStateWord(payload) != (topics[Int(index)].counted.signature & 1 == 1)
     }
 
     /// A discovery config labels its state topic and may name its availability; an empty one
@@ -512,9 +436,7 @@ public struct TopicModel: Sendable {
         // A unit may turn a state topic's series into a temperature, or back.
         for stateTopic in relabelled {
             guard let node = find(stateTopic), nodes[Int(node.index)].topic >= 0 else { continue }
-            let (fields, temperatures) = countFields(nodes[Int(node.index)].topic, topic: stateTopic, force: true)
-            if fields != 0 { addToPath(from: node.index, \.seriesCount, fields) }
-            if temperatures != 0 { addToPath(from: node.index, \.temperatureCount, temperatures) }
+            addToPath(from: node.index, countReadings(nodes[Int(node.index)].topic, topic: stateTopic, force: true))
         }
     }
 }

@@ -17,8 +17,13 @@ public struct TopicNode: Sendable {
     public internal(set) var offlineCount: Int32 = 0
     /// Numeric series (a topic's numeric fields) at or below this node: the branch overview's rows.
     public internal(set) var seriesCount: Int32 = 0
-    /// Those of them that measure a temperature (listed first).
+    /// Those of them that measure a room's temperature (listed first).
     public internal(set) var temperatureCount: Int32 = 0
+    /// Those of them that describe a device itself (signal, supply, its chip's temperature):
+    /// listed last, and not among the temperatures.
+    public internal(set) var internalCount: Int32 = 0
+    /// Topics at or below this node that state what a device is doing (ON, closed).
+    public internal(set) var stateCount: Int32 = 0
     /// The only child, while there is just one: most chains (`room/sensor/temperature`) never
     /// need a child list, which is the largest part of a small node's cost.
     var onlyChild: Int32 = -1
@@ -37,8 +42,17 @@ public struct TopicNode: Sendable {
     }
 
     public var depth: Int { Int(levelDepth) }
+    /// Readings that are neither room temperatures nor device internals.
+    public var otherReadingCount: Int32 { seriesCount - temperatureCount - internalCount }
     public var childCount: Int { children?.count ?? (onlyChild >= 0 ? 1 : 0) }
     public var isTopic: Bool { topic >= 0 }
+    mutating func add(_ counts: ReadingCounts) {
+        seriesCount += counts.readings
+        temperatureCount += counts.temperatures
+        internalCount += counts.internals
+        stateCount += counts.states
+    }
+
     /// Whether something at or below needs attention: a stale topic or an offline device.
     public var hasProblems: Bool { staleCount > 0 || offlineCount > 0 }
 }

@@ -15,12 +15,8 @@ public struct TopicRecord: Sendable {
     public internal(set) var liveness = Liveness()
     /// Whether this topic announces a device's availability (by its name, or a discovery config).
     var announcesAvailability = false
-    /// The numeric fields this topic counts in its branches' `seriesCount` and `temperatureCount`.
-    var countedFields: Int16 = 0
-    var countedTemperatures: Int16 = 0
-    /// `fieldCount` (doubled, plus one for a state word) when they were counted: they are
-    /// counted again when it changes.
-    var countedFrom: Int16 = 0
+    /// What this topic counts in its branches' reading counts (see `TopicModel+Readings`).
+    var counted = CountedReadings()
     /// What only some topics need, behind one pointer.
     var extras = TopicExtras()
 

@@ -1,0 +1,212 @@
+/// What a topic's numeric field is to a person: a room's temperature, another reading, or the
+/// device describing itself.
+public enum ReadingRole: Sendable, Hashable {
+    case temperature
+    case reading
+    case deviceInternal
+}
+
+/// A topic's numeric field as the overview lists it.
+public struct Reading: Sendable, Hashable {
+    /// The JSON path ("" for a plain payload).
+    public let path: String
+    public let unit: String?
+    public let kind: SeriesKind
+    public let role: ReadingRole
+}
+
+/// Changes to a branch's reading counts (see `TopicNode`).
+struct ReadingCounts: Equatable {
+    var readings: Int32 = 0
+    var temperatures: Int32 = 0
+    var internals: Int32 = 0
+    var states: Int32 = 0
+}
+
+/// What one topic counts in its branches, and from what it was worked out.
+struct CountedReadings: Sendable {
+    var readings: Int16 = 0
+    var temperatures: Int16 = 0
+    var internals: Int16 = 0
+    /// The field count doubled, plus one for a plain state word: counted again when it changes.
+    var signature: Int16 = 0
+    /// Its temperatures in °F less those in °C (a °C/°F pair shows the unit most readings use).
+    var fahrenheitLean: Int8 = 0
+    var hasState = false
+    /// It sends a temperature in both °C and °F.
+    var hasUnitPair = false
+}
+
+extension TopicModel {
+    // MARK: - Readings
+
+    /// A topic's readings in first-seen order: its numeric fields less a state's own 1/0 (ON,
+    /// `output: true`) and the second half of a °C/°F pair. O(fields); reads the payload's top
+    /// level when a convention needs it.
+    public func readings(of id: NodeID) -> [Reading] {
+        guard nodes[Int(id.index)].topic >= 0 else { return [] }
+        return readings(nodes[Int(id.index)].topic, topic: path(of: id))
+    }
+
+    func readings(_ index: Int32, topic: String) -> [Reading] {
+        let record = topics[Int(index)]
+        var paths = record.series?.paths ?? record.firstNumbers.map(\.path)
+        guard !paths.isEmpty else { return [] }
+        let payload = record.last.payload
+        if paths.contains(""), NumberExtractor.isStateWord(payload) { paths.removeAll { $0.isEmpty } }
+        if paths.contains(where: { !$0.isEmpty }), let state = DeviceState.of(payload), !state.key.isEmpty {
+            paths.removeAll { $0.caseInsensitiveCompare(state.key) == .orderedSame }
+        }
+        paths = withoutUnitTwins(paths)
+        let node = record.node.index
+        let level = nodes[Int(node)].name
+        var texts: [(key: String, text: String)]?
+        return paths.map { path in
+            let unit = unit(path, of: record, topic: topic, level: level) {
+                if texts == nil { texts = NumberExtractor.topLevelTexts(in: payload) }
+                return texts ?? []
+            }
+            let name = path.isEmpty ? readingName(node) : path
+            let kind = SeriesKind.of(unit: unit, name: name)
+            let role: ReadingRole = ReadingConvention.isDeviceInternal(field: path, level: path.isEmpty ? Substring(name) : Substring(level))
+                ? .deviceInternal : kind == .temperature && !ReadingConvention.isDerived(path) ? .temperature : .reading
+            return Reading(path: path, unit: unit, kind: kind, role: role)
+        }
+    }
+
+    /// The paths less one of each `tC`/`tF` pair (Shelly sends both): the °F one while most
+    /// readings are in °C, else the °C one.
+    private func withoutUnitTwins(_ paths: [String]) -> [String] {
+        let dropped = prefersFahrenheit ? "tC" : "tF"
+        let kept = prefersFahrenheit ? "tF" : "tC"
+        return paths.filter { path in
+            guard path == dropped || path.hasSuffix("." + dropped) else { return true }
+            return !paths.contains(String(path.dropLast(2)) + kept)
+        }
+    }
+
+    /// Whether more of the home's temperatures are in °F than in °C.
+    var prefersFahrenheit: Bool { fahrenheitLean > 0 }
+
+    /// The unit of a reading: Home Assistant discovery's for that field, else the one a plain
+    /// payload carried ("21.5 °C"), else what the field's name says (`tC`, `tF`), else what its
+    /// convention documents (zigbee2mqtt, Tasmota's `TempUnit`, Shelly).
+    private func unit(_ path: String, of record: TopicRecord, topic: String, level: String,
+                      texts: () -> [(key: String, text: String)]) -> String? {
+        if !labels.isEmpty, let unit = labels[HomeAssistantDiscovery.labelKey(topic, field: path)]?.unit { return unit }
+        if path.isEmpty { return record.plainUnit }
+        return Self.unitOfField(path) ?? ReadingConvention.unit(topic: topic, level: level, field: path,
+                                                                fields: record.series?.paths ?? record.firstNumbers.map(\.path), texts: texts)
+    }
+
+    /// The unit of a topic's series at `path` (see `readings`).
+    public func unit(of id: NodeID, path: String) -> String? {
+        guard let record = topic(at: id) else { return nil }
+        return unit(path, of: record, topic: self.path(of: id), level: nodes[Int(id.index)].name) {
+            NumberExtractor.topLevelTexts(in: record.last.payload)
+        }
+    }
+
+    /// Units some conventions put in a field's name: Shelly's `tC` and `tF`.
+    static func unitOfField(_ path: String) -> String? {
+        switch path.split(separator: ".").last {
+        case "tC": return "°C"
+        case "tF": return "°F"
+        default: return nil
+        }
+    }
+
+    /// What a topic's series at `path` measures, from its unit and its name.
+    public func kind(of id: NodeID, path: String) -> SeriesKind {
+        SeriesKind.of(unit: unit(of: id, path: path), name: path.isEmpty ? readingName(id.index) : path)
+    }
+
+    /// The level that names a plain reading: the topic's own, or its parent's when its own is a
+    /// convention's word (ESPHome's `sensor/temperature/state`).
+    func readingName(_ index: Int32) -> String {
+        let name = nodes[Int(index)].name
+        guard Self.plainValueLevels.contains(name.lowercased()), index != 0 else { return name }
+        return nodes[Int(nodes[Int(index)].parent.index)].name
+    }
+
+    static let plainValueLevels: Set<String> = ["state", "value", "get", "data"]
+
+    /// The primary series' path and newest value: the chosen path when the topic has it, else a
+    /// room temperature, else the most telling reading (a plug's power, a light's brightness),
+    /// else the first reading, else a device internal, else the first field (a state's own 1/0).
+    public func primary(of id: NodeID, chosen: String? = nil) -> (path: String, value: Double)? {
+        guard let record = topic(at: id) else { return nil }
+        let numbers: [(path: String, value: Double)] = record.series.map { set in
+            zip(set.paths, set.series).compactMap { path, series in series.last.map { (path, $0.value) } }
+        } ?? record.firstNumbers
+        guard !numbers.isEmpty else { return nil }
+        if let chosen, let number = numbers.first(where: { $0.path == chosen }) { return number }
+        let readings = numbers.count == 1 && numbers[0].path.isEmpty ? [] : self.readings(of: id)
+        let path = readings.first { $0.role == .temperature }?.path
+            ?? ReadingConvention.tellingKeys.lazy.compactMap { key in
+                readings.first { $0.role == .reading && ReadingConvention.lastKey($0.path) == key }?.path
+            }.first
+            ?? readings.first { $0.role == .reading }?.path
+            ?? readings.first?.path
+        return path.flatMap { path in numbers.first { $0.path == path } } ?? numbers.first
+    }
+
+    // MARK: - Counting
+
+    /// Works out what a topic counts in its branches (readings by role, and whether it states
+    /// something) when its fields changed; returns the change to add up its path. `topic` is its
+    /// name, passed so it is not built again.
+    mutating func countReadings(_ index: Int32, topic: String, force: Bool = false) -> ReadingCounts {
+        let fieldCount = topics[Int(index)].fieldCount
+        let payload = topics[Int(index)].last.payload
+        let signature = fieldCount * 2 + (NumberExtractor.isStateWord(payload) ? 1 : 0)
+        let before = topics[Int(index)].counted
+        guard force || signature != Int(before.signature) else { return ReadingCounts() }
+        let readings = self.readings(index, topic: topic)
+        var after = CountedReadings()
+        after.signature = Int16(signature)
+        after.readings = Int16(readings.count)
+        after.temperatures = Int16(readings.count { $0.role == .temperature })
+        after.internals = Int16(readings.count { $0.role == .deviceInternal })
+        after.hasState = DeviceState.of(payload) != nil
+        let paths = topics[Int(index)].series?.paths ?? topics[Int(index)].firstNumbers.map(\.path)
+        after.hasUnitPair = paths.contains { $0 == "tC" || $0.hasSuffix(".tC") }
+            && paths.contains { $0 == "tF" || $0.hasSuffix(".tF") }
+        // The pair itself does not vote: its unit follows the others'.
+        let lean = readings.reduce(0) { lean, reading in
+            guard reading.role == .temperature, Self.unitOfField(reading.path) == nil else { return lean }
+            switch reading.unit { case "°F", "℉": return lean + 1; case "°C", "℃": return lean - 1; default: return lean }
+        }
+        after.fahrenheitLean = Int8(clamping: lean)
+        topics[Int(index)].counted = after
+        if after.hasUnitPair { pairedTopics.insert(index) } else { pairedTopics.remove(index) }
+        if after.fahrenheitLean != before.fahrenheitLean {
+            let preferred = prefersFahrenheit
+            fahrenheitLean += Int(after.fahrenheitLean) - Int(before.fahrenheitLean)
+            if preferred != prefersFahrenheit { recountPairs() }
+        }
+        return ReadingCounts(readings: Int32(after.readings) - Int32(before.readings),
+                             temperatures: Int32(after.temperatures) - Int32(before.temperatures),
+                             internals: Int32(after.internals) - Int32(before.internals),
+                             states: Int32(after.hasState ? 1 : 0) - Int32(before.hasState ? 1 : 0))
+    }
+
+    /// The home's preferred unit changed: each °C/°F pair now shows the other half.
+    private mutating func recountPairs() {
+        for index in pairedTopics {
+            let node = topics[Int(index)].node
+            addToPath(from: node.index, countReadings(index, topic: path(of: node), force: true))
+        }
+    }
+
+    /// Adds `counts` to every node from `leaf` up to the root.
+    mutating func addToPath(from leaf: Int32, _ counts: ReadingCounts) {
+        guard counts != ReadingCounts() else { return }
+        var current = leaf
+        while true {
+            nodes[Int(current)].add(counts)
+            if current == 0 { return }
+            current = nodes[Int(current)].parent.index
+        }
+    }
+}
