@@ -5,11 +5,13 @@ public func makeClient(port: Int, version: MQTTProtocolVersion? = .v5, host: Str
                        tls: MQTTTLSOptions? = nil, username: String? = nil, password: String? = nil,
                        reconnect: MQTTReconnectPolicy = .never, clientID: String = MQTTClientConfiguration.randomClientID(),
                        cleanStart: Bool = true, sessionExpiry: UInt32 = 0, will: MQTTWill? = nil,
-                       keepAlive: UInt16 = 60) -> MQTTClient {
+                       keepAlive: UInt16 = 60,
+                       maximumIncomingPacketSize: Int = MQTTFrameDecoder.protocolMaximumPacketSize) -> MQTTClient {
     MQTTClient(configuration: MQTTClientConfiguration(
         host: host, port: port, tls: tls, clientID: clientID, username: username,
         password: password.map { Array($0.utf8) }, version: version.map { .only($0) } ?? .automatic,
-        keepAlive: keepAlive, cleanStart: cleanStart, sessionExpiry: sessionExpiry, will: will, reconnect: reconnect))
+        keepAlive: keepAlive, cleanStart: cleanStart, sessionExpiry: sessionExpiry, will: will, reconnect: reconnect,
+        maximumIncomingPacketSize: maximumIncomingPacketSize))
 }
 
 extension MQTTMessage {

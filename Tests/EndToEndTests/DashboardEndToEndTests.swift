@@ -224,7 +224,7 @@ import Testing
                 try await tmux.type("zigbee2mqtt")
                 try await tmux.keys("Enter")
                 let branch = try await tmux.waitFor { $0.contains("│ zigbee2mqtt") }
-                #expect(branch.contains("1 temperature · 1 other reading"), "\(branch)")
+                #expect(branch.contains("1 temperature · 1 reading"), "\(branch)")
                 // `y` says what it did in the footer.
                 try await tmux.keys("y")
                 let copied = try await tmux.waitFor { $0.contains("copied the topic (OSC 52)") }

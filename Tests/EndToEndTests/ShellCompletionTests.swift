@@ -15,7 +15,7 @@ struct ShellCompletionTests {
         ("hearth -t 'home/#' -b of", "hearth -t 'home/#' -b office"),
         ("hearth sub -b ho", "hearth sub -b home"),
         ("hearth his", "hearth history"),
-        ("hearth record --max", "hearth record --max-size"),
+        ("hearth record --max-s", "hearth record --max-size"),
     ]
 
     @Test(arguments: ["bash", "zsh", "fish"])

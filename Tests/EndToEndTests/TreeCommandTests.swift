@@ -55,6 +55,53 @@ import Testing
         }
     }
 
+    @Test(.timeLimit(.minutes(1)))
+    func jsonCarriesTheWholeValueOrSaysItIsCut() async throws {
+        try await Mosquitto.with { broker in
+            let port = "\(broker.port())"
+            // A 4 KiB JSON payload (a zigbee2mqtt bridge's device list is larger still).
+            let fields = (0..<200).map { #""sensor_\#($0)":{"t":\#(20 + Double($0) / 10),"u":"°C"}"# }
+            let document = "{" + fields.joined(separator: ",") + "}"
+            try #require(document.utf8.count > 4096)
+            try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "bridge/devices", "-r", "-m", document])
+            // Over the 64 KiB the model keeps, and a é split at the cut.
+            try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "big", "-r", "-m", String(repeating: "a", count: 65_535) + "é" + "zz"])
+            let tree = try await HearthExecutable.run(["tree", "-p", port, "-F", "json"])
+            #expect(tree.status == 0, "\(tree.stderr)")
+            let objects = try tree.stdout.split(separator: "\n").map {
+                try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+            }
+            let devices = try #require(objects.first { $0["topic"] as? String == "bridge/devices" })
+            let value = try #require(devices["value"] as? String)
+            #expect(value == document && devices["value_truncated"] == nil)
+            let parsed = try #require(try JSONSerialization.jsonObject(with: Data(value.utf8)) as? [String: Any])
+            #expect(parsed.count == 200)
+            let big = try #require(objects.first { $0["topic"] as? String == "big" })
+            #expect(big["value_truncated"] as? Bool == true && big["size"] as? Int == 65_539)
+            #expect((big["value"] as? String)?.utf8.count == 65_535, "the cut character is left off, the text stays text")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)), arguments: ["mqttv5", "mqttv311"])
+    func aDeviceRepublishingWithRetainDoesNotHoldTheTreeBack(version: String) async throws {
+        try await Mosquitto.with { broker in
+            let port = "\(broker.port())"
+            try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "home/door", "-r", "-m", "closed"])
+            // A zigbee2mqtt-style device that publishes its live state with retain on, every 100 ms.
+            let device = try ChildProcess.launch(["sh", "-c", "while true; do mosquitto_pub -p \(port) -t zigbee2mqtt/plug -r -m '{\"power\":12}'; sleep 0.1; done"])
+            defer { device.signal(SIGKILL) }
+            let reading = try await ChildProcess.run(["mosquitto_sub", "-p", port, "-t", "zigbee2mqtt/plug", "-C", "2", "-W", "10"])
+            try #require(reading.stdout.split(separator: "\n").count == 2, "the device publishes: \(reading.stderr)")
+            let started = ContinuousClock.now
+            let tree = try await HearthExecutable.run(["tree", "-p", port, "-V", version, "-F", "json"], timeout: 30)
+            let took = ContinuousClock.now - started
+            #expect(tree.status == 0 && tree.stdout.contains("home/door") && tree.stdout.contains("zigbee2mqtt/plug"), "\(tree.stdout)\(tree.stderr)")
+            // Settled on the subscription's answer, not held to the 10 s cap (which warns).
+            #expect(tree.stderr.isEmpty, "\(tree.stderr)")
+            #expect(took < .seconds(10), "\(took)")
+        }
+    }
+
     @Test(arguments: BrokerKind.allCases)
     func liveUpdatesKeepTheRetainedMarkHonest(kind: BrokerKind) async throws {
         try await LoopbackBroker.with(kind) { broker in

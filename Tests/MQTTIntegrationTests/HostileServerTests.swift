@@ -9,6 +9,7 @@ import Testing
     /// Raw bytes a hostile server sends right after a successful CONNACK, with the reason code we expect back.
     static let attacks: [(name: String, bytes: [UInt8], expected: MQTTReasonCode)] = [
         ("remaining length of five bytes", [0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F], .malformedPacket),
+        // Over the client's 16 MiB limit (by default it takes any packet, as mosquitto_sub does).
         ("announced 200 MB packet", [0x30, 0x80, 0x80, 0xE8, 0x5F, 0x00], .packetTooLarge),
         ("QoS 3 publish", [0x36, 0x06, 0x00, 0x01, 0x74, 0x00, 0x01, 0x00], .malformedPacket),
         ("ill-formed UTF-8 topic", [0x30, 0x06, 0x00, 0x02, 0xC3, 0x28, 0x00, 0x78], .malformedPacket),
@@ -46,7 +47,8 @@ import Testing
             return [ScriptedMQTTServer.connAck(version)] + (first ? [ScriptedMQTTServer.bytes(bytes)] : [])
         }
         let client = makeClient(port: server.port, version: .v5,
-                                reconnect: MQTTReconnectPolicy(initialDelay: .milliseconds(50)))
+                                reconnect: MQTTReconnectPolicy(initialDelay: .milliseconds(50)),
+                                maximumIncomingPacketSize: MQTTFrameDecoder.defaultMaximumPacketSize)
         let recorder = EventRecorder(client)
         try await client.connect()
 

@@ -124,8 +124,19 @@ public struct TreePrinter {
         JSON.appendString(model.path(of: id), to: &out)
         out += ",\"messages\":\(record.messageCount),\"retained\":\(record.retained.isHeld)"
         out += ",\"retained_state\":\"\(record.retained.description)\""
+        // The whole payload the model keeps (64 KiB), said to be cut when it is; binary as base64.
         out += ",\"value\":"
-        JSON.appendString(String(decoding: record.last.payload.prefix(TopicSummary.previewBytes), as: UTF8.self), to: &out)
+        let payload = record.last.payload
+        let isCut = record.last.size > payload.count
+        // A cut may split a character: up to three bytes of it are left off.
+        let text = (0...(isCut ? min(3, payload.count) : 0)).lazy
+            .compactMap { String(validating: payload.dropLast($0), as: UTF8.self) }.first
+        if let text {
+            JSON.appendString(text, to: &out)
+        } else {
+            out += "\"" + Data(payload).base64EncodedString() + "\",\"value_encoding\":\"base64\""
+        }
+        if isCut { out += ",\"value_truncated\":true,\"size\":\(record.last.size)" }
         if let (path, value) = model.primary(of: id) {
             out += ",\"primary\":"
             JSON.appendString(path, to: &out)

@@ -73,7 +73,10 @@ extension MQTTClient {
         var will = configuration.will
         if version == .v5 {
             if configuration.sessionExpiry > 0 { properties.append(.sessionExpiryInterval(configuration.sessionExpiry)) }
-            properties.append(.maximumPacketSize(UInt32(clamping: configuration.maximumIncomingPacketSize)))
+            // Without the property the broker may send any packet the protocol can frame.
+            if configuration.maximumIncomingPacketSize < MQTTFrameDecoder.protocolMaximumPacketSize {
+                properties.append(.maximumPacketSize(UInt32(clamping: configuration.maximumIncomingPacketSize)))
+            }
             if configuration.topicAliasMaximum > 0 {
                 properties.append(.topicAliasMaximum(configuration.topicAliasMaximum))
             }

@@ -63,7 +63,7 @@ public actor MQTTClient {
                 eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         let opener = configuration.webSocket.map {
             MQTTTransport.webSocketOpener(host: configuration.host, port: configuration.port, tls: configuration.tls, options: $0,
-                                          timeout: configuration.connectTimeout)
+                                          timeout: configuration.connectTimeout, maximumFrameSize: configuration.maximumIncomingPacketSize)
         } ?? MQTTTransport.socketOpener(host: configuration.host, port: configuration.port, timeout: configuration.connectTimeout)
         self.init(configuration: configuration, eventLoop: eventLoopGroup.next(), opener: opener)
     }

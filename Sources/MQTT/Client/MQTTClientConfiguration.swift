@@ -117,7 +117,10 @@ public struct MQTTClientConfiguration: Sendable {
     public var reconnect: MQTTReconnectPolicy
     /// How long to wait for the TCP connection and then for CONNACK.
     public var connectTimeout: Duration
-    /// Largest packet accepted from the broker (advertised in v5 CONNECT).
+    /// Largest packet accepted from the broker: by default any the protocol can frame, as
+    /// mosquitto_sub does. A lower limit is advertised in the v5 CONNECT, and the broker then
+    /// drops larger messages for this client; a 3.1.1 broker cannot be told, and a larger packet
+    /// ends the connection.
     public var maximumIncomingPacketSize: Int
     /// Topic aliases the broker may use towards us (v5).
     public var topicAliasMaximum: UInt16
@@ -151,7 +154,7 @@ public struct MQTTClientConfiguration: Sendable {
                 password: [UInt8]? = nil, version: MQTTVersionPreference = .automatic, keepAlive: UInt16 = 60,
                 cleanStart: Bool = true, sessionExpiry: UInt32 = 0, will: MQTTWill? = nil,
                 reconnect: MQTTReconnectPolicy = MQTTReconnectPolicy(), connectTimeout: Duration = .seconds(10),
-                maximumIncomingPacketSize: Int = MQTTFrameDecoder.defaultMaximumPacketSize,
+                maximumIncomingPacketSize: Int = MQTTFrameDecoder.protocolMaximumPacketSize,
                 topicAliasMaximum: UInt16 = 1024, deliveryBufferLimit: Int = 100_000,
                 deliveryBufferBytes: Int = 64 * 1024 * 1024, overflow: MQTTOverflowPolicy = .pauseReading,
                 logger: Logger = Logger(label: "hearth.mqtt", factory: { _ in SwiftLogNoOpLogHandler() })) {

@@ -11,6 +11,8 @@ import NIOCore
 public struct MQTTFrameDecoder: Sendable {
     /// The default largest packet accepted from a peer: 16 MiB.
     public static let defaultMaximumPacketSize = 16 * 1024 * 1024
+    /// The largest packet the protocol can frame: 268,435,455 bytes after a 5-byte fixed header.
+    public static let protocolMaximumPacketSize = 268_435_455 + 5
 
     /// The protocol version that decides how bodies are read.
     public var version: MQTTProtocolVersion

@@ -41,8 +41,10 @@ extension MQTTTransport {
     /// Opens a TCP (or TLS) connection, upgrades it to a WebSocket with the `mqtt` subprotocol,
     /// and only then installs the client's handler behind the frames handler. TLS, when asked
     /// for, sits below HTTP, so `install` adds no TLS of its own here.
+    /// `maximumFrameSize` follows the largest packet the client accepts: a broker may send a
+    /// packet in one frame.
     static func webSocketOpener(host: String, port: Int, tls: MQTTTLSOptions?, options: MQTTWebSocketOptions,
-                                timeout: Duration) -> MQTTChannelOpener {
+                                timeout: Duration, maximumFrameSize: Int) -> MQTTChannelOpener {
         MQTTChannelOpener { eventLoop, install in
             let sslContext = try tls.map { options throws -> NIOSSLContext in try makeSSLContext(options) }
             let serverHostname = isIPAddress(host) ? nil : host
@@ -55,7 +57,7 @@ extension MQTTTransport {
                         if let sslContext {
                             try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: serverHostname))
                         }
-                        let upgrader = NIOWebSocketClientUpgrader(maxFrameSize: 1 << 24, automaticErrorHandling: true) { channel, response in
+                        let upgrader = NIOWebSocketClientUpgrader(maxFrameSize: maximumFrameSize, automaticErrorHandling: true) { channel, response in
                             channel.eventLoop.makeCompletedFuture {
                                 // The request's handler has done its part either way.
                                 if let request = try? channel.pipeline.syncOperations.context(name: UpgradeRequest.name) {

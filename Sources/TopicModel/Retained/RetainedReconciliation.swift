@@ -3,7 +3,8 @@
 ///
 /// The set of topics to confirm opens when the subscriptions are sent again (a broker may send
 /// retained messages before its SUBACK); the burst is over 500 ms after the last retained message
-/// or the SUBACK, and at most 10 s after the SUBACK. Without a SUBACK (refused, or lost with the
+/// that answered the subscription (a device republishing with retain on does not hold it) or the
+/// SUBACK, and at most 10 s after the SUBACK. Without a SUBACK (refused, or lost with the
 /// connection) nothing is concluded.
 struct RetainedReconciliation: Sendable {
     static let quiet = 0.5
@@ -39,12 +40,13 @@ extension TopicModel {
         reconciliation?.acknowledged = time
     }
 
-    /// A retained message arrived: during a reconnect burst, it confirms the topic.
-    mutating func confirmRetained(_ index: Int32, at time: Double) {
+    /// A retained message arrived: during a reconnect burst, it confirms the topic, and one that
+    /// answers the subscription keeps the burst open.
+    mutating func confirmRetained(_ index: Int32, at time: Double, answersSubscription: Bool) {
         guard var burst = reconciliation else { return }
         reconciliation = nil  // keeps the set uniquely referenced while it shrinks
         burst.unconfirmed.remove(index)
-        burst.lastRetained = max(burst.lastRetained, time)
+        if answersSubscription { burst.lastRetained = max(burst.lastRetained, time) }
         reconciliation = burst
     }
 

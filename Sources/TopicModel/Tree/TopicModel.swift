@@ -57,6 +57,9 @@ public struct TopicModel: Sendable {
     var fahrenheitLean = 0
     /// Topics that send a temperature in both °C and °F.
     var pairedTopics = Set<Int32>()
+    /// Retained messages that answered a subscription: the first of their topic since the client
+    /// subscribed. A collecting command's burst is over when this stops growing.
+    public private(set) var retainedAnswers = 0
     /// Topics seeded from a recording whose series are still to be read (see `TopicModel+Recorded`).
     var unreadHistory = Set<Int32>()
 
@@ -238,9 +241,14 @@ public struct TopicModel: Sendable {
         let isNewTopic = topicIndex < 0
         // After a reconnect the broker sends the retained values again: one that did not change
         // is the same message, not a new one. It confirms the topic, and counts nothing.
+        // A subscription's answer: the first retained message of each topic. A device that
+        // publishes with retain on sends more of them later, and they are live.
+        let answersSubscription = message.retain
+            && (isNewTopic || !topics[Int(topicIndex)].retained.isHeld || isUnconfirmed(topicIndex))
+        if answersSubscription { retainedAnswers += 1 }
         if !isNewTopic, RetainedEcho.isEcho(retain: message.retain, firstSinceSubscribing: isUnconfirmed(topicIndex),
                                             samePayload: showsRetained(topicIndex, payload: message.payload)) {
-            confirmRetained(topicIndex, at: time)
+            confirmRetained(topicIndex, at: time, answersSubscription: true)
             return
         }
         let stored = StoredMessage(message, cap: limits.payloadCap)
@@ -255,7 +263,7 @@ public struct TopicModel: Sendable {
             pushHistory(last, into: topicIndex)
             topics[Int(topicIndex)].last = stored
         }
-        let retainedDelta = updateRetained(topicIndex, message: message, previous: previous)
+        let retainedDelta = updateRetained(topicIndex, message: message, previous: previous, answersSubscription: answersSubscription)
         topics[Int(topicIndex)].messageCount += 1
         topics[Int(topicIndex)].rate.record(at: time)
         let fieldsChanged = recordNumbers(topicIndex, payload: message.payload, time: time, previous: previous)
@@ -339,7 +347,8 @@ public struct TopicModel: Sendable {
     }
 
     /// Applies the retained transition; returns the change in "holds a retained value" (-1, 0, 1).
-    private mutating func updateRetained(_ index: Int32, message: MQTTMessage, previous: StoredMessage?) -> Int32 {
+    private mutating func updateRetained(_ index: Int32, message: MQTTMessage, previous: StoredMessage?,
+                                         answersSubscription: Bool) -> Int32 {
         let before = topics[Int(index)].retained
         let after = before.after(retain: message.retain, payloadIsEmpty: message.payload.isEmpty)
         if after == .held {
@@ -349,7 +358,9 @@ public struct TopicModel: Sendable {
             topics[Int(index)].heldRetained = nil
         }
         topics[Int(index)].retained = after
-        if message.retain { confirmRetained(index, at: message.receivedAt.timeIntervalSince1970) }
+        if message.retain {
+            confirmRetained(index, at: message.receivedAt.timeIntervalSince1970, answersSubscription: answersSubscription)
+        }
         return Int32(after.isHeld ? 1 : 0) - Int32(before.isHeld ? 1 : 0)
     }
 

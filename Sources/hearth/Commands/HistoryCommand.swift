@@ -88,8 +88,11 @@ struct HistoryCommand: AsyncParsableCommand {
                 var fields: [(name: String, field: RecordFormat.Field)] = [
                     ("time", .time(message.time)), ("qos", .number(Double(message.qos))), ("retain", .flag(message.retain)),
                     ("payload", .text(String(decoding: message.payload, as: UTF8.self)))]
-                // Only JSON carries the v5 properties.
+                // Only JSON carries the v5 properties, and the true size of a payload stored cut.
                 if printed == .json, !message.properties.isEmpty { fields.append(("properties", .json(JSON.properties(message.properties)))) }
+                if printed == .json, message.size > message.payload.count {
+                    fields += [("payload_truncated", .flag(true)), ("size", .number(Double(message.size)))]
+                }
                 output.write(printed.line(fields))
             }
         }

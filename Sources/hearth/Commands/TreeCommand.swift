@@ -10,8 +10,9 @@ struct TreeCommand: AsyncParsableCommand {
         commandName: "tree",
         abstract: "Collect messages into Hearth's topic model, print the tree once and exit.",
         discussion: """
-            By default it stops once the retained burst has settled: no retained message for 500 ms
-            (live ones do not hold it), and at most 10 s after subscribing. With -W
+            By default it stops once the broker's answer to the subscription has settled: 500 ms
+            without a retained message for a topic not yet heard (live messages, and devices that
+            republish with retain on, do not hold it), and at most 10 s after subscribing. With -W
             it keeps collecting across reconnects, and a broker restart in the window is reconciled
             (retained values the broker no longer holds are marked gone) before it prints.
             Examples:
@@ -69,23 +70,27 @@ struct TreeCommand: AsyncParsableCommand {
     /// Ingests until the count, the time limit or the settled burst; returns why the connection
     /// closed, if it did on its own.
     private func collect(from client: MQTTClient, into model: SharedModel) async -> MQTTClientError? {
-        // The burst settles when retained messages stop; a chatty live topic does not hold it.
+        // The burst settles when the subscription's answer stops: the first retained message of
+        // each topic. A chatty live topic, retained or not, does not hold it.
         let settling = subscription.count == nil && subscription.timeout == nil
         let limit = (subscription.timeout ?? (settling ? Self.settleLimit : nil)).map { Duration.milliseconds(Int($0 * 1000)) }
         let deadline = CollectionDeadline(limit: limit, quiet: settling ? .milliseconds(500) : nil, clock: ContinuousClock())
         var report = ConnectionReport()
+        var answers = 0
         await client.disconnecting(when: { await deadline.wait() }) {
             await model.feed(client.events.batches, limit: subscription.count) { news in
                 switch news {
-                case let .ingested(_, retained):
-                    if retained { deadline.messageArrived() }
+                case .ingested:
                     // A reconnect burst settles before the deadline may end the run.
                     let now = Date().timeIntervalSince1970
-                    if let due = model.withModel({ model -> Double? in
-                        guard model.reconciliationDeadline != nil else { return nil }
+                    let (answered, due) = model.withModel { model -> (Int, Double?) in
+                        guard model.reconciliationDeadline != nil else { return (model.retainedAnswers, nil) }
                         model.refresh(now: now)
-                        return model.reconciliationDeadline
-                    }) {
+                        return (model.retainedAnswers, model.reconciliationDeadline)
+                    }
+                    if answered != answers { deadline.messageArrived() }
+                    answers = answered
+                    if let due {
                         deadline.hold(for: .milliseconds(Int(max(0, due - now) * 1000) + 50))
                     }
                 case let .connection(state, _, _):

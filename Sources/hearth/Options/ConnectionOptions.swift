@@ -44,6 +44,12 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customLong("ws-header"), help: "An extra HTTP header for the WebSocket upgrade, as 'Name: value' (repeatable).")
     var webSocketHeaders: [String] = []
 
+    @Option(name: .customLong("max-packet-size"), help: ArgumentHelp(
+        "The largest packet to accept from the broker, as 65536, 64K or 16M (default: any, as mosquitto_sub).",
+        discussion: "An MQTT 5 broker drops larger messages for hearth; a 3.1.1 broker cannot be told, and a larger packet ends the connection."),
+        transform: ByteSize.parse)
+    var maximumPacketSize: ByteSize?
+
     @Flag(name: [.customShort("d"), .long], help: "Print debug messages to stderr.")
     var debug = false
 
@@ -58,6 +64,9 @@ struct ConnectionOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Retain the will message.")
     var willRetain = false
+
+    /// The smallest `--max-packet-size`: a CONNACK with its properties, and a short message, fit.
+    static let smallestPacketLimit = 256
 
     /// The topic named by `-L`, if any.
     func urlTopic() throws -> String? { try address.urlTopic() }
@@ -78,6 +87,9 @@ struct ConnectionOptions: ParsableArguments {
             throw ValidationError("invalid --will-topic '\(willTopic)': \(problem)")
         }
         if willTopic == nil, willPayload != nil || willRetain { throw ValidationError("--will-payload and --will-retain need --will-topic") }
+        if let size = maximumPacketSize?.bytes, !(Self.smallestPacketLimit...MQTTFrameDecoder.protocolMaximumPacketSize).contains(size) {
+            throw ValidationError("--max-packet-size must be from \(Self.smallestPacketLimit) to \(MQTTFrameDecoder.protocolMaximumPacketSize) bytes")
+        }
     }
 
     /// The client configuration these flags describe.
@@ -114,6 +126,7 @@ struct ConnectionOptions: ParsableArguments {
             reconnect: reconnect,
             overflow: .pauseReading,
             logger: logger)
+        if let size = maximumPacketSize?.bytes { configuration.maximumIncomingPacketSize = size }
         configuration.webSocket = endpoint.webSocketPath.map {
             MQTTWebSocketOptions(path: $0, headers: webSocketHeaders.compactMap(Self.header))
         }
