@@ -135,8 +135,9 @@ public final class ChildProcess: Sendable {
     public var stdout: String { read("stdout") }
     public var stderr: String { read("stderr") }
 
+    /// What the child wrote, ill-formed UTF-8 shown as U+FFFD (a binary payload must not empty it).
     private func read(_ name: String) -> String {
-        (try? String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)) ?? ""
+        (try? Data(contentsOf: directory.appendingPathComponent(name))).map { String(decoding: $0, as: UTF8.self) } ?? ""
     }
 
     deinit {

@@ -44,3 +44,40 @@ public enum PayloadInput {
         ConfigurationError("\(what) is larger than the largest packet the broker accepts (\(limit) bytes)")
     }
 }
+
+/// Reads lines from a file handle as they come (`hearth pub -l`): one line and one read in
+/// memory at a time, each line without its newline, and a last line without a newline too.
+public struct LineReader {
+    private let handle: FileHandle
+    private let limit: Int
+    private var pending: [UInt8] = []
+    private var ended = false
+    private var number = 0
+
+    /// A line longer than `limit` bytes is an error naming its number.
+    public init(_ handle: FileHandle, limit: Int) {
+        self.handle = handle
+        self.limit = limit
+    }
+
+    /// The next line; nil at the end. Blocks until a line comes.
+    public mutating func next() throws -> [UInt8]? {
+        while true {
+            if let newline = pending.firstIndex(of: 0x0A) {
+                number += 1
+                defer { pending.removeSubrange(...newline) }
+                return Array(pending[..<newline])
+            }
+            if pending.count > limit {
+                throw ConfigurationError("line \(number + 1) of standard input is larger than the largest packet the broker accepts (\(limit) bytes)")
+            }
+            if ended {
+                guard !pending.isEmpty else { return nil }
+                defer { pending = [] }
+                return pending
+            }
+            let chunk = try handle.read(upToCount: 64 * 1024) ?? Data()
+            if chunk.isEmpty { ended = true } else { pending += chunk }
+        }
+    }
+}

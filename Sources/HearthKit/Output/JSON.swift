@@ -1,6 +1,7 @@
 import Foundation
 import MQTT
 import TextFormat
+import TopicModel
 
 /// Small JSON writers for line-oriented output (no intermediate objects per message).
 public enum JSON {
@@ -28,6 +29,50 @@ public enum JSON {
     public static func string(_ string: String) -> String {
         var out = ""
         appendString(string, to: &out)
+        return out
+    }
+
+    /// Compact JSON indented two spaces a level, one member or element a line (`--pretty`).
+    /// Strings are copied as they are, escapes and all.
+    public static func pretty(_ compact: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(compact.count * 2)
+        var depth = 0, inString = false, escaped = false
+        func newline() { out.append(0x0A); out += repeatElement(UInt8(ascii: " "), count: 2 * depth) }
+        for (index, byte) in compact.enumerated() {
+            if inString {
+                out.append(byte)
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""):
+                inString = true
+                out.append(byte)
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                out.append(byte)
+                // An empty object or array stays on its line.
+                let next = compact[(index + 1)...].first { !NumberExtractor.isJSONSpace($0) }
+                if next == UInt8(ascii: "}") || next == UInt8(ascii: "]") { depth += 1; continue }
+                depth += 1
+                newline()
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                if let last = out.last(where: { !NumberExtractor.isJSONSpace($0) }), last != UInt8(ascii: "{"), last != UInt8(ascii: "[") {
+                    newline()
+                }
+                out.append(byte)
+            case UInt8(ascii: ","):
+                out.append(byte)
+                newline()
+            case UInt8(ascii: ":"):
+                out += [byte, UInt8(ascii: " ")]
+            case _ where NumberExtractor.isJSONSpace(byte):
+                continue
+            default:
+                out.append(byte)
+            }
+        }
         return out
     }
 

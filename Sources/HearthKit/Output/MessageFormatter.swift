@@ -3,13 +3,15 @@ import MQTT
 import TextFormat
 
 /// How `hearth sub` prints each message.
-public enum MessageFormat: String, CaseIterable, Sendable {
+public enum MessageFormat: Sendable {
     /// The payload alone (mosquitto_sub's default).
     case payload
     /// `topic payload` (mosquitto_sub -v).
     case verbose
     /// One JSON object per line.
     case json
+    /// A mosquitto_sub `-F` format string.
+    case template(MosquittoFormat)
 }
 
 /// Renders messages for `hearth sub`.
@@ -17,13 +19,23 @@ public struct MessageFormatter: Sendable {
     public let format: MessageFormat
     /// Escape control bytes: set when printing to a terminal.
     public let escape: Bool
+    /// End each message with a newline (mosquitto_sub's `-N` turns it off).
+    public let newline: Bool
+    /// Indent JSON (`--pretty`).
+    public let pretty: Bool
 
-    public init(format: MessageFormat, escape: Bool) {
+    public init(format: MessageFormat, escape: Bool, newline: Bool = true, pretty: Bool = false) {
         self.format = format
         self.escape = escape
+        self.newline = newline
+        self.pretty = pretty
     }
 
-    public func write(_ message: MQTTMessage, to output: inout OutputWriter) {
+    /// Writes one message; false when a `%J` format met a payload that is not JSON (what came
+    /// before it is written, as mosquitto_sub does, and the caller says so on stderr).
+    @discardableResult
+    public func write(_ message: MQTTMessage, to output: inout OutputWriter) -> Bool {
+        var complete = true
         switch format {
         case .payload:
             writePayload(message.payload, to: &output)
@@ -32,9 +44,15 @@ public struct MessageFormatter: Sendable {
             output.write(CollectionOfOne(UInt8(ascii: " ")))
             writePayload(message.payload, to: &output)
         case .json:
-            output.write(json(message))
+            let line = Array(json(message).utf8)
+            output.write(pretty ? JSON.pretty(line) : line)
+        case let .template(template):
+            var bytes: [UInt8] = []
+            complete = template.render(message, pretty: pretty, escape: escape, into: &bytes)
+            output.write(bytes)
         }
-        output.write(CollectionOfOne(UInt8(ascii: "\n")))
+        if newline { output.write(CollectionOfOne(UInt8(ascii: "\n"))) }
+        return complete
     }
 
     private func writePayload(_ payload: [UInt8], to output: inout OutputWriter) {

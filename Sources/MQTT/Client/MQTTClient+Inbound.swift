@@ -107,7 +107,7 @@ extension MQTTClient {
         let time = batchTime ?? Date()
         batchTime = time
         let message = MQTTMessage(topic: topic, payload: publish.payload, qos: publish.qos, retain: publish.retain,
-                                  dup: publish.dup, properties: properties, receivedAt: time)
+                                  dup: publish.dup, properties: properties, receivedAt: time, packetID: publish.packetID ?? 0)
         switch publish.qos {
         case .atMostOnce:
             batch.append(.message(message))

@@ -17,10 +17,12 @@ public struct MQTTMessage: Sendable, Hashable {
     public var properties: MQTTProperties
     /// When the bytes were read from the socket.
     public var receivedAt: Date
+    /// The PUBLISH's packet identifier (QoS 1 and 2; 0 for QoS 0), as mosquitto_sub's `%m` prints it.
+    public var packetID: UInt16
 
     /// A received message; the client builds one per PUBLISH, tests and stores build their own.
     public init(topic: String, payload: [UInt8], qos: MQTTQoS = .atMostOnce, retain: Bool = false, dup: Bool = false,
-                properties: MQTTProperties = [], receivedAt: Date = Date()) {
+                properties: MQTTProperties = [], receivedAt: Date = Date(), packetID: UInt16 = 0) {
         self.topic = topic
         self.payload = payload
         self.qos = qos
@@ -28,5 +30,6 @@ public struct MQTTMessage: Sendable, Hashable {
         self.dup = dup
         self.properties = properties
         self.receivedAt = receivedAt
+        self.packetID = packetID
     }
 }

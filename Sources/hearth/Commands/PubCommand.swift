@@ -7,12 +7,13 @@ import MQTT
 struct PubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pub",
-        abstract: "Publish one message and wait until the broker has it (like mosquitto_pub).",
+        abstract: "Publish a message and wait until the broker has it (like mosquitto_pub).",
         discussion: """
             Examples:
               hearth pub -t home/heater/set -m ON -q 1
               hearth pub -t home/door/state -m closed -r
               hearth pub -t home/door/state -r -n      (clears the retained value)
+              tail -f readings.log | hearth pub -t home/log -l   (a message per line, as lines come)
             """,
         helpNames: [.long])
 
@@ -30,6 +31,9 @@ struct PubCommand: AsyncParsableCommand {
     @Flag(name: [.customShort("s"), .customLong("stdin-file")], help: "Send all of standard input.")
     var stdin = false
 
+    @Flag(name: [.customShort("l"), .customLong("stdin-line")], help: "Send each line of standard input as a message, as it comes.")
+    var lines = false
+
     @Flag(name: [.customShort("n"), .customLong("null-message")], help: "Send an empty payload.")
     var null = false
 
@@ -40,8 +44,8 @@ struct PubCommand: AsyncParsableCommand {
     var retain = false
 
     func validate() throws {
-        let sources = [message != nil, file != nil, stdin, null].filter { $0 }.count
-        guard sources == 1 else { throw ValidationError("give exactly one of -m, -f, -s or -n") }
+        let sources = [message != nil, file != nil, stdin, lines, null].filter { $0 }.count
+        guard sources == 1 else { throw ValidationError("give exactly one of -m, -f, -s, -l or -n") }
         guard let topic = try topic ?? connection.urlTopic() else {
             throw ValidationError("give a topic with -t (or in the -L URL)")
         }
@@ -52,10 +56,19 @@ struct PubCommand: AsyncParsableCommand {
         // A file too large for any packet is refused before connecting.
         if let file { try PayloadInput.checkSize(of: file, limit: Self.largestPacket) }
         try await MQTTClient.withConnection(try connection.makeConfiguration(reconnect: .never)) { client, info in
+            let topic = try topic ?? connection.urlTopic() ?? ""
             // Never read more than the broker accepts, plus one byte to know it was more.
-            let payload = try readPayload(limit: info.maximumPacketSize ?? Self.largestPacket)
-            try await client.publish(to: try topic ?? connection.urlTopic() ?? "", payload: payload,
-                                     qos: qos, retain: retain)
+            let limit = info.maximumPacketSize ?? Self.largestPacket
+            if lines {
+                // As mosquitto_pub -l: each line without its newline, an empty one too, and a last
+                // line without a newline.
+                var reader = LineReader(FileHandle.standardInput, limit: limit)
+                while let line = try reader.next() {
+                    try await client.publish(to: topic, payload: line, qos: qos, retain: retain)
+                }
+                return
+            }
+            try await client.publish(to: topic, payload: try readPayload(limit: limit), qos: qos, retain: retain)
         }
     }
 

@@ -9,9 +9,14 @@ struct SubCommand: AsyncParsableCommand {
         commandName: "sub",
         abstract: "Subscribe to topic filters and print the messages (like mosquitto_sub).",
         discussion: """
+            -F takes json, or a mosquitto_sub format string: %t topic, %p payload, %r retain
+            flag, %q QoS, %l length, %m message id, %x/%X hex, %j/%J JSON, %I ISO time, %U Unix
+            time, %P/%C/%R/%D/%E/%F/%S/%A v5 properties; flags, width and maximum width as in
+            %-20.20t; @Y, @H... for strftime(3) and @N for nanoseconds; \\n, \\t, \\e, \\0 escapes.
             Examples:
               hearth sub -t 'home/#' -v
               hearth sub -t 'zigbee2mqtt/#' -F json -C 10
+              hearth sub -t '#' -F '%I %t %r %p' -T 'zigbee2mqtt/bridge/#'
               hearth sub -L mqtts://user:pass@broker:8883/home/# --retained-only
             """,
         helpNames: [.long])
@@ -34,16 +39,40 @@ struct SubCommand: AsyncParsableCommand {
     @Flag(name: [.customShort("v"), .long], help: "Print 'topic payload'.")
     var verbose = false
 
-    @Option(name: [.customShort("F"), .customLong("format")], help: "Output format: json (one object per line).")
-    var format: OutputFormatOption?
+    @Option(name: [.customShort("F"), .customLong("format")],
+            help: "json (one object per line), or a mosquitto_sub format such as '%t %p' (see below).")
+    var format: String?
 
+    @Flag(name: .customShort("N"), help: "Do not end each message with a newline.")
+    var noNewline = false
+
+    @Option(name: .customShort("T"), help: "Hide topics matching this filter (repeatable).")
+    var hidden: [String] = []
+
+    @Flag(name: .long, help: "Indent JSON (-F json, %j and %J).")
+    var pretty = false
+
+    @Flag(name: .customLong("remove-retained"), help: "Clear each retained message received (publish an empty retained one).")
+    var removeRetained = false
+
+    /// `tree -F`: json only.
     enum OutputFormatOption: String, ExpressibleByArgument, CaseIterable { case json }
+
+    /// What `-F` asks for.
+    private func messageFormat() throws -> MessageFormat {
+        guard let format else { return verbose ? .verbose : .payload }
+        return format == "json" ? .json : .template(try MosquittoFormat(parsing: format))
+    }
 
     func validate() throws {
         if subscription.topics.isEmpty, try connection.urlTopic() == nil, try connection.defaultFilters() == ["#"] {
             throw ValidationError("give at least one topic filter with -t (or in the -L URL, or a profile's filters)")
         }
         try session.validate(clientID: connection.id)
+        for filter in hidden {
+            if let problem = MQTTTopic.filterProblem(filter) { throw ValidationError("invalid -T filter '\(filter)': \(problem)") }
+        }
+        _ = try messageFormat()
     }
 
     func run() async throws {
@@ -61,8 +90,7 @@ struct SubCommand: AsyncParsableCommand {
         let deadline = CollectionDeadline(limit: subscription.timeout.map { .milliseconds(Int($0 * 1000)) },
                                           quiet: retainedOnly ? .milliseconds(500) : nil, clock: ContinuousClock())
         var output = OutputWriter(fd: STDOUT_FILENO)
-        let formatter = MessageFormatter(
-            format: format == .json ? .json : (verbose ? .verbose : .payload), escape: output.isTerminal)
+        let formatter = MessageFormatter(format: try messageFormat(), escape: output.isTerminal, newline: !noNewline, pretty: pretty)
         var printed = 0
         var report = ConnectionReport()
         // Read once: the option group's getter is not free, and this loop runs per message.
@@ -76,7 +104,14 @@ struct SubCommand: AsyncParsableCommand {
                     case let .message(message):
                         if retainedOnly, !message.retain { break loop }
                         if skipRetained, message.retain { continue }
-                        formatter.write(message, to: &output)
+                        if !hidden.isEmpty, hidden.contains(where: { MQTTTopic.matches(filter: $0, topic: message.topic) }) { continue }
+                        // As mosquitto_sub: at QoS 1, for what is shown (and -R would skip it first).
+                        if removeRetained, message.retain, !message.payload.isEmpty {
+                            try? await client.publish(to: message.topic, payload: [], qos: .atLeastOnce, retain: true)
+                        }
+                        if !formatter.write(message, to: &output) {
+                            Diagnostics.warn("message payload is not valid JSON on topic \(message.topic)")
+                        }
                         printed += 1
                         if let limit, printed >= limit { break loop }
                     case .messagesDropped, .resubscribing, .subscriptionsRestored:
