@@ -1,6 +1,7 @@
 import ArgumentParser
 import HearthKit
 import Foundation
+import MQTT
 
 /// `hearth`: a terminal dashboard and command-line client for MQTT.
 @main
@@ -37,8 +38,10 @@ struct Hearth: AsyncParsableCommand {
             print(helpMessage(for: DashboardCommand.self))
             return
         }
+        var parsed: (any ParsableCommand)?
         do {
             var command = try parseAsRoot()
+            parsed = command
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -49,7 +52,11 @@ struct Hearth: AsyncParsableCommand {
             let code = error is ConfigurationError ? ExitCode.validationFailure : exitCode(for: error)
             // --help and the like print as usual.
             guard code != .success else { exit(withError: error) }
-            let lines = message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            var lines = message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            if let error = error as? MQTTClientError, let command = parsed as? any ConnectingCommand,
+               let hint = ConnectionHint.hint(for: error, username: try? command.connection.makeConfiguration(reconnect: .never).username) {
+                if lines.isEmpty { lines = [hint] } else { lines[lines.count - 1] += "; " + hint }
+            }
             Diagnostics.error(lines.filter { !$0.isEmpty }.joined(separator: " "))
             exit(withError: code)
         }

@@ -59,7 +59,6 @@ import ConfigFiles
         #expect(error(complete.replacingOccurrences(of: "title = { bold = true }", with: "title = { bold = \"yes\" }"))
                 == "theme bad.toml: line 8: role 'title': bold must be true or false")
         #expect(error("name = \"x\"\n[roles]\ntext = {\n").hasPrefix("theme bad.toml: line 3"))
-        #expect(error("name = \"x\"\n[roles]\ntext = {}\n") .contains("role 'dim' is not defined"))
         #expect(error("colour = 1\n").contains("line 1: unknown key 'colour'"))
         for message in [error("[roles"), error(complete + "\n[roles]\n")] { #expect(!message.contains("\n")) }
         // A colour without its quotes says how to write it.
@@ -70,6 +69,19 @@ import ConfigFiles
         let twoBad = complete.replacingOccurrences(of: #"live = { fg = "cyan" }"#, with: #"live = { fg = "purpel" }"#)
             .replacingOccurrences(of: "title = { bold = true }", with: #"title = { fg = "purpel" }"#)
         #expect(error(twoBad).hasPrefix("theme bad.toml: line 8: role 'title'"), "\(error(twoBad))")
+    }
+
+    @Test func aCustomThemeMayLeaveRolesOutAndANameNotFoundSaysWhichItMeant() throws {
+        // Only what it changes: the rest looks as in the default theme.
+        let partial = try ThemeLoader.parse("name = \"mine\"\n[roles]\ntree_value = { fg = \"bright-green\" }\n", source: "mine.toml")
+        #expect(partial.style(.value).foreground == ThemeColor("bright-green"))
+        #expect(partial.style(.stale) == Theme.builtIn.style(.stale) && partial.styles.count == Role.allCases.count)
+        #expect(ThemeCatalog.nearest(to: "solarized", among: ThemeCatalog.bundledNames) == "solarized-dark")
+        #expect(ThemeCatalog.nearest(to: "hihg-contrast", among: ThemeCatalog.bundledNames) == "high-contrast")
+        #expect(ThemeCatalog.nearest(to: "zzzz", among: ThemeCatalog.bundledNames) == nil)
+        let missing = try #require(throws: ThemeError.self) { try ThemeCatalog.theme(named: "solarized") }
+        #expect(missing.description.hasPrefix("theme 'solarized' not found; did you mean 'solarized-dark'? the themes are default, high-contrast, light, monochrome, solarized-dark"),
+                "\(missing.description)")
     }
 
     @Test func coloursParseAndFallBack() {

@@ -113,6 +113,11 @@ import Testing
             #expect(wrong.status != 0)
             #expect(wrong.stderr.contains("connection refused by the broker"))
             #expect(wrong.stderr.split(separator: "\n").count == 1)
+            #expect(wrong.stderr.contains("; check the user name 'u' and its password"), "\(wrong.stderr)")
+            // Without -u: the broker wants a login, and the line says how to give one.
+            let anonymous = try await HearthExecutable.run(["sub", "-p", port, "-t", "t"])
+            #expect(anonymous.status != 0 && anonymous.stderr.split(separator: "\n").count == 1)
+            #expect(anonymous.stderr.contains("; the broker wants a login: give -u USER with -P PASSWORD"), "\(anonymous.stderr)")
 
             let viaEnv = try await HearthExecutable.run(["pub", "-p", port, "-u", "u", "-t", "t", "-m", "x"],
                                                         environment: ["HEARTH_PASSWORD": "right"])
@@ -120,7 +125,8 @@ import Testing
 
             let unreachable = try await HearthExecutable.run(["sub", "-p", "\(LoopbackPort.free())", "-t", "#"])
             #expect(unreachable.status != 0)
-            #expect(unreachable.stderr.contains("connection refused"))
+            #expect(unreachable.stderr.contains("connection refused; no broker is listening there: give its address with -h HOST -p PORT"))
+            #expect(unreachable.stderr.contains("or try 'hearth demo'") && unreachable.stderr.split(separator: "\n").count == 1)
 
             let badFilter = try await HearthExecutable.run(["sub", "-t", "a/#/b"])
             #expect(badFilter.status != 0)

@@ -229,6 +229,8 @@ import Testing
                 try await tmux.keys("y")
                 let copied = try await tmux.waitFor { $0.contains("copied the topic (OSC 52)") }
                 #expect(copied.contains("copied the topic (OSC 52)"), "\(copied)")
+                // The test's tmux keeps its default, set-clipboard external: the footer says what to set.
+                #expect(copied.contains("set -g set-clipboard on"), "\(copied)")
                 try await tmux.keys("q")
                 _ = try await tmux.waitFor { $0.contains("EXITED") }
             }

@@ -35,9 +35,11 @@ struct RecordCommandTests {
             let second = try await HearthExecutable.run(["record", "-p", port, "--store", store], timeout: 20)
             #expect(second.status != 0 && second.stderr.contains("another hearth is recording into \(store)"), "\(second.stderr)")
             #expect(recorder.isRunning)
-            // SIGTERM commits and ends the recorder cleanly.
+            // SIGTERM commits and ends the recorder cleanly, with one line saying what it did.
             recorder.signal(SIGTERM)
             #expect(await recorder.wait().status == 0, "\(recorder.stderr)")
+            let last = recorder.stderr.split(separator: "\n").last ?? ""
+            #expect(last.contains(#/^hearth: recorded 7 messages in [0-9.]+ (s|min) into /#) && last.hasSuffix(store), "\(recorder.stderr)")
             let points = try await HearthExecutable.run(["history", "home/hall/temperature", "--store", store, "-F", "csv"])
             let values: [String] = points.stdout.split(separator: "\n").map { line in String(line.split(separator: ",").last ?? "") }
             #expect(values == ["value", "21.5", "21.75", "22"], "\(points.stdout)\(points.stderr)")
@@ -54,9 +56,10 @@ struct RecordCommandTests {
             // Nothing to print says why, on stderr; a filter and a bad span are refused in one line.
             let unknown = try await HearthExecutable.run(["history", "home/attic", "--store", store])
             #expect(unknown.status == 0 && unknown.stdout.isEmpty
-                && unknown.stderr == "hearth: nothing recorded for home/attic in the last 1 d (--topics lists what was)\n", "\(unknown.stderr)")
+                && unknown.stderr == "hearth: nothing recorded for home/attic in the last 24 h (--topics lists what was)\n", "\(unknown.stderr)")
             let noField = try await HearthExecutable.run(["history", "home/hall/temperature", "humidity", "--store", store])
-            #expect(noField.stdout.isEmpty && noField.stderr == "hearth: home/hall/temperature has no field 'humidity'\n", "\(noField.stderr)")
+            // A field that was never recorded is an error, worded as every error is.
+            #expect(noField.status == 64 && noField.stdout.isEmpty && noField.stderr == "Error: home/hall/temperature has no field 'humidity'\n", "\(noField.stderr)")
             let filter = try await HearthExecutable.run(["history", "home/#", "--store", store])
             #expect(filter.status != 0 && filter.stderr.contains("'home/#' is a filter"), "\(filter.stderr)")
             let span = try await HearthExecutable.run(["history", "home/door", "--since", "banana", "--store", store])

@@ -24,6 +24,9 @@ public final class DashboardController {
     public let frames = FrameBuilder()
     /// The filter's match counts, extended frame by frame as topics arrive.
     var filterMatches: FilterMatches?
+    /// What a copy's footer adds when the clipboard may not reach the terminal (tmux without
+    /// `set-clipboard on`); the program finds out at start.
+    public var clipboardNote: String?
 
     public init(connection: ConnectionStatus, width: Int, height: Int) {
         self.connection = connection
@@ -234,14 +237,14 @@ public final class DashboardController {
                 state.status = ("select a topic to copy", false)
                 return []
             }
-            state.status = ("copied the topic (OSC 52)", false)
+            state.status = ("copied the topic (OSC 52)" + (clipboardNote.map { "; " + $0 } ?? ""), false)
             return [.copy(model.path(of: selected))]
         case .character("Y"):
             guard let selected = state.selected, let record = model.topic(at: selected) else {
                 state.status = ("select a topic to copy its payload", false)
                 return []
             }
-            state.status = ("copied the payload, \(ValueFormat.bytes(record.last.payload.count)) (OSC 52)", false)
+            state.status = ("copied the payload, \(ValueFormat.bytes(record.last.payload.count)) (OSC 52)" + (clipboardNote.map { "; " + $0 } ?? ""), false)
             return [.copy(String(decoding: record.last.payload, as: UTF8.self))]
         case let .click(row, column): click(row: row, column: column, model: model)
         case let .wheelUp(row, column): wheel(-3, row: row, column: column, model: model)

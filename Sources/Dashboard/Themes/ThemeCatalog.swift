@@ -16,7 +16,33 @@ public enum ThemeCatalog {
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".toml") { return try ThemeLoader.load(contentsOf: nameOrPath) }
         if let path = file(for: nameOrPath, executablePath: executablePath) { return try ThemeLoader.load(contentsOf: path) }
         if nameOrPath == "default" { return .builtIn }
-        throw ThemeError(description: "theme '\(nameOrPath)' not found (looked in \(directories(executablePath).joined(separator: ", ")))")
+        let names = installedNames(executablePath: executablePath)
+        let guess = nearest(to: nameOrPath, among: names).map { "did you mean '\($0)'? " } ?? ""
+        throw ThemeError(description: "theme '\(nameOrPath)' not found; \(guess)the themes are \(names.joined(separator: ", "))"
+            + " (looked in \(directories(executablePath).joined(separator: ", ")))")
+    }
+
+    /// The name a typo most likely meant: one that starts with it or holds it (`solarized` →
+    /// `solarized-dark`), else the closest by edits, when it is close.
+    static func nearest(to typed: String, among names: [String]) -> String? {
+        let lowered = typed.lowercased()
+        if let start = names.first(where: { $0.hasPrefix(lowered) }) ?? names.first(where: { $0.contains(lowered) }) { return start }
+        let scored = names.map { ($0, editDistance(lowered, $0)) }.min { $0.1 < $1.1 }
+        return scored.flatMap { $0.1 <= max(2, typed.count / 3) ? $0.0 : nil }
+    }
+
+    /// Levenshtein distance: insertions, deletions and substitutions.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var previous = Array(0...b.count)
+        for i in 1...max(1, a.count) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...max(1, b.count) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return a.isEmpty ? b.count : previous[b.count]
     }
 
     static func file(for name: String, executablePath: String) -> String? {

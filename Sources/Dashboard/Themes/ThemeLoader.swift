@@ -16,7 +16,8 @@ public struct ThemeError: Error, CustomStringConvertible, Equatable {
 /// retained_shown = { fg = "green", bold = true }
 /// ```
 /// Each role takes `fg`, `bg` (a colour name, `bright-NAME`, `colorN` or `#rrggbb`) and the flags
-/// `bold`, `dim`, `underline`, `reverse`. Every role must be there.
+/// `bold`, `dim`, `underline`, `reverse`. A role left out looks as in the default theme, so a
+/// custom theme may change only what it cares about.
 public enum ThemeLoader {
     static let styleKeys: Set<String> = ["fg", "bg", "bold", "dim", "underline", "reverse"]
 
@@ -63,9 +64,7 @@ public enum ThemeLoader {
             }
             styles[role] = try style(entry, role: key, fail: { fail($0, key: key) })
         }
-        if let missing = Role.allCases.first(where: { styles[$0] == nil }) {
-            throw fail("role '\(missing.rawValue)' is not defined (a theme defines all \(Role.allCases.count) roles)")
-        }
+        for role in Role.allCases where styles[role] == nil { styles[role] = Theme.builtIn.style(role) }
         let name = table["name"]?.string ?? URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent
         return Theme(name: name, styles: styles)
     }

@@ -26,12 +26,19 @@ public struct Recorder: Sendable {
     /// Messages received but never written: dropped while writes failed, or still waiting at the stop.
     public struct Lost: Error, CustomStringConvertible {
         public let count: Int
+        public init(count: Int) { self.count = count }
         public var description: String { "\(count) message\(count == 1 ? "" : "s") could not be written to the history store and are lost" }
     }
 
-    /// Records until stopped.
-    /// - Throws: `Lost` when messages the broker has acknowledged could not be written.
-    public func run() async throws {
+    /// What a run did: messages written to the store, and messages lost (see `Lost`).
+    public struct Summary: Sendable, Equatable {
+        public let recorded: Int
+        public let lost: Int
+    }
+
+    /// Records until stopped; returns what it recorded, and what it lost (messages the broker
+    /// had acknowledged that could not be written).
+    public func run() async throws -> Summary {
         let clock = ContinuousClock()
         var delay = Duration.milliseconds(500)
         // Messages recorded, across connections (for `limit`).
@@ -53,7 +60,7 @@ public struct Recorder: Sendable {
                 }
             }
         }
-        if lost > 0 { throw Lost(count: lost) }
+        return Summary(recorded: pipeline.recordedCount, lost: lost)
     }
 
     /// Records until the client ends (a stop, or a close for good) or `limit` more messages came;

@@ -23,6 +23,8 @@ import TopicModel
 public final class RecordingPipeline<C: Clock>: Sendable where C.Duration == Duration {
     private struct Incoming {
         var messages: [MQTTMessage] = []
+        /// Messages taken in to be written (echoes left out).
+        var accepted = 0
         /// Dropped here while writes failed.
         var dropped = 0
         var echoes: RetainedEchoes
@@ -82,10 +84,16 @@ public final class RecordingPipeline<C: Clock>: Sendable where C.Duration == Dur
         return writer.withLock { $0.dropped + $0.pending.count } + waiting
     }
 
+    /// Messages written, or to be written, to the store: those taken in less those lost.
+    public var recordedCount: Int { incoming.withLock { $0.accepted } - lostCount }
+
     /// Queues messages (echoes left out); waits only while writes work and the queue is full.
     public func record(_ messages: some Sequence<MQTTMessage>) async {
         let full = incoming.withLock { incoming in
-            for message in messages where !incoming.echoes.isEcho(message) { incoming.messages.append(message) }
+            for message in messages where !incoming.echoes.isEcho(message) {
+                incoming.messages.append(message)
+                incoming.accepted += 1
+            }
             if incoming.failing { incoming.dropped += HistoryWriter<C.Instant>.keepNewest(&incoming.messages) }
             return isFull(incoming)
         }

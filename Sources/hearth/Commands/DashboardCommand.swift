@@ -6,7 +6,7 @@ import HistoryStore
 import MQTT
 
 /// `hearth` with no subcommand: the live dashboard.
-struct DashboardCommand: AsyncParsableCommand {
+struct DashboardCommand: AsyncParsableCommand, ConnectingCommand {
     static let configuration = CommandConfiguration(
         commandName: "dashboard",
         abstract: "The live dashboard: topic tree, sparklines, retained values, publishing (the default).",

@@ -77,12 +77,17 @@ struct HistoryCommand: AsyncParsableCommand {
         }
         let paths = try history.paths(topic: topic)
         if !messages, let field = path ?? (paths.contains("") ? "" : paths.first(where: SeriesSet.isTemperature) ?? paths.first) {
+            // A field the topic never had is a mistake in what was asked: an error, as a bad flag.
+            if !field.isEmpty, !paths.isEmpty, !paths.contains(field) {
+                let fields = paths.filter { !$0.isEmpty }
+                throw ConfigurationError("\(topic) has no field '\(field)'" + (fields.isEmpty ? "" : " (recorded: \(fields.joined(separator: ", ")))"))
+            }
             let points = try history.points(topic: topic, path: field, since: start)
-            if points.isEmpty { sayNothing(topic: topic, field: field, known: paths) }
+            if points.isEmpty { sayNothing(topic) }
             write(["time", "value"], points.map { [.time($0.time), .number($0.value)] })
         } else {
             let recorded = try history.messages(topic: topic, since: start)
-            if recorded.isEmpty { sayNothing(topic: topic, field: nil, known: paths) }
+            if recorded.isEmpty { sayNothing(topic) }
             if let header = printed.header(["time", "qos", "retain", "payload"]) { output.write(header) }
             for message in recorded {
                 var fields: [(name: String, field: RecordFormat.Field)] = [
@@ -99,12 +104,7 @@ struct HistoryCommand: AsyncParsableCommand {
     }
 
     /// On stderr, so the output stays empty: why nothing is printed.
-    private func sayNothing(topic: String, field: String?, known: [String]) {
-        let fields = known.filter { !$0.isEmpty }
-        if let field, !field.isEmpty, !known.contains(field) {
-            Diagnostics.warn("\(topic) has no field '\(field)'" + (fields.isEmpty ? "" : " (recorded: \(fields.joined(separator: ", ")))"))
-        } else {
-            Diagnostics.warn("nothing recorded for \(topic) in the last \(ValueFormat.age(since.seconds)) (--topics lists what was)")
-        }
+    private func sayNothing(_ topic: String) {
+        Diagnostics.warn("nothing recorded for \(topic) in the last \(since) (--topics lists what was)")
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 import MQTT
 
 /// `hearth pub`: publish one message, like mosquitto_pub.
-struct PubCommand: AsyncParsableCommand {
+struct PubCommand: AsyncParsableCommand, ConnectingCommand {
     static let configuration = CommandConfiguration(
         commandName: "pub",
         abstract: "Publish a message and wait until the broker has it (like mosquitto_pub).",

@@ -5,7 +5,7 @@ import HistoryStore
 import MQTT
 
 /// `hearth record`: subscribe on a persistent session and keep everything in the history store.
-struct RecordCommand: AsyncParsableCommand {
+struct RecordCommand: AsyncParsableCommand, ConnectingCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
         abstract: "Record every message into the history store until stopped (SIGTERM commits and exits).",
@@ -81,7 +81,12 @@ struct RecordCommand: AsyncParsableCommand {
         // session, MQTT 3.1.1) the pipeline leaves out when they did not change (RetainedEcho).
         let session = Session(configuration: configuration, filters: filters, qos: qos, retainAsPublished: true,
                               retainHandling: .sendIfNew)
-        try await Recorder(session: session, pipeline: pipeline, limit: count, stop: stop).run()
+        let started = ContinuousClock.now
+        let summary = try await Recorder(session: session, pipeline: pipeline, limit: count, stop: stop).run()
         _ = consume claim
+        // One line to end on: what was recorded, over how long, where.
+        let took = TimeSpan(seconds: (ContinuousClock.now - started) / .seconds(1))
+        Diagnostics.warn("recorded \(summary.recorded) message\(summary.recorded == 1 ? "" : "s") in \(took) into \(path)")
+        if summary.lost > 0 { throw Recorder.Lost(count: summary.lost) }
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 import MQTT
 
 /// `hearth sub`: subscribe and print messages, like mosquitto_sub.
-struct SubCommand: AsyncParsableCommand {
+struct SubCommand: AsyncParsableCommand, ConnectingCommand {
     static let configuration = CommandConfiguration(
         commandName: "sub",
         abstract: "Subscribe to topic filters and print the messages (like mosquitto_sub).",

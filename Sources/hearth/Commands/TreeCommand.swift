@@ -5,7 +5,7 @@ import MQTT
 import TopicModel
 
 /// `hearth tree`: collect into the topic model, print the tree once, exit.
-struct TreeCommand: AsyncParsableCommand {
+struct TreeCommand: AsyncParsableCommand, ConnectingCommand {
     static let configuration = CommandConfiguration(
         commandName: "tree",
         abstract: "Collect messages into Hearth's topic model, print the tree once and exit.",

@@ -34,6 +34,7 @@ final class DashboardLoop {
         self.resized = resized
         controller = DashboardController(connection: connection, width: session.width, height: session.height)
         controller.readsHistoryStore = history != nil
+        controller.clipboardNote = TmuxClipboard.note()
     }
 
     func run() {

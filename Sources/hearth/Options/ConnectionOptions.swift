@@ -142,6 +142,11 @@ struct ConnectionOptions: ParsableArguments {
     }
 }
 
+/// A command that connects with `ConnectionOptions`: its connection errors come with a hint.
+protocol ConnectingCommand {
+    var connection: ConnectionOptions { get }
+}
+
 /// `-V` values, spelled as mosquitto spells them.
 enum ProtocolVersionOption: String, ExpressibleByArgument, CaseIterable {
     case mqttv5, mqttv311
