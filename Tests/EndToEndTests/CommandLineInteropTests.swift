@@ -125,7 +125,7 @@ import Testing
 
             let unreachable = try await HearthExecutable.run(["sub", "-p", "\(LoopbackPort.free())", "-t", "#"])
             #expect(unreachable.status != 0)
-            #expect(unreachable.stderr.contains("connection refused; no broker is listening there: give its address with -h HOST -p PORT"))
+            #expect(unreachable.stderr.contains("connection refused; no broker is listening there: name one with -h HOST -p PORT"))
             #expect(unreachable.stderr.contains("or try 'hearth demo'") && unreachable.stderr.split(separator: "\n").count == 1)
 
             let badFilter = try await HearthExecutable.run(["sub", "-t", "a/#/b"])

@@ -248,7 +248,8 @@ import Testing
 
     @Test func badThemesUnreachableBrokersAndPipesFailWithOneLine() async throws {
         // In a terminal: the error is one line, and the screen was never taken over.
-        try await Tmux.with("'\(HearthExecutable.path)' -p \(LoopbackPort.free()) -h 127.0.0.1", width: 100, height: 30) { tmux in
+        // Wide enough that the line (with its hint) does not wrap.
+        try await Tmux.with("'\(HearthExecutable.path)' -p \(LoopbackPort.free()) -h 127.0.0.1", width: 160, height: 30) { tmux in
             let screen = try await tmux.waitFor { $0.contains("EXITED") }
             let lines = screen.split(separator: "\n")
             #expect(lines.first?.hasPrefix("Error: ") == true && lines.first?.contains("refused") == true, "\(screen)")

@@ -7,8 +7,7 @@ public enum ConnectionHint {
     public static func hint(for error: MQTTClientError, username: String?) -> String? {
         switch error {
         case let .connectionFailed(failure) where failure.reason == .refused:
-            return "no broker is listening there: give its address with -h HOST -p PORT (or -L URL, -b PROFILE),"
-                + " or try 'hearth demo', which runs one with a simulated home"
+            return "no broker is listening there: name one with -h HOST -p PORT, or try 'hearth demo'"
         case .connectionRefused(.notAuthorized, _), .connectionRefused(.badUsernameOrPassword, _):
             return username == nil
                 ? "the broker wants a login: give -u USER with -P PASSWORD, --password-file FILE or HEARTH_PASSWORD"
