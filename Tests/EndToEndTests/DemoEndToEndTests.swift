@@ -12,7 +12,18 @@ import Testing
             let lines = screen.split(separator: "\n")
             #expect(lines.contains { $0.hasPrefix("◉") && $0.contains("heater") }, "\(screen)")
             #expect(screen.contains("● connected"))
-            // The tree stays as it first opened while the sensors arrive: a search reveals one.
+            // Once the sensors are in, the first screen's tree shows every first-level branch's
+            // devices: zigbee2mqtt's, the last branch, do not fall off the bottom; and the
+            // overview counts one temperature a room (no chip, no dew point, no °F twin).
+            let tree = { (screen: String) in screen.split(separator: "\n").map { $0.split(separator: "│").first ?? "" } }
+            let settled = try await tmux.waitFor { screen in
+                tree(screen).contains { $0.contains("living_room_sensor") && $0.contains("°C") } && screen.contains("6 temperatures")
+            }
+            for device in ["bedroom_light", "bedroom_sensor", "washing_machine_plug", "living_room_sensor"] {
+                #expect(tree(settled).contains { $0.contains(device) }, "\(device): \(settled)")
+            }
+            #expect(tree(settled).contains { $0.contains("bedroom_light") && ($0.contains("OFF · 180 brightness") || $0.contains("ON · 180 brightness")) })
+            // A search reveals what is folded.
             try await tmux.keys("/living_room_sensor", "Enter")
             _ = try await tmux.waitFor { screen in
                 screen.split(separator: "\n").contains { $0.contains("living_room_sensor") && $0.contains(where: { "▁▂▃▄▅▆▇█".contains($0) }) }

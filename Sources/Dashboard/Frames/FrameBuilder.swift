@@ -38,9 +38,10 @@ public final class FrameBuilder {
     // MARK: - Reading the model
 
     /// What the frame takes from the model (held by the caller): `rows` are the tree's rows on
-    /// screen, already settled against the selection (`DashboardController.settleRows`).
+    /// screen, already settled against the selection (`DashboardController.settleRows`);
+    /// `matchingTopics`, under a filter, how many topics of the overview's branch it matches.
     public func snapshot(model: TopicModel, rows window: VisibleRows, state: inout DashboardState, layout: Layout,
-                         connection: ConnectionStatus, now: Double) -> DashboardFrame {
+                         connection: ConnectionStatus, now: Double, matchingTopics: Int? = nil) -> DashboardFrame {
         rate.record(count: model.messageCount, at: now)
         var frame = DashboardFrame(layout: layout, connection: connection)
         frame.topicCount = model.topicCount
@@ -73,6 +74,7 @@ public final class FrameBuilder {
             frame.detail = detail(selected, model: model, state: state, now: now)
         } else {
             frame.overview = overview(of: state.overviewBranch(model: model), model: model, state: &state, layout: layout)
+            if frame.overview?.treeFilter != nil { frame.overview?.matchingTopics = matchingTopics }
         }
         showedAge = frame.detail?.record != nil || !(frame.overview?.lines.isEmpty ?? true)
         frame.wantedHistory = wantedHistory(frame, model: model, state: state)

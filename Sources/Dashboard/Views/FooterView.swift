@@ -25,15 +25,18 @@ enum FooterView {
         if let search = frame.search { context.append("match \(search.current)/\(search.count)") }
         if !context.isEmpty { column += canvas.write(" [" + context.joined(separator: " · ") + "]", row: rect.row, column: column, role: .footerKey) }
         let hints = frame.focus == .tree ? treeHints : detailHints
+        // Whole hints only: those that do not fit are left out (? lists them all).
         for (key, action) in hints {
+            let width = DisplayWidth.of(key) + DisplayWidth.of(action) + 2
+            guard column + width <= rect.width else { break }
             column += canvas.write(" " + key, row: rect.row, column: column, role: .footerKey)
             column += canvas.write(" " + action, row: rect.row, column: column, role: .footer)
         }
     }
 
-    // Help and quit first: a narrow terminal cuts the end of the line.
+    // Most needed first: a narrow terminal leaves out the last.
     static let treeHints = [("?", "help"), ("q", "quit"), ("↑↓", "move"), ("←→", "fold"), ("/", "search"), ("f", "filter"),
-                            ("p", "publish"), ("d", "clear"), ("s", "series"), ("Tab", "detail")]
+                            ("p", "publish"), ("Tab", "detail"), ("d", "clear"), ("s", "series")]
     static let detailHints = [("?", "help"), ("q", "quit"), ("↑↓", "scroll"), ("PgUp/PgDn", "page"), ("g/G", "top/end"),
                               ("y/Y", "copy"), ("p", "publish"), ("Tab", "tree")]
 }

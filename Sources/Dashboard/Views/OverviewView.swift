@@ -35,6 +35,8 @@ enum OverviewView {
         func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
         // In the order of the rows, problems first so that a narrow pane never cuts them.
         var counts = count(overview.topicCount, "topic")
+        // Under a filter, the same count as the tree's and the footer's.
+        if let matching = overview.matchingTopics { counts = "\(matching) of \(count(overview.topicCount, "topic")) match" }
         if overview.problemCount > 0 { counts += " · " + count(overview.problemCount, "problem") }
         counts += " · " + count(overview.temperatureCount, "temperature")
         if overview.stateCount > 0 { counts += " · " + count(overview.stateCount, "state") }

@@ -109,7 +109,12 @@ extension TopicModel {
                               label: label(for: topic.node, field: field.reading.path)?.name)
     }
 
+    /// A row's node, named by its path below the branch; the branch itself by its own level
+    /// (the device `!` jumped to reads as itself, not as ".").
     private func overviewTopic(_ index: Int32, below branch: Int32) -> OverviewTopic {
+        if index == branch, index != 0 {
+            return OverviewTopic(node: NodeID(index), name: nodes[Int(index)].name, time: nodes[Int(index)].newest)
+        }
         var levels: [String] = []
         var current = index
         while current != branch, current != 0 {

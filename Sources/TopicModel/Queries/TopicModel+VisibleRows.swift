@@ -209,6 +209,11 @@ public struct FilterMatches: Sendable {
     let filter: TopicFilter
     var counts: [Int32] = []
     var matchedTopics = 0
+
+    /// How many topics at or below `node` match (as of the last query that used this cache).
+    public func count(at node: NodeID) -> Int {
+        Int(node.index) < counts.count ? Int(counts[Int(node.index)]) : 0
+    }
 }
 
 /// Rows below each expanded node, computed from the expanded set alone.

@@ -14,6 +14,13 @@ public struct TopicSearch: Sendable {
 
     public var count: Int { matches.count }
 
+    /// `matches` in tree order; `first` is where `next()` starts (the best match).
+    init(text: String, matches: [NodeID], first: Int = 0) {
+        self.text = text
+        self.matches = matches
+        current = first > 0 && first < matches.count ? first - 1 : nil
+    }
+
     /// Moves to the next match, wrapping around.
     public mutating func next() -> NodeID? {
         guard !matches.isEmpty else { return nil }
@@ -33,12 +40,17 @@ extension TopicModel {
     /// Searches every topic's full name, and branch names (so `/zigbee2mqtt` finds the branch
     /// before the topics below it): O(topics), run when the user searches, not per frame.
     public func search(_ text: String) -> TopicSearch {
-        text.isEmpty ? TopicSearch(text: text, matches: [], current: nil) : search(.substring(text), text: text)
+        text.isEmpty ? TopicSearch(text: text, matches: []) : search(.substring(text), text: text)
     }
 
-    /// The topics a filter matches, in tree order: O(topics), run when a filter is applied.
+    /// The topics a filter matches, in tree order: O(topics), run when a filter is applied. A
+    /// text search starts at the first match where a level starts with the text (`/home` finds
+    /// `home` before `esphome`), and goes on in tree order from there.
     public func search(_ filter: TopicFilter, text: String) -> TopicSearch {
         var matches: [NodeID] = []
+        var first: Int?
+        let lowered = text.lowercased()
+        func startsALevel(_ names: [String]) -> Bool { names.contains { $0.lowercased().hasPrefix(lowered) } }
         // The names from the root to the node being visited: a topic's full name is built only
         // when it is matched, not one string per level.
         var names: [String] = []
@@ -50,16 +62,20 @@ extension TopicModel {
                 names.append(node.name)
             }
             if node.isTopic {
-                if filter.matches(names.joined(separator: "/")) { matches.append(NodeID(index)) }
+                if filter.matches(names.joined(separator: "/")) {
+                    if first == nil, case .substring = filter, startsALevel(names) { first = matches.count }
+                    matches.append(NodeID(index))
+                }
             } else if index != 0, case let .substring(text) = filter, Self.startsHere(text, filter, names) {
                 // A branch where the text first appears (it ends in this level's name); its
                 // descendants match by their topics. Only the path's tail is built, so a deep
                 // branch costs what its name and the text do, not its whole path.
+                if first == nil, node.name.lowercased().hasPrefix(lowered) { first = matches.count }
                 matches.append(NodeID(index))
             }
             stack += orderedChildren(index).reversed().map { ($0, depth + 1) }
         }
-        return TopicSearch(text: text, matches: matches, current: nil)
+        return TopicSearch(text: text, matches: matches, first: first ?? 0)
     }
 
     /// The end of a path: the last level, and as many levels before it as `count` more
