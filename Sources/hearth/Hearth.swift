@@ -54,7 +54,7 @@ struct Hearth: AsyncParsableCommand {
             guard code != .success else { exit(withError: error) }
             var lines = message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             if let error = error as? MQTTClientError, let command = parsed as? any ConnectingCommand,
-               let hint = ConnectionHint.hint(for: error, username: try? command.connection.makeConfiguration(reconnect: .never).username) {
+               let hint = ConnectionHint.hint(for: error, username: (try? command.connection.resolvedUsername()) ?? nil) {
                 if lines.isEmpty { lines = [hint] } else { lines[lines.count - 1] += "; " + hint }
             }
             Diagnostics.error(lines.filter { !$0.isEmpty }.joined(separator: " "))

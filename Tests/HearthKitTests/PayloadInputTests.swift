@@ -27,3 +27,35 @@ struct PayloadInputTests {
         }
     }
 }
+
+/// `hearth pub -l`'s reader: lines as they come, a long stream read once, a line over the limit refused.
+@Suite(.timeLimit(.minutes(1)))
+struct LineReaderTests {
+    static func reader(_ bytes: [UInt8], limit: Int) throws -> LineReader {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-lines-\(UUID().uuidString)")
+        try Data(bytes).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        return LineReader(try FileHandle(forReadingFrom: file), limit: limit)
+    }
+
+    @Test func linesEmptyLinesALastLineWithoutNewlineAndManyLines() throws {
+        var reader = try Self.reader(Array("a\n\nb\r\nc".utf8), limit: 100)
+        var lines: [String] = []
+        while let line = try reader.next() { lines.append(String(decoding: line, as: UTF8.self)) }
+        #expect(lines == ["a", "", "b\r", "c"])
+        // 200,000 short lines across many reads: each comes once, in order.
+        var many = try Self.reader(Array((0..<200_000).map { "\($0)\n" }.joined().utf8), limit: 100)
+        var count = 0
+        while let line = try many.next() {
+            #expect(String(decoding: line, as: UTF8.self) == "\(count)")
+            count += 1
+        }
+        #expect(count == 200_000)
+    }
+
+    @Test func aLineOverTheLimitIsRefusedWithItsNumber() throws {
+        var reader = try Self.reader(Array(("ok\n" + String(repeating: "x", count: 300) + "\nnext\n").utf8), limit: 100)
+        #expect(try reader.next() == Array("ok".utf8))
+        #expect { try reader.next() } throws: { "\($0)".contains("line 2 of standard input is larger than") }
+    }
+}

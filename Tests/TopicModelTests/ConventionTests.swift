@@ -19,6 +19,15 @@ struct ConventionTests {
         #expect(DeviceState.of(Array(#"{"state":"OFF"}"#.utf8))?.isActive == false)
     }
 
+    @Test func availabilityIsNoState() {
+        var model = TopicModel()
+        // Shelly Gen2 says it is online with true; ESPHome with online; a switch named state says ON.
+        model.ingest([msg("shellyplus1-a/online", "true"), msg("esp-hall/status", "online"),
+                      msg("esp-hall/switch/relay/state", "ON"), msg("zigbee2mqtt/bridge/state", #"{"state":"online"}"#)])
+        #expect(model.node(.root).stateCount == 1)
+        #expect(model.overview(of: .root, offset: 0, limit: 10).rows.count == 1)
+    }
+
     @Test func deviceInternalsAreNotTheRoomsTemperature() {
         var model = TopicModel()
         model.ingest([

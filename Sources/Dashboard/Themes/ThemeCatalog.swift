@@ -26,6 +26,7 @@ public enum ThemeCatalog {
     /// `solarized-dark`), else the closest by edits, when it is close.
     static func nearest(to typed: String, among names: [String]) -> String? {
         let lowered = typed.lowercased()
+        guard !lowered.isEmpty else { return nil }
         if let start = names.first(where: { $0.hasPrefix(lowered) }) ?? names.first(where: { $0.contains(lowered) }) { return start }
         let scored = names.map { ($0, editDistance(lowered, $0)) }.min { $0.1 < $1.1 }
         return scored.flatMap { $0.1 <= max(2, typed.count / 3) ? $0.0 : nil }

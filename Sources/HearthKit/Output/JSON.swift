@@ -32,14 +32,20 @@ public enum JSON {
         return out
     }
 
-    /// Compact JSON indented two spaces a level, one member or element a line (`--pretty`).
-    /// Strings are copied as they are, escapes and all.
-    public static func pretty(_ compact: [UInt8]) -> [UInt8] {
+    /// Valid JSON with its whitespace taken out (`indented: false`), or indented two spaces a
+    /// level, one member or element a line (`--pretty`). Strings are copied as they are, escapes
+    /// and all; a stray closer never indents below the first level.
+    public static func reformatted(_ json: [UInt8], indented: Bool) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(compact.count * 2)
+        out.reserveCapacity(json.count * (indented ? 2 : 1))
         var depth = 0, inString = false, escaped = false
-        func newline() { out.append(0x0A); out += repeatElement(UInt8(ascii: " "), count: 2 * depth) }
-        for (index, byte) in compact.enumerated() {
+        func newline() {
+            guard indented else { return }
+            out.append(0x0A)
+            out += repeatElement(UInt8(ascii: " "), count: 2 * depth)
+        }
+        func isSpace(_ byte: UInt8) -> Bool { NumberExtractor.isSpace(byte) }
+        for (index, byte) in json.enumerated() {
             if inString {
                 out.append(byte)
                 if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
@@ -51,23 +57,21 @@ public enum JSON {
                 out.append(byte)
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 out.append(byte)
-                // An empty object or array stays on its line.
-                let next = compact[(index + 1)...].first { !NumberExtractor.isJSONSpace($0) }
-                if next == UInt8(ascii: "}") || next == UInt8(ascii: "]") { depth += 1; continue }
                 depth += 1
-                newline()
+                // An empty object or array stays on its line.
+                let next = json[(index + 1)...].first { !isSpace($0) }
+                if next != UInt8(ascii: "}"), next != UInt8(ascii: "]") { newline() }
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                depth -= 1
-                if let last = out.last(where: { !NumberExtractor.isJSONSpace($0) }), last != UInt8(ascii: "{"), last != UInt8(ascii: "[") {
-                    newline()
-                }
+                depth = max(0, depth - 1)
+                if let last = out.last, last != UInt8(ascii: "{"), last != UInt8(ascii: "[") { newline() }
                 out.append(byte)
             case UInt8(ascii: ","):
                 out.append(byte)
                 newline()
             case UInt8(ascii: ":"):
-                out += [byte, UInt8(ascii: " ")]
-            case _ where NumberExtractor.isJSONSpace(byte):
+                out.append(byte)
+                if indented { out.append(UInt8(ascii: " ")) }
+            case _ where isSpace(byte):
                 continue
             default:
                 out.append(byte)

@@ -31,8 +31,8 @@ public struct MessageFormatter: Sendable {
         self.pretty = pretty
     }
 
-    /// Writes one message; false when a `%J` format met a payload that is not JSON (what came
-    /// before it is written, as mosquitto_sub does, and the caller says so on stderr).
+    /// Writes one message; false when a `%J` format met a payload that is not JSON (the rest is
+    /// written, as mosquitto_sub does, and the caller says so on stderr).
     @discardableResult
     public func write(_ message: MQTTMessage, to output: inout OutputWriter) -> Bool {
         var complete = true
@@ -44,8 +44,8 @@ public struct MessageFormatter: Sendable {
             output.write(CollectionOfOne(UInt8(ascii: " ")))
             writePayload(message.payload, to: &output)
         case .json:
-            let line = Array(json(message).utf8)
-            output.write(pretty ? JSON.pretty(line) : line)
+            let line = json(message)
+            if pretty { output.write(JSON.reformatted(Array(line.utf8), indented: true)) } else { output.write(line) }
         case let .template(template):
             var bytes: [UInt8] = []
             complete = template.render(message, pretty: pretty, escape: escape, into: &bytes)

@@ -14,11 +14,12 @@ import TopicModel
 ///
 /// ```swift
 /// let format = try MosquittoFormat(parsing: "%t %r %p")
-/// format.render(message, at: .now, pretty: false, into: &bytes)   // "home/door 1 closed"
+/// format.render(message, pretty: false, escape: false, into: &bytes)   // "home/door 1 closed"
 /// ```
 ///
-/// Output is the bytes mosquitto_sub writes for the same message, save that times are the
-/// message's arrival, not the moment of printing.
+/// Output is the bytes mosquitto_sub 2.0 writes for the same message, save that times are the
+/// message's arrival, not the moment of printing, and that `%J` copies the payload's JSON with its
+/// whitespace taken out where mosquitto's cJSON prints it anew (numbers as sent).
 public struct MosquittoFormat: Sendable {
     private struct Field: Sendable {
         var code: UInt8
@@ -36,8 +37,14 @@ public struct MosquittoFormat: Sendable {
     }
 
     private let parts: [Part]
+    /// Whether a field needs the local time (most formats do not).
+    private let usesTime: Bool
 
-    /// Parses a format; an unknown `%` field is a `ConfigurationError` naming it.
+    /// The widest field width accepted.
+    static let maximumWidth = 65_535
+
+    /// Parses a format; an unknown or incomplete `%` field, `@` or `\\` escape is a
+    /// `ConfigurationError` naming it, as mosquitto_sub refuses them.
     public init(parsing format: String) throws {
         var parts: [Part] = []
         var literal: [UInt8] = []
@@ -47,27 +54,25 @@ public struct MosquittoFormat: Sendable {
             if !literal.isEmpty { parts.append(.literal(literal)) }
             literal = []
         }
+        func incomplete() -> ConfigurationError { ConfigurationError("incomplete format specifier at the end of '\(format)'") }
         while index < bytes.count {
             let byte = bytes[index]
             index += 1
-            guard index < bytes.count || byte == UInt8(ascii: "%") else {
-                literal.append(byte)
-                continue
-            }
+            let starts = byte == UInt8(ascii: "%") || byte == UInt8(ascii: "@") || byte == UInt8(ascii: "\\")
+            if starts, index == bytes.count { throw incomplete() }
             switch byte {
             case UInt8(ascii: "%"):
-                guard index < bytes.count else { continue }  // a lone % at the end prints nothing
                 var field = Field(code: 0)
                 while index < bytes.count, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "0") {
                     if bytes[index] == UInt8(ascii: "-") { field.leftAlign = true } else { field.zeroPad = true }
                     index += 1
                 }
-                field.width = Self.number(bytes, &index) ?? 0
+                field.width = try Self.number(bytes, &index, format) ?? 0
                 if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
                     index += 1
-                    field.maximum = Self.number(bytes, &index) ?? 0
+                    field.maximum = try Self.number(bytes, &index, format) ?? 0
                 }
-                guard index < bytes.count else { throw ConfigurationError("incomplete format specifier at the end of '\(format)'") }
+                guard index < bytes.count else { throw incomplete() }
                 field.code = bytes[index]
                 index += 1
                 if field.code == UInt8(ascii: "%") {
@@ -95,32 +100,43 @@ public struct MosquittoFormat: Sendable {
                     UInt8(ascii: "\\"): 0x5C, UInt8(ascii: "0"): 0, UInt8(ascii: "a"): 7, UInt8(ascii: "e"): 0x1B,
                     UInt8(ascii: "n"): 0x0A, UInt8(ascii: "r"): 0x0D, UInt8(ascii: "t"): 0x09, UInt8(ascii: "v"): 0x0B,
                 ]
-                if let escaped = escapes[code] { literal.append(escaped) } else { literal += [byte, code] }
+                guard let escaped = escapes[code] else {
+                    throw ConfigurationError("invalid escape specifier '\\\(String(decoding: [code], as: UTF8.self))' in '\(format)'")
+                }
+                literal.append(escaped)
             default:
                 literal.append(byte)
             }
         }
         flush()
         self.parts = parts
+        usesTime = parts.contains { part in
+            switch part {
+            case .literal: return false
+            case .time: return true
+            case let .field(field): return "IjJU".utf8.contains(field.code)
+            }
+        }
     }
 
     private static let fieldCodes = "ACDEFIjJlmPpqRrStUxX"
     /// The fields whose bytes the broker chose.
     private static let fromBroker = "CDPpRt"
 
-    private static func number(_ bytes: [UInt8], _ index: inout Int) -> Int? {
+    private static func number(_ bytes: [UInt8], _ index: inout Int, _ format: String) throws -> Int? {
         var value: Int?
-        while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39, (value ?? 0) < 100_000 {
+        while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
             value = (value ?? 0) * 10 + Int(bytes[index] - 0x30)
             index += 1
+            if let value, value > maximumWidth { throw ConfigurationError("format width over \(maximumWidth) in '\(format)'") }
         }
         return value
     }
 
     // MARK: Rendering
 
-    /// Appends `message` as the format says; false when `%J` met a payload that is not JSON (the
-    /// rest of the line is then left out, as mosquitto_sub does, and the caller says so).
+    /// Appends `message` as the format says; false when `%J` met a payload that is not JSON (that
+    /// field is left out and the rest printed, as mosquitto_sub does, and the caller says so).
     /// `escape` makes what the broker sent (topic, payload, properties) safe for a terminal; the
     /// format's own bytes (an `\e` for colour) stay.
     @discardableResult
@@ -129,7 +145,8 @@ public struct MosquittoFormat: Sendable {
         var seconds = time_t(time.rounded(.down))
         let nanoseconds = Int(((time - Double(seconds)) * 1e9).rounded(.down))
         var local = tm()
-        localtime_r(&seconds, &local)
+        if usesTime { localtime_r(&seconds, &local) }
+        var complete = true
         for part in parts {
             switch part {
             case let .literal(bytes):
@@ -144,44 +161,49 @@ public struct MosquittoFormat: Sendable {
                 switch field.code {
                 case UInt8(ascii: "j"), UInt8(ascii: "J"):
                     guard let json = json(message, local: local, nanoseconds: nanoseconds, rawPayload: field.code == UInt8(ascii: "J")) else {
-                        return false
+                        complete = false
+                        continue
                     }
-                    let shown = pretty ? JSON.pretty(json) : json
+                    let shown = pretty ? JSON.reformatted(json, indented: true) : json
                     out += escape ? Array(TerminalEscaping.escaped(shown).utf8) : shown
                 case UInt8(ascii: "p"), UInt8(ascii: "x"), UInt8(ascii: "X"):
                     let payload = payloadField(message.payload, field)
                     out += escape && field.code == UInt8(ascii: "p") ? Array(TerminalEscaping.escaped(payload).utf8) : payload
                 default:
-                    let value = value(field.code, message, local: local, nanoseconds: nanoseconds)
-                    out += padded(escape && Self.fromBroker.utf8.contains(field.code) ? Array(TerminalEscaping.escaped(value).utf8) : value, field)
+                    // A property the message does not carry prints nothing, whatever the width.
+                    guard let value = value(field.code, message, local: local, nanoseconds: nanoseconds) else { continue }
+                    let fitted = padded(value, field)
+                    out += escape && Self.fromBroker.utf8.contains(field.code) ? Array(TerminalEscaping.escaped(fitted).utf8) : fitted
                 }
             }
         }
-        return true
+        return complete
     }
 
-    /// A field's bytes before padding.
-    private func value(_ code: UInt8, _ message: MQTTMessage, local: tm, nanoseconds: Int) -> [UInt8] {
+    /// A field's bytes before padding; nil for a property the message does not carry.
+    private func value(_ code: UInt8, _ message: MQTTMessage, local: tm, nanoseconds: Int) -> [UInt8]? {
         let properties = message.properties
-        func text(_ value: (some CustomStringConvertible)?) -> [UInt8] { value.map { Array($0.description.utf8) } ?? [] }
+        func text(_ value: (some CustomStringConvertible)?) -> [UInt8]? { value.map { Array($0.description.utf8) } }
         switch code {
         case UInt8(ascii: "A"): return text(properties.topicAlias)
         case UInt8(ascii: "C"): return text(properties.contentType)
-        case UInt8(ascii: "D"): return properties.correlationData ?? []
+        case UInt8(ascii: "D"): return properties.correlationData
         case UInt8(ascii: "E"): return text(properties.messageExpiryInterval)
         case UInt8(ascii: "F"): return text(properties.payloadFormatIndicator)
         case UInt8(ascii: "I"): return Self.formatTime("%Y-%m-%dT%H:%M:%S%z", local)
-        case UInt8(ascii: "l"): return text(message.payload.count)
-        case UInt8(ascii: "m"): return text(message.packetID)
-        case UInt8(ascii: "P"): return Array(properties.userProperties.map { "\($0.key):\($0.value)" }.joined(separator: " ").utf8)
-        case UInt8(ascii: "q"): return text(message.qos.rawValue)
+        case UInt8(ascii: "l"): return Array("\(message.payload.count)".utf8)
+        case UInt8(ascii: "P"):
+            let users = properties.userProperties
+            return users.isEmpty ? nil : Array(users.map { "\($0.key):\($0.value)" }.joined(separator: " ").utf8)
         case UInt8(ascii: "R"): return text(properties.responseTopic)
         case UInt8(ascii: "r"): return message.retain ? [UInt8(ascii: "1")] : [UInt8(ascii: "0")]
+        case UInt8(ascii: "q"): return Array("\(message.qos.rawValue)".utf8)
+        case UInt8(ascii: "m"): return Array("\(message.packetID)".utf8)
         case UInt8(ascii: "S"): return text(properties.subscriptionIdentifiers.first)
         case UInt8(ascii: "t"): return Array(message.topic.utf8)
         case UInt8(ascii: "U"):
             return Array("\(Int(message.receivedAt.timeIntervalSince1970.rounded(.down))).\(Self.zeroPadded(nanoseconds, 9))".utf8)
-        default: return []
+        default: return nil
         }
     }
 
@@ -199,7 +221,7 @@ public struct MosquittoFormat: Sendable {
         let digits = hex ? Array(shown.map { Self.zeroPadded(Int($0), 2, radix: 16) }.joined().utf8) : Array(shown)
         let bytes = field.code == UInt8(ascii: "X") ? digits.map { $0 >= 0x61 && $0 <= 0x66 ? $0 - 0x20 : $0 } : digits
         guard pad > 0 else { return bytes }
-        let fill = [UInt8](repeating: hex && field.zeroPad && !field.leftAlign ? UInt8(ascii: "0") : UInt8(ascii: " "), count: pad)
+        let fill = [UInt8](repeating: field.zeroPad && !field.leftAlign ? UInt8(ascii: "0") : UInt8(ascii: " "), count: pad)
         return field.leftAlign ? bytes + fill : fill + bytes
     }
 
@@ -232,9 +254,14 @@ public struct MosquittoFormat: Sendable {
         if message.qos != .atMostOnce { out += Array(",\"mid\":\(message.packetID)".utf8) }
         if let properties = Self.properties(message.properties) { out += Array(",\"properties\":".utf8) + properties }
         out += Array(",\"payload\":".utf8)
-        if rawPayload {
-            guard (try? JSONSerialization.jsonObject(with: Data(message.payload), options: .fragmentsAllowed)) != nil else { return nil }
-            out += message.payload.drop { NumberExtractor.isJSONSpace($0) }.reversed().drop { NumberExtractor.isJSONSpace($0) }.reversed()
+        if message.payload.isEmpty {
+            out += Array("null".utf8)
+        } else if rawPayload {
+            // UTF-8 JSON only, as cJSON reads it: Foundation would take UTF-16 too, which it
+            // tells by its NUL bytes (never in UTF-8 JSON text).
+            guard !message.payload.contains(0), String(validating: message.payload, as: UTF8.self) != nil,
+                  (try? JSONSerialization.jsonObject(with: Data(message.payload), options: .fragmentsAllowed)) != nil else { return nil }
+            out += JSON.reformatted(message.payload, indented: false)
         } else {
             out += Self.quoted(message.payload)
         }

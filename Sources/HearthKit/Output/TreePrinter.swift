@@ -79,11 +79,11 @@ public struct TreePrinter {
         }
         output.write(RetainedMarker.text(record.retained))
         if record.liveness.isStale { output.write("  ◷ stale") }
-        if let (path, value) = model.primary(of: id) {
+        if let primary = model.primaryReading(of: id) {
+            let path = primary.path
             output.write("  = ")
-            output.write(ValueFormat.number(value))
-            let unit = model.unit(of: id, path: path)
-            if let unit {
+            output.write(ValueFormat.number(primary.value))
+            if let unit = primary.unit {
                 output.write(" ")
                 output.write(TerminalEscaping.escaped(Array(unit.utf8), keepNewlines: false))
             }
@@ -94,8 +94,7 @@ public struct TreePrinter {
             }
             if let points = record.series?.series(at: path) {
                 output.write("  ")
-                output.write(Sparkline.render(points, width: Self.sparklineWidth, kind: model.kind(of: id, path: path),
-                                              scratch: &scratch))
+                output.write(Sparkline.render(points, width: Self.sparklineWidth, kind: primary.kind, scratch: &scratch))
             }
         }
         output.write("  ")
@@ -137,11 +136,11 @@ public struct TreePrinter {
             out += "\"" + Data(payload).base64EncodedString() + "\",\"value_encoding\":\"base64\""
         }
         if isCut { out += ",\"value_truncated\":true,\"size\":\(record.last.size)" }
-        if let (path, value) = model.primary(of: id) {
+        if let primary = model.primaryReading(of: id) {
             out += ",\"primary\":"
-            JSON.appendString(path, to: &out)
-            out += ",\"primary_value\":\(ValueFormat.number(value))"
-            if let unit = model.unit(of: id, path: path) {
+            JSON.appendString(primary.path, to: &out)
+            out += ",\"primary_value\":\(ValueFormat.number(primary.value))"
+            if let unit = primary.unit {
                 out += ",\"unit\":"
                 JSON.appendString(unit, to: &out)
             }

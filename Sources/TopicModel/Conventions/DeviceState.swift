@@ -21,7 +21,9 @@ public struct DeviceState: Sendable, Hashable {
     public static func of(_ payload: [UInt8]) -> DeviceState? {
         guard let first = payload.first(where: { !NumberExtractor.isSpace($0) }) else { return nil }
         if first != UInt8(ascii: "{") {
-            guard payload.count <= 16, let word = plainWord(String(decoding: payload, as: UTF8.self)) else { return nil }
+            // Most plain payloads are numbers: a word starts with a letter.
+            guard payload.count <= 16, NumberExtractor.isLetter(first),
+                  let word = plainWord(String(decoding: payload, as: UTF8.self)) else { return nil }
             return DeviceState(word: word, isActive: activity(word), key: "")
         }
         let texts = NumberExtractor.topLevelTexts(in: payload)

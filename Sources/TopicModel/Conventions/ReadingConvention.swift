@@ -72,6 +72,8 @@ public enum ReadingConvention {
 
     static let internalKeys: Set<String> = [
         "linkquality", "voltage", "rssi", "wifi_rssi", "signal", "uptime", "uptimesec", "device_temperature", "lqi", "snr",
+        // Tasmota's STATE: the device's own health.
+        "heap", "loadavg", "sleep", "mqttcount", "bootcount",
     ]
     static let chipObjects: Set<String> = ["esp32", "esp8266", "wifi", "sys"]
 

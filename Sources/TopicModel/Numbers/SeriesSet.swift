@@ -40,17 +40,6 @@ public struct SeriesSet: Sendable {
         paths.firstIndex(of: path).map { series[$0] }
     }
 
-    /// The primary path: the user's choice, else a temperature-like key, else the only field, else the first.
-    public func primaryPath(chosen: String?) -> String? {
-        Self.primaryPath(among: paths, chosen: chosen)
-    }
-
-    static func primaryPath(among paths: [String], chosen: String?) -> String? {
-        if let chosen, paths.contains(chosen) { return chosen }
-        if let temperature = paths.first(where: isTemperature) { return temperature }
-        return paths.first
-    }
-
     /// Whether a JSON path names a temperature (`temperature`, `AM2301.Temperature`, `temperature.tC`).
     public static func isTemperature(_ path: String) -> Bool {
         let last = path.split(separator: ".").last.map(String.init) ?? path

@@ -63,11 +63,10 @@ extension TopicModel {
                   own: { index in ownRecord(index)?.counted.hasState == true ? 1 : 0 }) { index, _ in
             guard let record = ownRecord(index), let state = DeviceState.of(record.last.payload) else { return 0 }
             let id = NodeID(index)
-            let reading = primary(of: id).flatMap { primary -> OverviewState.Reading? in
-                guard primary.path.caseInsensitiveCompare(state.key) != .orderedSame,
-                      let reading = readings(of: id).first(where: { $0.path == primary.path }),
-                      reading.role != .deviceInternal else { return nil }
-                return OverviewState.Reading(path: primary.path, value: primary.value, unit: reading.unit)
+            let reading = primaryReading(of: id, state: .some(state)).flatMap { primary -> OverviewState.Reading? in
+                guard primary.path.caseInsensitiveCompare(state.key) != .orderedSame, let role = primary.role,
+                      role != .deviceInternal else { return nil }
+                return OverviewState.Reading(path: primary.path, value: primary.value, unit: primary.unit)
             }
             rows.append(.state(OverviewState(topic: overviewTopic(index, below: branch), state: state, reading: reading,
                                              isStale: record.liveness.isStale)))

@@ -120,19 +120,16 @@ extension TopicModel {
 
     /// What a row shows of a topic, everything the frame needs included.
     func summary(_ record: TopicRecord, of id: NodeID, query: TreeQuery) -> TopicSummary {
-        let primary = primary(of: id, chosen: query.chosenSeries[id])
+        // The payload's state is read once, for the preview and for what the primary leaves out.
+        let state = record.counted.hasState ? DeviceState.of(record.last.payload) : nil
+        let primary = primaryReading(of: id, chosen: query.chosenSeries[id], state: .some(state))
         let series = primary.flatMap { record.series?.series(at: $0.path) }
-        let reading = primary.flatMap { primary in
-            primary.path.isEmpty ? nil : readings(of: id).first { $0.path == primary.path }
-        }
         return TopicSummary(preview: Array(record.last.payload.prefix(query.previewBytes)),
                             size: record.last.size, retained: record.retained, time: record.last.time,
                             primaryPath: primary?.path, primaryValue: primary?.value,
                             series: series.flatMap { $0.count > 1 ? $0 : nil },
-                            unit: reading?.unit ?? primary.flatMap { unit(of: id, path: $0.path) },
-                            kind: reading?.kind ?? primary.map { kind(of: id, path: $0.path) } ?? .other,
-                            primaryIsInternal: reading?.role == .deviceInternal,
-                            state: record.counted.hasState ? DeviceState.of(record.last.payload) : nil,
+                            unit: primary?.unit, kind: primary?.kind ?? .other,
+                            primaryIsInternal: primary?.role == .deviceInternal, state: state,
                             isStale: record.liveness.isStale, announcesOffline: announcesOffline(id))
     }
 

@@ -1,42 +1,3 @@
-/// What a topic's numeric field is to a person: a room's temperature, another reading, or the
-/// device describing itself.
-public enum ReadingRole: Sendable, Hashable {
-    case temperature
-    case reading
-    case deviceInternal
-}
-
-/// A topic's numeric field as the overview lists it.
-public struct Reading: Sendable, Hashable {
-    /// The JSON path ("" for a plain payload).
-    public let path: String
-    public let unit: String?
-    public let kind: SeriesKind
-    public let role: ReadingRole
-}
-
-/// Changes to a branch's reading counts (see `TopicNode`).
-struct ReadingCounts: Equatable {
-    var readings: Int32 = 0
-    var temperatures: Int32 = 0
-    var internals: Int32 = 0
-    var states: Int32 = 0
-}
-
-/// What one topic counts in its branches, and from what it was worked out.
-struct CountedReadings: Sendable {
-    var readings: Int16 = 0
-    var temperatures: Int16 = 0
-    var internals: Int16 = 0
-    /// The field count doubled, plus one for a plain state word: counted again when it changes.
-    var signature: Int16 = 0
-    /// Its temperatures in °F less those in °C (a °C/°F pair shows the unit most readings use).
-    var fahrenheitLean: Int8 = 0
-    var hasState = false
-    /// It sends a temperature in both °C and °F.
-    var hasUnitPair = false
-}
-
 extension TopicModel {
     // MARK: - Readings
 
@@ -48,13 +9,14 @@ extension TopicModel {
         return readings(nodes[Int(id.index)].topic, topic: path(of: id))
     }
 
-    func readings(_ index: Int32, topic: String) -> [Reading] {
+    /// `state` is the payload's `DeviceState` when the caller has it already.
+    func readings(_ index: Int32, topic: String, state known: DeviceState?? = nil) -> [Reading] {
         let record = topics[Int(index)]
         var paths = record.series?.paths ?? record.firstNumbers.map(\.path)
         guard !paths.isEmpty else { return [] }
         let payload = record.last.payload
         if paths.contains(""), NumberExtractor.isStateWord(payload) { paths.removeAll { $0.isEmpty } }
-        if paths.contains(where: { !$0.isEmpty }), let state = DeviceState.of(payload), !state.key.isEmpty {
+        if paths.contains(where: { !$0.isEmpty }), let state = known ?? DeviceState.of(payload), !state.key.isEmpty {
             paths.removeAll { $0.caseInsensitiveCompare(state.key) == .orderedSame }
         }
         paths = withoutUnitTwins(paths)
@@ -131,24 +93,42 @@ extension TopicModel {
 
     static let plainValueLevels: Set<String> = ["state", "value", "get", "data"]
 
-    /// The primary series' path and newest value: the chosen path when the topic has it, else a
-    /// room temperature, else the most telling reading (a plug's power, a light's brightness),
-    /// else the first reading, else a device internal, else the first field (a state's own 1/0).
+    /// The primary series' path and newest value (see `primaryReading`). Never parses a payload
+    /// for a plain number.
     public func primary(of id: NodeID, chosen: String? = nil) -> (path: String, value: Double)? {
+        primaryReading(of: id, chosen: chosen).map { ($0.path, $0.value) }
+    }
+
+    /// The primary series and what it is, in one pass over the topic: the chosen path when the
+    /// topic has it, else a room temperature, else the most telling reading (a plug's power, a
+    /// light's brightness), else the first reading, else a device internal, else the first field
+    /// (a state's own 1/0). `state` is the payload's `DeviceState` when the caller has it already.
+    public func primaryReading(of id: NodeID, chosen: String? = nil, state: DeviceState?? = nil) -> PrimaryReading? {
         guard let record = topic(at: id) else { return nil }
         let numbers: [(path: String, value: Double)] = record.series.map { set in
             zip(set.paths, set.series).compactMap { path, series in series.last.map { (path, $0.value) } }
         } ?? record.firstNumbers
         guard !numbers.isEmpty else { return nil }
-        if let chosen, let number = numbers.first(where: { $0.path == chosen }) { return number }
-        let readings = numbers.count == 1 && numbers[0].path.isEmpty ? [] : self.readings(of: id)
-        let path = readings.first { $0.role == .temperature }?.path
+        let topic = path(of: id)
+        let readings = self.readings(nodes[Int(id.index)].topic, topic: topic, state: state)
+        let path = chosen.flatMap { chosen in numbers.first { $0.path == chosen }?.path }
+            ?? readings.first { $0.role == .temperature }?.path
             ?? ReadingConvention.tellingKeys.lazy.compactMap { key in
                 readings.first { $0.role == .reading && ReadingConvention.lastKey($0.path) == key }?.path
             }.first
             ?? readings.first { $0.role == .reading }?.path
             ?? readings.first?.path
-        return path.flatMap { path in numbers.first { $0.path == path } } ?? numbers.first
+            ?? numbers[0].path
+        let value = numbers.first { $0.path == path }?.value ?? numbers[0].value
+        if let reading = readings.first(where: { $0.path == path }) {
+            return PrimaryReading(path: path, value: value, unit: reading.unit, kind: reading.kind, role: reading.role)
+        }
+        // A field that is no reading (a state's 1/0, a °C/°F twin): its unit and kind all the same.
+        let unit = unit(path, of: record, topic: topic, level: nodes[Int(id.index)].name) {
+            NumberExtractor.topLevelTexts(in: record.last.payload)
+        }
+        return PrimaryReading(path: path, value: value, unit: unit,
+                              kind: SeriesKind.of(unit: unit, name: path.isEmpty ? readingName(id.index) : path), role: nil)
     }
 
     // MARK: - Counting
@@ -162,13 +142,18 @@ extension TopicModel {
         let signature = fieldCount * 2 + (NumberExtractor.isStateWord(payload) ? 1 : 0)
         let before = topics[Int(index)].counted
         guard force || signature != Int(before.signature) else { return ReadingCounts() }
-        let readings = self.readings(index, topic: topic)
+        let state = DeviceState.of(payload)
+        let readings = self.readings(index, topic: topic, state: .some(state))
         var after = CountedReadings()
         after.signature = Int16(signature)
         after.readings = Int16(readings.count)
         after.temperatures = Int16(readings.count { $0.role == .temperature })
         after.internals = Int16(readings.count { $0.role == .deviceInternal })
-        after.hasState = DeviceState.of(payload) != nil
+        // Shelly's `<device>/online` says true or false: availability, not a switch. A topic
+        // named `state` is read as availability only for its online/offline words, which are no
+        // state anyway.
+        let isAvailability = topics[Int(index)].announcesAvailability && nodes[Int(topics[Int(index)].node.index)].name.lowercased() != "state"
+        after.hasState = state != nil && !isAvailability
         let paths = topics[Int(index)].series?.paths ?? topics[Int(index)].firstNumbers.map(\.path)
         after.hasUnitPair = paths.contains { $0 == "tC" || $0.hasSuffix(".tC") }
             && paths.contains { $0 == "tF" || $0.hasSuffix(".tF") }

@@ -267,6 +267,8 @@ public struct TopicModel: Sendable {
         topics[Int(topicIndex)].messageCount += 1
         topics[Int(topicIndex)].rate.record(at: time)
         let fieldsChanged = recordNumbers(topicIndex, payload: message.payload, time: time, previous: previous)
+        // Known before counting: an availability topic's words are not a device's state.
+        if isNewTopic { watchAvailability(topicIndex, topic: message.topic) }
         let counts = fieldsChanged || isNewTopic ? countReadings(topicIndex, topic: message.topic, force: isNewTopic) : ReadingCounts()
         let staleDelta = recordLiveness(topicIndex, at: time, isNew: isNewTopic, retain: message.retain)
         for index in pathScratch {
@@ -278,7 +280,6 @@ public struct TopicModel: Sendable {
             if counts != ReadingCounts() { nodes[Int(index)].add(counts) }
         }
         if !createdScratch.isEmpty, availability.hasPendingDevices { adoptPendingDevices(createdScratch) }
-        if isNewTopic { watchAvailability(topicIndex, topic: message.topic) }
         if topics[Int(topicIndex)].announcesAvailability { announceAvailability(topicIndex) }
         if message.topic.utf8.starts(with: "homeassistant/".utf8) { recordDiscovery(message, previous: previous) }
     }

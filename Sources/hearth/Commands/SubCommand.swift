@@ -55,9 +55,6 @@ struct SubCommand: AsyncParsableCommand, ConnectingCommand {
     @Flag(name: .customLong("remove-retained"), help: "Clear each retained message received (publish an empty retained one).")
     var removeRetained = false
 
-    /// `tree -F`: json only.
-    enum OutputFormatOption: String, ExpressibleByArgument, CaseIterable { case json }
-
     /// What `-F` asks for.
     private func messageFormat() throws -> MessageFormat {
         guard let format else { return verbose ? .verbose : .payload }
@@ -95,6 +92,7 @@ struct SubCommand: AsyncParsableCommand, ConnectingCommand {
         var report = ConnectionReport()
         // Read once: the option group's getter is not free, and this loop runs per message.
         let limit = subscription.count
+        var clearing: [Task<Void, Never>] = []
         await client.disconnecting(when: { await deadline.wait() }) {
             loop: for await batch in client.events.batches {
                 // Once per batch, not per message: the quiet period is half a second.
@@ -105,9 +103,10 @@ struct SubCommand: AsyncParsableCommand, ConnectingCommand {
                         if retainedOnly, !message.retain { break loop }
                         if skipRetained, message.retain { continue }
                         if !hidden.isEmpty, hidden.contains(where: { MQTTTopic.matches(filter: $0, topic: message.topic) }) { continue }
-                        // As mosquitto_sub: at QoS 1, for what is shown (and -R would skip it first).
+                        // As mosquitto_sub: at QoS 1, for what is shown (and -R would skip it first),
+                        // without waiting in the loop; the acknowledgements are awaited at the end.
                         if removeRetained, message.retain, !message.payload.isEmpty {
-                            try? await client.publish(to: message.topic, payload: [], qos: .atLeastOnce, retain: true)
+                            clearing.append(Task { try? await client.publish(to: message.topic, payload: [], qos: .atLeastOnce, retain: true) })
                         }
                         if !formatter.write(message, to: &output) {
                             Diagnostics.warn("message payload is not valid JSON on topic \(message.topic)")
@@ -124,6 +123,8 @@ struct SubCommand: AsyncParsableCommand, ConnectingCommand {
                 }
                 output.flush()
             }
+            // The clears sent go out before the DISCONNECT, acknowledged or not.
+            for task in clearing { await task.value }
         }
         output.flush()
         return report.failure

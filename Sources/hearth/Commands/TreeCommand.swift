@@ -32,7 +32,10 @@ struct TreeCommand: AsyncParsableCommand, ConnectingCommand {
     var retainedOnly = false
 
     @Option(name: [.customShort("F"), .customLong("format")], help: "Output format: json (one object per topic).")
-    var format: SubCommand.OutputFormatOption?
+    var format: OutputFormatOption?
+
+    /// `-F`: json only (`hearth sub -F` also takes mosquitto_sub's format strings).
+    enum OutputFormatOption: String, ExpressibleByArgument, CaseIterable { case json }
 
     func validate() throws {
         if let depth, depth < 0 { throw ValidationError("--depth must be 0 or more") }

@@ -112,7 +112,7 @@ struct ConnectionOptions: ParsableArguments {
             port: endpoint.port,
             tls: tlsOptions,
             clientID: id ?? MQTTClientConfiguration.randomClientID(),
-            username: username ?? endpoint.url?.username ?? profile?.username ?? endpoint.profileURL?.username,
+            username: username(endpoint: endpoint, profile: profile),
             password: try PasswordSource(flag: password, file: passwordFile, urlPassword: endpoint.url?.password, profile: profile,
                                          profileURL: endpoint.profileURL).resolve().map { Array($0.utf8) },
             version: version.map { .only($0) } ?? .automatic,
@@ -133,6 +133,18 @@ struct ConnectionOptions: ParsableArguments {
         return configuration
     }
 
+    /// The user name these flags give: `-u`, else the `-L` URL's, the profile's, the profile's URL's.
+    private func username(endpoint: BrokerEndpoint, profile: Profile?) -> String? {
+        username ?? endpoint.url?.username ?? profile?.username ?? endpoint.profileURL?.username
+    }
+
+    /// The user name hearth sends, worked out without reading a password (a hint needs no more).
+    func resolvedUsername() throws -> String? {
+        let profile = try address.profile()
+        return username(endpoint: try address.endpoint(profile: profile, tlsFlags: insecure || cafile != nil || cert != nil,
+                                                       webSocketPath: webSocketPath), profile: profile)
+    }
+
     /// `Name: value` as a header.
     private static func header(_ text: String) -> MQTTWebSocketOptions.Header? {
         guard let colon = text.firstIndex(of: ":") else { return nil }
@@ -140,11 +152,6 @@ struct ConnectionOptions: ParsableArguments {
         guard !name.isEmpty, !name.contains(" ") else { return nil }
         return MQTTWebSocketOptions.Header(name: name, value: text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces))
     }
-}
-
-/// A command that connects with `ConnectionOptions`: its connection errors come with a hint.
-protocol ConnectingCommand {
-    var connection: ConnectionOptions { get }
 }
 
 /// `-V` values, spelled as mosquitto spells them.
