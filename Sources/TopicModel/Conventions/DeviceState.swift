@@ -26,9 +26,11 @@ public struct DeviceState: Sendable, Hashable {
                   let word = plainWord(String(decoding: payload, as: UTF8.self)) else { return nil }
             return DeviceState(word: word, isActive: activity(word), key: "")
         }
+        // Most JSON payloads carry none of the keys: a byte search says so before any parsing.
+        guard mentionsAKey(payload) else { return nil }
         let texts = NumberExtractor.topLevelTexts(in: payload)
         for key in keys {
-            guard let text = texts.first(where: { $0.key.caseInsensitiveCompare(key.name) == .orderedSame })?.text else { continue }
+            guard let text = texts.first(where: { $0.key == key.name })?.text else { continue }
             if text == "true" || text == "false", let words = key.booleanWords {
                 return DeviceState(word: text == "true" ? words.on : words.off, isActive: text == "true", key: key.name)
             }
@@ -38,8 +40,22 @@ public struct DeviceState: Sendable, Hashable {
         return nil
     }
 
-    /// The keys that carry a state, preferred first, with the words their booleans read as
-    /// (zigbee2mqtt's `contact: true` is a closed door).
+    /// Whether `payload` holds one of the keys, quoted: one pass over its quotes.
+    private static func mentionsAKey(_ payload: [UInt8]) -> Bool {
+        var index = payload.startIndex
+        while let quote = payload[index...].firstIndex(of: UInt8(ascii: "\"")) {
+            for key in quotedKeys where quote + key.count <= payload.endIndex && payload[quote..<quote + key.count].elementsEqual(key) {
+                return true
+            }
+            index = quote + 1
+        }
+        return false
+    }
+
+    private static let quotedKeys = keys.map { Array(("\"" + $0.name + "\"").utf8) }
+
+    /// The keys that carry a state, spelled as the conventions spell them, preferred first, with
+    /// the words their booleans read as (zigbee2mqtt's `contact: true` is a closed door).
     private static let keys: [(name: String, booleanWords: (on: String, off: String)?)] = [
         ("state", ("ON", "OFF")), ("POWER", nil), ("output", ("ON", "OFF")), ("contact", ("closed", "open")),
         ("occupancy", ("occupied", "clear")), ("presence", ("present", "away")), ("water_leak", ("leak", "dry")),

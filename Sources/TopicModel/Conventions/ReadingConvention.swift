@@ -11,15 +11,17 @@ public enum ReadingConvention {
     /// level; `texts` are the payload's top-level strings (`NumberExtractor.topLevelTexts`).
     /// `fields` are the topic's other fields: a zigbee2mqtt device with a battery gives its
     /// battery's `voltage` in mV, a plug its mains' in V.
-    static func unit(topic: String, level: String, field: String, fields: [String],
+    /// `key` is the field's `lastKey`.
+    static func unit(topic: String, level: String, field: String, key: String, fields: [String],
                      texts: () -> [(key: String, text: String)]) -> String? {
         guard !field.isEmpty else { return nil }
-        let key = lastKey(field)
-        if topic.utf8.starts(with: "zigbee2mqtt/".utf8), !field.contains(".") {
+        if topic.utf8.starts(with: "zigbee2mqtt/".utf8), !field.utf8.contains(UInt8(ascii: ".")) {
             if key == "voltage" { return fields.contains("battery") ? "mV" : "V" }
             return zigbeeUnits[key]
         }
         if isShellyComponent(Substring(level)) { return shellyUnits[key] }
+        // Tasmota's sensors: `tele/<device>/SENSOR`, whose units are words in the payload.
+        guard level == "SENSOR" else { return nil }
         switch key {
         case "temperature", "dewpoint":
             guard let unit = texts().first(where: { $0.key == "TempUnit" })?.text, unit == "C" || unit == "F" else { return nil }
@@ -40,7 +42,8 @@ public enum ReadingConvention {
 
     /// A Shelly Gen2 component's status level: `switch:0`, `temperature:100`.
     static func isShellyComponent(_ level: Substring) -> Bool {
-        guard let colon = level.firstIndex(of: ":"), colon != level.startIndex else { return false }
+        // Byte checks first: most levels hold no colon.
+        guard level.utf8.contains(UInt8(ascii: ":")), let colon = level.firstIndex(of: ":"), colon != level.startIndex else { return false }
         let number = level[level.index(after: colon)...]
         return !number.isEmpty && number.allSatisfy(\.isNumber)
     }
@@ -57,10 +60,12 @@ public enum ReadingConvention {
     /// Whether a reading describes the device rather than the room: signal, supply voltage,
     /// uptime, and a chip's own temperature (a Shelly relay's `switch:0`, zigbee2mqtt's
     /// `device_temperature`, Tasmota's `ESP32`). `level` is the topic's last level.
-    public static func isDeviceInternal(field: String, level: Substring) -> Bool {
-        let key = lastKey(field.isEmpty ? String(level) : field)
+    /// `key` is the field's `lastKey` (the level's, for a plain payload).
+    public static func isDeviceInternal(field: String, key: String, level: Substring) -> Bool {
         if internalKeys.contains(key) { return true }
-        if field.split(separator: ".").contains(where: { chipObjects.contains($0.lowercased()) }) { return true }
+        if field.utf8.contains(UInt8(ascii: ".")), field.split(separator: ".").contains(where: { chipObjects.contains($0.lowercased()) }) {
+            return true
+        }
         // A Shelly Gen2 component other than a thermometer (`switch:0`, `cover:1`) reports the
         // temperature of its own electronics.
         if isShellyComponent(level), let colon = level.firstIndex(of: ":") {
@@ -78,8 +83,8 @@ public enum ReadingConvention {
     static let chipObjects: Set<String> = ["esp32", "esp8266", "wifi", "sys"]
 
     /// Whether a reading in degrees is worked out rather than the room's own (a dew point).
-    static func isDerived(_ field: String) -> Bool {
-        ["dewpoint", "dew_point", "heatindex", "heat_index"].contains(lastKey(field))
+    static func isDerived(key: String) -> Bool {
+        ["dewpoint", "dew_point", "heatindex", "heat_index"].contains(key)
     }
 
     // MARK: Telling readings
@@ -90,6 +95,9 @@ public enum ReadingConvention {
 
     /// A field's own name, lowercased: "total" of "aenergy.total".
     public static func lastKey(_ path: String) -> String {
-        (path.split(separator: ".").last.map(String.init) ?? path).lowercased()
+        let tail = path.utf8.lastIndex(of: UInt8(ascii: ".")).map { path[path.index(after: $0)...] } ?? path[...]
+        // Most keys are lowercase already: no second string for them.
+        return tail.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) || !tail.utf8.allSatisfy({ $0 < 0x80 })
+            ? tail.lowercased() : String(tail)
     }
 }

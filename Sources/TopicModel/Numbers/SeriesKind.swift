@@ -9,12 +9,15 @@ public enum SeriesKind: Sendable, Hashable {
     /// The kind from the unit when there is one (Home Assistant discovery, or the payload's own),
     /// else from the field's name (the JSON path's last key, or the topic's last level).
     public static func of(unit: String?, name: String) -> SeriesKind {
-        if let unit = unit.map({ $0.filter { !$0.isWhitespace }.lowercased() }), !unit.isEmpty {
-            if temperatureUnits.contains(unit) { return .temperature }
-            if unit.hasPrefix("%") { return .percentage }
-            return .other
+        if let unit, !unit.isEmpty {
+            // The common units as written, before any string is built.
+            if let kind = commonUnits[unit] { return kind }
+            let normalized = unit.filter { !$0.isWhitespace }.lowercased()
+            if temperatureUnits.contains(normalized) { return .temperature }
+            if normalized.hasPrefix("%") { return .percentage }
+            if !normalized.isEmpty { return .other }
         }
-        let key = (name.split(whereSeparator: { $0 == "." || $0 == "/" }).last.map(String.init) ?? name).lowercased()
+        let key = ReadingConvention.lastKey(name.utf8.contains(UInt8(ascii: "/")) ? String(name.split(separator: "/").last ?? "") : name)
         if SeriesSet.temperatureKeys.contains(key) || key.hasSuffix("_temperature") || key.hasSuffix("temperature") {
             return .temperature
         }
@@ -22,6 +25,10 @@ public enum SeriesKind: Sendable, Hashable {
         return .other
     }
 
+    static let commonUnits: [String: SeriesKind] = [
+        "°C": .temperature, "°F": .temperature, "%": .percentage, "W": .other, "kWh": .other, "V": .other, "mV": .other,
+        "A": .other, "hPa": .other, "lx": .other, "Wh": .other, "lqi": .other,
+    ]
     static let temperatureUnits: Set<String> = ["°c", "°f", "℃", "℉", "c", "f", "degc", "degf", "celsius", "fahrenheit"]
     static let percentageKeys: Set<String> = ["humidity", "hum", "rh", "battery", "bat", "moisture", "percent", "percentage"]
 

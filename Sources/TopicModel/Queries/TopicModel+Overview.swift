@@ -40,7 +40,7 @@ extension TopicModel {
                           guard let counted = ownRecord(index)?.counted else { return 0 }
                           switch role {
                           case .temperature: return Int(counted.temperatures)
-                          case .reading: return Int(counted.readings - counted.temperatures - counted.internals)
+                          case .reading: return Int(counted.readings) - Int(counted.temperatures) - Int(counted.internals)
                           case .deviceInternal: return Int(counted.internals)
                           }
                       }) { index, range in

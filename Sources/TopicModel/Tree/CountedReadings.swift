@@ -6,13 +6,14 @@ struct ReadingCounts: Equatable {
     var states: Int32 = 0
 }
 
-/// What one topic counts in its branches, and from what it was worked out.
+/// What one topic counts in its branches, and from what it was worked out. Bytes, not words: a
+/// topic has at most `NumberExtractor.maximumFields` fields, and the record keeps a million of these.
 struct CountedReadings: Sendable {
-    var readings: Int16 = 0
-    var temperatures: Int16 = 0
-    var internals: Int16 = 0
+    var readings: UInt8 = 0
+    var temperatures: UInt8 = 0
+    var internals: UInt8 = 0
     /// The field count doubled, plus one for a plain state word: counted again when it changes.
-    var signature: Int16 = 0
+    var signature: UInt8 = 0
     /// Its temperatures in °F less those in °C (a °C/°F pair shows the unit most readings use).
     var fahrenheitLean: Int8 = 0
     var hasState = false

@@ -16,7 +16,9 @@ extension TopicModel {
         guard !paths.isEmpty else { return [] }
         let payload = record.last.payload
         if paths.contains(""), NumberExtractor.isStateWord(payload) { paths.removeAll { $0.isEmpty } }
-        if paths.contains(where: { !$0.isEmpty }), let state = known ?? DeviceState.of(payload), !state.key.isEmpty {
+        // A topic counted without a state has none (it is counted again when its fields change).
+        if paths.contains(where: { !$0.isEmpty }),
+           let state = known ?? (record.counted.hasState ? DeviceState.of(payload) : nil), !state.key.isEmpty {
             paths.removeAll { $0.caseInsensitiveCompare(state.key) == .orderedSame }
         }
         paths = withoutUnitTwins(paths)
@@ -24,14 +26,15 @@ extension TopicModel {
         let level = nodes[Int(node)].name
         var texts: [(key: String, text: String)]?
         return paths.map { path in
-            let unit = unit(path, of: record, topic: topic, level: level) {
+            let name = path.isEmpty ? readingName(node) : path
+            let key = ReadingConvention.lastKey(name)
+            let unit = unit(path, key: key, of: record, topic: topic, level: level) {
                 if texts == nil { texts = NumberExtractor.topLevelTexts(in: payload) }
                 return texts ?? []
             }
-            let name = path.isEmpty ? readingName(node) : path
             let kind = SeriesKind.of(unit: unit, name: name)
-            let role: ReadingRole = ReadingConvention.isDeviceInternal(field: path, level: path.isEmpty ? Substring(name) : Substring(level))
-                ? .deviceInternal : kind == .temperature && !ReadingConvention.isDerived(path) ? .temperature : .reading
+            let role: ReadingRole = ReadingConvention.isDeviceInternal(field: path, key: key, level: path.isEmpty ? Substring(name) : Substring(level))
+                ? .deviceInternal : kind == .temperature && !ReadingConvention.isDerived(key: key) ? .temperature : .reading
             return Reading(path: path, unit: unit, kind: kind, role: role)
         }
     }
@@ -39,6 +42,7 @@ extension TopicModel {
     /// The paths less one of each `tC`/`tF` pair (Shelly sends both): the °F one while most
     /// readings are in °C, else the °C one.
     private func withoutUnitTwins(_ paths: [String]) -> [String] {
+        guard paths.count > 1, paths.contains(where: Self.isUnitField) else { return paths }
         let dropped = prefersFahrenheit ? "tC" : "tF"
         let kept = prefersFahrenheit ? "tF" : "tC"
         return paths.filter { path in
@@ -53,12 +57,13 @@ extension TopicModel {
     /// The unit of a reading: Home Assistant discovery's for that field, else the one a plain
     /// payload carried ("21.5 °C"), else what the field's name says (`tC`, `tF`), else what its
     /// convention documents (zigbee2mqtt, Tasmota's `TempUnit`, Shelly).
-    private func unit(_ path: String, of record: TopicRecord, topic: String, level: String,
+    private func unit(_ path: String, key: String? = nil, of record: TopicRecord, topic: String, level: String,
                       texts: () -> [(key: String, text: String)]) -> String? {
         if !labels.isEmpty, let unit = labels[HomeAssistantDiscovery.labelKey(topic, field: path)]?.unit { return unit }
         if path.isEmpty { return record.plainUnit }
-        return Self.unitOfField(path) ?? ReadingConvention.unit(topic: topic, level: level, field: path,
-                                                                fields: record.series?.paths ?? record.firstNumbers.map(\.path), texts: texts)
+        return Self.unitOfField(path)
+            ?? ReadingConvention.unit(topic: topic, level: level, field: path, key: key ?? ReadingConvention.lastKey(path),
+                                      fields: record.series?.paths ?? record.firstNumbers.map(\.path), texts: texts)
     }
 
     /// The unit of a topic's series at `path` (see `readings`).
@@ -69,13 +74,14 @@ extension TopicModel {
         }
     }
 
+    /// A field whose name is a unit (`tC`, `temperature.tF`).
+    static func isUnitField(_ path: String) -> Bool { path.hasSuffix("tC") || path.hasSuffix("tF") }
+
     /// Units some conventions put in a field's name: Shelly's `tC` and `tF`.
     static func unitOfField(_ path: String) -> String? {
-        switch path.split(separator: ".").last {
-        case "tC": return "°C"
-        case "tF": return "°F"
-        default: return nil
-        }
+        if path == "tC" || path.hasSuffix(".tC") { return "°C" }
+        if path == "tF" || path.hasSuffix(".tF") { return "°F" }
+        return nil
     }
 
     /// What a topic's series at `path` measures, from its unit and its name.
@@ -145,18 +151,20 @@ extension TopicModel {
         let state = DeviceState.of(payload)
         let readings = self.readings(index, topic: topic, state: .some(state))
         var after = CountedReadings()
-        after.signature = Int16(signature)
-        after.readings = Int16(readings.count)
-        after.temperatures = Int16(readings.count { $0.role == .temperature })
-        after.internals = Int16(readings.count { $0.role == .deviceInternal })
+        after.signature = UInt8(clamping: signature)
+        after.readings = UInt8(clamping: readings.count)
+        after.temperatures = UInt8(clamping: readings.count { $0.role == .temperature })
+        after.internals = UInt8(clamping: readings.count { $0.role == .deviceInternal })
         // Shelly's `<device>/online` says true or false: availability, not a switch. A topic
         // named `state` is read as availability only for its online/offline words, which are no
         // state anyway.
         let isAvailability = topics[Int(index)].announcesAvailability && nodes[Int(topics[Int(index)].node.index)].name.lowercased() != "state"
         after.hasState = state != nil && !isAvailability
-        let paths = topics[Int(index)].series?.paths ?? topics[Int(index)].firstNumbers.map(\.path)
-        after.hasUnitPair = paths.contains { $0 == "tC" || $0.hasSuffix(".tC") }
-            && paths.contains { $0 == "tF" || $0.hasSuffix(".tF") }
+        // A pair shows one half among the readings: only then are the fields looked at.
+        if readings.contains(where: { Self.isUnitField($0.path) }) {
+            let paths = topics[Int(index)].series?.paths ?? topics[Int(index)].firstNumbers.map(\.path)
+            after.hasUnitPair = paths.contains { $0 == "tC" || $0.hasSuffix(".tC") } && paths.contains { $0 == "tF" || $0.hasSuffix(".tF") }
+        }
         // The pair itself does not vote: its unit follows the others'.
         let lean = readings.reduce(0) { lean, reading in
             guard reading.role == .temperature, Self.unitOfField(reading.path) == nil else { return lean }
