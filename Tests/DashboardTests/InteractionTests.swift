@@ -292,7 +292,7 @@ import TopicModel
         _ = Fixture.type("fa/#", into: controller, model: model)
         _ = controller.handle(.enter, model: model)
         let filtered = Fixture.draw(controller, model)
-        #expect(filtered.text.contains("1 topic match a/#"), "\(filtered.text)")
+        #expect(filtered.text.contains("1 topic matches a/#"), "\(filtered.text)")
         _ = controller.handle(.end, model: model)
         let end = Fixture.draw(controller, model)
         #expect(end.lines.contains { $0.hasPrefix("◉") && $0.contains("21.5") }, "\(end.text)")

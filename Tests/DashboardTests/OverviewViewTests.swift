@@ -40,6 +40,8 @@ struct OverviewViewTests {
         // A field too long to leave the path four cells: the whole name is cut in its middle.
         #expect(OverviewView.name("hall", field: "a_very_long_field_name", cells: 12) == "hall a…_name")
         #expect(OverviewView.name("hall", field: "humidity", cells: 20) == "hall humidity       ")
+        // A field of the branch itself reads as the field alone, not ". field".
+        #expect(OverviewView.name("", field: "ENERGY.Total", cells: 14) == "ENERGY.Total  ")
     }
 
     @Test func aValueThatFillsItsColumnStaysApartFromTheNameAndAWideRangeDropsItsDecimals() throws {

@@ -63,7 +63,19 @@ import TopicModel
         let canvas = Fixture.draw(controller, model)
         #expect(canvas.text.contains("2 topics match zigbee2mqtt/+"), "\(canvas.text)")
         #expect(canvas.text.contains("zigbee2mqtt (2)"))
-        #expect(canvas.text.contains("2 of 3 topics match ·"), "\(canvas.text)")
+        #expect(canvas.text.contains("2 of 3 topics match · 1 temperature · 1 state · 0 readings"), "\(canvas.text)")
+        // A filter that starts with a wildcard: the whole broker's overview, of the matches only.
+        model.ingest([Fixture.message("esphome/kitchen/sensor/temperature/state", "22.3"),
+                      Fixture.message("esphome/kitchen/status", "online")])
+        _ = Fixture.type("F", into: controller, model: model)
+        _ = Fixture.type("f+/+/status/#", into: controller, model: model)
+        _ = controller.handle(.enter, model: model)
+        let wild = Fixture.draw(controller, model)
+        let detail = controller.layout.detail
+        let overview = (detail.row..<detail.row + detail.height).map { String(wild.line($0).dropFirst(detail.column)) }
+        #expect(wild.text.contains("1 topic matches +/+/status/#"), "\(wild.text)")
+        #expect(overview.contains { $0.contains("1 of 5 topics match · 0 temperatures") }, "\(overview)")
+        #expect(!overview.contains { $0.contains("22.3") || $0.contains("hall") }, "only matching topics: \(overview)")
     }
 
     @Test(arguments: [(80, 24), (100, 30), (120, 40)])

@@ -13,7 +13,7 @@ struct StateBeforeNumbersTests {
             Fixture.message("zigbee2mqtt/washer_plug", #"{"current":0.49,"energy":23.4,"linkquality":120,"power":112.4,"state":"ON","voltage":230}"#),
             Fixture.message("shellyplus1pm-office/status/switch:0",
                             #"{"id":0,"output":true,"apower":41.5,"voltage":231.4,"temperature":{"tC":48.9,"tF":120.0}}"#),
-            Fixture.message("zigbee2mqtt/hall_sensor", #"{"temperature":21.5,"humidity":48}"#),
+            Fixture.message("zigbee2mqtt/hall_sensor", #"{"temperature":21.5,"humidity":48,"pressure":1012.3,"device_temperature":31}"#),
         ])
         let controller = DashboardController(connection: Fixture.connected, width: 120, height: 40)
         let canvas = Fixture.draw(controller, model)
@@ -35,8 +35,11 @@ struct StateBeforeNumbersTests {
         #expect(overview.contains { $0.contains("washer_plug") && $0.contains("ON · 112.4 W") })
         #expect(overview.contains { $0.contains("switch:0") && $0.contains("ON · 41.5 W") })
         let temperatures = overview.filter { $0.contains("°C") }
-        #expect(temperatures.count == 2 && temperatures[0].contains("hall_sensor"), "hall first; the chip's among the internals: \(temperatures)")
+        #expect(temperatures.count == 3 && temperatures[0].contains("hall_sensor"), "hall first; the chips' among the internals: \(temperatures)")
         #expect(overview.firstIndex { $0.contains("48.9 °C") }! > overview.firstIndex { $0.contains("humidity") }!)
+        // A value wider than its column keeps its unit; a device's own temperature keeps its name.
+        #expect(overview.contains { $0.contains("1012.3 hPa") }, "\(overview)")
+        #expect(overview.contains { $0.contains("emperature") && $0.contains("31 °C") }, "the field named, cut in its middle: \(overview)")
     }
 
     @Test func prettyPrintedJSONShowsTheCharactersItsEscapesName() {

@@ -38,8 +38,9 @@ struct MosquittoFormatTests {
         #expect(try Self.rendered("%J", Array(#"{ "a" : [ 1 , 2 ] }"#.utf8)).0.hasSuffix(#""payload":{"a":[1,2]}}"#))
         #expect(try Self.rendered("%j", []).0.hasSuffix(#""payloadlen":0,"payload":null}"#))
         #expect(try Self.rendered("%J", []).0.hasSuffix(#""payload":null}"#))
-        // A property the message lacks prints nothing, whatever its width.
-        #expect(try Self.rendered("[%10R][%-5C][%5S]", Array("x".utf8)).0 == "[][][]")
+        // A property the message lacks: padded, but for a response topic, correlation data and
+        // user properties, which print nothing (as mosquitto_sub 2.0 does).
+        #expect(try Self.rendered("[%4R|%-4C|%4F|%-4D|%4P|%2S|%-3A|%3E]", Array("x".utf8)).0 == "[|    |    |||  |   |   ]")
         #expect(try Self.rendered("[%05p]", Array("ab".utf8)).0 == "[000ab]")
     }
 }

@@ -69,3 +69,17 @@ struct RecordFormatTests {
         #expect(RecordFormat.csv.header(["time", "value"]) == "time,value\n" && RecordFormat.json.header(["time"]) == nil)
     }
 }
+
+/// `hearth tree` says a device's state first, as the dashboard does.
+@Suite(.timeLimit(.minutes(1)))
+struct TreeStateTests {
+    @Test func aLightsStateLeadsItsLineAndIsInTheJSON() throws {
+        var model = TopicModel()
+        model.ingest(MQTTMessage(topic: "zigbee2mqtt/lamp", payload: Array(#"{"brightness":180,"state":"OFF"}"#.utf8)))
+        let printer = TreePrinter(model: model, maxDepth: nil, retainedOnly: false, now: Date().timeIntervalSince1970)
+        let text = try PrinterTests.printed { printer.writeText(to: &$0) }
+        #expect(text.contains("lamp  (1 msg)  OFF  = 180 [brightness]"), "\(text)")
+        let json = try PrinterTests.printed { printer.writeJSON(to: &$0) }
+        #expect(json.contains(#""state":"OFF","primary":"brightness""#), "\(json)")
+    }
+}

@@ -86,6 +86,12 @@ struct ConventionTests {
         #expect(unit("tele/tasmota_kitchen/SENSOR", "AM2301.Temperature") == "°C")
         #expect(unit("tele/tasmota_kitchen/SENSOR", "AM2301.Humidity") == "%")
         #expect(unit("tele/tasmota_porch/SENSOR", "DS18B20.Temperature") == "°F")
+        // Tasmota's energy monitor has documented units; a Shelly's minute timestamp is no reading.
+        model.ingest(msg("tele/sonoff_pow/SENSOR", #"{"ENERGY":{"Total":12.3,"Power":45,"Current":0.2,"Factor":0.81}}"#))
+        #expect(unit("tele/sonoff_pow/SENSOR", "ENERGY.Total") == "kWh" && unit("tele/sonoff_pow/SENSOR", "ENERGY.Power") == "W")
+        #expect(unit("tele/sonoff_pow/SENSOR", "ENERGY.Factor") == nil)
+        model.ingest(msg("shelly/status/switch:0", #"{"aenergy":{"total":12.3,"minute_ts":1700000000}}"#))
+        #expect(model.readings(of: model.id("shelly/status/switch:0")).map(\.path) == ["aenergy.total"])
         // The plug's state leads; its power is what it tells.
         #expect(model.primary(of: model.id("zigbee2mqtt/plug"))?.path == "power")
     }

@@ -73,8 +73,8 @@ public struct DashboardFrame: Sendable {
         public var sparklineWidth: Int
         /// The tree's filter, when the overview follows it (nothing is selected).
         public var treeFilter: String?
-        /// Under the filter: how many of the branch's topics it matches.
-        public var matchingTopics: Int?
+        /// Under the filter: how many of the branch's topics it matches (the rows are theirs).
+        public var matchingTopics: Int? = nil
     }
 
     public var layout: Layout

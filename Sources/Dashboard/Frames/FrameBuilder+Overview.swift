@@ -2,16 +2,27 @@ import TopicModel
 
 /// The overview in the detail pane: a branch (or the whole broker) at a glance.
 extension FrameBuilder {
-    /// The overview of `branch` for this frame: O(rows on screen). Its cursor and scroll are
-    /// kept within its rows.
-    func overview(of branch: NodeID, model: TopicModel, state: inout DashboardState, layout: Layout) -> DashboardFrame.Overview {
+    /// The overview of `branch` for this frame: O(rows on screen); under the tree's filter
+    /// (nothing selected), only the matching topics' rows, O(matching topics). Its cursor and
+    /// scroll are kept within its rows.
+    func overview(of branch: NodeID, model: TopicModel, state: inout DashboardState, layout: Layout,
+                  matches: FilterMatches?) -> DashboardFrame.Overview {
         let node = model.node(branch)
-        let total = Int(node.staleCount + node.offlineCount + node.stateCount + node.seriesCount)
+        let treeFilter = state.selected == nil ? state.filter : nil
+        let filtered = treeFilter.flatMap { filter in matches.flatMap { model.overview(of: branch, matching: .wildcard(filter), matches: $0) } }
+        let total = filtered?.rows.count ?? Int(node.staleCount + node.offlineCount + node.stateCount + node.seriesCount)
         let height = layout.overviewRows
         state.overviewCursor = max(0, min(state.overviewCursor, total - 1))
         state.overviewScroll = max(0, min(state.overviewScroll, state.overviewCursor, max(0, total - height)))
         if state.overviewCursor >= state.overviewScroll + height { state.overviewScroll = state.overviewCursor - height + 1 }
-        let window = model.overview(of: branch, offset: state.overviewScroll, limit: height)
+        let window: BranchOverview
+        if let filtered {
+            let start = min(state.overviewScroll, filtered.rows.count)
+            window = BranchOverview(rows: Array(filtered.rows[start..<min(filtered.rows.count, start + height)]), totalRows: total,
+                                    problemCount: filtered.problemCount)
+        } else {
+            window = model.overview(of: branch, offset: state.overviewScroll, limit: height)
+        }
         let width = OverviewView.sparklineWidth(contentWidth: DetailPane.contentWidth(layout))
         let lines = window.rows.map { row -> DashboardFrame.Overview.Line in
             guard case let .series(series) = row, let points = series.series else { return .init(row: row, sparkline: nil) }
@@ -19,10 +30,13 @@ extension FrameBuilder {
         }
         return DashboardFrame.Overview(
             path: branch == .root ? "" : model.path(of: branch), topicCount: Int(node.topicCount),
-            stateCount: Int(node.stateCount), temperatureCount: Int(node.temperatureCount),
-            otherReadingCount: Int(node.otherReadingCount), internalCount: Int(node.internalCount), problemCount: window.problemCount,
+            stateCount: filtered?.stateCount ?? Int(node.stateCount),
+            temperatureCount: filtered?.temperatureCount ?? Int(node.temperatureCount),
+            otherReadingCount: filtered?.otherReadingCount ?? Int(node.otherReadingCount),
+            internalCount: filtered?.internalCount ?? Int(node.internalCount), problemCount: window.problemCount,
             offlineSources: branch == .root ? [] : model.offlineSources(of: branch).map { model.path(of: $0) }, lines: lines,
             totalRows: window.totalRows, scroll: state.overviewScroll, cursor: state.overviewCursor,
-            sparklineWidth: width, treeFilter: state.selected == nil ? state.filter : nil)
+            sparklineWidth: width, treeFilter: treeFilter,
+            matchingTopics: treeFilter == nil ? nil : (filtered?.topicCount ?? matches?.count(at: branch)))
     }
 }

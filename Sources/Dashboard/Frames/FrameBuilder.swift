@@ -39,9 +39,9 @@ public final class FrameBuilder {
 
     /// What the frame takes from the model (held by the caller): `rows` are the tree's rows on
     /// screen, already settled against the selection (`DashboardController.settleRows`);
-    /// `matchingTopics`, under a filter, how many topics of the overview's branch it matches.
+    /// `filterMatches`, under a filter, the tree's counts of its matches.
     public func snapshot(model: TopicModel, rows window: VisibleRows, state: inout DashboardState, layout: Layout,
-                         connection: ConnectionStatus, now: Double, matchingTopics: Int? = nil) -> DashboardFrame {
+                         connection: ConnectionStatus, now: Double, filterMatches: FilterMatches? = nil) -> DashboardFrame {
         rate.record(count: model.messageCount, at: now)
         var frame = DashboardFrame(layout: layout, connection: connection)
         frame.topicCount = model.topicCount
@@ -73,8 +73,8 @@ public final class FrameBuilder {
         if let selected = state.selected, model.topic(at: selected) != nil {
             frame.detail = detail(selected, model: model, state: state, now: now)
         } else {
-            frame.overview = overview(of: state.overviewBranch(model: model), model: model, state: &state, layout: layout)
-            if frame.overview?.treeFilter != nil { frame.overview?.matchingTopics = matchingTopics }
+            frame.overview = overview(of: state.overviewBranch(model: model), model: model, state: &state, layout: layout,
+                                      matches: filterMatches)
         }
         showedAge = frame.detail?.record != nil || !(frame.overview?.lines.isEmpty ?? true)
         frame.wantedHistory = wantedHistory(frame, model: model, state: state)

@@ -16,7 +16,14 @@ extension DashboardController {
 
     /// Enter on an overview row: its topic (or device) is selected in the tree.
     private func followOverview(model: TopicModel) {
-        guard let row = model.overview(of: state.overviewBranch(model: model), offset: state.overviewCursor, limit: 1).rows.first else { return }
+        let branch = state.overviewBranch(model: model)
+        // The row on screen: under the tree's filter, among the matching topics' rows.
+        let filtered = state.selected == nil ? state.filter.flatMap { filter in
+            filterMatches.flatMap { model.overview(of: branch, matching: .wildcard(filter), matches: $0) }
+        } : nil
+        let rows = filtered.map { Array($0.rows.dropFirst(state.overviewCursor).prefix(1)) }
+            ?? model.overview(of: branch, offset: state.overviewCursor, limit: 1).rows
+        guard let row = rows.first else { return }
         let node: NodeID
         switch row {
         case let .stale(topic), let .offline(topic): node = topic.node

@@ -60,7 +60,7 @@ extension DashboardController {
         for match in matches.prefix(treeHeight) {
             for ancestor in model.ancestors(of: match) { state.expanded.insert(ancestor) }
         }
-        state.status = ("\(matches.count) topic\(matches.count == 1 ? "" : "s") match \(text)", matches.isEmpty)
+        state.status = ("\(matches.count) topic\(matches.count == 1 ? " matches" : "s match") \(text)", matches.isEmpty)
     }
 
     // MARK: Series

@@ -56,10 +56,9 @@ public final class DashboardController {
     /// scroll settle against the model, then the builder takes what is on screen.
     public func takeFrame(model: TopicModel, now: Double) -> DashboardFrame {
         let rows = settleRows(model: model)
-        // The overview under a filter counts the same matches as the tree and the footer.
-        let matching = state.filter == nil ? nil : filterMatches?.count(at: state.overviewBranch(model: model))
+        // The overview under a filter lists and counts the same matches as the tree and the footer.
         return frames.snapshot(model: model, rows: rows, state: &state, layout: layout, connection: connection, now: now,
-                               matchingTopics: matching)
+                               filterMatches: state.filter == nil ? nil : filterMatches)
     }
 
     /// Formats a frame `takeFrame` took, without the model.

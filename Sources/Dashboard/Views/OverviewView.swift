@@ -96,18 +96,23 @@ enum OverviewView {
             ])
         case let .series(series):
             let unit = series.unit.map { " " + TerminalEscaping.escaped(Array($0.utf8), keepNewlines: false) } ?? ""
-            let valueText = ValueFormat.short(series.value, digits: 1) + unit
-            let value = pad(valueText, valueWidth, right: true)
-            // A value that fills its column ("101.1 °F") takes a cell from the name, to stay apart.
+            // Small values keep two decimals (0.49 A, a power factor of 0.81).
+            let valueText = ValueFormat.short(series.value, digits: abs(series.value) < 1 ? 2 : 1) + unit
+            // A value wider than its column ("1012.3 hPa") takes the cells from the name, never
+            // from its unit; one that fills it ("101.1 °F") takes one, to stay apart.
+            let over = max(0, DisplayWidth.of(valueText) - valueWidth)
+            let value = pad(valueText, valueWidth + over, right: true)
             let full = DisplayWidth.of(valueText) >= valueWidth
             let spark = line.sparkline ?? String(repeating: " ", count: sparkWidth)
             // Home Assistant discovery's name, when it gives one, less the word the section says.
-            let (path, field) = series.label.map { (labelName($0, kind: series.kind), "") }
-                ?? readingName(series.topic.name, field: series.field, kind: series.kind)
+            // A device's own readings keep their whole name: `device_temperature` is no room's.
+            let nameKind: SeriesKind = series.role == .deviceInternal ? .other : series.kind
+            let (path, field) = series.label.map { (labelName($0, kind: nameKind), "") }
+                ?? readingName(series.topic.name, field: series.field, kind: nameKind)
             let role: Role = highlighted ? nameRole : series.role == .deviceInternal ? .dim : nameRole
             return StyledLine([
                 (series.isStale ? "◷ " : "  ", .stale),
-                (full ? name(path, field: field, cells: nameWidth - 1) + " " : name(path, field: field, cells: nameWidth), role),
+                (full ? name(path, field: field, cells: nameWidth - 1 - over) + " " : name(path, field: field, cells: nameWidth - over), role),
                 (value + " ", .value),
                 (spark, .sparkline),
                 (" " + pad(series.series?.summary.map { range(min: $0.min, max: $0.max) } ?? "", rangeWidth, right: false), .dim),
@@ -175,6 +180,8 @@ enum OverviewView {
     /// while it leaves the path four cells.
     static func name(_ path: String, field: String, cells: Int) -> String {
         func escaped(_ text: String) -> String { TerminalEscaping.escaped(Array(text.utf8), keepNewlines: false) }
+        // The branch itself is "."; a field of it reads as the field alone.
+        if path.isEmpty, !field.isEmpty { return pad(DisplayWidth.middle(escaped(field), cells: cells), cells, right: false) }
         let topic = escaped(path.isEmpty ? "." : path), shownField = escaped(field)
         let fieldCells = shownField.isEmpty ? 0 : DisplayWidth.of(shownField) + 1
         let text = cells - fieldCells >= 4

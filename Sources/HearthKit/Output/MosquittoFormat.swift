@@ -170,7 +170,8 @@ public struct MosquittoFormat: Sendable {
                     let payload = payloadField(message.payload, field)
                     out += escape && field.code == UInt8(ascii: "p") ? Array(TerminalEscaping.escaped(payload).utf8) : payload
                 default:
-                    // A property the message does not carry prints nothing, whatever the width.
+                    // `%R`, `%D` and `%P` print nothing for a property the message does not carry;
+                    // the others pad an empty value, as mosquitto_sub does.
                     guard let value = value(field.code, message, local: local, nanoseconds: nanoseconds) else { continue }
                     let fitted = padded(value, field)
                     out += escape && Self.fromBroker.utf8.contains(field.code) ? Array(TerminalEscaping.escaped(fitted).utf8) : fitted
@@ -180,10 +181,11 @@ public struct MosquittoFormat: Sendable {
         return complete
     }
 
-    /// A field's bytes before padding; nil for a property the message does not carry.
+    /// A field's bytes before padding; nil for a response topic, correlation data or user
+    /// property the message does not carry (those print nothing, not even padding).
     private func value(_ code: UInt8, _ message: MQTTMessage, local: tm, nanoseconds: Int) -> [UInt8]? {
         let properties = message.properties
-        func text(_ value: (some CustomStringConvertible)?) -> [UInt8]? { value.map { Array($0.description.utf8) } }
+        func text(_ value: (some CustomStringConvertible)?) -> [UInt8] { value.map { Array($0.description.utf8) } ?? [] }
         switch code {
         case UInt8(ascii: "A"): return text(properties.topicAlias)
         case UInt8(ascii: "C"): return text(properties.contentType)
@@ -195,7 +197,7 @@ public struct MosquittoFormat: Sendable {
         case UInt8(ascii: "P"):
             let users = properties.userProperties
             return users.isEmpty ? nil : Array(users.map { "\($0.key):\($0.value)" }.joined(separator: " ").utf8)
-        case UInt8(ascii: "R"): return text(properties.responseTopic)
+        case UInt8(ascii: "R"): return properties.responseTopic.map { Array($0.utf8) }
         case UInt8(ascii: "r"): return message.retain ? [UInt8(ascii: "1")] : [UInt8(ascii: "0")]
         case UInt8(ascii: "q"): return Array("\(message.qos.rawValue)".utf8)
         case UInt8(ascii: "m"): return Array("\(message.packetID)".utf8)

@@ -79,7 +79,13 @@ public struct TreePrinter {
         }
         output.write(RetainedMarker.text(record.retained))
         if record.liveness.isStale { output.write("  ◷ stale") }
-        if let primary = model.primaryReading(of: id) {
+        // A device's state first, as the dashboard shows it: "OFF  = 180 [brightness]".
+        let state = model.state(of: id)
+        if let state {
+            output.write("  ")
+            output.write(TerminalEscaping.escaped(Array(state.word.utf8), keepNewlines: false))
+        }
+        if let primary = model.primaryReading(of: id, state: .some(state)) {
             let path = primary.path
             output.write("  = ")
             output.write(ValueFormat.number(primary.value))
@@ -136,7 +142,12 @@ public struct TreePrinter {
             out += "\"" + Data(payload).base64EncodedString() + "\",\"value_encoding\":\"base64\""
         }
         if isCut { out += ",\"value_truncated\":true,\"size\":\(record.last.size)" }
-        if let primary = model.primaryReading(of: id) {
+        let state = model.state(of: id)
+        if let state {
+            out += ",\"state\":"
+            JSON.appendString(state.word, to: &out)
+        }
+        if let primary = model.primaryReading(of: id, state: .some(state)) {
             out += ",\"primary\":"
             JSON.appendString(primary.path, to: &out)
             out += ",\"primary_value\":\(ValueFormat.number(primary.value))"

@@ -20,8 +20,10 @@ public enum ReadingConvention {
             return zigbeeUnits[key]
         }
         if isShellyComponent(Substring(level)) { return shellyUnits[key] }
-        // Tasmota's sensors: `tele/<device>/SENSOR`, whose units are words in the payload.
+        // Tasmota's sensors: `tele/<device>/SENSOR`, whose energy monitor has documented units and
+        // whose other sensors name theirs in the payload.
         guard level == "SENSOR" else { return nil }
+        if field.hasPrefix("ENERGY.") { return tasmotaEnergyUnits[key] }
         switch key {
         case "temperature", "dewpoint":
             guard let unit = texts().first(where: { $0.key == "TempUnit" })?.text, unit == "C" || unit == "F" else { return nil }
@@ -38,6 +40,12 @@ public enum ReadingConvention {
     /// Shelly Gen2's units for its components' status fields.
     static let shellyUnits: [String: String] = [
         "apower": "W", "voltage": "V", "current": "A", "total": "Wh", "freq": "Hz", "rh": "%", "lux": "lx",
+    ]
+
+    /// Tasmota's energy monitor (`ENERGY` in `tele/<device>/SENSOR`).
+    static let tasmotaEnergyUnits: [String: String] = [
+        "power": "W", "apparentpower": "VA", "reactivepower": "var", "voltage": "V", "current": "A", "total": "kWh",
+        "yesterday": "kWh", "today": "kWh", "frequency": "Hz",
     ]
 
     /// A Shelly Gen2 component's status level: `switch:0`, `temperature:100`.

@@ -84,8 +84,10 @@ struct JSONNumberScanner {
     }
 
     private mutating func record(_ path: String, _ value: Double) {
-        // An `id` names a channel ({"id":0,"tC":21.5} from a Shelly), it is not a reading.
-        if path == "id" || path.hasSuffix(".id") { return }
+        // An `id` names a channel ({"id":0,"tC":21.5} from a Shelly), and a timestamp says when
+        // (Shelly's `aenergy.minute_ts`): neither is a reading.
+        if path == "id" || path.hasSuffix(".id") || path.hasSuffix("_ts") || path == "ts" || path.hasSuffix(".ts")
+            || path.hasSuffix("timestamp") { return }
         if results.count < NumberExtractor.maximumFields, value.isFinite { results.append((path, value)) }
     }
 

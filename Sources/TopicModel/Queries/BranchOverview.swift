@@ -14,6 +14,13 @@ public struct BranchOverview: Sendable {
 
     /// The rows in the query's window.
     public let rows: [Row]
+
+    public init(rows: [Row], totalRows: Int, problemCount: Int) {
+        self.rows = rows
+        self.totalRows = totalRows
+        self.problemCount = problemCount
+    }
+
     /// How many rows the whole overview has.
     public let totalRows: Int
     /// Where the series rows start (the problems come before).
@@ -57,4 +64,15 @@ public struct OverviewState: Sendable {
     public let state: DeviceState
     public let reading: Reading?
     public let isStale: Bool
+}
+
+/// A branch's overview under a filter: every row of the matching topics, and their counts.
+public struct FilteredOverview: Sendable {
+    public let rows: [BranchOverview.Row]
+    public let topicCount: Int
+    public let problemCount: Int
+    public let stateCount: Int
+    public let temperatureCount: Int
+    public let otherReadingCount: Int
+    public let internalCount: Int
 }

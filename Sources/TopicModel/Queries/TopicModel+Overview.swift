@@ -61,17 +61,50 @@ extension TopicModel {
         visitRows(below: branch, skip: &skip, want: want, collected: rows.count,
                   subtree: { Int(nodes[Int($0)].stateCount) },
                   own: { index in ownRecord(index)?.counted.hasState == true ? 1 : 0 }) { index, _ in
-            guard let record = ownRecord(index), let state = DeviceState.of(record.last.payload) else { return 0 }
-            let id = NodeID(index)
-            let reading = primaryReading(of: id, state: .some(state)).flatMap { primary -> OverviewState.Reading? in
-                guard primary.path.caseInsensitiveCompare(state.key) != .orderedSame, let role = primary.role,
-                      role != .deviceInternal else { return nil }
-                return OverviewState.Reading(path: primary.path, value: primary.value, unit: primary.unit)
-            }
-            rows.append(.state(OverviewState(topic: overviewTopic(index, below: branch), state: state, reading: reading,
-                                             isStale: record.liveness.isStale)))
+            guard let row = stateRow(index, below: branch) else { return 0 }
+            rows.append(row)
             return 1
         }
+    }
+
+    /// A device's state row: its word, and its most telling reading (not one of its own internals).
+    private func stateRow(_ index: Int32, below branch: Int32) -> BranchOverview.Row? {
+        guard let record = ownRecord(index), let state = state(of: NodeID(index)) else { return nil }
+        let reading = primaryReading(of: NodeID(index), state: .some(state)).flatMap { primary -> OverviewState.Reading? in
+            guard primary.path.caseInsensitiveCompare(state.key) != .orderedSame, let role = primary.role,
+                  role != .deviceInternal else { return nil }
+            return OverviewState.Reading(path: primary.path, value: primary.value, unit: primary.unit)
+        }
+        return .state(OverviewState(topic: overviewTopic(index, below: branch), state: state, reading: reading,
+                                    isStale: record.liveness.isStale))
+    }
+
+    // MARK: - Under a filter
+
+    /// The most matching topics an overview lists under a filter: it reads each of them per frame.
+    public static let filteredOverviewLimit = 2_000
+
+    /// The overview of `branch` with only the topics `filter` matches, in the same order and
+    /// parts; nil when more than `filteredOverviewLimit` of them match (the whole branch's is
+    /// shown then). `matches` are the tree's counts for the filter. O(matching topics).
+    public func overview(of branch: NodeID, matching filter: TopicFilter, matches: FilterMatches) -> FilteredOverview? {
+        let matching = matches.count(at: branch)
+        guard matching <= Self.filteredOverviewLimit else { return nil }
+        var problems: [BranchOverview.Row] = [], states: [BranchOverview.Row] = []
+        var byRole: [ReadingRole: [BranchOverview.Row]] = [.temperature: [], .reading: [], .deviceInternal: []]
+        walk(from: branch.index) { index in
+            guard matches.count(at: NodeID(index)) > 0 else { return false }
+            guard nodes[Int(index)].topic >= 0, filter.matches(path(of: NodeID(index))) else { return true }
+            let topic = overviewTopic(index, below: branch.index)
+            for problem in ownProblems(index) { problems.append(problem == .offline ? .offline(topic) : .stale(topic)) }
+            if ownRecord(index)?.counted.hasState == true, let row = stateRow(index, below: branch.index) { states.append(row) }
+            for field in fields(of: NodeID(index)) { byRole[field.reading.role, default: []].append(.series(overviewSeries(field, topic: topic))) }
+            return true
+        }
+        let temperatures = byRole[.temperature] ?? [], readings = byRole[.reading] ?? [], internals = byRole[.deviceInternal] ?? []
+        return FilteredOverview(rows: problems + temperatures + states + readings + internals, topicCount: matching,
+                                problemCount: problems.count, stateCount: states.count, temperatureCount: temperatures.count,
+                                otherReadingCount: readings.count, internalCount: internals.count)
     }
 
     private func ownRecord(_ index: Int32) -> TopicRecord? {

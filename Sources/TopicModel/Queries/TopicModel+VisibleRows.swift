@@ -121,7 +121,7 @@ extension TopicModel {
     /// What a row shows of a topic, everything the frame needs included.
     func summary(_ record: TopicRecord, of id: NodeID, query: TreeQuery) -> TopicSummary {
         // The payload's state is read once, for the preview and for what the primary leaves out.
-        let state = record.counted.hasState ? DeviceState.of(record.last.payload) : nil
+        let state = self.state(of: id)
         let primary = primaryReading(of: id, chosen: query.chosenSeries[id], state: .some(state))
         let series = primary.flatMap { record.series?.series(at: $0.path) }
         return TopicSummary(preview: Array(record.last.payload.prefix(query.previewBytes)),

@@ -99,6 +99,13 @@ extension TopicModel {
 
     static let plainValueLevels: Set<String> = ["state", "value", "get", "data"]
 
+    /// What the device at this topic says it is doing (ON, closed), if anything: read from the
+    /// newest payload only for topics counted with a state.
+    public func state(of id: NodeID) -> DeviceState? {
+        guard let record = topic(at: id), record.counted.hasState else { return nil }
+        return DeviceState.of(record.last.payload)
+    }
+
     /// The primary series' path and newest value (see `primaryReading`). Never parses a payload
     /// for a plain number.
     public func primary(of id: NodeID, chosen: String? = nil) -> (path: String, value: Double)? {

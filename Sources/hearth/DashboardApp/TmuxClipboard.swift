@@ -6,7 +6,7 @@ enum TmuxClipboard {
     /// The note for the footer, or nil outside tmux or when tmux passes the clipboard on.
     static func note(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         guard environment["TMUX"] != nil, let setting = setting() else { return nil }
-        return setting == "on" ? nil : "in tmux it reaches your terminal with set -g set-clipboard on"
+        return setting == "on" ? nil : "tmux needs: set -g set-clipboard on"
     }
 
     /// `tmux show-options -gv set-clipboard`, or nil when tmux cannot be asked within a second.
