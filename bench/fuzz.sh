@@ -4,6 +4,7 @@
 # a slow input (over 10 s) or a run over 2 GiB; the input that did it is kept in .build-fuzz/.
 #   bench/fuzz.sh            # 30 s each, as the test command runs it
 #   bench/fuzz.sh 600        # ten minutes each
+#   FUZZ_TARGETS=payloads bench/fuzz.sh   # one target
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-30}"
@@ -13,7 +14,7 @@ swift build -c release --scratch-path .build-fuzz --product hearth-fuzz -Xswiftc
     -Xlinker --undefined=LLVMFuzzerRunDriver -Xlinker --export-dynamic-symbol=LLVMFuzzerRunDriver >&2
 fuzzer=.build-fuzz/release/hearth-fuzz
 mkdir -p .build-fuzz/findings
-for target in packets payloads text keys themes; do
+for target in ${FUZZ_TARGETS:-packets payloads text keys themes}; do
     work=$(mktemp -d)
     echo "fuzz: $target for ${seconds} s" >&2
     # TOMLKit leaks its parse result when a file does not parse (TOMLTable(string:)): a theme is

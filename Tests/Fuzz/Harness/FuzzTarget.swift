@@ -11,7 +11,8 @@ enum FuzzTarget: String, CaseIterable {
     /// Packets as a broker or a client sends them, both protocol versions, split anywhere: the
     /// first byte picks the version and the read sizes.
     case packets
-    /// Payloads through the topic model: numbers, JSON, availability, discovery configs.
+    /// Payloads through the topic model and onto the screen: numbers, JSON, states,
+    /// availability, discovery configs.
     case payloads
     /// Text the terminal shows: escaping and cell widths.
     case text
@@ -64,9 +65,21 @@ enum FuzzTarget: String, CaseIterable {
         }
         model.refresh(now: time + 3600)
         let rows = model.visibleRows(TreeQuery(expanded: Set(model.retainedTopics()), limit: 40))
-        for row in rows.rows { _ = model.primary(of: row.node) }
+        for row in rows.rows { _ = model.primaryReading(of: row.node) }
         _ = model.nextProblem(after: nil)
+        _ = model.overview(of: .root, offset: 0, limit: 40)
         _ = NumberExtractor.numbers(in: bytes)
+        _ = NumberExtractor.topLevelTexts(in: bytes)
+        _ = DeviceState.of(bytes)
+        // The screen a user sees of it, for one input in 32 (a frame costs far more than the
+        // model, and the model's paths need the executions): the tree with its states and the
+        // first topic's detail (its payload pretty-printed), or the overview.
+        guard let first = bytes.first, first & 31 == 0 else { return }
+        let controller = DashboardController(connection: ConnectionStatus(broker: "fuzz", phase: .connected, version: "5.0"),
+                                             width: 120, height: 40)
+        if first & 32 == 0 { _ = controller.handle(.down, model: model) }
+        var canvas = MemoryCanvas(width: 120, height: 40)
+        DashboardView.draw(controller.makeFrame(model: model, now: time + 3600), on: &canvas)
     }
 
     private static func text(_ bytes: [UInt8]) {
