@@ -40,16 +40,24 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
-    func aChattyLiveTopicDoesNotHoldTheTreeBack() async throws {
+    /// Runs `body` with the port of a mosquitto that retains `home/door` and gets `payload` on
+    /// `topic` ten times a second (retained or not), once the first of those has arrived.
+    static func withChattyTopic(_ topic: String, _ payload: String, retain: Bool, _ body: (String) async throws -> Void) async throws {
         try await Mosquitto.with { broker in
             let port = "\(broker.port())"
             try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "home/door", "-r", "-m", "closed"])
-            // A power meter that never pauses for 500 ms: ten readings a second, not retained.
-            let meter = try ChildProcess.launch(["sh", "-c", "while true; do mosquitto_pub -p \(port) -t meter/power -m 230; sleep 0.1; done"])
-            defer { meter.signal(SIGKILL) }
-            let reading = try await ChildProcess.run(["mosquitto_sub", "-p", port, "-t", "meter/power", "-C", "1", "-W", "10"])
-            try #require(reading.stdout == "230\n", "the meter publishes: \(reading.stderr)")
+            let loop = try ChildProcess.launch(["sh", "-c", "while true; do mosquitto_pub -p \(port) -t '\(topic)' \(retain ? "-r " : "")-m '\(payload)'; sleep 0.1; done"])
+            defer { loop.signal(SIGKILL) }
+            let reading = try await ChildProcess.run(["mosquitto_sub", "-p", port, "-t", topic, "-C", "2", "-W", "10"])
+            try #require(reading.stdout.split(separator: "\n").count == 2, "\(topic) is published: \(reading.stderr)")
+            try await body(port)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aChattyLiveTopicDoesNotHoldTheTreeBack() async throws {
+        // A power meter that never pauses for 500 ms: ten readings a second, not retained.
+        try await Self.withChattyTopic("meter/power", "230", retain: false) { port in
             let tree = try await HearthExecutable.run(["tree", "-p", port, "--retained-only"], timeout: 30)
             #expect(tree.status == 0 && tree.stdout.contains("door") && tree.stderr.isEmpty, "\(tree.stdout)\(tree.stderr)")
         }
@@ -84,14 +92,8 @@ import Testing
 
     @Test(.timeLimit(.minutes(1)), arguments: ["mqttv5", "mqttv311"])
     func aDeviceRepublishingWithRetainDoesNotHoldTheTreeBack(version: String) async throws {
-        try await Mosquitto.with { broker in
-            let port = "\(broker.port())"
-            try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", "home/door", "-r", "-m", "closed"])
-            // A zigbee2mqtt-style device that publishes its live state with retain on, every 100 ms.
-            let device = try ChildProcess.launch(["sh", "-c", "while true; do mosquitto_pub -p \(port) -t zigbee2mqtt/plug -r -m '{\"power\":12}'; sleep 0.1; done"])
-            defer { device.signal(SIGKILL) }
-            let reading = try await ChildProcess.run(["mosquitto_sub", "-p", port, "-t", "zigbee2mqtt/plug", "-C", "2", "-W", "10"])
-            try #require(reading.stdout.split(separator: "\n").count == 2, "the device publishes: \(reading.stderr)")
+        // A zigbee2mqtt-style device that publishes its live state with retain on, every 100 ms.
+        try await Self.withChattyTopic("zigbee2mqtt/plug", #"{"power":12}"#, retain: true) { port in
             let started = ContinuousClock.now
             let tree = try await HearthExecutable.run(["tree", "-p", port, "-V", version, "-F", "json"], timeout: 30)
             let took = ContinuousClock.now - started

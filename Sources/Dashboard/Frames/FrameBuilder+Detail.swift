@@ -7,7 +7,9 @@ extension FrameBuilder {
     func detail(_ id: NodeID, model: TopicModel, state: DashboardState, now: Double) -> DashboardFrame.Detail {
         let node = model.node(id)
         let record = model.topic(at: id)
-        let graphPath = model.primary(of: id, chosen: state.chosenSeries[id])?.path
+        // One pass for the graphed series' path, kind and unit.
+        let graphed = model.primaryReading(of: id, chosen: state.chosenSeries[id])
+        let graphPath = graphed?.path
         return DashboardFrame.Detail(
             path: model.path(of: id), record: record, label: model.label(for: id), childCount: node.childCount,
             topicCount: Int(node.topicCount), retainedCount: Int(node.retainedCount),
@@ -17,8 +19,7 @@ extension FrameBuilder {
             isInsideOfflineDevice: model.isInsideOfflineDevice(id), announcesOffline: model.announcesOffline(id),
             seriesPaths: record?.series?.paths ?? [], graphPath: graphPath,
             graph: graphPath.flatMap { record?.series?.series(at: $0) },
-            graphKind: graphPath.map { model.kind(of: id, path: $0) } ?? .other,
-            graphUnit: graphPath.flatMap { model.unit(of: id, path: $0) }, graphWindow: state.graphWindow,
+            graphKind: graphed?.kind ?? .other, graphUnit: graphed?.unit, graphWindow: state.graphWindow,
             changes: nil, previousTime: record?.history.messages.last?.time, payloadLines: [])
     }
 

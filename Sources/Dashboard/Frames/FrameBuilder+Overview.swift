@@ -9,7 +9,7 @@ extension FrameBuilder {
                   matches: FilterMatches?) -> DashboardFrame.Overview {
         let node = model.node(branch)
         let treeFilter = state.selected == nil ? state.filter : nil
-        let filtered = treeFilter.flatMap { filter in matches.flatMap { model.overview(of: branch, matching: .wildcard(filter), matches: $0) } }
+        let filtered = state.filteredOverview(of: branch, model: model, matches: matches)
         let total = filtered?.rows.count ?? Int(node.staleCount + node.offlineCount + node.stateCount + node.seriesCount)
         let height = layout.overviewRows
         state.overviewCursor = max(0, min(state.overviewCursor, total - 1))

@@ -18,10 +18,7 @@ extension DashboardController {
     private func followOverview(model: TopicModel) {
         let branch = state.overviewBranch(model: model)
         // The row on screen: under the tree's filter, among the matching topics' rows.
-        let filtered = state.selected == nil ? state.filter.flatMap { filter in
-            filterMatches.flatMap { model.overview(of: branch, matching: .wildcard(filter), matches: $0) }
-        } : nil
-        let rows = filtered.map { Array($0.rows.dropFirst(state.overviewCursor).prefix(1)) }
+        let rows = state.filteredOverview(of: branch, model: model, matches: filterMatches).map { Array($0.rows.dropFirst(state.overviewCursor).prefix(1)) }
             ?? model.overview(of: branch, offset: state.overviewCursor, limit: 1).rows
         guard let row = rows.first else { return }
         let node: NodeID

@@ -10,4 +10,12 @@ extension DashboardState {
         let literal = filter.split(separator: "/", omittingEmptySubsequences: false).prefix { $0 != "+" && $0 != "#" }
         return literal.isEmpty ? .root : model.find(literal.joined(separator: "/")) ?? .root
     }
+
+    /// The overview's rows under the tree's filter, while the overview follows it (nothing is
+    /// selected): the matching topics' only. Nil without a filter, or past
+    /// `TopicModel.filteredOverviewLimit` matches (the whole branch is shown then).
+    func filteredOverview(of branch: NodeID, model: TopicModel, matches: FilterMatches?) -> FilteredOverview? {
+        guard selected == nil, let filter, let matches else { return nil }
+        return model.overview(of: branch, matching: .wildcard(filter), matches: matches)
+    }
 }

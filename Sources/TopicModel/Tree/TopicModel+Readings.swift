@@ -26,7 +26,7 @@ extension TopicModel {
         let level = nodes[Int(node)].name
         var texts: [(key: String, text: String)]?
         return paths.map { path in
-            let name = path.isEmpty ? readingName(node) : path
+            let name = fieldName(path, of: node)
             let key = ReadingConvention.lastKey(name)
             let unit = unit(path, key: key, of: record, topic: topic, level: level) {
                 if texts == nil { texts = NumberExtractor.topLevelTexts(in: payload) }
@@ -86,7 +86,13 @@ extension TopicModel {
 
     /// What a topic's series at `path` measures, from its unit and its name.
     public func kind(of id: NodeID, path: String) -> SeriesKind {
-        SeriesKind.of(unit: unit(of: id, path: path), name: path.isEmpty ? readingName(id.index) : path)
+        SeriesKind.of(unit: unit(of: id, path: path), name: fieldName(path, of: id.index))
+    }
+
+    /// What names a field for its kind and role: its JSON path, or for a plain payload the
+    /// level that names the reading.
+    func fieldName(_ path: String, of node: Int32) -> String {
+        path.isEmpty ? readingName(node) : path
     }
 
     /// The level that names a plain reading: the topic's own, or its parent's when its own is a
@@ -141,7 +147,7 @@ extension TopicModel {
             NumberExtractor.topLevelTexts(in: record.last.payload)
         }
         return PrimaryReading(path: path, value: value, unit: unit,
-                              kind: SeriesKind.of(unit: unit, name: path.isEmpty ? readingName(id.index) : path), role: nil)
+                              kind: SeriesKind.of(unit: unit, name: fieldName(path, of: id.index)), role: nil)
     }
 
     // MARK: - Counting
