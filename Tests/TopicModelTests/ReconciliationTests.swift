@@ -63,7 +63,7 @@ import Testing
         var model = home()
         let error = MQTTClientError.disconnectedByServer(nil, reasonString: nil)
         model.follow(.connectionState(.reconnecting(delay: .seconds(1), attempt: 1, lastError: error)), at: start + 10)
-        #expect(!model.clock.isConnected)
+        #expect(!model.clock().isConnected)
         model.follow(.resubscribing, at: start + 12)
         model.follow(.subscriptionsRestored, at: start + 12.01)
         #expect(model.reconciliationDeadline == start + 12.01 + 0.5)

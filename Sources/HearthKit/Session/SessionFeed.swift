@@ -21,8 +21,8 @@ public enum SessionFeed {
     /// The most messages ingested under one model lock: a reader waits at most this long.
     public static var lockedBatchLimit: Int { 4096 }
 
-    /// Feeds events into `model` and `recording` until the stream ends or `limit` messages went
-    /// in; returns how many did.
+    /// Feeds events into `model` (as `broker`'s, in a model of several) and `recording` until the
+    /// stream ends or `limit` messages went in; returns how many did.
     ///
     /// Each batch the client hands over is ingested under one lock (at most `lockedBatchLimit`
     /// messages at a time), after the recording has it. Connection changes reach the model too:
@@ -30,8 +30,8 @@ public enum SessionFeed {
     /// burst that follows a resubscription; the recording learns of the resubscription too.
     /// `news` runs on the caller's task, with the model unlocked.
     @discardableResult
-    public static func run<C>(_ batches: MQTTEventBatches, model: SharedModel?, recording: RecordingPipeline<C>?, limit: Int? = nil,
-                              news: (FeedNews) -> Void = { _ in }) async -> Int {
+    public static func run<C>(_ batches: MQTTEventBatches, model: SharedModel?, broker: Int = 0, recording: RecordingPipeline<C>?,
+                              limit: Int? = nil, news: (FeedNews) -> Void = { _ in }) async -> Int {
         var messages: [MQTTMessage] = []
         var fed = 0
         var downSince: Double?
@@ -40,7 +40,7 @@ public enum SessionFeed {
         var retained = false
         /// Ingests what waits and says so.
         func deliver() async {
-            await ingest(&messages, model, recording)
+            await ingest(&messages, model, broker, recording)
             news(.ingested(messages: unreported, retained: retained))
             unreported = 0
             retained = false
@@ -59,13 +59,13 @@ public enum SessionFeed {
                 case let .messagesDropped(count):
                     news(.dropped(count))
                 case .resubscribing, .subscriptionsRestored:
-                    await ingest(&messages, model, recording)
+                    await ingest(&messages, model, broker, recording)
                     if case .resubscribing = event { recording?.resubscribing() }
-                    model?.withModel { $0.follow(event, at: Date().timeIntervalSince1970) }
+                    model?.withModel { $0.follow(event, at: Date().timeIntervalSince1970, broker: broker) }
                 case let .connectionState(state):
-                    await ingest(&messages, model, recording)
+                    await ingest(&messages, model, broker, recording)
                     let now = Date().timeIntervalSince1970
-                    model?.withModel { $0.follow(event, at: now) }
+                    model?.withModel { $0.follow(event, at: now, broker: broker) }
                     if state.isConnected {
                         downSince = nil
                     } else if case .reconnecting = state, downSince == nil {
@@ -81,13 +81,14 @@ public enum SessionFeed {
         return fed
     }
 
-    private static func ingest<C>(_ messages: inout [MQTTMessage], _ model: SharedModel?, _ recording: RecordingPipeline<C>?) async {
+    private static func ingest<C>(_ messages: inout [MQTTMessage], _ model: SharedModel?, _ broker: Int,
+                                  _ recording: RecordingPipeline<C>?) async {
         guard !messages.isEmpty else { return }
         await recording?.record(messages)
         // One message at a time: TopicModel's sequence-taking ingest is generic, and a generic
         // call across modules is not specialized.
         model?.withModel { model in
-            for message in messages { model.ingest(message) }
+            for message in messages { model.ingest(message, broker: broker) }
         }
         messages.removeAll(keepingCapacity: true)
     }
@@ -98,8 +99,8 @@ extension SharedModel {
     ///
     /// Not generic: a generic call from another module would run unspecialized, message by message.
     @discardableResult
-    public func feed(_ batches: MQTTEventBatches, recording: RecordingPipeline<ContinuousClock>? = nil, limit: Int? = nil,
-                     news: (FeedNews) -> Void = { _ in }) async -> Int {
-        await SessionFeed.run(batches, model: self, recording: recording, limit: limit, news: news)
+    public func feed(_ batches: MQTTEventBatches, broker: Int = 0, recording: RecordingPipeline<ContinuousClock>? = nil,
+                     limit: Int? = nil, news: (FeedNews) -> Void = { _ in }) async -> Int {
+        await SessionFeed.run(batches, model: self, broker: broker, recording: recording, limit: limit, news: news)
     }
 }

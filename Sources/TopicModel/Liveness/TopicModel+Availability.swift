@@ -31,8 +31,9 @@ extension TopicModel {
     /// A new topic: does it announce availability, by its name or a discovery rule?
     mutating func watchAvailability(_ index: Int32, topic: String) {
         let devices = AvailabilityConvention.devices(of: topic)
-        guard devices != nil || availability.rules[topic] != nil else { return }
-        availability.sources[index] = AvailabilityWatch.Source(topic: topic, conventionDevices: devices ?? [])
+        let keyed = key(topic, broker: ingesting)
+        guard devices != nil || availability.rules[keyed] != nil else { return }
+        availability.sources[index] = AvailabilityWatch.Source(topic: keyed, conventionDevices: devices ?? [])
         topics[Int(index)].announcesAvailability = true
     }
 
@@ -58,6 +59,7 @@ extension TopicModel {
     /// pending, and the counts of devices that changed moved up the tree.
     private mutating func resolve(_ index: Int32) {
         guard var source = availability.sources[index] else { return }
+        let broker = broker(of: topics[Int(index)].node) ?? 0
         for path in source.pendingPaths {
             availability.pendingDevices[path]?.remove(index)
             if availability.pendingDevices[path]?.isEmpty == true { availability.pendingDevices[path] = nil }
@@ -65,11 +67,11 @@ extension TopicModel {
         var devices: [Int32] = []
         var pending: [String] = []
         for path in Set(source.offlineByReader.values.joined()).sorted() {
-            if let device = find(path) {
+            if let device = find(path, broker: broker) {
                 devices.append(device.index)
             } else {
-                pending.append(path)
-                availability.pendingDevices[path, default: []].insert(index)
+                pending.append(key(path, broker: broker))
+                availability.pendingDevices[key(path, broker: broker), default: []].insert(index)
             }
         }
         let before = source.offlineNodes
@@ -94,20 +96,22 @@ extension TopicModel {
     /// New nodes that an offline source named before they existed: resolve those sources again.
     mutating func adoptPendingDevices(_ created: [Int32]) {
         for node in created {
-            guard let sources = availability.pendingDevices.removeValue(forKey: path(of: NodeID(node))) else { continue }
+            let id = NodeID(node)
+            guard let sources = availability.pendingDevices.removeValue(forKey: key(topicName(of: id), broker: broker(of: id) ?? 0))
+            else { continue }
             for source in sources.sorted() { resolve(source) }
         }
     }
 
     /// A discovery config's availability rules: watch their topics, and read them if they spoke already.
     mutating func adoptAvailabilityRules(_ rules: [AvailabilityRule]) {
-        for rule in rules where !(availability.rules[rule.topic]?.contains(rule) ?? false) {
-            availability.rules[rule.topic, default: []].append(rule)
-            guard let id = find(rule.topic), nodes[Int(id.index)].topic >= 0 else { continue }
+        for rule in rules where !(availability.rules[key(rule.topic, broker: ingesting)]?.contains(rule) ?? false) {
+            availability.rules[key(rule.topic, broker: ingesting), default: []].append(rule)
+            guard let id = find(rule.topic, broker: ingesting), nodes[Int(id.index)].topic >= 0 else { continue }
             let index = nodes[Int(id.index)].topic
             if availability.sources[index] == nil {
                 availability.sources[index] = AvailabilityWatch.Source(
-                    topic: rule.topic, conventionDevices: AvailabilityConvention.devices(of: rule.topic) ?? [])
+                    topic: key(rule.topic, broker: ingesting), conventionDevices: AvailabilityConvention.devices(of: rule.topic) ?? [])
                 topics[Int(index)].announcesAvailability = true
             }
             announceAvailability(index)
@@ -117,9 +121,10 @@ extension TopicModel {
     /// A removed (or replaced) config: its rules no longer mark anything.
     mutating func forgetAvailabilityRules(_ rules: [AvailabilityRule]) {
         for rule in rules {
-            availability.rules[rule.topic]?.removeAll { $0 == rule }
-            if availability.rules[rule.topic]?.isEmpty == true { availability.rules[rule.topic] = nil }
-            guard let id = find(rule.topic), nodes[Int(id.index)].topic >= 0 else { continue }
+            let keyed = key(rule.topic, broker: ingesting)
+            availability.rules[keyed]?.removeAll { $0 == rule }
+            if availability.rules[keyed]?.isEmpty == true { availability.rules[keyed] = nil }
+            guard let id = find(rule.topic, broker: ingesting), nodes[Int(id.index)].topic >= 0 else { continue }
             let index = nodes[Int(id.index)].topic
             availability.sources[index]?.offlineByReader[rule.config] = nil
             resolve(index)

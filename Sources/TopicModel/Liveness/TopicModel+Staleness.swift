@@ -5,8 +5,8 @@ extension TopicModel {
     mutating func recordLiveness(_ index: Int32, at time: Double, isNew: Bool, retain: Bool) -> Int32 {
         // A retained value resent after a reconnect is old news: it says nothing about how often
         // the topic speaks, and a stale topic stays stale.
-        if !isNew, retain, reconciliation != nil { return 0 }
-        let now = clock.connected(at: time)
+        if !isNew, retain, links[ingesting].reconciliation != nil { return 0 }
+        let now = links[ingesting].clock.connected(at: time)
         var liveness = topics[Int(index)].liveness
         if !isNew { liveness.intervals.record(now - liveness.lastConnected) }
         liveness.lastConnected = max(liveness.lastConnected, now)
@@ -18,7 +18,7 @@ extension TopicModel {
             if !liveness.isScheduled || deadline < liveness.scheduledAt {
                 liveness.isScheduled = true
                 liveness.scheduledAt = deadline
-                staleSchedule.insert(StaleDeadline(connectedTime: deadline, topic: index))
+                links[ingesting].staleSchedule.insert(StaleDeadline(connectedTime: deadline, topic: index))
             }
         }
         topics[Int(index)].liveness = liveness
@@ -27,10 +27,17 @@ extension TopicModel {
 
     /// Marks the topics whose silence passed their threshold by `now`; returns whether any did.
     mutating func markStale(now: Double) -> Bool {
-        let connectedNow = clock.connected(at: now)
         var changed = false
-        while let first = staleSchedule.min, first.connectedTime <= connectedNow {
-            staleSchedule.removeMin()
+        for broker in links.indices where markStale(now: now, broker: broker) { changed = true }
+        return changed
+    }
+
+    /// Marks one broker's topics whose silence passed their threshold by `now`.
+    private mutating func markStale(now: Double, broker: Int) -> Bool {
+        let connectedNow = links[broker].clock.connected(at: now)
+        var changed = false
+        while let first = links[broker].staleSchedule.min, first.connectedTime <= connectedNow {
+            links[broker].staleSchedule.removeMin()
             let index = Int(first.topic)
             // Only the topic's latest entry counts (an earlier one may have replaced it).
             guard topics[index].liveness.isScheduled, topics[index].liveness.scheduledAt == first.connectedTime,
@@ -39,7 +46,7 @@ extension TopicModel {
             if deadline > connectedNow {
                 // It spoke since this entry was made: wait for its true deadline.
                 topics[index].liveness.scheduledAt = deadline
-                staleSchedule.insert(StaleDeadline(connectedTime: deadline, topic: first.topic))
+                links[broker].staleSchedule.insert(StaleDeadline(connectedTime: deadline, topic: first.topic))
                 continue
             }
             // Stale until its next message, which schedules it again.
@@ -53,7 +60,7 @@ extension TopicModel {
 
     /// Seconds of connected time since the topic's last message.
     public func silence(of record: TopicRecord, now: Double) -> Double {
-        max(0, clock.connected(at: now) - record.liveness.lastConnected)
+        max(0, links[broker(of: record.node) ?? 0].clock.connected(at: now) - record.liveness.lastConnected)
     }
 
     /// The stale topics and offline devices in tree order, visiting only the subtrees that have

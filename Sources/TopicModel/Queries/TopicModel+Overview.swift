@@ -94,7 +94,7 @@ extension TopicModel {
         var byRole: [ReadingRole: [BranchOverview.Row]] = [.temperature: [], .reading: [], .deviceInternal: []]
         walk(from: branch.index) { index in
             guard matches.count(at: NodeID(index)) > 0 else { return false }
-            guard nodes[Int(index)].topic >= 0, filter.matches(path(of: NodeID(index))) else { return true }
+            guard nodes[Int(index)].topic >= 0, filter.matches(topicName(of: NodeID(index))) else { return true }
             let topic = overviewTopic(index, below: branch.index)
             for problem in ownProblems(index) { problems.append(problem == .offline ? .offline(topic) : .stale(topic)) }
             if ownRecord(index)?.counted.hasState == true, let row = stateRow(index, below: branch.index) { states.append(row) }

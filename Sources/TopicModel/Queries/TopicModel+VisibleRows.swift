@@ -187,7 +187,7 @@ extension TopicModel {
         var cache = stored?.filter == filter ? stored! : FilterMatches(filter: filter)
         stored = nil  // keeps the counts array uniquely referenced while it grows
         cache.counts.append(contentsOf: repeatElement(0, count: nodes.count - cache.counts.count))
-        for record in topics[cache.matchedTopics...] where filter.matches(path(of: record.node)) {
+        for record in topics[cache.matchedTopics...] where filter.matches(topicName(of: record.node)) {
             var current = record.node.index
             while true {
                 cache.counts[Int(current)] += 1

@@ -27,33 +27,39 @@ struct RetainedReconciliation: Sendable {
 }
 
 extension TopicModel {
-    /// The subscriptions were sent again after a reconnect without a session: every topic marked
-    /// retained must now come back with retain=1 to stay so.
-    public mutating func subscriptionsResent(at time: Double) {
-        let held = retainedTopics().map { nodes[Int($0.index)].topic }
-        reconciliation = RetainedReconciliation(resent: time, lastRetained: time, unconfirmed: Set(held))
+    /// A broker's subscriptions were sent again after a reconnect without a session: every
+    /// topic of it marked retained must now come back with retain=1 to stay so.
+    public mutating func subscriptionsResent(at time: Double, broker: Int = 0) {
+        let held = retainedTopics(under: root(ofBroker: broker)).map { nodes[Int($0.index)].topic }
+        links[broker].reconciliation = RetainedReconciliation(resent: time, lastRetained: time, unconfirmed: Set(held))
     }
 
     /// The broker acknowledged every resent subscription at `time`: the burst's window starts.
-    public mutating func subscriptionsRestored(at time: Double) {
-        if reconciliation == nil { subscriptionsResent(at: time) }
-        reconciliation?.acknowledged = time
+    public mutating func subscriptionsRestored(at time: Double, broker: Int = 0) {
+        if links[broker].reconciliation == nil { subscriptionsResent(at: time, broker: broker) }
+        links[broker].reconciliation?.acknowledged = time
     }
 
     /// A retained message arrived: during a reconnect burst, it confirms the topic, and one that
     /// answers the subscription keeps the burst open.
     mutating func confirmRetained(_ index: Int32, at time: Double, answersSubscription: Bool) {
-        guard var burst = reconciliation else { return }
-        reconciliation = nil  // keeps the set uniquely referenced while it shrinks
+        guard var burst = links[ingesting].reconciliation else { return }
+        links[ingesting].reconciliation = nil  // keeps the set uniquely referenced while it shrinks
         burst.unconfirmed.remove(index)
         if answersSubscription { burst.lastRetained = max(burst.lastRetained, time) }
-        reconciliation = burst
+        links[ingesting].reconciliation = burst
     }
 
-    /// Ends a finished burst: what was not resent is gone. Returns whether anything changed.
+    /// Ends the finished bursts: what was not resent is gone. Returns whether anything changed.
     mutating func settleReconciliation(now: Double) -> Bool {
-        guard let burst = reconciliation, now >= burst.deadline else { return false }
-        reconciliation = nil
+        var changed = false
+        for broker in links.indices where settleReconciliation(now: now, broker: broker) { changed = true }
+        return changed
+    }
+
+    private mutating func settleReconciliation(now: Double, broker: Int) -> Bool {
+        guard let burst = links[broker].reconciliation, now >= burst.deadline else { return false }
+        links[broker].reconciliation = nil
         guard burst.acknowledged != nil else { return false }
         var changed = false
         for index in burst.unconfirmed.sorted() where topics[Int(index)].retained.isHeld {
@@ -66,5 +72,5 @@ extension TopicModel {
     }
 
     /// While the model waits for a reconnect burst to finish: when it counts as over (wall time).
-    public var reconciliationDeadline: Double? { reconciliation?.deadline }
+    public var reconciliationDeadline: Double? { links.compactMap { $0.reconciliation?.deadline }.min() }
 }

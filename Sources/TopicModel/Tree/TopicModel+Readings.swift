@@ -6,7 +6,7 @@ extension TopicModel {
     /// level when a convention needs it.
     public func readings(of id: NodeID) -> [Reading] {
         guard nodes[Int(id.index)].topic >= 0 else { return [] }
-        return readings(nodes[Int(id.index)].topic, topic: path(of: id))
+        return readings(nodes[Int(id.index)].topic, topic: topicName(of: id))
     }
 
     /// `state` is the payload's `DeviceState` when the caller has it already.
@@ -69,7 +69,7 @@ extension TopicModel {
     /// The unit of a topic's series at `path` (see `readings`).
     public func unit(of id: NodeID, path: String) -> String? {
         guard let record = topic(at: id) else { return nil }
-        return unit(path, of: record, topic: self.path(of: id), level: nodes[Int(id.index)].name) {
+        return unit(path, of: record, topic: self.topicName(of: id), level: nodes[Int(id.index)].name) {
             NumberExtractor.topLevelTexts(in: record.last.payload)
         }
     }
@@ -128,7 +128,7 @@ extension TopicModel {
             zip(set.paths, set.series).compactMap { path, series in series.last.map { (path, $0.value) } }
         } ?? record.firstNumbers
         guard !numbers.isEmpty else { return nil }
-        let topic = path(of: id)
+        let topic = topicName(of: id)
         let readings = self.readings(nodes[Int(id.index)].topic, topic: topic, state: state)
         let path = chosen.flatMap { chosen in numbers.first { $0.path == chosen }?.path }
             ?? readings.first { $0.role == .temperature }?.path
@@ -201,7 +201,7 @@ extension TopicModel {
     private mutating func recountPairs() {
         for index in pairedTopics {
             let node = topics[Int(index)].node
-            addToPath(from: node.index, countReadings(index, topic: path(of: node), force: true))
+            addToPath(from: node.index, countReadings(index, topic: topicName(of: node), force: true))
         }
     }
 

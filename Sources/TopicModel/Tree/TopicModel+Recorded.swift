@@ -62,6 +62,6 @@ extension TopicModel {
         if let live { for path in live.paths where set.series(at: path) == nil { set.seed(path, live.series(at: path) ?? TimeSeries()) } }
         topics[Int(index)].series = set
         topics[Int(index)].firstNumbers = []
-        addToPath(from: node.index, countReadings(index, topic: path(of: node), force: true))
+        addToPath(from: node.index, countReadings(index, topic: topicName(of: node), force: true))
     }
 }

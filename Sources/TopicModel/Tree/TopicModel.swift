@@ -45,14 +45,16 @@ public struct TopicModel: Sendable {
     /// Parents whose child lists wait to be merged into natural order (see `refresh`).
     var unsettledParents: [Int32] = []
 
-    // MARK: Liveness state
-    /// Time that counts towards staleness: connected time only.
-    public internal(set) var clock = ConnectedClock()
-    var staleSchedule = Heap<StaleDeadline>()
+    // MARK: Brokers and liveness state
+    /// The brokers whose trees are the first level, in the order they were given; empty for one
+    /// broker's tree (see `TopicModel+Brokers`).
+    public let brokerNames: [String]
+    /// Each broker's connection (one without broker names).
+    var links: [BrokerLink]
+    /// The broker whose message is being ingested.
+    var ingesting = 0
     /// The availability watch: devices, sources and discovery rules (see `TopicModel+Availability`).
     var availability = AvailabilityWatch()
-    /// The retained values to confirm after a reconnect, while the broker resends them.
-    var reconciliation: RetainedReconciliation?
     /// The home's temperatures in °F less those in °C, by topic (see `CountedReadings`).
     var fahrenheitLean = 0
     /// Topics that send a temperature in both °C and °F.
@@ -68,9 +70,18 @@ public struct TopicModel: Sendable {
     private var createdScratch: [Int32] = []
     private var numberScratch: [(path: String, value: Double)] = []
 
-    public init(limits: Limits = Limits()) {
+    /// - Parameter brokers: with two or more names, the tree's first level is one node per
+    ///   broker, and messages are ingested with their broker's number (in this order).
+    public init(limits: Limits = Limits(), brokers: [String] = []) {
         self.limits = limits
         nodes = [TopicNode(name: "", parent: .root, depth: 0)]
+        brokerNames = brokers.count > 1 ? brokers : []
+        links = Array(repeating: BrokerLink(), count: max(1, brokers.count))
+        for (index, name) in brokerNames.enumerated() {
+            nodes.append(TopicNode(name: name, parent: .root, depth: 1))
+            addChild(Int32(index + 1), named: name, to: 0)
+        }
+        refresh(now: 0)
     }
 
     // MARK: - Queries
@@ -117,7 +128,7 @@ public struct TopicModel: Sendable {
     }
 
     /// The child with this name, from the only-child slot or the child list.
-    private func child(of parent: Int32, named name: String) -> Int32? {
+    func child(of parent: Int32, named name: String) -> Int32? {
         // Field by field, borrowed in place: copying the node or its list would retain and
         // release each of their references.
         if nodes[Int(parent)].children != nil { return nodes[Int(parent)].children?.byName[name] }
@@ -177,7 +188,8 @@ public struct TopicModel: Sendable {
     /// The Home Assistant label of a topic, if discovery named it.
     /// The Home Assistant label of a topic's field ("" for the whole payload), if discovery named it.
     public func label(for id: NodeID, field: String = "") -> SeriesLabel? {
-        labels.isEmpty ? nil : labels[HomeAssistantDiscovery.labelKey(path(of: id), field: field)]
+        guard !labels.isEmpty, let broker = broker(of: id) else { return nil }
+        return labels[HomeAssistantDiscovery.labelKey(key(topicName(of: id), broker: broker), field: field)]
     }
 
     // MARK: - Time
@@ -206,24 +218,15 @@ public struct TopicModel: Sendable {
 
     /// When `refresh` next has work of its own (wall time), so a quiet program can sleep until then.
     public var nextDeadline: Double? {
-        var deadline = reconciliation?.deadline
-        if clock.isConnected, let first = staleSchedule.min {
-            let wall = clock.wallTime(atConnected: first.connectedTime)
-            deadline = min(deadline ?? wall, wall)
+        var deadline: Double?
+        for link in links {
+            if let due = link.reconciliation?.deadline { deadline = min(deadline ?? due, due) }
+            if link.clock.isConnected, let first = link.staleSchedule.min {
+                let wall = link.clock.wallTime(atConnected: first.connectedTime)
+                deadline = min(deadline ?? wall, wall)
+            }
         }
         return deadline
-    }
-
-    /// The connection was lost: staleness stops counting, and a reconnect burst in progress
-    /// proves nothing.
-    public mutating func connectionLost(at time: Double) {
-        clock.lose(at: time)
-        reconciliation = nil
-    }
-
-    /// The connection is back: staleness counts again.
-    public mutating func connectionRestored(at time: Double) {
-        clock.restore(at: time)
     }
 
     // MARK: - Ingest
@@ -233,8 +236,9 @@ public struct TopicModel: Sendable {
         for message in messages { ingest(message) }
     }
 
-    /// Adds one message: O(depth) for the tree and counts.
-    public mutating func ingest(_ message: MQTTMessage) {
+    /// Adds one message from `broker` (0 for a single broker's tree): O(depth) for the tree and counts.
+    public mutating func ingest(_ message: MQTTMessage, broker: Int = 0) {
+        ingesting = broker
         let time = message.receivedAt.timeIntervalSince1970
         let leaf = locate(message.topic)
         var topicIndex = nodes[Int(leaf)].topic
@@ -300,6 +304,8 @@ public struct TopicModel: Sendable {
         pathScratch.removeAll(keepingCapacity: true)
         createdScratch.removeAll(keepingCapacity: true)
         pathScratch.append(0)
+        var current = root(ofBroker: ingesting).index
+        if current != 0 { pathScratch.append(current) }
         // Levels are cut from the contiguous UTF-8 bytes (cheaper than slicing the String), in a
         // closure that touches no part of the model: one that did would copy it on every call.
         var levels: [String] = []
@@ -315,7 +321,6 @@ public struct TopicModel: Sendable {
                 start = end + 1
             }
         }
-        var current: Int32 = 0
         for name in levels {
             if let child = child(of: current, named: name) {
                 current = child
@@ -335,7 +340,7 @@ public struct TopicModel: Sendable {
     /// Whether the topic is still unconfirmed in a reconnect's burst: nothing heard of it since
     /// the client subscribed again.
     private func isUnconfirmed(_ index: Int32) -> Bool {
-        reconciliation?.unconfirmed.contains(index) ?? false
+        links[ingesting].reconciliation?.unconfirmed.contains(index) ?? false
     }
 
     /// Whether `payload` is the retained value the topic shows. A value held under a live one is
@@ -436,18 +441,18 @@ public struct TopicModel: Sendable {
     private mutating func recordDiscovery(_ message: MQTTMessage, previous: StoredMessage?) {
         var relabelled: [String] = []
         if let previous, let old = HomeAssistantDiscovery.config(topic: message.topic, payload: previous.payload) {
-            labels[HomeAssistantDiscovery.labelKey(old.stateTopic, field: old.field)] = nil
+            labels[HomeAssistantDiscovery.labelKey(key(old.stateTopic, broker: ingesting), field: old.field)] = nil
             forgetAvailabilityRules(old.availability)
             relabelled.append(old.stateTopic)
         }
         if !message.payload.isEmpty, let config = HomeAssistantDiscovery.config(topic: message.topic, payload: message.payload) {
-            labels[HomeAssistantDiscovery.labelKey(config.stateTopic, field: config.field)] = config.label
+            labels[HomeAssistantDiscovery.labelKey(key(config.stateTopic, broker: ingesting), field: config.field)] = config.label
             adoptAvailabilityRules(config.availability)
             relabelled.append(config.stateTopic)
         }
         // A unit may turn a state topic's series into a temperature, or back.
         for stateTopic in relabelled {
-            guard let node = find(stateTopic), nodes[Int(node.index)].topic >= 0 else { continue }
+            guard let node = find(stateTopic, broker: ingesting), nodes[Int(node.index)].topic >= 0 else { continue }
             addToPath(from: node.index, countReadings(nodes[Int(node.index)].topic, topic: stateTopic, force: true))
         }
     }

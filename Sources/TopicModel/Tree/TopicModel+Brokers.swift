@@ -1,0 +1,84 @@
+import HeapModule
+
+/// One broker's connection as the model follows it: time that counts towards its topics'
+/// staleness, their deadlines, and the retained values to confirm after its reconnect.
+struct BrokerLink: Sendable {
+    var clock = ConnectedClock()
+    var staleSchedule = Heap<StaleDeadline>()
+    var reconciliation: RetainedReconciliation?
+}
+
+/// Several brokers in one tree: each is a first-level node named for it, and its topics live
+/// below it. Liveness stays per broker (each has its own connected clock and reconnect burst),
+/// and the conventions read a topic's own name, never the broker's.
+///
+/// A model made without broker names is one broker's tree, as before: its topics are the first
+/// level, and every `broker:` is 0.
+extension TopicModel {
+    /// Whether the tree's first level is the brokers.
+    public var hasBrokerLevel: Bool { !brokerNames.isEmpty }
+
+    /// The node a broker's topics hang from: its own node, or the root for a single broker.
+    public func root(ofBroker broker: Int) -> NodeID {
+        hasBrokerLevel ? NodeID(Int32(broker + 1)) : .root
+    }
+
+    /// The broker a node belongs to: 0 for a single broker, nil for the root above the brokers.
+    public func broker(of id: NodeID) -> Int? {
+        guard hasBrokerLevel else { return 0 }
+        var current = id.index
+        while current != 0 {
+            let parent = nodes[Int(current)].parent.index
+            if parent == 0 { return Int(current) - 1 }
+            current = parent
+        }
+        return nil
+    }
+
+    /// A node's topic name within its broker (its full path, for a single broker); "" for a
+    /// broker's own node.
+    public func topicName(of id: NodeID) -> String {
+        guard hasBrokerLevel else { return path(of: id) }
+        var levels: [String] = []
+        var current = id.index
+        while current != 0, nodes[Int(current)].parent != .root {
+            levels.append(nodes[Int(current)].name)
+            current = nodes[Int(current)].parent.index
+        }
+        return levels.reversed().joined(separator: "/")
+    }
+
+    /// The node for a topic name or prefix within a broker, if known.
+    func find(_ topic: String, broker: Int) -> NodeID? {
+        let start = root(ofBroker: broker).index
+        var current = start
+        for level in topic.split(separator: "/", omittingEmptySubsequences: false) {
+            guard let child = child(of: current, named: String(level)) else { return nil }
+            current = child
+        }
+        return current == start ? nil : NodeID(current)
+    }
+
+    /// A topic name as the model's tables key it: the broker's number ahead of it when there
+    /// are several (two homes may both have `zigbee2mqtt/lamp`).
+    func key(_ topic: String, broker: Int) -> String {
+        hasBrokerLevel ? "\(broker)\u{0}\(topic)" : topic
+    }
+
+    /// The connected clock of a broker (the only one, by default).
+    public func clock(ofBroker broker: Int = 0) -> ConnectedClock { links[broker].clock }
+
+    // MARK: Connection
+
+    /// A broker's connection was lost: its staleness stops counting, and a reconnect burst in
+    /// progress proves nothing.
+    public mutating func connectionLost(at time: Double, broker: Int = 0) {
+        links[broker].clock.lose(at: time)
+        links[broker].reconciliation = nil
+    }
+
+    /// A broker's connection is back: its staleness counts again.
+    public mutating func connectionRestored(at time: Double, broker: Int = 0) {
+        links[broker].clock.restore(at: time)
+    }
+}
