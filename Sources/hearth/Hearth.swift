@@ -57,7 +57,13 @@ struct Hearth: AsyncParsableCommand {
                let hint = ConnectionHint.hint(for: error, username: (try? command.connection.resolvedUsername()) ?? nil) {
                 if lines.isEmpty { lines = [hint] } else { lines[lines.count - 1] += "; " + hint }
             }
-            Diagnostics.error(lines.filter { !$0.isEmpty }.joined(separator: " "))
+            if let failed = error as? EveryBrokerFailed {
+                // One line per broker: each failed its own way.
+                Diagnostics.error("no broker could be reached")
+                for line in failed.lines { Diagnostics.error(line) }
+            } else {
+                Diagnostics.error(lines.filter { !$0.isEmpty }.joined(separator: " "))
+            }
             exit(withError: code)
         }
     }

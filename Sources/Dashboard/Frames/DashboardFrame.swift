@@ -8,6 +8,10 @@ public struct DashboardFrame: Sendable {
         public var tree: TreeRow
         public var sparkline: String?
         public var isSelected: Bool
+        /// A broker's own row (several brokers on screen): its connection.
+        public var link: ConnectionStatus? = nil
+        /// Under a broker that is down: its last values are kept, and it cannot be stale.
+        public var isUnreachable = false
     }
 
     /// The selected topic, in full.
@@ -75,10 +79,15 @@ public struct DashboardFrame: Sendable {
         public var treeFilter: String?
         /// Under the filter: how many of the branch's topics it matches (the rows are theirs).
         public var matchingTopics: Int? = nil
+        /// The whole screen's overview with several brokers: those that are down, as problems
+        /// that come first ("cabin: reconnecting in 4 s …").
+        public var brokerProblems: [(name: String, status: ConnectionStatus)] = []
     }
 
     public var layout: Layout
     public var connection: ConnectionStatus
+    /// Each broker's connection, with several brokers on screen (see `DashboardController.links`).
+    public var links: [ConnectionStatus] = []
     public var topicCount = 0
     public var retainedCount = 0
     public var staleCount = 0

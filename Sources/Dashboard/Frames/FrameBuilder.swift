@@ -41,12 +41,17 @@ public final class FrameBuilder {
     /// screen, already settled against the selection (`DashboardController.settleRows`);
     /// `filterMatches`, under a filter, the tree's counts of its matches.
     public func snapshot(model: TopicModel, rows window: VisibleRows, state: inout DashboardState, layout: Layout,
-                         connection: ConnectionStatus, now: Double, filterMatches: FilterMatches? = nil) -> DashboardFrame {
+                         connection: ConnectionStatus, links: [ConnectionStatus] = [], now: Double,
+                         filterMatches: FilterMatches? = nil) -> DashboardFrame {
         rate.record(count: model.messageCount, at: now)
         var frame = DashboardFrame(layout: layout, connection: connection)
+        let links = model.hasBrokerLevel && links.count == model.brokerNames.count ? links : []
+        frame.links = links
         frame.topicCount = model.topicCount
         frame.retainedCount = model.retainedCount
-        frame.staleCount = model.staleCount
+        // A broker that is down has no stale topics: they are unreachable.
+        frame.staleCount = links.isEmpty ? model.staleCount
+            : links.indices.filter { !links[$0].isDown }.reduce(0) { $0 + Int(model.node(model.root(ofBroker: $1)).staleCount) }
         frame.offlineCount = model.offlineDeviceCount
         frame.showsAges = state.showsAges
         frame.messageRate = rate.perSecond
@@ -68,13 +73,21 @@ public final class FrameBuilder {
             if sparkWidth > 0, let topic = row.topic, let series = topic.series {
                 sparkline = Sparkline.render(series, width: sparkWidth, kind: topic.kind, scratch: &sparkScratch)
             }
-            return DashboardFrame.Row(tree: row, sparkline: sparkline, isSelected: row.node == state.selected)
+            var item = DashboardFrame.Row(tree: row, sparkline: sparkline, isSelected: row.node == state.selected)
+            if !links.isEmpty, let broker = model.broker(of: row.node) {
+                if row.depth == 0 { item.link = links[broker] }
+                item.isUnreachable = links[broker].isDown
+            }
+            return item
         }
         if let selected = state.selected, model.topic(at: selected) != nil {
             frame.detail = detail(selected, model: model, state: state, now: now)
         } else {
-            frame.overview = overview(of: state.overviewBranch(model: model), model: model, state: &state, layout: layout,
-                                      matches: filterMatches)
+            let branch = state.overviewBranch(model: model)
+            frame.overview = overview(of: branch, model: model, state: &state, layout: layout, matches: filterMatches)
+            if branch == .root {
+                frame.overview?.brokerProblems = links.indices.filter { links[$0].isDown }.map { (model.brokerNames[$0], links[$0]) }
+            }
         }
         showedAge = frame.detail?.record != nil || !(frame.overview?.lines.isEmpty ?? true)
         frame.wantedHistory = wantedHistory(frame, model: model, state: state)

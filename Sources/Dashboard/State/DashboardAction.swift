@@ -5,8 +5,9 @@ import TopicModel
 public enum DashboardAction: Sendable, Equatable {
     case quit
     case publish(PublishRequest)
-    /// Publish an empty retained message to each topic, in order, reporting progress.
-    case clearRetained([String])
+    /// Publish an empty retained message to each topic of `broker` (0 with one), in order,
+    /// reporting progress.
+    case clearRetained([String], broker: Int = 0)
     /// Put text on the clipboard of the user's terminal (OSC 52, which works over SSH).
     case copy(String)
 }
@@ -17,18 +18,23 @@ public struct PublishRequest: Sendable, Equatable {
     public var payload: [UInt8]
     public var qos: MQTTQoS
     public var retain: Bool
+    /// Which broker it goes to (0 with one).
+    public var broker: Int
 
-    public init(topic: String, payload: [UInt8], qos: MQTTQoS, retain: Bool) {
+    public init(topic: String, payload: [UInt8], qos: MQTTQoS, retain: Bool, broker: Int = 0) {
         self.topic = topic
         self.payload = payload
         self.qos = qos
         self.retain = retain
+        self.broker = broker
     }
 }
 
 /// News for the dashboard from outside its thread.
 public enum DashboardEvent: Sendable {
     case connection(ConnectionStatus)
+    /// One broker's connection changed, with several brokers on screen (by number).
+    case link(Int, ConnectionStatus)
     /// The outcome of a `.publish`: nil for success, else the reason.
     case published(topic: String, error: String?)
     /// Progress of a `.clearRetained`.
@@ -67,6 +73,15 @@ public struct ConnectionStatus: Sendable, Equatable {
         self.phase = phase
         self.version = version
         self.downSince = downSince
+    }
+
+    /// Lost, reconnecting, or failed for good: its topics cannot speak.
+    public var isDown: Bool {
+        switch phase {
+        case .connected: return false
+        case .reconnecting, .failed: return true
+        case .connecting: return downSince != nil
+        }
     }
 
     /// Whether the header shows a time that moves (a countdown, or how long the link is down).

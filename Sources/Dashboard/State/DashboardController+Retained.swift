@@ -9,20 +9,29 @@ extension DashboardController {
             state.status = ("the selected topic holds no retained value", true)
             return
         }
-        let path = model.path(of: selected)
-        state.mode = .confirm(.init(question: "Clear the retained value of \(path)?", topics: [path], isBulk: false))
+        var confirmation = DashboardState.Confirmation(question: "Clear the retained value of \(model.path(of: selected))?",
+                                                       topics: [model.topicName(of: selected)], isBulk: false)
+        confirmation.broker = model.broker(of: selected) ?? 0
+        state.mode = .confirm(confirmation)
     }
 
     func askToClearBelow(model: TopicModel) {
         let node = state.selected ?? .root
-        let topics = model.retainedTopics(under: node).map { model.path(of: $0) }
+        // Each broker clears its own: with several, the whole screen is not one place.
+        guard let broker = model.broker(of: node) else {
+            state.status = ("select a broker or a branch to clear its retained values", true)
+            return
+        }
+        let topics = model.retainedTopics(under: node).map { model.topicName(of: $0) }
         guard !topics.isEmpty else {
             state.status = ("no retained values under the selected node", true)
             return
         }
         let place = node == .root ? "everywhere" : "under \(model.path(of: node))"
         let question = "Clear \(topics.count) retained value\(topics.count == 1 ? "" : "s") \(place)?"
-        state.mode = .confirm(.init(question: question, topics: topics, isBulk: true))
+        var confirmation = DashboardState.Confirmation(question: question, topics: topics, isBulk: true)
+        confirmation.broker = broker
+        state.mode = .confirm(confirmation)
     }
 
     func confirm(_ confirmation: DashboardState.Confirmation, _ key: Key, listScroll: Int?) -> [DashboardAction] {
@@ -30,7 +39,7 @@ extension DashboardController {
         case .character("y"), .character("Y"):
             state.mode = .browse
             state.status = ("clearing \(confirmation.topics.count)…", false)
-            return [.clearRetained(confirmation.topics)]
+            return [.clearRetained(confirmation.topics, broker: confirmation.broker)]
         case .character("l") where confirmation.isBulk && listScroll == nil:
             state.mode = .retainedList(confirmation, scroll: 0)
         case .down, .character("j"), .pageDown:

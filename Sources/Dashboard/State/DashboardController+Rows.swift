@@ -43,6 +43,6 @@ extension DashboardController {
     }
 
     func selectedTopic(_ model: TopicModel) -> String? {
-        state.selected.map { model.path(of: $0) }
+        state.selected.map { model.topicName(of: $0) }
     }
 }

@@ -19,6 +19,9 @@ import TextFormat
 public final class DashboardController {
     public internal(set) var state = DashboardState()
     public internal(set) var connection: ConnectionStatus
+    /// Each broker's connection, with several brokers on screen (the tree's first level), in
+    /// the model's broker order; empty with one, which `connection` describes.
+    public internal(set) var links: [ConnectionStatus] = []
     public internal(set) var layout: Layout
     /// Builds this dashboard's frames, with the caches they reuse.
     public let frames = FrameBuilder()
@@ -28,8 +31,9 @@ public final class DashboardController {
     /// `set-clipboard on`); the program finds out at start.
     public var clipboardNote: String?
 
-    public init(connection: ConnectionStatus, width: Int, height: Int) {
+    public init(connection: ConnectionStatus, links: [ConnectionStatus] = [], width: Int, height: Int) {
         self.connection = connection
+        self.links = links.count > 1 ? links : []
         layout = Layout(width: width, height: height)
     }
 
@@ -46,7 +50,7 @@ public final class DashboardController {
     /// True while something on screen moves with the clock: the header's rate falling to zero,
     /// a countdown, an age. The program redraws once a second until then, and writes nothing once
     /// all is still.
-    public var wantsTick: Bool { frames.isMoving || connection.isTicking || state.showsAges }
+    public var wantsTick: Bool { frames.isMoving || connection.isTicking || links.contains(where: \.isTicking) || state.showsAges }
 
     var treeHeight: Int { max(1, layout.tree.height) }
 
@@ -57,7 +61,7 @@ public final class DashboardController {
     public func takeFrame(model: TopicModel, now: Double) -> DashboardFrame {
         let rows = settleRows(model: model)
         // The overview under a filter lists and counts the same matches as the tree and the footer.
-        return frames.snapshot(model: model, rows: rows, state: &state, layout: layout, connection: connection, now: now,
+        return frames.snapshot(model: model, rows: rows, state: &state, layout: layout, connection: connection, links: links, now: now,
                                filterMatches: state.filter == nil ? nil : filterMatches)
     }
 
@@ -79,6 +83,8 @@ public final class DashboardController {
         switch event {
         case let .connection(status):
             connection = status
+        case let .link(broker, status):
+            if links.indices.contains(broker) { links[broker] = status }
         case let .published(topic, error):
             if case var .publish(form) = state.mode {
                 form.sending = false
@@ -229,7 +235,10 @@ public final class DashboardController {
         case .enter, .character(" "): toggle(model: model)
         case .character("n"): jumpToMatch(forward: true, model: model)
         case .character("N"): jumpToMatch(forward: false, model: model)
-        case .character("p"): state.mode = .publish(PublishForm(topic: selectedTopic(model) ?? ""))
+        case .character("p"):
+            // With several brokers, the selected topic's broker (or the first); Ctrl-B changes it.
+            let broker = state.selected.flatMap(model.broker(of:)) ?? 0
+            state.mode = .publish(PublishForm(topic: selectedTopic(model) ?? "", brokers: model.brokerNames, broker: broker))
         case .character("d"): askToClear(model: model)
         case .character("D"): askToClearBelow(model: model)
         case .character("s"): openSeriesPicker(model: model)
@@ -240,7 +249,7 @@ public final class DashboardController {
                 return []
             }
             state.status = ("copied the topic (OSC 52)" + (clipboardNote.map { "; " + $0 } ?? ""), false)
-            return [.copy(model.path(of: selected))]
+            return [.copy(model.topicName(of: selected))]
         case .character("Y"):
             guard let selected = state.selected, let record = model.topic(at: selected) else {
                 state.status = ("select a topic to copy its payload", false)

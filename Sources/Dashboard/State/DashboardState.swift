@@ -11,6 +11,8 @@ public struct DashboardState: Sendable {
         public var topics: [String]
         /// Bulk clears (`D`) offer a dry-run list first.
         public var isBulk: Bool
+        /// The broker the topics are on (0 with one).
+        public var broker = 0
     }
 
     /// What has the keyboard: the tree, or an overlay.

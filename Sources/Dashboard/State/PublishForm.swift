@@ -17,9 +17,15 @@ public struct PublishForm: Sendable {
     public var confirmingClear = false
     /// Set between Send and the broker's answer.
     public var sending = false
+    /// The brokers on screen, when there are several; `broker` is the one it sends to (Ctrl-B
+    /// moves to the next).
+    public let brokers: [String]
+    public var broker: Int
 
-    public init(topic: String) {
+    public init(topic: String, brokers: [String] = [], broker: Int = 0) {
         self.topic = TextField(topic)
+        self.brokers = brokers
+        self.broker = broker
         if topic.isEmpty { focus = .topic }
     }
 
@@ -42,6 +48,7 @@ public struct PublishForm: Sendable {
         case .tab: focus = Field(rawValue: (focus.rawValue + 1) % Field.allCases.count)!
         case .backTab: focus = Field(rawValue: (focus.rawValue + Field.allCases.count - 1) % Field.allCases.count)!
         case .control("r"): retain.toggle()
+        case .control("b") where !brokers.isEmpty: broker = (broker + 1) % brokers.count
         case .control("s"): return submit()
         case .enter where focus != .payload: return submit()
         default:
@@ -76,13 +83,13 @@ public struct PublishForm: Sendable {
         }
         if retain, payload.text.isEmpty {
             confirmingClear = true
-            message = ("clear the retained value of \(topic.text)? y/n", false)
+            message = ("clear the retained value of \(topic.text)\(brokers.isEmpty ? "" : " on " + brokers[broker])? y/n", false)
             return .stay
         }
         return .send(request)
     }
 
     var request: PublishRequest {
-        PublishRequest(topic: topic.text, payload: Array(payload.text.utf8), qos: qos, retain: retain)
+        PublishRequest(topic: topic.text, payload: Array(payload.text.utf8), qos: qos, retain: retain, broker: broker)
     }
 }

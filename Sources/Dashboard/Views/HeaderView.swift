@@ -6,12 +6,17 @@ enum HeaderView {
         let rect = frame.layout.header
         canvas.fill(row: rect.row, column: 0, width: rect.width, role: .header)
         var column = canvas.write(" hearth ", row: rect.row, column: 0, role: .header)
-        column += canvas.write(frame.connection.broker + " ", row: rect.row, column: column, role: .header)
-        let (text, role) = phase(frame.connection, now: frame.now)
-        column += canvas.write(" " + text + " ", row: rect.row, column: column, role: role)
-        let rate = grouped(Int(frame.messageRate.rounded()))
         var facts: [String] = []
-        if let version = frame.connection.version { facts.append("MQTT \(version)") }
+        if frame.links.isEmpty {
+            column += canvas.write(frame.connection.broker + " ", row: rect.row, column: column, role: .header)
+            let (text, role) = phase(frame.connection, now: frame.now)
+            column += canvas.write(" " + text + " ", row: rect.row, column: column, role: role)
+            if let version = frame.connection.version { facts.append("MQTT \(version)") }
+        } else {
+            let (text, role) = links(frame.links)
+            column += canvas.write(" " + text + " ", row: rect.row, column: column, role: role)
+        }
+        let rate = grouped(Int(frame.messageRate.rounded()))
         facts.append("\(grouped(frame.topicCount)) topic\(frame.topicCount == 1 ? "" : "s")")
         facts.append("\(grouped(frame.retainedCount)) ◉ retained")
         var problems = ""
@@ -30,6 +35,23 @@ enum HeaderView {
             summary = " \(grouped(frame.topicCount)) topics · \(grouped(frame.retainedCount))◉\(problems) · \(rate)/s"
         }
         canvas.write(summary, row: rect.row, column: column, role: .header)
+    }
+
+    /// Several brokers at once: "3 brokers · 2 connected · 1 reconnecting", coloured by the worst.
+    static func links(_ links: [ConnectionStatus]) -> (String, Role) {
+        var connected = 0, connecting = 0, reconnecting = 0, failed = 0
+        for link in links {
+            switch link.phase {
+            case .connected: connected += 1
+            case .connecting: connecting += 1
+            case .reconnecting: reconnecting += 1
+            case .failed: failed += 1
+            }
+        }
+        let parts = [(connected, "connected"), (connecting, "connecting"), (reconnecting, "reconnecting"), (failed, "failed")]
+            .filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
+        let role: Role = connected == links.count ? .connected : connected == 0 && failed > 0 ? .failed : .reconnecting
+        return ((["\(links.count) brokers"] + parts).joined(separator: " · "), role)
     }
 
     static func phase(_ status: ConnectionStatus, now: Double) -> (String, Role) {

@@ -6,6 +6,9 @@ import TextFormat
 ///     QoS      [0] 1 2
 ///     Retain   [x] retain: the broker keeps this value for new subscribers   (Ctrl-R)
 ///     [ Send ]  Ctrl-S send · Tab next field · Esc cancel
+///
+/// With several brokers on screen a Broker line comes first: the selected topic's, and Ctrl-B
+/// moves to the next.
 enum PublishDialogView {
     static let title = "publish"
     static let minimumWidth = 64
@@ -23,7 +26,7 @@ enum PublishDialogView {
         return rect.row + 1 + retainLineIndex(form)
     }
 
-    private static func retainLineIndex(_ form: PublishForm) -> Int { 1 + payloadText(form).count + 1 }
+    private static func retainLineIndex(_ form: PublishForm) -> Int { (form.brokers.isEmpty ? 0 : 1) + 1 + payloadText(form).count + 1 }
 
     /// The payload's last lines, found from the end: a long paste is not split or escaped whole
     /// on every frame.
@@ -53,6 +56,10 @@ enum PublishDialogView {
         }
         func fieldRole(_ field: PublishForm.Field) -> Role { form.focus == field ? .dialogFocus : .dialogField }
         var out: [StyledLine] = []
+        if !form.brokers.isEmpty {
+            // Several brokers on screen: where it goes comes first.
+            out.append(StyledLine([("Broker   ", .dialog), (shown(Substring(form.brokers[form.broker])), .toggleOn), ("  (Ctrl-B next broker)", .dim)]))
+        }
         out.append(StyledLine([label("Topic", .topic), (shown(Substring(form.topic.text)) + cursor(form, .topic), fieldRole(.topic))]))
         let payload = payloadText(form)
         for (index, line) in payload.enumerated() {

@@ -10,6 +10,12 @@ import TextFormat
 ///     ◉◷     temperature          3m    21.5 °C ▁▂▃▅▆▇
 ///     ◎      light                4s       "ON"
 ///      ✕ ▸ tele/garage_plug (4) ✕ offline
+///
+/// With several brokers the first level is one row per broker, with its connection after its
+/// counts; the topics of a broker that is down are dim and marked ⊘ unreachable, never stale.
+///
+///        ▾ cabin (12) 3◉  ↻ reconnecting in 4 s (down 1m): connection refused
+///      ⊘   ▸ zigbee2mqtt (12) 3◉
 enum TreePane {
     /// The age column: "59s", "12m", "23h", "365d", and a space.
     static let ageWidth = 5
@@ -29,7 +35,7 @@ enum TreePane {
             let row = rect.row + line
             canvas.fill(row: row, column: rect.column, width: rect.width, role: .text)
             guard line < frame.rows.count else { continue }
-            drawRow(frame.rows[line], row: row, rect: rect, focused: frame.focus == .tree,
+            drawRow(frame.rows[line], row: row, rect: rect, focused: frame.focus == .tree, time: frame.now,
                     ages: frame.showsAges ? frame.now : nil, on: &canvas)
         }
         if frame.rows.isEmpty {
@@ -39,10 +45,10 @@ enum TreePane {
     }
 
     /// Draws one row; `ages` is the time to measure ages from, when the age column is on.
-    private static func drawRow(_ item: DashboardFrame.Row, row: Int, rect: Rect, focused: Bool, ages now: Double?,
+    private static func drawRow(_ item: DashboardFrame.Row, row: Int, rect: Rect, focused: Bool, time: Double, ages now: Double?,
                                 on canvas: inout some Canvas) {
         let tree = item.tree
-        let dim = tree.isInsideOfflineDevice
+        let dim = tree.isInsideOfflineDevice || item.isUnreachable
         let nameRole: Role = item.isSelected ? (focused ? .selected : .match) : dim ? .dim : (tree.hasChildren ? .branch : .leaf)
         var column = rect.column
         let end = rect.column + rect.width
@@ -50,7 +56,9 @@ enum TreePane {
         if let summary = tree.topic, let glyph = RetainedMarker.glyph(summary.retained) {
             canvas.write(glyph, row: row, column: column, width: 1, role: markerRole(summary.retained))
         }
-        if let (glyph, role) = livenessMarker(tree) {
+        if item.isUnreachable, tree.topic != nil {
+            canvas.write("⊘", row: row, column: column + 1, width: 1, role: .dim)
+        } else if let (glyph, role) = livenessMarker(tree) {
             canvas.write(glyph, row: row, column: column + 1, width: 1, role: role)
         }
         column += 2
@@ -80,7 +88,8 @@ enum TreePane {
         let valueStart = tree.topic == nil ? end + 1 : rightEnd - DisplayWidth.of(right)
         var name = TerminalEscaping.escaped(Array(tree.name.utf8), keepNewlines: false)
         if name.isEmpty { name = "∅" }  // an empty level (a//b, a leading /)
-        let counts = tree.hasChildren ? self.counts(tree) : ""
+        var counts = tree.hasChildren || item.link != nil ? self.counts(tree, unreachable: item.isUnreachable) : ""
+        if let link = item.link { counts += "  " + HeaderView.phase(link, now: time).0 }
         let wanted = DisplayWidth.of(name) + DisplayWidth.of(counts)
         var age: (text: String, column: Int)?
         if let now {
@@ -95,8 +104,8 @@ enum TreePane {
         let shownName = DisplayWidth.truncate(name, cells: nameRoom)
         column += canvas.write(shownName, row: row, column: column, width: nameRoom, role: nameRole)
         if !counts.isEmpty {
-            column += canvas.write(counts, row: row, column: column, width: max(0, nameRoom - DisplayWidth.of(shownName)),
-                                   role: tree.isOfflineDevice ? .offline : .counts)
+            let role: Role = item.link.map { HeaderView.phase($0, now: time).1 } ?? (tree.isOfflineDevice ? .offline : .counts)
+            column += canvas.write(counts, row: row, column: column, width: max(0, nameRoom - DisplayWidth.of(shownName)), role: role)
         }
         if let age {
             canvas.write(age.text, row: row, column: age.column, width: DisplayWidth.of(age.text),
@@ -109,11 +118,11 @@ enum TreePane {
         }
     }
 
-    /// A branch's counts after its name: " (12) 3◉ 1◷ 2✕".
-    private static func counts(_ tree: TreeRow) -> String {
+    /// A branch's counts after its name: " (12) 3◉ 1◷ 2✕"; no stale count where unreachable.
+    private static func counts(_ tree: TreeRow, unreachable: Bool) -> String {
         var counts = " (\(tree.topicCount))"
         if tree.retainedCount > 0 { counts += " \(tree.retainedCount)◉" }
-        if tree.staleCount > 0 { counts += " \(tree.staleCount)◷" }
+        if tree.staleCount > 0, !unreachable { counts += " \(tree.staleCount)◷" }
         if tree.isOfflineDevice {
             counts += " ✕ offline"
         } else if tree.offlineCount > 0 {

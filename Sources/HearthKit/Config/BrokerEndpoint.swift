@@ -16,6 +16,11 @@ public struct BrokerEndpoint: Equatable, Sendable {
         return "\(scheme)://\(shownHost):\(port)\(webSocketPath ?? "")"
     }
 
+    /// `host:port` (`[::1]:1883`): a broker's name when no profile names it.
+    public var hostAndPort: String {
+        (host.contains(":") ? "[\(host)]" : host) + ":\(port)"
+    }
+
     /// Flags first, then `-L`, then the profile (its fields, then its URL), then defaults. The
     /// default port follows the transport: 1883, 8883 with TLS, 80 or 443 over WebSockets.
     ///

@@ -22,10 +22,14 @@ public struct Profile: Equatable, Sendable {
     public var tls: Bool?
     public var insecure: Bool?
     public var version: MQTTProtocolVersion?
+    /// A group: the profiles it starts together (`hearth -b fleet`); a group names no broker of its own.
+    public var brokers: [String]?
 
     /// Keys a profile may have, as `config.toml` spells them.
     public static let keys: Set<String> = ["host", "port", "url", "username", "password", "password_file", "password_command", "filters",
-                                    "theme", "cafile", "cert", "key", "tls", "insecure", "version"]
+                                    "theme", "cafile", "cert", "key", "tls", "insecure", "version", "brokers"]
+    /// Keys a group may have besides `brokers`: the rest belong to its members.
+    public static let groupKeys: Set<String> = ["brokers", "theme"]
 
     /// Where the password comes from, never the password itself.
     public init(name: String, line: Int) {

@@ -73,6 +73,7 @@ public struct ProfileFile: Sendable {
                 profiles.append(try profile(name, entry, line: line, lines: lines, fail: fail))
             }
         }
+        try checkGroups(profiles, fail: fail)
         let defaultName = table["default"].map { $0.string }
         if let defaultName {
             guard let name = defaultName else { throw fail("'default' must be a profile's name, in quotes", line: Self.line(of: "default", in: lines)) }
@@ -143,10 +144,33 @@ public struct ProfileFile: Sendable {
             }
             profile.version = parsed
         }
+        if let value = entry["brokers"] {
+            guard let array = value.array, let names = Optional(array.compactMap { $0.string }), names.count == array.count, !names.isEmpty else {
+                throw fail("profile '\(name)': brokers must be a list of profile names, such as [\"home\", \"cabin\"]", keyLine("brokers"))
+            }
+            for key in entry.keys where !Profile.groupKeys.contains(key) {
+                throw fail("profile '\(name)': a group (brokers = […]) takes only \(Profile.groupKeys.sorted().joined(separator: " and ")); '\(key)' belongs in its members' profiles", keyLine(key))
+            }
+            profile.brokers = names
+        }
         if [profile.password != nil, profile.passwordFile != nil, profile.passwordCommand != nil].filter({ $0 }).count > 1 {
             throw fail("profile '\(name)': give one of password, password_file and password_command", line)
         }
         return profile
+    }
+
+    /// A group names profiles that exist and are not groups, each once.
+    private static func checkGroups(_ profiles: [Profile], fail: (String, Int?) -> ConfigurationError) throws {
+        for group in profiles {
+            guard let members = group.brokers else { continue }
+            for member in members {
+                guard let profile = profiles.first(where: { $0.name == member }) else {
+                    throw fail("profile '\(group.name)': brokers names '\(member)', which is not a profile", group.line)
+                }
+                if profile.brokers != nil { throw fail("profile '\(group.name)': brokers names '\(member)', which is a group itself", group.line) }
+            }
+            if Set(members).count != members.count { throw fail("profile '\(group.name)': brokers names a profile twice", group.line) }
+        }
     }
 
     /// The profile `name` asks for, or the default one when `name` is nil.

@@ -53,16 +53,26 @@ struct DashboardCommand: AsyncParsableCommand, ConnectingCommand {
 
     func run() async throws {
         // Everything that can fail with a one-line error happens before the terminal is taken over.
-        let theme = try ThemeCatalog.theme(named: theme ?? connection.address.profile()?.theme)
-        var filters = topics.isEmpty ? try connection.defaultFilters() : topics
-        if sys { filters.append("$SYS/#") }
-        let configuration = try connection.makeConfiguration(reconnect: MQTTReconnectPolicy(), session: session)
+        let named = try connection.brokers()
+        let theme = try ThemeCatalog.theme(named: theme ?? connection.address.namedProfile()?.theme ?? named.first?.options.address.profile()?.theme)
+        let brokers = try named.map { broker in
+            var filters = topics.isEmpty ? try broker.options.defaultFilters() : topics
+            if sys { filters.append("$SYS/#") }
+            return DashboardRunner.Broker(name: broker.name,
+                                          configuration: try broker.options.makeConfiguration(reconnect: MQTTReconnectPolicy(), session: session),
+                                          filters: filters)
+        }
+        if brokers.count > 1 {
+            // History and recording are one broker's store (`--record` with several: `hearth record` per broker).
+            if record || store != nil { throw ValidationError("--store and --record take one broker; several are on screen") }
+            if session.keepSession, connection.id != nil { throw ValidationError("-c with -i takes one broker: a client id is one session") }
+        }
+        let configuration = brokers[0].configuration
         // Recording, a file size limit (ulimit -f) is a write error on the status line, not a
         // SIGXFSZ that kills the dashboard.
         if record { signal(SIGXFSZ, SIG_IGN) }
         try await DashboardRunner(
-            configuration: configuration, filters: filters,
-            qos: qos, theme: theme, exitAfter: exitAfter, onSubscribed: nil,
+            brokers: brokers, qos: qos, theme: theme, exitAfter: exitAfter, onSubscribed: nil,
             store: store ?? HistoryStore.defaultPath(host: configuration.host, port: configuration.port), record: record
         ).run()
     }

@@ -55,7 +55,7 @@ struct DemoCommand: AsyncParsableCommand {
             } else {
                 let configuration = MQTTClientConfiguration(host: "127.0.0.1", port: bound)
                 // The readings start once the dashboard listens, so the fast first minutes reach it.
-                try await DashboardRunner(configuration: configuration, filters: ["#"], qos: .atMostOnce, theme: theme,
+                try await DashboardRunner(brokers: [.init(name: "demo", configuration: configuration, filters: ["#"])], qos: .atMostOnce, theme: theme,
                                           exitAfter: nil, onSubscribed: { try? await home.startReadings() }).run()
             }
         } catch {

@@ -23,7 +23,7 @@ final class DashboardLoop {
     /// Quit once this many messages were received (benchmarks, scripts).
     var messageLimit: Int?
 
-    init(session: TerminalSession, connection: ConnectionStatus, model: SharedModel, inbox: DashboardInbox,
+    init(session: TerminalSession, connection: ConnectionStatus, links: [ConnectionStatus] = [], model: SharedModel, inbox: DashboardInbox,
          actions: ActionRunner, history: HistoryLoader?, stop: SignalFlag, resized: SignalFlag) {
         self.session = session
         self.model = model
@@ -32,7 +32,7 @@ final class DashboardLoop {
         self.history = history
         self.stop = stop
         self.resized = resized
-        controller = DashboardController(connection: connection, width: session.width, height: session.height)
+        controller = DashboardController(connection: connection, links: links, width: session.width, height: session.height)
         controller.readsHistoryStore = history != nil
         controller.clipboardNote = TmuxClipboard.note()
     }
@@ -121,7 +121,7 @@ final class DashboardLoop {
         case .quit: stop.set()
         case let .copy(text): session.copyToClipboard(text)
         case let .publish(request): actions.publish(request)
-        case let .clearRetained(topics): actions.clear(topics)
+        case let .clearRetained(topics, broker): actions.clear(topics, broker: broker)
         }
     }
 

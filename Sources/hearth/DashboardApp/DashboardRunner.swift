@@ -9,8 +9,16 @@ import TopicModel
 
 /// Connects, subscribes, and runs the dashboard until the user quits: shared by `hearth` and `hearth demo`.
 struct DashboardRunner {
-    let configuration: MQTTClientConfiguration
-    let filters: [String]
+    /// One broker on screen: its name (its profile's, or host:port), how to reach it, and what
+    /// to subscribe to.
+    struct Broker {
+        let name: String
+        let configuration: MQTTClientConfiguration
+        let filters: [String]
+    }
+
+    /// One broker, or several: the tree's first level is then one row per broker.
+    let brokers: [Broker]
     let qos: MQTTQoS
     let theme: Theme
     /// Quit once this many messages arrived (benchmarks, scripts).
@@ -24,6 +32,8 @@ struct DashboardRunner {
 
     func run() async throws {
         try TerminalSession.requireTerminal()
+        guard brokers.count == 1 else { return try await runSeveral() }
+        let filters = brokers[0].filters
         // With --record the store is claimed (one writer per store) and created before the screen
         // opens, so a refusal is one line on a normal terminal.
         var claim: HistoryWriterLock?
@@ -33,7 +43,7 @@ struct DashboardRunner {
             writable = try HistoryStore(path: store)
         }
         let recorded = loadRecorded()
-        var configuration = configuration
+        var configuration = brokers[0].configuration
         // Under overload the client stops reading until ingest catches up: nothing is lost.
         configuration.overflow = .pauseReading
         // The header shows the connection; a log line on stderr would be drawn over the screen.
@@ -106,9 +116,55 @@ struct DashboardRunner {
                 inbox.wakeup.signal()
             }
         }
-        let stop = SignalFlag(), resized = SignalFlag()
+        let status = ConnectionStatus(broker: broker, phase: .connected, version: info.version.description)
+        let clients = BrokerClients()
+        _ = clients.adopt(client, broker: 0)
+        let failure = await present(model: model, inbox: inbox, actions: ActionRunner(clients: clients, inbox: inbox), history: history,
+                                    connection: status)
+        // The ingest task ends with the events, when the client disconnects.
+        await client.disconnect()
+        _ = await ingest.value
+        if let failure { throw failure }
+    }
+
+    /// Several brokers: each connects and feeds the one model as its own first-level branch;
+    /// the screen opens once each has connected or failed once, unless all failed. History is
+    /// one broker's, so it stays closed.
+    private func runSeveral() async throws {
+        let names = brokers.map(\.name)
+        let model = SharedModel(TopicModel(brokers: names))
+        let inbox = try DashboardInbox()
+        let links = BrokerLinks(names: names)
+        let clients = BrokerClients()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, broker) in brokers.enumerated() {
+                group.addTask {
+                    await keepConnected(index, broker, model: model, links: links, clients: clients, inbox: inbox)
+                }
+            }
+            let failures = await links.firstAttempts()
+            if failures.allSatisfy({ $0 != nil }) {
+                group.cancelAll()
+                await clients.closeAll()
+                throw EveryBrokerFailed(lines: zip(names, failures).map { "\($0): \($1 ?? "")" })
+            }
+            await onSubscribed?()
+            let failure = await present(model: model, inbox: inbox, actions: ActionRunner(clients: clients, inbox: inbox), history: nil,
+                                        connection: ConnectionStatus(broker: "", phase: .connected), links: links.statuses)
+            group.cancelAll()
+            await clients.closeAll()
+            try await group.waitForAll()
+            if let failure { throw failure }
+        }
+    }
+
+    /// Opens the screen on its own thread and runs it until the user quits; returns what
+    /// stopped it early, if anything.
+    private func present(model: SharedModel, inbox: DashboardInbox, actions: ActionRunner, history: HistoryLoader?,
+                         connection: ConnectionStatus, links: [ConnectionStatus] = []) async -> (any Error)? {
         // Watched before ncurses starts, so it installs no handler of its own: a signal may land on
         // any thread, and only a wake-up reaches the UI thread wherever it sleeps.
+        let stop = SignalFlag(), resized = SignalFlag()
         let signals = SignalWatcher.watch([SIGINT, SIGTERM, SIGHUP]) {
             stop.set()
             inbox.wakeup.signal()
@@ -117,17 +173,15 @@ struct DashboardRunner {
             inbox.wakeup.signal()
         }
         defer { signals.forEach { $0.cancel() } }
-        let status = ConnectionStatus(broker: broker, phase: .connected, version: info.version.description)
-        let runner = ActionRunner(client: client, inbox: inbox)
         let limit = exitAfter
         let theme = theme
-        let failure: (any Error)? = await withCheckedContinuation { continuation in
+        return await withCheckedContinuation { continuation in
             // ncurses lives on this one thread for the whole session.
             let thread = Thread {
                 do {
                     let session = try TerminalSession(theme: theme)
-                    let loop = DashboardLoop(session: session, connection: status, model: model, inbox: inbox, actions: runner,
-                                             history: history, stop: stop, resized: resized)
+                    let loop = DashboardLoop(session: session, connection: connection, links: links, model: model, inbox: inbox,
+                                             actions: actions, history: history, stop: stop, resized: resized)
                     loop.messageLimit = limit
                     loop.run()
                     session.close()
@@ -139,10 +193,6 @@ struct DashboardRunner {
             thread.name = "hearth-ui"
             thread.start()
         }
-        // The ingest task ends with the events, when the client disconnects.
-        await client.disconnect()
-        _ = await ingest.value
-        if let failure { throw failure }
     }
 
     /// The header's connection line for a state the feed reported.

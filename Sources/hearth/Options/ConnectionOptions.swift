@@ -71,6 +71,18 @@ struct ConnectionOptions: ParsableArguments {
     /// The topic named by `-L`, if any.
     func urlTopic() throws -> String? { try address.urlTopic() }
 
+    /// Each broker the flags name, with its name (its profile's, else host:port) and these
+    /// flags narrowed to it.
+    func brokers() throws -> [NamedBroker] {
+        try address.brokers().map { address in
+            var options = self
+            options.address = address
+            let name = try address.profileNames.first ?? address.endpoint(profile: address.profile(), tlsFlags: insecure || cafile != nil || cert != nil,
+                                                                            webSocketPath: webSocketPath).hostAndPort
+            return NamedBroker(name: name, options: options)
+        }
+    }
+
     /// The filters to subscribe to when no `-t` is given: `-L`'s topic, else the profile's URL
     /// topic or filters, else `#`.
     func defaultFilters() throws -> [String] {
@@ -152,6 +164,12 @@ struct ConnectionOptions: ParsableArguments {
         guard !name.isEmpty, !name.contains(" ") else { return nil }
         return MQTTWebSocketOptions.Header(name: name, value: text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces))
     }
+}
+
+/// One broker of several: its name, and the connection flags that reach it.
+struct NamedBroker {
+    let name: String
+    let options: ConnectionOptions
 }
 
 /// `-V` values, spelled as mosquitto spells them.

@@ -1,0 +1,108 @@
+import Dashboard
+import Foundation
+import HearthKit
+import Logging
+import MQTT
+import Synchronization
+
+/// Each broker's connection while several are on screen: what its row shows, and how its
+/// first attempt ended (the screen opens once every broker has connected or failed once, and
+/// not at all when every one failed).
+final class BrokerLinks: Sendable {
+    private struct State {
+        var statuses: [ConnectionStatus]
+        /// Per broker: nil until its first attempt ends, then nil inside (connected) or why it failed.
+        var firstOutcomes: [String??]
+    }
+
+    private let state: Mutex<State>
+    private let settled = Doorbell.latching()
+
+    init(names: [String]) {
+        state = Mutex(State(statuses: names.map { ConnectionStatus(broker: $0, phase: .connecting) },
+                            firstOutcomes: Array(repeating: nil, count: names.count)))
+    }
+
+    var statuses: [ConnectionStatus] { state.withLock { $0.statuses } }
+
+    /// A broker's link changed; its first change settles its first attempt.
+    func update(_ broker: Int, _ status: ConnectionStatus, failure: String? = nil) {
+        let allSettled = state.withLock { state in
+            state.statuses[broker] = status
+            if state.firstOutcomes[broker] == nil { state.firstOutcomes[broker] = .some(failure) }
+            return state.firstOutcomes.allSatisfy { $0 != nil }
+        }
+        if allSettled { settled.ring() }
+    }
+
+    /// Waits until every broker's first attempt ended; returns why each failed (nil: connected).
+    func firstAttempts() async -> [String?] {
+        await settled.wait()
+        return state.withLock { $0.firstOutcomes.map { $0 ?? nil } }
+    }
+}
+
+/// Every broker failed its first attempt: one line each.
+struct EveryBrokerFailed: Error, CustomStringConvertible {
+    let lines: [String]
+    var description: String { "no broker could be reached: " + lines.joined(separator: "; ") }
+}
+
+extension DashboardRunner {
+    /// Keeps one broker of several connected for as long as the dashboard runs: connects,
+    /// subscribes and feeds the shared model as broker `index`. A first attempt that fails is
+    /// tried again after a growing wait, unless the broker refused (a login, TLS): that is its
+    /// row's news, and it waits for the user.
+    func keepConnected(_ index: Int, _ broker: Broker, model: SharedModel, links: BrokerLinks, clients: BrokerClients,
+                       inbox: DashboardInbox) async {
+        var configuration = broker.configuration
+        configuration.overflow = .pauseReading
+        configuration.logger = Logger(label: "hearth", factory: { _ in SwiftLogNoOpLogHandler() })
+        let session = Session(configuration: configuration, filters: broker.filters, qos: qos, retainAsPublished: true) { warning in
+            inbox.post(.historyNote("\(broker.name): \(warning)", isError: true))
+        }
+        let name = broker.name
+        func post(_ status: ConnectionStatus, failure: String? = nil) {
+            links.update(index, status, failure: failure)
+            inbox.post(.link(index, status))
+        }
+        var attempt = 0
+        var downSince: Double?
+        while !Task.isCancelled {
+            do {
+                try await session.run { client, info in
+                    guard clients.adopt(client, broker: index) else { return }
+                    downSince = nil
+                    post(ConnectionStatus(broker: name, phase: .connected, version: info.version.description))
+                    await model.feed(client.events.batches, broker: index) { news in
+                        if case let .connection(state, now, down) = news {
+                            post(Self.status(state, broker: name, now: now, downSince: down))
+                        }
+                        inbox.wakeup.signal()
+                    }
+                }
+                return
+            } catch {
+                let now = Date().timeIntervalSince1970
+                downSince = downSince ?? now
+                if let error = error as? MQTTClientError, Self.isRefusal(error) {
+                    post(ConnectionStatus(broker: name, phase: .failed("\(error)"), downSince: downSince), failure: "\(error)")
+                    return
+                }
+                attempt += 1
+                let delay = configuration.reconnect.delay(forAttempt: attempt)
+                post(ConnectionStatus(broker: name, phase: .reconnecting(retryAt: now + delay / .seconds(1), lastError: "\(error)"),
+                                      downSince: downSince), failure: "\(error)")
+                try? await Task.sleep(for: delay)
+            }
+        }
+    }
+
+    /// A refusal that trying again will not change: the broker said no, or TLS failed.
+    static func isRefusal(_ error: MQTTClientError) -> Bool {
+        switch error {
+        case .connectionRefused, .tls: return true
+        default: return false
+        }
+    }
+}
