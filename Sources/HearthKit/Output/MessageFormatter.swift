@@ -23,12 +23,15 @@ public struct MessageFormatter: Sendable {
     public let newline: Bool
     /// Indent JSON (`--pretty`).
     public let pretty: Bool
+    /// The broker's name, with several brokers: it leads each `-v` line and is a JSON field.
+    public let broker: String?
 
-    public init(format: MessageFormat, escape: Bool, newline: Bool = true, pretty: Bool = false) {
+    public init(format: MessageFormat, escape: Bool, newline: Bool = true, pretty: Bool = false, broker: String? = nil) {
         self.format = format
         self.escape = escape
         self.newline = newline
         self.pretty = pretty
+        self.broker = broker
     }
 
     /// Writes one message; false when a `%J` format met a payload that is not JSON (the rest is
@@ -40,6 +43,10 @@ public struct MessageFormatter: Sendable {
         case .payload:
             writePayload(message.payload, to: &output)
         case .verbose:
+            if let broker {
+                output.write(escape ? TerminalEscaping.escaped(Array(broker.utf8), keepNewlines: false) : broker)
+                output.write(CollectionOfOne(UInt8(ascii: " ")))
+            }
             output.write(escape ? TerminalEscaping.escaped(Array(message.topic.utf8), keepNewlines: false) : message.topic)
             output.write(CollectionOfOne(UInt8(ascii: " ")))
             writePayload(message.payload, to: &output)
@@ -63,7 +70,13 @@ public struct MessageFormatter: Sendable {
 
     /// `{"topic":…,"payload":…,"qos":…,"retain":…,"dup":…,"received_at":…,"properties":{…}}`
     public func json(_ message: MQTTMessage) -> String {
-        var out = "{\"topic\":"
+        var out = "{"
+        if let broker {
+            out += "\"broker\":"
+            JSON.appendString(broker, to: &out)
+            out += ","
+        }
+        out += "\"topic\":"
         JSON.appendString(message.topic, to: &out)
         if let text = String(validating: message.payload, as: UTF8.self) {
             out += ",\"payload\":"

@@ -16,9 +16,16 @@ public struct OutputWriter {
         buffer.reserveCapacity(flushThreshold * 2)
     }
 
+    /// Whether a full buffer is written out at once, even within a line. Writers that share a
+    /// descriptor turn it off and flush whole lines themselves (see `isFull`).
+    public var flushesWhenFull = true
+
+    /// Whether the buffer reached the size at which it is written out.
+    public var isFull: Bool { buffer.count >= flushThreshold }
+
     public mutating func write(_ bytes: some Sequence<UInt8>) {
         buffer.append(contentsOf: bytes)
-        if buffer.count >= flushThreshold { flush() }
+        if flushesWhenFull, buffer.count >= flushThreshold { flush() }
     }
 
     public mutating func write(_ string: String) { write(string.utf8) }

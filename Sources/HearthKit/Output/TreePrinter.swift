@@ -23,11 +23,23 @@ public struct TreePrinter {
 
     // MARK: Text
 
+    /// The summary line, then the tree; with several brokers, one tree per broker, each after
+    /// its name and its own summary.
     public func writeText(to output: inout OutputWriter) {
-        var summary = "\(Self.count(model.topicCount, "topic")), \(Self.count(model.messageCount, "message")), "
-            + "\(model.retainedCount) retained"
-        if model.staleCount > 0 { summary += ", \(model.staleCount) stale" }
-        if model.offlineDeviceCount > 0 { summary += ", \(Self.count(model.offlineDeviceCount, "device")) offline" }
+        guard model.hasBrokerLevel else { return writeText(from: .root, to: &output) }
+        for (index, name) in model.brokerNames.enumerated() {
+            if index > 0 { output.write("\n") }
+            output.write(TerminalEscaping.escaped(Array(name.utf8), keepNewlines: false) + ": ")
+            writeText(from: model.root(ofBroker: index), to: &output)
+        }
+    }
+
+    private func writeText(from top: NodeID, to output: inout OutputWriter) {
+        let node = model.node(top)
+        var summary = "\(Self.count(Int(node.topicCount), "topic")), \(Self.count(node.messageCount, "message")), "
+            + "\(node.retainedCount) retained"
+        if node.staleCount > 0 { summary += ", \(node.staleCount) stale" }
+        if node.offlineCount > 0 { summary += ", \(Self.count(Int(node.offlineCount), "device")) offline" }
         output.write(summary + "\n")
         guard maxDepth != 0 else { return }
         var scratch: [SparkBucket] = []
@@ -40,7 +52,7 @@ public struct TreePrinter {
             let children = model.children(of: id).filter { !retainedOnly || model.node($0).retainedCount > 0 }
             stack += children.enumerated().reversed().map { ($0.element, depth, $0.offset == children.count - 1) }
         }
-        push(childrenOf: .root, depth: 0)
+        push(childrenOf: top, depth: 0)
         while let (id, depth, isLast) = stack.popLast() {
             lastAbove.removeSubrange(depth...)
             writeGuides(lastAbove, to: &output)
@@ -112,21 +124,35 @@ public struct TreePrinter {
 
     // MARK: JSON
 
+    /// One object per topic; with several brokers, each broker's in turn, with `"broker"`.
     public func writeJSON(to output: inout OutputWriter) {
+        guard model.hasBrokerLevel else { return writeJSON(from: .root, broker: nil, to: &output) }
+        for (index, name) in model.brokerNames.enumerated() {
+            writeJSON(from: model.root(ofBroker: index), broker: name, to: &output)
+        }
+    }
+
+    private func writeJSON(from top: NodeID, broker: String?, to output: inout OutputWriter) {
         // Depth first with an explicit stack: a topic can be thousands of levels deep.
-        var stack = model.children(of: .root).reversed().map { ($0, 0) }
+        var stack = model.children(of: top).reversed().map { ($0, 0) }
         while let (id, depth) = stack.popLast() {
             if retainedOnly, model.node(id).retainedCount == 0 { continue }
             if let record = model.topic(at: id), !retainedOnly || record.retained.isHeld {
-                output.write(json(id, record) + "\n")
+                output.write(json(id, record, broker: broker) + "\n")
             }
             if maxDepth.map({ depth + 1 < $0 }) ?? true { stack += model.children(of: id).reversed().map { ($0, depth + 1) } }
         }
     }
 
-    private func json(_ id: NodeID, _ record: TopicRecord) -> String {
-        var out = "{\"topic\":"
-        JSON.appendString(model.path(of: id), to: &out)
+    private func json(_ id: NodeID, _ record: TopicRecord, broker: String?) -> String {
+        var out = "{"
+        if let broker {
+            out += "\"broker\":"
+            JSON.appendString(broker, to: &out)
+            out += ","
+        }
+        out += "\"topic\":"
+        JSON.appendString(model.topicName(of: id), to: &out)
         out += ",\"messages\":\(record.messageCount),\"retained\":\(record.retained.isHeld)"
         out += ",\"retained_state\":\"\(record.retained.description)\""
         // The whole payload the model keeps (64 KiB), said to be cut when it is; binary as base64.

@@ -6,6 +6,9 @@ struct BrokerLink: Sendable {
     var clock = ConnectedClock()
     var staleSchedule = Heap<StaleDeadline>()
     var reconciliation: RetainedReconciliation?
+    /// Retained messages that answered a subscription: the first of their topic since the client
+    /// subscribed.
+    var retainedAnswers = 0
 }
 
 /// Several brokers in one tree: each is a first-level node named for it, and its topics live
@@ -64,6 +67,10 @@ extension TopicModel {
     func key(_ topic: String, broker: Int) -> String {
         hasBrokerLevel ? "\(broker)\u{0}\(topic)" : topic
     }
+
+    /// Retained messages from `broker` that answered a subscription (the first of their topic
+    /// since the client subscribed): a collecting command's burst is over when this stops growing.
+    public func retainedAnswers(ofBroker broker: Int = 0) -> Int { links[broker].retainedAnswers }
 
     /// The connected clock of a broker (the only one, by default).
     public func clock(ofBroker broker: Int = 0) -> ConnectedClock { links[broker].clock }

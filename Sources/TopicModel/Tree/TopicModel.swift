@@ -59,9 +59,6 @@ public struct TopicModel: Sendable {
     var fahrenheitLean = 0
     /// Topics that send a temperature in both °C and °F.
     var pairedTopics = Set<Int32>()
-    /// Retained messages that answered a subscription: the first of their topic since the client
-    /// subscribed. A collecting command's burst is over when this stops growing.
-    public private(set) var retainedAnswers = 0
     /// Topics seeded from a recording whose series are still to be read (see `TopicModel+Recorded`).
     var unreadHistory = Set<Int32>()
 
@@ -249,7 +246,7 @@ public struct TopicModel: Sendable {
         // publishes with retain on sends more of them later, and they are live.
         let answersSubscription = message.retain
             && (isNewTopic || !topics[Int(topicIndex)].retained.isHeld || isUnconfirmed(topicIndex))
-        if answersSubscription { retainedAnswers += 1 }
+        if answersSubscription { links[broker].retainedAnswers += 1 }
         if !isNewTopic, RetainedEcho.isEcho(retain: message.retain, firstSinceSubscribing: isUnconfirmed(topicIndex),
                                             samePayload: showsRetained(topicIndex, payload: message.payload)) {
             confirmRetained(topicIndex, at: time, answersSubscription: true)

@@ -62,8 +62,10 @@ struct SubCommand: AsyncParsableCommand, ConnectingCommand {
     }
 
     func validate() throws {
-        if subscription.topics.isEmpty, try connection.urlTopic() == nil, try connection.defaultFilters() == ["#"] {
-            throw ValidationError("give at least one topic filter with -t (or in the -L URL, or a profile's filters)")
+        if subscription.topics.isEmpty {
+            for broker in try connection.brokers() where try broker.options.urlTopic() == nil && broker.options.defaultFilters() == ["#"] {
+                throw ValidationError("give at least one topic filter with -t (or in the -L URL, or a profile's filters)")
+            }
         }
         try session.validate(clientID: connection.id)
         for filter in hidden {
@@ -73,60 +75,42 @@ struct SubCommand: AsyncParsableCommand, ConnectingCommand {
     }
 
     func run() async throws {
-        let session = Session(
-            configuration: try connection.makeConfiguration(reconnect: MQTTReconnectPolicy(), session: session),
-            filters: subscription.topics.isEmpty ? try connection.defaultFilters() : subscription.topics + [try connection.urlTopic()].compactMap { $0 },
-            qos: subscription.qos, retainAsPublished: retainAsPublished)
-        let failure = try await session.run { client, _ in try await printMessages(from: client) }
-        if let failure { throw failure }
-    }
-
-    /// Prints until the count, the time limit or the end of the retained burst; returns why the
-    /// connection closed, if it did on its own.
-    private func printMessages(from client: MQTTClient) async throws -> MQTTClientError? {
-        let deadline = CollectionDeadline(limit: subscription.timeout.map { .milliseconds(Int($0 * 1000)) },
-                                          quiet: retainedOnly ? .milliseconds(500) : nil, clock: ContinuousClock())
-        var output = OutputWriter(fd: STDOUT_FILENO)
-        let formatter = MessageFormatter(format: try messageFormat(), escape: output.isTerminal, newline: !noNewline, pretty: pretty)
-        var printed = 0
-        var report = ConnectionReport()
-        // Read once: the option group's getter is not free, and this loop runs per message.
-        let limit = subscription.count
-        var clearing: [Task<Void, Never>] = []
-        await client.disconnecting(when: { await deadline.wait() }) {
-            loop: for await batch in client.events.batches {
-                // Once per batch, not per message: the quiet period is half a second.
-                if batch.contains(where: { if case .message = $0 { true } else { false } }) { deadline.messageArrived() }
-                for event in batch {
-                    switch event {
-                    case let .message(message):
-                        if retainedOnly, !message.retain { break loop }
-                        if skipRetained, message.retain { continue }
-                        if !hidden.isEmpty, hidden.contains(where: { MQTTTopic.matches(filter: $0, topic: message.topic) }) { continue }
-                        // As mosquitto_sub: at QoS 1, for what is shown (and -R would skip it first),
-                        // without waiting in the loop; the acknowledgements are awaited at the end.
-                        if removeRetained, message.retain, !message.payload.isEmpty {
-                            clearing.append(Task { try? await client.publish(to: message.topic, payload: [], qos: .atLeastOnce, retain: true) })
-                        }
-                        if !formatter.write(message, to: &output) {
-                            Diagnostics.warn("message payload is not valid JSON on topic \(message.topic)")
-                        }
-                        printed += 1
-                        if let limit, printed >= limit { break loop }
-                    case .messagesDropped, .resubscribing, .subscriptionsRestored:
-                        // Never dropped: `ConnectionOptions` reads with `.pauseReading`, which waits instead.
-                        // The burst after a resubscribe prints like any other message.
-                        break
-                    case let .connectionState(state):
-                        report.note(state)
+        let brokers = try connection.brokers()
+        let printer = SubPrinter(format: try messageFormat(), newline: !noNewline, pretty: pretty, count: subscription.count,
+                                 timeout: subscription.timeout, retainedOnly: retainedOnly, skipRetained: skipRetained, hidden: hidden,
+                                 removeRetained: removeRetained)
+        guard brokers.count > 1 else {
+            let failure = try await session(brokers[0].options).run { client, _ in await printer.print(from: client) }
+            if let failure { throw failure }
+            return
+        }
+        // Several brokers: each prints its own whole lines, named, and a broker that fails is a
+        // warning while the others go on.
+        let sessions = try brokers.map { (name: $0.name, session: try session($0.options)) }
+        let stdout = SharedOutput()
+        let failures = await withTaskGroup(of: String?.self) { group in
+            for (name, session) in sessions {
+                group.addTask {
+                    do {
+                        let failure = try await session.run { client, _ in await printer.print(from: client, broker: name, sharing: stdout) }
+                        return failure.map { "\(name): \($0)" }
+                    } catch {
+                        return "\(name): \(error)"
                     }
                 }
-                output.flush()
             }
-            // The clears sent go out before the DISCONNECT, acknowledged or not.
-            for task in clearing { await task.value }
+            var failures: [String] = []
+            for await failure in group { if let failure { failures.append(failure) } }
+            return failures
         }
-        output.flush()
-        return report.failure
+        if failures.count == sessions.count { throw EveryBrokerFailed(lines: failures) }
+        for failure in failures { Diagnostics.warn(failure) }
+    }
+
+    /// The session for one broker's flags.
+    private func session(_ options: ConnectionOptions) throws -> Session {
+        Session(configuration: try options.makeConfiguration(reconnect: MQTTReconnectPolicy(), session: session),
+                filters: subscription.topics.isEmpty ? try options.defaultFilters() : subscription.topics + [try options.urlTopic()].compactMap { $0 },
+                qos: subscription.qos, retainAsPublished: retainAsPublished)
     }
 }

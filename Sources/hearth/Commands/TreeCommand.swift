@@ -42,14 +42,39 @@ struct TreeCommand: AsyncParsableCommand, ConnectingCommand {
     }
 
     func run() async throws {
+        let brokers = try connection.brokers()
         // Retain-as-published keeps the retained marks right on live updates (MQTT 5).
-        let session = Session(
-            configuration: try connection.makeConfiguration(reconnect: MQTTReconnectPolicy()),
-            filters: subscription.topics.isEmpty ? try connection.defaultFilters() : subscription.topics,
-            qos: subscription.qos, retainAsPublished: true)
-        let model = SharedModel()
-        let failure = try await session.run { client, _ in await collect(from: client, into: model) }
-        if let failure { throw failure }
+        let sessions = try brokers.map { broker in
+            Session(configuration: try broker.options.makeConfiguration(reconnect: MQTTReconnectPolicy()),
+                    filters: subscription.topics.isEmpty ? try broker.options.defaultFilters() : subscription.topics,
+                    qos: subscription.qos, retainAsPublished: true)
+        }
+        // Several brokers collect side by side into one model, each its own first level.
+        let model = SharedModel(TopicModel(brokers: brokers.map(\.name)))
+        let collector = TreeCollector(count: subscription.count, timeout: subscription.timeout)
+        if sessions.count == 1 {
+            let failure = try await sessions[0].run { client, _ in await collector.collect(from: client, into: model) }
+            if let failure { throw failure }
+        } else {
+            let failures = await withTaskGroup(of: String?.self) { group in
+                for (index, session) in sessions.enumerated() {
+                    let name = brokers[index].name
+                    group.addTask {
+                        do {
+                            let failure = try await session.run { client, _ in await collector.collect(from: client, into: model, broker: index) }
+                            return failure.map { "\(name): \($0)" }
+                        } catch {
+                            return "\(name): \(error)"
+                        }
+                    }
+                }
+                var failures: [String] = []
+                for await failure in group { if let failure { failures.append(failure) } }
+                return failures
+            }
+            if failures.count == sessions.count { throw EveryBrokerFailed(lines: failures) }
+            for failure in failures { Diagnostics.warn(failure) }
+        }
 
         let now = Date().timeIntervalSince1970
         // The process ends next: the model is taken out of the lock once, and kept past the exit
@@ -63,51 +88,6 @@ struct TreeCommand: AsyncParsableCommand, ConnectingCommand {
         let printer = TreePrinter(model: kept.value, maxDepth: depth, retainedOnly: retainedOnly, now: now)
         if format == .json { printer.writeJSON(to: &output) } else { printer.writeText(to: &output) }
         output.flush()
-    }
-
-    /// The longest the default run waits for the retained burst to settle: a broker whose
-    /// devices republish retained values (seen as retained, with retain-as-published) more than
-    /// twice a second never goes quiet.
-    static let settleLimit = 10.0
-
-    /// Ingests until the count, the time limit or the settled burst; returns why the connection
-    /// closed, if it did on its own.
-    private func collect(from client: MQTTClient, into model: SharedModel) async -> MQTTClientError? {
-        // The burst settles when the subscription's answer stops: the first retained message of
-        // each topic. A chatty live topic, retained or not, does not hold it.
-        let settling = subscription.count == nil && subscription.timeout == nil
-        let limit = (subscription.timeout ?? (settling ? Self.settleLimit : nil)).map { Duration.milliseconds(Int($0 * 1000)) }
-        let deadline = CollectionDeadline(limit: limit, quiet: settling ? .milliseconds(500) : nil, clock: ContinuousClock())
-        var report = ConnectionReport()
-        var answers = 0
-        await client.disconnecting(when: { await deadline.wait() }) {
-            await model.feed(client.events.batches, limit: subscription.count) { news in
-                switch news {
-                case .ingested:
-                    // A reconnect burst settles before the deadline may end the run.
-                    let now = Date().timeIntervalSince1970
-                    let (answered, due) = model.withModel { model -> (Int, Double?) in
-                        guard model.reconciliationDeadline != nil else { return (model.retainedAnswers, nil) }
-                        model.refresh(now: now)
-                        return (model.retainedAnswers, model.reconciliationDeadline)
-                    }
-                    if answered != answers { deadline.messageArrived() }
-                    answers = answered
-                    if let due {
-                        deadline.hold(for: .milliseconds(Int(max(0, due - now) * 1000) + 50))
-                    }
-                case let .connection(state, _, _):
-                    report.note(state)
-                case .dropped:
-                    // Never: `ConnectionOptions` reads with `.pauseReading`, which waits instead.
-                    break
-                }
-            }
-        }
-        if settling, deadline.sinceLastMessage < .milliseconds(500) {
-            Diagnostics.warn("retained messages were still arriving after \(Int(Self.settleLimit)) s; -W SECONDS collects longer")
-        }
-        return report.failure
     }
 }
 
