@@ -47,6 +47,9 @@ public struct DashboardFrame: Sendable {
         /// Recorded messages older than the model's, newest first, and what the table says after them.
         public var olderMessages: [StoredMessage] = []
         public var olderNote: String?
+        /// Its messages and bytes per second, and its broker's (for its share).
+        public var traffic = Traffic()
+        public var brokerTraffic = Traffic()
     }
 
     /// A branch (or the whole broker) at a glance: problems, states, then every reading below.
@@ -93,6 +96,10 @@ public struct DashboardFrame: Sendable {
     public var staleCount = 0
     public var offlineCount = 0
     public var showsAges = false
+    /// The tree's order; a traffic order shows its key in a column.
+    public var order = TreeOrder.name
+    /// Hearth's own memory (resident bytes), when known.
+    public var residentBytes: Int?
     public var messageRate = 0.0
     public var rows: [Row] = []
     public var totalRows = 0

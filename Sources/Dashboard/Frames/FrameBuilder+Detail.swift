@@ -20,7 +20,8 @@ extension FrameBuilder {
             seriesPaths: record?.series?.paths ?? [], graphPath: graphPath,
             graph: graphPath.flatMap { record?.series?.series(at: $0) },
             graphKind: graphed?.kind ?? .other, graphUnit: graphed?.unit, graphWindow: state.graphWindow,
-            changes: nil, previousTime: record?.history.messages.last?.time, payloadLines: [])
+            changes: nil, previousTime: record?.history.messages.last?.time, payloadLines: [],
+            traffic: node.traffic, brokerTraffic: model.node(model.broker(of: id).map(model.root(ofBroker:)) ?? .root).traffic)
     }
 
     /// The selected payload, formatted once per message rather than once per frame (a 64 KiB

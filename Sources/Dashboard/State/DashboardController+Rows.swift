@@ -7,12 +7,12 @@ extension DashboardController {
     func settleRows(model: TopicModel) -> VisibleRows {
         if state.autoExpand { state.expanded = AutoExpansion.expanded(in: model, rows: treeHeight, from: state.expanded) }
         if state.filter == nil, let selected = state.selected {
-            if let index = model.rowIndex(of: selected, expanded: state.expanded) {
+            if let index = model.rowIndex(of: selected, expanded: state.expanded, ordering: ordering) {
                 state.cursor = index
-            } else if let visible = model.ancestors(of: selected).last(where: { model.rowIndex(of: $0, expanded: state.expanded) != nil }) {
+            } else if let visible = model.ancestors(of: selected).last(where: { model.rowIndex(of: $0, expanded: state.expanded, ordering: ordering) != nil }) {
                 // Hidden under a collapsed node: the selection moves up to the visible ancestor.
                 state.selected = visible
-                state.cursor = model.rowIndex(of: visible, expanded: state.expanded) ?? 0
+                state.cursor = model.rowIndex(of: visible, expanded: state.expanded, ordering: ordering) ?? 0
             }
         }
         // The window where the selection keeps its line; its row count then settles the ends (the
@@ -38,7 +38,7 @@ extension DashboardController {
 
     func rows(_ model: TopicModel, offset: Int, limit: Int) -> VisibleRows {
         model.visibleRows(TreeQuery(expanded: state.expanded, filter: state.filter.map(TopicFilter.wildcard),
-                                    offset: offset, limit: limit, chosenSeries: state.chosenSeries),
+                                    offset: offset, limit: limit, chosenSeries: state.chosenSeries, ordering: ordering),
                           matches: &filterMatches)
     }
 

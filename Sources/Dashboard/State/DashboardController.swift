@@ -27,6 +27,10 @@ public final class DashboardController {
     public let frames = FrameBuilder()
     /// The filter's match counts, extended frame by frame as topics arrive.
     var filterMatches: FilterMatches?
+    /// The traffic order as last sorted: kept for a second, so rows hold still while read.
+    var ordering: ChildOrdering?
+    /// Hearth's own memory, which the program reads (resident bytes); shown in the header.
+    public var residentBytes: Int?
     /// What a copy's footer adds when the clipboard may not reach the terminal (tmux without
     /// `set-clipboard on`); the program finds out at start.
     public var clipboardNote: String?
@@ -50,7 +54,9 @@ public final class DashboardController {
     /// True while something on screen moves with the clock: the header's rate falling to zero,
     /// a countdown, an age. The program redraws once a second until then, and writes nothing once
     /// all is still.
-    public var wantsTick: Bool { frames.isMoving || connection.isTicking || links.contains(where: \.isTicking) || state.showsAges }
+    public var wantsTick: Bool {
+        frames.isMoving || connection.isTicking || links.contains(where: \.isTicking) || state.showsAges || state.order != .name
+    }
 
     var treeHeight: Int { max(1, layout.tree.height) }
 
@@ -59,10 +65,21 @@ public final class DashboardController {
     /// The part of the next frame read from the model (held by the caller): the selection and
     /// scroll settle against the model, then the builder takes what is on screen.
     public func takeFrame(model: TopicModel, now: Double) -> DashboardFrame {
+        refreshOrdering(now: now)
         let rows = settleRows(model: model)
         // The overview under a filter lists and counts the same matches as the tree and the footer.
-        return frames.snapshot(model: model, rows: rows, state: &state, layout: layout, connection: connection, links: links, now: now,
-                               filterMatches: state.filter == nil ? nil : filterMatches)
+        var frame = frames.snapshot(model: model, rows: rows, state: &state, layout: layout, connection: connection, links: links, now: now,
+                                    filterMatches: state.filter == nil ? nil : filterMatches)
+        frame.order = state.order
+        frame.residentBytes = residentBytes
+        return frame
+    }
+
+    /// Sorts again at most once a second in a traffic order (the rows hold still between).
+    func refreshOrdering(now: Double) {
+        guard state.order != .name else { return ordering = nil }
+        if let ordering, ordering.order == state.order, now - ordering.now < 1 { return }
+        ordering = ChildOrdering(order: state.order, now: now)
     }
 
     /// Formats a frame `takeFrame` took, without the model.
@@ -144,7 +161,7 @@ public final class DashboardController {
 
     /// Browse keys that change only the view's state.
     static let browseKeysWithoutModel: Set<Key> = [
-        .character("q"), .tab, .backTab, .character("/"), .character("f"), .character("F"), .character("t"),
+        .character("q"), .tab, .backTab, .character("/"), .character("f"), .character("F"), .character("t"), .character("o"),
         .character("?"), .character("v"), .character("["), .character("]"), .escape,
     ]
 
@@ -208,6 +225,9 @@ public final class DashboardController {
             state.filter = nil
             state.status = ("filter cleared", false)
         case .character("t"): state.showsAges.toggle()
+        case .character("o"):
+            state.order = state.order.next
+            state.status = ("ordered by \(state.order.label)" + (state.order == .name ? "" : ", largest first (re-sorted each second)"), false)
         case .character("?"): state.mode = .help
         case .escape: showRoot()
         case .character("v"):

@@ -52,6 +52,8 @@ public struct DashboardState: Sendable {
     public var chosenSeries: [NodeID: String] = [:]
     /// The tree's age column (`t`).
     public var showsAges = false
+    /// The tree's order (`o` cycles name, msgs/s, bytes/s, last change).
+    public var order = TreeOrder.name
     public var detailScroll = 0
     /// The detail pane's last scroll position in the last frame (its lines less the pane's height).
     public internal(set) var detailBottom = 0

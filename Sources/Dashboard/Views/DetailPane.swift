@@ -29,6 +29,17 @@ enum DetailPane {
     /// The graph grows with the pane: a quarter of it, 4 to 16 rows (9 at 120x40).
     static func graphHeight(_ pane: Rect) -> Int { max(4, min(16, pane.height / 4)) }
 
+    /// "2.0 msg/s · 1.8 kB/s (10 s) · 1.5 msg/s · 1.4 kB/s (1 min) · 12% of the broker's messages".
+    static func trafficLine(_ traffic: Traffic, of broker: Traffic, now: Double) -> String {
+        func rates(_ window: Traffic.Window) -> String {
+            "\(ValueFormat.short(traffic.messageRate(window, now: now), digits: 1)) msg/s · \(ValueFormat.bytes(Int(traffic.byteRate(window, now: now))))/s"
+        }
+        var line = "\(rates(.short)) (10 s) · \(rates(.long)) (1 min)"
+        let total = broker.messageRate(.long, now: now)
+        if total > 0 { line += " · \(Int((100 * traffic.messageRate(.long, now: now) / total).rounded()))% of the broker's messages" }
+        return line
+    }
+
     /// Every line of the pane, top to bottom.
     static func lines(_ detail: DashboardFrame.Detail, width: Int, graphHeight: Int, now: Double) -> [StyledLine] {
         var out = StyledLine(TerminalEscaping.escaped(Array(detail.path.utf8), keepNewlines: false), .title).wrapped(width: width)
@@ -46,8 +57,9 @@ enum DetailPane {
                      // Received since hearth started; the table below may add recorded ones.
                      "\(record.messageCount) message\(record.messageCount == 1 ? "" : "s")"
                         + (detail.olderMessages.isEmpty ? "" : " (+\(detail.olderMessages.count) recorded, below)"),
-                     "\(ValueFormat.short(record.rate(now: now), digits: 1)) msg/s"]
+                     ]
         out += flow(facts, width: width).map { StyledLine($0, .text) }
+        out.append(StyledLine(trafficLine(detail.traffic, of: detail.brokerTraffic, now: now), .text))
         for property in last.properties {
             out += StyledLine([("  ", .text), (TerminalEscaping.escaped(Array(describe(property).utf8), keepNewlines: false), .dim)])
                 .wrapped(width: width)

@@ -29,6 +29,8 @@ enum HeaderView {
             problems += " · \(grouped(frame.offlineCount))✕"
         }
         facts.append("\(rate) msg/s")
+        if let resident = frame.residentBytes { facts.append(ValueFormat.bytes(resident)) }
+        if frame.order != .name { facts.append("by \(frame.order.label)") }
         var summary = "  " + facts.joined(separator: " · ")
         if column + DisplayWidth.of(summary) > rect.width {
             // Narrow terminals get the short form, so the rate stays on screen.

@@ -36,7 +36,7 @@ enum TreePane {
             canvas.fill(row: row, column: rect.column, width: rect.width, role: .text)
             guard line < frame.rows.count else { continue }
             drawRow(frame.rows[line], row: row, rect: rect, focused: frame.focus == .tree, time: frame.now,
-                    ages: frame.showsAges ? frame.now : nil, on: &canvas)
+                    column: keyColumn(frame.order, ages: frame.showsAges), on: &canvas)
         }
         if frame.rows.isEmpty {
             let waiting = frame.filter == nil ? "waiting for messages…" : "no topic matches the filter \(frame.filter ?? "")"
@@ -45,7 +45,31 @@ enum TreePane {
     }
 
     /// Draws one row; `ages` is the time to measure ages from, when the age column is on.
-    private static func drawRow(_ item: DashboardFrame.Row, row: Int, rect: Rect, focused: Bool, time: Double, ages now: Double?,
+    /// What the column before the values shows: the traffic order's key, else ages with `t`.
+    enum KeyColumn { case none, age, messageRate, byteRate }
+
+    static func keyColumn(_ order: TreeOrder, ages: Bool) -> KeyColumn {
+        switch order {
+        case .messageRate: return .messageRate
+        case .byteRate: return .byteRate
+        case .lastChange: return .age
+        case .name: return ages ? .age : .none
+        }
+    }
+
+    /// A row's text in the key column: "59s", "12/s", "1.2 kB/s".
+    static func keyText(_ tree: TreeRow, _ column: KeyColumn, now: Double) -> String? {
+        switch column {
+        case .none: return nil
+        // A topic shows its last message's age (a branch that is also a topic too); other
+        // branches the freshest below.
+        case .age: return ValueFormat.age(now - (tree.topic?.time ?? tree.newest), compact: true)
+        case .messageRate: return ValueFormat.short(tree.traffic.messageRate(now: now), digits: 1) + "/s"
+        case .byteRate: return ValueFormat.bytes(Int(tree.traffic.byteRate(now: now))) + "/s"
+        }
+    }
+
+    private static func drawRow(_ item: DashboardFrame.Row, row: Int, rect: Rect, focused: Bool, time: Double, column keyColumn: KeyColumn,
                                 on canvas: inout some Canvas) {
         let tree = item.tree
         let dim = tree.isInsideOfflineDevice || item.isUnreachable
@@ -92,10 +116,7 @@ enum TreePane {
         if let link = item.link { counts += "  " + HeaderView.phase(link, now: time).0 }
         let wanted = DisplayWidth.of(name) + DisplayWidth.of(counts)
         var age: (text: String, column: Int)?
-        if let now {
-            // A topic shows its last message's age (a branch that is also a topic too); other
-            // branches the freshest below.
-            let text = ValueFormat.age(now - (tree.topic?.time ?? tree.newest), compact: true)
+        if let text = keyText(tree, keyColumn, now: time) {
             let shown = DisplayWidth.of(text)
             let aligned = valueEnd - valueWidth - 1 - shown
             age = (text, max(aligned, min(valueStart - 1 - shown, column + wanted + 1)))
@@ -108,8 +129,8 @@ enum TreePane {
             column += canvas.write(counts, row: row, column: column, width: max(0, nameRoom - DisplayWidth.of(shownName)), role: role)
         }
         if let age {
-            canvas.write(age.text, row: row, column: age.column, width: DisplayWidth.of(age.text),
-                         role: tree.topic?.isStale == true ? .stale : .dim)
+            let role: Role = keyColumn != .age ? .counts : tree.topic?.isStale == true ? .stale : .dim
+            canvas.write(age.text, row: row, column: age.column, width: DisplayWidth.of(age.text), role: role)
         }
         guard tree.topic != nil else { return }
         canvas.write(right, row: row, column: valueStart, width: rightEnd - valueStart, role: rightRole)

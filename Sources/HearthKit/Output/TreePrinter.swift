@@ -8,14 +8,17 @@ public struct TreePrinter {
     /// Levels to print; nil for all.
     public let maxDepth: Int?
     public let retainedOnly: Bool
-    /// The time ages are measured to (seconds since 1970).
+    /// The time ages and rates are measured to (seconds since 1970).
     public let now: Double
+    /// Children largest first by a traffic key (`--sort`), else by name.
+    public let ordering: ChildOrdering?
 
-    public init(model: TopicModel, maxDepth: Int?, retainedOnly: Bool, now: Double) {
+    public init(model: TopicModel, maxDepth: Int?, retainedOnly: Bool, now: Double, order: TreeOrder = .name) {
         self.model = model
         self.maxDepth = maxDepth
         self.retainedOnly = retainedOnly
         self.now = now
+        ordering = order == .name ? nil : ChildOrdering(order: order, now: now)
     }
 
     private static let sparklineWidth = 16
@@ -49,7 +52,7 @@ public struct TreePrinter {
         var lastAbove: [Bool] = []
         var stack: [(id: NodeID, depth: Int, isLast: Bool)] = []
         func push(childrenOf id: NodeID, depth: Int) {
-            let children = model.children(of: id).filter { !retainedOnly || model.node($0).retainedCount > 0 }
+            let children = model.children(of: id, ordering: ordering).filter { !retainedOnly || model.node($0).retainedCount > 0 }
             stack += children.enumerated().reversed().map { ($0.element, depth, $0.offset == children.count - 1) }
         }
         push(childrenOf: top, depth: 0)
@@ -81,6 +84,11 @@ public struct TreePrinter {
             output.write("  (")
             output.write(counts)
             output.write(")")
+        }
+        if let ordering, ordering.order != .lastChange {
+            let traffic = model.node(id).traffic
+            output.write(ordering.order == .byteRate ? "  \(ValueFormat.bytes(Int(traffic.byteRate(now: now))))/s"
+                                                     : "  \(ValueFormat.short(traffic.messageRate(now: now), digits: 1)) msg/s")
         }
         if model.isOfflineDevice(id) { output.write("  ✕ offline") }
         guard let record = model.topic(at: id) else { return }
@@ -119,6 +127,9 @@ public struct TreePrinter {
         output.write(ValueFormat.preview(record.last))
     }
 
+    /// A rate to two decimals.
+    private func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+
     /// "1 topic", "2 topics".
     private static func count(_ value: Int, _ noun: String) -> String { "\(value) \(noun)\(value == 1 ? "" : "s")" }
 
@@ -134,13 +145,13 @@ public struct TreePrinter {
 
     private func writeJSON(from top: NodeID, broker: String?, to output: inout OutputWriter) {
         // Depth first with an explicit stack: a topic can be thousands of levels deep.
-        var stack = model.children(of: top).reversed().map { ($0, 0) }
+        var stack = model.children(of: top, ordering: ordering).reversed().map { ($0, 0) }
         while let (id, depth) = stack.popLast() {
             if retainedOnly, model.node(id).retainedCount == 0 { continue }
             if let record = model.topic(at: id), !retainedOnly || record.retained.isHeld {
                 output.write(json(id, record, broker: broker) + "\n")
             }
-            if maxDepth.map({ depth + 1 < $0 }) ?? true { stack += model.children(of: id).reversed().map { ($0, depth + 1) } }
+            if maxDepth.map({ depth + 1 < $0 }) ?? true { stack += model.children(of: id, ordering: ordering).reversed().map { ($0, depth + 1) } }
         }
     }
 
@@ -187,6 +198,10 @@ public struct TreePrinter {
             out += ",\"series\":{" + numbers.map { JSON.string($0.path) + ":" + ValueFormat.number($0.value) }
                 .joined(separator: ",") + "}"
         }
+        let traffic = model.node(id).traffic
+        out += ",\"rate_10s\":\(ValueFormat.number(rounded(traffic.messageRate(.short, now: now))))"
+        out += ",\"rate_1m\":\(ValueFormat.number(rounded(traffic.messageRate(.long, now: now))))"
+        out += ",\"bytes_1m\":\(ValueFormat.number(rounded(traffic.byteRate(.long, now: now))))"
         out += ",\"age_s\":\(ValueFormat.number((max(0, now - record.last.time) * 10).rounded() / 10))"
         out += ",\"stale\":\(record.liveness.isStale)"
         out += ",\"offline\":\(model.isInsideOfflineDevice(id) || model.announcesOffline(id))"

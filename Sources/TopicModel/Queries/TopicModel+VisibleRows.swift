@@ -10,7 +10,7 @@ extension TopicModel {
     /// topics that arrived since are matched.
     public func visibleRows(_ query: TreeQuery, matches: inout FilterMatches?) -> VisibleRows {
         if let filter = query.filter { return filteredRows(query, filter: filter, matches: &matches) }
-        let layout = ExpansionLayout(model: self, expanded: query.expanded)
+        let layout = ExpansionLayout(model: self, expanded: query.expanded, ordering: query.ordering)
         var skip = max(0, query.offset)
         var need = max(0, query.limit)
         var rows: [TreeRow] = []
@@ -26,8 +26,8 @@ extension TopicModel {
     }
 
     /// The row index of a node in the unfiltered view, or nil when it is hidden under a collapsed node.
-    public func rowIndex(of id: NodeID, expanded: Set<NodeID>) -> Int? {
-        let layout = ExpansionLayout(model: self, expanded: expanded)
+    public func rowIndex(of id: NodeID, expanded: Set<NodeID>, ordering: ChildOrdering? = nil) -> Int? {
+        let layout = ExpansionLayout(model: self, expanded: expanded, ordering: ordering)
         var index = -1
         var chain: [Int32] = []
         var current = id.index
@@ -38,8 +38,8 @@ extension TopicModel {
         var parent: Int32 = 0
         for child in chain.reversed() {
             guard parent == 0 || layout.isExpanded(parent) else { return nil }
-            let kids = orderedChildren(parent)
-            guard let position = position(of: child, in: kids) else { return nil }
+            let kids = orderedChildren(parent, ordering)
+            guard let position = position(of: child, in: kids, ordering: ordering) else { return nil }
             index += 1 + position
             for (expandedPosition, expandedChild) in layout.expandedChildren(of: parent, ordered: kids)
             where expandedPosition < position {
@@ -65,7 +65,7 @@ extension TopicModel {
             var start = 0
         }
         func listing(_ parent: Int32) -> Listing {
-            let kids = orderedChildren(parent)
+            let kids = orderedChildren(parent, query.ordering)
             return Listing(kids: kids, open: layout.expandedChildren(of: parent, ordered: kids) + [(kids.count, -1)])
         }
         var stack = [listing(0)]
@@ -93,8 +93,14 @@ extension TopicModel {
         }
     }
 
-    /// A child's position among its ordered siblings, by binary search in natural order.
-    func position(of child: Int32, in ordered: [Int32]) -> Int? {
+    /// A child's position among its ordered siblings: by binary search in natural order, else
+    /// by a scan of the traffic order.
+    func position(of child: Int32, in ordered: [Int32], ordering: ChildOrdering? = nil) -> Int? {
+        if let ordering, ordering.order != .name {
+            let parent = nodes[Int(child)].parent.index
+            _ = ordering.children(of: parent, in: self)
+            return ordering.position(of: child, parent: parent)
+        }
         let key = node(NodeID(child)).name
         var low = 0, high = ordered.count
         while low < high {
@@ -111,7 +117,7 @@ extension TopicModel {
         let id = NodeID(index)
         let hasOffline = nodes[0].offlineCount > 0
         return TreeRow(
-            node: id, depth: node.depth - 1, name: node.name, hasChildren: node.childCount > 0, isExpanded: expanded,
+            node: id, depth: node.depth - 1, name: node.name, hasChildren: node.childCount > 0, isExpanded: expanded, traffic: node.traffic,
             topicCount: Int(node.topicCount), messageCount: node.messageCount, retainedCount: Int(node.retainedCount),
             staleCount: Int(node.staleCount), offlineCount: Int(node.offlineCount),
             isOfflineDevice: hasOffline && isOfflineDevice(id), isInsideOfflineDevice: hasOffline && isInsideOfflineDevice(id),
@@ -141,7 +147,7 @@ extension TopicModel {
         var rows: [TreeRow] = []
         var rowNumber = 0
         let end = query.offset + query.limit
-        walk(from: 0) { child in
+        walk(from: 0, ordering: query.ordering) { child in
             guard child != 0 else { return true }
             guard matches[Int(child)] > 0 else { return false }
             let isExpanded = query.expanded.contains(NodeID(child))
@@ -218,9 +224,11 @@ struct ExpansionLayout {
     private var rowsBelowNode: [Int32: Int] = [:]
     private var expandedByParent: [Int32: [Int32]] = [:]
     private let model: TopicModel
+    private let ordering: ChildOrdering?
 
-    init(model: TopicModel, expanded: Set<NodeID>) {
+    init(model: TopicModel, expanded: Set<NodeID>, ordering: ChildOrdering? = nil) {
         self.model = model
+        self.ordering = ordering
         // Only expanded nodes whose ancestors are all expanded are open.
         for id in model.openNodes(expanded) {
             expandedByParent[model.node(id).parent.index, default: []].append(id.index)
@@ -247,7 +255,7 @@ struct ExpansionLayout {
     /// The open children of `parent` with their positions among `ordered`, ascending.
     func expandedChildren(of parent: Int32, ordered: [Int32]) -> [(Int, Int32)] {
         (expandedByParent[parent] ?? []).compactMap { child in
-            model.position(of: child, in: ordered).map { ($0, child) }
+            model.position(of: child, in: ordered, ordering: ordering).map { ($0, child) }
         }.sorted { $0.0 < $1.0 }
     }
 }

@@ -8,6 +8,8 @@ public struct TreeRow: Sendable {
     public let name: String
     public let hasChildren: Bool
     public let isExpanded: Bool
+    /// Messages and bytes per second at or below this node.
+    public let traffic: Traffic
     public let topicCount: Int
     public let messageCount: Int
     public let retainedCount: Int
@@ -27,7 +29,7 @@ public struct TreeRow: Sendable {
 extension TreeRow {
     /// The same row with other counts (a filtered view counts the matching topics).
     func counting(topics: Int, retained: Int, stale: Int) -> TreeRow {
-        TreeRow(node: node, depth: depth, name: name, hasChildren: hasChildren, isExpanded: isExpanded, topicCount: topics,
+        TreeRow(node: node, depth: depth, name: name, hasChildren: hasChildren, isExpanded: isExpanded, traffic: traffic, topicCount: topics,
                 messageCount: messageCount, retainedCount: retained, staleCount: stale, offlineCount: offlineCount,
                 isOfflineDevice: isOfflineDevice, isInsideOfflineDevice: isInsideOfflineDevice, newest: newest, topic: topic)
     }
@@ -89,9 +91,12 @@ public struct TreeQuery: Sendable {
     public var chosenSeries: [NodeID: String]
     /// Bytes of each payload to preview.
     public var previewBytes: Int
+    /// The children's order: natural (nil), or a traffic order as of a moment.
+    public var ordering: ChildOrdering?
 
     public init(expanded: Set<NodeID> = [], filter: TopicFilter? = nil, offset: Int = 0, limit: Int = 50,
-                chosenSeries: [NodeID: String] = [:], previewBytes: Int = TopicSummary.previewBytes) {
+                chosenSeries: [NodeID: String] = [:], previewBytes: Int = TopicSummary.previewBytes, ordering: ChildOrdering? = nil) {
+        self.ordering = ordering
         self.expanded = expanded
         self.filter = filter
         self.offset = offset

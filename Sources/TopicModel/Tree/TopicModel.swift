@@ -166,11 +166,11 @@ public struct TopicModel: Sendable {
     /// Visits `start` and the nodes below it depth first, in natural order; `visit` says whether
     /// to go below a node. An explicit stack: topics can be deeper than the thread's stack allows
     /// recursion.
-    func walk(from start: Int32, _ visit: (Int32) -> Bool) {
+    func walk(from start: Int32, ordering: ChildOrdering? = nil, _ visit: (Int32) -> Bool) {
         var stack = [start]
         while let index = stack.popLast() {
             guard visit(index) else { continue }
-            stack += orderedChildren(index).reversed()
+            stack += orderedChildren(index, ordering).reversed()
         }
     }
 
@@ -266,7 +266,6 @@ public struct TopicModel: Sendable {
         }
         let retainedDelta = updateRetained(topicIndex, message: message, previous: previous, answersSubscription: answersSubscription)
         topics[Int(topicIndex)].messageCount += 1
-        topics[Int(topicIndex)].rate.record(at: time)
         let fieldsChanged = recordNumbers(topicIndex, payload: message.payload, time: time, previous: previous)
         // Known before counting: an availability topic's words are not a device's state.
         if isNewTopic { watchAvailability(topicIndex, topic: message.topic) }
@@ -274,6 +273,7 @@ public struct TopicModel: Sendable {
         let staleDelta = recordLiveness(topicIndex, at: time, isNew: isNewTopic, retain: message.retain)
         for index in pathScratch {
             nodes[Int(index)].messageCount += 1
+            nodes[Int(index)].traffic.record(bytes: message.payload.count, at: time)
             if time > nodes[Int(index)].newest { nodes[Int(index)].newest = time }
             if isNewTopic { nodes[Int(index)].topicCount += 1 }
             nodes[Int(index)].retainedCount += retainedDelta

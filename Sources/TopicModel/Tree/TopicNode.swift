@@ -32,6 +32,8 @@ public struct TopicNode: Sendable {
     public internal(set) var messageCount: Int = 0
     /// The newest receive time at or below this node (seconds since 1970).
     public internal(set) var newest: Double = 0
+    /// Messages and bytes per second at or below this node (the traffic order's keys).
+    public internal(set) var traffic = Traffic()
     /// Children, once there are two or more.
     var children: ChildList?
 

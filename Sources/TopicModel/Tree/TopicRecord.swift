@@ -10,7 +10,6 @@ public struct TopicRecord: Sendable {
     public internal(set) var retained: RetainedState = .none
     public internal(set) var messageCount = 0
     public let firstSeen: Double
-    var rate = RateWindow()
     /// When it last spoke, its usual interval, and whether it went quiet.
     public internal(set) var liveness = Liveness()
     /// Whether this topic announces a device's availability (by its name, or a discovery config).
@@ -63,8 +62,6 @@ public struct TopicRecord: Sendable {
         return firstPlainNumber.isNaN ? extras.firstNumberCount : 1
     }
 
-    /// Messages per second over the last ten seconds.
-    public func rate(now: Double) -> Double { rate.rate(now: now) }
 
 }
 

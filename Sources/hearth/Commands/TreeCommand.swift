@@ -19,6 +19,7 @@ struct TreeCommand: AsyncParsableCommand, ConnectingCommand {
               hearth tree                           # everything, as an indented tree
               hearth tree -t 'home/#' --depth 2
               hearth tree --retained-only -F json   # one JSON object per retained topic
+              hearth tree --sort rate -W 10 --depth 2   # what floods the broker
             """,
         helpNames: [.long])
 
@@ -33,6 +34,16 @@ struct TreeCommand: AsyncParsableCommand, ConnectingCommand {
 
     @Option(name: [.customShort("F"), .customLong("format")], help: "Output format: json (one object per topic).")
     var format: OutputFormatOption?
+
+    @Option(name: .long, help: "Order each level by traffic, largest first: rate (msgs/s over 10 s) or bytes (bytes/s); default: by name.")
+    var sort: SortOption?
+
+    /// `--sort` values.
+    enum SortOption: String, ExpressibleByArgument, CaseIterable {
+        case rate, bytes
+
+        var order: TreeOrder { self == .rate ? .messageRate : .byteRate }
+    }
 
     /// `-F`: json only (`hearth sub -F` also takes mosquitto_sub's format strings).
     enum OutputFormatOption: String, ExpressibleByArgument, CaseIterable { case json }
@@ -85,7 +96,7 @@ struct TreeCommand: AsyncParsableCommand, ConnectingCommand {
         })
         _ = Unmanaged.passRetained(kept)
         var output = OutputWriter(fd: STDOUT_FILENO)
-        let printer = TreePrinter(model: kept.value, maxDepth: depth, retainedOnly: retainedOnly, now: now)
+        let printer = TreePrinter(model: kept.value, maxDepth: depth, retainedOnly: retainedOnly, now: now, order: sort?.order ?? .name)
         if format == .json { printer.writeJSON(to: &output) } else { printer.writeText(to: &output) }
         output.flush()
     }

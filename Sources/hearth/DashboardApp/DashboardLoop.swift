@@ -85,6 +85,7 @@ final class DashboardLoop {
     /// Topics on screen whose recorded past is unread are read after the frame, in the
     /// background; the loader wakes the loop, and the next frame shows them.
     private func draw(now: Double) -> Double? {
+        controller.residentBytes = ResidentMemory.bytes()
         var (frame, deadline) = takeFrame(now: now)
         // Formatting (the payload, the detail pane) runs with the model unlocked.
         controller.finishFrame(&frame)

@@ -1,0 +1,82 @@
+/// Messages and bytes per second at a node (a topic, or everything below a branch), over the
+/// last 10 s and the last minute, in fixed space.
+///
+/// Each window keeps two buckets as long as itself: the current one and the one before. The
+/// count over the last window is the current bucket plus the part of the previous one the
+/// window still covers, which is exact for a steady rate and never off by more than the
+/// previous bucket's share for a bursty one.
+public struct Traffic: Sendable, Hashable {
+    /// The second (since 1970) of the newest message; 32 bits last until 2106.
+    private var second: UInt32 = 0
+    private var messages10 = Buckets()
+    private var messages60 = Buckets()
+    private var bytes10 = Buckets()
+    private var bytes60 = Buckets()
+
+    public init() {}
+
+    /// Two consecutive buckets of one window; counts saturate at 2³² − 1.
+    struct Buckets: Sendable, Hashable {
+        var current: UInt32 = 0
+        var previous: UInt32 = 0
+
+        mutating func add(_ count: UInt32) { current = current.addingReportingOverflow(count).overflow ? .max : current &+ count }
+
+        /// Moves on `steps` buckets.
+        mutating func advance(_ steps: UInt32) {
+            guard steps > 0 else { return }
+            previous = steps == 1 ? current : 0
+            current = 0
+        }
+
+        /// The count over the last `window` seconds, `into` seconds into the current bucket.
+        func count(window: Double, into: Double) -> Double {
+            Double(current) + Double(previous) * max(0, 1 - into / window)
+        }
+    }
+
+    mutating func record(bytes: Int, at time: Double) {
+        let now = UInt32(clamping: Int64(time.rounded(.down)))
+        if now > second {
+            let steps10 = now / 10 - second / 10, steps60 = now / 60 - second / 60
+            messages10.advance(steps10)
+            bytes10.advance(steps10)
+            messages60.advance(steps60)
+            bytes60.advance(steps60)
+            second = now
+        }
+        messages10.add(1)
+        messages60.add(1)
+        bytes10.add(UInt32(clamping: bytes))
+        bytes60.add(UInt32(clamping: bytes))
+    }
+
+    /// Messages per second over the last 10 s (`.short`) or the last minute (`.long`) at `now`.
+    public func messageRate(_ window: Window = .short, now: Double) -> Double {
+        rate(window == .short ? messages10 : messages60, window, now: now)
+    }
+
+    /// Bytes per second over the last 10 s or the last minute at `now`.
+    public func byteRate(_ window: Window = .short, now: Double) -> Double {
+        rate(window == .short ? bytes10 : bytes60, window, now: now)
+    }
+
+    /// The two windows rates are given over.
+    public enum Window: Sendable {
+        /// The last 10 seconds.
+        case short
+        /// The last minute.
+        case long
+
+        public var seconds: Double { self == .short ? 10 : 60 }
+    }
+
+    private func rate(_ buckets: Buckets, _ window: Window, now: Double) -> Double {
+        let length = window.seconds
+        let nowBucket = (now / length).rounded(.down), lastBucket = (Double(second) / length).rounded(.down)
+        // Buckets the clock has left behind no longer count.
+        var moved = buckets
+        if nowBucket > lastBucket { moved.advance(UInt32(clamping: Int64(nowBucket - lastBucket))) }
+        return moved.count(window: length, into: now - nowBucket * length) / length
+    }
+}
