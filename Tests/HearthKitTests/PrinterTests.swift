@@ -83,3 +83,63 @@ struct TreeStateTests {
         #expect(json.contains(#""state":"OFF","primary":"brightness""#), "\(json)")
     }
 }
+
+/// `hearth tree --sort rate -F json` and several brokers' trees, on fixtures with known rates.
+@Suite(.timeLimit(.minutes(1)))
+struct SortedTreePrinterTests {
+    let now = 1_800_000_060.0
+
+    /// Topics that each sent `perSecond` messages a second of `bytes` bytes for the last
+    /// minute, ingested in time order as a client receives them.
+    func steady(_ topics: [(topic: String, perSecond: Int, bytes: Int, broker: Int)], into model: inout TopicModel) {
+        var messages: [(time: Double, index: Int)] = []
+        for (index, topic) in topics.enumerated() {
+            for count in 0..<(60 * topic.perSecond) {
+                let time: Double = now - 60 + Double(count) / Double(topic.perSecond)
+                messages.append((time, index))
+            }
+        }
+        messages.sort { $0.time < $1.time }
+        for (time, index) in messages {
+            let topic = topics[index]
+            let payload = [UInt8](repeating: UInt8(ascii: "1"), count: topic.bytes)
+            model.ingest(MQTTMessage(topic: topic.topic, payload: payload, receivedAt: Date(timeIntervalSince1970: time)), broker: topic.broker)
+        }
+    }
+
+    @Test func sortedByRateWithTheRatesInJSON() throws {
+        var model = TopicModel()
+        steady([("a/slow", 1, 4, 0), ("b/fast", 20, 4, 0), ("b/medium", 5, 100, 0)], into: &model)
+        let lines = try PrinterTests.printed {
+            TreePrinter(model: model, maxDepth: nil, retainedOnly: false, now: now, order: .messageRate).writeJSON(to: &$0)
+        }.split(separator: "\n")
+        #expect(lines.map { $0.firstMatch(of: /"topic":"([^"]+)"/)!.output.1 } == ["b/fast", "b/medium", "a/slow"], "\(lines)")
+        #expect(lines[0].contains(#""rate_10s":20,"rate_1m":20,"bytes_1m":80"#), "\(lines[0])")
+        #expect(lines[1].contains(#""rate_10s":5,"rate_1m":5,"bytes_1m":500"#), "\(lines[1])")
+        #expect(lines[2].contains(#""rate_10s":1,"rate_1m":1,"bytes_1m":4"#), "\(lines[2])")
+        // By bytes, the medium topic's larger payloads lead.
+        let byBytes = try PrinterTests.printed {
+            TreePrinter(model: model, maxDepth: nil, retainedOnly: false, now: now, order: .byteRate).writeJSON(to: &$0)
+        }
+        #expect(byBytes.hasPrefix(#"{"topic":"b/medium""#), "\(byBytes)")
+        // The text tree: branches sum their topics, and the noisiest comes first.
+        let text = try PrinterTests.printed {
+            TreePrinter(model: model, maxDepth: 1, retainedOnly: false, now: now, order: .messageRate).writeText(to: &$0)
+        }
+        #expect(text.split(separator: "\n").dropFirst().map(String.init) == ["├── b  (2 topics, 1500 msgs)  25 msg/s", "└── a  (1 topic, 60 msgs)  1 msg/s"],
+                "\(text)")
+    }
+
+    @Test func oneTreePerBrokerWithTheBrokerInJSON() throws {
+        var model = TopicModel(brokers: ["home", "cabin"])
+        steady([("hall/t", 1, 4, 0), ("stove/t", 2, 4, 1)], into: &model)
+        let json = try PrinterTests.printed {
+            TreePrinter(model: model, maxDepth: nil, retainedOnly: false, now: now).writeJSON(to: &$0)
+        }.split(separator: "\n")
+        #expect(json.count == 2 && json[0].hasPrefix(#"{"broker":"home","topic":"hall/t""#) && json[1].hasPrefix(#"{"broker":"cabin","topic":"stove/t""#),
+                "\(json)")
+        let text = try PrinterTests.printed { TreePrinter(model: model, maxDepth: nil, retainedOnly: false, now: now).writeText(to: &$0) }
+        #expect(text.hasPrefix("home: 1 topic, 60 messages, 0 retained\n└── hall"), "\(text)")
+        #expect(text.contains("\n\ncabin: 1 topic, 120 messages, 0 retained\n└── stove"), "\(text)")
+    }
+}

@@ -45,27 +45,18 @@ import Testing
         #expect(model.node(model.id("home")).isTopic)
     }
 
-    @Test func rateCountsTheLastTenSeconds() {
+    @Test func trafficCountsTheLastTenSecondsAndTheLastMinuteOnTopicsAndBranches() {
         var model = TopicModel()
-        for second in 0..<20 { model.ingest(msg("r", "1", at: 1000 + Double(second))) }
-        let record = model.record("r")
-        #expect(record?.rate(now: 1019.5) == 1.0)
-        #expect(record?.rate(now: 1025) == 0.4)
-        #expect(record?.rate(now: 2000) == 0)
-    }
-}
-
-/// Child order: new children wait unsorted until `refresh` merges them, and queries see them in
-/// natural order either way.
-@Suite(.timeLimit(.minutes(3))) struct ChildOrderTests {
-    @Test func refreshSettlesEveryChildList() {
-        var model = TopicModel()
-        for name in ["room10", "room2", "room1", "attic"] { model.ingest(msg("home/\(name)/t", "1")) }
-        model.ingest(msg("home/room3/t", "1"))
-        #expect(model.children(of: model.id("home")).map { model.node($0).name } == ["attic", "room1", "room2", "room3", "room10"])
-        #expect(model.nodes.contains { !($0.children?.isSettled ?? true) })
-        model.refresh(now: 1_800_000_000)
-        #expect(model.nodes.allSatisfy { $0.children?.isSettled ?? true })
-        #expect(model.children(of: model.id("home")).map { model.node($0).name } == ["attic", "room1", "room2", "room3", "room10"])
+        for second in 0..<20 { model.ingest(msg("a/r", "12", at: 1000 + Double(second))) }
+        for node in [model.id("a/r"), model.id("a"), NodeID.root] {
+            let traffic = model.node(node).traffic
+            // A steady message a second: the previous bucket's share covers the rest of the window.
+            #expect(abs(traffic.messageRate(now: 1019.5) - 1.05) < 1e-9)
+            #expect(traffic.messageRate(now: 1025) == 0.5)
+            #expect(traffic.byteRate(now: 1025) == 1.0)
+            #expect(abs(traffic.messageRate(.long, now: 1019.5) - 20.0 / 60) < 1e-9)
+            #expect(traffic.messageRate(now: 2000) == 0)
+            #expect(traffic.messageRate(.long, now: 2000) == 0)
+        }
     }
 }

@@ -9,22 +9,14 @@ extension TopicModel {
         case let .connectionState(state):
             if state.isConnected {
                 connectionRestored(at: time, broker: broker)
-            } else if state.isDown {
+            } else if case .reconnecting = state {
+                // Closed for good is the end of the run: a burst still settling is kept for the
+                // last refresh.
                 connectionLost(at: time, broker: broker)
             }
         case .resubscribing: subscriptionsResent(at: time, broker: broker)
         case .subscriptionsRestored: subscriptionsRestored(at: time, broker: broker)
         case .message, .messagesDropped: break
-        }
-    }
-}
-
-extension MQTTConnectionState {
-    /// Lost (reconnecting) or closed for good: a broker's topics cannot speak.
-    var isDown: Bool {
-        switch self {
-        case .reconnecting, .closed: return true
-        case .idle, .connecting, .connected: return false
         }
     }
 }

@@ -43,9 +43,10 @@ struct BrokerAddressOptions: ParsableArguments {
     /// The default profile stays out when `-h` or `-L` names a broker: its login (and filters,
     /// port, certificates) belong to its own broker, and must not go to another one.
     ///
-    /// - Throws: when the flags name several brokers (see `brokers()`), or a group.
+    /// - Throws: when the flags name several profiles or URLs (see `brokers()`), or a group.
     func profile() throws -> Profile? {
-        guard profileNames.count + urls.count <= 1 else {
+        // One -b with one -L is the profile at the URL's address, as before several brokers.
+        guard profileNames.count <= 1, urls.count <= 1 else {
             throw ValidationError("\((profileNames.map { "-b \($0)" } + urls.map { "-L \($0)" }).joined(separator: ", ")) name several brokers; this command takes one")
         }
         guard let profile = try namedProfile() else { return nil }
