@@ -153,12 +153,12 @@ import TopicModel
         let controller = ready(model)
         _ = controller.handle(.character("?"), model: model)
         let help = Fixture.draw(controller, model)
-        for key in ["PgUp/PgDn", "search", "Ctrl-R retain", "OSC 52", "quit", "show ages", "next stale topic", "◌", "◷ ✕"] { #expect(help.text.contains(key), "\(key)") }
+        for key in ["PgUp/PgDn", "search", "Ctrl-R retain", "OSC 52", "quit", "show ages", "order by name or traffic", "next stale topic", "◌", "◷ ✕ ↯", "Ctrl-B broker"] { #expect(help.text.contains(key), "\(key)") }
         // Whole on the smallest usual screen, legend included.
         let small = DashboardController(connection: Fixture.connected, width: 80, height: 24)
         _ = small.handle(.character("?"), model: model)
         let smallHelp = Fixture.draw(small, model)
-        #expect(smallHelp.text.contains("◉ ◎ ⊘ ◌") && smallHelp.text.contains("device offline"), "\(smallHelp.text)")
+        #expect(smallHelp.text.contains("◉ ◎ ⊘ ◌") && smallHelp.text.contains("/ unreachable"), "\(smallHelp.text)")
         _ = controller.handle(.character("x"), model: model)
         #expect(controller.handle(.character("q"), model: model) == [.quit])
         #expect(controller.handle(.control("c"), model: model) == [.quit])

@@ -85,6 +85,6 @@ import TopicModel
         let footer = canvas.line(height - 1).trimmingCharacters(in: .whitespaces)
         #expect(footer.hasPrefix("? help q quit") && !footer.contains("…"), "\(footer)")
         let last = try #require(footer.split(separator: " ").last)
-        #expect(["detail", "clear", "series", "publish"].contains(String(last)), "ends on a whole hint: \(footer)")
+        #expect(["detail", "clear", "series", "publish", "order"].contains(String(last)), "ends on a whole hint: \(footer)")
     }
 }

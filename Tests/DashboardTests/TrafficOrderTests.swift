@@ -75,7 +75,7 @@ import TopicModel
         let cabin = try! #require(Fixture.treeRow(of: "cabin (1)", in: canvas))
         #expect(canvas.lines[cabin].contains("↻ reconnecting in 4 s"), "\(canvas.lines[cabin])")
         // Its topic is unreachable, never stale; the overview names the broker first.
-        #expect(canvas.lines.contains { $0.hasPrefix("◉⊘") && $0.contains("temperature") }, "\(canvas.text)")
+        #expect(canvas.lines.contains { $0.hasPrefix("◉↯") && $0.contains("temperature") }, "\(canvas.text)")
         #expect(canvas.text.contains("cabin ↻ reconnecting"), "\(canvas.text)")
         // y copies the topic without the broker; p sends to the selected topic's broker.
         for key in [Key.character("/")] + "stove/temp".map(Key.character) + [.enter] { _ = controller.handle(key, model: model) }

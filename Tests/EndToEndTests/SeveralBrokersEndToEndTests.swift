@@ -69,7 +69,7 @@ import Testing
                             await cabin.kill()
                             screen = try await tmux.waitFor { screen in
                                 screen.split(separator: "\n").contains { $0.contains("cabin (1)") && $0.contains("reconnecting in") }
-                                    && screen.split(separator: "\n").contains { $0.hasPrefix("◉⊘") && $0.contains("temperature") }
+                                    && screen.split(separator: "\n").contains { $0.hasPrefix("◉↯") && $0.contains("temperature") }
                             }
                             #expect(screen.contains("2 connected · 1 reconnecting · 1 failed"), "\(screen)")
                             #expect(!screen.contains("◷"), "nothing under a broker that is down is stale:\n\(screen)")

@@ -71,6 +71,27 @@ import Testing
         #expect(model.silence(of: model.record("cabin/t")!, now: start + 300) == 1)
     }
 
+    @Test func aStaleTopicUnderABrokerThatDropsIsUnreachableThenStaleAgainWhenItIsBack() throws {
+        var model = TopicModel(brokers: ["home", "cabin"])
+        for index in 0..<5 { model.ingest(msg("t", "1", at: start + Double(index) * 10), broker: 1) }
+        model.refresh(now: start + 200)
+        #expect(model.record("cabin/t")?.liveness.isStale == true)
+        #expect(model.staleCount == 1)
+        let error = MQTTClientError.unknownHost("cabin.lan")
+        model.follow(.connectionState(.reconnecting(delay: .seconds(5), attempt: 1, lastError: error)), at: start + 210, broker: 1)
+        #expect(model.record("cabin/t")?.liveness.isStale == false)
+        #expect(model.staleCount == 0)
+        model.refresh(now: start + 500)
+        #expect(model.staleCount == 0)
+        // Its deadline passed long ago on its connected clock: stale again at the first refresh.
+        model.connectionRestored(at: start + 600, broker: 1)
+        let due = try #require(model.nextDeadline)
+        #expect(due <= start + 600)
+        model.refresh(now: start + 600)
+        #expect(model.record("cabin/t")?.liveness.isStale == true)
+        #expect(model.node(model.root(ofBroker: 1)).staleCount == 1)
+    }
+
     @Test func retainedReconciliationIsPerBroker() {
         var model = TopicModel(brokers: ["home", "cabin"])
         model.ingest(msg("kept", "1", retain: true, at: start), broker: 0)

@@ -85,6 +85,9 @@ public struct DashboardFrame: Sendable {
         /// The whole screen's overview with several brokers: those that are down, as problems
         /// that come first ("cabin: reconnecting in 4 s …").
         public var brokerProblems: [(name: String, status: ConnectionStatus)] = []
+        /// The branch's messages and bytes per second, and its broker's (for its share).
+        public var traffic = Traffic()
+        public var brokerTraffic = Traffic()
     }
 
     public var layout: Layout

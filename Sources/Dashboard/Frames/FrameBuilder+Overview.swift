@@ -28,7 +28,7 @@ extension FrameBuilder {
             guard case let .series(series) = row, let points = series.series else { return .init(row: row, sparkline: nil) }
             return .init(row: row, sparkline: Sparkline.render(points, width: width, kind: series.kind, scratch: &sparkScratch))
         }
-        return DashboardFrame.Overview(
+        var overview = DashboardFrame.Overview(
             path: branch == .root ? "" : model.path(of: branch), topicCount: Int(node.topicCount),
             stateCount: filtered?.stateCount ?? Int(node.stateCount),
             temperatureCount: filtered?.temperatureCount ?? Int(node.temperatureCount),
@@ -38,5 +38,8 @@ extension FrameBuilder {
             totalRows: window.totalRows, scroll: state.overviewScroll, cursor: state.overviewCursor,
             sparklineWidth: width, treeFilter: treeFilter,
             matchingTopics: treeFilter == nil ? nil : (filtered?.topicCount ?? matches?.count(at: branch)))
+        overview.traffic = node.traffic
+        overview.brokerTraffic = model.node(model.broker(of: branch).map(model.root(ofBroker:)) ?? .root).traffic
+        return overview
     }
 }

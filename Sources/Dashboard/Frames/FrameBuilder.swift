@@ -49,9 +49,8 @@ public final class FrameBuilder {
         frame.links = links
         frame.topicCount = model.topicCount
         frame.retainedCount = model.retainedCount
-        // A broker that is down has no stale topics: they are unreachable.
-        frame.staleCount = links.isEmpty ? model.staleCount
-            : links.indices.filter { !links[$0].isDown }.reduce(0) { $0 + Int(model.node(model.root(ofBroker: $1)).staleCount) }
+        // A broker that is down has no stale topics (the model counts them unreachable).
+        frame.staleCount = model.staleCount
         frame.offlineCount = model.offlineDeviceCount
         frame.showsAges = state.showsAges
         frame.messageRate = rate.perSecond

@@ -35,8 +35,9 @@ enum DetailPane {
             "\(ValueFormat.short(traffic.messageRate(window, now: now), digits: 1)) msg/s · \(ValueFormat.bytes(Int(traffic.byteRate(window, now: now))))/s"
         }
         var line = "\(rates(.short)) (10 s) · \(rates(.long)) (1 min)"
+        // The share over the last minute, unless it is the broker itself.
         let total = broker.messageRate(.long, now: now)
-        if total > 0 { line += " · \(Int((100 * traffic.messageRate(.long, now: now) / total).rounded()))% of the broker's messages" }
+        if total > 0, traffic != broker { line += " · \(Int((100 * traffic.messageRate(.long, now: now) / total).rounded()))% of the broker's messages" }
         return line
     }
 

@@ -36,7 +36,7 @@ enum FooterView {
 
     // Most needed first: a narrow terminal leaves out the last.
     static let treeHints = [("?", "help"), ("q", "quit"), ("↑↓", "move"), ("←→", "fold"), ("/", "search"), ("f", "filter"),
-                            ("p", "publish"), ("Tab", "detail"), ("d", "clear"), ("s", "series")]
+                            ("p", "publish"), ("Tab", "detail"), ("d", "clear"), ("s", "series"), ("o", "order")]
     static let detailHints = [("?", "help"), ("q", "quit"), ("↑↓", "scroll"), ("PgUp/PgDn", "page"), ("g/G", "top/end"),
                               ("y/Y", "copy"), ("p", "publish"), ("Tab", "tree")]
 }

@@ -50,7 +50,7 @@ public struct Layout: Sendable, Equatable {
 
 extension Layout {
     /// Lines above the overview's rows in the detail pane: the branch and its counts.
-    public static let overviewHeaderLines = 2
+    public static let overviewHeaderLines = 3
 
     /// Rows of the overview the detail pane has room for.
     public var overviewRows: Int { max(1, detail.height - Self.overviewHeaderLines) }

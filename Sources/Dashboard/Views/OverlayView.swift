@@ -61,15 +61,15 @@ enum HelpText {
         ("PgUp/PgDn  g/G", "page up / down; first / last"), ("Tab", "switch pane"),
         ("/  n/N", "search (Enter selects the first match); next / previous"),
         ("f / F", "filter with an MQTT wildcard (home/+/temp) / clear it"),
-        ("s / t", "choose the series to graph / show ages"),
+        ("s / t / o", "series to graph / show ages / order by name or traffic"),
         ("[ / ]  v", "graph over 5 min, 1 h, 24 h; what changed since the last message"),
         ("!", "next stale topic or offline device"),
-        ("p", "publish (Ctrl-R retain, Ctrl-S send, Esc cancel)"),
+        ("p", "publish (Ctrl-R retain, Ctrl-B broker, Ctrl-S send)"),
         ("d", "clear the selected topic's retained value"), ("D", "clear every retained value below (dry run: l)"),
         ("y / Y", "copy the topic / payload (OSC 52)"), ("mouse", "click selects, wheel scrolls"),
         ("?  q  Ctrl-C", "this help; quit"),
         ("◉ ◎ ⊘ ◌", "retained: shown / held under a live value / cleared / gone"),
-        ("◷ ✕", "stale topic (quiet for longer than usual) / device offline"),
+        ("◷ ✕ ↯", "stale (quiet longer than usual) / offline / unreachable"),
     ]
 
     static var lines: [StyledLine] {

@@ -42,7 +42,7 @@ enum OverviewView {
         if overview.stateCount > 0 { counts += " · " + count(overview.stateCount, "state") }
         counts += " · " + count(overview.otherReadingCount, "reading")
         if overview.internalCount > 0 { counts += " · \(overview.internalCount) internal" }
-        // The title and the counts take one line each (the rows below are placed by that), cut
+        // The title, the counts and the traffic take one line each (the rows below are placed by that), cut
         // with "…"; a branch that is an offline device says so on the first.
         var heading = StyledLine(DisplayWidth.truncate(title, cells: width), .title)
         if let filter = overview.treeFilter {
@@ -61,7 +61,8 @@ enum OverviewView {
             let room = width - DisplayWidth.of(heading.text) - 2
             heading.append("  " + DisplayWidth.truncate("✕ device offline, as \(sources.joined(separator: ", ")) says", cells: max(1, room)), .offline)
         }
-        var out = [heading, StyledLine(DisplayWidth.truncate(counts, cells: width), .dim)]
+        let traffic = DetailPane.trafficLine(overview.traffic, of: overview.brokerTraffic, now: now)
+        var out = [heading, StyledLine(DisplayWidth.truncate(counts, cells: width), .dim), StyledLine(DisplayWidth.truncate(traffic, cells: width), .dim)]
         if overview.totalRows == 0 {
             out.append(StyledLine("  nothing numeric below yet", .dim))
             return out

@@ -12,10 +12,10 @@ import TextFormat
 ///      ✕ ▸ tele/garage_plug (4) ✕ offline
 ///
 /// With several brokers the first level is one row per broker, with its connection after its
-/// counts; the topics of a broker that is down are dim and marked ⊘ unreachable, never stale.
+/// counts; the topics of a broker that is down are dim and marked ↯ unreachable, never stale.
 ///
-///        ▾ cabin (12) 3◉  ↻ reconnecting in 4 s (down 1m): connection refused
-///      ⊘   ▸ zigbee2mqtt (12) 3◉
+///        ▾ cabin (2) 2◉  ↻ reconnecting in 4 s (down 1m): connection refused
+///     ◉↯     temperature          19
 enum TreePane {
     /// The age column: "59s", "12m", "23h", "365d", and a space.
     static let ageWidth = 5
@@ -81,7 +81,7 @@ enum TreePane {
             canvas.write(glyph, row: row, column: column, width: 1, role: markerRole(summary.retained))
         }
         if item.isUnreachable, tree.topic != nil {
-            canvas.write("⊘", row: row, column: column + 1, width: 1, role: .dim)
+            canvas.write("↯", row: row, column: column + 1, width: 1, role: .dim)
         } else if let (glyph, role) = livenessMarker(tree) {
             canvas.write(glyph, row: row, column: column + 1, width: 1, role: role)
         }
@@ -112,7 +112,7 @@ enum TreePane {
         let valueStart = tree.topic == nil ? end + 1 : rightEnd - DisplayWidth.of(right)
         var name = TerminalEscaping.escaped(Array(tree.name.utf8), keepNewlines: false)
         if name.isEmpty { name = "∅" }  // an empty level (a//b, a leading /)
-        var counts = tree.hasChildren || item.link != nil ? self.counts(tree, unreachable: item.isUnreachable) : ""
+        var counts = tree.hasChildren || item.link != nil ? self.counts(tree) : ""
         if let link = item.link { counts += "  " + HeaderView.phase(link, now: time).0 }
         let wanted = DisplayWidth.of(name) + DisplayWidth.of(counts)
         var age: (text: String, column: Int)?
@@ -139,11 +139,11 @@ enum TreePane {
         }
     }
 
-    /// A branch's counts after its name: " (12) 3◉ 1◷ 2✕"; no stale count where unreachable.
-    private static func counts(_ tree: TreeRow, unreachable: Bool) -> String {
+    /// A branch's counts after its name: " (12) 3◉ 1◷ 2✕".
+    private static func counts(_ tree: TreeRow) -> String {
         var counts = " (\(tree.topicCount))"
         if tree.retainedCount > 0 { counts += " \(tree.retainedCount)◉" }
-        if tree.staleCount > 0, !unreachable { counts += " \(tree.staleCount)◷" }
+        if tree.staleCount > 0 { counts += " \(tree.staleCount)◷" }
         if tree.isOfflineDevice {
             counts += " ✕ offline"
         } else if tree.offlineCount > 0 {

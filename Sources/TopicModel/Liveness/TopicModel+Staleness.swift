@@ -34,6 +34,8 @@ extension TopicModel {
 
     /// Marks one broker's topics whose silence passed their threshold by `now`.
     private mutating func markStale(now: Double, broker: Int) -> Bool {
+        // A broker that is down has no stale topics (its clock stands still meanwhile).
+        guard !hasBrokerLevel || links[broker].clock.isConnected else { return false }
         let connectedNow = links[broker].clock.connected(at: now)
         var changed = false
         while let first = links[broker].staleSchedule.min, first.connectedTime <= connectedNow {

@@ -79,9 +79,28 @@ extension TopicModel {
 
     /// A broker's connection was lost: its staleness stops counting, and a reconnect burst in
     /// progress proves nothing.
+    ///
+    /// With several brokers, its stale topics are no longer stale while it is down (they are
+    /// unreachable): each is due again at once, on its connected clock, when the broker is back.
     public mutating func connectionLost(at time: Double, broker: Int = 0) {
         links[broker].clock.lose(at: time)
         links[broker].reconciliation = nil
+        guard hasBrokerLevel else { return }
+        var stale: [Int32] = []
+        walk(from: root(ofBroker: broker).index) { index in
+            guard nodes[Int(index)].staleCount > 0 else { return false }
+            let topic = nodes[Int(index)].topic
+            if topic >= 0, topics[Int(topic)].liveness.isStale { stale.append(topic) }
+            return true
+        }
+        for topic in stale {
+            let deadline = topics[Int(topic)].liveness.lastConnected + (topics[Int(topic)].liveness.staleAfter ?? 0)
+            topics[Int(topic)].liveness.isStale = false
+            topics[Int(topic)].liveness.isScheduled = true
+            topics[Int(topic)].liveness.scheduledAt = deadline
+            links[broker].staleSchedule.insert(StaleDeadline(connectedTime: deadline, topic: topic))
+            addToPath(from: topics[Int(topic)].node.index, \.staleCount, -1)
+        }
     }
 
     /// A broker's connection is back: its staleness counts again.
