@@ -75,6 +75,7 @@ let package = Package(
                 "MQTT", "TopicModel", "HistoryStore", "TextFormat", "ConfigFiles",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         // wcwidth(3), which Glibc's module hides: the terminal's own rule for cell widths.

@@ -5,7 +5,10 @@
   full speed, against `mosquitto_sub -v` in the same run; a key pressed mid-stream must be answered.
 - Terminal bytes per second for a steady smart home: 50 topics, each updated once a second.
 - Time to show retained values: a mosquitto holding 10,000 retained topics, from start until the
-  header counts all of them (the screen read through tmux), against mosquitto_sub receiving them."""
+  header counts all of them (the screen read through tmux), against mosquitto_sub receiving them.
+- Two brokers on one screen: two replay servers each stream 1,000,000 QoS 0 messages over 1,000
+  topics at the same time, into one dashboard (`-L` twice), against two `mosquitto_sub -v`
+  processes reading the same two streams at the same time."""
 
 import argparse
 import fcntl
@@ -99,6 +102,31 @@ def ingest(hearth, messages, runs):
         print("  a key pressed mid-stream was NOT answered before the stream ended")
 
 
+def two_brokers(hearth, messages, runs):
+    servers = [ReplayServer(messages, 1_000) for _ in range(2)]
+    for server in servers:
+        server.stream(True)
+        server.stream(False)
+    urls = [f"mqtt://127.0.0.1:{server.port}" for server in servers]
+    best_hearth, best_subs = float("inf"), float("inf")
+    for _ in range(runs):
+        seconds, _ = run_in_pty([hearth, "-L", urls[0], "-L", urls[1], "--exit-after", str(2 * messages)])
+        best_hearth = min(best_hearth, seconds)
+        start = time.perf_counter()
+        subs = [subprocess.Popen(["mosquitto_sub", "-p", str(server.port), "-t", "#", "-v", "-C", str(messages)],
+                                 stdout=subprocess.DEVNULL) for server in servers]
+        for sub in subs:
+            if sub.wait() != 0:
+                sys.exit("mosquitto_sub failed")
+        best_subs = min(best_subs, time.perf_counter() - start)
+    total = 2 * messages
+    print(f"two brokers on one screen (pty {COLS}x{ROWS}): {messages:,} QoS 0 messages over 1,000 topics from each of two "
+          f"servers at the same time, best of {runs}")
+    print(f"  hearth (dashboard, -L twice)  {total / best_hearth:12,.0f} msgs/s  ({best_hearth:.3f} s)")
+    print(f"  two mosquitto_sub -v          {total / best_subs:12,.0f} msgs/s  ({best_subs:.3f} s)")
+    print(f"  ratio dashboard/two mosquitto_sub: {best_subs / best_hearth:.2f}x (target >= 1.0)")
+
+
 class PacedServer(ReplayServer):
     """50 topics (10 rooms of 5 sensors), each updated once a second with a drifting value."""
 
@@ -181,9 +209,19 @@ def main():
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--only", choices=["ingest", "two-brokers", "terminal", "retained"], help="run one measurement")
     args = parser.parse_args()
     hearth = os.path.abspath(args.hearth)
+    if args.only == "two-brokers":
+        return two_brokers(hearth, args.messages, args.runs)
+    if args.only == "ingest":
+        return ingest(hearth, args.messages, args.runs)
+    if args.only == "terminal":
+        return terminal_bytes(hearth, args.seconds)
+    if args.only == "retained":
+        return retained_time(hearth, 10_000, args.runs)
     ingest(hearth, args.messages, args.runs)
+    two_brokers(hearth, args.messages, args.runs)
     terminal_bytes(hearth, args.seconds)
     retained_time(hearth, 10_000, args.runs)
 

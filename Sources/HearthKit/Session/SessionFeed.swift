@@ -85,11 +85,7 @@ public enum SessionFeed {
                                   _ recording: RecordingPipeline<C>?) async {
         guard !messages.isEmpty else { return }
         await recording?.record(messages)
-        // One message at a time: TopicModel's sequence-taking ingest is generic, and a generic
-        // call across modules is not specialized.
-        model?.withModel { model in
-            for message in messages { model.ingest(message, broker: broker) }
-        }
+        model?.ingest(messages, broker: broker)
         messages.removeAll(keepingCapacity: true)
     }
 }

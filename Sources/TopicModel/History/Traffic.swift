@@ -35,8 +35,11 @@ public struct Traffic: Sendable, Hashable {
         }
     }
 
-    mutating func record(bytes: Int, at time: Double) {
-        let now = UInt32(clamping: Int64(time.rounded(.down)))
+    /// The whole second (since 1970) that `record` takes, worked out once per message.
+    static func second(_ time: Double) -> UInt32 { UInt32(clamping: Int64(time.rounded(.down))) }
+
+    /// Counts a message of `bytes` bytes received in `now` (a `second(_:)`).
+    mutating func record(bytes: UInt32, second now: UInt32) {
         if now > second {
             let steps10 = now / 10 - second / 10, steps60 = now / 60 - second / 60
             messages10.advance(steps10)
@@ -47,8 +50,8 @@ public struct Traffic: Sendable, Hashable {
         }
         messages10.add(1)
         messages60.add(1)
-        bytes10.add(UInt32(clamping: bytes))
-        bytes60.add(UInt32(clamping: bytes))
+        bytes10.add(bytes)
+        bytes60.add(bytes)
     }
 
     /// Messages per second over the last 10 s (`.short`) or the last minute (`.long`) at `now`.

@@ -271,9 +271,10 @@ public struct TopicModel: Sendable {
         if isNewTopic { watchAvailability(topicIndex, topic: message.topic) }
         let counts = fieldsChanged || isNewTopic ? countReadings(topicIndex, topic: message.topic, force: isNewTopic) : ReadingCounts()
         let staleDelta = recordLiveness(topicIndex, at: time, isNew: isNewTopic, retain: message.retain)
+        let second = Traffic.second(time), bytes = UInt32(clamping: message.payload.count)
         for index in pathScratch {
             nodes[Int(index)].messageCount += 1
-            nodes[Int(index)].traffic.record(bytes: message.payload.count, at: time)
+            nodes[Int(index)].traffic.record(bytes: bytes, second: second)
             if time > nodes[Int(index)].newest { nodes[Int(index)].newest = time }
             if isNewTopic { nodes[Int(index)].topicCount += 1 }
             nodes[Int(index)].retainedCount += retainedDelta

@@ -61,7 +61,7 @@ final class DashboardLoop {
             if let deadline { timeout = min(timeout ?? .infinity, max(0, deadline - now)) }
             if session.wait(timeout: timeout, wakeup: inbox.wakeup) { dirty = true }
             for event in inbox.takeAll() { controller.apply(event) }
-            if let messageLimit, model.withModel({ $0.messageCount }) >= messageLimit {
+            if let messageLimit, model.ingestedCount >= messageLimit {
                 _ = draw(now: Self.now())
                 break
             }
