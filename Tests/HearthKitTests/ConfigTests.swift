@@ -69,6 +69,22 @@ struct ConfigTests {
         #expect(throws: ConfigurationError("no profile 'cabin' in config.toml (known: home, test)")) { try file.profile(named: "cabin") }
     }
 
+    @Test func aGroupNamesItsBrokersInOrder() throws {
+        let file = try ProfileFile.parse("""
+            default = "fleet"
+            [profiles.home]
+            host = "home.lan"
+            [profiles.cabin]
+            url = "mqtts://cabin.example:8883"
+            [profiles.fleet]
+            brokers = ["home", "cabin"]
+            theme = "nord"
+            """, path: "config.toml")
+        let fleet = try #require(try file.profile(named: nil))
+        #expect(fleet.brokers == ["home", "cabin"] && fleet.theme == "nord")
+        #expect(try file.profile(named: "home")?.brokers == nil)
+    }
+
     @Test func aMistakeNamesTheFileLineAndKey() {
         let cases: [(String, String)] = [
             ("[profiles.home]\nhost = 127.0.0.1\n", "config x.toml: line 2: "),
@@ -77,6 +93,14 @@ struct ConfigTests {
             ("default = \"cabin\"\n[profiles.home]\n", "config x.toml: line 1: default profile 'cabin' is not defined"),
             ("[profiles.home]\nfilters = [\"a/#/b\"]\n", "config x.toml: line 2: profile 'home': invalid topic filter 'a/#/b'"),
             ("[profiles.home]\nversion = \"4\"\n", "config x.toml: line 2: profile 'home': version must be mqttv5 or mqttv311"),
+            // Groups: names of profiles that exist, are not groups, each once, and nothing of a broker's own.
+            ("[profiles.fleet]\nbrokers = [\"home\"]\n", "config x.toml: line 1: profile 'fleet': brokers names 'home', which is not a profile"),
+            ("[profiles.home]\n[profiles.fleet]\nbrokers = \"home\"\n", "config x.toml: line 3: profile 'fleet': brokers must be a list of profile names"),
+            ("[profiles.home]\n[profiles.fleet]\nbrokers = [\"home\"]\nhost = \"x\"\n",
+             "config x.toml: line 4: profile 'fleet': a group (brokers = […]) takes only brokers and theme; 'host' belongs in its members' profiles"),
+            ("[profiles.home]\n[profiles.a]\nbrokers = [\"home\"]\n[profiles.b]\nbrokers = [\"a\"]\n",
+             "config x.toml: line 4: profile 'b': brokers names 'a', which is a group itself"),
+            ("[profiles.home]\n[profiles.a]\nbrokers = [\"home\", \"home\"]\n", "config x.toml: line 2: profile 'a': brokers names a profile twice"),
         ]
         for (text, start) in cases {
             do {

@@ -40,6 +40,12 @@ struct ProfilesCommand: ParsableCommand {
     static func describe(_ profile: Profile) -> String {
         let url = profile.url.flatMap { try? BrokerURL(parsing: $0) }
         var parts: [String] = []
+        if let members = profile.brokers {
+            // A group reaches no broker of its own.
+            parts.append("group of \(members.joined(separator: ", "))")
+            if let theme = profile.theme { parts.append("theme \(theme)") }
+            return parts.joined(separator: " · ")
+        }
         if let endpoint = try? BrokerEndpoint.resolve(host: nil, port: nil, url: nil, profile: profile,
                                                       tls: false, webSocket: false, webSocketPath: nil) {
             parts.append(endpoint.description)
