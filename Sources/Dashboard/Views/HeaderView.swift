@@ -35,6 +35,7 @@ enum HeaderView {
         if column + DisplayWidth.of(summary) > rect.width {
             // Narrow terminals get the short form, so the rate stays on screen.
             summary = " \(grouped(frame.topicCount)) topics · \(grouped(frame.retainedCount))◉\(problems) · \(rate)/s"
+                + (frame.order == .name ? "" : " · by \(frame.order.label)")
         }
         canvas.write(summary, row: rect.row, column: column, role: .header)
     }

@@ -54,7 +54,7 @@ enum OverviewView {
             // Brokers that are down come before everything else.
             let down = overview.brokerProblems.map { "\(TerminalEscaping.escaped(Array($0.name.utf8), keepNewlines: false)) \(HeaderView.phase($0.status, now: now).0)" }
             let room = width - DisplayWidth.of(heading.text) - 2
-            heading.append("  " + DisplayWidth.truncate(down.joined(separator: " · "), cells: max(1, room)), .failed)
+            heading.append("  " + DisplayWidth.truncate(down.joined(separator: " · "), cells: max(1, room)), .error)
         }
         if !overview.offlineSources.isEmpty {
             let sources = overview.offlineSources.map { TerminalEscaping.escaped(Array($0.utf8), keepNewlines: false) }

@@ -112,9 +112,13 @@ enum TreePane {
         let valueStart = tree.topic == nil ? end + 1 : rightEnd - DisplayWidth.of(right)
         var name = TerminalEscaping.escaped(Array(tree.name.utf8), keepNewlines: false)
         if name.isEmpty { name = "∅" }  // an empty level (a//b, a leading /)
-        var counts = tree.hasChildren || item.link != nil ? self.counts(tree) : ""
-        if let link = item.link { counts += "  " + HeaderView.phase(link, now: time).0 }
-        let wanted = DisplayWidth.of(name) + DisplayWidth.of(counts)
+        let counts = tree.hasChildren || item.link != nil ? self.counts(tree) : ""
+        // A broker's row: its link after its counts, in the pane's colours (the header's are bars).
+        let link = item.link.map { link -> (String, Role) in
+            let (text, role) = HeaderView.phase(link, now: time)
+            return ("  " + text, role == .connected ? .success : role == .failed ? .error : .stale)
+        }
+        let wanted = DisplayWidth.of(name) + DisplayWidth.of(counts) + DisplayWidth.of(link?.0 ?? "")
         var age: (text: String, column: Int)?
         if let text = keyText(tree, keyColumn, now: time) {
             let shown = DisplayWidth.of(text)
@@ -125,8 +129,12 @@ enum TreePane {
         let shownName = DisplayWidth.truncate(name, cells: nameRoom)
         column += canvas.write(shownName, row: row, column: column, width: nameRoom, role: nameRole)
         if !counts.isEmpty {
-            let role: Role = item.link.map { HeaderView.phase($0, now: time).1 } ?? (tree.isOfflineDevice ? .offline : .counts)
-            column += canvas.write(counts, row: row, column: column, width: max(0, nameRoom - DisplayWidth.of(shownName)), role: role)
+            column += canvas.write(counts, row: row, column: column, width: max(0, nameRoom - DisplayWidth.of(shownName)),
+                                   role: tree.isOfflineDevice ? .offline : .counts)
+        }
+        if let (text, role) = link {
+            column += canvas.write(text, row: row, column: column, width: max(0, nameRoom - DisplayWidth.of(shownName) - DisplayWidth.of(counts)),
+                                   role: role)
         }
         if let age {
             let role: Role = keyColumn != .age ? .counts : tree.topic?.isStale == true ? .stale : .dim

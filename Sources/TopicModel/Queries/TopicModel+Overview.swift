@@ -136,9 +136,13 @@ extension TopicModel {
 
     private func overviewSeries(_ field: (reading: Reading, value: Double, series: TimeSeries?), topic: OverviewTopic) -> OverviewSeries {
         let stale = self.topic(at: topic.node)?.liveness.isStale ?? false
+        var label = label(for: topic.node, field: field.reading.path)?.name
+        // Above the brokers, a discovery name says whose it is, as the other rows' paths do.
+        if let name = label, hasBrokerLevel, let broker = broker(of: topic.node), topic.name.hasPrefix(brokerNames[broker] + "/") {
+            label = brokerNames[broker] + "/" + name
+        }
         return OverviewSeries(topic: topic, field: field.reading.path, value: field.value, unit: field.reading.unit,
-                              kind: field.reading.kind, role: field.reading.role, series: field.series, isStale: stale,
-                              label: label(for: topic.node, field: field.reading.path)?.name)
+                              kind: field.reading.kind, role: field.reading.role, series: field.series, isStale: stale, label: label)
     }
 
     /// A row's node, named by its path below the branch; the branch itself by its own level
