@@ -5,12 +5,14 @@
 /// count over the last window is the current bucket plus the part of the previous one the
 /// window still covers, which is exact for a steady rate and never off by more than the
 /// previous bucket's share for a bursty one.
+///
+/// Every node keeps one (28 bytes), so bytes are counted over the minute only: bytes over 10 s
+/// are the minute's bytes per message times the messages of the 10 s.
 public struct Traffic: Sendable, Hashable {
     /// The second (since 1970) of the newest message; 32 bits last until 2106.
     private var second: UInt32 = 0
     private var messages10 = Buckets()
     private var messages60 = Buckets()
-    private var bytes10 = Buckets()
     private var bytes60 = Buckets()
 
     public init() {}
@@ -41,16 +43,14 @@ public struct Traffic: Sendable, Hashable {
     /// Counts a message of `bytes` bytes received in `now` (a `second(_:)`).
     mutating func record(bytes: UInt32, second now: UInt32) {
         if now > second {
-            let steps10 = now / 10 - second / 10, steps60 = now / 60 - second / 60
-            messages10.advance(steps10)
-            bytes10.advance(steps10)
+            let steps60 = now / 60 - second / 60
+            messages10.advance(now / 10 - second / 10)
             messages60.advance(steps60)
             bytes60.advance(steps60)
             second = now
         }
         messages10.add(1)
         messages60.add(1)
-        bytes10.add(bytes)
         bytes60.add(bytes)
     }
 
@@ -61,7 +61,10 @@ public struct Traffic: Sendable, Hashable {
 
     /// Bytes per second over the last 10 s or the last minute at `now`.
     public func byteRate(_ window: Window = .short, now: Double) -> Double {
-        rate(window == .short ? bytes10 : bytes60, window, now: now)
+        let minute = rate(bytes60, .long, now: now)
+        guard window == .short else { return minute }
+        let messages = rate(messages60, .long, now: now)
+        return messages > 0 ? minute / messages * messageRate(.short, now: now) : 0
     }
 
     /// The two windows rates are given over.

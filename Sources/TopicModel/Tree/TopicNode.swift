@@ -27,13 +27,14 @@ public struct TopicNode: Sendable {
     /// The only child, while there is just one: most chains (`room/sensor/temperature`) never
     /// need a child list, which is the largest part of a small node's cost.
     var onlyChild: Int32 = -1
+    /// Messages and bytes per second at or below this node (the traffic order's keys); among
+    /// the 4-byte fields, so the node has no padding to spare.
+    public internal(set) var traffic = Traffic()
     private var levelDepth: UInt16
     /// Messages received at or below this node.
     public internal(set) var messageCount: Int = 0
     /// The newest receive time at or below this node (seconds since 1970).
     public internal(set) var newest: Double = 0
-    /// Messages and bytes per second at or below this node (the traffic order's keys).
-    public internal(set) var traffic = Traffic()
     /// Children, once there are two or more.
     var children: ChildList?
 
