@@ -36,6 +36,12 @@ import TopicModel
         #expect(controller.state.order == .name)
         let byName = Fixture.draw(controller, model, now: now)
         #expect(Fixture.treeRow(of: "home", in: byName)! < Fixture.treeRow(of: "zzz", in: byName)!)
+        // The branch's overview gives its rates and its share of the minute's messages (100 of about 124).
+        for key in [Key.character("/")] + "zzz".map(Key.character) + [.enter] { _ = controller.handle(key, model: model) }
+        let branch = Fixture.draw(controller, model, now: now)
+        let detail = controller.layout.detail
+        let traffic = branch.line(detail.row + 2)
+        #expect(traffic.contains("10 msg/s") && traffic.contains("82% of its broker"), "[\(traffic)]\n\(branch.text)")
     }
 
     @Test func theSelectionKeepsItsTopicWhileRowsResort() {

@@ -29,15 +29,16 @@ enum DetailPane {
     /// The graph grows with the pane: a quarter of it, 4 to 16 rows (9 at 120x40).
     static func graphHeight(_ pane: Rect) -> Int { max(4, min(16, pane.height / 4)) }
 
-    /// "2.0 msg/s · 1.8 kB/s (10 s) · 1.5 msg/s · 1.4 kB/s (1 min) · 12% of the broker's messages".
+    /// "2 msg/s 1.8 KiB/s (10 s) · 1.5 msg/s 1.4 KiB/s (1 min) · 12% of its broker" (its share of
+    /// the broker's messages over the minute).
     static func trafficLine(_ traffic: Traffic, of broker: Traffic, now: Double) -> String {
         func rates(_ window: Traffic.Window) -> String {
-            "\(ValueFormat.short(traffic.messageRate(window, now: now), digits: 1)) msg/s · \(ValueFormat.bytes(Int(traffic.byteRate(window, now: now))))/s"
+            "\(ValueFormat.short(traffic.messageRate(window, now: now), digits: 1)) msg/s \(ValueFormat.bytes(Int(traffic.byteRate(window, now: now))))/s"
         }
         var line = "\(rates(.short)) (10 s) · \(rates(.long)) (1 min)"
         // The share over the last minute, unless it is the broker itself.
         let total = broker.messageRate(.long, now: now)
-        if total > 0, traffic != broker { line += " · \(Int((100 * traffic.messageRate(.long, now: now) / total).rounded()))% of the broker's messages" }
+        if total > 0, traffic != broker { line += " · \(Int((100 * traffic.messageRate(.long, now: now) / total).rounded()))% of its broker" }
         return line
     }
 

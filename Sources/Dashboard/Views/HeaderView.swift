@@ -29,7 +29,8 @@ enum HeaderView {
             problems += " · \(grouped(frame.offlineCount))✕"
         }
         facts.append("\(rate) msg/s")
-        if let resident = frame.residentBytes { facts.append(ValueFormat.bytes(resident)) }
+        // Whole MiB: a figure that moved with every allocation would redraw the header all the time.
+        if let resident = frame.residentBytes { facts.append("\(resident >> 20) MiB") }
         if frame.order != .name { facts.append("by \(frame.order.label)") }
         var summary = "  " + facts.joined(separator: " · ")
         if column + DisplayWidth.of(summary) > rect.width {

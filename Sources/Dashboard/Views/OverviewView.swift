@@ -42,7 +42,8 @@ enum OverviewView {
         if overview.stateCount > 0 { counts += " · " + count(overview.stateCount, "state") }
         counts += " · " + count(overview.otherReadingCount, "reading")
         if overview.internalCount > 0 { counts += " · \(overview.internalCount) internal" }
-        // The title, the counts and the traffic take one line each (the rows below are placed by that), cut
+        // The title, the counts and the traffic (or the brokers that are down) take one line each
+        // (the rows below are placed by that), cut
         // with "…"; a branch that is an offline device says so on the first.
         var heading = StyledLine(DisplayWidth.truncate(title, cells: width), .title)
         if let filter = overview.treeFilter {
@@ -50,19 +51,12 @@ enum OverviewView {
             let room = width - DisplayWidth.of(heading.text) - 2
             heading.append("  " + DisplayWidth.truncate("(the tree is filtered: \(TerminalEscaping.escaped(Array(filter.utf8), keepNewlines: false)))", cells: max(1, room)), .dim)
         }
-        if !overview.brokerProblems.isEmpty {
-            // Brokers that are down come before everything else.
-            let down = overview.brokerProblems.map { "\(TerminalEscaping.escaped(Array($0.name.utf8), keepNewlines: false)) \(HeaderView.phase($0.status, now: now).0)" }
-            let room = width - DisplayWidth.of(heading.text) - 2
-            heading.append("  " + DisplayWidth.truncate(down.joined(separator: " · "), cells: max(1, room)), .error)
-        }
         if !overview.offlineSources.isEmpty {
             let sources = overview.offlineSources.map { TerminalEscaping.escaped(Array($0.utf8), keepNewlines: false) }
             let room = width - DisplayWidth.of(heading.text) - 2
             heading.append("  " + DisplayWidth.truncate("✕ device offline, as \(sources.joined(separator: ", ")) says", cells: max(1, room)), .offline)
         }
-        let traffic = DetailPane.trafficLine(overview.traffic, of: overview.brokerTraffic, now: now)
-        var out = [heading, StyledLine(DisplayWidth.truncate(counts, cells: width), .dim), StyledLine(DisplayWidth.truncate(traffic, cells: width), .dim)]
+        var out = [heading, StyledLine(DisplayWidth.truncate(counts, cells: width), .dim), thirdLine(overview, width: width, now: now)]
         if overview.totalRows == 0 {
             out.append(StyledLine("  nothing numeric below yet", .dim))
             return out
@@ -73,6 +67,19 @@ enum OverviewView {
             out.append(self.line(line, width: width, nameWidth: nameWidth, sparkWidth: overview.sparklineWidth, now: now, highlighted: highlighted))
         }
         return out
+    }
+
+    /// A branch's traffic; on the whole screen (whose rate the header gives) the brokers that are
+    /// down, which come before everything else, or nothing. A line that changes with every
+    /// message on the first screen would cost a steady home a kilobyte a second of output.
+    private static func thirdLine(_ overview: DashboardFrame.Overview, width: Int, now: Double) -> StyledLine {
+        guard overview.path.isEmpty else {
+            return StyledLine(DisplayWidth.truncate(DetailPane.trafficLine(overview.traffic, of: overview.brokerTraffic, now: now), cells: width), .dim)
+        }
+        let down = overview.brokerProblems.map {
+            "✖ \(TerminalEscaping.escaped(Array($0.name.utf8), keepNewlines: false)) \(HeaderView.phase($0.status, now: now).0)"
+        }
+        return StyledLine(DisplayWidth.truncate(down.joined(separator: " · "), cells: width), .error)
     }
 
     private static func line(_ line: DashboardFrame.Overview.Line, width: Int, nameWidth: Int, sparkWidth: Int, now: Double,
