@@ -139,9 +139,7 @@ struct OverviewViewTests {
         let canvas = Fixture.draw(controller, model, now: Self.start + 2000)
         let detail = controller.layout.detail
         #expect(Self.detailText(canvas, detail.row + 1, detail).contains("6 temperatures"), "\(Self.detailText(canvas, detail.row + 1, detail))")
-        // The whole screen's third line is empty while every broker is up; then the rows.
-        #expect(Self.detailText(canvas, detail.row + 2, detail).trimmingCharacters(in: .whitespaces).isEmpty, "\(canvas.text)")
-        let first = Self.detailText(canvas, detail.row + 3, detail)
+        let first = Self.detailText(canvas, detail.row + 2, detail)
         #expect(first.contains("✕") || first.contains("◷"), "\(canvas.text)")
         #expect(canvas.text.contains("✕ tele/plug") || canvas.text.contains("✕ plug"), "\(canvas.text)")
     }
@@ -159,8 +157,8 @@ struct OverviewViewTests {
         let highlighted = (detail.row..<detail.row + detail.height).filter { row in
             (detail.column..<detail.column + detail.width).contains { canvas.role(row: row, column: $0) == .selected }
         }
-        #expect(highlighted == [detail.row + 5], "\(highlighted)")
-        let name = Self.detailText(canvas, detail.row + 5, detail).trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init)
+        #expect(highlighted == [detail.row + 4], "\(highlighted)")
+        let name = Self.detailText(canvas, detail.row + 4, detail).trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init)
         _ = controller.handle(.enter, model: model)
         #expect(controller.state.focus == .tree)
         let selected = try #require(controller.state.selected.map { model.path(of: $0) })

@@ -85,6 +85,8 @@ public struct DashboardFrame: Sendable {
         /// The whole screen's overview with several brokers: those that are down, as problems
         /// that come first ("cabin: reconnecting in 4 s …").
         public var brokerProblems: [(name: String, status: ConnectionStatus)] = []
+        /// Whether a third heading line is drawn: a branch's traffic, or brokers that are down.
+        public var hasThirdLine: Bool { !path.isEmpty || !brokerProblems.isEmpty }
         /// The branch's messages and bytes per second, and its broker's (for its share).
         public var traffic = Traffic()
         public var brokerTraffic = Traffic()

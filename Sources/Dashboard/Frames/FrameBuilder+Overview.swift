@@ -5,13 +5,15 @@ extension FrameBuilder {
     /// The overview of `branch` for this frame: O(rows on screen); under the tree's filter
     /// (nothing selected), only the matching topics' rows, O(matching topics). Its cursor and
     /// scroll are kept within its rows.
+    ///
+    /// `brokerProblems`, the brokers that are down, lead the whole screen's overview.
     func overview(of branch: NodeID, model: TopicModel, state: inout DashboardState, layout: Layout,
-                  matches: FilterMatches?) -> DashboardFrame.Overview {
+                  matches: FilterMatches?, brokerProblems: [(name: String, status: ConnectionStatus)]) -> DashboardFrame.Overview {
         let node = model.node(branch)
         let treeFilter = state.selected == nil ? state.filter : nil
         let filtered = state.filteredOverview(of: branch, model: model, matches: matches)
         let total = filtered?.rows.count ?? Int(node.staleCount + node.offlineCount + node.stateCount + node.seriesCount)
-        let height = layout.overviewRows
+        let height = layout.overviewRows(thirdLine: branch != .root || !brokerProblems.isEmpty)
         state.overviewCursor = max(0, min(state.overviewCursor, total - 1))
         state.overviewScroll = max(0, min(state.overviewScroll, state.overviewCursor, max(0, total - height)))
         if state.overviewCursor >= state.overviewScroll + height { state.overviewScroll = state.overviewCursor - height + 1 }
@@ -38,6 +40,7 @@ extension FrameBuilder {
             totalRows: window.totalRows, scroll: state.overviewScroll, cursor: state.overviewCursor,
             sparklineWidth: width, treeFilter: treeFilter,
             matchingTopics: treeFilter == nil ? nil : (filtered?.topicCount ?? matches?.count(at: branch)))
+        if branch == .root { overview.brokerProblems = brokerProblems }
         overview.traffic = node.traffic
         overview.brokerTraffic = model.node(model.broker(of: branch).map(model.root(ofBroker:)) ?? .root).traffic
         return overview

@@ -82,11 +82,9 @@ public final class FrameBuilder {
         if let selected = state.selected, model.topic(at: selected) != nil {
             frame.detail = detail(selected, model: model, state: state, now: now)
         } else {
-            let branch = state.overviewBranch(model: model)
-            frame.overview = overview(of: branch, model: model, state: &state, layout: layout, matches: filterMatches)
-            if branch == .root {
-                frame.overview?.brokerProblems = links.indices.filter { links[$0].isDown }.map { (model.brokerNames[$0], links[$0]) }
-            }
+            let down = links.indices.filter { links[$0].isDown }.map { (name: model.brokerNames[$0], status: links[$0]) }
+            frame.overview = overview(of: state.overviewBranch(model: model), model: model, state: &state, layout: layout,
+                                      matches: filterMatches, brokerProblems: down)
         }
         showedAge = frame.detail?.record != nil || !(frame.overview?.lines.isEmpty ?? true)
         frame.wantedHistory = wantedHistory(frame, model: model, state: state)

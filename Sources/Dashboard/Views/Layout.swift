@@ -49,9 +49,12 @@ public struct Layout: Sendable, Equatable {
 }
 
 extension Layout {
-    /// Lines above the overview's rows in the detail pane: the branch and its counts.
-    public static let overviewHeaderLines = 3
+    /// Lines above the overview's rows in the detail pane: the branch and its counts, then a
+    /// branch's traffic or the brokers that are down (none on the whole screen when all are up).
+    public static func overviewHeaderLines(thirdLine: Bool) -> Int { thirdLine ? 3 : 2 }
 
-    /// Rows of the overview the detail pane has room for.
-    public var overviewRows: Int { max(1, detail.height - Self.overviewHeaderLines) }
+    /// Rows of the overview the detail pane has room for (with its third line, for paging).
+    public var overviewRows: Int { overviewRows(thirdLine: true) }
+
+    public func overviewRows(thirdLine: Bool) -> Int { max(1, detail.height - Self.overviewHeaderLines(thirdLine: thirdLine)) }
 }

@@ -56,7 +56,8 @@ enum OverviewView {
             let room = width - DisplayWidth.of(heading.text) - 2
             heading.append("  " + DisplayWidth.truncate("✕ device offline, as \(sources.joined(separator: ", ")) says", cells: max(1, room)), .offline)
         }
-        var out = [heading, StyledLine(DisplayWidth.truncate(counts, cells: width), .dim), thirdLine(overview, width: width, now: now)]
+        var out = [heading, StyledLine(DisplayWidth.truncate(counts, cells: width), .dim)]
+        if overview.hasThirdLine { out.append(thirdLine(overview, width: width, now: now)) }
         if overview.totalRows == 0 {
             out.append(StyledLine("  nothing numeric below yet", .dim))
             return out
@@ -70,8 +71,8 @@ enum OverviewView {
     }
 
     /// A branch's traffic; on the whole screen (whose rate the header gives) the brokers that are
-    /// down, which come before everything else, or nothing. A line that changes with every
-    /// message on the first screen would cost a steady home a kilobyte a second of output.
+    /// down, which come before everything else. A line that changed with every message on the
+    /// first screen would cost a steady home a kilobyte a second of output.
     private static func thirdLine(_ overview: DashboardFrame.Overview, width: Int, now: Double) -> StyledLine {
         guard overview.path.isEmpty else {
             return StyledLine(DisplayWidth.truncate(DetailPane.trafficLine(overview.traffic, of: overview.brokerTraffic, now: now), cells: width), .dim)
