@@ -49,7 +49,7 @@ public struct DashboardFrame: Sendable {
         public var olderNote: String?
         /// Its messages and bytes per second, and its broker's (for its share).
         public var traffic = Traffic()
-        public var brokerTraffic = Traffic()
+        public var brokerTraffic: Traffic?
     }
 
     /// A branch (or the whole broker) at a glance: problems, states, then every reading below.
@@ -89,7 +89,7 @@ public struct DashboardFrame: Sendable {
         public var hasThirdLine: Bool { !path.isEmpty || !brokerProblems.isEmpty }
         /// The branch's messages and bytes per second, and its broker's (for its share).
         public var traffic = Traffic()
-        public var brokerTraffic = Traffic()
+        public var brokerTraffic: Traffic?
     }
 
     public var layout: Layout

@@ -42,7 +42,7 @@ extension FrameBuilder {
             matchingTopics: treeFilter == nil ? nil : (filtered?.topicCount ?? matches?.count(at: branch)))
         if branch == .root { overview.brokerProblems = brokerProblems }
         overview.traffic = node.traffic
-        overview.brokerTraffic = model.node(model.broker(of: branch).map(model.root(ofBroker:)) ?? .root).traffic
+        overview.brokerTraffic = model.brokerTraffic(of: branch)
         return overview
     }
 }

@@ -31,14 +31,13 @@ enum DetailPane {
 
     /// "2 msg/s 1.8 KiB/s (10 s) · 1.5 msg/s 1.4 KiB/s (1 min) · 12% of its broker" (its share of
     /// the broker's messages over the minute).
-    static func trafficLine(_ traffic: Traffic, of broker: Traffic, now: Double) -> String {
+    static func trafficLine(_ traffic: Traffic, of broker: Traffic?, now: Double) -> String {
         func rates(_ window: Traffic.Window) -> String {
             "\(ValueFormat.short(traffic.messageRate(window, now: now), digits: 1)) msg/s \(ValueFormat.bytes(Int(traffic.byteRate(window, now: now))))/s"
         }
         var line = "\(rates(.short)) (10 s) · \(rates(.long)) (1 min)"
-        // The share over the last minute, unless it is the broker itself.
-        let total = broker.messageRate(.long, now: now)
-        if total > 0, traffic != broker { line += " · \(Int((100 * traffic.messageRate(.long, now: now) / total).rounded()))% of its broker" }
+        // The share over the last minute (none for a broker itself).
+        if let total = broker?.messageRate(.long, now: now), total > 0 { line += " · \(Int((100 * traffic.messageRate(.long, now: now) / total).rounded()))% of its broker" }
         return line
     }
 
@@ -58,8 +57,7 @@ enum DetailPane {
         let facts = ["QoS \(last.qos.rawValue)", ValueFormat.bytes(last.size), "\(clock(last.time)) (\(ValueFormat.age(now - last.time)) ago)",
                      // Received since hearth started; the table below may add recorded ones.
                      "\(record.messageCount) message\(record.messageCount == 1 ? "" : "s")"
-                        + (detail.olderMessages.isEmpty ? "" : " (+\(detail.olderMessages.count) recorded, below)"),
-                     ]
+                        + (detail.olderMessages.isEmpty ? "" : " (+\(detail.olderMessages.count) recorded, below)")]
         out += flow(facts, width: width).map { StyledLine($0, .text) }
         out.append(StyledLine(trafficLine(detail.traffic, of: detail.brokerTraffic, now: now), .text))
         for property in last.properties {

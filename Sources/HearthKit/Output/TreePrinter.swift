@@ -198,7 +198,8 @@ public struct TreePrinter {
             out += ",\"series\":{" + numbers.map { JSON.string($0.path) + ":" + ValueFormat.number($0.value) }
                 .joined(separator: ",") + "}"
         }
-        let traffic = model.node(id).traffic
+        // The topic's own, as `messages` is.
+        let traffic = model.ownTraffic(of: id, now: now)
         out += ",\"rate_10s\":\(ValueFormat.number(rounded(traffic.messageRate(.short, now: now))))"
         out += ",\"rate_1m\":\(ValueFormat.number(rounded(traffic.messageRate(.long, now: now))))"
         out += ",\"bytes_1m\":\(ValueFormat.number(rounded(traffic.byteRate(.long, now: now))))"

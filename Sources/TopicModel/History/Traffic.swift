@@ -24,6 +24,12 @@ public struct Traffic: Sendable, Hashable {
 
         mutating func add(_ count: UInt32) { current = current.addingReportingOverflow(count).overflow ? .max : current &+ count }
 
+        /// Less `other`'s counts (a part of these), never below 0.
+        mutating func remove(_ other: Buckets) {
+            current -= min(current, other.current)
+            previous -= min(previous, other.previous)
+        }
+
         /// Moves on `steps` buckets.
         mutating func advance(_ steps: UInt32) {
             guard steps > 0 else { return }
@@ -42,16 +48,35 @@ public struct Traffic: Sendable, Hashable {
 
     /// Counts a message of `bytes` bytes received in `now` (a `second(_:)`).
     mutating func record(bytes: UInt32, second now: UInt32) {
-        if now > second {
-            let steps60 = now / 60 - second / 60
-            messages10.advance(now / 10 - second / 10)
-            messages60.advance(steps60)
-            bytes60.advance(steps60)
-            second = now
-        }
+        advance(to: now)
         messages10.add(1)
         messages60.add(1)
         bytes60.add(bytes)
+    }
+
+    /// Moves the buckets on to the second `now`.
+    private mutating func advance(to now: UInt32) {
+        guard now > second else { return }
+        let steps60 = now / 60 - second / 60
+        messages10.advance(now / 10 - second / 10)
+        messages60.advance(steps60)
+        bytes60.advance(steps60)
+        second = now
+    }
+
+    /// This traffic less that of `parts` (a topic's children, to leave the topic's own), all
+    /// seen at `now`: the buckets are whole tens of seconds and minutes, so they line up.
+    public func excluding(_ parts: some Sequence<Traffic>, now: Double) -> Traffic {
+        let at = max(Self.second(now), second)
+        var own = self
+        own.advance(to: at)
+        for var part in parts {
+            part.advance(to: at)
+            own.messages10.remove(part.messages10)
+            own.messages60.remove(part.messages60)
+            own.bytes60.remove(part.bytes60)
+        }
+        return own
     }
 
     /// Messages per second over the last 10 s (`.short`) or the last minute (`.long`) at `now`.

@@ -50,6 +50,7 @@ extension TopicModel {
         var matches: [NodeID] = []
         var first: Int?
         let lowered = text.lowercased()
+        let isWildcard = if case .wildcard = filter { true } else { false }
         func startsALevel(_ names: [String]) -> Bool { names.contains { $0.lowercased().hasPrefix(lowered) } }
         // The names from the root to the node being visited: a topic's full name is built only
         // when it is matched, not one string per level.
@@ -62,7 +63,9 @@ extension TopicModel {
                 names.append(node.name)
             }
             if node.isTopic {
-                if filter.matches(names.joined(separator: "/")) {
+                // A wildcard filter applies within each broker: to the topic's own name.
+                let name = isWildcard && hasBrokerLevel ? names.dropFirst().joined(separator: "/") : names.joined(separator: "/")
+                if filter.matches(name) {
                     if first == nil, case .substring = filter, startsALevel(names) { first = matches.count }
                     matches.append(NodeID(index))
                 }

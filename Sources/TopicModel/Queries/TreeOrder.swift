@@ -88,3 +88,13 @@ extension TopicModel {
         orderedChildren(id.index, ordering).map(NodeID.init)
     }
 }
+
+extension TopicModel {
+    /// A topic's own traffic: its node counts everything below it too (a zigbee2mqtt device's
+    /// `availability`), so the children's is taken out.
+    public func ownTraffic(of id: NodeID, now: Double) -> Traffic {
+        let node = nodes[Int(id.index)]
+        guard node.childCount > 0 else { return node.traffic }
+        return node.traffic.excluding(orderedChildren(id.index).lazy.map { self.nodes[Int($0)].traffic }, now: now)
+    }
+}

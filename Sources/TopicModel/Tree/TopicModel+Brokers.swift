@@ -108,3 +108,13 @@ extension TopicModel {
         links[broker].clock.restore(at: time)
     }
 }
+
+extension TopicModel {
+    /// The traffic of the broker a node belongs to, for the node's share of it; nil for a
+    /// broker's own node and the root (a share of itself says nothing).
+    public func brokerTraffic(of id: NodeID) -> Traffic? {
+        guard let broker = broker(of: id) else { return nil }
+        let root = root(ofBroker: broker)
+        return id == root ? nil : nodes[Int(root.index)].traffic
+    }
+}
