@@ -58,7 +58,7 @@ struct Hearth: AsyncParsableCommand {
                 if lines.isEmpty { lines = [hint] } else { lines[lines.count - 1] += "; " + hint }
             }
             if let failed = error as? EveryBrokerFailed {
-                // One line per broker: each failed its own way.
+                // One line per broker: each failed its own way (the headless commands said so as it happened).
                 Diagnostics.error("no broker could be reached")
                 for line in failed.lines { Diagnostics.error(line) }
             } else {

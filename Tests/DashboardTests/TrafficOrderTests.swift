@@ -4,7 +4,7 @@ import MQTT
 import Testing
 import TopicModel
 
-/// The traffic order (`o`) and several brokers on the canvas.
+/// The traffic order (`o`) on the canvas.
 @Suite(.timeLimit(.minutes(2))) struct TrafficOrderTests {
     let start = 1_700_000_000.0
 
@@ -66,28 +66,5 @@ import TopicModel
         #expect(Fixture.treeRow(of: "den", in: still) == den)
         let moved = Fixture.draw(controller, model, now: now + 1.5)
         #expect(Fixture.treeRow(of: "attic", in: moved)! < Fixture.treeRow(of: "den", in: moved)!, "\(moved.text)")
-    }
-
-    @Test func brokerRowsShowTheirLinkAndTheHeaderSumsThem() {
-        var model = TopicModel(brokers: ["home", "cabin"])
-        model.ingest(Fixture.message("hall/temperature", "21", retain: true, at: start), broker: 0)
-        model.ingest(Fixture.message("stove/temperature", "19", retain: true, at: start), broker: 1)
-        let down = ConnectionStatus(broker: "cabin", phase: .reconnecting(retryAt: start + 64, lastError: "connection refused"),
-                                    downSince: start)
-        let controller = DashboardController(connection: Fixture.connected, links: [Fixture.connected, down], width: 120, height: 40)
-        model.follow(.connectionState(.reconnecting(delay: .seconds(4), attempt: 1, lastError: .unknownHost("cabin"))), at: start, broker: 1)
-        let canvas = Fixture.draw(controller, model, now: start + 60)
-        #expect(canvas.lines[0].contains("2 brokers · 1 connected · 1 reconnecting"), "\(canvas.lines[0])")
-        let cabin = try! #require(Fixture.treeRow(of: "cabin (1)", in: canvas))
-        #expect(canvas.lines[cabin].contains("↻ reconnecting in 4 s"), "\(canvas.lines[cabin])")
-        // Its topic is unreachable, never stale; the overview names the broker first.
-        #expect(canvas.lines.contains { $0.hasPrefix("◉↯") && $0.contains("temperature") }, "\(canvas.text)")
-        #expect(canvas.text.contains("cabin ↻ reconnecting"), "\(canvas.text)")
-        // y copies the topic without the broker; p sends to the selected topic's broker.
-        for key in [Key.character("/")] + "stove/temp".map(Key.character) + [.enter] { _ = controller.handle(key, model: model) }
-        #expect(controller.handle(.character("y"), model: model) == [.copy("stove/temperature")])
-        _ = controller.handle(.character("p"), model: model)
-        guard case let .publish(form) = controller.state.mode else { Issue.record("no publish dialog"); return }
-        #expect(form.broker == 1 && form.topic.text == "stove/temperature")
     }
 }

@@ -136,10 +136,11 @@ struct SortedTreePrinterTests {
         let json = try PrinterTests.printed {
             TreePrinter(model: model, maxDepth: nil, retainedOnly: false, now: now).writeJSON(to: &$0)
         }.split(separator: "\n")
-        #expect(json.count == 2 && json[0].hasPrefix(#"{"broker":"home","topic":"hall/t""#) && json[1].hasPrefix(#"{"broker":"cabin","topic":"stove/t""#),
+        // By name, as the dashboard's rows.
+        #expect(json.count == 2 && json[0].hasPrefix(#"{"broker":"cabin","topic":"stove/t""#) && json[1].hasPrefix(#"{"broker":"home","topic":"hall/t""#),
                 "\(json)")
         let text = try PrinterTests.printed { TreePrinter(model: model, maxDepth: nil, retainedOnly: false, now: now).writeText(to: &$0) }
-        #expect(text.hasPrefix("home: 1 topic, 60 messages, 0 retained\n└── hall"), "\(text)")
-        #expect(text.contains("\n\ncabin: 1 topic, 120 messages, 0 retained\n└── stove"), "\(text)")
+        #expect(text.hasPrefix("cabin: 1 topic, 120 messages, 0 retained\n└── stove"), "\(text)")
+        #expect(text.contains("\n\nhome: 1 topic, 60 messages, 0 retained\n└── hall"), "\(text)")
     }
 }

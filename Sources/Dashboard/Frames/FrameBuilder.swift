@@ -49,7 +49,7 @@ public final class FrameBuilder {
         frame.links = links
         frame.topicCount = model.topicCount
         frame.retainedCount = model.retainedCount
-        // A broker that is down has no stale topics (the model counts them unreachable).
+        // A broker that is down has no stale topics: the model keeps them unreachable instead.
         frame.staleCount = model.staleCount
         frame.offlineCount = model.offlineDeviceCount
         frame.showsAges = state.showsAges

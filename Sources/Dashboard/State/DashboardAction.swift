@@ -41,8 +41,9 @@ public enum DashboardEvent: Sendable {
     case cleared(done: Int, total: Int, error: String?)
     /// The history store could not be read; the dashboard goes on with live data.
     case historyFailed(String)
-    /// News of recording into the store (`hearth --record`): a write failing, or working again.
-    case historyNote(String, isError: Bool)
+    /// A line for the status bar: recording into the store failing or working again
+    /// (`hearth --record`), a broker refusing a filter.
+    case note(String, isError: Bool)
     /// A page of a topic's recorded messages, newest first, with where the next page starts;
     /// `reachedStart` when there are no more.
     case olderMessages(OlderMessages.Request, messages: [StoredMessage], cursor: (time: Double, id: Int64)?, reachedStart: Bool)

@@ -77,7 +77,10 @@ public final class DashboardController {
 
     /// Sorts again at most once a second in a traffic order (the rows hold still between).
     func refreshOrdering(now: Double) {
-        guard state.order != .name else { return ordering = nil }
+        guard state.order != .name else {
+            ordering = nil
+            return
+        }
         if let ordering, ordering.order == state.order, now - ordering.now < 1 { return }
         ordering = ChildOrdering(order: state.order, now: now)
     }
@@ -113,7 +116,7 @@ public final class DashboardController {
             }
         case let .historyFailed(reason):
             state.status = (reason, true)
-        case let .historyNote(text, isError):
+        case let .note(text, isError):
             state.status = (text, isError)
         case let .olderMessages(request, messages, cursor, reachedStart):
             guard var older = state.olderMessages, older.generation == request.generation else { return }

@@ -37,7 +37,9 @@ enum OverviewView {
         var counts = count(overview.topicCount, "topic")
         // Under a filter, the same count as the tree's and the footer's.
         if let matching = overview.matchingTopics { counts = "\(matching) of \(count(overview.topicCount, "topic")) match" }
-        if overview.problemCount > 0 { counts += " · " + count(overview.problemCount, "problem") }
+        // A broker that is down is a problem too.
+        let problems = overview.problemCount + overview.brokerProblems.count
+        if problems > 0 { counts += " · " + count(problems, "problem") }
         counts += " · " + count(overview.temperatureCount, "temperature")
         if overview.stateCount > 0 { counts += " · " + count(overview.stateCount, "state") }
         counts += " · " + count(overview.otherReadingCount, "reading")

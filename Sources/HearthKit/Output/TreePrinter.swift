@@ -30,10 +30,11 @@ public struct TreePrinter {
     /// its name and its own summary.
     public func writeText(to output: inout OutputWriter) {
         guard model.hasBrokerLevel else { return writeText(from: .root, to: &output) }
-        for (index, name) in model.brokerNames.enumerated() {
+        // In the dashboard's order: by name.
+        for (index, broker) in model.children(of: .root).enumerated() {
             if index > 0 { output.write("\n") }
-            output.write(TerminalEscaping.escaped(Array(name.utf8), keepNewlines: false) + ": ")
-            writeText(from: model.root(ofBroker: index), to: &output)
+            output.write(TerminalEscaping.escaped(Array(model.node(broker).name.utf8), keepNewlines: false) + ": ")
+            writeText(from: broker, to: &output)
         }
     }
 
@@ -85,7 +86,7 @@ public struct TreePrinter {
             output.write(counts)
             output.write(")")
         }
-        if let ordering, ordering.order != .lastChange {
+        if let ordering {
             let traffic = model.node(id).traffic
             output.write(ordering.order == .byteRate ? "  \(ValueFormat.bytes(Int(traffic.byteRate(now: now))))/s"
                                                      : "  \(ValueFormat.short(traffic.messageRate(now: now), digits: 1)) msg/s")
@@ -138,9 +139,7 @@ public struct TreePrinter {
     /// One object per topic; with several brokers, each broker's in turn, with `"broker"`.
     public func writeJSON(to output: inout OutputWriter) {
         guard model.hasBrokerLevel else { return writeJSON(from: .root, broker: nil, to: &output) }
-        for (index, name) in model.brokerNames.enumerated() {
-            writeJSON(from: model.root(ofBroker: index), broker: name, to: &output)
-        }
+        for broker in model.children(of: .root) { writeJSON(from: broker, broker: model.node(broker).name, to: &output) }
     }
 
     private func writeJSON(from top: NodeID, broker: String?, to output: inout OutputWriter) {

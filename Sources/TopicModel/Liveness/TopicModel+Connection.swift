@@ -10,10 +10,10 @@ extension TopicModel {
             if state.isConnected {
                 connectionRestored(at: time, broker: broker)
             } else if case .reconnecting = state {
-                // Closed for good is the end of the run: a burst still settling is kept for the
-                // last refresh.
                 connectionLost(at: time, broker: broker)
             }
+            // Closed for good is the end of the run: a burst still settling is kept for the last
+            // refresh.
         case .resubscribing: subscriptionsResent(at: time, broker: broker)
         case .subscriptionsRestored: subscriptionsRestored(at: time, broker: broker)
         case .message, .messagesDropped: break

@@ -72,12 +72,15 @@ public struct TopicModel: Sendable {
     public init(limits: Limits = Limits(), brokers: [String] = []) {
         self.limits = limits
         nodes = [TopicNode(name: "", parent: .root, depth: 0)]
-        brokerNames = brokers.count > 1 ? brokers : []
+        // Names are the first level's: one given twice (the caller refuses that) is told apart.
+        var seen = Set<String>()
+        brokerNames = brokers.count > 1 ? brokers.enumerated().map { seen.insert($1).inserted ? $1 : "\($1) (\($0 + 1))" } : []
         links = Array(repeating: BrokerLink(), count: max(1, brokers.count))
         for (index, name) in brokerNames.enumerated() {
             nodes.append(TopicNode(name: name, parent: .root, depth: 1))
             addChild(Int32(index + 1), named: name, to: 0)
         }
+        // Settles the root's child list: the brokers are in natural order from the first frame.
         refresh(now: 0)
     }
 

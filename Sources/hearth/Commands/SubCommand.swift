@@ -86,25 +86,11 @@ struct SubCommand: AsyncParsableCommand, ConnectingCommand {
         }
         // Several brokers: each prints its own whole lines, named, and a broker that fails is a
         // warning while the others go on.
-        let sessions = try brokers.map { (name: $0.name, session: try session($0.options)) }
+        let names = brokers.map(\.name)
         let stdout = SharedOutput()
-        let failures = await withTaskGroup(of: String?.self) { group in
-            for (name, session) in sessions {
-                group.addTask {
-                    do {
-                        let failure = try await session.run { client, _ in await printer.print(from: client, broker: name, sharing: stdout) }
-                        return failure.map { "\(name): \($0)" }
-                    } catch {
-                        return "\(name): \(error)"
-                    }
-                }
-            }
-            var failures: [String] = []
-            for await failure in group { if let failure { failures.append(failure) } }
-            return failures
+        try await SeveralBrokers.run(try brokers.map { (name: $0.name, session: try session($0.options)) }) { index, client in
+            await printer.print(from: client, broker: names[index], sharing: stdout)
         }
-        if failures.count == sessions.count { throw EveryBrokerFailed(lines: failures) }
-        for failure in failures { Diagnostics.warn(failure) }
     }
 
     /// The session for one broker's flags.

@@ -67,24 +67,9 @@ struct TreeCommand: AsyncParsableCommand, ConnectingCommand {
             let failure = try await sessions[0].run { client, _ in await collector.collect(from: client, into: model) }
             if let failure { throw failure }
         } else {
-            let failures = await withTaskGroup(of: String?.self) { group in
-                for (index, session) in sessions.enumerated() {
-                    let name = brokers[index].name
-                    group.addTask {
-                        do {
-                            let failure = try await session.run { client, _ in await collector.collect(from: client, into: model, broker: index) }
-                            return failure.map { "\(name): \($0)" }
-                        } catch {
-                            return "\(name): \(error)"
-                        }
-                    }
-                }
-                var failures: [String] = []
-                for await failure in group { if let failure { failures.append(failure) } }
-                return failures
+            try await SeveralBrokers.run(zip(brokers, sessions).map { (name: $0.name, session: $1) }) { index, client in
+                await collector.collect(from: client, into: model, broker: index)
             }
-            if failures.count == sessions.count { throw EveryBrokerFailed(lines: failures) }
-            for failure in failures { Diagnostics.warn(failure) }
         }
 
         let now = Date().timeIntervalSince1970

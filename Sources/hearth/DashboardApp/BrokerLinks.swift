@@ -6,8 +6,8 @@ import MQTT
 import Synchronization
 
 /// Each broker's connection while several are on screen: what its row shows, and how its
-/// first attempt ended (the screen opens once every broker has connected or failed once, and
-/// not at all when every one failed).
+/// first attempt ended (the screen opens as soon as one broker connects, and not at all when
+/// every one failed its first attempt).
 final class BrokerLinks: Sendable {
     private struct State {
         var statuses: [ConnectionStatus]
@@ -16,6 +16,7 @@ final class BrokerLinks: Sendable {
     }
 
     private let state: Mutex<State>
+    /// Rung once a broker connected, or every one failed its first attempt.
     private let settled = Doorbell.latching()
 
     init(names: [String]) {
@@ -27,18 +28,22 @@ final class BrokerLinks: Sendable {
 
     /// A broker's link changed; its first change settles its first attempt.
     func update(_ broker: Int, _ status: ConnectionStatus, failure: String? = nil) {
-        let allSettled = state.withLock { state in
+        let ready = state.withLock { state in
             state.statuses[broker] = status
             if state.firstOutcomes[broker] == nil { state.firstOutcomes[broker] = .some(failure) }
-            return state.firstOutcomes.allSatisfy { $0 != nil }
+            return failure == nil || state.firstOutcomes.allSatisfy { $0 != nil }
         }
-        if allSettled { settled.ring() }
+        if ready { settled.ring() }
     }
 
-    /// Waits until every broker's first attempt ended; returns why each failed (nil: connected).
-    func firstAttempts() async -> [String?] {
+    /// Waits until a broker connected or every one failed once; returns why each failed, when
+    /// all did, else nil (a broker still trying is its row's news).
+    func firstConnection() async -> [String]? {
         await settled.wait()
-        return state.withLock { $0.firstOutcomes.map { $0 ?? nil } }
+        return state.withLock { state in
+            let failures = state.firstOutcomes.compactMap { $0 ?? nil }
+            return failures.count == state.firstOutcomes.count ? failures : nil
+        }
     }
 }
 
@@ -59,7 +64,7 @@ extension DashboardRunner {
         configuration.overflow = .pauseReading
         configuration.logger = Logger(label: "hearth", factory: { _ in SwiftLogNoOpLogHandler() })
         let session = Session(configuration: configuration, filters: broker.filters, qos: qos, retainAsPublished: true) { warning in
-            inbox.post(.historyNote("\(broker.name): \(warning)", isError: true))
+            inbox.post(.note("\(broker.name): \(warning)", isError: true))
         }
         let name = broker.name
         func post(_ status: ConnectionStatus, failure: String? = nil) {
@@ -98,10 +103,13 @@ extension DashboardRunner {
         }
     }
 
-    /// A refusal that trying again will not change: the broker said no, or TLS failed.
+    /// A refusal that trying again will not change: the login, the client id or a ban, or TLS.
+    /// A broker that is busy or unavailable is tried again.
     static func isRefusal(_ error: MQTTClientError) -> Bool {
         switch error {
-        case .connectionRefused, .tls: return true
+        case let .connectionRefused(code, _):
+            return [.badUsernameOrPassword, .notAuthorized, .banned, .clientIdentifierNotValid, .unsupportedProtocolVersion].contains(code)
+        case .tls: return true
         default: return false
         }
     }

@@ -54,7 +54,7 @@ struct DashboardRunner {
             // The retention `hearth record` saved in the store, or the default.
             RecordingPipeline(store: store, retention: (try? store.savedRetention()) ?? Retention(),
                               known: recorded?.topics.map(\.last) ?? [], clock: ContinuousClock()) { change in
-                inbox.post(.historyNote("\(change)", isError: change.isFailure))
+                inbox.post(.note("\(change)", isError: change.isFailure))
             }
         }
         let screen = { (client: MQTTClient, info: MQTTConnectionInfo) in
@@ -128,8 +128,8 @@ struct DashboardRunner {
     }
 
     /// Several brokers: each connects and feeds the one model as its own first-level branch;
-    /// the screen opens once each has connected or failed once, unless all failed. History is
-    /// one broker's, so it stays closed.
+    /// the screen opens as soon as one has connected (a broker still trying is its row), and not
+    /// at all when every one failed. History is one broker's, so it stays closed.
     private func runSeveral() async throws {
         let names = brokers.map(\.name)
         let model = SharedModel(TopicModel(brokers: names))
@@ -142,11 +142,10 @@ struct DashboardRunner {
                     await keepConnected(index, broker, model: model, links: links, clients: clients, inbox: inbox)
                 }
             }
-            let failures = await links.firstAttempts()
-            if failures.allSatisfy({ $0 != nil }) {
+            if let failures = await links.firstConnection() {
                 group.cancelAll()
                 await clients.closeAll()
-                throw EveryBrokerFailed(lines: zip(names, failures).map { "\($0): \($1 ?? "")" })
+                throw EveryBrokerFailed(lines: zip(names, failures).map { "\($0): \($1)" })
             }
             await onSubscribed?()
             let failure = await present(model: model, inbox: inbox, actions: ActionRunner(clients: clients, inbox: inbox), history: nil,

@@ -82,7 +82,7 @@ struct BrokerAddressOptions: ParsableArguments {
         var seen = Set<String>()
         names = names.filter { seen.insert($0).inserted }
         let urls = self.urls.filter { seen.insert($0).inserted }
-        if names == profileNames, names.count + urls.count <= 1 { return [self] }
+        if names == profileNames, urls == self.urls, names.count + urls.count <= 1 { return [self] }
         if names.count + urls.count > 1, host != nil || port != nil {
             throw ValidationError("-h and -p name one broker; with several, name each with -b or -L")
         }

@@ -73,14 +73,21 @@ struct ConnectionOptions: ParsableArguments {
 
     /// Each broker the flags name, with its name (its profile's, else host:port) and these
     /// flags narrowed to it.
+    ///
+    /// - Throws: when two of them would have one name (two URLs of one broker).
     func brokers() throws -> [NamedBroker] {
-        try address.brokers().map { address in
+        let brokers = try address.brokers().map { address in
             var options = self
             options.address = address
             let name = try address.profileNames.first ?? address.endpoint(profile: address.profile(), tlsFlags: insecure || cafile != nil || cert != nil,
                                                                             webSocketPath: webSocketPath).hostAndPort
             return NamedBroker(name: name, options: options)
         }
+        var seen = Set<String>()
+        for broker in brokers where !seen.insert(broker.name).inserted {
+            throw ValidationError("two brokers are named \(broker.name): give each broker once (several filters of one broker are -t, repeated)")
+        }
+        return brokers
     }
 
     /// The filters to subscribe to when no `-t` is given: `-L`'s topic, else the profile's URL
