@@ -130,3 +130,24 @@ import Testing
         #expect(model.label(for: model.id("cabin/hall/t")) == nil)
     }
 }
+
+/// Rates over a window that began before Hearth listened, and what is not traffic.
+@Suite(.timeLimit(.minutes(1))) struct TrafficSinceTests {
+    @Test func aRateCountsOnlyTheTimeSinceListeningBeganAndRetainedAnswersAreNoTraffic() {
+        var model = TopicModel()
+        // The subscription's answer: a retained value the broker kept.
+        model.ingest(msg("home/door", "closed", retain: true, at: 1000))
+        // Then 3 s of a flood at 20 a second.
+        for index in 0..<60 { model.ingest(msg("garage/vibration", "1", at: 1000 + Double(index) / 20)) }
+        let now = 1003.0, since = model.watchingSince
+        #expect(since == 1000)
+        let flood = model.node(model.id("garage/vibration")).traffic
+        #expect(flood.messageRate(now: now, since: since) == 20)
+        #expect(flood.messageRate(.long, now: now, since: since) == 20)
+        #expect(flood.byteRate(.long, now: now, since: since) == 20)
+        // Without knowing when listening began, the whole window counts: a third of it.
+        #expect(flood.messageRate(now: now) < 7)
+        #expect(model.node(model.id("home/door")).traffic.messageRate(now: now, since: since) == 0)
+        #expect(model.node(model.id("home")).messageCount == 1)
+    }
+}

@@ -50,6 +50,8 @@ public struct DashboardFrame: Sendable {
         /// Its messages and bytes per second, and its broker's (for its share).
         public var traffic = Traffic()
         public var brokerTraffic: Traffic?
+        /// When listening began, for rates over a window that began before.
+        public var watchingSince: Double?
     }
 
     /// A branch (or the whole broker) at a glance: problems, states, then every reading below.
@@ -90,6 +92,8 @@ public struct DashboardFrame: Sendable {
         /// The branch's messages and bytes per second, and its broker's (for its share).
         public var traffic = Traffic()
         public var brokerTraffic: Traffic?
+        /// When listening began, for rates over a window that began before.
+        public var watchingSince: Double?
     }
 
     public var layout: Layout
@@ -103,6 +107,8 @@ public struct DashboardFrame: Sendable {
     public var showsAges = false
     /// The tree's order; a traffic order shows its key in a column.
     public var order = TreeOrder.name
+    /// When listening began (`TopicModel.watchingSince`), for rates over a window that began before.
+    public var watchingSince: Double?
     /// Hearth's own memory (resident bytes), when known.
     public var residentBytes: Int?
     public var messageRate = 0.0

@@ -21,7 +21,7 @@ extension FrameBuilder {
             graph: graphPath.flatMap { record?.series?.series(at: $0) },
             graphKind: graphed?.kind ?? .other, graphUnit: graphed?.unit, graphWindow: state.graphWindow,
             changes: nil, previousTime: record?.history.messages.last?.time, payloadLines: [],
-            traffic: model.ownTraffic(of: id, now: now), brokerTraffic: model.brokerTraffic(of: id))
+            traffic: model.ownTraffic(of: id, now: now), brokerTraffic: model.brokerTraffic(of: id), watchingSince: model.watchingSince)
     }
 
     /// The selected payload, formatted once per message rather than once per frame (a 64 KiB

@@ -43,6 +43,7 @@ extension FrameBuilder {
         if branch == .root { overview.brokerProblems = brokerProblems }
         overview.traffic = node.traffic
         overview.brokerTraffic = model.brokerTraffic(of: branch)
+        overview.watchingSince = model.watchingSince
         return overview
     }
 }

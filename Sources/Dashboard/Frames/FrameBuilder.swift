@@ -54,6 +54,7 @@ public final class FrameBuilder {
         frame.offlineCount = model.offlineDeviceCount
         frame.showsAges = state.showsAges
         frame.messageRate = rate.perSecond
+        frame.watchingSince = model.watchingSince
         frame.now = now
         frame.mode = state.mode
         frame.focus = state.focus

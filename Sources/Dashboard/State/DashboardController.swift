@@ -65,7 +65,7 @@ public final class DashboardController {
     /// The part of the next frame read from the model (held by the caller): the selection and
     /// scroll settle against the model, then the builder takes what is on screen.
     public func takeFrame(model: TopicModel, now: Double) -> DashboardFrame {
-        refreshOrdering(now: now)
+        refreshOrdering(now: now, since: model.watchingSince)
         let rows = settleRows(model: model)
         // The overview under a filter lists and counts the same matches as the tree and the footer.
         var frame = frames.snapshot(model: model, rows: rows, state: &state, layout: layout, connection: connection, links: links, now: now,
@@ -76,13 +76,13 @@ public final class DashboardController {
     }
 
     /// Sorts again at most once a second in a traffic order (the rows hold still between).
-    func refreshOrdering(now: Double) {
+    func refreshOrdering(now: Double, since: Double?) {
         guard state.order != .name else {
             ordering = nil
             return
         }
         if let ordering, ordering.order == state.order, now - ordering.now < 1 { return }
-        ordering = ChildOrdering(order: state.order, now: now)
+        ordering = ChildOrdering(order: state.order, now: now, since: since)
     }
 
     /// Formats a frame `takeFrame` took, without the model.

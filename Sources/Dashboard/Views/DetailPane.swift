@@ -31,13 +31,16 @@ enum DetailPane {
 
     /// "2 msg/s 1.8 KiB/s (10 s) · 1.5 msg/s 1.4 KiB/s (1 min) · 12% of its broker" (its share of
     /// the broker's messages over the minute).
-    static func trafficLine(_ traffic: Traffic, of broker: Traffic?, now: Double) -> String {
+    static func trafficLine(_ traffic: Traffic, of broker: Traffic?, now: Double, since: Double?) -> String {
         func rates(_ window: Traffic.Window) -> String {
-            "\(ValueFormat.short(traffic.messageRate(window, now: now), digits: 1)) msg/s \(ValueFormat.bytes(Int(traffic.byteRate(window, now: now))))/s"
+            "\(ValueFormat.short(traffic.messageRate(window, now: now, since: since), digits: 1)) msg/s "
+                + "\(ValueFormat.bytes(Int(traffic.byteRate(window, now: now, since: since))))/s"
         }
         var line = "\(rates(.short)) (10 s) · \(rates(.long)) (1 min)"
         // The share over the last minute (none for a broker itself).
-        if let total = broker?.messageRate(.long, now: now), total > 0 { line += " · \(Int((100 * traffic.messageRate(.long, now: now) / total).rounded()))% of its broker" }
+        if let total = broker?.messageRate(.long, now: now, since: since), total > 0 {
+            line += " · \(Int((100 * traffic.messageRate(.long, now: now, since: since) / total).rounded()))% of its broker"
+        }
         return line
     }
 
@@ -59,7 +62,7 @@ enum DetailPane {
                      "\(record.messageCount) message\(record.messageCount == 1 ? "" : "s")"
                         + (detail.olderMessages.isEmpty ? "" : " (+\(detail.olderMessages.count) recorded, below)")]
         out += flow(facts, width: width).map { StyledLine($0, .text) }
-        out.append(StyledLine(trafficLine(detail.traffic, of: detail.brokerTraffic, now: now), .text))
+        out.append(StyledLine(trafficLine(detail.traffic, of: detail.brokerTraffic, now: now, since: detail.watchingSince), .text))
         for property in last.properties {
             out += StyledLine([("  ", .text), (TerminalEscaping.escaped(Array(describe(property).utf8), keepNewlines: false), .dim)])
                 .wrapped(width: width)

@@ -77,7 +77,7 @@ enum OverviewView {
     /// first screen would cost a steady home a kilobyte a second of output.
     private static func thirdLine(_ overview: DashboardFrame.Overview, width: Int, now: Double) -> StyledLine {
         guard overview.path.isEmpty else {
-            return StyledLine(DisplayWidth.truncate(DetailPane.trafficLine(overview.traffic, of: overview.brokerTraffic, now: now), cells: width), .dim)
+            return StyledLine(DisplayWidth.truncate(DetailPane.trafficLine(overview.traffic, of: overview.brokerTraffic, now: now, since: overview.watchingSince), cells: width), .dim)
         }
         let down = overview.brokerProblems.map {
             "✖ \(TerminalEscaping.escaped(Array($0.name.utf8), keepNewlines: false)) \(HeaderView.phase($0.status, now: now).0)"

@@ -35,7 +35,7 @@ enum TreePane {
             let row = rect.row + line
             canvas.fill(row: row, column: rect.column, width: rect.width, role: .text)
             guard line < frame.rows.count else { continue }
-            drawRow(frame.rows[line], row: row, rect: rect, focused: frame.focus == .tree, time: frame.now,
+            drawRow(frame.rows[line], row: row, rect: rect, focused: frame.focus == .tree, time: frame.now, since: frame.watchingSince,
                     column: keyColumn(frame.order, ages: frame.showsAges), on: &canvas)
         }
         if frame.rows.isEmpty {
@@ -58,18 +58,19 @@ enum TreePane {
     }
 
     /// A row's text in the key column: "59s", "12/s", "1.2 kB/s".
-    static func keyText(_ tree: TreeRow, _ column: KeyColumn, now: Double) -> String? {
+    static func keyText(_ tree: TreeRow, _ column: KeyColumn, now: Double, since: Double?) -> String? {
         switch column {
         case .none: return nil
         // A topic shows its last message's age (a branch that is also a topic too); other
         // branches the freshest below.
         case .age: return ValueFormat.age(now - (tree.topic?.time ?? tree.newest), compact: true)
-        case .messageRate: return ValueFormat.short(tree.traffic.messageRate(now: now), digits: 1) + "/s"
-        case .byteRate: return ValueFormat.bytes(Int(tree.traffic.byteRate(now: now))) + "/s"
+        case .messageRate: return ValueFormat.short(tree.traffic.messageRate(now: now, since: since), digits: 1) + "/s"
+        case .byteRate: return ValueFormat.bytes(Int(tree.traffic.byteRate(now: now, since: since))) + "/s"
         }
     }
 
-    private static func drawRow(_ item: DashboardFrame.Row, row: Int, rect: Rect, focused: Bool, time: Double, column keyColumn: KeyColumn,
+    private static func drawRow(_ item: DashboardFrame.Row, row: Int, rect: Rect, focused: Bool, time: Double, since: Double?,
+                                column keyColumn: KeyColumn,
                                 on canvas: inout some Canvas) {
         let tree = item.tree
         let dim = tree.isInsideOfflineDevice || item.isUnreachable
@@ -120,7 +121,7 @@ enum TreePane {
         }
         let wanted = DisplayWidth.of(name) + DisplayWidth.of(counts) + DisplayWidth.of(link?.0 ?? "")
         var age: (text: String, column: Int)?
-        if let text = keyText(tree, keyColumn, now: time) {
+        if let text = keyText(tree, keyColumn, now: time, since: since) {
             let shown = DisplayWidth.of(text)
             let aligned = valueEnd - valueWidth - 1 - shown
             age = (text, max(aligned, min(valueStart - 1 - shown, column + wanted + 1)))

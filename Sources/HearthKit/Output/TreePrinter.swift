@@ -18,7 +18,7 @@ public struct TreePrinter {
         self.maxDepth = maxDepth
         self.retainedOnly = retainedOnly
         self.now = now
-        ordering = order == .name ? nil : ChildOrdering(order: order, now: now)
+        ordering = order == .name ? nil : ChildOrdering(order: order, now: now, since: model.watchingSince)
     }
 
     private static let sparklineWidth = 16
@@ -88,8 +88,8 @@ public struct TreePrinter {
         }
         if let ordering {
             let traffic = model.node(id).traffic
-            output.write(ordering.order == .byteRate ? "  \(ValueFormat.bytes(Int(traffic.byteRate(now: now))))/s"
-                                                     : "  \(ValueFormat.short(traffic.messageRate(now: now), digits: 1)) msg/s")
+            output.write(ordering.order == .byteRate ? "  \(ValueFormat.bytes(Int(traffic.byteRate(now: now, since: model.watchingSince))))/s"
+                                                     : "  \(ValueFormat.short(traffic.messageRate(now: now, since: model.watchingSince), digits: 1)) msg/s")
         }
         if model.isOfflineDevice(id) { output.write("  ✕ offline") }
         guard let record = model.topic(at: id) else { return }
@@ -199,9 +199,9 @@ public struct TreePrinter {
         }
         // The topic's own, as `messages` is.
         let traffic = model.ownTraffic(of: id, now: now)
-        out += ",\"rate_10s\":\(ValueFormat.number(rounded(traffic.messageRate(.short, now: now))))"
-        out += ",\"rate_1m\":\(ValueFormat.number(rounded(traffic.messageRate(.long, now: now))))"
-        out += ",\"bytes_1m\":\(ValueFormat.number(rounded(traffic.byteRate(.long, now: now))))"
+        out += ",\"rate_10s\":\(ValueFormat.number(rounded(traffic.messageRate(.short, now: now, since: model.watchingSince))))"
+        out += ",\"rate_1m\":\(ValueFormat.number(rounded(traffic.messageRate(.long, now: now, since: model.watchingSince))))"
+        out += ",\"bytes_1m\":\(ValueFormat.number(rounded(traffic.byteRate(.long, now: now, since: model.watchingSince))))"
         out += ",\"age_s\":\(ValueFormat.number((max(0, now - record.last.time) * 10).rounded() / 10))"
         out += ",\"stale\":\(record.liveness.isStale)"
         out += ",\"offline\":\(model.isInsideOfflineDevice(id) || model.announcesOffline(id))"

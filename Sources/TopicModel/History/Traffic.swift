@@ -79,17 +79,18 @@ public struct Traffic: Sendable, Hashable {
         return own
     }
 
-    /// Messages per second over the last 10 s (`.short`) or the last minute (`.long`) at `now`.
-    public func messageRate(_ window: Window = .short, now: Double) -> Double {
-        rate(window == .short ? messages10 : messages60, window, now: now)
+    /// Messages per second over the last 10 s (`.short`) or the last minute (`.long`) at `now`;
+    /// `since` is when listening began, if within the window (what came before was not heard).
+    public func messageRate(_ window: Window = .short, now: Double, since: Double? = nil) -> Double {
+        rate(window == .short ? messages10 : messages60, window, now: now, since: since)
     }
 
-    /// Bytes per second over the last 10 s or the last minute at `now`.
-    public func byteRate(_ window: Window = .short, now: Double) -> Double {
-        let minute = rate(bytes60, .long, now: now)
+    /// Bytes per second over the last 10 s or the last minute at `now` (see `messageRate`).
+    public func byteRate(_ window: Window = .short, now: Double, since: Double? = nil) -> Double {
+        let minute = rate(bytes60, .long, now: now, since: since)
         guard window == .short else { return minute }
-        let messages = rate(messages60, .long, now: now)
-        return messages > 0 ? minute / messages * messageRate(.short, now: now) : 0
+        let messages = rate(messages60, .long, now: now, since: since)
+        return messages > 0 ? minute / messages * messageRate(.short, now: now, since: since) : 0
     }
 
     /// The two windows rates are given over.
@@ -102,12 +103,16 @@ public struct Traffic: Sendable, Hashable {
         public var seconds: Double { self == .short ? 10 : 60 }
     }
 
-    private func rate(_ buckets: Buckets, _ window: Window, now: Double) -> Double {
+    private func rate(_ buckets: Buckets, _ window: Window, now: Double, since: Double?) -> Double {
         let length = window.seconds
         let nowBucket = (now / length).rounded(.down), lastBucket = (Double(second) / length).rounded(.down)
         // Buckets the clock has left behind no longer count.
         var moved = buckets
         if nowBucket > lastBucket { moved.advance(UInt32(clamping: Int64(nowBucket - lastBucket))) }
+        // Listening for less than the window: everything counted came since, over that time.
+        if let since, now - length < since {
+            return (Double(moved.current) + Double(moved.previous)) / max(1, now - since)
+        }
         return moved.count(window: length, into: now - nowBucket * length) / length
     }
 }

@@ -38,12 +38,15 @@ public final class ChildOrdering: Sendable {
     public let order: TreeOrder
     /// The time the keys are read at (seconds since 1970).
     public let now: Double
+    /// When listening began (`TopicModel.watchingSince`), for rates over a window that began before.
+    public let since: Double?
     /// Per parent: its children in order, and each one's position among them.
     private let sorted = Mutex<[Int32: (children: [Int32], positions: [Int32: Int])]>([:])
 
-    public init(order: TreeOrder, now: Double) {
+    public init(order: TreeOrder, now: Double, since: Double?) {
         self.order = order
         self.now = now
+        self.since = since
     }
 
     /// `parent`'s children in this order; ties keep their natural order.
@@ -69,8 +72,8 @@ public final class ChildOrdering: Sendable {
     public func key(_ node: TopicNode) -> Double {
         switch order {
         case .name: return 0
-        case .messageRate: return node.traffic.messageRate(now: now)
-        case .byteRate: return node.traffic.byteRate(now: now)
+        case .messageRate: return node.traffic.messageRate(now: now, since: since)
+        case .byteRate: return node.traffic.byteRate(now: now, since: since)
         case .lastChange: return node.newest
         }
     }

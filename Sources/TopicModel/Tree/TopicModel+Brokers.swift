@@ -11,6 +11,12 @@ struct BrokerLink: Sendable {
     var retainedAnswers = 0
 }
 
+extension TopicModel {
+    /// When the first message arrived: rates over a window that began before it count only the
+    /// time since (nothing before it was heard).
+    public var watchingSince: Double? { firstMessageTime }
+}
+
 /// Several brokers in one tree: each is a first-level node named for it, and its topics live
 /// below it. Liveness stays per broker (each has its own connected clock and reconnect burst),
 /// and the conventions read a topic's own name, never the broker's.

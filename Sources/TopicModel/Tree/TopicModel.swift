@@ -53,6 +53,8 @@ public struct TopicModel: Sendable {
     var links: [BrokerLink]
     /// The broker whose message is being ingested.
     var ingesting = 0
+    /// When the first message arrived (see `watchingSince`).
+    var firstMessageTime: Double?
     /// The availability watch: devices, sources and discovery rules (see `TopicModel+Availability`).
     var availability = AvailabilityWatch()
     /// The home's temperatures in °F less those in °C, by topic (see `CountedReadings`).
@@ -274,10 +276,13 @@ public struct TopicModel: Sendable {
         if isNewTopic { watchAvailability(topicIndex, topic: message.topic) }
         let counts = fieldsChanged || isNewTopic ? countReadings(topicIndex, topic: message.topic, force: isNewTopic) : ReadingCounts()
         let staleDelta = recordLiveness(topicIndex, at: time, isNew: isNewTopic, retain: message.retain)
+        if firstMessageTime == nil { firstMessageTime = time }
+        // A subscription's answer is the broker's memory, not traffic: it does not flood anything.
+        let traffic = !answersSubscription
         let second = Traffic.second(time), bytes = UInt32(clamping: message.payload.count)
         for index in pathScratch {
             nodes[Int(index)].messageCount += 1
-            nodes[Int(index)].traffic.record(bytes: bytes, second: second)
+            if traffic { nodes[Int(index)].traffic.record(bytes: bytes, second: second) }
             if time > nodes[Int(index)].newest { nodes[Int(index)].newest = time }
             if isNewTopic { nodes[Int(index)].topicCount += 1 }
             nodes[Int(index)].retainedCount += retainedDelta
