@@ -33,7 +33,7 @@ import TopicModel
         // The overview: the broker that is down comes first, and counts as a problem.
         let detail = controller.layout.detail
         #expect(canvas.line(detail.row + 1).contains("1 problem"), "\(canvas.text)")
-        #expect(canvas.line(detail.row + 2).contains("✖ cabin ↻ reconnecting"), "\(canvas.text)")
+        #expect(canvas.line(detail.row + 2).contains("✖ cabin reconnecting in 4 s"), "\(canvas.text)")
     }
 
     @Test func actionsKnowTheirBroker() throws {
@@ -47,7 +47,7 @@ import TopicModel
         guard case var .publish(form) = controller.state.mode else { Issue.record("no publish dialog"); return }
         #expect(form.broker == 1 && form.topic.text == "stove/temperature")
         let dialog = Fixture.draw(controller, model, now: start + 60)
-        #expect(dialog.text.contains("Broker   cabin  (Ctrl-B next broker)"), "\(dialog.text)")
+        #expect(dialog.text.contains("Broker   cabin  not connected  (Ctrl-B next broker)"), "\(dialog.text)")
         _ = form.handle(.control("b"))
         #expect(form.broker == 0)
         _ = form.handle(.control("b"))
@@ -65,6 +65,8 @@ import TopicModel
         #expect(controller.state.status?.text == "select a broker or a branch to clear its retained values")
         for key in [Key.character("/")] + "home".map(Key.character) + [.enter] { _ = controller.handle(key, model: model) }
         #expect(controller.state.selected == model.root(ofBroker: 0))
+        // A broker's own row is no topic to copy.
+        #expect(controller.handle(.character("y"), model: model).isEmpty)
         _ = controller.handle(.character("D"), model: model)
         #expect(controller.handle(.character("y"), model: model) == [.clearRetained(["hall/temperature"], broker: 0)])
     }

@@ -244,6 +244,14 @@ public final class DashboardController {
         return []
     }
 
+    /// The brokers a publish can go to, in the screen's order (none with one broker).
+    private func publishBrokers(_ model: TopicModel) -> [PublishForm.Broker] {
+        guard model.hasBrokerLevel else { return [] }
+        return model.children(of: .root).compactMap { node in
+            model.broker(of: node).map { PublishForm.Broker(index: $0, name: model.node(node).name, isConnected: !(links.indices.contains($0) && links[$0].isDown)) }
+        }
+    }
+
     /// Browse keys that read the model.
     private func browseInModel(_ key: Key, model: TopicModel) -> [DashboardAction] {
         switch key {
@@ -261,13 +269,14 @@ public final class DashboardController {
         case .character("p"):
             // With several brokers, the selected topic's broker (or the first); Ctrl-B changes it.
             let broker = state.selected.flatMap(model.broker(of:)) ?? 0
-            state.mode = .publish(PublishForm(topic: selectedTopic(model) ?? "", brokers: model.brokerNames, broker: broker))
+            state.mode = .publish(PublishForm(topic: selectedTopic(model) ?? "", brokers: publishBrokers(model), broker: broker))
         case .character("d"): askToClear(model: model)
         case .character("D"): askToClearBelow(model: model)
         case .character("s"): openSeriesPicker(model: model)
         case .character("!"): jumpToProblem(model: model)
         case .character("y"):
-            guard let selected = state.selected else {
+            // A broker's own row has no topic (its name is not one).
+            guard let selected = state.selected, !model.topicName(of: selected).isEmpty else {
                 state.status = ("select a topic to copy", false)
                 return []
             }

@@ -17,12 +17,26 @@ public struct PublishForm: Sendable {
     public var confirmingClear = false
     /// Set between Send and the broker's answer.
     public var sending = false
-    /// The brokers on screen, when there are several; `broker` is the one it sends to (Ctrl-B
-    /// moves to the next).
-    public let brokers: [String]
+    /// A broker it can send to, with several on screen.
+    public struct Broker: Sendable, Equatable {
+        /// Its number in the model.
+        public var index: Int
+        public var name: String
+        public var isConnected: Bool
+
+        public init(index: Int, name: String, isConnected: Bool) {
+            self.index = index
+            self.name = name
+            self.isConnected = isConnected
+        }
+    }
+
+    /// The brokers on screen, in the screen's order, when there are several; `broker` is the
+    /// number of the one it sends to (Ctrl-B moves to the next on screen).
+    public let brokers: [Broker]
     public var broker: Int
 
-    public init(topic: String, brokers: [String] = [], broker: Int = 0) {
+    public init(topic: String, brokers: [Broker] = [], broker: Int = 0) {
         self.topic = TextField(topic)
         self.brokers = brokers
         self.broker = broker
@@ -48,7 +62,9 @@ public struct PublishForm: Sendable {
         case .tab: focus = Field(rawValue: (focus.rawValue + 1) % Field.allCases.count)!
         case .backTab: focus = Field(rawValue: (focus.rawValue + Field.allCases.count - 1) % Field.allCases.count)!
         case .control("r"): retain.toggle()
-        case .control("b") where !brokers.isEmpty: broker = (broker + 1) % brokers.count
+        case .control("b") where !brokers.isEmpty:
+            let position = brokers.firstIndex { $0.index == broker } ?? -1
+            broker = brokers[(position + 1) % brokers.count].index
         case .control("s"): return submit()
         case .enter where focus != .payload: return submit()
         default:
@@ -83,7 +99,8 @@ public struct PublishForm: Sendable {
         }
         if retain, payload.text.isEmpty {
             confirmingClear = true
-            message = ("clear the retained value of \(topic.text)\(brokers.isEmpty ? "" : " on " + brokers[broker])? y/n", false)
+            let place = brokers.first { $0.index == broker }.map { " on " + $0.name } ?? ""
+            message = ("clear the retained value of \(topic.text)\(place)? y/n", false)
             return .stay
         }
         return .send(request)

@@ -58,6 +58,16 @@ enum HeaderView {
         return ((["\(links.count) brokers"] + parts).joined(separator: " · "), role)
     }
 
+    /// A link that is down in a few words: "reconnecting in 4 s", "failed: not authorized (0x87)".
+    static func shortPhase(_ status: ConnectionStatus, now: Double) -> String {
+        switch status.phase {
+        case .connecting: return "connecting"
+        case .connected: return "connected"
+        case let .reconnecting(retryAt, _): return "reconnecting in \(Int(max(0, retryAt - now).rounded(.up))) s"
+        case let .failed(reason): return "failed: \(reason)"
+        }
+    }
+
     static func phase(_ status: ConnectionStatus, now: Double) -> (String, Role) {
         let down = status.downSince.map { " (down \(ValueFormat.age(now - $0)))" } ?? ""
         switch status.phase {

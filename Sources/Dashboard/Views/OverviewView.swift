@@ -79,8 +79,9 @@ enum OverviewView {
         guard overview.path.isEmpty else {
             return StyledLine(DisplayWidth.truncate(DetailPane.trafficLine(overview.traffic, of: overview.brokerTraffic, now: now, since: overview.watchingSince), cells: width), .dim)
         }
+        // Short, so that every broker that is down fits: its row has the whole story.
         let down = overview.brokerProblems.map {
-            "✖ \(TerminalEscaping.escaped(Array($0.name.utf8), keepNewlines: false)) \(HeaderView.phase($0.status, now: now).0)"
+            "✖ \(TerminalEscaping.escaped(Array($0.name.utf8), keepNewlines: false)) \(HeaderView.shortPhase($0.status, now: now))"
         }
         return StyledLine(DisplayWidth.truncate(down.joined(separator: " · "), cells: width), .error)
     }

@@ -56,9 +56,10 @@ enum PublishDialogView {
         }
         func fieldRole(_ field: PublishForm.Field) -> Role { form.focus == field ? .dialogFocus : .dialogField }
         var out: [StyledLine] = []
-        if !form.brokers.isEmpty {
+        if let broker = form.brokers.first(where: { $0.index == form.broker }) {
             // Several brokers on screen: where it goes comes first.
-            out.append(StyledLine([("Broker   ", .dialog), (shown(Substring(form.brokers[form.broker])), .toggleOn), ("  (Ctrl-B next broker)", .dim)]))
+            out.append(StyledLine([("Broker   ", .dialog), (shown(Substring(broker.name)), .toggleOn),
+                                   (broker.isConnected ? "" : "  not connected", .error), ("  (Ctrl-B next broker)", .dim)]))
         }
         out.append(StyledLine([label("Topic", .topic), (shown(Substring(form.topic.text)) + cursor(form, .topic), fieldRole(.topic))]))
         let payload = payloadText(form)

@@ -124,7 +124,9 @@ enum TreePane {
         if let text = keyText(tree, keyColumn, now: time, since: since) {
             let shown = DisplayWidth.of(text)
             let aligned = valueEnd - valueWidth - 1 - shown
-            age = (text, max(aligned, min(valueStart - 1 - shown, column + wanted + 1)))
+            // A branch has no value: its rate lines up with the other branches' at the right edge.
+            let branchRate = tree.topic == nil && keyColumn != .age
+            age = (text, branchRate ? max(column + wanted + 1, end - shown) : max(aligned, min(valueStart - 1 - shown, column + wanted + 1)))
         }
         let nameRoom = max(0, (age.map { $0.column } ?? valueStart) - 1 - column)
         let shownName = DisplayWidth.truncate(name, cells: nameRoom)

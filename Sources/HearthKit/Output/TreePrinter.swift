@@ -12,6 +12,9 @@ public struct TreePrinter {
     public let now: Double
     /// Children largest first by a traffic key (`--sort`), else by name.
     public let ordering: ChildOrdering?
+    /// With several brokers: those that could not be reached, and why (their text tree says so
+    /// instead of an empty summary).
+    public var unreachable: [String: String] = [:]
 
     public init(model: TopicModel, maxDepth: Int?, retainedOnly: Bool, now: Double, order: TreeOrder = .name) {
         self.model = model
@@ -33,8 +36,13 @@ public struct TreePrinter {
         // In the dashboard's order: by name.
         for (index, broker) in model.children(of: .root).enumerated() {
             if index > 0 { output.write("\n") }
-            output.write(TerminalEscaping.escaped(Array(model.node(broker).name.utf8), keepNewlines: false) + ": ")
-            writeText(from: broker, to: &output)
+            let name = model.node(broker).name
+            output.write(TerminalEscaping.escaped(Array(name.utf8), keepNewlines: false) + ": ")
+            if let reason = unreachable[name], model.node(broker).topicCount == 0 {
+                output.write("not reached (\(TerminalEscaping.escaped(Array(reason.utf8), keepNewlines: false)))\n")
+            } else {
+                writeText(from: broker, to: &output)
+            }
         }
     }
 

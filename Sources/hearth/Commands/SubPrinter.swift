@@ -28,7 +28,8 @@ struct SubPrinter: Sendable {
         output.flushesWhenFull = stdout == nil
         let formatter = MessageFormatter(format: format, escape: output.isTerminal, newline: newline, pretty: pretty, broker: broker)
         var printed = 0
-        var report = ConnectionReport()
+        // With several brokers, a reconnect says whose.
+        var report = ConnectionReport { warning in Diagnostics.warn((broker.map { "\($0): " } ?? "") + warning) }
         let limit = count
         var clearing: [Task<Void, Never>] = []
         await client.disconnecting(when: { await deadline.wait() }) {

@@ -15,13 +15,14 @@ struct TreeCollector: Sendable {
 
     /// Ingests until the count, the time limit or the settled burst; returns why the connection
     /// closed, if it did on its own.
-    func collect(from client: MQTTClient, into model: SharedModel, broker: Int = 0) async -> MQTTClientError? {
+    /// `name` is the broker's, with several (a reconnect says whose).
+    func collect(from client: MQTTClient, into model: SharedModel, broker: Int = 0, name: String? = nil) async -> MQTTClientError? {
         // The burst settles when the subscription's answer stops: the first retained message of
         // each topic. A chatty live topic, retained or not, does not hold it.
         let settling = count == nil && timeout == nil
         let limit = (timeout ?? (settling ? Self.settleLimit : nil)).map { Duration.milliseconds(Int($0 * 1000)) }
         let deadline = CollectionDeadline(limit: limit, quiet: settling ? .milliseconds(500) : nil, clock: ContinuousClock())
-        var report = ConnectionReport()
+        var report = ConnectionReport { warning in Diagnostics.warn((name.map { "\($0): " } ?? "") + warning) }
         var answers = 0
         await client.disconnecting(when: { await deadline.wait() }) {
             await model.feed(client.events.batches, broker: broker, limit: count) { news in

@@ -62,13 +62,16 @@ struct TreeCommand: AsyncParsableCommand, ConnectingCommand {
         }
         // Several brokers collect side by side into one model, each its own first level.
         let model = SharedModel(TopicModel(brokers: brokers.map(\.name)))
+        // Several brokers: those that could not be reached, said as such in the text tree.
+        var unreachable: [String: String] = [:]
         let collector = TreeCollector(count: subscription.count, timeout: subscription.timeout)
         if sessions.count == 1 {
             let failure = try await sessions[0].run { client, _ in await collector.collect(from: client, into: model) }
             if let failure { throw failure }
         } else {
-            try await SeveralBrokers.run(zip(brokers, sessions).map { (name: $0.name, session: $1) }) { index, client in
-                await collector.collect(from: client, into: model, broker: index)
+            let names = brokers.map(\.name)
+            unreachable = try await SeveralBrokers.run(zip(brokers, sessions).map { (name: $0.name, session: $1) }) { index, client in
+                await collector.collect(from: client, into: model, broker: index, name: names[index])
             }
         }
 
@@ -81,7 +84,8 @@ struct TreeCommand: AsyncParsableCommand, ConnectingCommand {
         })
         _ = Unmanaged.passRetained(kept)
         var output = OutputWriter(fd: STDOUT_FILENO)
-        let printer = TreePrinter(model: kept.value, maxDepth: depth, retainedOnly: retainedOnly, now: now, order: sort?.order ?? .name)
+        var printer = TreePrinter(model: kept.value, maxDepth: depth, retainedOnly: retainedOnly, now: now, order: sort?.order ?? .name)
+        printer.unreachable = unreachable
         if format == .json { printer.writeJSON(to: &output) } else { printer.writeText(to: &output) }
         output.flush()
     }

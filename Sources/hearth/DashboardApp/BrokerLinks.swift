@@ -90,14 +90,16 @@ extension DashboardRunner {
             } catch {
                 let now = Date().timeIntervalSince1970
                 downSince = downSince ?? now
+                // The first failure, when every broker fails, is said with a single broker's hint.
+                let failure = SeveralBrokers.describe(error, username: configuration.username)
                 if let error = error as? MQTTClientError, Self.isRefusal(error) {
-                    post(ConnectionStatus(broker: name, phase: .failed("\(error)"), downSince: downSince), failure: "\(error)")
+                    post(ConnectionStatus(broker: name, phase: .failed("\(error)"), downSince: downSince), failure: failure)
                     return
                 }
                 attempt += 1
                 let delay = configuration.reconnect.delay(forAttempt: attempt)
                 post(ConnectionStatus(broker: name, phase: .reconnecting(retryAt: now + delay / .seconds(1), lastError: "\(error)"),
-                                      downSince: downSince), failure: "\(error)")
+                                      downSince: downSince), failure: failure)
                 try? await Task.sleep(for: delay)
             }
         }
