@@ -13,6 +13,7 @@ import TopicModel
         var model = TopicModel(brokers: ["home", "cabin"])
         model.ingest(Fixture.message("hall/temperature", "21", retain: true, at: start), broker: 0)
         model.ingest(Fixture.message("stove/temperature", "19", retain: true, at: start), broker: 1)
+        model.ingest(Fixture.message("home/living_room/heater", "OFF", at: start), broker: 0)
         model.follow(.connectionState(.reconnecting(delay: .seconds(4), attempt: 1, lastError: .unknownHost("cabin"))), at: start, broker: 1)
         let down = ConnectionStatus(broker: "cabin", phase: .reconnecting(retryAt: start + 64, lastError: "connection refused"),
                                     downSince: start)
@@ -22,10 +23,10 @@ import TopicModel
     @Test func brokerRowsShowTheirLinkAndTheHeaderSumsThem() throws {
         let (model, controller) = twoHomes()
         let canvas = Fixture.draw(controller, model, now: start + 60)
-        #expect(canvas.lines[0].contains("2 brokers · 1 connected · 1 reconnecting") && canvas.lines[0].contains("2 topics · 2 ◉ retained"),
+        #expect(canvas.lines[0].contains("2 brokers · 1 connected · 1 reconnecting") && canvas.lines[0].contains("3 topics · 2 ◉ retained"),
                 "\(canvas.lines[0])")
         let cabin = try #require(Fixture.treeRow(of: "cabin (1)", in: canvas))
-        let home = try #require(Fixture.treeRow(of: "home (1)", in: canvas))
+        let home = try #require(Fixture.treeRow(of: "home (2)", in: canvas))
         #expect(canvas.lines[cabin].contains("↻ reconnecting in 4 s (down 1…"), "\(canvas.lines[cabin])")
         #expect(canvas.lines[home].contains("● connected"), "\(canvas.lines[home])")
         // Its topic is unreachable, never stale.
@@ -34,6 +35,8 @@ import TopicModel
         let detail = controller.layout.detail
         #expect(canvas.line(detail.row + 1).contains("1 problem"), "\(canvas.text)")
         #expect(canvas.line(detail.row + 2).contains("✖ cabin reconnecting in 4 s"), "\(canvas.text)")
+        // Names led by their broker get a wider column: a device's whole path fits at 120x40.
+        #expect(canvas.text.contains("home/home/living_room/heater"), "\(canvas.text)")
     }
 
     @Test func actionsKnowTheirBroker() throws {
@@ -79,9 +82,13 @@ import TopicModel
         #expect(controller.state.status?.text == "2 topics match +/temperature", "\(String(describing: controller.state.status))")
         let canvas = Fixture.draw(controller, model, now: start + 60)
         #expect(Fixture.treeRow(of: "hall", in: canvas) != nil && Fixture.treeRow(of: "stove", in: canvas) != nil, "\(canvas.text)")
-        // A filter that names a broker matches nothing: it applies within each.
+        // A filter applies within each broker: `home/#` is the home broker's own `home/…`, not
+        // everything of the broker named home.
         _ = controller.handle(.character("f"))
         for key in [Key.control("u")] + "home/#".map(Key.character) + [.enter] { _ = controller.handle(key, model: model) }
-        #expect(controller.state.status?.text == "0 topics match home/#", "\(String(describing: controller.state.status))")
+        #expect(controller.state.status?.text == "1 topic matches home/#", "\(String(describing: controller.state.status))")
+        _ = controller.handle(.character("f"))
+        for key in [Key.control("u")] + "cabin/#".map(Key.character) + [.enter] { _ = controller.handle(key, model: model) }
+        #expect(controller.state.status?.text == "0 topics match cabin/#", "\(String(describing: controller.state.status))")
     }
 }

@@ -87,6 +87,8 @@ public struct DashboardFrame: Sendable {
         /// The whole screen's overview with several brokers: those that are down, as problems
         /// that come first ("cabin: reconnecting in 4 s …").
         public var brokerProblems: [(name: String, status: ConnectionStatus)] = []
+        /// The names start with their broker's (the whole screen, with several): a wider column.
+        public var namesLedByBroker = false
         /// Whether a third heading line is drawn: a branch's traffic, or brokers that are down.
         public var hasThirdLine: Bool { !path.isEmpty || !brokerProblems.isEmpty }
         /// The branch's messages and bytes per second, and its broker's (for its share).

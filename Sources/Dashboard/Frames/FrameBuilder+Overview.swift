@@ -25,7 +25,9 @@ extension FrameBuilder {
         } else {
             window = model.overview(of: branch, offset: state.overviewScroll, limit: height)
         }
-        let width = OverviewView.sparklineWidth(contentWidth: DetailPane.contentWidth(layout))
+        // Above the brokers, each name starts with its broker's.
+        let ledByBroker = model.hasBrokerLevel && branch == .root
+        let width = OverviewView.sparklineWidth(contentWidth: DetailPane.contentWidth(layout), ledByBroker: ledByBroker)
         let lines = window.rows.map { row -> DashboardFrame.Overview.Line in
             guard case let .series(series) = row, let points = series.series else { return .init(row: row, sparkline: nil) }
             return .init(row: row, sparkline: Sparkline.render(points, width: width, kind: series.kind, scratch: &sparkScratch))
@@ -41,6 +43,7 @@ extension FrameBuilder {
             sparklineWidth: width, treeFilter: treeFilter,
             matchingTopics: treeFilter == nil ? nil : (filtered?.topicCount ?? matches?.count(at: branch)))
         if branch == .root { overview.brokerProblems = brokerProblems }
+        overview.namesLedByBroker = ledByBroker
         overview.traffic = node.traffic
         overview.brokerTraffic = model.brokerTraffic(of: branch)
         overview.watchingSince = model.watchingSince

@@ -21,13 +21,14 @@ enum OverviewView {
     static let minimumSparkline = 8
 
     /// The name column: what a 24-cell sparkline leaves, between 12 and 28 cells (21 at 120x40).
-    static func nameWidth(contentWidth: Int) -> Int {
-        max(12, min(28, contentWidth - fixedWidth - 24))
+    /// Names led by their broker's (`cabin/…`) take 8 cells more from the sparkline, up to 36.
+    static func nameWidth(contentWidth: Int, ledByBroker: Bool = false) -> Int {
+        ledByBroker ? max(12, min(36, contentWidth - fixedWidth - 16)) : max(12, min(28, contentWidth - fixedWidth - 24))
     }
 
     /// The sparkline takes what the other columns leave: 24 cells at 120x40.
-    static func sparklineWidth(contentWidth: Int) -> Int {
-        max(minimumSparkline, contentWidth - nameWidth(contentWidth: contentWidth) - fixedWidth)
+    static func sparklineWidth(contentWidth: Int, ledByBroker: Bool = false) -> Int {
+        max(minimumSparkline, contentWidth - nameWidth(contentWidth: contentWidth, ledByBroker: ledByBroker) - fixedWidth)
     }
 
     static func lines(_ overview: DashboardFrame.Overview, width: Int, now: Double, focused: Bool) -> [StyledLine] {
@@ -64,7 +65,7 @@ enum OverviewView {
             out.append(StyledLine("  nothing numeric below yet", .dim))
             return out
         }
-        let nameWidth = nameWidth(contentWidth: width)
+        let nameWidth = nameWidth(contentWidth: width, ledByBroker: overview.namesLedByBroker)
         for (offset, line) in overview.lines.enumerated() {
             let highlighted = focused && overview.scroll + offset == overview.cursor
             out.append(self.line(line, width: width, nameWidth: nameWidth, sparkWidth: overview.sparklineWidth, now: now, highlighted: highlighted))
