@@ -52,16 +52,19 @@ enum FuzzTarget: String, CaseIterable {
     }
 
     private static func payloads(_ bytes: [UInt8]) {
-        // topic NUL payload, repeated: the split makes topics and payloads from one input.
-        var model = TopicModel()
+        // topic NUL payload, repeated: the split makes topics and payloads from one input. With
+        // the first byte's bit 6, two brokers take turns, and the second drops halfway.
+        let brokers = (bytes.first ?? 0) & 64 != 0
+        var model = TopicModel(brokers: brokers ? ["a", "b"] : [])
         let parts = bytes.split(separator: 0, omittingEmptySubsequences: false)
         var time = 1_800_000_000.0
         for index in stride(from: 0, to: parts.count - 1, by: 2) {
             let topic = String(decoding: parts[index], as: UTF8.self)
             guard MQTTTopic.nameProblem(topic) == nil else { continue }
             time += 1
+            if brokers, index == (parts.count / 4) * 2 { model.connectionLost(at: time, broker: 1) }
             model.ingest(MQTTMessage(topic: topic, payload: Array(parts[index + 1]), retain: index % 4 == 0,
-                                     receivedAt: Date(timeIntervalSince1970: time)))
+                                     receivedAt: Date(timeIntervalSince1970: time)), broker: brokers ? index / 2 % 2 : 0)
         }
         model.refresh(now: time + 3600)
         let rows = model.visibleRows(TreeQuery(expanded: Set(model.retainedTopics()), limit: 40))
@@ -75,9 +78,12 @@ enum FuzzTarget: String, CaseIterable {
         // model, and the model's paths need the executions): the tree with its states and the
         // first topic's detail (its payload pretty-printed), or the overview.
         guard let first = bytes.first, first & 31 == 0 else { return }
-        let controller = DashboardController(connection: ConnectionStatus(broker: "fuzz", phase: .connected, version: "5.0"),
-                                             width: 120, height: 40)
+        let connected = ConnectionStatus(broker: "fuzz", phase: .connected, version: "5.0")
+        let down = ConnectionStatus(broker: "b", phase: .reconnecting(retryAt: time + 3605, lastError: "refused"), downSince: time)
+        let controller = DashboardController(connection: connected, links: brokers ? [connected, down] : [], width: 120, height: 40)
         if first & 32 == 0 { _ = controller.handle(.down, model: model) }
+        // The traffic order, with the first byte's top bit.
+        if first & 128 != 0 { _ = controller.handle(.character("o")) }
         var canvas = MemoryCanvas(width: 120, height: 40)
         DashboardView.draw(controller.makeFrame(model: model, now: time + 3600), on: &canvas)
     }
