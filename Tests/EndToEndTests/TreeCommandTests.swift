@@ -121,6 +121,33 @@ import Testing
             #expect(result.stdout.contains(#""topic":"switch","messages":1,"retained":true,"retained_state":"shown""#))
         }
     }
+
+    @Test(.timeLimit(.minutes(1)))
+    func sortedByRateWithTheRatesAFixtureSent() async throws {
+        try await Mosquitto.with { broker in
+            let port = "\(broker.port())"
+            let tree = try ChildProcess.launch([HearthExecutable.path, "tree", "-p", port, "-t", "fixture/#", "--sort", "rate", "-F", "json",
+                                                "-W", "3", "-d"])
+            try await tree.waitForOutput("received SUBACK")
+            // 40 messages of 10 bytes on one topic, 4 of 100 bytes on another, within the window.
+            let fast = String(repeating: "0123456789\n", count: 40), slow = String(repeating: String(repeating: "x", count: 100) + "\n", count: 4)
+            for (topic, lines) in [("fixture/fast", fast), ("fixture/slow", slow)] {
+                let sent = try await ChildProcess.run(["mosquitto_pub", "-p", port, "-t", topic, "-l"], input: Array(lines.utf8))
+                #expect(sent.status == 0, "\(sent.stderr)")
+            }
+            let result = await tree.wait(timeout: 30)
+            let objects = result.stdout.split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }
+            #expect(result.status == 0 && objects.map { $0["topic"] as? String } == ["fixture/fast", "fixture/slow"], "\(result.stdout)\(result.stderr)")
+            guard objects.count == 2, let fastRate = objects[0]["rate_10s"] as? Double, let slowRate = objects[1]["rate_10s"] as? Double,
+                  let fastBytes = objects[0]["bytes_1m"] as? Double, let slowBytes = objects[1]["bytes_1m"] as? Double else { return }
+            // Both over the same time since listening began: ten times the messages, a tenth of the bytes each.
+            #expect(abs(fastRate / slowRate - 10) < 0.5, "\(fastRate) vs \(slowRate)")
+            #expect(abs(fastBytes / slowBytes - 1) < 0.05, "\(fastBytes) vs \(slowBytes)")
+            #expect(fastRate >= 40.0 / 3.5, "40 messages within 3 s of listening: \(fastRate)")
+        }
+    }
 }
 
 /// `hearth tree` on a retained topic of 25,000 levels (50 KB): no crash, and output linear in depth.
