@@ -45,9 +45,9 @@ enum OverviewView {
         if overview.stateCount > 0 { counts += " · " + count(overview.stateCount, "state") }
         counts += " · " + count(overview.otherReadingCount, "reading")
         if overview.internalCount > 0 { counts += " · \(overview.internalCount) internal" }
-        // The title, the counts and the traffic (or the brokers that are down) take one line each
-        // (the rows below are placed by that), cut
-        // with "…"; a branch that is an offline device says so on the first.
+        // The title, the counts and the third line (a branch's traffic, or the brokers that are down)
+        // take one line each, cut with "…" (the rows below are placed by that); a branch that is an
+        // offline device says so on the first.
         var heading = StyledLine(DisplayWidth.truncate(title, cells: width), .title)
         if let filter = overview.treeFilter {
             // The tree shows only the filter's topics; the overview shows the branch it starts in.

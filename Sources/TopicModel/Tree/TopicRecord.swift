@@ -61,8 +61,6 @@ public struct TopicRecord: Sendable {
         if let count = extras.seriesPathCount { return count }
         return firstPlainNumber.isNaN ? extras.firstNumberCount : 1
     }
-
-
 }
 
 /// A topic's rarely-needed state (a held retained value, numeric series) in one copy-on-write
