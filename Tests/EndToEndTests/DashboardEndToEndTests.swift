@@ -15,20 +15,6 @@ import Testing
         }
     }
 
-    private func retained(_ topic: String, port: String) async throws -> String {
-        // Retained messages arrive at once; -W ends the wait when there is none.
-        try await ChildProcess.run(["mosquitto_sub", "-p", port, "-t", topic, "-C", "1", "-W", "2", "-F", "%r %p"]).stdout
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    /// Waits for `text` on the screen and expects it there; returns the screen.
-    @discardableResult
-    private func see(_ text: String, on tmux: Tmux) async throws -> String {
-        let screen = try await tmux.waitFor { $0.contains(text) }
-        #expect(screen.contains(text), "\(text) not on screen:\n\(screen)")
-        return screen
-    }
-
     @Test func retainedFirstScreenPublishClearResizeAndQuit() async throws {
         try await withSeededBroker { broker, port in
             try await Tmux.with("'\(HearthExecutable.path)' -p \(port)", width: 120, height: 40) { tmux in
@@ -42,32 +28,32 @@ import Testing
                 try await tmux.keys("/")
                 try await tmux.type("kitchen/light")
                 try await tmux.keys("Enter")
-                try await see("│ home/kitchen/light", on: tmux)
+                try await tmux.see("│ home/kitchen/light")
                 try await tmux.keys("p")
-                screen = try await see("[ ] not retained", on: tmux)
+                screen = try await tmux.see("[ ] not retained")
                 #expect(screen.contains("Topic    home/kitchen/light"), "\(screen)")
                 try await tmux.type("OFF")
                 try await tmux.keys("C-r")
-                try await see("[x] retained", on: tmux)
+                try await tmux.see("[x] retained")
                 try await tmux.keys("C-s")
-                try await see("✓ home/kitchen/light: sent", on: tmux)
-                #expect(try await retained("home/kitchen/light", port: port) == "1 OFF")
+                try await tmux.see("✓ home/kitchen/light: sent")
+                #expect(try await retainedValue("home/kitchen/light", port: broker.port()) == "1 OFF")
                 try await tmux.keys("Escape")
 
                 // Clear it with d, confirmed with y.
                 try await tmux.keys("d")
-                try await see("Clear the retained value of home/kitchen/light?", on: tmux)
+                try await tmux.see("Clear the retained value of home/kitchen/light?")
                 try await tmux.keys("y")
-                screen = try await see("cleared 1 retained value", on: tmux)
+                screen = try await tmux.see("cleared 1 retained value")
                 screen = try await tmux.waitFor { $0.split(separator: "\n").contains { $0.hasPrefix("⊘") && $0.contains("light") } }
                 #expect(screen.split(separator: "\n").contains { $0.hasPrefix("⊘") && $0.contains("light") }, "\(screen)")
-                #expect(try await retained("home/kitchen/light", port: port) == "")
+                #expect(try await retainedValue("home/kitchen/light", port: broker.port()) == "")
 
                 // Resize: stacked, too small, and back.
                 try await tmux.resize(width: 80, height: 24)
-                try await see("── detail", on: tmux)
+                try await tmux.see("── detail")
                 try await tmux.resize(width: 30, height: 8)
-                try await see("too small", on: tmux)
+                try await tmux.see("too small")
                 try await tmux.resize(width: 100, height: 30)
                 screen = try await tmux.waitFor { $0.contains("door") && !$0.contains("too small") }
                 #expect(screen.contains("door") && !screen.contains("too small"), "\(screen)")
@@ -85,17 +71,17 @@ import Testing
     @Test(.timeLimit(.minutes(1))) func agesMoveWithoutAKeyAndARestartMarksLostRetainedValuesGone() async throws {
         try await withSeededBroker { broker, port in
             try await Tmux.with("'\(HearthExecutable.path)' -p \(port)", width: 120, height: 40) { tmux in
-                try await see("3 ◉ retained", on: tmux)
+                try await tmux.see("3 ◉ retained")
                 try await tmux.keys("/door", "Enter")
                 let age = { (screen: String) -> Substring? in screen.firstMatch(of: /\((\d+) s ago\)/)?.output.1 }
-                let first = try #require(age(try await see(" s ago)", on: tmux)))
+                let first = try #require(age(try await tmux.see(" s ago)")))
                 // No key is pressed: the age moves on by itself.
                 let moved = try await tmux.waitFor { age($0).map { $0 != first } ?? false }
                 #expect(age(moved).map { $0 != first } == true, "still \(first) s:\n\(moved)")
 
                 // mosquitto dies and comes back without persistence: the retained values are gone.
                 await broker.kill()
-                try await see("reconnecting in", on: tmux)
+                try await tmux.see("reconnecting in")
                 try await broker.launch()
                 // The whole screen settled (a capture can catch a frame half written).
                 let gone = try await tmux.waitFor { screen in
@@ -112,20 +98,20 @@ import Testing
     @Test func aMultiLinePasteBecomesThePayload() async throws {
         try await withSeededBroker { broker, port in
             try await Tmux.with("'\(HearthExecutable.path)' -p \(port)", width: 120, height: 40) { tmux in
-                try await see("door", on: tmux)
+                try await tmux.see("door")
                 try await tmux.keys("/")
                 try await tmux.type("hall/door")
                 try await tmux.keys("Enter")
-                try await see("│ home/hall/door", on: tmux)
+                try await tmux.see("│ home/hall/door")
                 try await tmux.keys("p")
-                try await see("[ ] not retained", on: tmux)
+                try await tmux.see("[ ] not retained")
                 // Pasted newlines are text: the dialog stays open with two payload lines.
                 try await tmux.paste("line one\nline two")
-                try await see("line two", on: tmux)
+                try await tmux.see("line two")
                 try await tmux.keys("C-r")
                 try await tmux.keys("C-s")
-                try await see("✓ home/hall/door: sent", on: tmux)
-                #expect(try await retained("home/hall/door", port: port) == "1 line one\nline two")
+                try await tmux.see("✓ home/hall/door: sent")
+                #expect(try await retainedValue("home/hall/door", port: broker.port()) == "1 line one\nline two")
                 _ = broker
             }
         }
@@ -134,19 +120,19 @@ import Testing
     @Test(.timeLimit(.minutes(1))) func anEndOfPasteSplitOverThreeWritesLeavesTheKeysWorking() async throws {
         try await withSeededBroker { broker, port in
             try await Tmux.with("'\(HearthExecutable.path)' -p \(port)", width: 120, height: 40) { tmux in
-                try await see("door", on: tmux)
+                try await tmux.see("door")
                 try await tmux.keys("p")
-                try await see("[ ] not retained", on: tmux)
+                try await tmux.see("[ ] not retained")
                 // The bytes of a paste as an SSH link may split them: the end marker in two writes.
                 try await tmux.type("\u{1b}[200~hello")
                 try await tmux.type("\u{1b}[20")
                 try await tmux.type("1~")
-                try await see("hello", on: tmux)
+                try await tmux.see("hello")
                 try await tmux.keys("Escape")
                 let closed = try await tmux.waitFor { !$0.contains("not retained") }
                 #expect(!closed.contains("not retained"), "Escape closes the dialog:\n\(closed)")
                 try await tmux.keys("q")
-                try await see("EXITED 0", on: tmux)
+                try await tmux.see("EXITED 0")
                 _ = broker
             }
         }

@@ -10,31 +10,9 @@ import Testing
         #expect(result.status == 0, "mosquitto_pub: \(result.stderr)")
     }
 
-    /// What one broker retains for `topic` ("" for nothing).
-    private func retained(_ topic: String, port: Int) async throws -> String {
-        try await ChildProcess.run(["mosquitto_sub", "-p", "\(port)", "-t", topic, "-C", "1", "-W", "2", "-F", "%r %p"]).stdout
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    @discardableResult
-    private func see(_ text: String, on tmux: Tmux) async throws -> String {
-        let screen = try await tmux.waitFor { $0.contains(text) }
-        #expect(screen.contains(text), "\(text) not on screen:\n\(screen)")
-        return screen
-    }
-
     /// The config of three brokers and a group of them, plus one with a wrong password.
     private func config(home: Int, cabin: Int, office: Int, locked: Int) -> String {
-        """
-        [profiles.home]
-        host = "127.0.0.1"
-        port = \(home)
-        [profiles.cabin]
-        host = "127.0.0.1"
-        port = \(cabin)
-        [profiles.office]
-        host = "127.0.0.1"
-        port = \(office)
+        [("home", home), ("cabin", cabin), ("office", office)].map { "[profiles.\($0)]\nhost = \"127.0.0.1\"\nport = \($1)\n" }.joined() + """
         [profiles.locked]
         host = "127.0.0.1"
         port = \(locked)
@@ -74,7 +52,7 @@ import Testing
                             }
                             #expect(screen.contains("2 connected · 1 reconnecting · 1 failed"), "\(screen)")
                                     try await publish(home.port(), "kitchen/temperature", "22.5", retain: false)
-                            try await see("22.5", on: tmux)
+                            try await tmux.see("22.5")
 
                             // It comes back without its retained value: reconciled as gone, within the cabin only.
                             try await cabin.launch()
@@ -89,15 +67,15 @@ import Testing
                             try await tmux.type("desk/lamp")
                             try await tmux.keys("Enter")
                             try await tmux.keys("p")
-                            screen = try await see("Broker   office", on: tmux)
+                            screen = try await tmux.see("Broker   office")
                             #expect(screen.contains("Topic    desk/lamp"), "\(screen)")
                             try await tmux.type("OFF")
                             try await tmux.keys("C-r")
                             try await tmux.keys("C-s")
-                            try await see("✓ desk/lamp: sent", on: tmux)
-                            #expect(try await retained("desk/lamp", port: office.port) == "1 OFF")
-                            #expect(try await retained("desk/lamp", port: home.port()) == "")
-                            #expect(try await retained("desk/lamp", port: cabin.port()) == "")
+                            try await tmux.see("✓ desk/lamp: sent")
+                            #expect(try await retainedValue("desk/lamp", port: office.port) == "1 OFF")
+                            #expect(try await retainedValue("desk/lamp", port: home.port()) == "")
+                            #expect(try await retainedValue("desk/lamp", port: cabin.port()) == "")
                             try await tmux.keys("Escape", "q")
                             screen = try await tmux.waitFor { $0.contains("EXITED") }
                             #expect(screen.contains("EXITED 0"), "\(screen)")

@@ -90,7 +90,9 @@ public struct DashboardFrame: Sendable {
         /// The names start with their broker's (the whole screen, with several): a wider column.
         public var namesLedByBroker = false
         /// Whether a third heading line is drawn: a branch's traffic, or brokers that are down.
-        public var hasThirdLine: Bool { !path.isEmpty || !brokerProblems.isEmpty }
+        public var hasThirdLine: Bool { Self.hasThirdLine(isWholeScreen: path.isEmpty, brokersDown: brokerProblems.count) }
+
+        static func hasThirdLine(isWholeScreen: Bool, brokersDown: Int) -> Bool { !isWholeScreen || brokersDown > 0 }
         /// The branch's messages and bytes per second, and its broker's (for its share).
         public var traffic = Traffic()
         public var brokerTraffic: Traffic?

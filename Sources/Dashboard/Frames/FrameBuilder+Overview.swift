@@ -13,7 +13,8 @@ extension FrameBuilder {
         let treeFilter = state.selected == nil ? state.filter : nil
         let filtered = state.filteredOverview(of: branch, model: model, matches: matches)
         let total = filtered?.rows.count ?? Int(node.staleCount + node.offlineCount + node.stateCount + node.seriesCount)
-        let height = layout.overviewRows(thirdLine: branch != .root || !brokerProblems.isEmpty)
+        let height = layout.overviewRows(thirdLine: DashboardFrame.Overview.hasThirdLine(isWholeScreen: branch == .root,
+                                                                                        brokersDown: brokerProblems.count))
         state.overviewCursor = max(0, min(state.overviewCursor, total - 1))
         state.overviewScroll = max(0, min(state.overviewScroll, state.overviewCursor, max(0, total - height)))
         if state.overviewCursor >= state.overviewScroll + height { state.overviewScroll = state.overviewCursor - height + 1 }

@@ -26,6 +26,20 @@ public enum JSON {
         out += "\""
     }
 
+    /// The start of a topic's object, `{"broker":…,"topic":…` (the broker with several, else
+    /// none), for the printers of `sub` and `tree`.
+    public static func topicObject(_ topic: String, broker: String?) -> String {
+        var out = "{"
+        if let broker {
+            out += "\"broker\":"
+            appendString(broker, to: &out)
+            out += ","
+        }
+        out += "\"topic\":"
+        appendString(topic, to: &out)
+        return out
+    }
+
     public static func string(_ string: String) -> String {
         var out = ""
         appendString(string, to: &out)

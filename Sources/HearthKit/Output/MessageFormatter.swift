@@ -70,14 +70,7 @@ public struct MessageFormatter: Sendable {
 
     /// `{"topic":…,"payload":…,"qos":…,"retain":…,"dup":…,"received_at":…,"properties":{…}}`
     public func json(_ message: MQTTMessage) -> String {
-        var out = "{"
-        if let broker {
-            out += "\"broker\":"
-            JSON.appendString(broker, to: &out)
-            out += ","
-        }
-        out += "\"topic\":"
-        JSON.appendString(message.topic, to: &out)
+        var out = JSON.topicObject(message.topic, broker: broker)
         if let text = String(validating: message.payload, as: UTF8.self) {
             out += ",\"payload\":"
             JSON.appendString(text, to: &out)

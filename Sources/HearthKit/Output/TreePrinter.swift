@@ -163,14 +163,7 @@ public struct TreePrinter {
     }
 
     private func json(_ id: NodeID, _ record: TopicRecord, broker: String?) -> String {
-        var out = "{"
-        if let broker {
-            out += "\"broker\":"
-            JSON.appendString(broker, to: &out)
-            out += ","
-        }
-        out += "\"topic\":"
-        JSON.appendString(model.topicName(of: id), to: &out)
+        var out = JSON.topicObject(model.topicName(of: id), broker: broker)
         out += ",\"messages\":\(record.messageCount),\"retained\":\(record.retained.isHeld)"
         out += ",\"retained_state\":\"\(record.retained.description)\""
         // The whole payload the model keeps (64 KiB), said to be cut when it is; binary as base64.

@@ -74,6 +74,11 @@ public struct ConnectionReport: Sendable {
         self.warn = warn
     }
 
+    /// Warnings on stderr, led by the broker's name when there are several.
+    public init(broker: String?) {
+        self.init { warning in Diagnostics.warn((broker.map { "\($0): " } ?? "") + warning) }
+    }
+
     public mutating func note(_ state: MQTTConnectionState) {
         switch state {
         case .reconnecting: warn("\(state)")

@@ -58,15 +58,7 @@ extension TopicModel {
     }
 
     /// The node for a topic name or prefix within a broker, if known.
-    func find(_ topic: String, broker: Int) -> NodeID? {
-        let start = root(ofBroker: broker).index
-        var current = start
-        for level in topic.split(separator: "/", omittingEmptySubsequences: false) {
-            guard let child = child(of: current, named: String(level)) else { return nil }
-            current = child
-        }
-        return current == start ? nil : NodeID(current)
-    }
+    func find(_ topic: String, broker: Int) -> NodeID? { find(topic, below: root(ofBroker: broker)) }
 
     /// A topic name as the model's tables key it: the broker's number ahead of it when there
     /// are several (two homes may both have `zigbee2mqtt/lamp`).

@@ -97,13 +97,16 @@ public struct TopicModel: Sendable {
     }
 
     /// The node for a topic name or prefix, if known.
-    public func find(_ path: String) -> NodeID? {
-        var current: Int32 = 0
+    public func find(_ path: String) -> NodeID? { find(path, below: .root) }
+
+    /// The node for a path below `start`, if known.
+    func find(_ path: String, below start: NodeID) -> NodeID? {
+        var current = start.index
         for level in path.split(separator: "/", omittingEmptySubsequences: false) {
             guard let child = child(of: current, named: String(level)) else { return nil }
             current = child
         }
-        return current == 0 ? nil : NodeID(current)
+        return current == start.index ? nil : NodeID(current)
     }
 
     /// The full topic name of a node.

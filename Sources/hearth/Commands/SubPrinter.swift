@@ -29,7 +29,7 @@ struct SubPrinter: Sendable {
         let formatter = MessageFormatter(format: format, escape: output.isTerminal, newline: newline, pretty: pretty, broker: broker)
         var printed = 0
         // With several brokers, a reconnect says whose.
-        var report = ConnectionReport { warning in Diagnostics.warn((broker.map { "\($0): " } ?? "") + warning) }
+        var report = ConnectionReport(broker: broker)
         let limit = count
         var clearing: [Task<Void, Never>] = []
         await client.disconnecting(when: { await deadline.wait() }) {

@@ -22,7 +22,7 @@ struct TreeCollector: Sendable {
         let settling = count == nil && timeout == nil
         let limit = (timeout ?? (settling ? Self.settleLimit : nil)).map { Duration.milliseconds(Int($0 * 1000)) }
         let deadline = CollectionDeadline(limit: limit, quiet: settling ? .milliseconds(500) : nil, clock: ContinuousClock())
-        var report = ConnectionReport { warning in Diagnostics.warn((name.map { "\($0): " } ?? "") + warning) }
+        var report = ConnectionReport(broker: name)
         var answers = 0
         await client.disconnecting(when: { await deadline.wait() }) {
             await model.feed(client.events.batches, broker: broker, limit: count) { news in

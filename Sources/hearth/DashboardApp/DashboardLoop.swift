@@ -22,6 +22,8 @@ final class DashboardLoop {
     private let resized: SignalFlag
     /// Quit once this many messages were received (benchmarks, scripts).
     var messageLimit: Int?
+    /// When the header's memory figure was last read: once a second is enough, not every frame.
+    private var memoryReadAt = -Double.infinity
 
     init(session: TerminalSession, connection: ConnectionStatus, links: [ConnectionStatus] = [], model: SharedModel, inbox: DashboardInbox,
          actions: ActionRunner, history: HistoryLoader?, stop: SignalFlag, resized: SignalFlag) {
@@ -85,7 +87,10 @@ final class DashboardLoop {
     /// Topics on screen whose recorded past is unread are read after the frame, in the
     /// background; the loader wakes the loop, and the next frame shows them.
     private func draw(now: Double) -> Double? {
-        controller.residentBytes = ResidentMemory.bytes()
+        if now - memoryReadAt >= 1 {
+            controller.residentBytes = ResidentMemory.bytes()
+            memoryReadAt = now
+        }
         var (frame, deadline) = takeFrame(now: now)
         // Formatting (the payload, the detail pane) runs with the model unlocked.
         controller.finishFrame(&frame)

@@ -39,3 +39,9 @@ enum SeveralBrokers {
         return "\(error); \(hint)"
     }
 }
+
+/// Every broker failed its first attempt: one line each.
+struct EveryBrokerFailed: Error, CustomStringConvertible {
+    let lines: [String]
+    var description: String { "no broker could be reached: " + lines.joined(separator: "; ") }
+}

@@ -1,0 +1,20 @@
+import Foundation
+import MQTTTestSupport
+import Testing
+
+extension Tmux {
+    /// Waits for `text` on the screen and expects it there; returns the screen.
+    @discardableResult
+    func see(_ text: String) async throws -> String {
+        let screen = try await waitFor { $0.contains(text) }
+        #expect(screen.contains(text), "\(text) not on screen:\n\(screen)")
+        return screen
+    }
+}
+
+/// What the broker on `port` retains for `topic`, as mosquitto_sub prints it ("1 OFF"), or ""
+/// when it retains nothing (retained messages arrive at once; -W ends the wait otherwise).
+func retainedValue(_ topic: String, port: Int) async throws -> String {
+    try await ChildProcess.run(["mosquitto_sub", "-p", "\(port)", "-t", topic, "-C", "1", "-W", "2", "-F", "%r %p"]).stdout
+        .trimmingCharacters(in: .whitespacesAndNewlines)
+}
