@@ -102,8 +102,8 @@ def ingest(hearth, messages, runs):
         print("  a key pressed mid-stream was NOT answered before the stream ended")
 
 
-def two_brokers(hearth, messages, runs):
-    servers = [ReplayServer(messages, 1_000) for _ in range(2)]
+def two_brokers(hearth, messages, runs, payload="json"):
+    servers = [ReplayServer(messages, 1_000, payload) for _ in range(2)]
     for server in servers:
         server.stream(True)
         server.stream(False)
@@ -120,8 +120,8 @@ def two_brokers(hearth, messages, runs):
                 sys.exit("mosquitto_sub failed")
         best_subs = min(best_subs, time.perf_counter() - start)
     total = 2 * messages
-    print(f"two brokers on one screen (pty {COLS}x{ROWS}): {messages:,} QoS 0 messages over 1,000 topics from each of two "
-          f"servers at the same time, best of {runs}")
+    print(f"two brokers on one screen (pty {COLS}x{ROWS}): {messages:,} QoS 0 messages ({payload}) over 1,000 topics from each "
+          f"of two servers at the same time, best of {runs}")
     print(f"  hearth (dashboard, -L twice)  {total / best_hearth:12,.0f} msgs/s  ({best_hearth:.3f} s)")
     print(f"  two mosquitto_sub -v          {total / best_subs:12,.0f} msgs/s  ({best_subs:.3f} s)")
     print(f"  ratio dashboard/two mosquitto_sub: {best_subs / best_hearth:.2f}x (target >= 1.0)")
@@ -210,10 +210,11 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--only", choices=["ingest", "two-brokers", "terminal", "retained"], help="run one measurement")
+    parser.add_argument("--payload", choices=["json", "8bytes", "mixed"], default="json", help="the two brokers' stream")
     args = parser.parse_args()
     hearth = os.path.abspath(args.hearth)
     if args.only == "two-brokers":
-        return two_brokers(hearth, args.messages, args.runs)
+        return two_brokers(hearth, args.messages, args.runs, args.payload)
     if args.only == "ingest":
         return ingest(hearth, args.messages, args.runs)
     if args.only == "terminal":
