@@ -51,7 +51,7 @@ import Testing
                                     && screen.split(separator: "\n").contains { $0.hasPrefix("◉↯") && $0.contains("temperature") }
                             }
                             #expect(screen.contains("2 connected · 1 reconnecting · 1 failed"), "\(screen)")
-                                    try await publish(home.port(), "kitchen/temperature", "22.5", retain: false)
+                            try await publish(home.port(), "kitchen/temperature", "22.5", retain: false)
                             try await tmux.see("22.5")
 
                             // It comes back without its retained value: reconciled as gone, within the cabin only.
@@ -97,7 +97,7 @@ import Testing
                 try await ProfileTests.withConfig(config) { environment, _ in
                     // The dashboard: a profile and a URL, each its row, named by the profile or host:port.
                     try await Tmux.with("'\(HearthExecutable.path)' -b home -L \(url)", width: 120, height: 40, environment: environment) { tmux in
-                        let screen = try await tmux.waitFor { $0.contains("2 brokers · 2 connected") && $0.contains("stove") }
+                        let screen = try await tmux.waitFor { $0.contains("2 brokers · 2 connected") && $0.contains("stove") && $0.contains("hall") }
                         let rows = screen.split(separator: "\n").filter { $0.contains("● connected") }.map(String.init)
                         let cabinRow = "▾ 127.0.0.1:\(cabinPort) (1)"
                         let named = (cabin: rows.contains { $0.contains(cabinRow) }, home: rows.contains { $0.contains("▾ home (1)") })
