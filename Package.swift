@@ -58,6 +58,12 @@ let package = Package(
             name: "TextFormat",
             dependencies: ["TopicModel", "CWCWidth"]
         ),
+        // Rules over the topic model: conditions, alerts that fire and resolve, and the state a
+        // watcher keeps. Pure: it reads the model and is told the time.
+        .target(
+            name: "Watch",
+            dependencies: ["MQTT", "TopicModel", .product(name: "HeapModule", package: "swift-collections")]
+        ),
         // Where Hearth's configuration lives ($XDG_CONFIG_HOME/hearth) and how its TOML errors read:
         // shared by config.toml (HearthKit) and themes (Dashboard).
         .target(name: "ConfigFiles"),
@@ -72,7 +78,7 @@ let package = Package(
         .target(
             name: "HearthKit",
             dependencies: [
-                "MQTT", "TopicModel", "HistoryStore", "TextFormat", "ConfigFiles",
+                "MQTT", "TopicModel", "HistoryStore", "TextFormat", "ConfigFiles", "Watch",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -165,6 +171,10 @@ let package = Package(
         .testTarget(
             name: "TopicModelTests",
             dependencies: ["TopicModel", "MQTT", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(
+            name: "WatchTests",
+            dependencies: ["Watch", "TopicModel", "MQTT"]
         ),
         .testTarget(
             name: "DashboardTests",

@@ -241,8 +241,10 @@ public struct TopicModel: Sendable {
         for message in messages { ingest(message) }
     }
 
-    /// Adds one message from `broker` (0 for a single broker's tree): O(depth) for the tree and counts.
-    public mutating func ingest(_ message: MQTTMessage, broker: Int = 0) {
+    /// Adds one message from `broker` (0 for a single broker's tree): O(depth) for the tree and
+    /// counts. Returns the topic's node.
+    @discardableResult
+    public mutating func ingest(_ message: MQTTMessage, broker: Int = 0) -> NodeID {
         ingesting = broker
         let time = message.receivedAt.timeIntervalSince1970
         let leaf = locate(message.topic)
@@ -258,7 +260,7 @@ public struct TopicModel: Sendable {
         if !isNewTopic, RetainedEcho.isEcho(retain: message.retain, firstSinceSubscribing: isUnconfirmed(topicIndex),
                                             samePayload: showsRetained(topicIndex, payload: message.payload)) {
             confirmRetained(topicIndex, at: time, answersSubscription: true)
-            return
+            return NodeID(leaf)
         }
         let stored = StoredMessage(message, cap: limits.payloadCap)
         var previous: StoredMessage?
@@ -278,7 +280,7 @@ public struct TopicModel: Sendable {
         // Known before counting: an availability topic's words are not a device's state.
         if isNewTopic { watchAvailability(topicIndex, topic: message.topic) }
         let counts = fieldsChanged || isNewTopic ? countReadings(topicIndex, topic: message.topic, force: isNewTopic) : ReadingCounts()
-        let staleDelta = recordLiveness(topicIndex, at: time, isNew: isNewTopic, retain: message.retain)
+        let staleDelta = recordLiveness(topicIndex, at: time, isNew: isNewTopic, retain: message.retain, answersSubscription: answersSubscription)
         if firstMessageTime == nil { firstMessageTime = time }
         // A subscription's answer is the broker's memory, not traffic: it does not flood anything.
         let traffic = !answersSubscription
@@ -295,6 +297,7 @@ public struct TopicModel: Sendable {
         if !createdScratch.isEmpty, availability.hasPendingDevices { adoptPendingDevices(createdScratch) }
         if topics[Int(topicIndex)].announcesAvailability { announceAvailability(topicIndex) }
         if message.topic.utf8.starts(with: "homeassistant/".utf8) { recordDiscovery(message, previous: previous) }
+        return NodeID(leaf)
     }
 
     /// Adds `delta` to a count on every node from `leaf` up to the root.

@@ -1,0 +1,258 @@
+import HeapModule
+import MQTT
+import TopicModel
+
+/// Evaluates rules against the topic model: one alert per rule and matching topic, each firing
+/// and resolving on its own. Pure: it reads the model, is told the time, and returns events.
+///
+/// A message costs O(the alerts of its topic): a topic's matching rules are found once, when it
+/// is first seen. Time (`silent`, `stale`, `for`, `repeat`) is a queue of deadlines, one live
+/// entry per alert, so a quiet second costs nothing.
+public struct RuleEngine: Sendable {
+    public let rules: [Rule]
+    /// The brokers' names, by the model's broker number.
+    public let brokers: [String]
+    public private(set) var alerts: [Alert] = []
+    /// Each topic's alerts, once it has been seen (empty: no rule matches it).
+    private var alertsByTopic: [NodeID: [Int32]] = [:]
+    private var deadlines = Heap<AlertDeadline>()
+    private var brokerIsUp: [Bool]
+    /// Firing alerts per rule.
+    private var firing: [Int]
+    /// Alerts whose condition is the retained state (re-read when a reconnect's burst settles).
+    private var retainedAlerts: [Int32] = []
+    public private(set) var silences: [String: Silence] = [:]
+    /// Alerts that were firing when the state was saved, until their topic is seen again.
+    private var restored: [AlertKey: WatchState.FiringAlert] = [:]
+
+    /// Restored alerts whose topic was not seen since.
+    var restoredAlerts: [WatchState.FiringAlert] {
+        restored.values.sorted { ($0.rule, $0.broker, $0.topic) < ($1.rule, $1.broker, $1.topic) }
+    }
+
+    /// Keeps a saved firing alert until its topic is seen.
+    mutating func remember(_ alert: WatchState.FiringAlert) {
+        restored[AlertKey(rule: alert.rule, broker: alert.broker, topic: alert.topic)] = alert
+    }
+
+    public init(rules: [Rule], brokers: [String]) {
+        self.rules = rules
+        self.brokers = brokers
+        brokerIsUp = Array(repeating: true, count: brokers.count)
+        firing = Array(repeating: 0, count: rules.count)
+    }
+
+    /// Firing alerts across every rule.
+    public var firingCount: Int { firing.reduce(0, +) }
+
+    /// When the next alert needs a look (wall time), if any does.
+    public var nextDeadline: Double? { deadlines.min?.time }
+
+    /// Whether rule `index` applies to `broker`'s topics.
+    public func applies(_ index: Int, toBroker broker: Int) -> Bool {
+        rules[index].profile == nil || rules[index].profile == brokers[broker]
+    }
+
+    // MARK: Messages and time
+
+    /// A message arrived on the topic at `node` (the model has it already).
+    public mutating func observe(_ node: NodeID, in model: TopicModel, now: Double) -> [WatchEvent] {
+        let indices = alerts(of: node, in: model)
+        guard !indices.isEmpty else { return [] }
+        return indices.compactMap { look(at: $0, in: model, now: now, message: true) }
+    }
+
+    /// Looks at every alert whose deadline passed by `now`.
+    public mutating func advance(in model: TopicModel, now: Double) -> [WatchEvent] {
+        var events: [WatchEvent] = []
+        while let first = deadlines.min, first.time <= now {
+            deadlines.removeMin()
+            let index = Int(first.alert)
+            // Only an alert's latest entry counts.
+            guard alerts[index].scheduledAt == first.time else { continue }
+            alerts[index].scheduledAt = nil
+            if let event = look(at: first.alert, in: model, now: now, message: false) { events.append(event) }
+        }
+        return events
+    }
+
+    /// A reconnect's retained burst settled (the model's `refresh` said so): values the broker
+    /// did not send again are gone.
+    public mutating func retainedSettled(in model: TopicModel, now: Double) -> [WatchEvent] {
+        retainedAlerts.compactMap { look(at: $0, in: model, now: now, message: false) }
+    }
+
+    // MARK: Brokers
+
+    /// A broker's connection was lost: its rules are unknown (one event each) until it is back.
+    public mutating func brokerDown(_ broker: Int, reason: String, now: Double) -> [WatchEvent] {
+        guard brokerIsUp[broker] else { return [] }
+        brokerIsUp[broker] = false
+        return rules.indices.filter { applies($0, toBroker: broker) }.map { index in
+            WatchEvent(kind: .unknown, rule: rules[index].name, severity: rules[index].severity, broker: brokers[broker],
+                       topic: rules[index].filter, value: nil, time: now, reason: reason, silenced: isSilenced(rules[index].name, now: now))
+        }
+    }
+
+    /// A broker is back: each of its alerts is looked at again (its silences counted on).
+    public mutating func brokerUp(_ broker: Int, in model: TopicModel, now: Double) -> [WatchEvent] {
+        guard !brokerIsUp[broker] else { return [] }
+        brokerIsUp[broker] = true
+        return alerts.indices.filter { alerts[$0].broker == broker }.compactMap { look(at: Int32($0), in: model, now: now, message: false) }
+    }
+
+    public func isUp(_ broker: Int) -> Bool { brokerIsUp[broker] }
+
+    // MARK: Silences
+
+    /// Silences a rule (nil lifts it): its events still print, its actions do not run.
+    public mutating func silence(_ rule: String, _ silence: Silence?) {
+        silences[rule] = silence
+    }
+
+    public func isSilenced(_ rule: String, now: Double) -> Bool {
+        switch silences[rule] {
+        case nil: return false
+        case .untilResolved: return true
+        case let .until(time): return now < time
+        }
+    }
+
+    /// How many alerts of a rule fire.
+    public func firingCount(ofRule index: Int) -> Int { firing[index] }
+
+    // MARK: Evaluation
+
+    /// The topic's alerts, made when it is first seen.
+    private mutating func alerts(of node: NodeID, in model: TopicModel) -> [Int32] {
+        if let known = alertsByTopic[node] { return known }
+        let broker = model.broker(of: node) ?? 0
+        let name = model.topicName(of: node)
+        var made: [Int32] = []
+        for index in rules.indices where applies(index, toBroker: broker) && MQTTTopic.matches(filter: rules[index].filter, topic: name) {
+            var alert = Alert(rule: index, broker: broker, topic: node, topicName: name)
+            if let saved = restored.removeValue(forKey: AlertKey(rule: rules[index].name, broker: brokers[broker], topic: name)) {
+                alert.phase = .firing(since: saved.since, told: saved.told)
+                alert.holds = true
+                alert.value = saved.value
+                firing[index] += 1
+            }
+            made.append(Int32(alerts.count))
+            if rules[index].condition == .gone { retainedAlerts.append(Int32(alerts.count)) }
+            alerts.append(alert)
+        }
+        alertsByTopic[node] = made
+        return made
+    }
+
+    /// Reads the alert's condition now, moves its phase, and says so when it fired, reminded or
+    /// resolved. `message`: a message arrived (only then can a value have changed).
+    private mutating func look(at index: Int32, in model: TopicModel, now: Double, message: Bool) -> WatchEvent? {
+        let i = Int(index)
+        let rule = rules[alerts[i].rule]
+        guard brokerIsUp[alerts[i].broker], let record = model.topic(at: alerts[i].topic) else { return nil }
+        let value = RuleValue(payload: record.last.payload, field: rule.field)
+        let previous = alerts[i].value
+        if let value { alerts[i].value = value.text }
+        var holds = false
+        var since = now
+        var due: Double?
+        switch rule.condition {
+        case .stale, .silent:
+            let span: Double? = if case let .silent(span) = rule.condition { span } else { record.liveness.staleAfter }
+            if let span {
+                let silence = model.silence(of: record, now: now)
+                if silence >= span {
+                    holds = true
+                    since = now - (silence - span)
+                } else {
+                    due = now + (span - silence)
+                }
+            }
+        case .offline:
+            holds = model.announcesOffline(alerts[i].topic)
+        case .gone:
+            holds = record.retained == .gone
+        case let .above(limit, clearAt):
+            holds = value?.number.map { alerts[i].holds ? $0 > clearAt : $0 > limit } ?? alerts[i].holds
+        case let .below(limit, clearAt):
+            holds = value?.number.map { alerts[i].holds ? $0 < clearAt : $0 < limit } ?? alerts[i].holds
+        case let .equals(text):
+            holds = value?.text == text
+        case .changed:
+            // An event, not a state: it fires, and is over.
+            guard message, let previous, let value, value.text != previous else { return nil }
+            return event(.fired, index, now: now)
+        }
+        alerts[i].holds = holds
+        var event: WatchEvent?
+        switch alerts[i].phase {
+        case .ok where holds, .pending where holds:
+            let start = if case let .pending(pendingSince) = alerts[i].phase { pendingSince } else { since }
+            if now - start >= rule.holdFor {
+                alerts[i].phase = .firing(since: now, told: now)
+                firing[alerts[i].rule] += 1
+                event = self.event(.fired, index, now: now)
+                due = earliest(due, rule.repeatEvery.map { now + $0 })
+            } else {
+                alerts[i].phase = .pending(since: start)
+                due = earliest(due, start + rule.holdFor)
+            }
+        case .ok, .pending:
+            alerts[i].phase = .ok
+        case .firing where !holds:
+            alerts[i].phase = .ok
+            firing[alerts[i].rule] -= 1
+            event = self.event(.resolved, index, now: now)
+            // "Until resolved" ends once none of the rule's alerts fires.
+            if firing[alerts[i].rule] == 0, silences[rule.name] == .untilResolved { silences[rule.name] = nil }
+        case let .firing(firedAt, told):
+            guard let every = rule.repeatEvery else { break }
+            if now - told >= every {
+                alerts[i].phase = .firing(since: firedAt, told: now)
+                event = self.event(.reminded, index, now: now)
+                due = earliest(due, now + every)
+            } else {
+                due = earliest(due, told + every)
+            }
+        }
+        schedule(index, at: due)
+        return event
+    }
+
+    private func event(_ kind: WatchEvent.Kind, _ index: Int32, now: Double) -> WatchEvent {
+        let alert = alerts[Int(index)]
+        let rule = rules[alert.rule]
+        return WatchEvent(kind: kind, rule: rule.name, severity: rule.severity, broker: brokers[alert.broker], topic: alert.topicName,
+                          value: alert.value, time: now, silenced: isSilenced(rule.name, now: now))
+    }
+
+    private func earliest(_ a: Double?, _ b: Double?) -> Double? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return min(a, b)
+    }
+
+    /// Queues a look at `time`, unless an earlier one is queued (which then looks again).
+    private mutating func schedule(_ index: Int32, at time: Double?) {
+        guard let time else { return }
+        if let queued = alerts[Int(index)].scheduledAt, queued <= time { return }
+        alerts[Int(index)].scheduledAt = time
+        deadlines.insert(AlertDeadline(time: time, alert: index))
+    }
+}
+
+/// How long a rule stays silenced.
+public enum Silence: Sendable, Equatable {
+    /// Until then (seconds since 1970).
+    case until(Double)
+    /// Until none of its alerts fires.
+    case untilResolved
+}
+
+/// An alert by what names it across runs: the rule, the broker and the topic.
+struct AlertKey: Hashable, Sendable {
+    var rule: String
+    var broker: String
+    var topic: String
+}
