@@ -184,7 +184,7 @@ let package = Package(
         // manual clock, profiles, URLs and printers. No brokers, no sockets.
         .testTarget(
             name: "HearthKitTests",
-            dependencies: ["HearthKit", "MQTT", "MQTTTestSupport", "TopicModel", "HistoryStore", "TextFormat",
+            dependencies: ["HearthKit", "MQTT", "MQTTTestSupport", "TopicModel", "HistoryStore", "TextFormat", "Watch",
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Integration tests: the client and the embedded broker against real peers on loopback.

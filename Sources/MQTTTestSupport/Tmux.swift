@@ -47,13 +47,23 @@ public final class Tmux: Sendable {
         try await run(["capture-pane", "-p", "-t", "0"] + (escapes ? ["-e"] : [])).stdout
     }
 
-    /// Polls the screen until `condition` holds; returns the last screen either way (the caller
-    /// asserts on it). A deadline, not a timing assertion.
+    /// Polls the screen until `condition` holds on a settled screen; returns the last screen
+    /// either way (the caller asserts on it). A deadline, not a timing assertion.
+    ///
+    /// Settled: the same on two captures in a row. tmux may take in a large frame in pieces, and
+    /// a capture between them shows the top of the new frame over the bottom of the old one.
     @discardableResult
     public func waitFor(seconds: Double = 20, _ condition: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
         var text = try await screen()
-        while !condition(text), Date() < deadline {
+        while Date() < deadline {
+            if condition(text) {
+                try await Task.sleep(for: .milliseconds(30))
+                let again = try await screen()
+                if again == text { return text }
+                text = again
+                continue
+            }
             try await Task.sleep(for: .milliseconds(50))
             text = try await screen()
         }

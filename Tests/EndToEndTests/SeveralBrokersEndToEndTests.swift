@@ -97,11 +97,13 @@ import Testing
                 try await ProfileTests.withConfig(config) { environment, _ in
                     // The dashboard: a profile and a URL, each its row, named by the profile or host:port.
                     try await Tmux.with("'\(HearthExecutable.path)' -b home -L \(url)", width: 120, height: 40, environment: environment) { tmux in
-                        let screen = try await tmux.waitFor { $0.contains("2 brokers · 2 connected") && $0.contains("stove") && $0.contains("hall") }
-                        let rows = screen.split(separator: "\n").filter { $0.contains("● connected") }.map(String.init)
                         let cabinRow = "▾ 127.0.0.1:\(cabinPort) (1)"
-                        let named = (cabin: rows.contains { $0.contains(cabinRow) }, home: rows.contains { $0.contains("▾ home (1)") })
-                        #expect(named.cabin && named.home, "\(screen)")
+                        func named(_ screen: String) -> (cabin: Bool, home: Bool) {
+                            let rows = screen.split(separator: "\n").filter { $0.contains("● connected") }
+                            return (rows.contains { $0.contains(cabinRow) }, rows.contains { $0.contains("▾ home (1)") })
+                        }
+                        let screen = try await tmux.waitFor { $0.contains("2 brokers · 2 connected") && named($0) == (true, true) }
+                        #expect(named(screen) == (true, true), "\(screen)")
                     }
                     // tree: one tree per broker, "broker" in JSON.
                     let tree = try await HearthExecutable.run(["tree", "-b", "home", "-L", url, "-F", "json"], environment: environment, timeout: 30)

@@ -1,4 +1,5 @@
 import MQTT
+import Watch
 
 /// A named broker connection from `config.toml`: what the connection flags would say, so that
 /// `hearth -b home` stands for `-h homeassistant.local -u mqtt-user --password-file …`.
@@ -22,12 +23,14 @@ public struct Profile: Equatable, Sendable {
     public var tls: Bool?
     public var insecure: Bool?
     public var version: MQTTProtocolVersion?
+    /// Rules that watch this profile's broker only (`[[profiles.NAME.rules]]`).
+    public var rules: [Rule] = []
     /// A group: the profiles it starts together (`hearth -b fleet`); a group names no broker of its own.
     public var brokers: [String]?
 
     /// Keys a profile may have, as `config.toml` spells them.
     public static let keys: Set<String> = ["host", "port", "url", "username", "password", "password_file", "password_command", "filters",
-                                    "theme", "cafile", "cert", "key", "tls", "insecure", "version", "brokers"]
+                                    "theme", "cafile", "cert", "key", "tls", "insecure", "version", "brokers", "rules"]
     /// Keys a group may have besides `brokers`: the rest belong to its members.
     public static let groupKeys: Set<String> = ["brokers", "theme"]
 

@@ -2,6 +2,7 @@ import Foundation
 import MQTT
 import Synchronization
 import TOMLKit
+import Watch
 import ConfigFiles
 
 /// `$XDG_CONFIG_HOME/hearth/config.toml` (`~/.config/hearth/config.toml` when unset): connection
@@ -21,6 +22,8 @@ public struct ProfileFile: Sendable {
     public let path: String
     public let profiles: [Profile]
     public let defaultName: String?
+    /// Rules for every broker (`[[rules]]`); a profile's own are in its `rules`.
+    public let rules: [Rule]
 
     /// The file's path for this environment.
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
@@ -61,9 +64,10 @@ public struct ProfileFile: Sendable {
             let line = error.source.begin.line
             throw fail("column \(error.source.begin.column): \(error.description)\(TOMLValueHint.forLine(line, of: lines))", line: line)
         }
-        for key in table.keys where key != "default" && key != "profiles" {
-            throw fail("unknown key '\(key)' (the file has 'default' and [profiles.NAME] tables)", line: Self.line(of: key, in: lines))
+        for key in table.keys where !["default", "profiles", "rules"].contains(key) {
+            throw fail("unknown key '\(key)' (the file has 'default', [profiles.NAME] tables and [[rules]])", line: Self.line(of: key, in: lines))
         }
+        let rules = try table["rules"].map { try RuleTable.rules($0, profile: nil, lines: lines, fail: fail) } ?? []
         var profiles: [Profile] = []
         if let entries = table["profiles"] {
             guard let entries = entries.table else { throw fail("'profiles' must be tables: [profiles.NAME]", line: Self.line(of: "profiles", in: lines)) }
@@ -74,6 +78,7 @@ public struct ProfileFile: Sendable {
             }
         }
         try checkGroups(profiles, fail: fail)
+        try checkRuleNames(rules + profiles.flatMap(\.rules), fail: fail)
         let defaultName = table["default"].map { $0.string }
         if let defaultName {
             guard let name = defaultName else { throw fail("'default' must be a profile's name, in quotes", line: Self.line(of: "default", in: lines)) }
@@ -81,7 +86,7 @@ public struct ProfileFile: Sendable {
                 throw fail("default profile '\(name)' is not defined", line: Self.line(of: "default", in: lines))
             }
         }
-        return ProfileFile(path: path, profiles: profiles.sorted { $0.line < $1.line }, defaultName: defaultName ?? nil)
+        return ProfileFile(path: path, profiles: profiles.sorted { $0.line < $1.line }, defaultName: defaultName ?? nil, rules: rules)
     }
 
     private static func profile(_ name: String, _ entry: TOMLTable, line: Int, lines: [String],
@@ -153,6 +158,9 @@ public struct ProfileFile: Sendable {
             }
             profile.brokers = names
         }
+        if let rules = entry["rules"] {
+            profile.rules = try RuleTable.rules(rules, profile: name, lines: lines, fail: fail)
+        }
         if [profile.password != nil, profile.passwordFile != nil, profile.passwordCommand != nil].filter({ $0 }).count > 1 {
             throw fail("profile '\(name)': give one of password, password_file and password_command", line)
         }
@@ -171,6 +179,19 @@ public struct ProfileFile: Sendable {
             }
             if Set(members).count != members.count { throw fail("profile '\(group.name)': brokers names a profile twice", group.line) }
         }
+    }
+
+    /// The state file names alerts by their rule: a name is used once.
+    private static func checkRuleNames(_ rules: [Rule], fail: (String, Int?) -> ConfigurationError) throws {
+        var seen: Set<String> = []
+        for rule in rules where !seen.insert(rule.name).inserted {
+            throw fail("rules: a second rule named '\(rule.name)' (each rule needs its own name)", rule.line)
+        }
+    }
+
+    /// The rules that watch `profiles`' brokers: the global ones, and each profile's own.
+    public func rules(for profiles: [String]) -> [Rule] {
+        rules + self.profiles.filter { profiles.contains($0.name) }.flatMap(\.rules)
     }
 
     /// The profile `name` asks for, or the default one when `name` is nil.
