@@ -24,6 +24,28 @@ import Testing
         #expect(MQTTTopic.matches(filter: filter, topic: topic) == expected)
     }
 
+    @Test(arguments: [
+        ("#", "a/+/b", true),
+        ("a/#", "a", true),
+        ("a/#", "a/+/b/#", true),
+        ("a/+/b", "a/x/b", true),
+        ("a/+", "a/#", false),
+        ("a/+/b", "a/+/c", false),
+        ("a/x", "a/+", false),
+        ("+/x", "$SYS/x", false),
+        ("a/+", "a/x/y", false),
+    ])
+    func covering(outer: String, inner: String, expected: Bool) {
+        #expect(MQTTTopic.covers(outer, inner) == expected)
+        // Whatever a covered filter matches, the covering one does.
+        if expected, !inner.contains("+"), !inner.contains("#") { #expect(MQTTTopic.matches(filter: outer, topic: inner)) }
+    }
+
+    @Test func coveredFiltersGoSoEachMessageComesOnce() {
+        #expect(MQTTTopic.withoutCovered(["home/+/temperature", "home/#", "tele/+/LWT", "home/#"]) == ["home/#", "tele/+/LWT"])
+        #expect(MQTTTopic.withoutCovered(["a/b", "#", "$SYS/x"]) == ["#", "$SYS/x"])
+    }
+
     @Test(arguments: ["foo+", "foo/#bar", "#/foo", "foo/+bar", "a/b#", "", "a\u{0}b"])
     func invalidFilters(filter: String) {
         #expect(MQTTTopic.filterProblem(filter) != nil)

@@ -71,6 +71,31 @@ public enum MQTTTopic {
         name.utf8.count { $0 == UInt8(ascii: "/") } + 1
     }
 
+    /// Whether every topic `inner` matches, `outer` matches too (`a/#` covers `a/+/b`): a client
+    /// subscribing to both would receive such messages twice.
+    public static func covers(_ outer: String, _ inner: String) -> Bool {
+        let outerLevels = outer.split(separator: "/", omittingEmptySubsequences: false)
+        let innerLevels = inner.split(separator: "/", omittingEmptySubsequences: false)
+        // The `$` rule: a leading wildcard does not cover `$SYS/…`.
+        if let first = outerLevels.first, first == "+" || first == "#", innerLevels.first?.hasPrefix("$") == true { return false }
+        for (index, level) in outerLevels.enumerated() {
+            if level == "#" { return true }
+            guard index < innerLevels.count, innerLevels[index] != "#" else { return false }
+            if level != "+", level != innerLevels[index] { return false }
+        }
+        return outerLevels.count == innerLevels.count
+    }
+
+    /// `filters` less those another one covers (each once): a subscription receives each
+    /// message once.
+    public static func withoutCovered(_ filters: [String]) -> [String] {
+        var kept: [String] = []
+        for filter in filters where !kept.contains(filter) && !filters.contains(where: { $0 != filter && covers($0, filter) }) {
+            kept.append(filter)
+        }
+        return kept
+    }
+
     /// Whether a filter matches a topic name, with the `$` rule [MQTT-4.7.2-1].
     ///
     /// - Parameters:

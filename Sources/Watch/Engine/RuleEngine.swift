@@ -12,6 +12,8 @@ public struct RuleEngine: Sendable {
     public let rules: [Rule]
     /// The brokers' names, by the model's broker number.
     public let brokers: [String]
+    /// The profile each broker comes from (its profile's rules watch it), if any.
+    private let profiles: [String?]
     public private(set) var alerts: [Alert] = []
     /// Each topic's alerts, once it has been seen (empty: no rule matches it).
     private var alertsByTopic: [NodeID: [Int32]] = [:]
@@ -35,9 +37,12 @@ public struct RuleEngine: Sendable {
         restored[AlertKey(rule: alert.rule, broker: alert.broker, topic: alert.topic)] = alert
     }
 
-    public init(rules: [Rule], brokers: [String]) {
+    /// - Parameter profiles: each broker's profile, when it is not the broker's name (a default
+    ///   profile's broker is named host:port).
+    public init(rules: [Rule], brokers: [String], profiles: [String?]? = nil) {
         self.rules = rules
         self.brokers = brokers
+        self.profiles = profiles ?? brokers
         brokerIsUp = Array(repeating: true, count: brokers.count)
         firing = Array(repeating: 0, count: rules.count)
     }
@@ -50,7 +55,7 @@ public struct RuleEngine: Sendable {
 
     /// Whether rule `index` applies to `broker`'s topics.
     public func applies(_ index: Int, toBroker broker: Int) -> Bool {
-        rules[index].profile == nil || rules[index].profile == brokers[broker]
+        rules[index].profile == nil || rules[index].profile == profiles[broker]
     }
 
     // MARK: Messages and time

@@ -1,0 +1,149 @@
+import Foundation
+import MQTT
+import TopicModel
+import Watch
+
+/// `hearth watch`'s core: one topic model and one rule engine fed by every broker's session,
+/// a line per event on the output, actions through the queue, and the state file kept.
+///
+/// An actor: the sessions' batches, the timer and the end take turns. A message costs its
+/// ingest and its topic's alerts.
+public actor Watcher {
+    private var model: TopicModel
+    private var engine: RuleEngine
+    private let actions: ActionQueue?
+    private let stateFile: WatchStateFile?
+    private let emit: @Sendable (String) -> Void
+    /// The engine changed since the state was saved; the action results' version saved.
+    private var unsaved = false
+    private var savedResults = 0
+    private var lastSave = 0.0
+    /// The rules by name and brokers by name, for the events' actions.
+    private let ruleIndex: [String: Int]
+    private let brokerIndex: [String: Int]
+
+    /// The model keeps little history: the engine reads each topic's newest message.
+    public static var modelLimits: TopicModel.Limits {
+        var limits = TopicModel.Limits()
+        limits.historyCount = 1
+        limits.historyBytes = 4096
+        limits.totalHistoryBytes = 16 << 20
+        return limits
+    }
+
+    public init(engine: RuleEngine, actions: ActionQueue?, stateFile: WatchStateFile?, emit: @escaping @Sendable (String) -> Void) {
+        model = TopicModel(limits: Self.modelLimits, brokers: engine.brokers.count > 1 ? engine.brokers : [])
+        self.engine = engine
+        self.actions = actions
+        self.stateFile = stateFile
+        self.emit = emit
+        ruleIndex = Dictionary(engine.rules.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        brokerIndex = Dictionary(engine.brokers.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Takes up the saved state: what fired fires on, silences hold. A broken file is moved
+    /// aside (nothing is lost) and the watch starts afresh; returns what to say about it.
+    public func restore(now: Double) -> String? {
+        guard let stateFile else { return nil }
+        do {
+            if let state = try stateFile.load() { engine.restore(state, now: now) }
+            return nil
+        } catch {
+            let aside = stateFile.path + ".broken"
+            try? FileManager.default.removeItem(atPath: aside)
+            try? FileManager.default.moveItem(atPath: stateFile.path, toPath: aside)
+            return "\(error); moved to \(aside), starting afresh"
+        }
+    }
+
+    /// Topics a store remembers (each one's newest messages, oldest first) for `broker`.
+    public func seed(_ topics: [[MQTTMessage]], broker: Int, now: Double) {
+        for messages in topics {
+            var node: NodeID?
+            for message in messages { node = model.ingest(message, broker: broker) }
+            if let node { handle(engine.observe(node, in: model, now: now)) }
+        }
+    }
+
+    /// A batch of a broker's session.
+    public func take(_ batch: some Sequence<MQTTEvent> & Sendable, broker: Int) {
+        let now = Date().timeIntervalSince1970
+        for event in batch {
+            switch event {
+            case let .message(message):
+                let node = model.ingest(message, broker: broker)
+                handle(engine.observe(node, in: model, now: message.receivedAt.timeIntervalSince1970))
+            case let .connectionState(state):
+                model.follow(event, at: now, broker: broker)
+                switch state {
+                case .connected: handle(engine.brokerUp(broker, in: model, now: now))
+                case let .reconnecting(_, _, error): handle(engine.brokerDown(broker, reason: "\(error)", now: now))
+                case let .closed(error?): handle(engine.brokerDown(broker, reason: "\(error)", now: now))
+                case .idle, .connecting, .closed(nil): break
+                }
+            case .resubscribing, .subscriptionsRestored:
+                model.follow(event, at: now, broker: broker)
+            case .messagesDropped:
+                break
+            }
+        }
+    }
+
+    /// A broker could not be reached (before or between its sessions).
+    public func brokerFailed(_ broker: Int, reason: String) {
+        let now = Date().timeIntervalSince1970
+        model.connectionLost(at: now, broker: broker)
+        handle(engine.brokerDown(broker, reason: reason, now: now))
+    }
+
+    /// Brings time up to `now`: silences and reminders due, a reconnect's burst settled, the
+    /// dashboard's silences taken up, and the state saved (at most once a second).
+    public func tick(now: Double) {
+        if model.refresh(now: now) { handle(engine.retainedSettled(in: model, now: now)) }
+        handle(engine.advance(in: model, now: now))
+        if now - lastSave >= 1 { save(now: now) }
+    }
+
+    /// When the next tick has work (wall time), if any is known.
+    public var nextDeadline: Double? {
+        [engine.nextDeadline, model.nextDeadline].compactMap { $0 }.min()
+    }
+
+    /// Saves the state if it changed, taking up silences others wrote first.
+    public func save(now: Double) {
+        guard let stateFile else { return }
+        let results = actions?.results ?? (actions: [:], version: 0)
+        do {
+            if !unsaved, results.version == savedResults, let others = try stateFile.silencesChangedByOthers() {
+                engine.adoptSilences(others, now: now)
+                return
+            }
+            guard unsaved || results.version != savedResults else { return }
+            try stateFile.save { others in
+                if let others { engine.adoptSilences(others, now: now) }
+                var state = engine.state(now: now)
+                state.actions = results.actions
+                return state
+            }
+            unsaved = false
+            savedResults = results.version
+            lastSave = now
+        } catch {
+            Diagnostics.warn("\(error)")
+            lastSave = now
+        }
+    }
+
+    /// Firing alerts across every rule.
+    public var firingCount: Int { engine.firingCount }
+
+    private func handle(_ events: [WatchEvent]) {
+        guard !events.isEmpty else { return }
+        unsaved = true
+        for event in events {
+            emit(WatchEventLine.line(event))
+            guard event.runsActions, let actions, let rule = ruleIndex[event.rule], let broker = brokerIndex[event.broker] else { continue }
+            actions.submit(ActionQueue.Job(rule: engine.rules[rule], event: event, broker: broker), now: event.time)
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import HearthKit
+import HistoryStore
+import MQTT
+import Watch
+
+/// What `watch` and `check` watch: the brokers the flags name, the rules of `config.toml` for
+/// them (the global ones and each profile's), and what each broker subscribes to.
+struct WatchedBrokers {
+    let brokers: [NamedBroker]
+    /// Each broker's profile (its rules apply to it), nil for a broker named by -L or -h.
+    let profiles: [String?]
+    let rules: [Rule]
+    /// The one profile or group the flags give, if they give one.
+    private let given: String?
+
+    /// - Parameter only: rule names to keep (`check --rule`); all when empty.
+    init(connection: ConnectionOptions, only: [String] = []) throws {
+        brokers = try connection.brokers()
+        profiles = try brokers.map { try $0.options.address.profile()?.name }
+        let file = try ProfileFile.load()
+        var rules = file?.rules(for: profiles.compactMap { $0 }) ?? []
+        guard !rules.isEmpty else {
+            throw ValidationError("no rules for \(brokers.map(\.name).joined(separator: ", ")): add [[rules]] to \(ProfileFile.defaultPath()) (hearth watch --help shows one)")
+        }
+        if !only.isEmpty {
+            for name in only where !rules.contains(where: { $0.name == name }) {
+                throw ValidationError("no rule '\(name)' for these brokers (known: \(rules.map(\.name).joined(separator: ", ")))")
+            }
+            rules = rules.filter { only.contains($0.name) }
+        }
+        self.rules = rules
+        let named = connection.address.profileNames
+        given = named.count == 1 ? named[0] : nil
+    }
+
+    /// Each broker as events name it: its profile (the default one too), else host:port.
+    var names: [String] { zip(profiles, brokers).map { $0 ?? $1.name } }
+
+    /// What names the state file: the profile or group given, else the brokers' names.
+    var stateName: String { given ?? names.joined(separator: "+") }
+
+    func engine() -> RuleEngine {
+        RuleEngine(rules: rules, brokers: names, profiles: profiles)
+    }
+
+    /// Whether rule `rule` watches broker `index`.
+    func watches(_ rule: Rule, _ index: Int) -> Bool { rule.profile == nil || rule.profile == profiles[index] }
+
+    /// What broker `index` subscribes to: its rules' filters, each message once.
+    func filters(of index: Int) -> [String] {
+        MQTTTopic.withoutCovered(rules.filter { watches($0, index) }.map(\.filter))
+    }
+
+    /// A session per broker, on its rules' filters, reconnecting for ever.
+    func sessions(clientID: (Int) -> String?) throws -> [Session] {
+        try brokers.indices.map { index in
+            var configuration = try brokers[index].options.makeConfiguration(reconnect: MQTTReconnectPolicy())
+            if let id = clientID(index) { configuration.clientID = id }
+            return Session(configuration: configuration, filters: filters(of: index), qos: .atMostOnce, retainAsPublished: true,
+                           warn: { Diagnostics.warn("\(names[index]): \($0)") })
+        }
+    }
+
+    /// Reads each broker's recorded past into `watcher` (`store` for a single broker, else each
+    /// broker's default store), saying where it came from, or that there was none.
+    func seed(_ watcher: Watcher, sessions: [Session], store: String?) async {
+        let now = Date().timeIntervalSince1970
+        for index in brokers.indices {
+            let configuration = sessions[index].configuration
+            let path = store ?? HistoryStore.defaultPath(host: configuration.host, port: configuration.port)
+            let prefix = brokers.count > 1 ? "\(names[index]): " : ""
+            guard FileManager.default.fileExists(atPath: path) else {
+                Diagnostics.warn("\(prefix)no history at \(path) (hearth record keeps one): learning each topic from live traffic")
+                continue
+            }
+            do {
+                let store = try HistoryStore(path: path, readOnly: true)
+                let past = try RecordedPast.read(from: store, now: now) { topic in rules.contains { watches($0, index) && MQTTTopic.matches(filter: $0.filter, topic: topic) } }
+                await watcher.seed(past, broker: index, now: now)
+                Diagnostics.warn("\(prefix)read the past of \(past.count) topic\(past.count == 1 ? "" : "s") from \(path)")
+            } catch {
+                Diagnostics.warn("\(prefix)\(error): learning each topic from live traffic")
+            }
+        }
+    }
+}
