@@ -9,7 +9,7 @@ struct Hearth: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hearth",
         abstract: "A terminal dashboard and command-line client for MQTT.",
-        subcommands: [DashboardCommand.self, SubCommand.self, PubCommand.self, TreeCommand.self, RecordCommand.self, WatchCommand.self, HistoryCommand.self,
+        subcommands: [DashboardCommand.self, SubCommand.self, PubCommand.self, TreeCommand.self, RecordCommand.self, WatchCommand.self, CheckCommand.self, HistoryCommand.self,
                       ProfilesCommand.self, BrokerCommand.self, DemoCommand.self],
         defaultSubcommand: DashboardCommand.self,
         // -h is the broker host, as in mosquitto_sub and mosquitto_pub.
@@ -47,6 +47,9 @@ struct Hearth: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let status as ExitCode {
+            // A status the command chose (check's) after saying why.
+            exit(withError: status)
         } catch {
             // A mistake in what the user gave exits as a bad flag does (64), wherever it was found.
             let code = error is ConfigurationError ? ExitCode.validationFailure : exitCode(for: error)

@@ -137,6 +137,18 @@ public actor Watcher {
     /// Firing alerts across every rule.
     public var firingCount: Int { engine.firingCount }
 
+    /// What fires now, with each rule's severity, and how many topics the rules watch.
+    public func report(now: Double) -> (firing: [(alert: WatchState.FiringAlert, severity: Severity)], topics: Int) {
+        let firing = engine.state(now: now).firing.map { alert in
+            (alert: alert, severity: ruleIndex[alert.rule].map { engine.rules[$0].severity } ?? .warning)
+        }
+        return (firing, model.topicCount)
+    }
+
+    /// Retained messages from `broker` that answered its subscription (a collection settles
+    /// when they stop coming).
+    public func retainedAnswers(ofBroker broker: Int) -> Int { model.retainedAnswers(ofBroker: broker) }
+
     private func handle(_ events: [WatchEvent]) {
         guard !events.isEmpty else { return }
         unsaved = true

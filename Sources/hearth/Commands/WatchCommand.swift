@@ -42,7 +42,7 @@ struct WatchCommand: AsyncParsableCommand {
     func run() async throws {
         let watched = try WatchedBrokers(connection: connection)
         if store != nil, watched.brokers.count > 1 { throw ValidationError("--store names one broker's history; with several, each reads its own") }
-        let sessions = try watched.sessions { _ in nil }
+        let sessions = try watched.sessions()
         let clients = BrokerClients()
         let now = Date().timeIntervalSince1970
         let actions = ActionQueue(perMinute: actionsPerMinute, now: now) { broker, message in

@@ -53,11 +53,10 @@ struct WatchedBrokers {
         MQTTTopic.withoutCovered(rules.filter { watches($0, index) }.map(\.filter))
     }
 
-    /// A session per broker, on its rules' filters, reconnecting for ever.
-    func sessions(clientID: (Int) -> String?) throws -> [Session] {
+    /// A session per broker, on its rules' filters.
+    func sessions(reconnect: MQTTReconnectPolicy = MQTTReconnectPolicy()) throws -> [Session] {
         try brokers.indices.map { index in
-            var configuration = try brokers[index].options.makeConfiguration(reconnect: MQTTReconnectPolicy())
-            if let id = clientID(index) { configuration.clientID = id }
+            let configuration = try brokers[index].options.makeConfiguration(reconnect: reconnect)
             return Session(configuration: configuration, filters: filters(of: index), qos: .atMostOnce, retainAsPublished: true,
                            warn: { Diagnostics.warn("\(names[index]): \($0)") })
         }
