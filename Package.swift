@@ -202,7 +202,7 @@ let package = Package(
         // tests that depend on it, so a codec change does not rebuild the app for unit tests.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["hearth", "MQTT", "MQTTTestSupport"]
+            dependencies: ["hearth", "MQTT", "MQTTTestSupport", "HistoryStore"]
         ),
     ],
     swiftLanguageModes: [.v6]

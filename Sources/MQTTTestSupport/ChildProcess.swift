@@ -132,6 +132,19 @@ public final class ChildProcess: Sendable {
         }
     }
 
+    /// Waits until `condition` holds on stdout, or the process ended, or `seconds` passed;
+    /// returns stdout either way (the caller asserts on it).
+    @discardableResult
+    public func waitForStdout(seconds: Double = 20, _ condition: (String) -> Bool) async -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var text = stdout
+        while !condition(text), isRunning, Date() < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+            text = stdout
+        }
+        return stdout
+    }
+
     public var stdout: String { read("stdout") }
     public var stderr: String { read("stderr") }
 

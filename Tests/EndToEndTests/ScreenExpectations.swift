@@ -18,3 +18,9 @@ func retainedValue(_ topic: String, port: Int) async throws -> String {
     try await ChildProcess.run(["mosquitto_sub", "-p", "\(port)", "-t", topic, "-C", "1", "-W", "2", "-F", "%r %p"]).stdout
         .trimmingCharacters(in: .whitespacesAndNewlines)
 }
+
+/// Publishes with mosquitto_pub (retained unless told otherwise), as a device would.
+func publish(_ port: Int, _ topic: String, _ payload: String, retain: Bool = true) async throws {
+    let result = try await ChildProcess.run(["mosquitto_pub", "-p", "\(port)", "-t", topic, "-m", payload] + (retain ? ["-r"] : []))
+    #expect(result.status == 0, "mosquitto_pub: \(result.stderr)")
+}

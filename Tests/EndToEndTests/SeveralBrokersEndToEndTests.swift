@@ -5,11 +5,6 @@ import Testing
 /// Several brokers on one screen: two mosquittos and the embedded broker in one dashboard (tmux),
 /// and the headless commands over several brokers.
 @Suite(.serialized, .timeLimit(.minutes(3))) struct SeveralBrokersEndToEndTests {
-    private func publish(_ port: Int, _ topic: String, _ payload: String, retain: Bool = true) async throws {
-        let result = try await ChildProcess.run(["mosquitto_pub", "-p", "\(port)", "-t", topic, "-m", payload] + (retain ? ["-r"] : []))
-        #expect(result.status == 0, "mosquitto_pub: \(result.stderr)")
-    }
-
     /// The config of three brokers and a group of them, plus one with a wrong password.
     private func config(home: Int, cabin: Int, office: Int, locked: Int) -> String {
         [("home", home), ("cabin", cabin), ("office", office)].map { "[profiles.\($0)]\nhost = \"127.0.0.1\"\nport = \($1)\n" }.joined() + """
