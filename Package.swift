@@ -70,7 +70,7 @@ let package = Package(
         // The dashboard's views, state and themes: pure, drawn on a canvas (ncurses or in memory).
         .target(
             name: "Dashboard",
-            dependencies: ["MQTT", "TopicModel", "TextFormat", "ConfigFiles", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["MQTT", "TopicModel", "TextFormat", "ConfigFiles", "Watch", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         // The engine: a session per broker (connect, subscribe, feed the model, reconnect), the
         // recording pipeline, profiles and config.toml, and the headless commands' printers.
@@ -178,7 +178,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DashboardTests",
-            dependencies: ["Dashboard", "TopicModel", "MQTT", "TextFormat", "ConfigFiles"]
+            dependencies: ["Dashboard", "TopicModel", "MQTT", "TextFormat", "ConfigFiles", "Watch"]
         ),
         // The engine on its own: sessions on the in-memory broker, the recording pipeline on a
         // manual clock, profiles, URLs and printers. No brokers, no sockets.

@@ -2,6 +2,7 @@ import Dashboard
 import Foundation
 import MQTT
 import TopicModel
+import Watch
 import TextFormat
 
 /// Builds models and frames for view tests.
@@ -33,11 +34,12 @@ enum Fixture {
     }
 
     /// Draws what the controller shows for a model now, refreshed to `now` as the program does.
-    static func draw(_ controller: DashboardController, _ model: TopicModel, now: Double = 1_700_002_000) -> MemoryCanvas {
+    static func draw(_ controller: DashboardController, _ model: TopicModel, rules: RuleEngine? = nil,
+                     actions: [String: WatchState.ActionResult] = [:], now: Double = 1_700_002_000) -> MemoryCanvas {
         _ = locale
         var model = model
         model.refresh(now: now)
-        let frame = controller.makeFrame(model: model, now: now)
+        let frame = controller.makeFrame(model: model, rules: rules, actions: actions, now: now)
         var canvas = MemoryCanvas(width: controller.layout.width, height: controller.layout.height)
         DashboardView.draw(frame, on: &canvas)
         return canvas

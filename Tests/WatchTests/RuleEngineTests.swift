@@ -35,8 +35,7 @@ import TopicModel
             let end = now + seconds
             while now < end {
                 now = min(end, now + 1)
-                if model.refresh(now: now) { events += engine.retainedSettled(in: model, now: now) }
-                events += engine.advance(in: model, now: now)
+                events += engine.tick(&model, now: now).events
             }
         }
 

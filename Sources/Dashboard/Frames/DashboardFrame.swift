@@ -98,6 +98,14 @@ public struct DashboardFrame: Sendable {
         public var brokerTraffic: Traffic?
         /// When listening began, for rates over a window that began before.
         public var watchingSince: Double?
+        /// Firing rules on the branch's topics: listed first, above offline and stale.
+        public var alerts: [Alerts.Firing] = []
+
+        /// The most lines the firing rules take; more are summed up on the last.
+        static let alertLineLimit = 5
+
+        /// The lines the firing rules take above the rows.
+        static func alertLines(_ count: Int) -> Int { min(count, alertLineLimit) }
     }
 
     public var layout: Layout
@@ -115,6 +123,8 @@ public struct DashboardFrame: Sendable {
     public var watchingSince: Double?
     /// Hearth's own memory (resident bytes), when known.
     public var residentBytes: Int?
+    /// The rules, when there are any.
+    public var alerts: Alerts?
     public var messageRate = 0.0
     public var rows: [Row] = []
     public var totalRows = 0

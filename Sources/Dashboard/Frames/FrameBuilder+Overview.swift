@@ -6,15 +6,20 @@ extension FrameBuilder {
     /// (nothing selected), only the matching topics' rows, O(matching topics). Its cursor and
     /// scroll are kept within its rows.
     ///
-    /// `brokerProblems`, the brokers that are down, lead the whole screen's overview.
+    /// `brokerProblems`, the brokers that are down, lead the whole screen's overview; the firing
+    /// `alerts` on the branch's topics lead its rows.
     func overview(of branch: NodeID, model: TopicModel, state: inout DashboardState, layout: Layout,
-                  matches: FilterMatches?, brokerProblems: [(name: String, status: ConnectionStatus)]) -> DashboardFrame.Overview {
+                  matches: FilterMatches?, brokerProblems: [(name: String, status: ConnectionStatus)],
+                  alerts: [DashboardFrame.Alerts.Firing] = []) -> DashboardFrame.Overview {
+        let path = branch == .root ? "" : model.path(of: branch)
+        let alerts = path.isEmpty ? alerts : alerts.filter { $0.topic == path || $0.topic.hasPrefix(path + "/") }
         let node = model.node(branch)
         let treeFilter = state.selected == nil ? state.filter : nil
         let filtered = state.filteredOverview(of: branch, model: model, matches: matches)
         let total = filtered?.rows.count ?? Int(node.staleCount + node.offlineCount + node.stateCount + node.seriesCount)
-        let height = layout.overviewRows(thirdLine: DashboardFrame.Overview.hasThirdLine(isWholeScreen: branch == .root,
-                                                                                        brokersDown: brokerProblems.count))
+        let height = max(1, layout.overviewRows(thirdLine: DashboardFrame.Overview.hasThirdLine(isWholeScreen: branch == .root,
+                                                                                                brokersDown: brokerProblems.count))
+                             - DashboardFrame.Overview.alertLines(alerts.count))
         state.overviewCursor = max(0, min(state.overviewCursor, total - 1))
         state.overviewScroll = max(0, min(state.overviewScroll, state.overviewCursor, max(0, total - height)))
         if state.overviewCursor >= state.overviewScroll + height { state.overviewScroll = state.overviewCursor - height + 1 }
@@ -34,7 +39,7 @@ extension FrameBuilder {
             return .init(row: row, sparkline: Sparkline.render(points, width: width, kind: series.kind, scratch: &sparkScratch))
         }
         var overview = DashboardFrame.Overview(
-            path: branch == .root ? "" : model.path(of: branch), topicCount: Int(node.topicCount),
+            path: path, topicCount: Int(node.topicCount),
             stateCount: filtered?.stateCount ?? Int(node.stateCount),
             temperatureCount: filtered?.temperatureCount ?? Int(node.temperatureCount),
             otherReadingCount: filtered?.otherReadingCount ?? Int(node.otherReadingCount),
@@ -48,6 +53,7 @@ extension FrameBuilder {
         overview.traffic = node.traffic
         overview.brokerTraffic = model.brokerTraffic(of: branch)
         overview.watchingSince = model.watchingSince
+        overview.alerts = alerts
         return overview
     }
 }

@@ -1,4 +1,5 @@
 import TopicModel
+import Watch
 
 /// Turns a model and the view's state into a `DashboardFrame`, in two steps so the model's lock
 /// is held only while the model is read:
@@ -39,10 +40,12 @@ public final class FrameBuilder {
 
     /// What the frame takes from the model (held by the caller): `rows` are the tree's rows on
     /// screen, already settled against the selection (`DashboardController.settleRows`);
-    /// `filterMatches`, under a filter, the tree's counts of its matches.
+    /// `filterMatches`, under a filter, the tree's counts of its matches; `rules`, the rules the
+    /// dashboard evaluates, with each one's last action (`actions`, by rule name).
     public func snapshot(model: TopicModel, rows window: VisibleRows, state: inout DashboardState, layout: Layout,
                          connection: ConnectionStatus, links: [ConnectionStatus] = [], now: Double,
-                         filterMatches: FilterMatches? = nil) -> DashboardFrame {
+                         filterMatches: FilterMatches? = nil, rules: RuleEngine? = nil,
+                         actions: [String: WatchState.ActionResult] = [:]) -> DashboardFrame {
         rate.record(count: model.messageCount, at: now)
         var frame = DashboardFrame(layout: layout, connection: connection)
         let links = model.hasBrokerLevel && links.count == model.brokerNames.count ? links : []
@@ -61,6 +64,10 @@ public final class FrameBuilder {
         frame.filter = state.filter
         frame.status = state.status
         if let search = state.search { frame.search = (search.text, (search.current ?? 0) + 1, search.count) }
+        if let rules {
+            let listsRules = if case .rules = state.mode { true } else { false }
+            frame.alerts = alerts(rules, model: model, actions: actions, listsRules: listsRules, now: now)
+        }
         showedAge = false
         guard !layout.isTooSmall else { return frame }
 
@@ -85,7 +92,7 @@ public final class FrameBuilder {
         } else {
             let down = links.indices.filter { links[$0].isDown }.map { (name: model.brokerNames[$0], status: links[$0]) }
             frame.overview = overview(of: state.overviewBranch(model: model), model: model, state: &state, layout: layout,
-                                      matches: filterMatches, brokerProblems: down)
+                                      matches: filterMatches, brokerProblems: down, alerts: frame.alerts?.firing ?? [])
         }
         showedAge = frame.detail?.record != nil || !(frame.overview?.lines.isEmpty ?? true)
         frame.wantedHistory = wantedHistory(frame, model: model, state: state)

@@ -10,6 +10,19 @@ public enum DashboardAction: Sendable, Equatable {
     case clearRetained([String], broker: Int = 0)
     /// Put text on the clipboard of the user's terminal (OSC 52, which works over SSH).
     case copy(String)
+    /// Silence a rule, or lift its silence (the rules view's `s`, `S`, `u`); shared with
+    /// `hearth watch` through its state file.
+    case silence(rule: String, SilenceRequest)
+}
+
+/// What the rules view asks of a rule's silence.
+public enum SilenceRequest: Sendable, Equatable {
+    /// An hour from now (`s`).
+    case hour
+    /// Until none of its alerts fires (`S`).
+    case untilResolved
+    /// No more silence (`u`).
+    case lift
 }
 
 /// One message to publish, as the publish dialog built it.

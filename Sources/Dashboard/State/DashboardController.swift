@@ -1,6 +1,7 @@
 import Foundation
 import MQTT
 import TopicModel
+import Watch
 import TextFormat
 
 /// The dashboard's behaviour: keys and news change the view's state and ask for actions; a
@@ -34,6 +35,8 @@ public final class DashboardController {
     /// What a copy's footer adds when the clipboard may not reach the terminal (tmux without
     /// `set-clipboard on`); the program finds out at start.
     public var clipboardNote: String?
+    /// The rules the program evaluates, by name (the rules view's rows).
+    public var ruleNames: [String] = []
 
     public init(connection: ConnectionStatus, links: [ConnectionStatus] = [], width: Int, height: Int) {
         self.connection = connection
@@ -64,12 +67,13 @@ public final class DashboardController {
 
     /// The part of the next frame read from the model (held by the caller): the selection and
     /// scroll settle against the model, then the builder takes what is on screen.
-    public func takeFrame(model: TopicModel, now: Double) -> DashboardFrame {
+    public func takeFrame(model: TopicModel, rules: RuleEngine? = nil, actions: [String: WatchState.ActionResult] = [:],
+                          now: Double) -> DashboardFrame {
         refreshOrdering(now: now, since: model.watchingSince)
         let rows = settleRows(model: model)
         // The overview under a filter lists and counts the same matches as the tree and the footer.
         var frame = frames.snapshot(model: model, rows: rows, state: &state, layout: layout, connection: connection, links: links, now: now,
-                                    filterMatches: state.filter == nil ? nil : filterMatches)
+                                    filterMatches: state.filter == nil ? nil : filterMatches, rules: rules, actions: actions)
         frame.order = state.order
         frame.residentBytes = residentBytes
         return frame
@@ -91,8 +95,9 @@ public final class DashboardController {
     }
 
     /// The whole next frame: `takeFrame`, then `finishFrame`.
-    public func makeFrame(model: TopicModel, now: Double) -> DashboardFrame {
-        var frame = takeFrame(model: model, now: now)
+    public func makeFrame(model: TopicModel, rules: RuleEngine? = nil, actions: [String: WatchState.ActionResult] = [:],
+                          now: Double) -> DashboardFrame {
+        var frame = takeFrame(model: model, rules: rules, actions: actions, now: now)
         finishFrame(&frame)
         return frame
     }
@@ -155,7 +160,7 @@ public final class DashboardController {
             // Enter runs the search or applies the filter.
             guard key != .enter else { return nil }
             return prompt(kind, field, key, model: nil)
-        case .publish, .confirm, .retainedList, .help:
+        case .publish, .confirm, .retainedList, .help, .rules:
             return handleDialog(key)
         case .seriesPicker:
             return nil
@@ -165,7 +170,7 @@ public final class DashboardController {
     /// Browse keys that change only the view's state.
     static let browseKeysWithoutModel: Set<Key> = [
         .character("q"), .tab, .backTab, .character("/"), .character("f"), .character("F"), .character("t"), .character("o"),
-        .character("?"), .character("v"), .character("["), .character("]"), .escape,
+        .character("?"), .character("v"), .character("["), .character("]"), .escape, .character("a"),
     ]
 
     public func handle(_ key: Key, model: TopicModel) -> [DashboardAction] {
@@ -173,7 +178,7 @@ public final class DashboardController {
         switch state.mode {
         case .browse: return browse(key, model: model)
         case let .prompt(kind, field): return prompt(kind, field, key, model: model)
-        case .publish, .confirm, .retainedList, .help: return handleDialog(key) ?? []
+        case .publish, .confirm, .retainedList, .help, .rules: return handleDialog(key) ?? []
         case let .seriesPicker(paths, index):
             pickSeries(paths, index, key, model: model)
         }
@@ -205,6 +210,8 @@ public final class DashboardController {
             return confirm(confirmation, key, listScroll: scroll)
         case .help:
             state.mode = .browse
+        case let .rules(cursor):
+            return rulesKey(key, cursor: cursor)
         case .browse, .prompt, .seriesPicker:
             return nil
         }
@@ -232,6 +239,7 @@ public final class DashboardController {
             state.order = state.order.next
             state.status = ("ordered by \(state.order.label)" + (state.order == .name ? "" : ", largest first (re-sorted each second)"), false)
         case .character("?"): state.mode = .help
+        case .character("a"): openRules()
         case .escape: showRoot()
         case .character("v"):
             state.showsChanges.toggle()

@@ -25,6 +25,8 @@ public struct DashboardState: Sendable {
         case retainedList(Confirmation, scroll: Int)
         case seriesPicker(paths: [String], index: Int)
         case help
+        /// The rules (`a`), the one at `cursor` highlighted.
+        case rules(cursor: Int)
     }
 
     public var mode: Mode = .browse

@@ -24,7 +24,8 @@ enum FooterView {
         if let filter = frame.filter { context.append("filter \(filter)") }
         if let search = frame.search { context.append("match \(search.current)/\(search.count)") }
         if !context.isEmpty { column += canvas.write(" [" + context.joined(separator: " · ") + "]", row: rect.row, column: column, role: .footerKey) }
-        let hints = frame.focus == .tree ? treeHints : detailHints
+        // The rules view's key, when there are rules.
+        let hints = frame.focus == .tree ? treeHints + (frame.alerts == nil ? [] : [("a", "rules")]) : detailHints
         // Whole hints only: those that do not fit are left out (? lists them all).
         for (key, action) in hints {
             let width = DisplayWidth.of(key) + DisplayWidth.of(action) + 2

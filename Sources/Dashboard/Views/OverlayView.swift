@@ -5,6 +5,7 @@ enum OverlayView {
         switch frame.mode {
         case .browse, .prompt: return
         case .help: box(title: "keys", lines: HelpText.lines, frame: frame, on: &canvas)
+        case let .rules(cursor): RulesView.draw(frame, cursor: cursor, on: &canvas)
         case let .publish(form): PublishDialogView.draw(form, frame: frame, on: &canvas)
         case let .confirm(confirmation):
             var lines = [StyledLine(confirmation.question, .title), StyledLine()]
@@ -63,7 +64,7 @@ enum HelpText {
         ("f / F", "filter with an MQTT wildcard (home/+/temp) / clear it"),
         ("s / t / o", "series to graph / show ages / order by name or traffic"),
         ("[ / ]  v", "graph over 5 min, 1 h, 24 h; what changed since the last message"),
-        ("!", "next stale topic or offline device"),
+        ("!  a", "next stale topic or offline device; the rules (s/S silence, u lift)"),
         ("p", "publish (Ctrl-R retain, Ctrl-B broker, Ctrl-S send)"),
         ("d", "clear the selected topic's retained value"), ("D", "clear every retained value below (dry run: l)"),
         ("y / Y", "copy the topic / payload (OSC 52)"), ("mouse", "click selects, wheel scrolls"),

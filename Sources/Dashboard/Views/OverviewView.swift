@@ -61,6 +61,7 @@ enum OverviewView {
         }
         var out = [heading, StyledLine(DisplayWidth.truncate(counts, cells: width), .dim)]
         if overview.hasThirdLine { out.append(thirdLine(overview, width: width, now: now)) }
+        out += alertLines(overview.alerts, width: width, now: now)
         if overview.totalRows == 0 {
             out.append(StyledLine("  nothing numeric below yet", .dim))
             return out
@@ -85,6 +86,24 @@ enum OverviewView {
             "✖ \(TerminalEscaping.escaped(Array($0.name.utf8), keepNewlines: false)) \(HeaderView.shortPhase($0.status, now: now))"
         }
         return StyledLine(DisplayWidth.truncate(down.joined(separator: " · "), cells: width), .error)
+    }
+
+    /// Firing rules, critical first, above every row: at most `alertLineLimit` lines, the last
+    /// summing up the rest.
+    static func alertLines(_ alerts: [DashboardFrame.Alerts.Firing], width: Int, now: Double) -> [StyledLine] {
+        let limit = DashboardFrame.Overview.alertLineLimit
+        let shown = alerts.count > limit ? alerts.prefix(limit - 1) : alerts.prefix(limit)
+        var lines = shown.map { alert in
+            let role: Role = alert.severity == .critical ? .error : .stale
+            let since = " " + ValueFormat.age(now - alert.since)
+            let what = TerminalEscaping.escaped(Array((alert.rule + ": " + alert.topic + (alert.value.map { " " + $0 } ?? "")).utf8), keepNewlines: false)
+            let cells = max(1, width - 2 - DisplayWidth.of(since))
+            return StyledLine([("⚠ ", role), (pad(DisplayWidth.truncate(what, cells: cells), cells, right: false), role), (since, .dim)])
+        }
+        if alerts.count > shown.count {
+            lines.append(StyledLine("⚠ \(alerts.count - shown.count) more firing: a lists the rules", .stale))
+        }
+        return lines
     }
 
     private static func line(_ line: DashboardFrame.Overview.Line, width: Int, nameWidth: Int, sparkWidth: Int, now: Double,

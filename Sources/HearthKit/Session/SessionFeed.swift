@@ -61,11 +61,11 @@ public enum SessionFeed {
                 case .resubscribing, .subscriptionsRestored:
                     await ingest(&messages, model, broker, recording)
                     if case .resubscribing = event { recording?.resubscribing() }
-                    model?.withModel { $0.follow(event, at: Date().timeIntervalSince1970, broker: broker) }
+                    model?.follow(event, at: Date().timeIntervalSince1970, broker: broker)
                 case let .connectionState(state):
                     await ingest(&messages, model, broker, recording)
                     let now = Date().timeIntervalSince1970
-                    model?.withModel { $0.follow(event, at: now, broker: broker) }
+                    model?.follow(event, at: now, broker: broker)
                     if state.isConnected {
                         downSince = nil
                     } else if case .reconnecting = state, downSince == nil {

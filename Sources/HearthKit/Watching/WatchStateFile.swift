@@ -39,33 +39,35 @@ public final class WatchStateFile: Sendable {
     /// since this one last looked (nil when none did), to take up first.
     public func save(_ build: ([WatchState.SavedSilence]?) -> WatchState) throws {
         try locked {
-            let others = try changedByOthers() ? try read()?.silences ?? [] : nil
+            let others = try isChangedByOthers() ? try read()?.silences ?? [] : nil
             try write(build(others))
         }
     }
 
-    /// Changes the saved state in place (the dashboard's silences).
-    public func update(_ change: (inout WatchState) -> Void) throws {
+    /// Changes the saved state in place (the dashboard's silences); returns the new state.
+    @discardableResult
+    public func update(_ change: (inout WatchState) -> Void) throws -> WatchState {
         try locked {
             var state = try read() ?? WatchState()
             change(&state)
             try write(state)
+            return state
         }
     }
 
-    /// The silences in the file, if another program changed it since this one last looked.
-    public func silencesChangedByOthers() throws -> [WatchState.SavedSilence]? {
-        guard try changedByOthers() else { return nil }
+    /// The saved state, if another program changed it since this one last looked.
+    public func changedByOthers() throws -> WatchState? {
+        guard try isChangedByOthers() else { return nil }
         return try locked {
             let state = try read()
             seen.withLock { $0 = FileIdentity(path: path) }
-            return state?.silences ?? []
+            return state ?? WatchState()
         }
     }
 
     // MARK: Files
 
-    private func changedByOthers() throws -> Bool {
+    private func isChangedByOthers() throws -> Bool {
         let now = FileIdentity(path: path)
         return now != nil && now != seen.withLock { $0 }
     }

@@ -75,12 +75,7 @@ public actor Watcher {
                 handle(engine.observe(node, in: model, now: message.receivedAt.timeIntervalSince1970))
             case let .connectionState(state):
                 model.follow(event, at: now, broker: broker)
-                switch state {
-                case .connected: handle(engine.brokerUp(broker, in: model, now: now))
-                case let .reconnecting(_, _, error): handle(engine.brokerDown(broker, reason: "\(error)", now: now))
-                case let .closed(error?): handle(engine.brokerDown(broker, reason: "\(error)", now: now))
-                case .idle, .connecting, .closed(nil): break
-                }
+                handle(engine.follow(state, broker: broker, in: model, now: now))
             case .resubscribing, .subscriptionsRestored:
                 model.follow(event, at: now, broker: broker)
             case .messagesDropped:
@@ -99,8 +94,7 @@ public actor Watcher {
     /// Brings time up to `now`: silences and reminders due, a reconnect's burst settled, the
     /// dashboard's silences taken up, and the state saved (at most once a second).
     public func tick(now: Double) {
-        if model.refresh(now: now) { handle(engine.retainedSettled(in: model, now: now)) }
-        handle(engine.advance(in: model, now: now))
+        handle(engine.tick(&model, now: now).events)
         if now - lastSave >= 1 { save(now: now) }
     }
 
@@ -114,8 +108,8 @@ public actor Watcher {
         guard let stateFile else { return }
         let results = actions?.results ?? (actions: [:], version: 0)
         do {
-            if !unsaved, results.version == savedResults, let others = try stateFile.silencesChangedByOthers() {
-                engine.adoptSilences(others, now: now)
+            if !unsaved, results.version == savedResults, let others = try stateFile.changedByOthers() {
+                engine.adoptSilences(others.silences, now: now)
                 return
             }
             guard unsaved || results.version != savedResults else { return }

@@ -21,6 +21,8 @@ public struct RuleEngine: Sendable {
     private var brokerIsUp: [Bool]
     /// Firing alerts per rule.
     private var firing: [Int]
+    /// The alerts that fire, for a screen that lists them (few, unlike the alerts).
+    public private(set) var firingAlerts: Set<Int32> = []
     /// Alerts whose condition is the retained state (re-read when a reconnect's burst settles).
     private var retainedAlerts: [Int32] = []
     public private(set) var silences: [String: Silence] = [:]
@@ -67,6 +69,15 @@ public struct RuleEngine: Sendable {
         return indices.compactMap { look(at: $0, in: model, now: now, message: true) }
     }
 
+    /// Brings time up to `now` for the model and the rules together: the model's own timed work
+    /// (staleness, a reconnect's burst settling), then the alerts that are due. Returns whether
+    /// the model changed, and the events.
+    public mutating func tick(_ model: inout TopicModel, now: Double) -> (modelChanged: Bool, events: [WatchEvent]) {
+        let changed = model.refresh(now: now)
+        let settled = changed ? retainedSettled(in: model, now: now) : []
+        return (changed, settled + advance(in: model, now: now))
+    }
+
     /// Looks at every alert whose deadline passed by `now`.
     public mutating func advance(in model: TopicModel, now: Double) -> [WatchEvent] {
         var events: [WatchEvent] = []
@@ -108,6 +119,15 @@ public struct RuleEngine: Sendable {
 
     public func isUp(_ broker: Int) -> Bool { brokerIsUp[broker] }
 
+    /// A broker's connection changed (the model has followed it): up, or down and why.
+    public mutating func follow(_ state: MQTTConnectionState, broker: Int, in model: TopicModel, now: Double) -> [WatchEvent] {
+        switch state {
+        case .connected: return brokerUp(broker, in: model, now: now)
+        case let .reconnecting(_, _, error), let .closed(error?): return brokerDown(broker, reason: "\(error)", now: now)
+        case .idle, .connecting, .closed(nil): return []
+        }
+    }
+
     // MARK: Silences
 
     /// Silences a rule (nil lifts it): its events still print, its actions do not run.
@@ -141,6 +161,7 @@ public struct RuleEngine: Sendable {
                 alert.holds = true
                 alert.value = saved.value
                 firing[index] += 1
+                firingAlerts.insert(Int32(alerts.count))
             }
             made.append(Int32(alerts.count))
             if rules[index].condition == .gone { retainedAlerts.append(Int32(alerts.count)) }
@@ -197,6 +218,7 @@ public struct RuleEngine: Sendable {
             if now - start >= rule.holdFor {
                 alerts[i].phase = .firing(since: now, told: now)
                 firing[alerts[i].rule] += 1
+                firingAlerts.insert(index)
                 event = self.event(.fired, index, now: now)
                 due = earliest(due, rule.repeatEvery.map { now + $0 })
             } else {
@@ -208,6 +230,7 @@ public struct RuleEngine: Sendable {
         case .firing where !holds:
             alerts[i].phase = .ok
             firing[alerts[i].rule] -= 1
+            firingAlerts.remove(index)
             event = self.event(.resolved, index, now: now)
             // "Until resolved" ends once none of the rule's alerts fires.
             if firing[alerts[i].rule] == 0, silences[rule.name] == .untilResolved { silences[rule.name] = nil }

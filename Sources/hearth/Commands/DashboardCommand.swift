@@ -68,12 +68,20 @@ struct DashboardCommand: AsyncParsableCommand, ConnectingCommand {
             if session.keepSession, connection.id != nil { throw ValidationError("-c with -i takes one broker: a client id is one session") }
         }
         let configuration = brokers[0].configuration
+        let watched = try WatchedBrokers(connection: connection, requireRules: false)
+        var rules: DashboardRunner.Rules?
+        if !watched.rules.isEmpty {
+            let stateFile = WatchStateFile(path: WatchStateFile.path(name: watched.stateName))
+            var engine = watched.engine()
+            if let problem = DashboardRules.restore(&engine, from: stateFile, now: Date().timeIntervalSince1970) { Diagnostics.warn(problem) }
+            rules = DashboardRunner.Rules(engine: engine, stateFile: stateFile)
+        }
         // Recording, a file size limit (ulimit -f) is a write error on the status line, not a
         // SIGXFSZ that kills the dashboard.
         if record { signal(SIGXFSZ, SIG_IGN) }
         try await DashboardRunner(
             brokers: brokers, qos: qos, theme: theme, exitAfter: exitAfter, onSubscribed: nil,
-            store: store ?? HistoryStore.defaultPath(host: configuration.host, port: configuration.port), record: record
+            store: store ?? HistoryStore.defaultPath(host: configuration.host, port: configuration.port), record: record, rules: rules
         ).run()
     }
 }

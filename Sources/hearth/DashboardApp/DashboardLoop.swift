@@ -2,6 +2,8 @@ import Dashboard
 import HearthKit
 import Foundation
 import Terminal
+import TopicModel
+import Watch
 
 /// The UI thread: waits for keys or news, redraws at most 30 times a second and only when
 /// something changed, and hands publish requests to the client without waiting for them.
@@ -18,6 +20,7 @@ final class DashboardLoop {
     private let inbox: DashboardInbox
     private let actions: ActionRunner
     private let history: HistoryLoader?
+    private let rules: DashboardRules?
     private let stop: SignalFlag
     private let resized: SignalFlag
     /// Quit once this many messages were received (benchmarks, scripts).
@@ -26,7 +29,8 @@ final class DashboardLoop {
     private var memoryReadAt = -Double.infinity
 
     init(session: TerminalSession, connection: ConnectionStatus, links: [ConnectionStatus] = [], model: SharedModel, inbox: DashboardInbox,
-         actions: ActionRunner, history: HistoryLoader?, stop: SignalFlag, resized: SignalFlag) {
+         actions: ActionRunner, history: HistoryLoader?, rules: DashboardRunner.Rules?, stop: SignalFlag, resized: SignalFlag) {
+        self.rules = rules.map { DashboardRules(stateFile: $0.stateFile) }
         self.session = session
         self.model = model
         self.inbox = inbox
@@ -37,6 +41,7 @@ final class DashboardLoop {
         controller = DashboardController(connection: connection, links: links, width: session.width, height: session.height)
         controller.readsHistoryStore = history != nil
         controller.clipboardNote = TmuxClipboard.note()
+        controller.ruleNames = rules?.engine.rules.map(\.name) ?? []
     }
 
     func run() {
@@ -46,10 +51,12 @@ final class DashboardLoop {
         while !stop.isSet {
             let now = Self.now()
             if let due = deadline, now >= due {
-                let (changed, next) = model.withModel { ($0.refresh(now: now), $0.nextDeadline) }
+                let (changed, next) = model.withRules { Self.refresh(&$0, &$1, now: now) }
                 if changed { dirty = true }
                 deadline = next
             }
+            // What `hearth watch` says of the rules (silences, last actions), every few seconds.
+            if let rules, rules.look(model, now: now) { dirty = true }
             if dirty, now - lastFrame >= Self.frameInterval {
                 deadline = draw(now: now)
                 dirty = false
@@ -61,6 +68,7 @@ final class DashboardLoop {
             let ticking = !dirty && controller.wantsTick
             var timeout: Double? = dirty ? max(0, lastFrame + Self.frameInterval - now) : ticking ? 1 : nil
             if let deadline { timeout = min(timeout ?? .infinity, max(0, deadline - now)) }
+            if rules != nil { timeout = min(timeout ?? .infinity, DashboardRules.lookInterval) }
             if session.wait(timeout: timeout, wakeup: inbox.wakeup) { dirty = true }
             for event in inbox.takeAll() { controller.apply(event) }
             if let messageLimit, model.ingestedCount >= messageLimit {
@@ -116,10 +124,18 @@ final class DashboardLoop {
     }
 
     private func takeFrame(now: Double) -> (DashboardFrame, Double?) {
-        model.withModel { model in
-            model.refresh(now: now)
-            return (controller.takeFrame(model: model, now: now), model.nextDeadline)
+        let actions = rules?.actions ?? [:]
+        return model.withRules { model, rules in
+            let (_, next) = Self.refresh(&model, &rules, now: now)
+            return (controller.takeFrame(model: model, rules: rules, actions: actions, now: now), next)
         }
+    }
+
+    /// Brings the model (and its rules) up to `now`; returns whether the screen changed, and
+    /// when there is timed work next.
+    private static func refresh(_ model: inout TopicModel, _ rules: inout RuleEngine?, now: Double) -> (Bool, Double?) {
+        guard let (changed, events) = rules?.tick(&model, now: now) else { return (model.refresh(now: now), model.nextDeadline) }
+        return (changed || !events.isEmpty, [model.nextDeadline, rules?.nextDeadline].compactMap { $0 }.min())
     }
 
     private func perform(_ action: DashboardAction) {
@@ -128,6 +144,10 @@ final class DashboardLoop {
         case let .copy(text): session.copyToClipboard(text)
         case let .publish(request): actions.publish(request)
         case let .clearRetained(topics, broker): actions.clear(topics, broker: broker)
+        case let .silence(rule, request):
+            guard let rules else { return }
+            let (text, isError) = rules.silence(rule, request, model: model, now: Self.now())
+            controller.apply(.note(text, isError: isError))
         }
     }
 

@@ -6,6 +6,7 @@ import Logging
 import MQTT
 import Terminal
 import TopicModel
+import Watch
 
 /// Connects, subscribes, and runs the dashboard until the user quits: shared by `hearth` and `hearth demo`.
 struct DashboardRunner {
@@ -29,6 +30,14 @@ struct DashboardRunner {
     var store: String?
     /// Record into `store` while the screen is open (`--record`).
     var record = false
+    /// The rules to evaluate on screen, if config.toml has any for these brokers.
+    var rules: Rules?
+
+    /// The rules' engine (with what `hearth watch` saved taken up) and its state file.
+    struct Rules: Sendable {
+        let engine: RuleEngine
+        let stateFile: WatchStateFile
+    }
 
     func run() async throws {
         try TerminalSession.requireTerminal()
@@ -99,7 +108,7 @@ struct DashboardRunner {
     private func show(client: MQTTClient, info: MQTTConnectionInfo, configuration: MQTTClientConfiguration,
                       recorded: Recorded?, recording: RecordingPipeline<ContinuousClock>?, inbox: DashboardInbox) async throws {
         let broker = "\(configuration.host):\(configuration.port)\(configuration.tls == nil ? "" : " TLS")"
-        let model = SharedModel()
+        let model = SharedModel(TopicModel(), rules: rules?.engine)
         // Each recorded topic's newest message first; its series are read as it comes on screen,
         // and live messages append to them.
         if let recorded { model.withModel { $0.seed(recorded.topics) } }
@@ -132,7 +141,7 @@ struct DashboardRunner {
     /// at all when every one failed. History is one broker's, so it stays closed.
     private func runSeveral() async throws {
         let names = brokers.map(\.name)
-        let model = SharedModel(TopicModel(brokers: names))
+        let model = SharedModel(TopicModel(brokers: names), rules: rules?.engine)
         let inbox = try DashboardInbox()
         let links = BrokerLinks(names: names)
         let clients = BrokerClients()
@@ -180,7 +189,7 @@ struct DashboardRunner {
                 do {
                     let session = try TerminalSession(theme: theme)
                     let loop = DashboardLoop(session: session, connection: connection, links: links, model: model, inbox: inbox,
-                                             actions: actions, history: history, stop: stop, resized: resized)
+                                             actions: actions, history: history, rules: rules, stop: stop, resized: resized)
                     loop.messageLimit = limit
                     loop.run()
                     session.close()

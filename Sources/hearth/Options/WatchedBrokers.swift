@@ -15,13 +15,15 @@ struct WatchedBrokers {
     /// The one profile or group the flags give, if they give one.
     private let given: String?
 
-    /// - Parameter only: rule names to keep (`check --rule`); all when empty.
-    init(connection: ConnectionOptions, only: [String] = []) throws {
+    /// - Parameters:
+    ///   - only: rule names to keep (`check --rule`); all when empty.
+    ///   - requireRules: whether having none is an error (it is not for the dashboard).
+    init(connection: ConnectionOptions, only: [String] = [], requireRules: Bool = true) throws {
         brokers = try connection.brokers()
         profiles = try brokers.map { try $0.options.address.profile()?.name }
         let file = try ProfileFile.load()
         var rules = file?.rules(for: profiles.compactMap { $0 }) ?? []
-        guard !rules.isEmpty else {
+        guard !rules.isEmpty || !requireRules else {
             throw ValidationError("no rules for \(brokers.map(\.name).joined(separator: ", ")): add [[rules]] to \(ProfileFile.defaultPath()) (hearth watch --help shows one)")
         }
         if !only.isEmpty {
