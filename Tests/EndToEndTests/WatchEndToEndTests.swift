@@ -159,6 +159,40 @@ import Testing
         }
     }
 
+    @Test func theDashboardShowsWhatFiresAndItsSilenceReachesTheWatch() async throws {
+        try await Mosquitto.with { broker in
+            let port = broker.port()
+            let rules = "[[rules]]\nname = \"door open\"\ntopic = \"fixture/door\"\nequals = \"open\"\nrun = [\"SCRIPT\"]\n"
+            try await withWatch(port: port, rules: rules) { environment, _, actions in
+                let watch = try await launchWatch(environment: environment)
+                try await publish(port, "fixture/door", "open")
+                #expect(await waitUntil { lines(actions).count == 1 }, "\(watch.stdout)\(watch.stderr)")
+                try await Tmux.with("'\(HearthExecutable.path)'", width: 120, height: 40, environment: environment) { tmux in
+                    // The header counts it; the overview lists it first; a shows the rule and its last action.
+                    var screen = try await tmux.waitFor { $0.contains("⚠ 1 alert") && $0.contains("⚠ door open: fixture/door open") }
+                    #expect(screen.contains("⚠ 1 alert") && screen.contains("⚠ door open: fixture/door open"), "\(screen)")
+                    try await tmux.keys("a")
+                    screen = try await tmux.waitFor { $0.contains("rules: 1 of 1 firing") && $0.contains("action ok") }
+                    #expect(screen.split(separator: "\n").contains { $0.contains("● door open") && $0.contains("firing since") && $0.contains("action ok") },
+                            "\(screen)")
+                    // s: silenced for an hour, here and in the watch, which runs no action for it.
+                    try await tmux.keys("s")
+                    try await tmux.see("door open: silenced for an hour")
+                    try await watch.waitForOutput("rule 'door open': silenced until")
+                    try await publish(port, "fixture/door", "closed")
+                    let out = await watch.waitForStdout { events($0).count >= 2 }
+                    #expect(out.split(separator: "\n").last?.contains(#""event":"resolved""#) == true && out.hasSuffix("\"silenced\":true}\n"), "\(out)")
+                    screen = try await tmux.waitFor { $0.contains("rules: 0 of 1 firing") }
+                    #expect(screen.contains("silenced 59 min more") || screen.contains("silenced 1 h more"), "\(screen)")
+                    try await tmux.keys("Escape", "q")
+                }
+                watch.signal(SIGTERM)
+                #expect(await watch.wait(timeout: 20).status == 0)
+                #expect(lines(actions) == ["fired door open fixture/door open"])
+            }
+        }
+    }
+
     @Test func checkSaysOKWarningCriticalAndUnknownWithPerfdata() async throws {
         try await Mosquitto.with { broker in
             let port = broker.port()

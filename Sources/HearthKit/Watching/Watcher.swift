@@ -109,12 +109,12 @@ public actor Watcher {
         let results = actions?.results ?? (actions: [:], version: 0)
         do {
             if !unsaved, results.version == savedResults, let others = try stateFile.changedByOthers() {
-                engine.adoptSilences(others.silences, now: now)
+                takeUp(others.silences, now: now)
                 return
             }
             guard unsaved || results.version != savedResults else { return }
             try stateFile.save { others in
-                if let others { engine.adoptSilences(others, now: now) }
+                if let others { takeUp(others, now: now) }
                 var state = engine.state(now: now)
                 state.actions = results.actions
                 return state
@@ -142,6 +142,20 @@ public actor Watcher {
     /// Retained messages from `broker` that answered its subscription (a collection settles
     /// when they stop coming).
     public func retainedAnswers(ofBroker broker: Int) -> Int { model.retainedAnswers(ofBroker: broker) }
+
+    /// Takes up the silences another program (the dashboard) wrote, and says what changed.
+    private func takeUp(_ silences: [WatchState.SavedSilence], now: Double) {
+        let before = engine.silences
+        engine.adoptSilences(silences, now: now)
+        for rule in Set(before.keys).union(engine.silences.keys).sorted() where before[rule] != engine.silences[rule] {
+            let said = switch engine.silences[rule] {
+            case nil: "no longer silenced"
+            case .untilResolved: "silenced until it resolves"
+            case let .until(time): "silenced until \(WatchEventLine.timestamp(time))"
+            }
+            Diagnostics.warn("rule '\(rule)': \(said) (from the state file)")
+        }
+    }
 
     private func handle(_ events: [WatchEvent]) {
         guard !events.isEmpty else { return }
