@@ -155,7 +155,7 @@ let package = Package(
         // libFuzzer targets for the parsers (built and run by bench/fuzz.sh).
         .executableTarget(
             name: "hearth-fuzz",
-            dependencies: ["MQTT", "TopicModel", "Dashboard", "TextFormat", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["MQTT", "TopicModel", "Dashboard", "TextFormat", "Watch", .product(name: "NIOCore", package: "swift-nio")],
             path: "Tests/Fuzz/Harness"
         ),
         // Unit tests: no processes, no sockets.

@@ -3,6 +3,7 @@ import Foundation
 import MQTT
 import NIOCore
 import TopicModel
+import Watch
 import TextFormat
 
 /// The inputs Hearth takes from outside, one fuzz target each. Every target only has to return:
@@ -56,17 +57,23 @@ enum FuzzTarget: String, CaseIterable {
         // the first byte's bit 6, two brokers take turns, and the second drops halfway.
         let brokers = (bytes.first ?? 0) & 64 != 0
         var model = TopicModel(brokers: brokers ? ["a", "b"] : [])
+        // Rules read every payload: as text, as a JSON field, as a number, and as a change.
+        var rules = RuleEngine(rules: Self.rules, brokers: brokers ? ["a", "b"] : ["a"])
         let parts = bytes.split(separator: 0, omittingEmptySubsequences: false)
         var time = 1_800_000_000.0
         for index in stride(from: 0, to: parts.count - 1, by: 2) {
             let topic = String(decoding: parts[index], as: UTF8.self)
             guard MQTTTopic.nameProblem(topic) == nil else { continue }
             time += 1
-            if brokers, index == (parts.count / 4) * 2 { model.connectionLost(at: time, broker: 1) }
-            model.ingest(MQTTMessage(topic: topic, payload: Array(parts[index + 1]), retain: index % 4 == 0,
-                                     receivedAt: Date(timeIntervalSince1970: time)), broker: brokers ? index / 2 % 2 : 0)
+            if brokers, index == (parts.count / 4) * 2 {
+                model.connectionLost(at: time, broker: 1)
+                _ = rules.brokerDown(1, reason: "fuzz", now: time)
+            }
+            let node = model.ingest(MQTTMessage(topic: topic, payload: Array(parts[index + 1]), retain: index % 4 == 0,
+                                                receivedAt: Date(timeIntervalSince1970: time)), broker: brokers ? index / 2 % 2 : 0)
+            _ = rules.observe(node, in: model, now: time)
         }
-        model.refresh(now: time + 3600)
+        _ = rules.tick(&model, now: time + 3600)
         let rows = model.visibleRows(TreeQuery(expanded: Set(model.retainedTopics()), limit: 40))
         for row in rows.rows { _ = model.primaryReading(of: row.node) }
         _ = model.nextProblem(after: nil)
@@ -85,8 +92,19 @@ enum FuzzTarget: String, CaseIterable {
         // The traffic order, with the first byte's top bit.
         if first & 128 != 0 { _ = controller.handle(.character("o")) }
         var canvas = MemoryCanvas(width: 120, height: 40)
-        DashboardView.draw(controller.makeFrame(model: model, now: time + 3600), on: &canvas)
+        controller.ruleNames = rules.rules.map(\.name)
+        // The rules view, with the first byte's bit 4.
+        if first & 16 != 0 { _ = controller.handle(.character("a")) }
+        DashboardView.draw(controller.makeFrame(model: model, rules: rules, now: time + 3600), on: &canvas)
     }
+
+    /// One rule of each condition, over every topic; the numeric ones on a JSON field too.
+    static let rules = [
+        Rule(name: "stale", filter: "#", condition: .stale), Rule(name: "silent", filter: "#", condition: .silent(60)),
+        Rule(name: "offline", filter: "#", condition: .offline), Rule(name: "gone", filter: "#", condition: .gone),
+        Rule(name: "above", filter: "#", field: "a.0", condition: .above(1, clearAt: 0)), Rule(name: "below", filter: "#", condition: .below(0, clearAt: 1)),
+        Rule(name: "changed", filter: "#", field: "b", condition: .changed), Rule(name: "equals", filter: "#", condition: .equals("open"), holdFor: 5),
+    ]
 
     private static func text(_ bytes: [UInt8]) {
         let escaped = TerminalEscaping.escaped(bytes, keepNewlines: bytes.first == 1)
