@@ -48,15 +48,16 @@ import Testing
     @Test func aSensorThatStopsFiresOnceRunsItsActionAndResolvesWhenItReturns() async throws {
         try await Mosquitto.with { broker in
             let port = broker.port()
-            let rules = "[[rules]]\nname = \"freezer quiet\"\ntopic = \"fixture/+/temperature\"\nsilent = \"2.5s\"\nrun = [\"SCRIPT\"]\n"
+            let rules = "[[rules]]\nname = \"freezer quiet\"\ntopic = \"fixture/+/temperature\"\nsilent = \"5s\"\nrun = [\"SCRIPT\"]\n"
             try await withWatch(port: port, rules: rules) { environment, _, actions in
                 let watch = try await launchWatch(environment: environment)
-                // A sensor on one connection, every second (its pace, not a wait), then nothing:
-                // quiet for 2.5 s fires within 3 intervals, the watch ticking once a second.
+                // A sensor on one connection, every 2 s (its pace, not a wait), then nothing: quiet
+                // for 5 s fires within 3 intervals, the watch ticking once a second. (A shorter span
+                // would fire on a busy machine that stalls the watch for longer than it.)
                 try await MQTTClient.withConnection(MQTTClientConfiguration(host: "127.0.0.1", port: port)) { sensor, _ in
-                    for value in 1...6 {
+                    for value in 3...6 {
                         try await sensor.publish(to: "fixture/freezer/temperature", payload: Array("-1\(value)".utf8), qos: .atLeastOnce)
-                        if value < 6 { try await Task.sleep(for: .seconds(1)) }
+                        if value < 6 { try await Task.sleep(for: .seconds(2)) }
                     }
                 }
                 #expect(events(watch.stdout).isEmpty, "a steady sensor never fires: \(watch.stdout)")
