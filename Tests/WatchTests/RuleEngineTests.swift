@@ -241,6 +241,73 @@ import TopicModel
         #expect(second.engine.state(now: second.now).firing.map(\.since) == [start])
     }
 
+    @Test func equalsFiresOnTheTextAndResolvesOnAnother() {
+        var watch = Watcher([Rule(name: "state", filter: "washer/state", field: "state", condition: .equals("error"))], now: start)
+        watch.send("washer/state", #"{"state":"running"}"#)
+        watch.send("washer/state", #"{"state":"error"}"#)
+        watch.send("washer/state", #"{"state":"error"}"#)
+        watch.send("washer/state", #"{"state":"idle"}"#)
+        #expect(watch.said() == ["fired washer/state error", "resolved washer/state idle"])
+    }
+
+    @Test func forAddsToASilence() {
+        var watch = Watcher([Rule(name: "quiet", filter: "a", condition: .silent(60), holdFor: 120)], now: start)
+        watch.send("a", "1")
+        watch.wait(179)
+        #expect(watch.said().isEmpty)
+        watch.wait(2)
+        #expect(watch.said() == ["fired a 1"])
+    }
+
+    @Test func clearAtCountsOnlyOnceItFires() {
+        // 9 is above 8 but it does not last its 5 minutes; then 7 is below the limit, whatever clear_at says.
+        var watch = Watcher([Rule(name: "warm", filter: "t", condition: .above(8, clearAt: 6), holdFor: 300)], now: start)
+        watch.send("t", "9")
+        watch.wait(10)
+        watch.send("t", "7")
+        watch.wait(600)
+        #expect(watch.said().isEmpty)
+        watch.send("t", "9")
+        watch.wait(301)
+        watch.send("t", "7")
+        watch.wait(600)
+        watch.send("t", "6")
+        #expect(watch.said() == ["fired t 9", "resolved t 6"])
+    }
+
+    @Test func aForUnderWayStartsAgainAfterTheBrokerWasDown() {
+        var watch = Watcher([Rule(name: "door", filter: "door", condition: .equals("open"), holdFor: 300)], now: start)
+        watch.send("door", "open")
+        watch.wait(200)
+        _ = watch.engine.brokerDown(0, reason: "gone", now: watch.now)
+        watch.model.connectionLost(at: watch.now)
+        watch.wait(600)
+        watch.model.connectionRestored(at: watch.now)
+        _ = watch.engine.brokerUp(0, in: watch.model, now: watch.now)
+        watch.wait(299)
+        #expect(watch.said().isEmpty)
+        watch.wait(2)
+        #expect(watch.said() == ["fired door open"])
+    }
+
+    @Test func aRestoredSilenceStaysFiringAndCountsBeforeItsTopicIsSeen() {
+        let rules = [Rule(name: "quiet", filter: "+/temperature", condition: .silent(600))]
+        var first = Watcher(rules, now: start)
+        first.send("cellar/temperature", "12")
+        first.wait(601)
+        #expect(first.said() == ["fired cellar/temperature 12"])
+        var second = Watcher(rules, now: start + 700)
+        second.engine.restore(first.engine.state(now: first.now), now: second.now)
+        #expect(second.engine.firingCount == 1 && second.engine.restoredAlerts.map(\.topic) == ["cellar/temperature"])
+        // Still quiet when the store's past comes in: nothing new. Then it speaks.
+        let node = second.model.ingest(MQTTMessage(topic: "cellar/temperature", payload: Array("12".utf8),
+                                                   receivedAt: Date(timeIntervalSince1970: start)))
+        second.events += second.engine.observe(node, in: second.model, now: second.now)
+        #expect(second.said().isEmpty && second.engine.restoredAlerts.isEmpty && second.engine.firingCount == 1)
+        second.send("cellar/temperature", "13")
+        #expect(second.said() == ["resolved cellar/temperature 13"])
+    }
+
     @Test func publishTemplatesFillTheEventsVariables() {
         let values = ["rule": "freezer", "topic": "kitchen/freezer", "value": "-3", "state": "fired"]
         #expect(PublishTemplate.fill("alert/${rule}", values) == "alert/freezer")

@@ -24,7 +24,8 @@ extension DashboardFrame {
             public var firing: Int
             /// The oldest firing alert: since when, its topic and value.
             public var oldest: Firing?
-            /// The newest value any of its topics gave.
+            /// The newest value of the topic it watched most recently seen (its only topic's, for
+            /// a rule on one topic).
             public var lastValue: String?
             /// A broker it watches is down: it cannot be known.
             public var isUnknown: Bool
@@ -35,6 +36,8 @@ extension DashboardFrame {
 
         /// Critical first, then the oldest first.
         public var firing: [Firing] = []
+        /// Rules with an alert that fires (the header's count; one rule may fire on many topics).
+        public var firingRules: Int { Set(firing.map(\.rule)).count }
         public var ruleCount = 0
         /// Filled while the rules view is open.
         public var rules: [RuleLine] = []

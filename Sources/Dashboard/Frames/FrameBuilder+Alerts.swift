@@ -13,7 +13,17 @@ extension FrameBuilder {
             return .init(rule: rule.name, severity: rule.severity, topic: several ? rules.brokers[alert.broker] + "/" + alert.topicName : alert.topicName,
                          value: alert.value, since: alert.firingSince ?? now)
         }
-        alerts.firing = rules.firingAlerts.map { firing(rules.alerts[Int($0)]) }.sorted { lhs, rhs in
+        // A broker that is down fires nothing: its rules are unknown. Alerts restored from the
+        // watch's state, on topics not seen since, fire on.
+        let up = { (broker: Int) in rules.isUp(broker) }
+        let restored = rules.restoredAlerts.compactMap { saved -> DashboardFrame.Alerts.Firing? in
+            guard let broker = rules.brokers.firstIndex(of: saved.broker), up(broker),
+                  let rule = rules.rules.first(where: { $0.name == saved.rule }) else { return nil }
+            return .init(rule: rule.name, severity: rule.severity, topic: several ? saved.broker + "/" + saved.topic : saved.topic,
+                         value: saved.value, since: saved.since)
+        }
+        let live = rules.firingAlerts.map { rules.alerts[Int($0)] }.filter { up($0.broker) }.map(firing)
+        alerts.firing = (live + restored).sorted { lhs, rhs in
             lhs.severity != rhs.severity ? lhs.severity > rhs.severity : (lhs.since, lhs.rule, lhs.topic) < (rhs.since, rhs.rule, rhs.topic)
         }
         guard listsRules else { return alerts }

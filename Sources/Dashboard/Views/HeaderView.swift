@@ -17,9 +17,10 @@ enum HeaderView {
             column += canvas.write(" " + text + " ", row: rect.row, column: column, role: role)
         }
         // Firing rules, as loud as the worst of them.
-        if let firing = frame.alerts?.firing, !firing.isEmpty {
-            let role: Role = firing.contains { $0.severity == .critical } ? .failed : .reconnecting
-            column += canvas.write(" ⚠ \(firing.count) alert\(firing.count == 1 ? "" : "s") ", row: rect.row, column: column + 1, role: role) + 1
+        if let alerts = frame.alerts, !alerts.firing.isEmpty {
+            let role: Role = alerts.firing.contains { $0.severity == .critical } ? .failed : .reconnecting
+            let count = alerts.firingRules
+            column += canvas.write(" ⚠ \(count) alert\(count == 1 ? "" : "s") ", row: rect.row, column: column + 1, role: role) + 1
         }
         let rate = grouped(Int(frame.messageRate.rounded()))
         facts.append("\(grouped(frame.topicCount)) topic\(frame.topicCount == 1 ? "" : "s")")

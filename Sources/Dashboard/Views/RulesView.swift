@@ -11,7 +11,7 @@ import Watch
 enum RulesView {
     static func draw(_ frame: DashboardFrame, cursor: Int, on canvas: inout some Canvas) {
         let alerts = frame.alerts ?? DashboardFrame.Alerts()
-        let firing = alerts.rules.count { $0.firing > 0 }
+        let firing = alerts.rules.count { $0.firing > 0 && !$0.isUnknown }
         // The box holds the keys' line and as many rules as the screen does, the cursor's among them.
         let room = max(1, frame.layout.height - 5)
         let start = max(0, min(cursor - room + 1, alerts.rules.count - room))
@@ -25,21 +25,22 @@ enum RulesView {
     static func line(_ rule: DashboardFrame.Alerts.RuleLine, highlighted: Bool, now: Double) -> StyledLine {
         func escaped(_ text: String) -> String { TerminalEscaping.escaped(Array(text.utf8), keepNewlines: false) }
         let severityRole: Role = rule.severity == .critical ? .error : .stale
+        // Unknown first: a broker that is down makes its rules unknown, never firing.
         var line: StyledLine
-        if rule.firing > 0 {
-            line = StyledLine("● ", severityRole)
+        if rule.isUnknown {
+            line = StyledLine("? ", .dim)
         } else {
-            line = StyledLine(rule.isUnknown ? "? " : "○ ", .dim)
+            line = StyledLine(rule.firing > 0 ? "● " : "○ ", rule.firing > 0 ? severityRole : .dim)
         }
         line.append(DisplayWidth.truncate(escaped(rule.name), cells: 18).padding(toLength: 18, withPad: " ", startingAt: 0) + " ",
                     highlighted ? .dialogFocus : .dialog)
         line.append(rule.severity.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0), severityRole)
-        if let oldest = rule.oldest {
+        if rule.isUnknown {
+            line.append("unknown: a broker it watches is down", .dim)
+        } else if let oldest = rule.oldest {
             let count = rule.firing > 1 ? " ×\(rule.firing)" : ""
             line.append("firing\(count) since \(ValueFormat.age(now - oldest.since))", severityRole)
             line.append("  " + escaped(oldest.topic) + (oldest.value.map { " " + escaped($0) } ?? ""), .dialog)
-        } else if rule.isUnknown {
-            line.append("unknown: a broker it watches is down", .dim)
         } else {
             line.append("ok · \(rule.condition) on " + escaped(rule.filter) + (rule.lastValue.map { " · last " + escaped($0) } ?? ""), .dialog)
         }

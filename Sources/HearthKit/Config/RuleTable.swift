@@ -75,7 +75,7 @@ struct RuleTable {
         if condition == .changed, rule.holdFor > 0 || rule.repeatEvery != nil {
             throw error("\(context): changed is an event: it takes no for or repeat", rule.holdFor > 0 ? "for" : "repeat")
         }
-        if let every = rule.repeatEvery, every <= 0 { throw error("\(context): repeat must be longer than 0 s", "repeat") }
+        if let every = rule.repeatEvery, every < 60 { throw error("\(context): repeat must be a minute or longer", "repeat") }
         if let severity = try string("severity") {
             guard let parsed = Severity(rawValue: severity) else { throw error("\(context): severity must be warning or critical", "severity") }
             rule.severity = parsed
@@ -138,7 +138,7 @@ struct RuleTable {
             actions.publish = PublishTemplate(topic: topic, payload: payload, retain: retain)
         }
         if let timeout = try span("timeout", context: context) {
-            guard timeout > 0 else { throw error("\(context): timeout must be longer than 0 s", "timeout") }
+            guard timeout > 0, timeout <= 3600 else { throw error("\(context): timeout must be longer than 0 s, at most an hour", "timeout") }
             actions.timeout = timeout
         }
         return actions
@@ -163,10 +163,13 @@ struct RuleTable {
         table[key]?.double ?? table[key]?.int.map(Double.init)
     }
 
+    /// The longest span a rule takes: a year (longer ones could not be waited for anyway).
+    static let longestSpan = 365 * 86_400.0
+
     private func span(_ key: String, context: String) throws -> Double? {
         guard let value = table[key] else { return nil }
-        guard let text = value.string, let span = try? TimeSpan.parse(text) else {
-            throw error("\(context): \(key) must be a span such as \"90s\", \"10m\", \"1h\"", key)
+        guard let text = value.string, let span = try? TimeSpan.parse(text), span.seconds <= Self.longestSpan else {
+            throw error("\(context): \(key) must be a span such as \"90s\", \"10m\", \"1h\", at most a year", key)
         }
         return span.seconds
     }

@@ -49,6 +49,19 @@ public final class SharedModel: Sendable {
         ingested.add(messages.count, ordering: .relaxed)
     }
 
+    /// Adds recorded topics before live messages arrive (`TopicModel.seed`); the rules look at
+    /// each, so a sensor that died before the dashboard opened fires at once.
+    public func seed(_ recorded: [RecordedHistory], now: Double) {
+        state.withLockedValue { state in
+            state.model.seed(recorded)
+            guard state.rules != nil else { return }
+            for history in recorded {
+                guard let node = state.model.find(history.topic) else { continue }
+                _ = state.rules?.observe(node, in: state.model, now: now)
+            }
+        }
+    }
+
     /// Follows a connection event: the model's liveness, and the rules of a broker that went
     /// down (unknown) or came back.
     public func follow(_ event: MQTTEvent, at time: Double, broker: Int) {

@@ -3,12 +3,13 @@ import Foundation
 import Synchronization
 import Watch
 
-/// Runs rules' actions, bounded: one `run` at a time per rule (later ones wait, a few at most),
-/// each within its time limit, and no more than `perMinute` actions a minute across all rules,
-/// so a flapping sensor can neither fork-bomb the host nor flood a phone.
+/// Runs rules' actions, bounded: one at a time per rule (later ones wait, a few at most), each
+/// `run` and `publish` within the rule's time limit, and no more than `perMinute` actions a
+/// minute across all rules, so a flapping sensor can neither fork-bomb the host nor flood a phone.
 ///
 /// How each rule's last action went is kept for the state file; a failure is a line on stderr
-/// with its exit status and the first line of its stderr.
+/// with its exit status and the first line of its stderr. Skipped actions are one line a minute
+/// with their count, not one each.
 public final class ActionQueue: Sendable {
     /// Runs a rule waits with while one of its runs goes on; more are dropped.
     public static let waitingLimit = 4
@@ -43,12 +44,17 @@ public final class ActionQueue: Sendable {
         /// Each rule's last action, and a count of changes to them.
         var results: [String: WatchState.ActionResult] = [:]
         var resultVersion = 0
+        /// Actions skipped since the last line that said so, and when that was.
+        var skipped = 0
+        var skipSaidAt = -Double.infinity
     }
 
     public let perMinute: Int
     private let state: Mutex<State>
     private let publish: @Sendable (Int, PublishTemplate) async throws -> Void
     private let warn: @Sendable (String) -> Void
+    /// Rung when the last running action ends (`drain` waits for it).
+    private let idle = Doorbell()
 
     /// - Parameter publish: sends a filled template on a broker's client.
     public init(perMinute: Int, now: Double, publish: @escaping @Sendable (Int, PublishTemplate) async throws -> Void,
@@ -94,21 +100,29 @@ public final class ActionQueue: Sendable {
         switch decision {
         case .start: Task { await self.work(job) }
         case .queued: break
-        case .overRate: skipped(job, "over \(perMinute) actions a minute")
-        case .overQueue: skipped(job, "\(Self.waitingLimit) of its actions wait already")
+        case .overRate: skipped(job, "over \(perMinute) actions a minute", now: now)
+        case .overQueue: skipped(job, "\(Self.waitingLimit) of its actions wait already", now: now)
         }
     }
 
     /// Waits for the actions going on and waiting (each within its time limit).
     public func drain() async {
-        while state.withLock({ $0.running > 0 }) {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
+        while state.withLock({ $0.running > 0 }) { await idle.wait() }
     }
 
-    private func skipped(_ job: Job, _ why: String) {
-        warn("rule '\(job.rule.name)': \(job.event.kind.rawValue) on \(job.event.topic): action skipped: \(why)")
+    /// Notes a skipped action; says so at once, then at most once a minute with the count since.
+    private func skipped(_ job: Job, _ why: String, now: Double) {
         report(job.rule.name, WatchState.ActionResult(time: job.event.time, result: "skipped: \(why)"))
+        let count = state.withLock { state -> Int? in
+            state.skipped += 1
+            guard now - state.skipSaidAt >= 60 else { return nil }
+            defer { state.skipped = 0 }
+            state.skipSaidAt = now
+            return state.skipped
+        }
+        guard let count else { return }
+        let earlier = count > 1 ? " (and \(count - 1) more since the last word)" : ""
+        warn("rule '\(job.rule.name)': \(job.event.kind.rawValue) on \(job.event.topic): action skipped: \(why)\(earlier)")
     }
 
     /// Takes `job`, then whatever waits behind it for the same rule.
@@ -122,12 +136,9 @@ public final class ActionQueue: Sendable {
             if let template = job.rule.actions.publish {
                 let filled = PublishTemplate(topic: PublishTemplate.fill(template.topic, job.variables),
                                              payload: PublishTemplate.fill(template.payload, job.variables), retain: template.retain)
-                do {
-                    try await publish(job.broker, filled)
-                    results.append("ok")
-                } catch {
-                    results.append("publish to \(filled.topic) failed: \(error)")
-                }
+                results.append(await Self.within(job.rule.actions.timeout, "publish to \(filled.topic)") { [publish, broker = job.broker] in
+                    try await publish(broker, filled)
+                })
             }
             let failures = results.filter { $0 != "ok" }
             for failure in failures { warn("rule '\(job.rule.name)': \(job.event.kind.rawValue) on \(job.event.topic): \(failure)") }
@@ -140,19 +151,44 @@ public final class ActionQueue: Sendable {
                 }
                 return job
             }
-            guard let next else { return }
+            guard let next else {
+                if state.withLock({ $0.running == 0 }) { idle.ring() }
+                return
+            }
             job = next
+        }
+    }
+
+    /// Runs `body` (a publish) within `timeout` seconds; "ok", or why not.
+    static func within(_ timeout: Double, _ what: String, _ body: @escaping @Sendable () async throws -> Void) async -> String {
+        await withTaskGroup(of: String?.self) { group in
+            group.addTask {
+                do {
+                    try await body()
+                    return "ok"
+                } catch {
+                    return "\(what) failed: \(error)"
+                }
+            }
+            group.addTask {
+                guard (try? await Task.sleep(for: .seconds(timeout))) != nil else { return nil }
+                return "\(what) did not finish within \(TimeSpan(seconds: timeout))"
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? "\(what) was cancelled"
         }
     }
 
     // MARK: Running a program
 
-    /// Runs `command` without a shell (through `env`, which finds it on the PATH), the event in
-    /// `HEARTH_*` variables, its output discarded; "ok", or why not.
+    /// Runs `command` without a shell (the program found on the PATH as the config's check
+    /// found it), the event in `HEARTH_*` variables, its output discarded; "ok", or why not.
     static func run(_ command: [String], environment variables: [String: String], timeout: Double) async -> String {
+        guard let program = RuleTable.executable(command[0]) else { return "could not start \(command[0]): not found in PATH" }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = Array(command.dropFirst())
         var environment = ProcessInfo.processInfo.environment
         for (name, value) in variables { environment["HEARTH_" + name.uppercased()] = value.replacingOccurrences(of: "\u{0}", with: "") }
         process.environment = environment
@@ -175,11 +211,13 @@ public final class ActionQueue: Sendable {
         }
         try? errorHandle.close()
         let pid = process.processIdentifier
-        // Whether the limit stopped it: SIGTERM, then SIGKILL 2 s later.
+        // Whether the limit stopped it: SIGTERM, then SIGKILL 2 s later, to its process group
+        // (Foundation starts each child in its own), so what a script started stops too.
+        let group = getpgid(pid) == pid ? -pid : pid
         let limit = Task { () -> Bool in
             guard (try? await Task.sleep(for: .seconds(timeout))) != nil else { return false }
-            kill(pid, SIGTERM)
-            if (try? await Task.sleep(for: .seconds(2))) != nil { kill(pid, SIGKILL) }
+            kill(group, SIGTERM)
+            if (try? await Task.sleep(for: .seconds(2))) != nil { kill(group, SIGKILL) }
             return true
         }
         for await _ in exited.stream {}

@@ -7,14 +7,37 @@ import Watch
 ///
 /// Writers take a lock beside it (`flock`), and write a new file that replaces the old one, so a
 /// reader never sees half a file. Watch writes whole states; the dashboard changes silences.
-/// Each learns of the other's writes by the file's identity (inode and modification time).
+/// Each write numbers the state (`generation`): each program learns of the other's writes by a
+/// number it did not write or read last (a file's time and inode can repeat within a tick).
 public final class WatchStateFile: Sendable {
     public let path: String
-    /// The identity of the file as this process last wrote or read it.
-    private let seen = Mutex<FileIdentity?>(nil)
+    /// The generation of the state as this process last wrote or read it.
+    private let seen = Mutex<Int?>(nil)
 
     public init(path: String) {
         self.path = path
+    }
+
+    /// A state file that is not a watch's state (a broken or foreign file).
+    public struct Broken: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// One `hearth watch` per state file, for as long as this value lives: two would both act
+    /// and overwrite each other's state. The kernel lets go when the process ends.
+    public struct Claim: ~Copyable {
+        fileprivate let descriptor: Int32
+        deinit { close(descriptor) }
+    }
+
+    /// Claims the state file for this watch, or says another one has it.
+    public func claim() throws -> Claim {
+        let descriptor = try openLock(".claim")
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw ConfigurationError("another hearth watch keeps \(path): one watch per state file (stop it, or name other brokers)")
+        }
+        return Claim(descriptor: descriptor)
     }
 
     /// The state file for `name` (a profile, a group, or host-port), under `$XDG_STATE_HOME`.
@@ -26,11 +49,12 @@ public final class WatchStateFile: Sendable {
     }
 
     /// The saved state; nil when there is none yet.
-    /// - Throws: a one-line `ConfigurationError` when the file cannot be read or decoded.
+    /// - Throws: `Broken` when the file is not a watch's state; a one-line `ConfigurationError`
+    ///   when it cannot be locked or read.
     public func load() throws -> WatchState? {
         try locked {
             let state = try read()
-            seen.withLock { $0 = FileIdentity(path: path) }
+            seen.withLock { $0 = state?.generation }
             return state
         }
     }
@@ -39,8 +63,9 @@ public final class WatchStateFile: Sendable {
     /// since this one last looked (nil when none did), to take up first.
     public func save(_ build: ([WatchState.SavedSilence]?) -> WatchState) throws {
         try locked {
-            let others = try isChangedByOthers() ? try read()?.silences ?? [] : nil
-            try write(build(others))
+            let current = try read()
+            let others = current.flatMap { $0.generation != seen.withLock { $0 } ? $0.silences : nil }
+            try write(build(others), after: current)
         }
     }
 
@@ -48,29 +73,22 @@ public final class WatchStateFile: Sendable {
     @discardableResult
     public func update(_ change: (inout WatchState) -> Void) throws -> WatchState {
         try locked {
-            var state = try read() ?? WatchState()
+            let current = try read()
+            var state = current ?? WatchState()
             change(&state)
-            try write(state)
-            return state
+            return try write(state, after: current)
         }
     }
 
     /// The saved state, if another program changed it since this one last looked.
+    /// (A whole file is read without the lock: it is only ever replaced whole.)
     public func changedByOthers() throws -> WatchState? {
-        guard try isChangedByOthers() else { return nil }
-        return try locked {
-            let state = try read()
-            seen.withLock { $0 = FileIdentity(path: path) }
-            return state ?? WatchState()
-        }
+        guard let state = try read(), state.generation != seen.withLock({ $0 }) else { return nil }
+        seen.withLock { $0 = state.generation }
+        return state
     }
 
     // MARK: Files
-
-    private func isChangedByOthers() throws -> Bool {
-        let now = FileIdentity(path: path)
-        return now != nil && now != seen.withLock { $0 }
-    }
 
     private func read() throws -> WatchState? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
@@ -78,11 +96,15 @@ public final class WatchStateFile: Sendable {
         do {
             return try JSONDecoder().decode(WatchState.self, from: data)
         } catch {
-            throw ConfigurationError("state file \(path): not a watch state (\(Self.reason(error)))")
+            throw Broken(description: "state file \(path): not a watch state (\(Self.reason(error)))")
         }
     }
 
-    private func write(_ state: WatchState) throws {
+    /// Writes `state` as the generation after `current`'s; returns it as written.
+    @discardableResult
+    private func write(_ state: WatchState, after current: WatchState?) throws -> WatchState {
+        var state = state
+        state.generation = (current?.generation ?? 0) &+ 1
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {
@@ -91,38 +113,33 @@ public final class WatchStateFile: Sendable {
         } catch {
             throw ConfigurationError("state file \(path): cannot write it (\(Self.reason(error)))")
         }
-        seen.withLock { $0 = FileIdentity(path: path) }
+        seen.withLock { $0 = state.generation }
+        return state
     }
 
     /// Runs `body` holding the lock file beside the state (made with its folder if need be).
     private func locked<Result>(_ body: () throws -> Result) throws -> Result {
-        let folder = (path as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let descriptor = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw ConfigurationError("state file \(path): cannot lock it (\(String(cString: strerror(errno))))") }
+        let descriptor = try openLock(".lock")
         defer { close(descriptor) }
-        flock(descriptor, LOCK_EX)
+        // A signal may interrupt the wait; going on without the lock is not an option.
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw ConfigurationError("state file \(path): cannot lock it (\(String(cString: strerror(errno))))") }
+        }
         defer { flock(descriptor, LOCK_UN) }
         return try body()
+    }
+
+    /// Opens (and makes, with its folder) the file beside the state named by `suffix`.
+    private func openLock(_ suffix: String) throws -> Int32 {
+        let folder = (path as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let descriptor = open(path + suffix, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw ConfigurationError("state file \(path): cannot lock it (\(String(cString: strerror(errno))))") }
+        return descriptor
     }
 
     private static func reason(_ error: any Error) -> String {
         if let error = error as? DecodingError, case let .dataCorrupted(context) = error { return context.debugDescription }
         return (error as NSError).localizedDescription
-    }
-}
-
-/// A file as written: its inode and modification time (a replaced file is a new inode).
-private struct FileIdentity: Equatable, Sendable {
-    let inode: UInt64
-    let seconds: Int
-    let nanoseconds: Int
-
-    init?(path: String) {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        inode = UInt64(info.st_ino)
-        seconds = info.st_mtim.tv_sec
-        nanoseconds = info.st_mtim.tv_nsec
     }
 }

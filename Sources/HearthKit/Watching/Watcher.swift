@@ -18,6 +18,9 @@ public actor Watcher {
     private var unsaved = false
     private var savedResults = 0
     private var lastSave = 0.0
+    /// The silences as this watch last saved or read them: another program's change to a rule
+    /// is what differs from these (and the engine's own changes stay).
+    private var savedSilences: [WatchState.SavedSilence] = []
     /// The rules by name and brokers by name, for the events' actions.
     private let ruleIndex: [String: Int]
     private let brokerIndex: [String: Int]
@@ -41,18 +44,22 @@ public actor Watcher {
         brokerIndex = Dictionary(engine.brokers.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Takes up the saved state: what fired fires on, silences hold. A broken file is moved
-    /// aside (nothing is lost) and the watch starts afresh; returns what to say about it.
-    public func restore(now: Double) -> String? {
+    /// Takes up the saved state: what fired fires on, silences hold. A file that is not a
+    /// watch's state is moved aside (nothing is lost) and the watch starts afresh; returns what
+    /// to say about it.
+    /// - Throws: when the state file cannot be locked or read (nothing is moved then).
+    public func restore(now: Double) throws -> String? {
         guard let stateFile else { return nil }
         do {
-            if let state = try stateFile.load() { engine.restore(state, now: now) }
+            guard let state = try stateFile.load() else { return nil }
+            engine.restore(state, now: now)
+            savedSilences = state.silences
             return nil
-        } catch {
+        } catch let broken as WatchStateFile.Broken {
             let aside = stateFile.path + ".broken"
             try? FileManager.default.removeItem(atPath: aside)
             try? FileManager.default.moveItem(atPath: stateFile.path, toPath: aside)
-            return "\(error); moved to \(aside), starting afresh"
+            return "\(broken); moved to \(aside), starting afresh"
         }
     }
 
@@ -117,6 +124,7 @@ public actor Watcher {
                 if let others { takeUp(others, now: now) }
                 var state = engine.state(now: now)
                 state.actions = results.actions
+                savedSilences = state.silences
                 return state
             }
             unsaved = false
@@ -127,9 +135,6 @@ public actor Watcher {
             lastSave = now
         }
     }
-
-    /// Firing alerts across every rule.
-    public var firingCount: Int { engine.firingCount }
 
     /// What fires now, with each rule's severity, and how many topics the rules watch.
     public func report(now: Double) -> (firing: [(alert: WatchState.FiringAlert, severity: Severity)], topics: Int) {
@@ -143,12 +148,15 @@ public actor Watcher {
     /// when they stop coming).
     public func retainedAnswers(ofBroker broker: Int) -> Int { model.retainedAnswers(ofBroker: broker) }
 
-    /// Takes up the silences another program (the dashboard) wrote, and says what changed.
+    /// Takes up the silences another program (the dashboard) wrote, rule by rule: those it
+    /// changed since this watch last saved; a silence the engine ended meanwhile (its rule
+    /// resolved) stays ended. Says what changed.
     private func takeUp(_ silences: [WatchState.SavedSilence], now: Double) {
-        let before = engine.silences
-        engine.adoptSilences(silences, now: now)
-        for rule in Set(before.keys).union(engine.silences.keys).sorted() where before[rule] != engine.silences[rule] {
-            let said = switch engine.silences[rule] {
+        let theirs = Silence.byRule(silences, now: now), saved = Silence.byRule(savedSilences, now: now)
+        savedSilences = silences
+        for rule in Set(theirs.keys).union(saved.keys).sorted() where theirs[rule] != saved[rule] && theirs[rule] != engine.silences[rule] {
+            engine.silence(rule, theirs[rule])
+            let said = switch theirs[rule] {
             case nil: "no longer silenced"
             case .untilResolved: "silenced until it resolves"
             case let .until(time): "silenced until \(WatchEventLine.timestamp(time))"

@@ -2,11 +2,11 @@
 /// the connected clock, passes `IntervalEstimate.staleAfter` that interval.
 extension TopicModel {
     /// Notes a message's time; returns the change in the topic's stale count (-1 when it was stale).
-    mutating func recordLiveness(_ index: Int32, at time: Double, isNew: Bool, retain: Bool, answersSubscription: Bool) -> Int32 {
+    mutating func recordLiveness(_ index: Int32, at time: Double, isNew: Bool, retain: Bool, answersFromMemory: Bool) -> Int32 {
         // A retained value resent after a reconnect, or answering the subscription of a topic
-        // known from a recording, is old news: it says nothing about how often the topic speaks
-        // or when it last did, and a stale topic stays stale.
-        if !isNew, retain, links[ingesting].reconciliation != nil || answersSubscription { return 0 }
+        // known only from a recording, is old news: it says nothing about how often the topic
+        // speaks or when it last did, and a stale topic stays stale.
+        if !isNew, retain, links[ingesting].reconciliation != nil || answersFromMemory { return 0 }
         let now = links[ingesting].clock.connected(at: time)
         var liveness = topics[Int(index)].liveness
         if !isNew { liveness.intervals.record(now - liveness.lastConnected) }

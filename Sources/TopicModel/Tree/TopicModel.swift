@@ -262,6 +262,9 @@ public struct TopicModel: Sendable {
             confirmRetained(topicIndex, at: time, answersSubscription: true)
             return NodeID(leaf)
         }
+        // Known only from a recording (never retained here): a retained answer to the
+        // subscription says nothing of when it last spoke.
+        let answersFromMemory = answersSubscription && !isNewTopic && topics[Int(topicIndex)].retained == .none
         let stored = StoredMessage(message, cap: limits.payloadCap)
         var previous: StoredMessage?
         if isNewTopic {
@@ -280,7 +283,7 @@ public struct TopicModel: Sendable {
         // Known before counting: an availability topic's words are not a device's state.
         if isNewTopic { watchAvailability(topicIndex, topic: message.topic) }
         let counts = fieldsChanged || isNewTopic ? countReadings(topicIndex, topic: message.topic, force: isNewTopic) : ReadingCounts()
-        let staleDelta = recordLiveness(topicIndex, at: time, isNew: isNewTopic, retain: message.retain, answersSubscription: answersSubscription)
+        let staleDelta = recordLiveness(topicIndex, at: time, isNew: isNewTopic, retain: message.retain, answersFromMemory: answersFromMemory)
         if firstMessageTime == nil { firstMessageTime = time }
         // A subscription's answer is the broker's memory, not traffic: it does not flood anything.
         let traffic = !answersSubscription

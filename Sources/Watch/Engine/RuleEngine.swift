@@ -29,14 +29,17 @@ public struct RuleEngine: Sendable {
     /// Alerts that were firing when the state was saved, until their topic is seen again.
     private var restored: [AlertKey: WatchState.FiringAlert] = [:]
 
-    /// Restored alerts whose topic was not seen since.
-    var restoredAlerts: [WatchState.FiringAlert] {
+    /// Alerts that were firing when the state was saved, on topics not seen since: they fire on
+    /// (and count) until their topic says otherwise.
+    public var restoredAlerts: [WatchState.FiringAlert] {
         restored.values.sorted { ($0.rule, $0.broker, $0.topic) < ($1.rule, $1.broker, $1.topic) }
     }
 
-    /// Keeps a saved firing alert until its topic is seen.
+    /// Keeps a saved firing alert of one of these brokers until its topic is seen.
     mutating func remember(_ alert: WatchState.FiringAlert) {
-        restored[AlertKey(rule: alert.rule, broker: alert.broker, topic: alert.topic)] = alert
+        guard brokers.contains(alert.broker), let rule = rules.firstIndex(where: { $0.name == alert.rule }),
+              restored.updateValue(alert, forKey: AlertKey(rule: alert.rule, broker: alert.broker, topic: alert.topic)) == nil else { return }
+        firing[rule] += 1
     }
 
     /// - Parameter profiles: each broker's profile, when it is not the broker's name (a default
@@ -57,7 +60,7 @@ public struct RuleEngine: Sendable {
 
     /// Whether rule `index` applies to `broker`'s topics.
     public func applies(_ index: Int, toBroker broker: Int) -> Bool {
-        rules[index].profile == nil || rules[index].profile == profiles[broker]
+        rules[index].applies(toProfile: profiles[broker])
     }
 
     // MARK: Messages and time
@@ -79,7 +82,7 @@ public struct RuleEngine: Sendable {
     }
 
     /// Looks at every alert whose deadline passed by `now`.
-    public mutating func advance(in model: TopicModel, now: Double) -> [WatchEvent] {
+    mutating func advance(in model: TopicModel, now: Double) -> [WatchEvent] {
         var events: [WatchEvent] = []
         while let first = deadlines.min, first.time <= now {
             deadlines.removeMin()
@@ -94,16 +97,20 @@ public struct RuleEngine: Sendable {
 
     /// A reconnect's retained burst settled (the model's `refresh` said so): values the broker
     /// did not send again are gone.
-    public mutating func retainedSettled(in model: TopicModel, now: Double) -> [WatchEvent] {
+    mutating func retainedSettled(in model: TopicModel, now: Double) -> [WatchEvent] {
         retainedAlerts.compactMap { look(at: $0, in: model, now: now, message: false) }
     }
 
     // MARK: Brokers
 
     /// A broker's connection was lost: its rules are unknown (one event each) until it is back.
+    /// A `for` under way starts again then: the time down proves nothing.
     public mutating func brokerDown(_ broker: Int, reason: String, now: Double) -> [WatchEvent] {
         guard brokerIsUp[broker] else { return [] }
         brokerIsUp[broker] = false
+        for index in alerts.indices where alerts[index].broker == broker {
+            if case .pending = alerts[index].phase { alerts[index].phase = .ok }
+        }
         return rules.indices.filter { applies($0, toBroker: broker) }.map { index in
             WatchEvent(kind: .unknown, rule: rules[index].name, severity: rules[index].severity, broker: brokers[broker],
                        topic: rules[index].filter, value: nil, time: now, reason: reason, silenced: isSilenced(rules[index].name, now: now))
@@ -156,11 +163,11 @@ public struct RuleEngine: Sendable {
         var made: [Int32] = []
         for index in rules.indices where applies(index, toBroker: broker) && MQTTTopic.matches(filter: rules[index].filter, topic: name) {
             var alert = Alert(rule: index, broker: broker, topic: node, topicName: name)
+            // A restored alert fires on (it is counted already).
             if let saved = restored.removeValue(forKey: AlertKey(rule: rules[index].name, broker: brokers[broker], topic: name)) {
                 alert.phase = .firing(since: saved.since, told: saved.told)
                 alert.holds = true
                 alert.value = saved.value
-                firing[index] += 1
                 firingAlerts.insert(Int32(alerts.count))
             }
             made.append(Int32(alerts.count))
@@ -199,10 +206,12 @@ public struct RuleEngine: Sendable {
             holds = model.announcesOffline(alerts[i].topic)
         case .gone:
             holds = record.retained == .gone
+        // Hysteresis once it fires: until then the limit alone counts. A payload without the
+        // number says nothing either way.
         case let .above(limit, clearAt):
-            holds = value?.number.map { alerts[i].holds ? $0 > clearAt : $0 > limit } ?? alerts[i].holds
+            holds = value?.number.map { alerts[i].isFiring ? $0 > clearAt : $0 > limit } ?? alerts[i].holds
         case let .below(limit, clearAt):
-            holds = value?.number.map { alerts[i].holds ? $0 < clearAt : $0 < limit } ?? alerts[i].holds
+            holds = value?.number.map { alerts[i].isFiring ? $0 < clearAt : $0 < limit } ?? alerts[i].holds
         case let .equals(text):
             holds = value?.text == text
         case .changed:
@@ -268,19 +277,4 @@ public struct RuleEngine: Sendable {
         alerts[Int(index)].scheduledAt = time
         deadlines.insert(AlertDeadline(time: time, alert: index))
     }
-}
-
-/// How long a rule stays silenced.
-public enum Silence: Sendable, Equatable {
-    /// Until then (seconds since 1970).
-    case until(Double)
-    /// Until none of its alerts fires.
-    case untilResolved
-}
-
-/// An alert by what names it across runs: the rule, the broker and the topic.
-struct AlertKey: Hashable, Sendable {
-    var rule: String
-    var broker: String
-    var topic: String
 }

@@ -34,52 +34,13 @@ public struct WatchState: Codable, Sendable, Equatable {
         }
     }
 
+    /// Counts the writes (whoever wrote): a reader knows a state it has not seen. Absent in a
+    /// file no watch wrote yet.
+    public var generation: Int?
     public var firing: [FiringAlert] = []
     public var silences: [SavedSilence] = []
     /// By rule name.
     public var actions: [String: ActionResult] = [:]
 
     public init() {}
-}
-
-extension RuleEngine {
-    /// The engine's state to save: what fires (including alerts restored but not seen since),
-    /// and the silences still in force.
-    public func state(now: Double) -> WatchState {
-        var state = WatchState()
-        for alert in alerts {
-            guard case let .firing(since, told) = alert.phase else { continue }
-            state.firing.append(WatchState.FiringAlert(rule: rules[alert.rule].name, broker: brokers[alert.broker], topic: alert.topicName,
-                                                       since: since, told: told, value: alert.value))
-        }
-        state.firing += restoredAlerts
-        state.silences = silences.compactMap { rule, silence in
-            switch silence {
-            case .untilResolved: return WatchState.SavedSilence(rule: rule, until: nil)
-            case let .until(time): return time > now ? WatchState.SavedSilence(rule: rule, until: time) : nil
-            }
-        }.sorted { $0.rule < $1.rule }
-        return state
-    }
-
-    /// Takes up a saved state before any topic is seen: an alert that was firing fires on
-    /// without firing again, and resolves if its condition no longer holds.
-    public mutating func restore(_ state: WatchState, now: Double) {
-        let known = Set(rules.map(\.name))
-        for alert in state.firing where known.contains(alert.rule) { remember(alert) }
-        adoptSilences(state.silences, now: now)
-    }
-
-    /// Takes the silences another program wrote (the dashboard's `s`), replacing the engine's.
-    public mutating func adoptSilences(_ saved: [WatchState.SavedSilence], now: Double) {
-        var silences: [String: Silence] = [:]
-        for silence in saved {
-            if let until = silence.until {
-                if until > now { silences[silence.rule] = .until(until) }
-            } else {
-                silences[silence.rule] = .untilResolved
-            }
-        }
-        for rule in Set(self.silences.keys).union(silences.keys) { silence(rule, silences[rule]) }
-    }
 }

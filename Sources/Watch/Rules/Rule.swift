@@ -34,65 +34,7 @@ public struct Rule: Sendable, Equatable {
         self.profile = profile
         self.line = line
     }
-}
 
-/// How bad a firing rule is, in the terms monitoring systems use (Nagios/Icinga exit codes).
-public enum Severity: String, Sendable, CaseIterable, Comparable {
-    case warning
-    case critical
-
-    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs == .warning && rhs == .critical }
-}
-
-/// What a rule does when it fires, reminds or resolves, besides the event it always logs.
-public struct RuleActions: Sendable, Equatable {
-    /// A program and its arguments, run without a shell.
-    public var run: [String]?
-    /// A message to publish on the rule's broker; topic and payload are templates.
-    public var publish: PublishTemplate?
-    /// How long `run` may take before it is killed.
-    public var timeout: Double
-
-    public init(run: [String]? = nil, publish: PublishTemplate? = nil, timeout: Double = 10) {
-        self.run = run
-        self.publish = publish
-        self.timeout = timeout
-    }
-
-    public var isEmpty: Bool { run == nil && publish == nil }
-}
-
-/// A message to publish, with `${rule}`, `${topic}`, `${value}`, `${state}`, `${broker}`,
-/// `${severity}` and `${time}` filled in from the event.
-public struct PublishTemplate: Sendable, Equatable {
-    public var topic: String
-    public var payload: String
-    public var retain: Bool
-
-    public init(topic: String, payload: String, retain: Bool = false) {
-        self.topic = topic
-        self.payload = payload
-        self.retain = retain
-    }
-
-    /// The names the templates know.
-    public static let variables = ["rule", "topic", "value", "state", "broker", "severity", "time"]
-
-    /// `text` with each `${name}` replaced by `values[name]`; an unknown name stays as written.
-    public static func fill(_ text: String, _ values: [String: String]) -> String {
-        var result = ""
-        var rest = Substring(text)
-        while let start = rest.range(of: "${") {
-            result += rest[..<start.lowerBound]
-            guard let end = rest[start.upperBound...].firstIndex(of: "}"),
-                  let value = values[String(rest[start.upperBound..<end])] else {
-                result += "${"
-                rest = rest[start.upperBound...]
-                continue
-            }
-            result += value
-            rest = rest[rest.index(after: end)...]
-        }
-        return result + rest
-    }
+    /// Whether the rule watches the broker of `profile` (nil: a broker no profile names).
+    public func applies(toProfile profile: String?) -> Bool { self.profile == nil || self.profile == profile }
 }

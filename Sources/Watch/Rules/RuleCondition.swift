@@ -32,14 +32,6 @@ public enum RuleCondition: Sendable, Equatable {
         }
     }
 
-    /// Whether the condition is about time passing rather than what a message says.
-    var isSilence: Bool {
-        switch self {
-        case .stale, .silent: return true
-        default: return false
-        }
-    }
-
     /// The keys that state a condition, as `config.toml` spells them.
     public static let keys = ["stale", "silent", "offline", "gone", "above", "below", "changed", "equals"]
 }

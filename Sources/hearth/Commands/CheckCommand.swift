@@ -40,7 +40,7 @@ struct CheckCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
-        if let seconds, !(seconds > 0) { throw ValidationError("-W must be a number of seconds above 0") }
+        if let seconds, !(seconds > 0 && seconds <= 86_400) { throw ValidationError("-W must be a number of seconds above 0, at most a day") }
     }
 
     func run() async throws {
@@ -54,10 +54,10 @@ struct CheckCommand: AsyncParsableCommand {
     private func evaluate() async -> (Status, String) {
         do {
             let watched = try WatchedBrokers(connection: connection, only: rules)
-            if store != nil, watched.brokers.count > 1 { throw ValidationError("--store names one broker's history; with several, each reads its own") }
             let sessions = try watched.sessions(reconnect: MQTTReconnectPolicy(enabled: false))
             let watcher = Watcher(engine: watched.engine(), actions: nil, stateFile: nil) { _ in }
-            await watched.seed(watcher, sessions: sessions, store: store)
+            // Quietly: a monitoring system shows the plugin's stderr with its line.
+            try await watched.seed(watcher, sessions: sessions, store: store, quiet: true)
             var unreachable: [String] = []
             for (index, session) in sessions.enumerated() {
                 do {
@@ -82,7 +82,8 @@ struct CheckCommand: AsyncParsableCommand {
             let summary = said.isEmpty ? "\(watched.rules.count) rule\(watched.rules.count == 1 ? "" : "s") clear over \(report.topics) topic\(report.topics == 1 ? "" : "s")"
                 : said.joined(separator: "; ")
             let status: Status = worst == .critical ? .critical : worst == .warning ? .warning : .ok
-            return (status, summary + " | " + perfdata)
+            // A bar in a topic or value would start the perfdata early.
+            return (status, summary.replacingOccurrences(of: "|", with: "¦") + " | " + perfdata)
         } catch {
             return (.unknown, "\(error)")
         }

@@ -41,7 +41,6 @@ struct WatchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let watched = try WatchedBrokers(connection: connection)
-        if store != nil, watched.brokers.count > 1 { throw ValidationError("--store names one broker's history; with several, each reads its own") }
         let sessions = try watched.sessions()
         let clients = BrokerClients()
         let now = Date().timeIntervalSince1970
@@ -50,12 +49,13 @@ struct WatchCommand: AsyncParsableCommand {
             try await client.publish(to: message.topic, payload: Array(message.payload.utf8), qos: .atLeastOnce, retain: message.retain)
         }
         let stateFile = WatchStateFile(path: WatchStateFile.path(name: watched.stateName))
+        let claim = try stateFile.claim()
         let watcher = Watcher(engine: watched.engine(), actions: actions, stateFile: stateFile) { line in
             let text = line + "\n"
             _ = text.utf8CString.withUnsafeBufferPointer { write(STDOUT_FILENO, $0.baseAddress, $0.count - 1) }
         }
-        if let warning = await watcher.restore(now: now) { Diagnostics.warn(warning) }
-        await watched.seed(watcher, sessions: sessions, store: store)
+        if let warning = try await watcher.restore(now: now) { Diagnostics.warn(warning) }
+        try await watched.seed(watcher, sessions: sessions, store: store)
         Diagnostics.warn("watching \(watched.rules.count) rule\(watched.rules.count == 1 ? "" : "s") on \(watched.names.joined(separator: ", ")); state in \(stateFile.path)")
 
         let stop = Doorbell.latching()
@@ -76,6 +76,7 @@ struct WatchCommand: AsyncParsableCommand {
         await clients.closeAll()
         await actions.drain()
         await watcher.save(now: Date().timeIntervalSince1970)
+        _ = consume claim
     }
 
     /// One broker's sessions, until the stop: a failure is said, and tried again after a

@@ -111,7 +111,7 @@ struct DashboardRunner {
         let model = SharedModel(TopicModel(), rules: rules?.engine)
         // Each recorded topic's newest message first; its series are read as it comes on screen,
         // and live messages append to them.
-        if let recorded { model.withModel { $0.seed(recorded.topics) } }
+        if let recorded { model.seed(recorded.topics, now: Date().timeIntervalSince1970) }
         let history = recorded.map { recorded in
             HistoryLoader(store: recorded.store, since: recorded.since, model: model) { failure in
                 if let failure { inbox.post(.historyFailed(failure)) } else { inbox.wakeup.signal() }

@@ -47,12 +47,9 @@ struct WatchedBrokers {
         RuleEngine(rules: rules, brokers: names, profiles: profiles)
     }
 
-    /// Whether rule `rule` watches broker `index`.
-    func watches(_ rule: Rule, _ index: Int) -> Bool { rule.profile == nil || rule.profile == profiles[index] }
-
     /// What broker `index` subscribes to: its rules' filters, each message once.
     func filters(of index: Int) -> [String] {
-        MQTTTopic.withoutCovered(rules.filter { watches($0, index) }.map(\.filter))
+        MQTTTopic.withoutCovered(rules.filter { $0.applies(toProfile: profiles[index]) }.map(\.filter))
     }
 
     /// A session per broker, on its rules' filters.
@@ -65,24 +62,28 @@ struct WatchedBrokers {
     }
 
     /// Reads each broker's recorded past into `watcher` (`store` for a single broker, else each
-    /// broker's default store), saying where it came from, or that there was none.
-    func seed(_ watcher: Watcher, sessions: [Session], store: String?) async {
+    /// broker's default store), saying where it came from, or that there was none (unless `quiet`).
+    func seed(_ watcher: Watcher, sessions: [Session], store: String?, quiet: Bool = false) async throws {
+        if store != nil, brokers.count > 1 { throw ValidationError("--store names one broker's history; with several, each reads its own") }
+        let say: (String) -> Void = quiet ? { _ in } : { Diagnostics.warn($0) }
         let now = Date().timeIntervalSince1970
         for index in brokers.indices {
             let configuration = sessions[index].configuration
             let path = store ?? HistoryStore.defaultPath(host: configuration.host, port: configuration.port)
             let prefix = brokers.count > 1 ? "\(names[index]): " : ""
             guard FileManager.default.fileExists(atPath: path) else {
-                Diagnostics.warn("\(prefix)no history at \(path) (hearth record keeps one): learning each topic from live traffic")
+                say("\(prefix)no history at \(path) (hearth record keeps one): learning each topic from live traffic")
                 continue
             }
             do {
                 let store = try HistoryStore(path: path, readOnly: true)
-                let past = try RecordedPast.read(from: store, now: now) { topic in rules.contains { watches($0, index) && MQTTTopic.matches(filter: $0.filter, topic: topic) } }
+                let past = try RecordedPast.read(from: store, now: now) { topic in
+                    rules.contains { $0.applies(toProfile: profiles[index]) && MQTTTopic.matches(filter: $0.filter, topic: topic) }
+                }
                 await watcher.seed(past, broker: index, now: now)
-                Diagnostics.warn("\(prefix)read the past of \(past.count) topic\(past.count == 1 ? "" : "s") from \(path)")
+                say("\(prefix)read the past of \(past.count) topic\(past.count == 1 ? "" : "s") from \(path)")
             } catch {
-                Diagnostics.warn("\(prefix)\(error): learning each topic from live traffic")
+                say("\(prefix)\(error): learning each topic from live traffic")
             }
         }
     }
