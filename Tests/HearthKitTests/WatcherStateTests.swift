@@ -41,6 +41,22 @@ import Watch
         }
     }
 
+    @Test func eachRulesLastActionOutlivesARestart() async throws {
+        try await withStateFile { file, _ in
+            let rules = [Rule(name: "door", filter: "door", condition: .equals("open")), Rule(name: "window", filter: "window", condition: .equals("open"))]
+            var saved = WatchState()
+            saved.actions = ["door": WatchState.ActionResult(time: start - 60, result: "ok"),
+                             "window": WatchState.ActionResult(time: start - 30, result: "notify-send exited 1: no display")]
+            try file.update { $0 = saved }
+            let actions = ActionQueue(perMinute: 10, now: start, publish: { _, _ in })
+            let watcher = Watcher(engine: RuleEngine(rules: rules, brokers: ["home"]), actions: actions, stateFile: file) { _ in }
+            _ = try await watcher.restore(now: start)
+            await watcher.take([message("door", "open", at: start)], broker: 0)
+            await watcher.save(now: start + 1)
+            #expect(try file.load()?.actions == saved.actions)
+        }
+    }
+
     @Test func aBrokenStateFileIsMovedAsideAndAnUnreadableOneStopsTheWatch() async throws {
         try await withStateFile { file, folder in
             try FileManager.default.createDirectory(atPath: folder + "/hearth", withIntermediateDirectories: true)

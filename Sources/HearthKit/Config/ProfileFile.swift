@@ -74,6 +74,12 @@ public struct ProfileFile: Sendable {
             for name in entries.keys {
                 let line = lines.firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix("[profiles.\(name)]") }.map { $0 + 1 } ?? 1
                 guard let entry = entries[name]?.table else { throw fail("profile '\(name)' must be a table: [profiles.\(name)]", line: line) }
+                // [[profiles.NAME.rules]] alone makes a profile, as TOML reads it: a misspelled
+                // name would point its rules at localhost.
+                if entry.keys.allSatisfy({ $0 == "rules" }), !lines.contains(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("[profiles.\(name)]") }) {
+                    throw fail("[[profiles.\(name).rules]]: there is no profile '\(name)' ([profiles.\(name)] is missing)",
+                               line: RuleTable.line(of: 0, profile: name, in: lines))
+                }
                 profiles.append(try profile(name, entry, line: line, lines: lines, fail: fail))
             }
         }

@@ -99,7 +99,7 @@ struct RuleTable {
             guard let span = try span(key, context: context), span > 0 else { throw error("\(context): silent must be a span such as \"10m\"", key) }
             return .silent(span)
         case "equals":
-            guard let text = try string(key) else { throw error("\(context): equals must be a string", key) }
+            guard let text = table[key]?.string else { throw error("\(context): equals must be a string, such as equals = \"5\"", key) }
             return .equals(text)
         default:
             guard let limit = number(key) else { throw error("\(context): \(key) must be a number", key) }
@@ -132,6 +132,11 @@ struct RuleTable {
             }
             let retain = publish["retain"]?.bool ?? false
             if publish["retain"] != nil, publish["retain"]?.bool == nil { throw error("\(context): publish: retain must be true or false", "publish") }
+            for text in [topic, payload] {
+                if let unknown = PublishTemplate.unknownVariables(in: text).first {
+                    throw error("\(context): publish: no variable ${\(unknown)} (known: \(PublishTemplate.variables.map { "${\($0)}" }.joined(separator: ", ")))", "publish")
+                }
+            }
             // A template's topic must still be a topic once filled.
             let sample = PublishTemplate.fill(topic, Dictionary(uniqueKeysWithValues: PublishTemplate.variables.map { ($0, "x") }))
             if let problem = MQTTTopic.sendingProblem(sample) { throw error("\(context): publish: topic '\(topic)': \(problem)", "publish") }

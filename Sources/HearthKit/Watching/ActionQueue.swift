@@ -65,6 +65,11 @@ public final class ActionQueue: Sendable {
         self.warn = warn
     }
 
+    /// Takes up the last actions a saved state remembers (a restart keeps them).
+    public func remember(_ results: [String: WatchState.ActionResult]) {
+        state.withLock { state in state.results.merge(results) { current, _ in current } }
+    }
+
     /// Each rule's last action, and a number that changes whenever they do.
     public var results: (actions: [String: WatchState.ActionResult], version: Int) {
         state.withLock { ($0.results, $0.resultVersion) }

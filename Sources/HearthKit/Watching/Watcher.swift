@@ -53,6 +53,7 @@ public actor Watcher {
         do {
             guard let state = try stateFile.load() else { return nil }
             engine.restore(state, now: now)
+            actions?.remember(state.actions)
             savedSilences = state.silences
             return nil
         } catch let broken as WatchStateFile.Broken {

@@ -11,10 +11,12 @@ struct CheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Evaluate the rules once, print one line and exit 0 OK, 1 WARNING, 2 CRITICAL or 3 UNKNOWN (a Nagios/Icinga plugin).",
         discussion: """
-            It reads what the history store remembers of the rules' topics, collects the broker's retained
-            answer (or -W seconds of live traffic), and evaluates each rule once: the worst firing rule's
-            severity is the exit status, and an unreachable broker is UNKNOWN. Perfdata follows the '|'.
-            A rule that needs time (stale, silent) needs the store's past or -W; changed never fires in one look.
+            It reads what the history store remembers of the rules' topics,
+            collects the broker's retained answer (or -W seconds of live traffic),
+            and evaluates each rule once: the worst firing rule's severity is the
+            exit status, and an unreachable broker is UNKNOWN. Perfdata follows the
+            '|'. Rules that need time (stale, silent) need the store's past or -W;
+            changed never fires in one look.
             Examples:
               hearth check -b home
               hearth check -b home --rule 'freezer quiet' -W 30
@@ -57,7 +59,7 @@ struct CheckCommand: AsyncParsableCommand {
             let sessions = try watched.sessions(reconnect: MQTTReconnectPolicy(enabled: false))
             let watcher = Watcher(engine: watched.engine(), actions: nil, stateFile: nil) { _ in }
             // Quietly: a monitoring system shows the plugin's stderr with its line.
-            try await watched.seed(watcher, sessions: sessions, store: store, quiet: true)
+            let hadPast = try await watched.seed(watcher, sessions: sessions, store: store, quiet: true)
             var unreachable: [String] = []
             for (index, session) in sessions.enumerated() {
                 do {
@@ -65,7 +67,8 @@ struct CheckCommand: AsyncParsableCommand {
                         unreachable.append("\(watched.names[index]): \(failure)")
                     }
                 } catch {
-                    unreachable.append("\(watched.names[index]): \(SeveralBrokers.describe(error, username: session.configuration.username))")
+                    // The error alone: a terminal user's hint ("try hearth demo") reads oddly in a monitoring system.
+                    unreachable.append("\(watched.names[index]): \(error)")
                 }
             }
             let now = Date().timeIntervalSince1970
@@ -79,8 +82,12 @@ struct CheckCommand: AsyncParsableCommand {
                 "\(firing.alert.rule): " + (watched.brokers.count > 1 ? "\(firing.alert.broker) " : "") + firing.alert.topic
                     + (firing.alert.value.map { " \($0)" } ?? "")
             }
-            let summary = said.isEmpty ? "\(watched.rules.count) rule\(watched.rules.count == 1 ? "" : "s") clear over \(report.topics) topic\(report.topics == 1 ? "" : "s")"
+            // Without the past or -W, a silence cannot be known: said, not called clear.
+            let blind = hadPast || seconds != nil ? 0 : watched.rules.count { $0.condition == .stale || $0.condition.key == "silent" }
+            let clear = watched.rules.count - blind
+            var summary = said.isEmpty ? "\(clear) rule\(clear == 1 ? "" : "s") clear over \(report.topics) topic\(report.topics == 1 ? "" : "s")"
                 : said.joined(separator: "; ")
+            if blind > 0 { summary += "; \(blind) not evaluated (stale and silent need the store's past or -W)" }
             let status: Status = worst == .critical ? .critical : worst == .warning ? .warning : .ok
             // A bar in a topic or value would start the perfdata early.
             return (status, summary.replacingOccurrences(of: "|", with: "¦") + " | " + perfdata)

@@ -10,17 +10,22 @@ struct WatchCommand: AsyncParsableCommand {
         commandName: "watch",
         abstract: "Evaluate config.toml's rules until stopped: one JSON line per fired, resolved, reminded or unknown.",
         discussion: """
-            It subscribes to the rules' topics on each broker, reads what the history store remembers of them
-            (so a sensor that died before it started is found at once), and reconnects for ever. Each transition
-            is a line on stdout; a rule's run and publish actions follow it, at most --actions-per-minute across
-            all rules and one run at a time per rule. What fires, what is silenced and each rule's last action
-            are kept in $XDG_STATE_HOME/hearth/watch-<profile>.json: a restart fires nothing twice. SIGTERM stops it.
+            It subscribes to the rules' topics on each broker, reads what the
+            history store remembers of them (a sensor that died before it started
+            fires at once), and reconnects for ever. Each transition is a line on
+            stdout; a rule's run and publish actions follow it, one at a time per
+            rule, at most --actions-per-minute across all rules. What fires, what is
+            silenced and each rule's last action are kept in
+            $XDG_STATE_HOME/hearth/watch-<profile>.json: a restart fires nothing
+            twice. SIGTERM stops it.
             A rule, in ~/.config/hearth/config.toml:
               [[rules]]
               name = "freezer quiet"
               topic = "zigbee2mqtt/freezer"
-              silent = "10m"                  # or stale, offline, gone, above, below, changed, equals
-              run = ["notify-send", "Freezer"]  # HEARTH_RULE, HEARTH_TOPIC, HEARTH_VALUE, HEARTH_STATE, ...
+              silent = "10m"
+              run = ["notify-send", "Freezer"]
+            Conditions: stale, silent, offline, gone, above, below, changed, equals.
+            A run sees HEARTH_RULE, HEARTH_TOPIC, HEARTH_VALUE, HEARTH_STATE, ...
             Examples:
               hearth watch -b home
               hearth watch -b home -b cabin --actions-per-minute 4
@@ -97,6 +102,8 @@ struct WatchCommand: AsyncParsableCommand {
                             for case let .connectionState(state) in batch {
                                 switch state {
                                 case .reconnecting, .closed(_?): Diagnostics.warn("\(prefix)\(state)")
+                                case let .connected(info):
+                                    Diagnostics.warn("\(prefix)connected again to \(session.configuration.host):\(session.configuration.port) (MQTT \(info.version)); the rules are evaluated again")
                                 default: break
                                 }
                             }

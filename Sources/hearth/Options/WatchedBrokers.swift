@@ -63,16 +63,20 @@ struct WatchedBrokers {
 
     /// Reads each broker's recorded past into `watcher` (`store` for a single broker, else each
     /// broker's default store), saying where it came from, or that there was none (unless `quiet`).
-    func seed(_ watcher: Watcher, sessions: [Session], store: String?, quiet: Bool = false) async throws {
+    /// Returns whether every broker's past was read.
+    @discardableResult
+    func seed(_ watcher: Watcher, sessions: [Session], store: String?, quiet: Bool = false) async throws -> Bool {
         if store != nil, brokers.count > 1 { throw ValidationError("--store names one broker's history; with several, each reads its own") }
         let say: (String) -> Void = quiet ? { _ in } : { Diagnostics.warn($0) }
         let now = Date().timeIntervalSince1970
+        var readEvery = true
         for index in brokers.indices {
             let configuration = sessions[index].configuration
             let path = store ?? HistoryStore.defaultPath(host: configuration.host, port: configuration.port)
             let prefix = brokers.count > 1 ? "\(names[index]): " : ""
             guard FileManager.default.fileExists(atPath: path) else {
                 say("\(prefix)no history at \(path) (hearth record keeps one): learning each topic from live traffic")
+                readEvery = false
                 continue
             }
             do {
@@ -84,7 +88,9 @@ struct WatchedBrokers {
                 say("\(prefix)read the past of \(past.count) topic\(past.count == 1 ? "" : "s") from \(path)")
             } catch {
                 say("\(prefix)\(error): learning each topic from live traffic")
+                readEvery = false
             }
         }
+        return readEvery
     }
 }
