@@ -308,6 +308,23 @@ import TopicModel
         #expect(second.said() == ["resolved cellar/temperature 13"])
     }
 
+    @Test func theDashboardFollowsWhatTheWatchSavedOfTopicsItHasNotSeen() {
+        let rules = [Rule(name: "quiet", filter: "+/temperature", condition: .silent(600))]
+        func saved(_ alerts: [(String, String)]) -> WatchState {
+            var state = WatchState()
+            state.firing = alerts.map { WatchState.FiringAlert(rule: "quiet", broker: "home", topic: $0.0, since: start, told: start, value: $0.1) }
+            return state
+        }
+        var dashboard = Watcher(rules, now: start + 700)
+        dashboard.send("hall/temperature", "21")
+        dashboard.engine.restore(saved([("cellar/temperature", "5")]), now: dashboard.now)
+        #expect(dashboard.engine.firingCount == 1)
+        // The watch resolved the cellar and fired on the attic; what the dashboard sees itself stays its own.
+        dashboard.engine.followSaved(saved([("attic/temperature", "30"), ("hall/temperature", "20")]), in: dashboard.model)
+        #expect(dashboard.engine.restoredAlerts.map(\.topic) == ["attic/temperature"])
+        #expect(dashboard.engine.firingCount == 1)
+    }
+
     @Test func publishTemplatesFillTheEventsVariables() {
         let values = ["rule": "freezer", "topic": "kitchen/freezer", "value": "-3", "state": "fired"]
         #expect(PublishTemplate.fill("alert/${rule}", values) == "alert/freezer")

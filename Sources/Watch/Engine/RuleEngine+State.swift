@@ -1,3 +1,5 @@
+import TopicModel
+
 extension RuleEngine {
     /// The engine's state to save: what fires (including alerts restored but not seen since),
     /// and the silences still in force.
@@ -23,6 +25,18 @@ extension RuleEngine {
     public mutating func restore(_ state: WatchState, now: Double) {
         for alert in state.firing { remember(alert) }
         adoptSilences(state.silences, now: now)
+    }
+
+    /// Follows what another program (`hearth watch`) saved of topics this engine has not seen:
+    /// its firing alerts there replace those restored before, so the dashboard does not keep
+    /// showing an alert the watch has since resolved or fired anew.
+    public mutating func followSaved(_ state: WatchState, in model: TopicModel) {
+        forgetRestored()
+        for alert in state.firing {
+            let path = brokers.count > 1 ? alert.broker + "/" + alert.topic : alert.topic
+            if let node = model.find(path), hasSeen(node) { continue }
+            remember(alert)
+        }
     }
 
     /// Takes the silences another program wrote (the dashboard's `s`), replacing the engine's

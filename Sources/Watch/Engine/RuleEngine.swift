@@ -35,6 +35,17 @@ public struct RuleEngine: Sendable {
         restored.values.sorted { ($0.rule, $0.broker, $0.topic) < ($1.rule, $1.broker, $1.topic) }
     }
 
+    /// Drops the restored alerts (and their counts).
+    mutating func forgetRestored() {
+        for key in restored.keys {
+            if let rule = rules.firstIndex(where: { $0.name == key.rule }) { firing[rule] -= 1 }
+        }
+        restored = [:]
+    }
+
+    /// Whether the topic at `node` has been looked at (its alerts, if any, are live ones).
+    func hasSeen(_ node: NodeID) -> Bool { alertsByTopic[node] != nil }
+
     /// Keeps a saved firing alert of one of these brokers until its topic is seen.
     mutating func remember(_ alert: WatchState.FiringAlert) {
         guard brokers.contains(alert.broker), let rule = rules.firstIndex(where: { $0.name == alert.rule }),

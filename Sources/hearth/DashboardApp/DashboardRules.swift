@@ -64,6 +64,9 @@ final class DashboardRules {
 
     private func adopt(_ state: WatchState, model: SharedModel, now: Double) {
         actions = state.actions
-        model.withRules { _, rules in rules?.adoptSilences(state.silences, now: now) }
+        model.withRules { model, rules in
+            rules?.adoptSilences(state.silences, now: now)
+            rules?.followSaved(state, in: model)
+        }
     }
 }
