@@ -15,7 +15,7 @@ struct CheckCommand: AsyncParsableCommand {
             collects the broker's retained answer (or -W seconds of live traffic),
             and evaluates each rule once: the worst firing rule's severity is the
             exit status, and an unreachable broker is UNKNOWN. Perfdata follows the
-            '|'. Rules that need time (stale, silent) need the store's past or -W;
+            bar. Rules that need time (stale, silent) need the store's past or -W;
             changed never fires in one look.
             Examples:
               hearth check -b home
