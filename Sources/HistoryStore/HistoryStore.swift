@@ -71,10 +71,15 @@ public final class HistoryStore: Sendable {
         }
     }
 
+    /// `$XDG_STATE_HOME` (`~/.local/state` when unset), where Hearth keeps what it records and
+    /// what `hearth watch` remembers, each under `hearth/`.
+    public static func stateFolder(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state"
+    }
+
     /// `$XDG_STATE_HOME/hearth/<host>-<port>.sqlite` (with `~/.local/state` when unset).
     public static func defaultPath(host: String, port: Int, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let state = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state"
+        let state = stateFolder(environment: environment)
         let safeHost = host.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" }
         return "\(state)/hearth/\(String(safeHost))-\(port).sqlite"
     }

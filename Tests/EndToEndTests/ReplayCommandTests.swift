@@ -7,9 +7,20 @@ import Testing
 /// `hearth replay` against mosquitto: a recorded stretch published again in order, with its
 /// retain flags, under a prefix; never into the broker it came from by accident.
 @Suite(.serialized, .timeLimit(.minutes(2))) struct ReplayCommandTests {
+    /// A mosquitto, and the store `hearth record` would have written for it (under the
+    /// environment's `XDG_STATE_HOME`), with `record`'s stretch in it.
+    private func withRecordedBroker(_ body: (_ port: Int, _ environment: [String: String]) async throws -> Void) async throws {
+        try await Mosquitto.with { broker in
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-replay-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            try record(port: broker.port(), in: folder)
+            try await body(broker.port(), ["XDG_STATE_HOME": folder, "XDG_CONFIG_HOME": folder])
+        }
+    }
+
     /// A store at `folder`'s default path for 127.0.0.1:`port`, with a recorded stretch: a
     /// retained state, readings, a topic outside the filter, and a message older than the span.
-    private func record(port: Int, in folder: String) throws -> HistoryStore {
+    private func record(port: Int, in folder: String) throws {
         let store = try HistoryStore(path: folder + "/hearth/127.0.0.1-\(port).sqlite")
         let now = Date().timeIntervalSince1970
         func message(_ topic: String, _ payload: String, retain: Bool = false, qos: MQTTQoS = .atMostOnce, ago: Double) -> MQTTMessage {
@@ -23,16 +34,10 @@ import Testing
             message("home/hall/temperature", "21.5", qos: .atLeastOnce, ago: 580),
             message("home/heater/state", "OFF", retain: true, ago: 570),
         ])
-        return store
     }
 
     @Test func aRecordedStretchIsPublishedInOrderWithItsRetainFlags() async throws {
-        try await Mosquitto.with { broker in
-            let port = broker.port()
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-replay-\(UUID().uuidString)").path
-            defer { try? FileManager.default.removeItem(atPath: folder) }
-            _ = try record(port: port, in: folder)
-            let environment = ["XDG_STATE_HOME": folder, "XDG_CONFIG_HOME": folder]
+        try await withRecordedBroker { port, environment in
             // Subscribed once the retained marker arrives.
             try await publish(port, "replay/marker", "ready")
             // MQTT 5 with retain-as-published, QoS 1: the flags as the replay sent them.
@@ -53,12 +58,7 @@ import Testing
     }
 
     @Test func intoTheBrokerItCameFromItNeedsAPrefixAndBadFlagsAreOneLine() async throws {
-        try await Mosquitto.with { broker in
-            let port = broker.port()
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-replay-\(UUID().uuidString)").path
-            defer { try? FileManager.default.removeItem(atPath: folder) }
-            _ = try record(port: port, in: folder)
-            let environment = ["XDG_STATE_HOME": folder, "XDG_CONFIG_HOME": folder]
+        try await withRecordedBroker { port, environment in
             let cases: [([String], String)] = [
                 (["--since", "1h"], "was recorded from 127.0.0.1:\(port), where it would replay into the same topics: give --prefix replay/ (or --force)"),
                 (["--since", "1h", "--speed", "0", "--prefix", "r/"], "--speed"),

@@ -63,14 +63,14 @@ import Testing
                 #expect(events(watch.stdout).isEmpty, "a steady sensor never fires: \(watch.stdout)")
                 var out = await watch.waitForStdout { events($0).count >= 1 }
                 #expect(events(out) == ["fired fixture/freezer/temperature -16"], "\(out)\(watch.stderr)")
-                #expect(await waitUntil { lines(actions).count == 1 }, "\(watch.stderr)")
+                try await waitUntil("the action") { lines(actions).count == 1 }
                 #expect(lines(actions) == ["fired freezer quiet fixture/freezer/temperature -16"])
                 // It returns: resolved, and the action runs again for it; never a second firing.
                 try await publish(port, "fixture/freezer/temperature", "-17", retain: false)
                 out = await watch.waitForStdout { events($0).count >= 2 }
                 // (Quiet again after it, the sensor may fire anew: only the first two count.)
                 #expect(Array(events(out).prefix(2)) == ["fired fixture/freezer/temperature -16", "resolved fixture/freezer/temperature -17"], "\(out)")
-                #expect(await waitUntil { lines(actions).count >= 2 })
+                try await waitUntil("the second action") { lines(actions).count >= 2 }
                 #expect(lines(actions).dropFirst().first == "resolved freezer quiet fixture/freezer/temperature -17")
                 watch.signal(SIGTERM)
                 let result = await watch.wait(timeout: 20)
@@ -120,7 +120,7 @@ import Testing
                 let out = await watch.waitForStdout { events($0).count >= 10 }
                 #expect(events(out).count == 10, "\(out)")
                 try await watch.waitForOutput("action skipped: over 3 actions a minute")
-                #expect(await waitUntil { lines(actions).count == 3 })
+                try await waitUntil("three actions") { lines(actions).count == 3 }
                 watch.signal(SIGTERM)
                 let result = await watch.wait(timeout: 20)
                 #expect(lines(actions).count == 3, "\(lines(actions))")
@@ -173,7 +173,7 @@ import Testing
             try await withWatch(port: port, rules: rules) { environment, _, actions in
                 let watch = try await launchWatch(environment: environment)
                 try await publish(port, "fixture/door", "open")
-                #expect(await waitUntil { lines(actions).count == 1 }, "\(watch.stdout)\(watch.stderr)")
+                try await waitUntil("the action") { lines(actions).count == 1 }
                 try await Tmux.with("'\(HearthExecutable.path)'", width: 120, height: 40, environment: environment) { tmux in
                     // The header counts it; the overview lists it first; a shows the rule and its last action.
                     var screen = try await tmux.waitFor { $0.contains("⚠ 1 alert") && $0.contains("⚠ door open: fixture/door open") }
@@ -264,14 +264,4 @@ import Testing
             }
         }
     }
-}
-
-/// Polls `condition` (a file another process writes) until it holds or `seconds` pass.
-func waitUntil(seconds: Double = 20, _ condition: () -> Bool) async -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while !condition() {
-        guard Date() < deadline else { return false }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return true
 }

@@ -29,27 +29,26 @@ import Watch
     }
 
     @Test func oneRunAtATimePerRuleAndARateAcrossRules() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-actions-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        // Each run notes its start and end; overlapping runs of one rule would interleave them.
-        let log = folder + "/log"
-        let script = "echo start $HEARTH_STATE >> \(log); sleep 0.2; echo end $HEARTH_STATE >> \(log)"
-        let warnings = Mutex<[String]>([])
-        let queue = ActionQueue(perMinute: 4, now: event.time, publish: { _, _ in }, warn: { line in warnings.withLock { $0.append(line) } })
-        let rule = Rule(name: "freezer", filter: "#", condition: .stale, actions: RuleActions(run: ["sh", "-c", script]))
-        for kind in [WatchEvent.Kind.fired, .resolved, .fired, .resolved, .fired, .resolved] {
-            var next = event
-            next.kind = kind
-            queue.submit(ActionQueue.Job(rule: rule, event: next, broker: 0), now: event.time)
+        try await withFolder { folder in
+            // Each run notes its start and end; overlapping runs of one rule would interleave them.
+            let log = folder + "/log"
+            let script = "echo start $HEARTH_STATE >> \(log); sleep 0.2; echo end $HEARTH_STATE >> \(log)"
+            let warnings = Mutex<[String]>([])
+            let queue = ActionQueue(perMinute: 4, now: event.time, publish: { _, _ in }, warn: { line in warnings.withLock { $0.append(line) } })
+            let rule = Rule(name: "freezer", filter: "#", condition: .stale, actions: RuleActions(run: ["sh", "-c", script]))
+            for kind in [WatchEvent.Kind.fired, .resolved, .fired, .resolved, .fired, .resolved] {
+                var next = event
+                next.kind = kind
+                queue.submit(ActionQueue.Job(rule: rule, event: next, broker: 0), now: event.time)
+            }
+            await queue.drain()
+            let lines = (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
+            #expect(lines == ["start fired", "end fired", "start resolved", "end resolved", "start fired", "end fired", "start resolved", "end resolved"])
+            // Two skipped, said once: the first at once, the rest with the next word a minute on.
+            #expect(warnings.withLock { $0 } == ["rule 'freezer': fired on kitchen/freezer: action skipped: over 4 actions a minute"])
+            #expect(queue.results.actions.count == 1)
+            // The last to finish: the fourth run (the skipped ones were said as they were skipped).
+            #expect(queue.results.actions["freezer"]?.result == "ok")
         }
-        await queue.drain()
-        let lines = (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
-        #expect(lines == ["start fired", "end fired", "start resolved", "end resolved", "start fired", "end fired", "start resolved", "end resolved"])
-        // Two skipped, said once: the first at once, the rest with the next word a minute on.
-        #expect(warnings.withLock { $0 } == ["rule 'freezer': fired on kitchen/freezer: action skipped: over 4 actions a minute"])
-        #expect(queue.results.actions.count == 1)
-        // The last to finish: the fourth run (the skipped ones were said as they were skipped).
-        #expect(queue.results.actions["freezer"]?.result == "ok")
     }
 }

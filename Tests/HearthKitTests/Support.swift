@@ -1,7 +1,9 @@
 import Foundation
 import GRDB
+import HearthKit
 import HistoryStore
 import MQTT
+import Testing
 
 /// A fresh folder for one test, removed after it.
 func withFolder<Result>(_ body: (String) async throws -> Result) async throws -> Result {
@@ -9,6 +11,19 @@ func withFolder<Result>(_ body: (String) async throws -> Result) async throws ->
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: folder) }
     return try await body(folder)
+}
+
+/// Each config text is refused with one line that starts as given (`config x.toml: line N: …`).
+func expectOneLineErrors(_ cases: [(text: String, start: String)], sourceLocation: SourceLocation = #_sourceLocation) {
+    for (text, start) in cases {
+        do {
+            _ = try ProfileFile.parse(text, path: "x.toml")
+            Issue.record("accepted: \(text)", sourceLocation: sourceLocation)
+        } catch {
+            #expect("\(error)".hasPrefix(start), "\(error)", sourceLocation: sourceLocation)
+            #expect(!"\(error)".contains("\n"), sourceLocation: sourceLocation)
+        }
+    }
 }
 
 func message(_ topic: String, _ payload: String, retain: Bool = false, at time: Double = Date().timeIntervalSince1970) -> MQTTMessage {

@@ -10,13 +10,7 @@ import Watch
     let start = 1_800_000_000.0
 
     private func withStateFile(_ body: (WatchStateFile, String) async throws -> Void) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-state-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try await body(WatchStateFile(path: folder + "/hearth/watch-home.json"), folder)
-    }
-
-    private func message(_ topic: String, _ payload: String, at time: Double) -> MQTTEvent {
-        .message(MQTTMessage(topic: topic, payload: Array(payload.utf8), receivedAt: Date(timeIntervalSince1970: time)))
+        try await withFolder { folder in try await body(WatchStateFile(path: folder + "/hearth/watch-home.json"), folder) }
     }
 
     @Test func silencesAreTakenRuleByRule() async throws {
@@ -24,7 +18,7 @@ import Watch
             let rules = [Rule(name: "door", filter: "door", condition: .equals("open")), Rule(name: "window", filter: "window", condition: .equals("open"))]
             let watcher = Watcher(engine: RuleEngine(rules: rules, brokers: ["home"]), actions: nil, stateFile: file) { _ in }
             #expect(try await watcher.restore(now: start) == nil)
-            await watcher.take([message("door", "open", at: start)], broker: 0)
+            await watcher.take([.message(message("door", "open", at: start))], broker: 0)
             await watcher.save(now: start)
             // The dashboard (another process: its own view of the file): the door silenced until it resolves.
             let dashboard = WatchStateFile(path: file.path)
@@ -33,7 +27,7 @@ import Watch
             #expect(try file.load()?.silences == [WatchState.SavedSilence(rule: "door", until: nil)])
             // The door closes (its silence ends), while the dashboard, from what it read before,
             // silences the window too: the door's silence stays ended.
-            await watcher.take([message("door", "closed", at: start + 3)], broker: 0)
+            await watcher.take([.message(message("door", "closed", at: start + 3))], broker: 0)
             try dashboard.update { $0.silences.append(WatchState.SavedSilence(rule: "window", until: start + 3600)) }
             await watcher.save(now: start + 4)
             let silences = try file.load()?.silences
@@ -51,7 +45,7 @@ import Watch
             let actions = ActionQueue(perMinute: 10, now: start, publish: { _, _ in })
             let watcher = Watcher(engine: RuleEngine(rules: rules, brokers: ["home"]), actions: actions, stateFile: file) { _ in }
             _ = try await watcher.restore(now: start)
-            await watcher.take([message("door", "open", at: start)], broker: 0)
+            await watcher.take([.message(message("door", "open", at: start))], broker: 0)
             await watcher.save(now: start + 1)
             #expect(try file.load()?.actions == saved.actions)
         }

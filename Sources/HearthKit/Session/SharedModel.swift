@@ -53,12 +53,7 @@ public final class SharedModel: Sendable {
     /// each, so a sensor that died before the dashboard opened fires at once.
     public func seed(_ recorded: [RecordedHistory], now: Double) {
         state.withLockedValue { state in
-            state.model.seed(recorded)
-            guard state.rules != nil else { return }
-            for history in recorded {
-                guard let node = state.model.find(history.topic) else { continue }
-                _ = state.rules?.observe(node, in: state.model, now: now)
-            }
+            for node in state.model.seed(recorded) { _ = state.rules?.observe(node, in: state.model, now: now) }
         }
     }
 

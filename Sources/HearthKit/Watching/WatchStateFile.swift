@@ -1,4 +1,5 @@
 import Foundation
+import HistoryStore
 import Synchronization
 import Watch
 
@@ -42,8 +43,7 @@ public final class WatchStateFile: Sendable {
 
     /// The state file for `name` (a profile, a group, or host-port), under `$XDG_STATE_HOME`.
     public static func path(name: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let state = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state"
+        let state = HistoryStore.stateFolder(environment: environment)
         let safe = name.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" ? $0 : "-" }
         return "\(state)/hearth/watch-\(String(safe)).json"
     }

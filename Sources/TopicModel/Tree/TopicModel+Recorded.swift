@@ -23,17 +23,19 @@ public struct RecordedHistory: Sendable {
 extension TopicModel {
     /// Adds recorded topics before live messages arrive: each topic's newest message (as a live
     /// one: the broker says again what it retains) and its series, or a note that they are
-    /// still to be read (`historyWanted`).
-    public mutating func seed(_ recorded: [RecordedHistory]) {
-        for history in recorded {
+    /// still to be read (`historyWanted`). Returns each topic's node.
+    @discardableResult
+    public mutating func seed(_ recorded: [RecordedHistory]) -> [NodeID] {
+        recorded.map { history in
             let last = history.last
-            ingest(MQTTMessage(topic: history.topic, payload: last.payload, qos: last.qos, retain: false, receivedAt: last.receivedAt))
-            guard let node = find(history.topic), nodes[Int(node.index)].topic >= 0 else { continue }
+            let node = ingest(MQTTMessage(topic: history.topic, payload: last.payload, qos: last.qos, retain: false, receivedAt: last.receivedAt))
+            let topic = nodes[Int(node.index)].topic
             if let series = history.series {
-                seedSeries(series, topic: nodes[Int(node.index)].topic, node: node)
+                seedSeries(series, topic: topic, node: node)
             } else {
-                unreadHistory.insert(nodes[Int(node.index)].topic)
+                unreadHistory.insert(topic)
             }
+            return node
         }
     }
 

@@ -32,6 +32,15 @@ public enum RuleCondition: Sendable, Equatable {
         }
     }
 
+    /// Whether it is about time passing (a silence) rather than what a message says: one look
+    /// without the past cannot know it.
+    public var isSilence: Bool {
+        switch self {
+        case .stale, .silent: return true
+        default: return false
+        }
+    }
+
     /// The keys that state a condition, as `config.toml` spells them.
     public static let keys = ["stale", "silent", "offline", "gone", "above", "below", "changed", "equals"]
 }

@@ -83,7 +83,7 @@ struct CheckCommand: AsyncParsableCommand {
                     + (firing.alert.value.map { " \($0)" } ?? "")
             }
             // Without the past or -W, a silence cannot be known: said, not called clear.
-            let blind = hadPast || seconds != nil ? 0 : watched.rules.count { $0.condition == .stale || $0.condition.key == "silent" }
+            let blind = hadPast || seconds != nil ? 0 : watched.rules.count { $0.condition.isSilence }
             let clear = watched.rules.count - blind
             var summary = said.isEmpty ? "\(clear) rule\(clear == 1 ? "" : "s") clear over \(report.topics) topic\(report.topics == 1 ? "" : "s")"
                 : said.joined(separator: "; ")
@@ -99,9 +99,7 @@ struct CheckCommand: AsyncParsableCommand {
     /// Feeds the watcher until -W passes, or the retained answer settles (500 ms without one,
     /// at most 10 s); returns why the connection closed, if it did on its own.
     private func collect(_ client: MQTTClient, _ info: MQTTConnectionInfo, broker: Int, into watcher: Watcher) async -> MQTTClientError? {
-        let settling = seconds == nil
-        let limit = Duration.milliseconds(Int((seconds ?? TreeCollector.settleLimit) * 1000))
-        let deadline = CollectionDeadline(limit: limit, quiet: settling ? .milliseconds(500) : nil, clock: ContinuousClock())
+        let deadline = TreeCollector(count: nil, timeout: seconds).deadline()
         var report = ConnectionReport()
         var answers = 0
         await watcher.take([.connectionState(.connected(info))], broker: broker)

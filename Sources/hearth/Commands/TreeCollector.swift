@@ -13,15 +13,23 @@ struct TreeCollector: Sendable {
     /// twice a second never goes quiet.
     static let settleLimit = 10.0
 
+    /// Without a count or a time limit, the run ends when the answer to the subscription settles.
+    private var settling: Bool { count == nil && timeout == nil }
+
+    /// When collecting ends: the time limit, or the settled answer (at most `settleLimit`).
+    ///
+    /// The burst settles when the subscription's answer stops: the first retained message of
+    /// each topic. A chatty live topic, retained or not, does not hold it.
+    func deadline() -> CollectionDeadline<ContinuousClock> {
+        let limit = (timeout ?? (settling ? Self.settleLimit : nil)).map { Duration.milliseconds(Int($0 * 1000)) }
+        return CollectionDeadline(limit: limit, quiet: settling ? .milliseconds(500) : nil, clock: ContinuousClock())
+    }
+
     /// Ingests until the count, the time limit or the settled burst; returns why the connection
     /// closed, if it did on its own.
     /// `name` is the broker's, with several (a reconnect says whose).
     func collect(from client: MQTTClient, into model: SharedModel, broker: Int = 0, name: String? = nil) async -> MQTTClientError? {
-        // The burst settles when the subscription's answer stops: the first retained message of
-        // each topic. A chatty live topic, retained or not, does not hold it.
-        let settling = count == nil && timeout == nil
-        let limit = (timeout ?? (settling ? Self.settleLimit : nil)).map { Duration.milliseconds(Int($0 * 1000)) }
-        let deadline = CollectionDeadline(limit: limit, quiet: settling ? .milliseconds(500) : nil, clock: ContinuousClock())
+        let deadline = deadline()
         var report = ConnectionReport(broker: name)
         var answers = 0
         await client.disconnecting(when: { await deadline.wait() }) {
