@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // The MQTT codec (pure, on ByteBuffer) and the client actor (NIO transport).
@@ -46,11 +47,22 @@ let package = Package(
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
-        // Recorded history: messages, numeric series and per-minute aggregates in one SQLite file
-        // (GRDB, WAL). Depends on the model for its number extraction, never on the UI.
+        // Recorded history: the store protocol every reader and writer uses, and its default,
+        // one SQLite file (GRDB, WAL). Depends on the model for its number extraction, never on the UI.
         .target(
             name: "HistoryStore",
             dependencies: ["MQTT", "TopicModel", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // Recorded history in PostgreSQL (postgres-nio): the same store protocol, for a fleet.
+        .target(
+            name: "PostgresHistory",
+            dependencies: [
+                "HistoryStore", "MQTT", "TopicModel",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // Text for a terminal: escaping broker bytes, cell widths, numbers, ages and retained marks.
         // Used by the dashboard's views and the headless commands' printers alike.
@@ -78,7 +90,7 @@ let package = Package(
         .target(
             name: "HearthKit",
             dependencies: [
-                "MQTT", "TopicModel", "HistoryStore", "TextFormat", "ConfigFiles", "Watch",
+                "MQTT", "TopicModel", "HistoryStore", "PostgresHistory", "TextFormat", "ConfigFiles", "Watch",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -149,7 +161,7 @@ let package = Package(
         // Fills a history store with a recorded home, for bench/first_frame_bench.py.
         .executableTarget(
             name: "hearth-store-fill",
-            dependencies: ["HistoryStore", "MQTT"],
+            dependencies: ["HearthKit", "MQTT"],
             path: "bench/StoreFill"
         ),
         // libFuzzer targets for the parsers (built and run by bench/fuzz.sh).
@@ -164,9 +176,10 @@ let package = Package(
             dependencies: ["MQTT", "MQTTTestSupport", .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
+        // The store protocol's one suite, run against SQLite and PostgreSQL (a throwaway cluster).
         .testTarget(
             name: "HistoryStoreTests",
-            dependencies: ["HistoryStore", "MQTT", "TopicModel", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["HistoryStore", "PostgresHistory", "MQTT", "TopicModel", "MQTTTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "TopicModelTests",

@@ -128,7 +128,7 @@ struct ProfileTests {
     @Test func aBrokenConfigIsOneLineNamingTheFileTheLineAndTheKey() async throws {
         try await Self.withConfig("[profiles.home]\nhost = \"a\"\nprot = 1884\n") { environment, path in
             let result = try await HearthExecutable.run(["tree", "-C", "1"], environment: environment)
-            #expect(result.stderr == "Error: config \(path): line 3: profile 'home': unknown key 'prot' (known: brokers, cafile, cert, filters, host, insecure, key, password, password_command, password_file, port, rules, theme, tls, url, username, version)\n")
+            #expect(result.stderr == "Error: config \(path): line 3: profile 'home': unknown key 'prot' (known: brokers, cafile, cert, filters, host, insecure, key, password, password_command, password_file, port, rules, store, store_password_command, store_password_file, theme, tls, url, username, version)\n")
         }
         try await Self.withConfig("[profiles.home]\nhost = \"a\"\n") { environment, path in
             let result = try await HearthExecutable.run(["tree", "-b", "office", "-C", "1"], environment: environment)

@@ -117,8 +117,9 @@ extension RecordCommandTests {
     /// How many messages the store holds for a topic, read while a recorder may be writing.
     static func count(_ topic: String, in store: String) async throws -> Int {
         let topics = try await HearthExecutable.run(["history", "--topics", "--store", store, "-F", "csv"]).stdout
-        let line = topics.split(separator: "\n").first { $0.hasPrefix("\"\(topic)\",") }
-        return line.flatMap { Int($0.split(separator: ",")[1]) } ?? 0
+        // broker,topic,messages,first,last
+        let line = topics.split(separator: "\n").first { $0.contains(",\"\(topic)\",") }
+        return line.flatMap { Int($0.split(separator: ",")[2]) } ?? 0
     }
 
     /// Polls `condition` (a condition awaited, not a sleep) for up to 30 s; records an issue if
@@ -187,7 +188,7 @@ extension RecordCommandTests {
             _ = await recorder.wait()
             // Nothing is lost: what was written before the limit, and what waited.
             let topics = try await HearthExecutable.run(["history", "--topics", "--store", store, "-F", "csv"])
-            let recorded = topics.stdout.split(separator: "\n").filter { $0.hasPrefix("\"big/") }
+            let recorded = topics.stdout.split(separator: "\n").filter { $0.contains(",\"big/") }
             #expect(topics.status == 0 && recorded.count == 12, "\(topics.stdout)\(topics.stderr)")
         }
     }
@@ -206,7 +207,7 @@ extension RecordCommandTests {
             recorder.signal(SIGTERM)
             let result = await recorder.wait()
             let topics = try await HearthExecutable.run(["history", "--topics", "--store", store, "-F", "csv"])
-            let written = topics.stdout.split(separator: "\n").filter { $0.hasPrefix("\"big/") }.count
+            let written = topics.stdout.split(separator: "\n").filter { $0.contains(",\"big/") }.count
             #expect(result.status != 0, "\(result.stderr)")
             #expect(result.stderr.hasSuffix("Error: \(12 - written) messages could not be written to the history store and are lost\n"),
                     "\(written) written: \(result.stderr)")
@@ -236,7 +237,7 @@ extension RecordCommandTests {
                 _ = try await tmux.waitFor { $0.contains("EXITED") }
             }
             let topics = try await HearthExecutable.run(["history", "--topics", "--store", store, "-F", "csv"])
-            #expect(topics.stdout.split(separator: "\n").filter { $0.hasPrefix("\"big/") }.count == 12, "\(topics.stdout)\(topics.stderr)")
+            #expect(topics.stdout.split(separator: "\n").filter { $0.contains(",\"big/") }.count == 12, "\(topics.stdout)\(topics.stderr)")
         }
     }
 

@@ -13,27 +13,27 @@ import Testing
         try await Mosquitto.with { broker in
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-replay-\(UUID().uuidString)").path
             defer { try? FileManager.default.removeItem(atPath: folder) }
-            try record(port: broker.port(), in: folder)
+            try await record(port: broker.port(), in: folder)
             try await body(broker.port(), ["XDG_STATE_HOME": folder, "XDG_CONFIG_HOME": folder])
         }
     }
 
     /// A store at `folder`'s default path for 127.0.0.1:`port`, with a recorded stretch: a
     /// retained state, readings, a topic outside the filter, and a message older than the span.
-    private func record(port: Int, in folder: String) throws {
-        let store = try HistoryStore(path: folder + "/hearth/127.0.0.1-\(port).sqlite")
+    private func record(port: Int, in folder: String) async throws {
+        let store = try SQLiteStore(path: folder + "/hearth/127.0.0.1-\(port).sqlite")
         let now = Date().timeIntervalSince1970
         func message(_ topic: String, _ payload: String, retain: Bool = false, qos: MQTTQoS = .atMostOnce, ago: Double) -> MQTTMessage {
             MQTTMessage(topic: topic, payload: Array(payload.utf8), qos: qos, retain: retain, receivedAt: Date(timeIntervalSince1970: now - ago))
         }
-        try store.write([
+        try await store.write([
             message("home/hall/temperature", "19", ago: 7200),
             message("home/heater/state", "ON", retain: true, ago: 600),
             message("home/hall/temperature", "21", ago: 590),
             message("office/lamp", "ON", ago: 585),
             message("home/hall/temperature", "21.5", qos: .atLeastOnce, ago: 580),
             message("home/heater/state", "OFF", retain: true, ago: 570),
-        ])
+        ], broker: "127.0.0.1:\(port)")
     }
 
     @Test func aRecordedStretchIsPublishedInOrderWithItsRetainFlags() async throws {
@@ -60,7 +60,7 @@ import Testing
     @Test func intoTheBrokerItCameFromItNeedsAPrefixAndBadFlagsAreOneLine() async throws {
         try await withRecordedBroker { port, environment in
             let cases: [([String], String)] = [
-                (["--since", "1h"], "was recorded from 127.0.0.1:\(port), where it would replay into the same topics: give --prefix replay/ (or --force)"),
+                (["--since", "1h"], "127.0.0.1:\(port) is the broker it would replay into, on the same topics: give --prefix replay/ (or --force)"),
                 (["--since", "1h", "--speed", "0", "--prefix", "r/"], "--speed"),
                 (["--since", "1h", "--until", "2h", "--prefix", "r/"], "--until must be later than --since"),
                 (["--since", "1h", "--from", "nowhere", "--prefix", "r/"], "--from nowhere: not a profile, nor host:port"),

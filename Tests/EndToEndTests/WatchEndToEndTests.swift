@@ -136,7 +136,7 @@ import Testing
             let rules = "[[rules]]\nname = \"stale sensor\"\ntopic = \"fixture/+/temperature\"\nstale = true\n"
             try await withWatch(port: port, rules: rules) { environment, _, _ in
                 // Recorded: both every 10 s; the cellar's stopped ten minutes ago, the attic's just now.
-                let store = try HistoryStore(path: environment["XDG_STATE_HOME", default: ""] + "/hearth/127.0.0.1-\(port).sqlite")
+                let store = try SQLiteStore(path: environment["XDG_STATE_HOME", default: ""] + "/hearth/127.0.0.1-\(port).sqlite")
                 let now = Date().timeIntervalSince1970
                 func reading(_ topic: String, _ value: String, at time: Double) -> MQTTMessage {
                     MQTTMessage(topic: topic, payload: Array(value.utf8), receivedAt: Date(timeIntervalSince1970: time))
@@ -147,7 +147,7 @@ import Testing
                     recorded.append(reading("fixture/cellar/temperature", "12.\(step % 10)", at: now - 600 - ago))
                     recorded.append(reading("fixture/attic/temperature", "25", at: now - 5 - ago))
                 }
-                try store.write(recorded)
+                try await store.write(recorded, broker: "127.0.0.1:\(port)")
                 var watch = try await launchWatch(environment: environment)
                 var out = await watch.waitForStdout { events($0).count >= 1 }
                 #expect(events(out) == ["fired fixture/cellar/temperature 12.9"], "\(out)")

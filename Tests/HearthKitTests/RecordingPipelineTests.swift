@@ -9,13 +9,13 @@ import Testing
 /// connection and time moved by hand.
 @Suite(.timeLimit(.minutes(1)))
 struct RecordingPipelineTests {
-    static func pipeline(_ store: HistoryStore, known: [MQTTMessage] = [], clock: ManualClock, reports: Reports) -> RecordingPipeline<ManualClock> {
-        RecordingPipeline(store: store, retention: Retention(), known: known, clock: clock) { reports.add("\($0)") }
+    static func pipeline(_ store: SQLiteStore, known: [MQTTMessage] = [], clock: ManualClock, reports: Reports) -> RecordingPipeline<ManualClock> {
+        RecordingPipeline(store: store, broker: "home", retention: Retention(), known: known, clock: clock) { reports.add("\($0)") }
     }
 
     @Test func everyBatchIsWrittenAndNothingIsLost() async throws {
         try await withFolder { folder in
-            let store = try HistoryStore(path: folder + "/home.sqlite")
+            let store = try SQLiteStore(path: folder + "/home.sqlite")
             let pipeline = Self.pipeline(store, clock: ManualClock(), reports: Reports())
             // More than one write's worth, in batches of the sizes a client hands over.
             let messages = (0..<25_000).map { message("home/sensor/\($0 % 100)", "\($0)") }
@@ -25,15 +25,15 @@ struct RecordingPipelineTests {
                 }
             }
             #expect(lost == 0)
-            let recorded = try store.topics().reduce(0) { $0 + $1.messages }
+            let recorded = try await store.topics(broker: "home").reduce(0) { $0 + $1.messages }
             #expect(recorded == 25_000)
-            #expect(try store.messages(topic: "home/sensor/7", since: 0).map { String(decoding: $0.payload, as: UTF8.self) }.prefix(3) == ["7", "107", "207"])
+            #expect(try await store.messages(broker: "home", topic: "home/sensor/7", since: 0).map { String(decoding: $0.payload, as: UTF8.self) }.prefix(3) == ["7", "107", "207"])
         }
     }
 
     @Test func aRetainedValueResentUnchangedAfterSubscribingIsNotRecordedAgain() async throws {
         try await withFolder { folder in
-            let store = try HistoryStore(path: folder + "/home.sqlite")
+            let store = try SQLiteStore(path: folder + "/home.sqlite")
             // The store already holds the door's retained "closed" and the light's retained "ON".
             let known = [message("home/door", "closed", retain: true, at: 1), message("home/light", "ON", retain: true, at: 1)]
             let pipeline = Self.pipeline(store, known: known, clock: ManualClock(), reports: Reports())
@@ -50,9 +50,9 @@ struct RecordingPipelineTests {
                 await pipeline.record([message("home/door", "closed", retain: true), message("home/light", "OFF", retain: true)])
             }
             #expect(lost == 0)
-            let door = try store.messages(topic: "home/door", since: 0)
+            let door = try await store.messages(broker: "home", topic: "home/door", since: 0)
             #expect(door.map(\.retain) == [false, true])
-            #expect(try store.messages(topic: "home/light", since: 0).map { String(decoding: $0.payload, as: UTF8.self) } == ["OFF"])
+            #expect(try await store.messages(broker: "home", topic: "home/light", since: 0).map { String(decoding: $0.payload, as: UTF8.self) } == ["OFF"])
         }
     }
 
@@ -73,7 +73,7 @@ struct RecordingPipelineTests {
                 #expect(await reported.next() == "writing again")
             }
             #expect(lost == 0)
-            #expect(try store.topics().map(\.name) == ["home/a", "home/b"])
+            #expect(try await store.topics(broker: "home").map(\.name) == ["home/a", "home/b"])
         }
     }
 
@@ -95,7 +95,7 @@ struct RecordingPipelineTests {
     @Test func whenTheReaderFailsWhatItQueuedIsStillWritten() async throws {
         struct ReaderFailed: Error {}
         try await withFolder { folder in
-            let store = try HistoryStore(path: folder + "/home.sqlite")
+            let store = try SQLiteStore(path: folder + "/home.sqlite")
             let pipeline = Self.pipeline(store, clock: ManualClock(), reports: Reports())
             do {
                 _ = try await pipeline.run {
@@ -107,13 +107,13 @@ struct RecordingPipelineTests {
                 #expect(error is ReaderFailed)
             }
             #expect(pipeline.lostCount == 0)
-            #expect(try store.topics().map(\.name) == ["home/a", "home/b"])
+            #expect(try await store.topics(broker: "home").map(\.name) == ["home/a", "home/b"])
         }
     }
 
     @Test func theRecorderWaitsForTheWriterInsteadOfQueueingWithoutBound() async throws {
         try await withFolder { folder in
-            let store = try HistoryStore(path: folder + "/home.sqlite")
+            let store = try SQLiteStore(path: folder + "/home.sqlite")
             let pipeline = Self.pipeline(store, clock: ManualClock(), reports: Reports())
             let limit = RecordingPipeline<ManualClock>.queueLimit
             let lost = try await pipeline.run {
@@ -124,7 +124,7 @@ struct RecordingPipelineTests {
                 }
             }
             #expect(lost == 0)
-            #expect(try store.topics().reduce(0) { $0 + $1.messages } == 5 * limit)
+            #expect(try await store.topics(broker: "home").reduce(0) { $0 + $1.messages } == 5 * limit)
         }
     }
 }
@@ -135,16 +135,16 @@ struct HistoryWriterTests {
     @Test func theBackoffDoublesAndAWriteWaitsForIt() async throws {
         try await withFolder { folder in
             let (store, breaker) = try StoreBreaker.broken(at: folder + "/home.sqlite")
-            var writer = HistoryWriter<ManualClock.Instant>(store: store, retention: Retention())
+            var writer = HistoryWriter<ManualClock.Instant>(store: store, broker: "home", retention: Retention())
             let start = ManualClock.Instant(offset: .seconds(100))
             writer.add([message("home/a", "1")])
-            #expect(writer.flush(now: start)?.isFailure == true)
+            #expect(await writer.flush(now: start)?.isFailure == true)
             // Tried again after 1 s (failing again, said once), then not before 2 s more.
-            #expect(writer.flush(now: start.advanced(by: .milliseconds(999))) == nil && writer.pending.count == 1)
-            #expect(writer.flush(now: start.advanced(by: .seconds(1))) == nil && writer.failing)
+            #expect(await writer.flush(now: start.advanced(by: .milliseconds(999))) == nil && writer.pending.count == 1)
+            #expect(await writer.flush(now: start.advanced(by: .seconds(1))) == nil && writer.failing)
             try breaker.mend()
-            #expect(writer.flush(now: start.advanced(by: .milliseconds(2_999))) == nil && writer.pending.count == 1)
-            #expect(writer.flush(now: start.advanced(by: .seconds(3))) == .recovered)
+            #expect(await writer.flush(now: start.advanced(by: .milliseconds(2_999))) == nil && writer.pending.count == 1)
+            #expect(await writer.flush(now: start.advanced(by: .seconds(3))) == .recovered)
             #expect(writer.pending.isEmpty && !writer.failing && writer.dropped == 0)
         }
     }
@@ -152,9 +152,9 @@ struct HistoryWriterTests {
     @Test func whileWritesFailMemoryStaysBoundedAndTheDroppedAreCounted() async throws {
         try await withFolder { folder in
             let (store, _) = try StoreBreaker.broken(at: folder + "/home.sqlite")
-            var writer = HistoryWriter<ManualClock.Instant>(store: store, retention: Retention())
+            var writer = HistoryWriter<ManualClock.Instant>(store: store, broker: "home", retention: Retention())
             writer.add([message("home/a", "first")])
-            #expect(writer.flush(now: ManualClock.Instant(offset: .zero))?.isFailure == true)
+            #expect(await writer.flush(now: ManualClock.Instant(offset: .zero))?.isFailure == true)
             // Added during the backoff, before any flush could trim: the bound holds at once.
             let limit = HistoryWriter<ManualClock.Instant>.pendingLimit
             writer.add((0..<limit).map { message("home/a", "\($0)") })
@@ -166,12 +166,12 @@ struct HistoryWriterTests {
     @Test func theLastFlushTriesEvenInTheBackoff() async throws {
         try await withFolder { folder in
             let (store, breaker) = try StoreBreaker.broken(at: folder + "/home.sqlite")
-            var writer = HistoryWriter<ManualClock.Instant>(store: store, retention: Retention())
+            var writer = HistoryWriter<ManualClock.Instant>(store: store, broker: "home", retention: Retention())
             let start = ManualClock.Instant(offset: .zero)
             writer.add([message("home/a", "1")])
-            _ = writer.flush(now: start)
+            _ = await writer.flush(now: start)
             try breaker.mend()
-            #expect(writer.flush(now: start, force: true) == .recovered)
+            #expect(await writer.flush(now: start, force: true) == .recovered)
         }
     }
 }

@@ -44,8 +44,8 @@ struct StoreBreaker {
     }
 
     /// A new store at `path` whose writes fail until `mend()`.
-    static func broken(at path: String) throws -> (HistoryStore, StoreBreaker) {
-        let store = try HistoryStore(path: path)
+    static func broken(at path: String) throws -> (SQLiteStore, StoreBreaker) {
+        let store = try SQLiteStore(path: path)
         let breaker = try StoreBreaker(path: path)
         try breaker.breakWrites()
         return (store, breaker)

@@ -1,26 +1,29 @@
 // Fills a history store with a recorded home, for the dashboard's time-to-first-frame benchmark
 // (bench/first_frame_bench.py): TOPICS plain-number sensors, one reading every INTERVAL seconds
-// for HOURS hours, ending now, written in batches of 10,000 as `hearth record` writes them.
-// Run in release: `swift run -c release hearth-store-fill PATH [TOPICS] [HOURS] [INTERVAL]`.
+// for HOURS hours, ending now, written in batches of 10,000 as `hearth record` writes them, as
+// BROKER's past (host:port, as a dashboard started with -p names it). STORE is a file or a
+// postgres:// URL. Run in release:
+// `swift run -c release hearth-store-fill STORE BROKER [TOPICS] [HOURS] [INTERVAL]`.
 import Foundation
-import HistoryStore
+import HearthKit
 import MQTT
 
 let arguments = CommandLine.arguments
-guard arguments.count >= 2 else {
-    FileHandle.standardError.write(Data("usage: hearth-store-fill PATH [TOPICS] [HOURS] [INTERVAL]\n".utf8))
+guard arguments.count >= 3 else {
+    FileHandle.standardError.write(Data("usage: hearth-store-fill STORE BROKER [TOPICS] [HOURS] [INTERVAL]\n".utf8))
     exit(2)
 }
 let path = arguments[1]
-let topics = arguments.count > 2 ? Int(arguments[2]) ?? 500 : 500
-let hours = arguments.count > 3 ? Double(arguments[3]) ?? 24 : 24
-let interval = arguments.count > 4 ? Double(arguments[4]) ?? 10 : 10
+let broker = arguments[2]
+let topics = arguments.count > 3 ? Int(arguments[3]) ?? 500 : 500
+let hours = arguments.count > 4 ? Double(arguments[4]) ?? 24 : 24
+let interval = arguments.count > 5 ? Double(arguments[5]) ?? 10 : 10
 
 /// The topic of sensor `index`, as the benchmark's broker also names it.
 func topic(_ index: Int) -> String { "home/room\(index / 10)/sensor\(index % 10)/temperature" }
 
 do {
-    let store = try HistoryStore(path: path)
+    let store = try await StoreAddress(parsing: path).open(readOnly: false)
     let now = Date().timeIntervalSince1970
     let steps = Int(hours * 3600 / interval)
     var batch: [MQTTMessage] = []
@@ -34,14 +37,15 @@ do {
             batch.append(MQTTMessage(topic: topic(index), payload: Array(String(format: "%.2f", value).utf8),
                                      receivedAt: Date(timeIntervalSince1970: time)))
             if batch.count == 10_000 {
-                try store.write(batch)
+                try await store.write(batch, broker: broker)
                 written += batch.count
                 batch.removeAll(keepingCapacity: true)
             }
         }
     }
-    try store.write(batch)
+    try await store.write(batch, broker: broker)
     written += batch.count
+    await store.close()
     print("\(written) messages over \(topics) topics in \(path)")
 } catch {
     FileHandle.standardError.write(Data("hearth-store-fill: \(error)\n".utf8))

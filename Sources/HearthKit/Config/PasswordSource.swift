@@ -33,6 +33,15 @@ public struct PasswordSource: Sendable {
         return profileURL?.password
     }
 
+    /// The password of `profile`'s history database (`store_password_file` or
+    /// `store_password_command`), or nil when it gives none.
+    public static func store(of profile: Profile?) throws -> String? {
+        guard let profile else { return nil }
+        if let file = profile.storePasswordFile { return try firstLine(of: file, what: "store_password_file of profile '\(profile.name)'") }
+        if let command = profile.storePasswordCommand { return try PasswordCommand.run(command, profile: profile.name) }
+        return nil
+    }
+
     private static func firstLine(of path: String, what: String) throws -> String {
         guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw ConfigurationError("cannot read \(what) \(path)")

@@ -25,12 +25,18 @@ public struct Profile: Equatable, Sendable {
     public var version: MQTTProtocolVersion?
     /// Rules that watch this profile's broker only (`[[profiles.NAME.rules]]`).
     public var rules: [Rule] = []
+    /// The history store of this broker: a file, or a `postgres://` URL.
+    public var store: String?
+    /// The database's password: the first line of a file, or of a program's output.
+    public var storePasswordFile: String?
+    public var storePasswordCommand: [String]?
     /// A group: the profiles it starts together (`hearth -b fleet`); a group names no broker of its own.
     public var brokers: [String]?
 
     /// Keys a profile may have, as `config.toml` spells them.
     public static let keys: Set<String> = ["host", "port", "url", "username", "password", "password_file", "password_command", "filters",
-                                    "theme", "cafile", "cert", "key", "tls", "insecure", "version", "brokers", "rules"]
+                                    "theme", "cafile", "cert", "key", "tls", "insecure", "version", "brokers", "rules",
+                                    "store", "store_password_file", "store_password_command"]
     /// Keys a group may have besides `brokers`: the rest belong to its members.
     public static let groupKeys: Set<String> = ["brokers", "theme"]
 

@@ -132,6 +132,16 @@ public struct ProfileFile: Sendable {
             guard !words.isEmpty else { throw fail("profile '\(name)': password_command is empty", keyLine("password_command")) }
             profile.passwordCommand = words
         }
+        if let store = try string("store") {
+            do { _ = try StoreAddress(parsing: store) } catch { throw fail("profile '\(name)': \(error)", keyLine("store")) }
+            profile.store = store
+        }
+        profile.storePasswordFile = try string("store_password_file").map { ($0 as NSString).expandingTildeInPath }
+        if let command = try string("store_password_command") {
+            let words = command.split(whereSeparator: \.isWhitespace).map(String.init)
+            guard !words.isEmpty else { throw fail("profile '\(name)': store_password_command is empty", keyLine("store_password_command")) }
+            profile.storePasswordCommand = words
+        }
         if let value = entry["filters"] {
             guard let array = value.array, let filters = Optional(array.compactMap { $0.string }), filters.count == array.count, !filters.isEmpty else {
                 throw fail("profile '\(name)': filters must be a list of topic filters, such as [\"home/#\"]", keyLine("filters"))

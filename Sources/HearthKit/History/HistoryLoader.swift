@@ -1,4 +1,3 @@
-import Dispatch
 import HistoryStore
 import MQTT
 import Synchronization
@@ -6,7 +5,7 @@ import TopicModel
 
 /// Reads the recorded past of topics as they come on screen, off the reader's thread, into the
 /// model: the dashboard opens with each recorded topic's newest message, and reads the past of
-/// what it draws, not of the whole store.
+/// what it draws, not of the whole store. It reads one broker's past.
 public final class HistoryLoader: Sendable {
     /// A page of recorded messages older than the model's own, newest first.
     public struct Page: Sendable {
@@ -17,20 +16,21 @@ public final class HistoryLoader: Sendable {
         public let reachedStart: Bool
     }
 
-    private let store: HistoryStore
+    private let store: any HistoryStorage
+    private let broker: String
     /// How far back the series are read.
     private let since: Double
     private let model: SharedModel
-    /// Called on the loader's queue: series were read (nil) or failed (why).
+    /// Called on the loader's task: series were read (nil) or failed (why).
     private let loaded: @Sendable (String?) -> Void
-    private let queue = DispatchQueue(label: "hearth-history")
     /// Topics already asked for: one on screen for many frames is read once.
     private let asked = Mutex(Set<String>())
 
-    /// - Parameter loaded: told (on the loader's queue) when a request's series are in the
+    /// - Parameter loaded: told (on the loader's task) when a request's series are in the
     ///   model (nil), or why one topic's could not be read.
-    public init(store: HistoryStore, since: Double, model: SharedModel, loaded: @escaping @Sendable (String?) -> Void) {
+    public init(store: any HistoryStorage, broker: String, since: Double, model: SharedModel, loaded: @escaping @Sendable (String?) -> Void) {
         self.store = store
+        self.broker = broker
         self.since = since
         self.model = model
         self.loaded = loaded
@@ -40,8 +40,8 @@ public final class HistoryLoader: Sendable {
     public func request(_ topics: [String]) {
         let fresh = take(topics)
         guard !fresh.isEmpty else { return }
-        queue.async {
-            self.load(fresh)
+        Task {
+            await self.load(fresh)
             self.loaded(nil)
         }
     }
@@ -49,10 +49,10 @@ public final class HistoryLoader: Sendable {
     /// Reads a page of `topic`'s recorded messages before (`before`, `id`) in the background
     /// (`id == .max`: the first page, which starts at the model's oldest message).
     public func requestOlder(topic: String, before: Double, id: Int64, pageSize: Int,
-                             reply: @escaping @Sendable (Result<Page, HistoryStore.Failure>) -> Void) {
-        queue.async {
-            do throws(HistoryStore.Failure) {
-                var page = try self.store.messages(topic: topic, before: before, id: id, limit: pageSize)
+                             reply: @escaping @Sendable (Result<Page, StoreFailure>) -> Void) {
+        Task {
+            do throws(StoreFailure) {
+                var page = try await self.store.messages(broker: self.broker, topic: topic, before: before, id: id, limit: pageSize)
                 let cursor = page.last.map { (time: $0.time, id: $0.id) }
                 let reachedStart = page.count < pageSize
                 if id == .max { page = self.withoutShown(page, of: topic, pageSize: pageSize) }
@@ -87,10 +87,10 @@ public final class HistoryLoader: Sendable {
         asked.withLock { asked in topics.filter { asked.insert($0).inserted } }
     }
 
-    private func load(_ topics: [String]) {
+    private func load(_ topics: [String]) async {
         for topic in topics {
             do {
-                let series = try store.series(of: topic, since: since)
+                let series = try await store.series(broker: broker, of: topic, since: since)
                 model.withModel { $0.seedSeries(series, of: topic) }
             } catch {
                 // The topic goes on with live data only; the status line says why.

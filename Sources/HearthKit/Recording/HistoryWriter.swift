@@ -10,13 +10,15 @@ import MQTT
 /// failure, doubling to 30 s; past `pendingLimit` messages the oldest are dropped and counted,
 /// so memory stays bounded. Pruning runs a minute apart, 50 ms at a time. Time comes from the
 /// caller (`now`), so tests move it by hand.
-public struct HistoryWriter<Instant: InstantProtocol> where Instant.Duration == Duration {
+public struct HistoryWriter<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
     /// The most messages one write takes.
     public static var batchLimit: Int { 10_000 }
     /// The most messages kept in memory while writes fail.
     public static var pendingLimit: Int { 200_000 }
 
-    public let store: HistoryStore
+    public let store: any HistoryStorage
+    /// The broker whose messages these are, as the store keeps it.
+    public let broker: String
     public let retention: Retention
     public private(set) var pending: [MQTTMessage] = []
     /// Messages dropped while writes failed.
@@ -28,8 +30,9 @@ public struct HistoryWriter<Instant: InstantProtocol> where Instant.Duration == 
     private var retryAt: Instant?
     private var retryDelay = Duration.seconds(1)
 
-    public init(store: HistoryStore, retention: Retention) {
+    public init(store: any HistoryStorage, broker: String, retention: Retention) {
         self.store = store
+        self.broker = broker
         self.retention = retention
     }
 
@@ -54,15 +57,15 @@ public struct HistoryWriter<Instant: InstantProtocol> where Instant.Duration == 
 
     /// Writes what waits, unless a failed write's backoff still runs (`force` tries anyway: the
     /// last flush before stopping). Returns a change to report, if any.
-    public mutating func flush(now: Instant, force: Bool = false) -> HistoryWriteChange? {
+    public mutating func flush(now: Instant, force: Bool = false) async -> HistoryWriteChange? {
         guard !pending.isEmpty, force || !failing || retryAt.map({ now >= $0 }) ?? true else { return nil }
         do {
-            try store.write(pending)
+            try await store.write(pending, broker: broker)
             pending.removeAll(keepingCapacity: true)
             if pruneUnfinished || prunedAt.map({ $0.duration(to: now) > .seconds(60) }) ?? true {
                 prunedAt = now
                 do {
-                    pruneUnfinished = try store.prune(now: Date().timeIntervalSince1970, retention: retention)
+                    pruneUnfinished = try await store.prune(now: Date().timeIntervalSince1970, retention: retention)
                 } catch {
                     return .pruneFailed(error)
                 }
@@ -84,10 +87,10 @@ public struct HistoryWriter<Instant: InstantProtocol> where Instant.Duration == 
 
 /// What a flush changed, for the owner to say (on stderr, or on the status line).
 public enum HistoryWriteChange: CustomStringConvertible, Sendable, Equatable {
-    case failing(HistoryStore.Failure)
+    case failing(StoreFailure)
     case recovered
     /// The batch was written, but old history could not be deleted (tried again later).
-    case pruneFailed(HistoryStore.Failure)
+    case pruneFailed(StoreFailure)
 
     public var isFailure: Bool {
         if case .recovered = self { return false }

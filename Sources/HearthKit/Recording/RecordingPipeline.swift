@@ -15,7 +15,7 @@ import TopicModel
 /// bounded: past `HistoryWriter.pendingLimit` waiting messages the oldest are dropped and counted.
 ///
 /// ```swift
-/// let pipeline = RecordingPipeline(store: store, retention: retention, clock: ContinuousClock()) { change in … }
+/// let pipeline = RecordingPipeline(store: store, broker: "home", retention: retention, clock: ContinuousClock()) { change in … }
 /// let lost = try await pipeline.run {
 ///     await model.feed(client.events.batches, recording: pipeline)
 /// }
@@ -38,7 +38,10 @@ public final class RecordingPipeline<C: Clock>: Sendable where C.Duration == Dur
     public static var queueLimit: Int { 2 * HistoryWriter<C.Instant>.batchLimit }
 
     private let incoming: Mutex<Incoming>
-    private let writer: Mutex<HistoryWriter<C.Instant>>
+    /// The writer, until `run` hands it to its writing task.
+    private let writer: HistoryWriter<C.Instant>
+    /// What the writer dropped and holds after its last flush, for `lostCount`.
+    private let writerLoss = Mutex((dropped: 0, pending: 0))
     /// Rung by `record` and by the end of `run`'s body: the writer has work.
     private let work = Doorbell()
     /// Rung by the writer when it took the queue: a waiting `record` may go on.
@@ -50,9 +53,10 @@ public final class RecordingPipeline<C: Clock>: Sendable where C.Duration == Dur
     ///   - known: the newest recorded message of each topic, so retained values the broker sends
     ///     again on subscribing are not recorded twice.
     ///   - report: called (on the writer's task) when writing fails, works again, or cannot prune.
-    public init(store: HistoryStore, retention: Retention, known: [MQTTMessage] = [], clock: C,
+    ///   - broker: the broker whose messages these are, as the store keeps it.
+    public init(store: any HistoryStorage, broker: String, retention: Retention, known: [MQTTMessage] = [], clock: C,
                 report: @escaping @Sendable (HistoryWriteChange) -> Void) {
-        writer = Mutex(HistoryWriter(store: store, retention: retention))
+        writer = HistoryWriter(store: store, broker: broker, retention: retention)
         incoming = Mutex(Incoming(echoes: RetainedEchoes(known: known)))
         self.clock = clock
         self.report = report
@@ -62,17 +66,20 @@ public final class RecordingPipeline<C: Clock>: Sendable where C.Duration == Dur
     /// left (trying once more even in a backoff). Returns `lostCount`.
     /// - Throws: what `body` throws, once what is left is written (`lostCount` then says what was not).
     public func run(_ body: () async throws -> Void) async throws -> Int {
-        let failure: (any Error)? = await withTaskGroup(of: Void.self) { group in
+        let (failure, finished) = await withTaskGroup(of: HistoryWriter<C.Instant>.self) { group in
             group.addTask { await self.writeUntilFinished() }
-            defer { finish() }
+            let failure: (any Error)?
             do {
                 try await body()
-                return nil
+                failure = nil
             } catch {
-                return error
+                failure = error
             }
+            finish()
+            return (failure, await group.next())
         }
-        write(force: true)
+        var writer = finished ?? self.writer
+        await write(&writer, force: true)
         if let failure { throw failure }
         return lostCount
     }
@@ -81,7 +88,7 @@ public final class RecordingPipeline<C: Clock>: Sendable where C.Duration == Dur
     /// `run`, what is lost for good.
     public var lostCount: Int {
         let waiting = incoming.withLock { $0.dropped + $0.messages.count }
-        return writer.withLock { $0.dropped + $0.pending.count } + waiting
+        return writerLoss.withLock { $0.dropped + $0.pending } + waiting
     }
 
     /// Messages written, or to be written, to the store: those taken in less those lost.
@@ -123,22 +130,24 @@ public final class RecordingPipeline<C: Clock>: Sendable where C.Duration == Dur
     }
 
     /// The writer: waits for work (or, while writes fail, at most a second), writes, again.
-    private func writeUntilFinished() async {
+    /// Returns the writer, with what it could not write yet.
+    private func writeUntilFinished() async -> HistoryWriter<C.Instant> {
+        var writer = self.writer
         while true {
-            if writer.withLock({ !$0.pending.isEmpty }) {
+            if !writer.pending.isEmpty {
                 // A wake-up is taken by whichever wins; everything queued is written either way.
                 _ = await work.wait(until: clock.now.advanced(by: .seconds(1)), clock: clock)
             } else {
                 await work.wait()
             }
             // A cancelled task's waits return at once: it stops rather than spin.
-            if incoming.withLock({ $0.finished }) || Task.isCancelled { return }
-            write(force: false)
+            if incoming.withLock({ $0.finished }) || Task.isCancelled { return writer }
+            await write(&writer, force: false)
         }
     }
 
     /// Takes the queue and writes it, a batch at a time.
-    private func write(force: Bool) {
+    private func write(_ writer: inout HistoryWriter<C.Instant>, force: Bool) async {
         let queued = incoming.withLock { incoming in
             defer { incoming.messages = [] }
             return incoming.messages
@@ -148,10 +157,10 @@ public final class RecordingPipeline<C: Clock>: Sendable where C.Duration == Dur
         repeat {
             let end = min(queued.endIndex, start + HistoryWriter<C.Instant>.batchLimit)
             let now = clock.now
-            let (change, failing) = writer.withLock { writer in
-                writer.add(queued[start..<end])
-                return (writer.flush(now: now, force: force), writer.failing)
-            }
+            writer.add(queued[start..<end])
+            let change = await writer.flush(now: now, force: force)
+            writerLoss.withLock { $0 = (writer.dropped, writer.pending.count) }
+            let failing = writer.failing
             incoming.withLock { $0.failing = failing }
             if let change { report(change) }
             start = end

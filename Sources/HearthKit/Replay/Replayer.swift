@@ -53,23 +53,26 @@ public struct Replayer: Sendable {
         public var recordedSpan = 0.0
     }
 
-    /// Replays from `store` through `publish`, telling `progress` how many of how many went.
-    public func run(from store: HistoryStore, publish: (Message) async throws -> Void,
+    /// Replays `broker`'s past from `store` through `publish`, telling `progress` how many of
+    /// how many went.
+    public func run(from store: any HistoryStorage, broker: String, publish: (Message) async throws -> Void,
                     progress: (_ sent: Int, _ total: Int) -> Void) async throws -> Summary {
-        let names = try store.topicNames()
-        let wanted = Set(names.filter { id, name in filters.contains { MQTTTopic.matches(filter: $0, topic: name) } }.keys)
-        let total = try store.messageCount(from: since, until: until)
+        // Each topic matched against the filters once.
+        var wanted: [String: Bool] = [:]
+        let total = try await store.messageCount(broker: broker, from: since, until: until)
         let clock = ContinuousClock()
         let start = clock.now
         var pace: ReplayPace?
         var summary = Summary()
         var cursor: (time: Double, id: Int64)?
         while true {
-            let page = try store.messages(from: since, until: until, after: cursor, limit: Self.pageSize)
+            let page = try await store.messages(broker: broker, from: since, until: until, after: cursor, limit: Self.pageSize)
             guard let last = page.last else { break }
             cursor = (last.message.time, last.message.id)
-            for (topic, recorded) in page {
-                guard wanted.contains(topic), let name = names[topic] else { continue }
+            for (name, recorded) in page {
+                let matches = wanted[name] ?? filters.contains { MQTTTopic.matches(filter: $0, topic: name) }
+                wanted[name] = matches
+                guard matches else { continue }
                 let paced = pace ?? ReplayPace(speed: speed, firstRecorded: recorded.time, start: 0)
                 pace = paced
                 try await clock.sleep(until: start + .milliseconds(Int64((paced.due(recorded: recorded.time) * 1000).rounded())), tolerance: nil)

@@ -43,7 +43,7 @@ public final class WatchStateFile: Sendable {
 
     /// The state file for `name` (a profile, a group, or host-port), under `$XDG_STATE_HOME`.
     public static func path(name: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let state = HistoryStore.stateFolder(environment: environment)
+        let state = SQLiteStore.stateFolder(environment: environment)
         let safe = name.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" ? $0 : "-" }
         return "\(state)/hearth/watch-\(String(safe)).json"
     }

@@ -59,7 +59,7 @@ struct CheckCommand: AsyncParsableCommand {
             let sessions = try watched.sessions(reconnect: MQTTReconnectPolicy(enabled: false))
             let watcher = Watcher(engine: watched.engine(), actions: nil, stateFile: nil) { _ in }
             // Quietly: a monitoring system shows the plugin's stderr with its line.
-            let hadPast = try await watched.seed(watcher, sessions: sessions, store: store, quiet: true)
+            let hadPast = try await watched.seed(watcher, store: store, quiet: true)
             var unreachable: [String] = []
             for (index, session) in sessions.enumerated() {
                 do {

@@ -45,7 +45,7 @@ struct DashboardCommand: AsyncParsableCommand, ConnectingCommand {
         try session.validate(clientID: connection.id)
     }
 
-    @Option(name: .customLong("store"), help: "The history store to open on (default: the one `hearth record` writes for this broker, when it exists).")
+    @Option(name: .customLong("store"), help: "The history store to open on: a file, or postgres://user@host/dbname (default: the profile's store, else the file `hearth record` writes for this broker, when it exists).")
     var store: String?
 
     @Flag(name: .customLong("record"), help: "Record into the store while the dashboard is open, as `hearth record` does (refused while another hearth records into it).")
@@ -67,7 +67,6 @@ struct DashboardCommand: AsyncParsableCommand, ConnectingCommand {
             if record || store != nil { throw ValidationError("--store and --record take one broker; several are on screen") }
             if session.keepSession, connection.id != nil { throw ValidationError("-c with -i takes one broker: a client id is one session") }
         }
-        let configuration = brokers[0].configuration
         let watched = try WatchedBrokers(connection: connection, requireRules: false)
         var rules: DashboardRunner.Rules?
         if !watched.rules.isEmpty {
@@ -81,7 +80,7 @@ struct DashboardCommand: AsyncParsableCommand, ConnectingCommand {
         if record { signal(SIGXFSZ, SIG_IGN) }
         try await DashboardRunner(
             brokers: brokers, qos: qos, theme: theme, exitAfter: exitAfter, onSubscribed: nil,
-            store: store ?? HistoryStore.defaultPath(host: configuration.host, port: configuration.port), record: record, rules: rules
+            store: brokers.count > 1 ? nil : named[0].options.store(flag: store), record: record, rules: rules
         ).run()
     }
 }

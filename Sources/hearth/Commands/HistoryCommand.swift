@@ -18,6 +18,7 @@ struct HistoryCommand: AsyncParsableCommand {
               hearth history home/door --since 7d -F json
               hearth history home/door --retained       # when its retained value was set, changed or cleared
               hearth history --topics
+              hearth history --store postgres://hearth@db/hearth --broker cabin cabin/stove
             """,
         helpNames: [.long])
 
@@ -29,7 +30,8 @@ struct HistoryCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "List the recorded topics with their counts and time ranges.") var topics = false
     @Flag(name: .long, help: "Print the topic's messages, even when they are numbers.") var messages = false
     @Flag(name: .long, help: "Print when the topic's retained value was set, changed or cleared.") var retained = false
-    @Option(name: .customLong("store"), help: "The history file (default: the one `hearth record` writes for the broker above).") var store: String?
+    @Option(name: .customLong("store"), help: "The history store: a file, or postgres://user@host/dbname (default: the profile's store, else the file `hearth record` writes for the broker below).") var store: String?
+    @Option(name: .customLong("broker"), help: "The recorded broker to read, as stored: a profile's name or host:port (default: the broker below; --topics: every broker).") var broker: String?
     @OptionGroup(title: "Broker (whose recorded store to read; the broker itself is not needed)") var address: BrokerAddressOptions
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -46,14 +48,12 @@ struct HistoryCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let file = try store ?? {
-            let endpoint = try address.endpoint(profile: address.profile())
-            return HistoryStore.defaultPath(host: endpoint.host, port: endpoint.port)
-        }()
-        guard FileManager.default.fileExists(atPath: file) else {
-            throw ValidationError("no history store at \(file) (hearth record writes one)")
-        }
-        let history = try HistoryStore(path: file, readOnly: true)
+        let place = try address.store(flag: store)
+        try await place.reading(named: broker) { history, broker in try await printPast(from: history, broker: broker) }
+    }
+
+    /// Prints what was asked of `broker`'s past.
+    private func printPast(from history: any HistoryStorage, broker: String) async throws {
         let printed = format?.recordFormat ?? .text
         var output = OutputWriter(fd: STDOUT_FILENO)
         defer { output.flush() }
@@ -62,31 +62,31 @@ struct HistoryCommand: AsyncParsableCommand {
             for fields in records { output.write(printed.line(Array(zip(names, fields)))) }
         }
         if topics {
-            write(["topic", "messages", "first", "last"], try history.topics().map {
-                [.text($0.name), .number(Double($0.messages)), .time($0.first), .time($0.last)]
+            write(["broker", "topic", "messages", "first", "last"], try await history.topics(broker: self.broker).map {
+                [.text($0.broker.isEmpty ? "(unnamed)" : $0.broker), .text($0.name), .number(Double($0.messages)), .time($0.first), .time($0.last)]
             })
             return
         }
         guard let topic else { return }
         let start = Date().timeIntervalSince1970 - since.seconds
         if retained {
-            write(["time", "change", "payload"], RetainedChanges.of(try history.messages(topic: topic, since: start)).map { message, change in
+            write(["time", "change", "payload"], RetainedChanges.of(try await history.messages(broker: broker, topic: topic, since: start)).map { message, change in
                 [.time(message.time), .text(change.rawValue), .text(String(decoding: message.payload, as: UTF8.self))]
             })
             return
         }
-        let paths = try history.paths(topic: topic)
+        let paths = try await history.paths(broker: broker, topic: topic)
         if !messages, let field = path ?? (paths.contains("") ? "" : paths.first(where: SeriesSet.isTemperature) ?? paths.first) {
             // A field the topic never had is a mistake in what was asked: an error, as a bad flag.
             if !field.isEmpty, !paths.isEmpty, !paths.contains(field) {
                 let fields = paths.filter { !$0.isEmpty }
                 throw ConfigurationError("\(topic) has no field '\(field)'" + (fields.isEmpty ? "" : " (recorded: \(fields.joined(separator: ", ")))"))
             }
-            let points = try history.points(topic: topic, path: field, since: start)
+            let points = try await history.points(broker: broker, topic: topic, path: field, since: start)
             if points.isEmpty { sayNothing(topic) }
             write(["time", "value"], points.map { [.time($0.time), .number($0.value)] })
         } else {
-            let recorded = try history.messages(topic: topic, since: start)
+            let recorded = try await history.messages(broker: broker, topic: topic, since: start)
             if recorded.isEmpty { sayNothing(topic) }
             if let header = printed.header(["time", "qos", "retain", "payload"]) { output.write(header) }
             for message in recorded {

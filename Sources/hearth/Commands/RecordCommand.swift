@@ -49,44 +49,77 @@ struct RecordCommand: AsyncParsableCommand, ConnectingCommand {
     }
 
     func run() async throws {
-        var configuration = try connection.makeConfiguration(reconnect: MQTTReconnectPolicy())
-        configuration.cleanStart = false
-        configuration.sessionExpiry = sessionExpiry
-        if connection.id == nil { configuration.clientID = "hearth-record-\(ProcessInfo.processInfo.hostName)" }
-        let path = store ?? HistoryStore.defaultPath(host: configuration.host, port: configuration.port)
+        let named = try connection.brokers()
         // A file size limit (ulimit -f) turns into a write error the recorder reports and retries,
         // not a SIGXFSZ that kills it.
         signal(SIGXFSZ, SIG_IGN)
-        // One writer per store: a second recorder (or a dashboard recording) on the same file is
-        // refused; readers are fine. Claimed for as long as the recorder runs.
-        let claim = try HistoryWriterLock(path: path)
-        let history = try HistoryStore(path: path)
-        let retention = Retention(raw: keep.seconds, maximumBytes: max(1, maximumMiB) << 20)
-        // Kept in the store, so a dashboard recording into it (`hearth --record`) prunes alike.
-        try history.save(retention)
-        let known = try history.latest(since: Date().timeIntervalSince1970 - retention.raw).map(\.last)
-        let pipeline = RecordingPipeline(store: history, retention: retention, known: known, clock: ContinuousClock()) { change in
-            if change.isFailure { Diagnostics.error("\(change)") } else { Diagnostics.warn("\(change)") }
-        }
-        let filters = topics.isEmpty ? try connection.defaultFilters() : topics
-        Diagnostics.warn("recording \(filters.joined(separator: " ")) from \(configuration.host):\(configuration.port) into \(path)")
+        var recorders: [(name: String, recorder: Recorder, store: String)] = []
+        // Each store opened once: brokers recording into one file share its one writer (and
+        // its claim); a database gets a connection per broker, so their batches go side by side.
+        var files: [String: any HistoryStorage] = [:]
+        var claims: [HistoryWriterLock] = []
+        var opened: [any HistoryStorage] = []
         let stop = Doorbell.latching()
+        let retention = Retention(raw: keep.seconds, maximumBytes: max(1, maximumMiB) << 20)
+        for broker in named {
+            let options = broker.options
+            var configuration = try options.makeConfiguration(reconnect: MQTTReconnectPolicy())
+            configuration.cleanStart = false
+            configuration.sessionExpiry = sessionExpiry
+            if options.id == nil { configuration.clientID = "hearth-record-\(ProcessInfo.processInfo.hostName)" }
+            let place = try options.store(flag: store)
+            let history: any HistoryStorage
+            if case let .file(path) = place.address, let shared = files[path] {
+                history = shared
+            } else {
+                // One writer per file: a second recorder (or a dashboard recording) on it is
+                // refused; readers are fine. Claimed for as long as the recorder runs.
+                if let claim = try place.address.claimWriter() { claims.append(claim) }
+                history = try await place.open(readOnly: false)
+                opened.append(history)
+                if case let .file(path) = place.address { files[path] = history }
+                // Kept in the store, so a dashboard recording into it (`hearth --record`) prunes alike.
+                try await history.save(retention)
+            }
+            let prefix = named.count > 1 ? "\(broker.name): " : ""
+            let known = try await history.latest(broker: place.broker, since: Date().timeIntervalSince1970 - retention.raw).map(\.last)
+            let pipeline = RecordingPipeline(store: history, broker: place.broker, retention: retention, known: known, clock: ContinuousClock()) { change in
+                if change.isFailure { Diagnostics.error(prefix + "\(change)") } else { Diagnostics.warn(prefix + "\(change)") }
+            }
+            let filters = topics.isEmpty ? try options.defaultFilters() : topics
+            Diagnostics.warn("recording \(filters.joined(separator: " ")) from \(configuration.host):\(configuration.port) into \(place.address)"
+                             + " as \(place.broker)")
+            // Retained values come once, with a new subscription: a resumed session (a restart, a
+            // reconnect) does not deliver them again (MQTT 5). Those a broker does resend (a new
+            // session, MQTT 3.1.1) the pipeline leaves out when they did not change (RetainedEcho).
+            let session = Session(configuration: configuration, filters: filters, qos: qos, retainAsPublished: true,
+                                   retainHandling: .sendIfNew)
+            recorders.append((broker.name, Recorder(session: session, pipeline: pipeline, limit: count, stop: stop,
+                                                    warn: { Diagnostics.warn(prefix + $0) }), "\(place.address)"))
+        }
         let signals = Task {
             await StopSignal.wait()
             stop.ring()
         }
         defer { signals.cancel() }
-        // Retained values come once, with a new subscription: a resumed session (a restart, a
-        // reconnect) does not deliver them again (MQTT 5). Those a broker does resend (a new
-        // session, MQTT 3.1.1) the pipeline leaves out when they did not change (RetainedEcho).
-        let session = Session(configuration: configuration, filters: filters, qos: qos, retainAsPublished: true,
-                              retainHandling: .sendIfNew)
         let started = ContinuousClock.now
-        let summary = try await Recorder(session: session, pipeline: pipeline, limit: count, stop: stop).run()
-        _ = consume claim
-        // One line to end on: what was recorded, over how long, where.
+        let summaries = try await withThrowingTaskGroup(of: (Int, Recorder.Summary).self) { group in
+            for (index, entry) in recorders.enumerated() {
+                group.addTask { (index, try await entry.recorder.run()) }
+            }
+            var summaries = [Recorder.Summary?](repeating: nil, count: recorders.count)
+            for try await (index, summary) in group { summaries[index] = summary }
+            return summaries.compactMap { $0 }
+        }
+        for store in opened { await store.close() }
+        claims.removeAll()
+        // One line per broker to end on: what was recorded, over how long, where.
         let took = TimeSpan(seconds: (ContinuousClock.now - started) / .seconds(1))
-        Diagnostics.warn("recorded \(summary.recorded) message\(summary.recorded == 1 ? "" : "s") in \(took) into \(path)")
-        if summary.lost > 0 { throw Recorder.Lost(count: summary.lost) }
+        for (entry, summary) in zip(recorders, summaries) {
+            Diagnostics.warn((recorders.count > 1 ? "\(entry.name): " : "")
+                             + "recorded \(summary.recorded) message\(summary.recorded == 1 ? "" : "s") in \(took) into \(entry.store)")
+        }
+        let lost = summaries.reduce(0) { $0 + $1.lost }
+        if lost > 0 { throw Recorder.Lost(count: lost) }
     }
 }

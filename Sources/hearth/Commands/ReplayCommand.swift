@@ -48,7 +48,7 @@ struct ReplayCommand: AsyncParsableCommand, ConnectingCommand {
     @Option(name: .customLong("from"), help: "The recorded broker: a profile's name or host:port (default: the broker it publishes to).")
     var from: String?
 
-    @Option(name: .customLong("store"), help: "The history file to read (default: the one `hearth record` writes for --from).")
+    @Option(name: .customLong("store"), help: "The history store to read: a file, or postgres://user@host/dbname (default: the store of --from's profile, else the file `hearth record` writes for it).")
     var store: String?
 
     @Flag(name: .long, help: "Replay into the recorded topics of the broker they came from.")
@@ -88,46 +88,52 @@ struct ReplayCommand: AsyncParsableCommand, ConnectingCommand {
     }
 
     func run() async throws {
-        let target = try connection.address.endpoint(profile: connection.address.profile())
-        let targetStore = HistoryStore.defaultPath(host: target.host, port: target.port)
-        let path = try store ?? from.map(Self.storePath(of:)) ?? targetStore
-        guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("no history store at \(path) (hearth record writes one)") }
-        if path == targetStore, prefix?.isEmpty ?? true, !force {
-            throw ValidationError("\(path) was recorded from \(target.host):\(target.port), where it would replay into the same topics: give --prefix replay/ (or --force)")
+        let profile = try connection.address.profile()
+        let target = try connection.address.endpoint(profile: profile)
+        let targetName = connection.address.brokerName(endpoint: target)
+        let (source, sourceEndpoint) = try from.map { try Self.recorded($0, store: store) } ?? (connection.store(flag: store), target)
+        let sameBroker = source.broker == targetName || sourceEndpoint?.hostAndPort == target.hostAndPort
+        if sameBroker, prefix?.isEmpty ?? true, !force {
+            throw ValidationError("\(source.broker) is the broker it would replay into, on the same topics: give --prefix replay/ (or --force)")
         }
-        let history = try HistoryStore(path: path, readOnly: true)
         let now = Date().timeIntervalSince1970
         let replayer = Replayer(filters: topics.isEmpty ? ["#"] : topics, since: now - since.seconds, until: now - (until?.seconds ?? 0),
                                 speed: speed.factor, prefix: prefix ?? "", retain: retain, qos: qos)
         let clock = ContinuousClock()
         let started = clock.now
         var said = started
-        let summary = try await MQTTClient.withConnection(try connection.makeConfiguration(reconnect: MQTTReconnectPolicy())) { client, _ in
-            try await replayer.run(from: history, publish: { message in
-                try await client.publish(to: message.topic, payload: message.payload, qos: message.qos, retain: message.retain,
-                                         properties: message.properties)
-            }, progress: { sent, total in
-                guard clock.now - said >= .seconds(1) else { return }
-                said = clock.now
-                Diagnostics.warn("replayed \(sent) (of \(total) recorded in the span)")
-            })
+        let configuration = try connection.makeConfiguration(reconnect: MQTTReconnectPolicy())
+        let summary = try await source.reading { history, broker in
+            try await MQTTClient.withConnection(configuration) { client, _ in
+                try await replayer.run(from: history, broker: broker, publish: { message in
+                    try await client.publish(to: message.topic, payload: message.payload, qos: message.qos, retain: message.retain,
+                                             properties: message.properties)
+                }, progress: { sent, total in
+                    guard clock.now - said >= .seconds(1) else { return }
+                    said = clock.now
+                    Diagnostics.warn("replayed \(sent) (of \(total) recorded in the span)")
+                })
+            }
         }
         let took = TimeSpan(seconds: (clock.now - started) / .seconds(1))
-        Diagnostics.warn("replayed \(summary.sent) message\(summary.sent == 1 ? "" : "s") recorded over \(TimeSpan(seconds: summary.recordedSpan)) in \(took) from \(path)"
+        Diagnostics.warn("replayed \(summary.sent) message\(summary.sent == 1 ? "" : "s") recorded over \(TimeSpan(seconds: summary.recordedSpan)) in \(took) from \(source.broker) in \(source.address)"
                          + (summary.cut > 0 ? "; \(summary.cut) payload\(summary.cut == 1 ? " was" : "s were") stored cut, and replayed so" : ""))
     }
 
-    /// The store `hearth record` writes for a broker named by a profile or host:port.
-    static func storePath(of broker: String) throws -> String {
+    /// The store holding the past of the broker `--from` names (a profile, or host:port), and
+    /// where that broker is when that is known. With `--store`, any name the store holds.
+    static func recorded(_ broker: String, store: String?) throws -> (BrokerStore, BrokerEndpoint?) {
         if let profile = try ProfileFile.load()?.profiles.first(where: { $0.name == broker }) {
             let endpoint = try BrokerEndpoint.resolve(host: nil, port: nil, url: nil, profile: profile, tls: false, webSocket: false, webSocketPath: nil)
-            return HistoryStore.defaultPath(host: endpoint.host, port: endpoint.port)
+            return (try BrokerStore(flag: store, profile: profile, broker: broker, endpoint: endpoint), endpoint)
         }
         let parts = broker.split(separator: ":")
-        guard parts.count == 2, let port = Int(parts[1]), (1...65_535).contains(port) else {
-            throw ValidationError("--from \(broker): not a profile, nor host:port")
+        if parts.count == 2, let port = Int(parts[1]), (1...65_535).contains(port) {
+            let endpoint = try BrokerEndpoint.resolve(host: String(parts[0]), port: port, url: nil, profile: nil, tls: false, webSocket: false, webSocketPath: nil)
+            return (try BrokerStore(flag: store, profile: nil, broker: broker, endpoint: endpoint), endpoint)
         }
-        return HistoryStore.defaultPath(host: String(parts[0]), port: port)
+        guard let store else { throw ValidationError("--from \(broker): not a profile, nor host:port (with --store, any broker it holds)") }
+        return (BrokerStore(address: try StoreAddress(parsing: store), broker: broker, password: nil), nil)
     }
 }
 

@@ -60,7 +60,7 @@ struct WatchCommand: AsyncParsableCommand {
             _ = text.utf8CString.withUnsafeBufferPointer { write(STDOUT_FILENO, $0.baseAddress, $0.count - 1) }
         }
         if let warning = try await watcher.restore(now: now) { Diagnostics.warn(warning) }
-        try await watched.seed(watcher, sessions: sessions, store: store)
+        try await watched.seed(watcher, store: store)
         Diagnostics.warn("watching \(watched.rules.count) rule\(watched.rules.count == 1 ? "" : "s") on \(watched.names.joined(separator: ", ")); state in \(stateFile.path)")
 
         let stop = Doorbell.latching()

@@ -26,8 +26,8 @@ struct DashboardRunner {
     var exitAfter: Int?
     /// Called once the subscriptions are in, before the screen opens (the demo starts its home then).
     var onSubscribed: (@Sendable () async -> Void)?
-    /// The history store to open on: a path, or nil for none (the demo).
-    var store: String?
+    /// The history store to open on, or nil for none (the demo).
+    var store: BrokerStore?
     /// Record into `store` while the screen is open (`--record`).
     var record = false
     /// The rules to evaluate on screen, if config.toml has any for these brokers.
@@ -46,12 +46,12 @@ struct DashboardRunner {
         // With --record the store is claimed (one writer per store) and created before the screen
         // opens, so a refusal is one line on a normal terminal.
         var claim: HistoryWriterLock?
-        var writable: HistoryStore?
+        var writable: (any HistoryStorage)?
         if record, let store {
-            claim = try HistoryWriterLock(path: store)
-            writable = try HistoryStore(path: store)
+            claim = try store.address.claimWriter()
+            writable = try await store.open(readOnly: false)
         }
-        let recorded = loadRecorded()
+        let recorded = await loadRecorded()
         var configuration = brokers[0].configuration
         // Under overload the client stops reading until ingest catches up: nothing is lost.
         configuration.overflow = .pauseReading
@@ -59,10 +59,11 @@ struct DashboardRunner {
         configuration.logger = Logger(label: "hearth", factory: { _ in SwiftLogNoOpLogHandler() })
         let session = Session(configuration: configuration, filters: filters, qos: qos, retainAsPublished: true)
         let inbox = try DashboardInbox()
-        let recording = writable.map { store in
+        var recording: RecordingPipeline<ContinuousClock>?
+        if let writable, let store {
             // The retention `hearth record` saved in the store, or the default.
-            RecordingPipeline(store: store, retention: (try? store.savedRetention()) ?? Retention(),
-                              known: recorded?.topics.map(\.last) ?? [], clock: ContinuousClock()) { change in
+            recording = RecordingPipeline(store: writable, broker: store.broker, retention: (try? await writable.savedRetention()) ?? Retention(),
+                                          known: recorded?.topics.map(\.last) ?? [], clock: ContinuousClock()) { change in
                 inbox.post(.note("\(change)", isError: change.isFailure))
             }
         }
@@ -80,18 +81,26 @@ struct DashboardRunner {
         } else {
             try await session.run(screen)
         }
-        _ = consume claim
+        await writable?.close()
+        await recorded?.store.close()
+        _ = claim
     }
 
     /// The history store and the topics it heard in the last 24 hours (their series are read
     /// as they come on screen). A store that cannot be read is one line, and the dashboard goes
     /// on without history.
-    private func loadRecorded() -> Recorded? {
-        guard let store, FileManager.default.fileExists(atPath: store) else { return nil }
+    private func loadRecorded() async -> Recorded? {
+        guard let store, store.address.mayExist else { return nil }
         let since = Date().timeIntervalSince1970 - 86_400
         do {
-            let opened = try HistoryStore(path: store, readOnly: true)
-            return Recorded(store: opened, since: since, topics: try opened.latest(since: since))
+            let opened = try await store.open(readOnly: true)
+            do {
+                let broker = try await opened.recordedBroker(store.broker)
+                return Recorded(store: opened, broker: broker, since: since, topics: try await opened.latest(broker: broker, since: since))
+            } catch {
+                await opened.close()
+                throw error
+            }
         } catch {
             Diagnostics.warn("\(error); going on without history")
             return nil
@@ -99,7 +108,8 @@ struct DashboardRunner {
     }
 
     private struct Recorded {
-        let store: HistoryStore
+        let store: any HistoryStorage
+        let broker: String
         let since: Double
         let topics: [RecordedHistory]
     }
@@ -113,7 +123,7 @@ struct DashboardRunner {
         // and live messages append to them.
         if let recorded { model.seed(recorded.topics, now: Date().timeIntervalSince1970) }
         let history = recorded.map { recorded in
-            HistoryLoader(store: recorded.store, since: recorded.since, model: model) { failure in
+            HistoryLoader(store: recorded.store, broker: recorded.broker, since: recorded.since, model: model) { failure in
                 if let failure { inbox.post(.historyFailed(failure)) } else { inbox.wakeup.signal() }
             }
         }

@@ -79,15 +79,19 @@ struct ConnectionOptions: ParsableArguments {
         let brokers = try address.brokers().map { address in
             var options = self
             options.address = address
-            let name = try address.profileNames.first ?? address.endpoint(profile: address.profile(), tlsFlags: insecure || cafile != nil || cert != nil,
-                                                                            webSocketPath: webSocketPath).hostAndPort
-            return NamedBroker(name: name, options: options)
+            let endpoint = try address.endpoint(profile: address.profile(), tlsFlags: insecure || cafile != nil || cert != nil, webSocketPath: webSocketPath)
+            return NamedBroker(name: address.brokerName(endpoint: endpoint), options: options)
         }
         var seen = Set<String>()
         for broker in brokers where !seen.insert(broker.name).inserted {
             throw ValidationError("two brokers are named \(broker.name): give each broker once (several filters of one broker are -t, repeated)")
         }
         return brokers
+    }
+
+    /// The history store of the one broker these flags name (`--store` is `flag`).
+    func store(flag: String?) throws -> BrokerStore {
+        try address.store(flag: flag, tlsFlags: insecure || cafile != nil || cert != nil, webSocketPath: webSocketPath)
     }
 
     /// The filters to subscribe to when no `-t` is given: `-L`'s topic, else the profile's URL

@@ -65,27 +65,27 @@ struct WatchedBrokers {
     /// broker's default store), saying where it came from, or that there was none (unless `quiet`).
     /// Returns whether every broker's past was read.
     @discardableResult
-    func seed(_ watcher: Watcher, sessions: [Session], store: String?, quiet: Bool = false) async throws -> Bool {
+    func seed(_ watcher: Watcher, store: String?, quiet: Bool = false) async throws -> Bool {
         if store != nil, brokers.count > 1 { throw ValidationError("--store names one broker's history; with several, each reads its own") }
         let say: (String) -> Void = quiet ? { _ in } : { Diagnostics.warn($0) }
         let now = Date().timeIntervalSince1970
         var readEvery = true
         for index in brokers.indices {
-            let configuration = sessions[index].configuration
-            let path = store ?? HistoryStore.defaultPath(host: configuration.host, port: configuration.port)
+            let place = try brokers[index].options.store(flag: store)
             let prefix = brokers.count > 1 ? "\(names[index]): " : ""
-            guard FileManager.default.fileExists(atPath: path) else {
-                say("\(prefix)no history at \(path) (hearth record keeps one): learning each topic from live traffic")
+            guard place.address.mayExist else {
+                say("\(prefix)no history at \(place.address) (hearth record keeps one): learning each topic from live traffic")
                 readEvery = false
                 continue
             }
             do {
-                let store = try HistoryStore(path: path, readOnly: true)
-                let past = try RecordedPast.read(from: store, now: now) { topic in
-                    rules.contains { $0.applies(toProfile: profiles[index]) && MQTTTopic.matches(filter: $0.filter, topic: topic) }
+                let past = try await place.reading { store, broker in
+                    try await RecordedPast.read(from: store, broker: broker, now: now) { topic in
+                        rules.contains { $0.applies(toProfile: profiles[index]) && MQTTTopic.matches(filter: $0.filter, topic: topic) }
+                    }
                 }
                 await watcher.seed(past, broker: index, now: now)
-                say("\(prefix)read the past of \(past.count) topic\(past.count == 1 ? "" : "s") from \(path)")
+                say("\(prefix)read the past of \(past.count) topic\(past.count == 1 ? "" : "s") from \(place.address)")
             } catch {
                 say("\(prefix)\(error): learning each topic from live traffic")
                 readEvery = false

@@ -1,7 +1,7 @@
 import GRDB
 
 /// The store's tables, as versioned migrations: a newer Hearth adds migrations, never edits one.
-enum HistorySchema {
+enum SQLiteSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
@@ -63,6 +63,27 @@ enum HistorySchema {
                 table.primaryKey("name", .text)
                 table.column("value", .double).notNull()
             }
+        }
+        // Several brokers in one store: each topic belongs to a broker, named once in its own
+        // table. The topics of a store written before are kept under the broker "" (no name),
+        // which its next recorder names (`adoptUnnamed`). The topic table is rebuilt, since its
+        // name alone was unique; its ids stay, so messages and series keep pointing at them.
+        migrator.registerMigration("v3") { db in
+            try db.create(table: "broker") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("name", .text).notNull().unique()
+            }
+            try db.execute(sql: """
+                INSERT INTO broker (name) SELECT '' WHERE EXISTS (SELECT 1 FROM topic);
+                CREATE TABLE new_topic (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  broker INTEGER NOT NULL REFERENCES broker(id),
+                  name TEXT NOT NULL,
+                  UNIQUE (broker, name));
+                INSERT INTO new_topic (id, broker, name) SELECT id, (SELECT id FROM broker WHERE name = ''), name FROM topic;
+                DROP TABLE topic;
+                ALTER TABLE new_topic RENAME TO topic;
+                """)
         }
         return migrator
     }

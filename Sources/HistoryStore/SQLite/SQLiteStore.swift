@@ -3,45 +3,41 @@ import GRDB
 import Synchronization
 
 /// One SQLite file of recorded history (WAL: one writer, any number of readers), opened for
-/// writing by `hearth record` or read-only by the dashboard and `hearth history`.
+/// writing by `hearth record` or read-only by the dashboard and `hearth history`: the default
+/// store, for a home.
 ///
 /// ```swift
-/// let store = try HistoryStore(path: HistoryStore.defaultPath(host: "localhost", port: 1883))
-/// try store.write(messages)
-/// let points = try store.points(topic: "home/hall/temperature", path: "", since: now - 86_400)
+/// let store = try SQLiteStore(path: SQLiteStore.defaultPath(host: "localhost", port: 1883))
+/// try await store.write(messages, broker: "home")
+/// let points = try await store.points(broker: "home", topic: "home/hall/temperature", path: "", since: now - 86_400)
 /// ```
-public final class HistoryStore: Sendable {
-    /// Why a store cannot be used; each reads as one line.
-    public enum Failure: Error, CustomStringConvertible, Equatable, Sendable {
-        case cannotOpen(path: String, reason: String)
-        case newerSchema(path: String)
-        case writeFailed(path: String, reason: String)
-        case anotherWriter(path: String)
-
-        public var description: String {
-            switch self {
-            case let .cannotOpen(path, reason): return "cannot open the history store \(path): \(reason)"
-            case let .newerSchema(path): return "the history store \(path) was written by a newer Hearth"
-            case let .writeFailed(path, reason): return "cannot write to the history store \(path): \(reason)"
-            case let .anotherWriter(path): return "another hearth is recording into \(path) (hearth record, or hearth --record); one writer per store"
-            }
-        }
-    }
-
+public final class SQLiteStore: HistoryStorage {
     public let path: String
+    public var location: String { path }
     let pool: DatabasePool
-    /// Topic and series ids already in the file, so a batch looks each up once per run, not
-    /// once per batch. Only ever added to: rows are never renumbered.
+    /// Broker, topic and series ids already in the file, so a batch looks each up once per
+    /// run, not once per batch. Only ever added to: rows are never renumbered.
     let ids = Mutex(IDCache())
 
     struct IDCache {
-        var topics: [String: Int64] = [:]
-        var series: [String: Int64] = [:]
+        var brokers: [String: Int64] = [:]
+        var topics: [TopicKey: Int64] = [:]
+        var series: [SeriesKey: Int64] = [:]
+    }
+
+    struct TopicKey: Hashable {
+        let broker: Int64
+        let name: String
+    }
+
+    struct SeriesKey: Hashable {
+        let topic: Int64
+        let path: String
     }
 
     /// Opens (and creates, unless `readOnly`) the store at `path`, migrating it to this
     /// version's schema.
-    public init(path: String, readOnly: Bool = false) throws(Failure) {
+    public init(path: String, readOnly: Bool = false) throws(StoreFailure) {
         self.path = path
         var configuration = Configuration()
         configuration.readonly = readOnly
@@ -59,17 +55,19 @@ public final class HistoryStore: Sendable {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             }
             pool = try DatabasePool(path: path, configuration: configuration)
-            let migrator = HistorySchema.migrator
+            let migrator = SQLiteSchema.migrator
             let known = Set(migrator.migrations)
             let applied = try pool.read { try migrator.appliedIdentifiers($0) }
-            guard applied.isSubset(of: known) else { throw Failure.newerSchema(path: path) }
+            guard applied.isSubset(of: known) else { throw StoreFailure.newerSchema(store: path) }
             if !readOnly { try migrator.migrate(pool) }
-        } catch let failure as Failure {
+        } catch let failure as StoreFailure {
             throw failure
         } catch {
-            throw .cannotOpen(path: path, reason: Self.describe(error))
+            throw .cannotOpen(store: path, reason: Self.describe(error))
         }
     }
+
+    public func close() async {}
 
     /// `$XDG_STATE_HOME` (`~/.local/state` when unset), where Hearth keeps what it records and
     /// what `hearth watch` remembers, each under `hearth/`.

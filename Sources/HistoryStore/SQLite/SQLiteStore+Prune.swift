@@ -1,49 +1,28 @@
-import Foundation
 import GRDB
 
 // MARK: - Retention
 
-/// How much history a store keeps.
-public struct Retention: Sendable, Hashable {
-    /// Raw messages and points this old go (7 days by default).
-    public var raw: Double
-    /// Per-minute aggregates this old go (400 days by default).
-    public var minutes: Double
-    /// Beyond this many bytes of pages in use, the oldest messages and points go too (1 GiB).
-    public var maximumBytes: Int
-
-    public init(raw: Double = 7 * 86_400, minutes: Double = 400 * 86_400, maximumBytes: Int = 1 << 30) {
-        self.raw = raw
-        self.minutes = minutes
-        self.maximumBytes = maximumBytes
-    }
-}
-
-extension HistoryStore {
+extension SQLiteStore {
     /// The retention kept in the store by its last `hearth record` (so a dashboard recording
     /// into it prunes the same way), or nil when none was saved.
-    public func savedRetention() throws(Failure) -> Retention? {
-        try read { db in
-            let settings = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT name, value FROM setting").map {
+    public func savedRetention() async throws(StoreFailure) -> Retention? {
+        try await read { db in
+            Retention(settings: try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT name, value FROM setting").map {
                 ($0[0] as String, $0[1] as Double)
-            })
-            guard let raw = settings["retention.raw"], let minutes = settings["retention.minutes"],
-                  let bytes = settings["retention.maximumBytes"] else { return nil }
-            return Retention(raw: raw, minutes: minutes, maximumBytes: Int(exactly: bytes.rounded()) ?? Retention().maximumBytes)
+            }))
         }
     }
 
     /// Keeps `retention` in the store for its other writers.
-    public func save(_ retention: Retention) throws(Failure) {
+    public func save(_ retention: Retention) async throws(StoreFailure) {
         do {
-            try pool.write { db in
-                for (name, value) in [("retention.raw", retention.raw), ("retention.minutes", retention.minutes),
-                                      ("retention.maximumBytes", Double(retention.maximumBytes))] {
+            try await pool.write { db in
+                for (name, value) in retention.settings {
                     try db.execute(sql: "INSERT OR REPLACE INTO setting (name, value) VALUES (?, ?)", arguments: [name, value])
                 }
             }
         } catch {
-            throw .writeFailed(path: path, reason: Self.describe(error))
+            throw .writeFailed(store: path, reason: Self.describe(error))
         }
     }
 
@@ -52,14 +31,13 @@ extension HistoryStore {
 
     /// Deletes what `retention` no longer keeps, in small transactions, for at most `budget`
     /// (each transaction well under 50 ms). Returns whether there is more to delete.
-    @discardableResult
-    public func prune(now: Double, retention: Retention = Retention(), budget: Duration = .milliseconds(50)) throws(Failure) -> Bool {
+    public func prune(now: Double, retention: Retention, budget: Duration) async throws(StoreFailure) -> Bool {
         let end = ContinuousClock.now + budget
         let rawCutoff = now - retention.raw
         let minuteCutoff = Int64(((now - retention.minutes) / 60).rounded(.down))
         do {
             while ContinuousClock.now < end {
-                let deleted = try pool.write { db -> Int in
+                let deleted = try await pool.write { db -> Int in
                     // Past the size cap, the oldest raw rows go whatever their age.
                     let overSize = try usedBytes(db) > retention.maximumBytes
                     // (a tenth of a chunk at a time, so it stops soon after the size is back under the cap).
@@ -82,13 +60,13 @@ extension HistoryStore {
             }
             return true
         } catch {
-            throw .writeFailed(path: path, reason: Self.describe(error))
+            throw .writeFailed(store: path, reason: Self.describe(error))
         }
     }
 
     /// Bytes of pages in use (pages freed by deletes are reused before the file grows).
-    public func usedBytes() throws(Failure) -> Int {
-        try read { try usedBytes($0) }
+    public func usedBytes() async throws(StoreFailure) -> Int {
+        try await read { try self.usedBytes($0) }
     }
 
     private func usedBytes(_ db: Database) throws -> Int {

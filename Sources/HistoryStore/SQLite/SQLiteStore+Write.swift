@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+import MQTT
+
+// MARK: - Writing batches
+
+extension SQLiteStore {
+    /// Writes a batch of messages in one transaction: the messages, their numbers (in the
+    /// message row for a payload that is one number, as points for JSON fields), and
+    /// the per-minute aggregates. All or nothing: a failed batch can be written again.
+    public func write(_ messages: [MQTTMessage], broker: String) async throws(StoreFailure) {
+        let batch = StoredBatch(messages)
+        guard !batch.rows.isEmpty else { return }
+        do {
+            // Taken out for the transaction (writes are serialized), put back only if it commits:
+            // a rolled-back id must not be remembered.
+            let cache = ids.withLock { cache in
+                defer { cache = IDCache() }
+                return cache
+            }
+            let committed = try await pool.write { db in
+                var ids = cache
+                let brokerID = try self.brokerID(broker, in: db, cache: &ids.brokers)
+                let insertMessage = try db.cachedStatement(
+                    sql: "INSERT INTO message (topic, time, payload, size, qos, retain, value, properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                let insertPoint = try db.cachedStatement(sql: "INSERT INTO point (series, time, value) VALUES (?, ?, ?)")
+                var topicIDs: [String: Int64] = [:]
+                for row in batch.rows {
+                    let topic = try topicID(TopicKey(broker: brokerID, name: row.topic), in: db, cache: &ids.topics)
+                    topicIDs[row.topic] = topic
+                    try insertMessage.execute(arguments: [topic, row.time, Data(row.payload), row.size, row.qos, row.retain, row.value,
+                                                          row.properties.map { Data($0) }])
+                    // Series are made in the order their numbers first came: `paths` reads them so.
+                    if row.value != nil { _ = try seriesID(SeriesKey(topic: topic, path: ""), in: db, cache: &ids.series) }
+                    for (path, value) in row.points {
+                        let series = try seriesID(SeriesKey(topic: topic, path: path), in: db, cache: &ids.series)
+                        try insertPoint.execute(arguments: [series, row.time, value])
+                    }
+                }
+                let upsertMinute = try db.cachedStatement(sql: """
+                    INSERT INTO minute (series, minute, min, max, sum, count) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (series, minute) DO UPDATE SET
+                      min = min(min, excluded.min), max = max(max, excluded.max),
+                      sum = sum + excluded.sum, count = count + excluded.count
+                    """)
+                for (key, totals) in batch.minutes {
+                    let topic = topicIDs[key.topic] ?? 0
+                    let series = try seriesID(SeriesKey(topic: topic, path: key.path), in: db, cache: &ids.series)
+                    try upsertMinute.execute(arguments: [series, key.minute, totals.min, totals.max, totals.sum, totals.count])
+                }
+                return ids
+            }
+            ids.withLock { $0 = committed }
+        } catch {
+            throw .writeFailed(store: path, reason: Self.describe(error))
+        }
+    }
+
+    /// The broker's row; a store written before brokers were named has its messages under ""
+    /// (no name), and its first named recorder takes them as its own.
+    private func brokerID(_ name: String, in db: Database, cache: inout [String: Int64]) throws -> Int64 {
+        if let id = cache[name] { return id }
+        let id: Int64
+        if let known = try Int64.fetchOne(db, sql: "SELECT id FROM broker WHERE name = ?", arguments: [name]) {
+            id = known
+        } else if let unnamed = try Int64.fetchOne(db, sql: "SELECT id FROM broker WHERE name = ''"), (try Int.fetchOne(db, sql: "SELECT count(*) FROM broker") ?? 0) == 1 {
+            try db.execute(sql: "UPDATE broker SET name = ? WHERE id = ?", arguments: [name, unnamed])
+            id = unnamed
+        } else {
+            try db.execute(sql: "INSERT INTO broker (name) VALUES (?)", arguments: [name])
+            id = db.lastInsertedRowID
+        }
+        cache[name] = id
+        return id
+    }
+
+    private func topicID(_ key: TopicKey, in db: Database, cache: inout [TopicKey: Int64]) throws -> Int64 {
+        if let id = cache[key] { return id }
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO topic (broker, name) VALUES (?, ?)").execute(arguments: [key.broker, key.name])
+        let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM topic WHERE broker = ? AND name = ?"),
+                                    arguments: [key.broker, key.name]) ?? 0
+        cache[key] = id
+        return id
+    }
+
+    private func seriesID(_ key: SeriesKey, in db: Database, cache: inout [SeriesKey: Int64]) throws -> Int64 {
+        if let id = cache[key] { return id }
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO series (topic, path) VALUES (?, ?)").execute(arguments: [key.topic, key.path])
+        let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM series WHERE topic = ? AND path = ?"),
+                                    arguments: [key.topic, key.path]) ?? 0
+        cache[key] = id
+        return id
+    }
+}

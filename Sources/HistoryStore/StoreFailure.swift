@@ -1,0 +1,21 @@
+/// Why a history store cannot be used; each reads as one line. `store` is a file's path or a
+/// URL without its password.
+public enum StoreFailure: Error, CustomStringConvertible, Equatable, Sendable {
+    case cannotOpen(store: String, reason: String)
+    case newerSchema(store: String)
+    case writeFailed(store: String, reason: String)
+    case anotherWriter(store: String)
+    /// The store holds several brokers' pasts, and not this one's.
+    case noSuchBroker(store: String, broker: String, known: [String])
+
+    public var description: String {
+        switch self {
+        case let .cannotOpen(store, reason): return "cannot open the history store \(store): \(reason)"
+        case let .newerSchema(store): return "the history store \(store) was written by a newer Hearth"
+        case let .writeFailed(store, reason): return "cannot write to the history store \(store): \(reason)"
+        case let .anotherWriter(store): return "another hearth is recording into \(store) (hearth record, or hearth --record); one writer per store"
+        case let .noSuchBroker(store, broker, known):
+            return "the history store \(store) holds no broker \(broker) (it holds \(known.map { $0.isEmpty ? "(unnamed)" : $0 }.joined(separator: ", ")); name one with --broker)"
+        }
+    }
+}

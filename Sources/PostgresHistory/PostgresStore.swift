@@ -1,0 +1,190 @@
+import Foundation
+import HistoryStore
+import Logging
+import NIOCore
+import NIOSSL
+import PostgresNIO
+
+/// Recorded history in a PostgreSQL database, for a fleet: several recorders (a broker each)
+/// write into one database at once, and any number of dashboards read it.
+///
+/// The store keeps two connections, opened when first needed and again after a failure: one
+/// for writing (COPY in batches, a transaction each) and one for reading, so a reader never
+/// lands inside a write's transaction.
+///
+/// ```swift
+/// let store = try await PostgresStore(url: PostgresURL(parsing: "postgres://hearth@db/hearth"), password: nil)
+/// try await store.write(messages, broker: "home")
+/// ```
+public actor PostgresStore: HistoryStorage {
+    public nonisolated let location: String
+    let url: PostgresURL
+    let password: String?
+    /// Quiet: failures reach the caller as `StoreFailure`, one line each.
+    let logger = Logger(label: "hearth-postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    private var writer: PostgresConnection?
+    private var reader: PostgresConnection?
+    /// A batch being written: the next waits (a batch is a transaction on the one writer).
+    private var writing = false
+    private var waitingWriters: [CheckedContinuation<Void, Never>] = []
+
+    /// Ids already in the database: only ever added to, rows are never renumbered.
+    var brokerIDs: [String: Int32] = [:]
+    var topicIDs: [TopicKey: Int64] = [:]
+    var seriesIDs: [SeriesKey: Int64] = [:]
+    /// Days whose partitions exist.
+    var partitionDays: Set<Int64> = []
+
+    struct TopicKey: Hashable {
+        let broker: Int32
+        let name: String
+    }
+
+    struct SeriesKey: Hashable {
+        let topic: Int64
+        let path: String
+    }
+
+    /// Opened for reading: the server refuses every write (`default_transaction_read_only`).
+    let readOnly: Bool
+
+    /// Connects, checks the schema, and (unless `readOnly`) creates or migrates it.
+    ///
+    /// - Parameters:
+    ///   - password: from the profile or the environment; nil tries the URL's, then the password
+    ///     file (`~/.pgpass`, or `PGPASSFILE` in `environment`).
+    /// - Throws: one line: unreachable, refused, no such database, or written by a newer Hearth.
+    public init(url: PostgresURL, password: String?, readOnly: Bool = false,
+                environment: [String: String] = ProcessInfo.processInfo.environment) async throws(StoreFailure) {
+        self.url = url
+        self.location = url.description
+        self.readOnly = readOnly
+        self.password = url.password ?? password ?? PasswordFile.password(for: url, environment: environment)
+        do {
+            let connection = try await connect()
+            reader = connection
+            try await migrate(on: connection, readOnly: readOnly)
+        } catch let failure as StoreFailure {
+            await close()
+            throw failure
+        } catch {
+            await close()
+            throw .cannotOpen(store: location, reason: Self.describe(error))
+        }
+    }
+
+    public func close() async {
+        for connection in [writer, reader].compactMap({ $0 }) { try? await connection.close() }
+        writer = nil
+        reader = nil
+    }
+
+    // MARK: - Connections
+
+    private func connect() async throws -> PostgresConnection {
+        var configuration = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user, password: password,
+                                                             database: url.database, tls: try tls())
+        configuration.options.connectTimeout = .seconds(Int64(url.connectTimeout))
+        configuration.options.additionalStartupParameters = [("application_name", url.applicationName)]
+            + (readOnly ? [("default_transaction_read_only", "on")] : [])
+        return try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+    }
+
+    private func tls() throws -> PostgresConnection.Configuration.TLS {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        switch url.sslMode {
+        case .disable: return .disable
+        case .prefer, .require: tls.certificateVerification = .none
+        case .verifyCA: tls.certificateVerification = .noHostnameVerification
+        case .verifyFull: tls.certificateVerification = .fullVerification
+        }
+        if let root = url.sslRootCertificate { tls.trustRoots = .file(root) }
+        let context = try NIOSSLContext(configuration: tls)
+        return url.sslMode == .prefer ? .prefer(context) : .require(context)
+    }
+
+    /// The reading connection, opened again if it was lost.
+    func readConnection() async throws -> PostgresConnection {
+        if let reader, !reader.isClosed { return reader }
+        let connection = try await connect()
+        reader = connection
+        return connection
+    }
+
+    /// The writing connection, opened again if it was lost.
+    func writeConnection() async throws -> PostgresConnection {
+        if let writer, !writer.isClosed { return writer }
+        let connection = try await connect()
+        writer = connection
+        return connection
+    }
+
+    /// Runs `body` as the one writer: batches are written one after another.
+    func asTheWriter<Value>(_ body: () async throws -> Value) async rethrows -> Value {
+        if writing {
+            await withCheckedContinuation { waitingWriters.append($0) }
+        } else {
+            writing = true
+        }
+        defer {
+            // Handed straight to the next, still writing.
+            if waitingWriters.isEmpty { writing = false } else { waitingWriters.removeFirst().resume() }
+        }
+        return try await body()
+    }
+
+    // MARK: - Schema
+
+    private func migrate(on connection: PostgresConnection, readOnly: Bool) async throws {
+        let exists = try await connection.query("SELECT to_regclass('hearth_migration') IS NOT NULL", logger: logger)
+            .collect().first?.decode(Bool.self) ?? false
+        var applied = 0
+        if exists {
+            applied = try await connection.query("SELECT coalesce(max(version), 0) FROM hearth_migration", logger: logger)
+                .collect().first?.decode(Int.self) ?? 0
+        }
+        if applied > PostgresSchema.migrations.count { throw StoreFailure.newerSchema(store: location) }
+        guard !readOnly else {
+            if !exists { throw StoreFailure.cannotOpen(store: location, reason: "it holds no recorded history yet (hearth record --store URL writes it)") }
+            return
+        }
+        guard applied < PostgresSchema.migrations.count else { return }
+        // Under a lock, so recorders starting together migrate once.
+        _ = try await connection.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.lockKey))", logger: logger)
+            try await connection.query("CREATE TABLE IF NOT EXISTS hearth_migration (version integer PRIMARY KEY, applied timestamptz NOT NULL DEFAULT now())",
+                                       logger: logger)
+            let done = try await connection.query("SELECT coalesce(max(version), 0) FROM hearth_migration", logger: logger)
+                .collect().first?.decode(Int.self) ?? 0
+            for (index, statements) in PostgresSchema.migrations.enumerated() where index + 1 > done {
+                for sql in statements { try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
+                try await connection.query("INSERT INTO hearth_migration (version) VALUES (\(index + 1))", logger: logger)
+            }
+        }
+    }
+
+    /// Records a migration this version does not know, as a newer Hearth would have.
+    package func markAppliedForTesting(_ version: Int) async throws {
+        try await readConnection().query("INSERT INTO hearth_migration (version) VALUES (\(version))", logger: logger)
+    }
+
+    // MARK: - Errors
+
+    /// PostgreSQL's own words when the server said something, else what stopped the connection.
+    static func describe(_ error: any Error) -> String {
+        if let failure = error as? StoreFailure { return failure.description }
+        if let transaction = error as? PostgresTransactionError {
+            return describe(transaction.beginError ?? transaction.closureError ?? transaction.commitError ?? transaction.rollbackError ?? error)
+        }
+        guard let psql = error as? PSQLError else { return "\(error)" }
+        if let message = psql.serverInfo?[.message] { return message }
+        if let underlying = psql.underlying { return describe(underlying) }
+        switch psql.code {
+        case .serverClosedConnection, .uncleanShutdown: return "the server closed the connection"
+        case .sslUnsupported: return "the server does not offer TLS (sslmode=disable, or prefer, connects without)"
+        case .authMechanismRequiresPassword: return "the server asks for a password (give it with PGPASSWORD, ~/.pgpass, or the profile's store_password_file)"
+        default: return "\(psql.code)"
+        }
+    }
+}

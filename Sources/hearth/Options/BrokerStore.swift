@@ -1,0 +1,67 @@
+import ArgumentParser
+import HearthKit
+import HistoryStore
+
+/// The history store holding one broker's past, and the broker's name in it.
+struct BrokerStore {
+    let address: StoreAddress
+    /// The broker's name in the store: its profile's, else host:port.
+    let broker: String
+    /// The database's password from the profile, if it gives one.
+    let password: String?
+}
+
+extension BrokerStore {
+    /// `--store`, else the profile's `store`, else the file `hearth record` writes for the
+    /// broker (`$XDG_STATE_HOME/hearth/<host>-<port>.sqlite`).
+    init(flag: String?, profile: Profile?, broker: String, endpoint: BrokerEndpoint) throws {
+        address = try StoreAddress(parsing: flag ?? profile?.store ?? SQLiteStore.defaultPath(host: endpoint.host, port: endpoint.port))
+        self.broker = broker
+        password = try PasswordSource.store(of: profile)
+    }
+
+    /// Opens the store; a file that is not there yet is refused for reading.
+    func open(readOnly: Bool) async throws -> any HistoryStorage {
+        if readOnly, !address.mayExist { throw ValidationError("no history store at \(address) (hearth record writes one)") }
+        return try await address.open(readOnly: readOnly, password: password)
+    }
+
+    /// Opens the store for reading, runs `body` with it and the name to read this broker's past
+    /// under, and closes it, whatever `body` does.
+    ///
+    /// - Parameter named: `--broker`: read exactly that broker (an error when the store holds
+    ///   others but not it); without, this broker, else the store's only one (`recordedBroker`).
+    func reading<Value>(named: String? = nil, _ body: (any HistoryStorage, String) async throws -> Value) async throws -> Value {
+        let store = try await open(readOnly: true)
+        do {
+            let name: String
+            if let named {
+                let known = try await store.brokers()
+                if !known.isEmpty, !known.contains(named) { throw StoreFailure.noSuchBroker(store: store.location, broker: named, known: known) }
+                name = named
+            } else {
+                name = try await store.recordedBroker(broker)
+            }
+            let value = try await body(store, name)
+            await store.close()
+            return value
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+}
+
+extension BrokerAddressOptions {
+    /// The store of the one broker these flags name, with its name (its profile's, else host:port).
+    func store(flag: String?, tlsFlags: Bool = false, webSocketPath: String? = nil) throws -> BrokerStore {
+        let profile = try profile()
+        let endpoint = try endpoint(profile: profile, tlsFlags: tlsFlags, webSocketPath: webSocketPath)
+        return try BrokerStore(flag: flag, profile: profile, broker: brokerName(endpoint: endpoint), endpoint: endpoint)
+    }
+
+    /// The name of the broker these flags name: its profile's (`-b`), else host:port.
+    func brokerName(endpoint: BrokerEndpoint) -> String {
+        profileNames.first ?? endpoint.hostAndPort
+    }
+}
