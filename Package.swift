@@ -215,7 +215,7 @@ let package = Package(
         // tests that depend on it, so a codec change does not rebuild the app for unit tests.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["hearth", "MQTT", "MQTTTestSupport", "HistoryStore"]
+            dependencies: ["hearth", "MQTT", "MQTTTestSupport", "HistoryStore", "PostgresHistory"]
         ),
     ],
     swiftLanguageModes: [.v6]

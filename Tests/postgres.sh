@@ -2,6 +2,8 @@
 # A throwaway PostgreSQL cluster for the tests, on a free loopback port, in a folder of its own.
 #   Tests/postgres.sh start FOLDER   creates and starts it; prints its URL (superuser hearth, trust)
 #   Tests/postgres.sh stop FOLDER    stops it and removes the folder
+#   Tests/postgres.sh down FOLDER    stops the server, keeping the cluster
+#   Tests/postgres.sh up FOLDER      starts it again, on its port
 # As root, initdb and the server run as the postgres user (initdb refuses root). The role
 # `secret` (password `right`) signs in with a password: the tests of a wrong one use it.
 set -euo pipefail
@@ -22,19 +24,27 @@ host all secret 127.0.0.1/32 scram-sha-256
 host all all 127.0.0.1/32 trust
 HBA
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    echo "$port" >"$folder/port"
+    "$0" up "$folder"
+    psql -q -X "postgres://hearth@127.0.0.1:$port/postgres" -c "CREATE ROLE secret LOGIN PASSWORD 'right' CREATEDB" >/dev/null
+    echo "postgres://hearth@127.0.0.1:$port/postgres"
+    ;;
+up)
+    port=$(cat "$folder/port")
     # Durability is not under test here: no fsync, so the suites run at memory speed.
     as_owner "$bin/pg_ctl" -D "$folder/data" -l "$folder/server.log" -w -t 60 \
         -o "-p $port -k $folder -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
         start >/dev/null || { cat "$folder/server.log" >&2; exit 1; }
-    psql -q -X "postgres://hearth@127.0.0.1:$port/postgres" -c "CREATE ROLE secret LOGIN PASSWORD 'right' CREATEDB" >/dev/null
-    echo "postgres://hearth@127.0.0.1:$port/postgres"
+    ;;
+down)
+    as_owner "$bin/pg_ctl" -D "$folder/data" -m fast -w stop >/dev/null
     ;;
 stop)
     [ -d "$folder/data" ] && as_owner "$bin/pg_ctl" -D "$folder/data" -m immediate stop >/dev/null 2>&1 || true
     rm -rf "$folder"
     ;;
 *)
-    echo "usage: $0 start|stop FOLDER" >&2
+    echo "usage: $0 start|stop|down|up FOLDER" >&2
     exit 2
     ;;
 esac

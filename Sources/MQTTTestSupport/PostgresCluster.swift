@@ -50,6 +50,39 @@ public actor PostgresCluster {
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// A cluster of its own, for a test that stops and starts its server: removed after `body`.
+    public static func withOwnCluster<Result>(_ body: (OwnCluster) async throws -> Result) async throws -> Result {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-pg-own-\(UUID().uuidString)").path
+        let started = try await ChildProcess.run([script, "start", folder], timeout: 120)
+        guard started.status == 0 else { throw TestSupportError("cannot start a PostgreSQL cluster (\(script)): \(started.stderr)") }
+        let cluster = OwnCluster(url: started.stdout.trimmingCharacters(in: .whitespacesAndNewlines), folder: folder)
+        do {
+            let result = try await body(cluster)
+            try await ChildProcess.run([script, "stop", folder], timeout: 60)
+            return result
+        } catch {
+            try await ChildProcess.run([script, "stop", folder], timeout: 60)
+            throw error
+        }
+    }
+
+    /// A cluster a test stops and starts.
+    public struct OwnCluster: Sendable {
+        /// The superuser's URL.
+        public let url: String
+        let folder: String
+
+        /// Stops the server (fast shutdown: connections are cut), keeping its data.
+        public func down() async throws { try await run("down") }
+        /// Starts it again on its port, and waits until it accepts connections.
+        public func up() async throws { try await run("up") }
+
+        private func run(_ command: String) async throws {
+            let result = try await ChildProcess.run([PostgresCluster.script, command, folder], timeout: 60)
+            guard result.status == 0 else { throw TestSupportError("postgres.sh \(command): \(result.stderr)") }
+        }
+    }
+
     private static func start() async throws -> String {
         if let url = ProcessInfo.processInfo.environment["HEARTH_TEST_POSTGRES"], !url.isEmpty { return url }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-pg-\(getpid())").path

@@ -241,8 +241,11 @@ extension RecordCommandTests {
         }
     }
 
-    @Test func aDashboardStartedOnARecordedStoreShowsThePastOnItsFirstScreen() async throws {
-        try await Self.withStoreAndBroker { store, port in
+    /// The same in a file and in PostgreSQL.
+    @Test(arguments: ["file", "postgres"])
+    func aDashboardStartedOnARecordedStoreShowsThePastOnItsFirstScreen(_ kind: String) async throws {
+        try await Self.withStoreAndBroker { file, port in
+            let store = kind == "file" ? file : try await PostgresCluster.shared.freshDatabase()
             let recorder = try ChildProcess.launch([HearthExecutable.path, "record", "-p", port, "--store", store])
             try await recorder.waitForOutput("connected (MQTT 5.0)")
             let readings = (0..<30).map { #"{"temperature": \#(19 + Double($0 % 10) / 5), "humidity": 50}"# }.joined(separator: "\n") + "\n"

@@ -49,10 +49,28 @@ struct HistoryCommand: AsyncParsableCommand {
 
     func run() async throws {
         let place = try address.store(flag: store)
-        try await place.reading(named: broker) { history, broker in try await printPast(from: history, broker: broker) }
+        if topics {
+            try await place.reading { history in try await printTopics(from: history) }
+        } else {
+            try await place.reading(named: broker) { history, broker in try await printPast(from: history, broker: broker) }
+        }
     }
 
-    /// Prints what was asked of `broker`'s past.
+    /// The recorded topics of `--broker`, or of every broker.
+    private func printTopics(from history: any HistoryStorage) async throws {
+        let printed = format?.recordFormat ?? .text
+        var output = OutputWriter(fd: STDOUT_FILENO)
+        defer { output.flush() }
+        let names = ["broker", "topic", "messages", "first", "last"]
+        if let header = printed.header(names) { output.write(header) }
+        for topic in try await history.topics(broker: broker) {
+            let fields: [RecordFormat.Field] = [.text(topic.broker.isEmpty ? "(unnamed)" : topic.broker), .text(topic.name),
+                                                .number(Double(topic.messages)), .time(topic.first), .time(topic.last)]
+            output.write(printed.line(Array(zip(names, fields))))
+        }
+    }
+
+    /// Prints what was asked of `broker`'s past: a topic's points, messages or retained changes.
     private func printPast(from history: any HistoryStorage, broker: String) async throws {
         let printed = format?.recordFormat ?? .text
         var output = OutputWriter(fd: STDOUT_FILENO)
@@ -60,12 +78,6 @@ struct HistoryCommand: AsyncParsableCommand {
         func write(_ names: [String], _ records: some Sequence<[RecordFormat.Field]>) {
             if let header = printed.header(names) { output.write(header) }
             for fields in records { output.write(printed.line(Array(zip(names, fields)))) }
-        }
-        if topics {
-            write(["broker", "topic", "messages", "first", "last"], try await history.topics(broker: self.broker).map {
-                [.text($0.broker.isEmpty ? "(unnamed)" : $0.broker), .text($0.name), .number(Double($0.messages)), .time($0.first), .time($0.last)]
-            })
-            return
         }
         guard let topic else { return }
         let start = Date().timeIntervalSince1970 - since.seconds

@@ -26,28 +26,30 @@ extension BrokerStore {
         return try await address.open(readOnly: readOnly, password: password)
     }
 
+    /// Opens the store for reading, runs `body`, and closes it, whatever `body` does.
+    func reading<Value>(_ body: (any HistoryStorage) async throws -> Value) async throws -> Value {
+        let store = try await open(readOnly: true)
+        do {
+            let value = try await body(store)
+            await store.close()
+            return value
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
     /// Opens the store for reading, runs `body` with it and the name to read this broker's past
     /// under, and closes it, whatever `body` does.
     ///
     /// - Parameter named: `--broker`: read exactly that broker (an error when the store holds
     ///   others but not it); without, this broker, else the store's only one (`recordedBroker`).
     func reading<Value>(named: String? = nil, _ body: (any HistoryStorage, String) async throws -> Value) async throws -> Value {
-        let store = try await open(readOnly: true)
-        do {
-            let name: String
-            if let named {
-                let known = try await store.brokers()
-                if !known.isEmpty, !known.contains(named) { throw StoreFailure.noSuchBroker(store: store.location, broker: named, known: known) }
-                name = named
-            } else {
-                name = try await store.recordedBroker(broker)
-            }
-            let value = try await body(store, name)
-            await store.close()
-            return value
-        } catch {
-            await store.close()
-            throw error
+        try await reading { store in
+            guard let named else { return try await body(store, store.recordedBroker(broker)) }
+            let known = try await store.brokers()
+            if !known.isEmpty, !known.contains(named) { throw StoreFailure.noSuchBroker(store: store.location, broker: named, known: known) }
+            return try await body(store, named)
         }
     }
 }
