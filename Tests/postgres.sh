@@ -6,6 +6,7 @@
 #   Tests/postgres.sh up FOLDER      starts it again, on its port
 # As root, initdb and the server run as the postgres user (initdb refuses root). The role
 # `secret` (password `right`) signs in with a password: the tests of a wrong one use it.
+# Without fsync (durability is not under test) unless HEARTH_PG_DURABLE=1 (the benchmarks).
 set -euo pipefail
 command=$1
 folder=$2
@@ -25,16 +26,16 @@ host all all 127.0.0.1/32 trust
 HBA
     port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     echo "$port" >"$folder/port"
+    [ "${HEARTH_PG_DURABLE:-}" = 1 ] && touch "$folder/durable"
     "$0" up "$folder"
     psql -q -X "postgres://hearth@127.0.0.1:$port/postgres" -c "CREATE ROLE secret LOGIN PASSWORD 'right' CREATEDB" >/dev/null
     echo "postgres://hearth@127.0.0.1:$port/postgres"
     ;;
 up)
     port=$(cat "$folder/port")
-    # Durability is not under test here: no fsync, so the suites run at memory speed.
-    as_owner "$bin/pg_ctl" -D "$folder/data" -l "$folder/server.log" -w -t 60 \
-        -o "-p $port -k $folder -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-        start >/dev/null || { cat "$folder/server.log" >&2; exit 1; }
+    options="-p $port -k $folder -c listen_addresses=127.0.0.1"
+    [ -f "$folder/durable" ] || options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    as_owner "$bin/pg_ctl" -D "$folder/data" -l "$folder/server.log" -w -t 60 -o "$options" start >/dev/null || { cat "$folder/server.log" >&2; exit 1; }
     ;;
 down)
     as_owner "$bin/pg_ctl" -D "$folder/data" -m fast -w stop >/dev/null

@@ -142,6 +142,39 @@ struct FleetStoreTests {
         }
     }
 
+    @Test func aDashboardWhoseDatabaseGoesAwayKeepsRunningLiveAndSaysSo() async throws {
+        try await PostgresCluster.withOwnCluster { cluster in
+            try await Mosquitto.with { broker in
+                let port = broker.port()
+                let database = PostgresCluster.url(cluster.url, database: "postgres")
+                let recorder = try ChildProcess.launch([HearthExecutable.path, "record", "-p", "\(port)", "--store", database])
+                try await recorder.waitForOutput("connected (MQTT 5.0)")
+                let readings = (0..<30).map { "\(19 + Double($0 % 10) / 5)" }.joined(separator: "\n") + "\n"
+                try await ChildProcess.run(["mosquitto_pub", "-p", "\(port)", "-q", "1", "-t", "home/hall/temperature", "-l"], input: Array(readings.utf8))
+                try await Self.until("the readings recorded") { Int(try await PostgresCluster.psql(database, "SELECT count(*) FROM message")) == 30 }
+                recorder.signal(SIGTERM)
+                #expect(await recorder.wait().status == 0)
+                try await Tmux.with("'\(HearthExecutable.path)' -p \(port) --store '\(database)'", width: 120, height: 40) { tmux in
+                    _ = try await tmux.waitFor { $0.contains("home/hall/temperature") || $0.contains("temperature") && $0.contains("connected") }
+                    try await cluster.down()
+                    // Paging back needs the database: the status line says why it cannot.
+                    try await tmux.type("/temperature")
+                    try await tmux.keys("Enter")
+                    try await tmux.keys("Tab", "End")
+                    let failed = try await tmux.waitFor { $0.contains("cannot open the history store postgres://hearth@127.0.0.1:") }
+                    #expect(failed.contains("cannot open the history store postgres://hearth@127.0.0.1:"), "\(failed)")
+                    // Live messages still arrive.
+                    try await tmux.keys("Escape")
+                    try await publish(port, "home/porch/light", "ON")
+                    let live = try await tmux.waitFor { $0.contains("porch") }
+                    #expect(live.contains("porch"), "\(live)")
+                    try await tmux.keys("q")
+                    _ = try await tmux.waitFor { $0.contains("EXITED") }
+                }
+            }
+        }
+    }
+
     @Test func aStretchReplaysFromTheDatabaseIntoAThirdBrokerInOrderWithItsRetainFlags() async throws {
         try await Mosquitto.with { target in
             let database = try await PostgresCluster.shared.freshDatabase()
