@@ -215,7 +215,7 @@ let package = Package(
         // tests that depend on it, so a codec change does not rebuild the app for unit tests.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["hearth", "MQTT", "MQTTTestSupport", "HistoryStore", "PostgresHistory"]
+            dependencies: ["hearth", "MQTT", "MQTTTestSupport", "HistoryStore", "PostgresHistory", "HearthKit", "TopicModel"]
         ),
     ],
     swiftLanguageModes: [.v6]

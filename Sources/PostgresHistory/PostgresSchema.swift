@@ -16,11 +16,11 @@ enum PostgresSchema {
                                 UNIQUE (broker, name))
             """,
             """
-            CREATE SEQUENCE message_id CACHE 1000
+            CREATE SEQUENCE message_block
             """,
             """
             CREATE TABLE message (
-              topic bigint NOT NULL, time double precision NOT NULL, id bigint NOT NULL DEFAULT nextval('message_id'),
+              topic bigint NOT NULL, time double precision NOT NULL, id bigint NOT NULL,
               payload bytea NOT NULL, size integer NOT NULL, qos smallint NOT NULL, retain boolean NOT NULL,
               value double precision, properties bytea
             ) PARTITION BY RANGE (time)
@@ -53,6 +53,10 @@ enum PostgresSchema {
             """,
         ],
     ]
+
+    /// Message ids come in blocks of this many, one block a batch (`message_block`): a row's id
+    /// is its block's first plus its place in the batch, so ids follow arrival order.
+    static let idBlock: Int64 = 100_000
 
     /// Taken around migrations and partition changes, so recorders starting together do not race.
     static let lockKey = 0x4865_6172_7468

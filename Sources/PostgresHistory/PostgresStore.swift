@@ -35,6 +35,15 @@ public actor PostgresStore: HistoryStorage {
     var seriesIDs: [SeriesKey: Int64] = [:]
     /// Days whose partitions exist.
     var partitionDays: Set<Int64> = []
+    /// Per-minute totals of the minutes still filling, written when they end (`Minutes`).
+    var openMinutes: [SeriesMinute: StoredBatch.MinuteTotals] = [:]
+    /// Per broker: every minute before this one has its totals in the database.
+    var minutesWrittenBefore: [Int32: Int64] = [:]
+
+    struct SeriesMinute: Hashable {
+        let series: Int64
+        let minute: Int64
+    }
 
     struct TopicKey: Hashable {
         let broker: Int32
@@ -74,7 +83,17 @@ public actor PostgresStore: HistoryStorage {
         }
     }
 
+    /// Writes the minutes still filling, then lets go of the connections (a later call opens
+    /// them again).
     public func close() async {
+        try? await writeOpenMinutes()
+        for connection in [writer, reader].compactMap({ $0 }) { try? await connection.close() }
+        writer = nil
+        reader = nil
+    }
+
+    /// Lets go of the connections without writing the open minutes: a recorder killed.
+    package func dropConnectionsForTesting() async {
         for connection in [writer, reader].compactMap({ $0 }) { try? await connection.close() }
         writer = nil
         reader = nil
@@ -187,4 +206,10 @@ public actor PostgresStore: HistoryStorage {
         default: return "\(psql.code)"
         }
     }
+}
+
+/// The database answered something a store cannot use: one line.
+struct PostgresStoreError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

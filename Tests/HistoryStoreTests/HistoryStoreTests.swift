@@ -27,6 +27,8 @@ struct HistoryStoreTests {
             let topics = try await store.topics(broker: "home")
             #expect(topics.map(\.name) == ["home/door", "home/hall", "zigbee2mqtt/bedroom"])
             #expect(topics.last?.messages == 12 && topics.last?.first == start && topics.last?.last == start + 110)
+            // A minute's aggregate is in the store once a later minute is written, or the store closed.
+            await store.close()
             let minutes = try await store.minutes(broker: "home", topic: "zigbee2mqtt/bedroom", path: "temperature", since: 0)
             #expect(minutes.count == 2)
             #expect(minutes.first?.count == 6 && minutes.first?.min == 20 && abs((minutes.first?.max ?? 0) - 20.5) < 1e-9)
@@ -139,6 +141,7 @@ struct HistoryStoreTests {
             // Raw points and messages: 7 days; per-minute aggregates: 400 days.
             #expect(try await store.points(broker: "home", topic: "t", path: "", since: 0).map(\.value) == [6, 1])
             #expect(try await store.messages(broker: "home", topic: "t", since: 0).count == 2)
+            await store.close()
             #expect(try await store.minutes(broker: "home", topic: "t", path: "", since: 0).map(\.min) == [30, 8, 6, 1])
             // What was pruned is written again without trouble (a late recorder's batch).
             try await store.write([message("t", "7", at: now - 2 * 86_400)], broker: "home")
@@ -201,6 +204,7 @@ struct HistoryStoreTests {
             }, broker: "home")
             try await store.write([message("home/door", "closed", at: now - 100, retain: true)], broker: "home")
             try await store.write([message("old/topic", "1", at: now - 3 * 86_400)], broker: "home")
+            await store.close()
             // First each topic's newest message, with its series still to read.
             let latest = try await store.latest(broker: "home", since: now - 86_400)
             #expect(latest.map(\.topic).sorted() == ["home/door", "zigbee2mqtt/bedroom"])

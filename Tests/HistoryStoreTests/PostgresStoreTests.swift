@@ -59,6 +59,26 @@ struct PostgresStoreTests {
         #expect(indexes == "2")
     }
 
+    @Test func minutesStillFillingAreWrittenWhenTheyEndAndRecomputedAfterACrash() async throws {
+        let url = try PostgresURL(parsing: try await PostgresCluster.shared.freshDatabase())
+        let start = 1_800_000_000.0  // the start of a minute
+        let crashed = try await PostgresStore(url: url, password: nil)
+        try await crashed.write([message("t", "1", at: start), message("t", "2", at: start + 10)], broker: "home")
+        try await crashed.write([message("t", "3", at: start + 20), message("t", "4", at: start + 61)], broker: "home")
+        // The first minute ended with the second batch: written. The second is still filling.
+        #expect(try await crashed.minutes(broker: "home", topic: "t", path: "", since: 0).map(\.count) == [3])
+        try await crashed.write([message("t", "5", at: start + 62)], broker: "home")
+        // The recorder stops without closing (kill -9): its open minute is lost with it. The next
+        // one recomputes it from the raw messages before it writes.
+        await crashed.dropConnectionsForTesting()
+        let next = try await PostgresStore(url: url, password: nil)
+        try await next.write([message("t", "6", at: start + 125)], broker: "home")
+        #expect(try await next.minutes(broker: "home", topic: "t", path: "", since: 0).map { "\($0.count) \($0.sum)" } == ["3 6.0", "2 9.0"])
+        await next.close()
+        #expect(try await next.minutes(broker: "home", topic: "t", path: "", since: 0).map { "\($0.count) \($0.sum)" } == ["3 6.0", "2 9.0", "1 6.0"])
+        await next.close()
+    }
+
     @Test func aWrongPasswordAMissingDatabaseAndNoServerAreOneLineEach() async throws {
         let admin = try await PostgresCluster.shared.url()
         let port = try #require(URLComponents(string: admin)?.port)

@@ -24,10 +24,9 @@ extension SQLiteStore {
                 let insertMessage = try db.cachedStatement(
                     sql: "INSERT INTO message (topic, time, payload, size, qos, retain, value, properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                 let insertPoint = try db.cachedStatement(sql: "INSERT INTO point (series, time, value) VALUES (?, ?, ?)")
-                var topicIDs: [String: Int64] = [:]
+                let topicIDs = try batch.topics.map { try self.topicID(TopicKey(broker: brokerID, name: $0), in: db, cache: &ids.topics) }
                 for row in batch.rows {
-                    let topic = try topicID(TopicKey(broker: brokerID, name: row.topic), in: db, cache: &ids.topics)
-                    topicIDs[row.topic] = topic
+                    let topic = topicIDs[row.topic]
                     try insertMessage.execute(arguments: [topic, row.time, Data(row.payload), row.size, row.qos, row.retain, row.value,
                                                           row.properties.map { Data($0) }])
                     // Series are made in the order their numbers first came: `paths` reads them so.
@@ -44,8 +43,7 @@ extension SQLiteStore {
                       sum = sum + excluded.sum, count = count + excluded.count
                     """)
                 for (key, totals) in batch.minutes {
-                    let topic = topicIDs[key.topic] ?? 0
-                    let series = try seriesID(SeriesKey(topic: topic, path: key.path), in: db, cache: &ids.series)
+                    let series = try seriesID(SeriesKey(topic: topicIDs[key.topic], path: key.path), in: db, cache: &ids.series)
                     try upsertMinute.execute(arguments: [series, key.minute, totals.min, totals.max, totals.sum, totals.count])
                 }
                 return ids

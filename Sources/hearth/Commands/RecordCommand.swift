@@ -61,55 +61,51 @@ struct RecordCommand: AsyncParsableCommand, ConnectingCommand {
         var opened: [any HistoryStorage] = []
         let stop = Doorbell.latching()
         let retention = Retention(raw: keep.seconds, maximumBytes: max(1, maximumMiB) << 20)
-        for broker in named {
-            let options = broker.options
-            var configuration = try options.makeConfiguration(reconnect: MQTTReconnectPolicy())
-            configuration.cleanStart = false
-            configuration.sessionExpiry = sessionExpiry
-            if options.id == nil { configuration.clientID = "hearth-record-\(ProcessInfo.processInfo.hostName)" }
-            let place = try options.store(flag: store)
-            let history: any HistoryStorage
-            if case let .file(path) = place.address, let shared = files[path] {
-                history = shared
-            } else {
-                // One writer per file: a second recorder (or a dashboard recording) on it is
-                // refused; readers are fine. Claimed for as long as the recorder runs.
-                if let claim = try place.address.claimWriter() { claims.append(claim) }
-                history = try await place.open(readOnly: false)
-                opened.append(history)
-                if case let .file(path) = place.address { files[path] = history }
-                // Kept in the store, so a dashboard recording into it (`hearth --record`) prunes alike.
-                try await history.save(retention)
-            }
-            let prefix = named.count > 1 ? "\(broker.name): " : ""
-            let known = try await history.latest(broker: place.broker, since: Date().timeIntervalSince1970 - retention.raw).map(\.last)
-            let pipeline = RecordingPipeline(store: history, broker: place.broker, retention: retention, known: known, clock: ContinuousClock()) { change in
-                if change.isFailure { Diagnostics.error(prefix + "\(change)") } else { Diagnostics.warn(prefix + "\(change)") }
-            }
-            let filters = topics.isEmpty ? try options.defaultFilters() : topics
-            Diagnostics.warn("recording \(filters.joined(separator: " ")) from \(configuration.host):\(configuration.port) into \(place.address)"
-                             + " as \(place.broker)")
-            // Retained values come once, with a new subscription: a resumed session (a restart, a
-            // reconnect) does not deliver them again (MQTT 5). Those a broker does resend (a new
-            // session, MQTT 3.1.1) the pipeline leaves out when they did not change (RetainedEcho).
-            let session = Session(configuration: configuration, filters: filters, qos: qos, retainAsPublished: true,
-                                   retainHandling: .sendIfNew)
-            recorders.append((broker.name, Recorder(session: session, pipeline: pipeline, limit: count, stop: stop,
-                                                    warn: { Diagnostics.warn(prefix + $0) }), "\(place.address)"))
-        }
-        let signals = Task {
-            await StopSignal.wait()
-            stop.ring()
-        }
-        defer { signals.cancel() }
+        let summaries: [Recorder.Summary]
         let started = ContinuousClock.now
-        let summaries = try await withThrowingTaskGroup(of: (Int, Recorder.Summary).self) { group in
-            for (index, entry) in recorders.enumerated() {
-                group.addTask { (index, try await entry.recorder.run()) }
+        // Every store opened is closed however the recording ends (a database's open minutes
+        // are written then).
+        do {
+            for broker in named {
+                let options = broker.options
+                var configuration = try options.makeConfiguration(reconnect: MQTTReconnectPolicy())
+                configuration.cleanStart = false
+                configuration.sessionExpiry = sessionExpiry
+                if options.id == nil { configuration.clientID = "hearth-record-\(ProcessInfo.processInfo.hostName)" }
+                let place = try options.store(flag: store)
+                let history: any HistoryStorage
+                if case let .file(path) = place.address, let shared = files[path] {
+                    history = shared
+                } else {
+                    // One writer per file: a second recorder (or a dashboard recording) on it is
+                    // refused; readers are fine. Claimed for as long as the recorder runs.
+                    if let claim = try place.address.claimWriter() { claims.append(claim) }
+                    history = try await place.open(readOnly: false)
+                    opened.append(history)
+                    if case let .file(path) = place.address { files[path] = history }
+                    // Kept in the store, so a dashboard recording into it (`hearth --record`) prunes alike.
+                    try await history.save(retention)
+                }
+                let prefix = named.count > 1 ? "\(broker.name): " : ""
+                let known = try await history.latest(broker: place.broker, since: Date().timeIntervalSince1970 - retention.raw).map(\.last)
+                let pipeline = RecordingPipeline(store: history, broker: place.broker, retention: retention, known: known, clock: ContinuousClock()) { change in
+                    if change.isFailure { Diagnostics.error(prefix + "\(change)") } else { Diagnostics.warn(prefix + "\(change)") }
+                }
+                let filters = topics.isEmpty ? try options.defaultFilters() : topics
+                Diagnostics.warn("recording \(filters.joined(separator: " ")) from \(configuration.host):\(configuration.port) into \(place.address)"
+                                 + " as \(place.broker)")
+                // Retained values come once, with a new subscription: a resumed session (a restart, a
+                // reconnect) does not deliver them again (MQTT 5). Those a broker does resend (a new
+                // session, MQTT 3.1.1) the pipeline leaves out when they did not change (RetainedEcho).
+                let session = Session(configuration: configuration, filters: filters, qos: qos, retainAsPublished: true,
+                                       retainHandling: .sendIfNew)
+                recorders.append((broker.name, Recorder(session: session, pipeline: pipeline, limit: count, stop: stop,
+                                                        warn: { Diagnostics.warn(prefix + $0) }), "\(place.address)"))
             }
-            var summaries = [Recorder.Summary?](repeating: nil, count: recorders.count)
-            for try await (index, summary) in group { summaries[index] = summary }
-            return summaries.compactMap { $0 }
+            summaries = try await run(recorders.map(\.recorder), stop: stop)
+        } catch {
+            for store in opened { await store.close() }
+            throw error
         }
         for store in opened { await store.close() }
         claims.removeAll()
@@ -121,5 +117,22 @@ struct RecordCommand: AsyncParsableCommand, ConnectingCommand {
         }
         let lost = summaries.reduce(0) { $0 + $1.lost }
         if lost > 0 { throw Recorder.Lost(count: lost) }
+    }
+
+    /// Runs the recorders side by side until `stop` rings (SIGTERM, SIGINT, or `--count`).
+    private func run(_ recorders: [Recorder], stop: Doorbell) async throws -> [Recorder.Summary] {
+        let signals = Task {
+            await StopSignal.wait()
+            stop.ring()
+        }
+        defer { signals.cancel() }
+        return try await withThrowingTaskGroup(of: (Int, Recorder.Summary).self) { group in
+            for (index, recorder) in recorders.enumerated() {
+                group.addTask { (index, try await recorder.run()) }
+            }
+            var summaries = [Recorder.Summary?](repeating: nil, count: recorders.count)
+            for try await (index, summary) in group { summaries[index] = summary }
+            return summaries.compactMap { $0 }
+        }
     }
 }

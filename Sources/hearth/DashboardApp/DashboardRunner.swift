@@ -71,15 +71,22 @@ struct DashboardRunner {
             await onSubscribed?()
             try await show(client: client, info: info, configuration: configuration, recorded: recorded, recording: recording, inbox: inbox)
         }
-        if let recording {
-            // Said however the dashboard ends, before its error if it failed.
-            defer {
-                let lost = recording.lostCount
-                if lost > 0 { Diagnostics.warn("\(lost) message(s) could not be written to the history store and were dropped") }
+        // The stores are closed however the dashboard ends (a database's open minutes are written then).
+        do {
+            if let recording {
+                // Said however the dashboard ends, before its error if it failed.
+                defer {
+                    let lost = recording.lostCount
+                    if lost > 0 { Diagnostics.warn("\(lost) message(s) could not be written to the history store and were dropped") }
+                }
+                _ = try await recording.run { try await session.run(screen) }
+            } else {
+                try await session.run(screen)
             }
-            _ = try await recording.run { try await session.run(screen) }
-        } else {
-            try await session.run(screen)
+        } catch {
+            await writable?.close()
+            await recorded?.store.close()
+            throw error
         }
         await writable?.close()
         await recorded?.store.close()
