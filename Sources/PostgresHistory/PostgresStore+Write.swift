@@ -44,7 +44,10 @@ extension PostgresStore {
                 _ = try await connection.withTransaction(logger: logger) { connection in
                     try await copy(batch, ids: ids, topics: topics, series: series, on: connection)
                     try await upsert(minutes.due, on: connection)
-                    try await saveMinutesWrittenBefore(minutes.before, broker: brokerID, on: connection)
+                    // The mark moves when a minute ends, not with every batch.
+                    if minutes.before != minutesWrittenBefore[brokerID] {
+                        try await saveMinutesWrittenBefore(minutes.before, broker: brokerID, on: connection)
+                    }
                 }
                 // Committed: the minutes that ended are in the database.
                 openMinutes = minutes.open
