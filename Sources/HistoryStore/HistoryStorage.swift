@@ -14,6 +14,11 @@ public protocol HistoryStorage: Sendable {
 
     // MARK: Writing
 
+    /// Claims `broker`'s past for this writer while the store is open: a second writer of the
+    /// same broker is refused (`anotherBrokerWriter`). A file has one writer whatever the broker,
+    /// claimed before it opens (`HistoryWriterLock`).
+    func claim(broker: String) async throws(StoreFailure)
+
     /// Writes a batch of `broker`'s messages, with their numbers and per-minute aggregates, all
     /// or nothing: a failed batch can be written again.
     func write(_ messages: [MQTTMessage], broker: String) async throws(StoreFailure)

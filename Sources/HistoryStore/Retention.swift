@@ -7,6 +7,9 @@ public struct Retention: Sendable, Hashable {
     /// Beyond this many bytes in use, the oldest messages and points go too (1 GiB).
     public var maximumBytes: Int
 
+    /// No cap on the bytes in use (a database's default: its days hold every broker's past).
+    public static let noSizeCap = 1 << 62
+
     public init(raw: Double = 7 * 86_400, minutes: Double = 400 * 86_400, maximumBytes: Int = 1 << 30) {
         self.raw = raw
         self.minutes = minutes

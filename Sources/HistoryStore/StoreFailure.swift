@@ -5,6 +5,8 @@ public enum StoreFailure: Error, CustomStringConvertible, Equatable, Sendable {
     case newerSchema(store: String)
     case writeFailed(store: String, reason: String)
     case anotherWriter(store: String)
+    /// A database takes many writers, one per broker.
+    case anotherBrokerWriter(store: String, broker: String)
     /// The store holds several brokers' pasts, and not this one's.
     case noSuchBroker(store: String, broker: String, known: [String])
 
@@ -14,6 +16,8 @@ public enum StoreFailure: Error, CustomStringConvertible, Equatable, Sendable {
         case let .newerSchema(store): return "the history store \(store) was written by a newer Hearth"
         case let .writeFailed(store, reason): return "cannot write to the history store \(store): \(reason)"
         case let .anotherWriter(store): return "another hearth is recording into \(store) (hearth record, or hearth --record); one writer per store"
+        case let .anotherBrokerWriter(store, broker):
+            return "another hearth is recording \(broker) into \(store) (hearth record, or hearth --record); one writer per broker"
         case let .noSuchBroker(store, broker, known):
             return "the history store \(store) holds no broker \(broker) (it holds \(known.map { $0.isEmpty ? "(unnamed)" : $0 }.joined(separator: ", ")); name one with --broker)"
         }

@@ -60,4 +60,6 @@ enum PostgresSchema {
 
     /// Taken around migrations and partition changes, so recorders starting together do not race.
     static let lockKey = 0x4865_6172_7468
+    /// With a broker's id, the advisory lock its one writer holds (the two-key form).
+    static let writerLockKey: Int32 = 0x4866
 }

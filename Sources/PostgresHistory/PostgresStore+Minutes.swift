@@ -5,9 +5,10 @@ import PostgresNIO
 
 /// A stream that touches every series in every batch would upsert a row per message: measured,
 /// 10,000 upserts cost 100 ms, more than the batch's COPY. So the totals of a minute still
-/// filling are kept here, and written (added to the row) once a later minute arrives, in the
-/// transaction of that batch, or when the store closes. A minute's aggregate is in the
-/// database once the minute has ended.
+/// filling are kept here, and written (added to the row) with the first batch of a later
+/// minute, in its transaction, or when the store closes. A minute's aggregate is in the
+/// database once a later minute's message was written (a broker that falls silent has its last
+/// minute written when its recorder stops).
 ///
 /// A crash loses what was kept, not what was written: with each batch the store records, per
 /// broker, the minute before which every minute's totals are written. The broker's next

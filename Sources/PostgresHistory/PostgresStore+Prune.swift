@@ -80,11 +80,14 @@ extension PostgresStore {
     /// Keeps `retention` in the store for its other writers.
     public func save(_ retention: Retention) async throws(StoreFailure) {
         do {
-            let connection = try await writeConnection()
-            for (name, value) in retention.settings {
-                try await connection.query("""
-                    INSERT INTO setting (name, value) VALUES (\(name), \(value)) ON CONFLICT (name) DO UPDATE SET value = excluded.value
-                    """, logger: logger)
+            // As the writer: never inside a batch's transaction.
+            try await asTheWriter {
+                let connection = try await writeConnection()
+                for (name, value) in retention.settings {
+                    try await connection.query("""
+                        INSERT INTO setting (name, value) VALUES (\(name), \(value)) ON CONFLICT (name) DO UPDATE SET value = excluded.value
+                        """, logger: logger)
+                }
             }
         } catch {
             throw .writeFailed(store: location, reason: Self.describe(error))

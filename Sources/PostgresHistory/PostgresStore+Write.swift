@@ -6,6 +6,9 @@ import PostgresNIO
 // MARK: - Writing batches
 
 extension PostgresStore {
+    /// The longest a batch may take before its connection is given up.
+    static let writeDeadline = Duration.seconds(60)
+
     /// Bytes of COPY data sent at a time: small, so the server parses one chunk while the next
     /// is encoded (a batch in one piece left one side idle while the other worked).
     static let copyChunk = 64 * 1024
@@ -41,6 +44,13 @@ extension PostgresStore {
                 try await recoverMinutes(broker: brokerID, on: connection)
                 let minutes = minutesAfter(batch, broker: brokerID, topics: topics, series: series)
                 let ids = try await messageIDs(batch.rows.count, on: connection)
+                // A server that stops answering (a network cut) would hold the batch for as long
+                // as TCP retries: past the deadline the connection is closed, and the batch fails.
+                let deadline = Task { [connection] in
+                    try await Task.sleep(for: Self.writeDeadline)
+                    try? await connection.close()
+                }
+                defer { deadline.cancel() }
                 _ = try await connection.withTransaction(logger: logger) { connection in
                     try await copy(batch, ids: ids, topics: topics, series: series, on: connection)
                     try await upsert(minutes.due, on: connection)
@@ -103,7 +113,10 @@ extension PostgresStore {
             var text = CopyText(capacity: Self.copyChunk + 1024)
             for row in batch.rows {
                 for point in row.points {
-                    text.field(series[SeriesKey(topic: topics[row.topic], path: point.path)] ?? 0)
+                    guard let id = series[SeriesKey(topic: topics[row.topic], path: point.path)] else {
+                        throw PostgresStoreError("no series id for \(point.path) of topic \(topics[row.topic])")
+                    }
+                    text.field(id)
                     text.field(row.time)
                     text.field(point.value)
                     text.endRow()
@@ -119,7 +132,7 @@ extension PostgresStore {
 
     // MARK: Ids
 
-    private func brokerID(_ name: String, on connection: PostgresConnection) async throws -> Int32 {
+    func brokerID(_ name: String, on connection: PostgresConnection) async throws -> Int32 {
         if let id = brokerIDs[name] { return id }
         try await connection.query("INSERT INTO broker (name) VALUES (\(name)) ON CONFLICT DO NOTHING", logger: logger)
         let id = try await connection.query("SELECT id FROM broker WHERE name = \(name)", logger: logger).collect().first?.decode(Int32.self) ?? 0
@@ -133,7 +146,10 @@ extension PostgresStore {
         var missing: [String] = []
         for name in names where topicIDs[TopicKey(broker: broker, name: name)] == nil { missing.append(name) }
         if !missing.isEmpty { try await makeTopics(missing, broker: broker, on: connection) }
-        return names.map { topicIDs[TopicKey(broker: broker, name: $0)] ?? 0 }
+        return try names.map { name in
+            guard let id = topicIDs[TopicKey(broker: broker, name: name)] else { throw PostgresStoreError("no topic id for \(name)") }
+            return id
+        }
     }
 
     private func makeTopics(_ missing: [String], broker: Int32, on connection: PostgresConnection) async throws {

@@ -23,8 +23,21 @@ public actor PostgresStore: HistoryStorage {
     /// Quiet: failures reach the caller as `StoreFailure`, one line each.
     let logger = Logger(label: "hearth-postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
-    private var writer: PostgresConnection?
-    private var reader: PostgresConnection?
+    /// The two connections, each opened when first needed and again after a failure.
+    private var connections: [Role: PostgresConnection] = [:]
+    /// A connection being opened: callers meanwhile wait for it rather than open another.
+    private var opening: [Role: Task<PostgresConnection, any Error>] = [:]
+    /// Closed for good: nothing opens a connection again.
+    private var isClosed = false
+    /// The brokers whose one writer this store is (an advisory lock on the writing connection).
+    private var claimed: [String: Int32] = [:]
+
+    enum Role {
+        /// COPY batches, a transaction each, and everything else that writes.
+        case writer
+        /// The reads, never inside a write's transaction.
+        case reader
+    }
     /// A batch being written: the next waits (a batch is a transaction on the one writer).
     private var writing = false
     private var waitingWriters: [CheckedContinuation<Void, Never>] = []
@@ -71,9 +84,7 @@ public actor PostgresStore: HistoryStorage {
         self.readOnly = readOnly
         self.password = url.password ?? password ?? PasswordFile.password(for: url, environment: environment)
         do {
-            let connection = try await connect()
-            reader = connection
-            try await migrate(on: connection, readOnly: readOnly)
+            try await migrate(on: connection(.reader), readOnly: readOnly)
         } catch let failure as StoreFailure {
             await close()
             throw failure
@@ -83,20 +94,23 @@ public actor PostgresStore: HistoryStorage {
         }
     }
 
-    /// Writes the minutes still filling, then lets go of the connections (a later call opens
-    /// them again).
+    /// Writes the minutes still filling, then closes the connections for good: a later call
+    /// fails, and none is left open behind it.
     public func close() async {
+        guard !isClosed else { return }
         try? await writeOpenMinutes()
-        for connection in [writer, reader].compactMap({ $0 }) { try? await connection.close() }
-        writer = nil
-        reader = nil
+        await closeForGood()
     }
 
-    /// Lets go of the connections without writing the open minutes: a recorder killed.
+    /// Closes the connections without writing the open minutes: a recorder killed.
     package func dropConnectionsForTesting() async {
-        for connection in [writer, reader].compactMap({ $0 }) { try? await connection.close() }
-        writer = nil
-        reader = nil
+        await closeForGood()
+    }
+
+    private func closeForGood() async {
+        isClosed = true
+        for connection in connections.values { try? await connection.close() }
+        connections = [:]
     }
 
     // MARK: - Connections
@@ -123,20 +137,55 @@ public actor PostgresStore: HistoryStorage {
         return url.sslMode == .prefer ? .prefer(context) : .require(context)
     }
 
-    /// The reading connection, opened again if it was lost.
-    func readConnection() async throws -> PostgresConnection {
-        if let reader, !reader.isClosed { return reader }
-        let connection = try await connect()
-        reader = connection
+    func readConnection() async throws -> PostgresConnection { try await connection(.reader) }
+    func writeConnection() async throws -> PostgresConnection { try await connection(.writer) }
+
+    /// The connection for `role`, opened (once, however many ask meanwhile) if it is not open.
+    /// A new writing connection takes again the writer's claims the last one held.
+    private func connection(_ role: Role) async throws -> PostgresConnection {
+        if isClosed { throw PostgresStoreError("the store was closed") }
+        if let open = connections[role], !open.isClosed { return open }
+        if let pending = opening[role] { return try await pending.value }
+        let task = Task { try await connect() }
+        opening[role] = task
+        defer { opening[role] = nil }
+        let connection = try await task.value
+        guard !isClosed else {
+            try? await connection.close()
+            throw PostgresStoreError("the store was closed")
+        }
+        connections[role] = connection
+        if role == .writer {
+            for (broker, id) in claimed {
+                if try await !lock(broker: id, on: connection) { throw StoreFailure.anotherBrokerWriter(store: location, broker: broker) }
+            }
+        }
         return connection
     }
 
-    /// The writing connection, opened again if it was lost.
-    func writeConnection() async throws -> PostgresConnection {
-        if let writer, !writer.isClosed { return writer }
-        let connection = try await connect()
-        writer = connection
-        return connection
+    // MARK: - One writer per broker
+
+    /// Claims `broker`'s past: one writer per broker, so no two recorders add one broker's
+    /// minutes twice. Held as long as the store is open (a session advisory lock, released with
+    /// the connection, `kill -9` included).
+    public func claim(broker: String) async throws(StoreFailure) {
+        do {
+            try await asTheWriter {
+                let connection = try await writeConnection()
+                let id = try await brokerID(broker, on: connection)
+                guard try await lock(broker: id, on: connection) else { throw StoreFailure.anotherBrokerWriter(store: location, broker: broker) }
+                claimed[broker] = id
+            }
+        } catch let failure as StoreFailure {
+            throw failure
+        } catch {
+            throw .cannotOpen(store: location, reason: Self.describe(error))
+        }
+    }
+
+    private func lock(broker id: Int32, on connection: PostgresConnection) async throws -> Bool {
+        try await connection.query("SELECT pg_try_advisory_lock(\(PostgresSchema.writerLockKey), \(id))", logger: logger)
+            .collect().first?.decode(Bool.self) ?? false
     }
 
     /// Runs `body` as the one writer: batches are written one after another.
@@ -208,8 +257,3 @@ public actor PostgresStore: HistoryStorage {
     }
 }
 
-/// The database answered something a store cannot use: one line.
-struct PostgresStoreError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}

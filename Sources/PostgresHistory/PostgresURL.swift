@@ -75,9 +75,12 @@ public struct PostgresURL: Equatable, Sendable, CustomStringConvertible {
         return "postgres://\(user)@\(shownHost):\(port)/\(database)"
     }
 
-    /// `text` with any password between `:` and `@` masked, for an error about a URL that did not parse.
+    /// `text` with any password between `:` and `@` masked, for an error about a URL that did not
+    /// parse. The login ends at the last `@` before the path (a password may hold an `@`).
     static func redacted(_ text: String) -> String {
-        guard let scheme = text.range(of: "://"), let at = text[scheme.upperBound...].firstIndex(of: "@") else { return text }
+        guard let scheme = text.range(of: "://") else { return text }
+        let authority = text[scheme.upperBound...].prefix { $0 != "/" && $0 != "?" }
+        guard let at = authority.lastIndex(of: "@") else { return text }
         let login = text[scheme.upperBound..<at]
         guard let colon = login.firstIndex(of: ":") else { return text }
         return String(text[..<colon]) + ":***" + String(text[at...])

@@ -18,15 +18,6 @@ struct FleetStoreTests {
         return Array(result.stdout.split(separator: "\n").dropFirst().map(String.init))
     }
 
-    /// Polls `condition` for up to 30 s: a condition awaited, not a sleep.
-    static func until(_ what: String, _ condition: () async throws -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(30)
-        while try await !condition() {
-            guard Date() < deadline else { throw TestSupportError("timed out waiting for \(what)") }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-    }
-
     @Test func twoRecordersWriteTwoBrokersIntoOneDatabaseAndHistoryReadsEach() async throws {
         try await Mosquitto.with { home in
             try await Mosquitto.with { cabin in
@@ -51,7 +42,7 @@ struct FleetStoreTests {
                         }
                     }
                     // Each broker's past under its own name, from one database.
-                    try await Self.until("both pasts in the database") {
+                    try await waitUntil("both pasts in the database") {
                         let home = try await Self.csv(["-b", "home", "sensor/temperature"], environment: environment)
                         let cabin = try await Self.csv(["-b", "cabin", "sensor/temperature"], environment: environment)
                         return home.count == 3 && cabin.count == 2
@@ -86,7 +77,7 @@ struct FleetStoreTests {
                 try await waitUntil("both connected") { recorder.stderr.components(separatedBy: "connected (MQTT 5.0)").count == 3 }
                 try await ChildProcess.run(["mosquitto_pub", "-p", "\(home.port())", "-q", "1", "-t", "lamp", "-m", "ON"])
                 try await ChildProcess.run(["mosquitto_pub", "-p", "\(cabin.port())", "-q", "1", "-t", "lamp", "-m", "OFF"])
-                try await Self.until("both in the file") { try await Self.csv(["--topics", "--store", store], environment: [:]).count == 2 }
+                try await waitUntil("both in the file") { try await Self.csv(["--topics", "--store", store], environment: [:]).count == 2 }
                 recorder.signal(SIGTERM)
                 let result = await recorder.wait()
                 #expect(result.status == 0, "\(result.stderr)")
@@ -108,7 +99,8 @@ struct FleetStoreTests {
             try await Mosquitto.with { broker in
                 let port = "\(broker.port())"
                 let database = PostgresCluster.url(cluster.url, database: "postgres")
-                let recorder = try ChildProcess.launch([HearthExecutable.path, "record", "-p", port, "--store", database])
+                // -d logs each packet: the stop comes once every message has been received.
+                let recorder = try ChildProcess.launch([HearthExecutable.path, "record", "-p", port, "--store", database, "-d"])
                 try await recorder.waitForOutput("connected (MQTT 5.0)")
                 func publish(_ range: Range<Int>) async throws {
                     let lines = range.map { "\($0)" }.joined(separator: "\n") + "\n"
@@ -118,7 +110,7 @@ struct FleetStoreTests {
                     Int(try await PostgresCluster.psql(database, "SELECT count(*) FROM message")) ?? -1
                 }
                 try await publish(0..<300)
-                try await Self.until("the first 300 in the database") { try await stored() == 300 }
+                try await waitUntil("the first 300 in the database") { try await stored() == 300 }
                 // Down while messages arrive: said on stderr, kept in memory, written once it is back.
                 try await cluster.down()
                 try await publish(300..<500)
@@ -126,11 +118,11 @@ struct FleetStoreTests {
                 try await cluster.up()
                 try await recorder.waitForOutput("writing again", seconds: 60)
                 try await publish(500..<600)
-                try await Self.until("all 600 in the database") { try await stored() == 600 }
+                try await waitUntil("all 600 in the database") { try await stored() == 600 }
                 // Down again, and stopped while it is: what waits is lost, and counted exactly.
                 try await cluster.down()
                 try await publish(600..<650)
-                try await waitUntil("the 50 received", seconds: 30) { recorder.stderr.components(separatedBy: "keeping messages in memory").count == 3 }
+                try await waitUntil("all 650 received", seconds: 30) { recorder.stderr.components(separatedBy: "received PUBLISH").count - 1 >= 650 }
                 recorder.signal(SIGTERM)
                 let result = await recorder.wait()
                 try await cluster.up()
@@ -140,6 +132,37 @@ struct FleetStoreTests {
                 // Every value once, in order: nothing acknowledged by the database was written twice.
                 let values = try await PostgresCluster.psql(database, "SELECT string_agg(convert_from(payload, 'UTF8'), ',' ORDER BY time, id) FROM message")
                 #expect(values == (0..<600).map(String.init).joined(separator: ","))
+            }
+        }
+    }
+
+    @Test func theDashboardRecordsIntoADatabaseBesideARecorderOfAnotherBroker() async throws {
+        try await Mosquitto.with { broker in
+            let database = try await PostgresCluster.shared.freshDatabase()
+            // A database takes many writers: a recorder of another broker writes into it meanwhile.
+            try await Mosquitto.with { other in
+                let recorder = try ChildProcess.launch([HearthExecutable.path, "record", "-p", "\(other.port())", "--store", database])
+                try await recorder.waitForOutput("connected (MQTT 5.0)")
+                try await Tmux.with("'\(HearthExecutable.path)' -p \(broker.port()) --store '\(database)' --record", width: 120, height: 40) { tmux in
+                    _ = try await tmux.waitFor { $0.contains("connected") }
+                    for value in ["19.5", "20", "20.5"] {
+                        try await ChildProcess.run(["mosquitto_pub", "-p", "\(broker.port())", "-q", "1", "-t", "home/kitchen/temperature", "-m", value])
+                    }
+                    try await ChildProcess.run(["mosquitto_pub", "-p", "\(other.port())", "-q", "1", "-t", "cabin/stove", "-m", "80"])
+                    try await waitUntil("both written") {
+                        Int(try await PostgresCluster.psql(database, "SELECT count(*) FROM message")) == 4
+                    }
+                    try await tmux.keys("q")
+                    let exited = try await tmux.waitFor { $0.contains("EXITED") }
+                    #expect(exited.contains("EXITED 0"), "\(exited)")
+                }
+                recorder.signal(SIGTERM)
+                #expect(await recorder.wait().status == 0)
+                let points = try await Self.csv(["home/kitchen/temperature", "--store", database, "--broker", "localhost:\(broker.port())"], environment: [:])
+                #expect(points.map { $0.split(separator: ",").last ?? "" } == ["19.5", "20", "20.5"], "\(points)")
+                // A minute that had not ended when the dashboard quit is written as it closes.
+                let minutes = try await PostgresCluster.psql(database, "SELECT sum(count) FROM minute")
+                #expect(minutes == "4", "\(minutes)")
             }
         }
     }
@@ -192,16 +215,17 @@ struct FleetStoreTests {
                                    message("home/heater/state", "OFF", retain: true, ago: 570)], broker: "home")
             try await store.write([message("home/hall/temperature", "3", ago: 580)], broker: "cabin")
             await store.close()
+            // Subscribed once its retained probe arrives.
+            try await ChildProcess.run(["mosquitto_pub", "-p", "\(target.port())", "-t", "home/probe", "-m", "ready", "-r"])
             let subscriber = try ChildProcess.launch(["mosquitto_sub", "-p", "\(target.port())", "-t", "home/#", "-V", "mqttv5", "--retain-as-published",
-                                                      "-q", "1", "-F", "%r %t %p", "-C", "3"])
-            try await waitUntil("the subscriber connected") { LoopbackPort.isAccepting(target.port()) }
-            try await ChildProcess.run(["mosquitto_pub", "-p", "\(target.port())", "-t", "ping", "-m", "x"])
+                                                      "-q", "1", "-F", "%r %t %p", "-C", "4"])
+            try await subscriber.waitForOutput("home/probe ready")
             let replay = try await HearthExecutable.run(["replay", "-p", "\(target.port())", "--store", database, "--from", "home", "--since", "1h",
                                                          "--speed", "max"], timeout: 30)
             #expect(replay.status == 0, "\(replay.stderr)")
             #expect(replay.stderr.contains("replayed 3 messages recorded over 30 s") && replay.stderr.contains("from home in postgres://"), "\(replay.stderr)")
-            let received = await subscriber.wait(timeout: 20).stdout.split(separator: "\n")
-            #expect(received == ["1 home/heater/state ON", "0 home/hall/temperature 21", "1 home/heater/state OFF"], "\(received)")
+            let received = await subscriber.wait(timeout: 20).stdout.split(separator: "\n").dropFirst()
+            #expect(Array(received) == ["1 home/heater/state ON", "0 home/hall/temperature 21", "1 home/heater/state OFF"], "\(received)")
         }
     }
 
@@ -220,11 +244,30 @@ struct FleetStoreTests {
             (["--store", "postgres://hearth@127.0.0.1:\(port)/nosuch"], [:],
              "Error: cannot open the history store postgres://hearth@127.0.0.1:\(port)/nosuch: database \"nosuch\" does not exist"),
             (["--store", "mysql://db.lan/hearth"], [:], "Error: store: unknown scheme 'mysql://' (give a file, or postgres://user@host/dbname)"),
+            (["--store", "postgres://hearth@127.0.0.1:\(port)/postgres?sslmode=require"], [:],
+             "Error: cannot open the history store postgres://hearth@127.0.0.1:\(port)/postgres: the server does not offer TLS (sslmode=disable, or prefer, connects without)"),
             (["--store", newer], [:], "Error: the history store \(try shown(newer)) was written by a newer Hearth"),
         ]
         for (arguments, environment, expected) in cases {
             let result = try await HearthExecutable.run(["history", "--topics"] + arguments, environment: environment, timeout: 30)
             #expect(result.status != 0 && result.stderr == expected + "\n", "\(arguments): \(result.stderr)")
+        }
+        // A database takes a writer per broker: a second recorder of one broker is refused, in one line.
+        try await Mosquitto.with { broker in
+            let database = try await PostgresCluster.shared.freshDatabase()
+            let printed = try shown(database)
+            let first = try ChildProcess.launch([HearthExecutable.path, "record", "-p", "\(broker.port())", "--store", database])
+            try await first.waitForOutput("connected (MQTT 5.0)")
+            let second = try await HearthExecutable.run(["record", "-p", "\(broker.port())", "--store", database], timeout: 30)
+            #expect(second.status != 0 && second.stderr.hasSuffix(
+                "Error: another hearth is recording localhost:\(broker.port()) into \(printed) (hearth record, or hearth --record); one writer per broker\n"),
+                    "\(second.stderr)")
+            first.signal(SIGTERM)
+            #expect(await first.wait().status == 0)
+            // A database answers to the exact name: another broker's past is not replayed by mistake.
+            let replay = try await HearthExecutable.run(["replay", "-p", "\(broker.port())", "--store", database, "--from", "cabin", "--since", "1h"], timeout: 30)
+            #expect(replay.status != 0 && replay.stderr == "Error: the history store \(printed) holds no broker cabin (it holds localhost:\(broker.port()); name one with --broker)\n",
+                    "\(replay.stderr)")
         }
         // The right password, from the profile's store_password_file: the store opens (empty, then recorded).
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hearth-secret-\(UUID().uuidString)").path
@@ -237,7 +280,7 @@ struct FleetStoreTests {
                 let recorder = try ChildProcess.launch([HearthExecutable.path, "record", "-b", "site"], environment: environment)
                 try await recorder.waitForOutput("connected (MQTT 5.0)")
                 try await ChildProcess.run(["mosquitto_pub", "-p", "\(broker.port())", "-q", "1", "-t", "gate", "-m", "open"])
-                try await Self.until("the gate recorded") { try await Self.csv(["-b", "site", "--topics"], environment: environment).count == 1 }
+                try await waitUntil("the gate recorded") { try await Self.csv(["-b", "site", "--topics"], environment: environment).count == 1 }
                 recorder.signal(SIGTERM)
                 #expect(await recorder.wait().status == 0)
             }

@@ -122,17 +122,9 @@ extension RecordCommandTests {
         return line.flatMap { Int($0.split(separator: ",")[2]) } ?? 0
     }
 
-    /// Polls `condition` (a condition awaited, not a sleep) for up to 30 s; records an issue if
-    /// it never holds.
+    /// Polls `condition` (a condition awaited, not a sleep) for up to 30 s.
     static func until(_ condition: () async throws -> Bool, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let deadline = Date().addingTimeInterval(30)
-        while try await !condition() {
-            guard Date() < deadline else {
-                Issue.record("the awaited condition did not hold within 30 s", sourceLocation: sourceLocation)
-                return
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        try await waitUntil("a condition at \(sourceLocation)", condition)
     }
 
     @Test func afterKill9TheStoreOpensAndTheRecorderCarriesOn() async throws {

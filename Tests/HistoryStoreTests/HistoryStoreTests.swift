@@ -27,22 +27,26 @@ struct HistoryStoreTests {
             let topics = try await store.topics(broker: "home")
             #expect(topics.map(\.name) == ["home/door", "home/hall", "zigbee2mqtt/bedroom"])
             #expect(topics.last?.messages == 12 && topics.last?.first == start && topics.last?.last == start + 110)
-            // A minute's aggregate is in the store once a later minute is written, or the store closed.
+            // A minute's aggregate is in the store once a later minute is written, or the writer closed.
             await store.close()
-            let minutes = try await store.minutes(broker: "home", topic: "zigbee2mqtt/bedroom", path: "temperature", since: 0)
+            let reader = try await fresh.open(true)
+            let minutes = try await reader.minutes(broker: "home", topic: "zigbee2mqtt/bedroom", path: "temperature", since: 0)
             #expect(minutes.count == 2)
             #expect(minutes.first?.count == 6 && minutes.first?.min == 20 && abs((minutes.first?.max ?? 0) - 20.5) < 1e-9)
             // Pages going back, newest first: from a time (itself included), then from the last one read.
-            let page = try await store.messages(broker: "home", topic: "zigbee2mqtt/bedroom", before: start + 50, limit: 3)
+            let writer = try await fresh.open(false)
+            let page = try await writer.messages(broker: "home", topic: "zigbee2mqtt/bedroom", before: start + 50, limit: 3)
             #expect(page.map(\.time) == [start + 50, start + 40, start + 30])
-            #expect(try await store.messages(broker: "home", topic: "zigbee2mqtt/bedroom", before: page[2].time, id: page[2].id, limit: 3).map(\.time)
+            #expect(try await writer.messages(broker: "home", topic: "zigbee2mqtt/bedroom", before: page[2].time, id: page[2].id, limit: 3).map(\.time)
                 == [start + 20, start + 10, start])
             // Messages that share a time page by id, none skipped or repeated.
-            try await store.write((0..<5).map { message("burst", "\($0)", at: start) }, broker: "home")
-            let burst = try await store.messages(broker: "home", topic: "burst", before: start, limit: 3)
+            try await writer.write((0..<5).map { message("burst", "\($0)", at: start) }, broker: "home")
+            let burst = try await writer.messages(broker: "home", topic: "burst", before: start, limit: 3)
             #expect(burst.map(\.payload) == ["4", "3", "2"].map { Array($0.utf8) })
-            #expect(try await store.messages(broker: "home", topic: "burst", before: start, id: burst[2].id, limit: 3).map(\.payload)
+            #expect(try await writer.messages(broker: "home", topic: "burst", before: start, id: burst[2].id, limit: 3).map(\.payload)
                 == ["1", "0"].map { Array($0.utf8) })
+            await writer.close()
+            await reader.close()
         }
     }
 
@@ -63,6 +67,15 @@ struct HistoryStoreTests {
             #expect(read.properties.userProperties.map(\.key) == ["room", "\\"] && read.properties.userProperties.map(\.value) == ["hall\tand\nstairs", "\\N"])
             let cut = try #require(try await fresh.store.messages(broker: "home", topic: "big", since: 0).first)
             #expect(cut.payload.count == StoredBatch.payloadCap && cut.size == StoredBatch.payloadCap + 10 && cut.payload.allSatisfy { $0 == 0x5C })
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aJSONKeyWithANulIsKeptAndReadAsAReplacementCharacter(_ kind: StoreKind) async throws {
+        try await kind.withStore { fresh in
+            try await fresh.store.write([message("odd", #"{"a\u0000b": 1, "c": 2}"#, at: 1_800_000_000)], broker: "home")
+            #expect(try await fresh.store.paths(broker: "home", topic: "odd") == ["a\u{FFFD}b", "c"])
+            #expect(try await fresh.store.points(broker: "home", topic: "odd", path: "a\u{FFFD}b", since: 0).map(\.value) == [1])
         }
     }
 
@@ -142,10 +155,12 @@ struct HistoryStoreTests {
             #expect(try await store.points(broker: "home", topic: "t", path: "", since: 0).map(\.value) == [6, 1])
             #expect(try await store.messages(broker: "home", topic: "t", since: 0).count == 2)
             await store.close()
-            #expect(try await store.minutes(broker: "home", topic: "t", path: "", since: 0).map(\.min) == [30, 8, 6, 1])
+            let again = try await fresh.open(false)
+            #expect(try await again.minutes(broker: "home", topic: "t", path: "", since: 0).map(\.min) == [30, 8, 6, 1])
             // What was pruned is written again without trouble (a late recorder's batch).
-            try await store.write([message("t", "7", at: now - 2 * 86_400)], broker: "home")
-            #expect(try await store.points(broker: "home", topic: "t", path: "", since: 0).map(\.value) == [6, 7, 1])
+            try await again.write([message("t", "7", at: now - 2 * 86_400)], broker: "home")
+            #expect(try await again.points(broker: "home", topic: "t", path: "", since: 0).map(\.value) == [6, 7, 1])
+            await again.close()
         }
     }
 
@@ -204,9 +219,10 @@ struct HistoryStoreTests {
             }, broker: "home")
             try await store.write([message("home/door", "closed", at: now - 100, retain: true)], broker: "home")
             try await store.write([message("old/topic", "1", at: now - 3 * 86_400)], broker: "home")
-            await store.close()
+            await fresh.store.close()
+            let reader = try await fresh.open(true)
             // First each topic's newest message, with its series still to read.
-            let latest = try await store.latest(broker: "home", since: now - 86_400)
+            let latest = try await reader.latest(broker: "home", since: now - 86_400)
             #expect(latest.map(\.topic).sorted() == ["home/door", "zigbee2mqtt/bedroom"])
             #expect(latest.allSatisfy { $0.series == nil })
             var model = TopicModel()
@@ -218,12 +234,12 @@ struct HistoryStoreTests {
                     "the broker says again what it retains")
 
             // Then the series, when the topic comes on screen.
-            let series = try await store.series(broker: "home", of: "zigbee2mqtt/bedroom", since: now - 86_400)
+            let series = try await reader.series(broker: "home", of: "zigbee2mqtt/bedroom", since: now - 86_400)
             #expect(series.map(\.path) == ["temperature", "humidity"])
             #expect(series[0].minutes.count == 145 && series[0].points.count == 145)
             #expect(series[0].points.last?.time == now)
-            #expect(try await store.series(broker: "home", of: "home/door", since: 0).isEmpty)
-            #expect(try await store.series(broker: "home", of: "no/such", since: 0).isEmpty)
+            #expect(try await reader.series(broker: "home", of: "home/door", since: 0).isEmpty)
+            #expect(try await reader.series(broker: "home", of: "no/such", since: 0).isEmpty)
             model.seedSeries(series, of: "zigbee2mqtt/bedroom")
             #expect(!model.historyWanted(id))
             let temperature = try #require(model.topic(at: id)?.series?.series(at: "temperature"))
@@ -232,6 +248,7 @@ struct HistoryStoreTests {
             // Live messages append to the recorded past.
             model.ingest(message("zigbee2mqtt/bedroom", #"{"temperature": 21, "humidity": 50}"#, at: now + 10))
             #expect(model.topic(at: id)?.series?.series(at: "temperature")?.count == 146)
+            await reader.close()
         }
     }
 }

@@ -31,6 +31,12 @@ public enum StoreAddress: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Whether it is a database (many writers, one per broker) rather than a file.
+    public var isDatabase: Bool {
+        if case .postgres = self { return true }
+        return false
+    }
+
     /// Whether a store is there to read: a file that exists (a database is asked when opened).
     public var mayExist: Bool {
         if case let .file(path) = self { return FileManager.default.fileExists(atPath: path) }
@@ -45,8 +51,8 @@ public enum StoreAddress: Equatable, Sendable, CustomStringConvertible {
 
     /// Opens the store (creating or migrating it unless `readOnly`).
     ///
-    /// - Parameter password: a database's password from the profile; without it `PGPASSWORD`,
-    ///   the URL's own, then `~/.pgpass`.
+    /// - Parameter password: a database's password from the profile. A password in the URL
+    ///   comes first; without either, `PGPASSWORD`, then `~/.pgpass`.
     public func open(readOnly: Bool, password: String? = nil,
                      environment: [String: String] = ProcessInfo.processInfo.environment) async throws(StoreFailure) -> any HistoryStorage {
         switch self {

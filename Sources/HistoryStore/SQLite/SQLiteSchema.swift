@@ -66,7 +66,7 @@ enum SQLiteSchema {
         }
         // Several brokers in one store: each topic belongs to a broker, named once in its own
         // table. The topics of a store written before are kept under the broker "" (no name),
-        // which its next recorder names (`adoptUnnamed`). The topic table is rebuilt, since its
+        // which its next recorder names (`SQLiteStore.brokerID`). The topic table is rebuilt, since its
         // name alone was unique; its ids stay, so messages and series keep pointing at them.
         migrator.registerMigration("v3") { db in
             try db.create(table: "broker") { table in

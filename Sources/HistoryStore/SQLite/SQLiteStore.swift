@@ -69,6 +69,9 @@ public final class SQLiteStore: HistoryStorage {
 
     public func close() async {}
 
+    /// The file's one writer is claimed before it opens (`HistoryWriterLock`), for every broker.
+    public func claim(broker: String) async throws(StoreFailure) {}
+
     /// `$XDG_STATE_HOME` (`~/.local/state` when unset), where Hearth keeps what it records and
     /// what `hearth watch` remembers, each under `hearth/`.
     public static func stateFolder(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {

@@ -33,14 +33,14 @@ struct RecordCommand: AsyncParsableCommand, ConnectingCommand {
     @Option(name: .customLong("store"), help: "The history file (default $XDG_STATE_HOME/hearth/<host>-<port>.sqlite).")
     var store: String?
 
-    @Option(name: .customLong("keep"), help: "How long raw messages and points are kept: 90m, 24h, 7d (default 7d; per-minute aggregates 400 days).", transform: TimeSpan.parse)
-    var keep: TimeSpan = TimeSpan(seconds: 7 * 86_400)
+    @Option(name: .customLong("keep"), help: "How long raw messages and points are kept: 90m, 24h, 7d (default: what the store saved, else 7d; per-minute aggregates 400 days).", transform: TimeSpan.parse)
+    var keep: TimeSpan?
 
     @Option(name: [.customShort("C"), .customLong("count")], help: ArgumentHelp("Stop after recording this many messages (benchmarks).", visibility: .hidden))
     var count: Int?
 
-    @Option(name: .customLong("max-size"), help: "MiB the store may use before the oldest messages go, whatever their age (default 1024).")
-    var maximumMiB: Int = 1024
+    @Option(name: .customLong("max-size"), help: "MiB the store may use before the oldest messages go, whatever their age (default: what the store saved, else 1024 for a file and no cap for a database, whose days hold every broker's past).")
+    var maximumMiB: Int?
 
     func validate() throws {
         for filter in topics {
@@ -60,7 +60,6 @@ struct RecordCommand: AsyncParsableCommand, ConnectingCommand {
         var claims: [HistoryWriterLock] = []
         var opened: [any HistoryStorage] = []
         let stop = Doorbell.latching()
-        let retention = Retention(raw: keep.seconds, maximumBytes: max(1, maximumMiB) << 20)
         let summaries: [Recorder.Summary]
         let started = ContinuousClock.now
         // Every store opened is closed however the recording ends (a database's open minutes
@@ -83,9 +82,9 @@ struct RecordCommand: AsyncParsableCommand, ConnectingCommand {
                     history = try await place.open(readOnly: false)
                     opened.append(history)
                     if case let .file(path) = place.address { files[path] = history }
-                    // Kept in the store, so a dashboard recording into it (`hearth --record`) prunes alike.
-                    try await history.save(retention)
                 }
+                let retention = try await retention(of: history, isDatabase: place.address.isDatabase)
+                try await history.claim(broker: place.broker)
                 let prefix = named.count > 1 ? "\(broker.name): " : ""
                 let known = try await history.latest(broker: place.broker, since: Date().timeIntervalSince1970 - retention.raw).map(\.last)
                 let pipeline = RecordingPipeline(store: history, broker: place.broker, retention: retention, known: known, clock: ContinuousClock()) { change in
@@ -117,6 +116,17 @@ struct RecordCommand: AsyncParsableCommand, ConnectingCommand {
         }
         let lost = summaries.reduce(0) { $0 + $1.lost }
         if lost > 0 { throw Recorder.Lost(count: lost) }
+    }
+
+    /// The store's retention with `--keep` and `--max-size` applied, saved when they change it,
+    /// so the store's other writers (`hearth --record`, another site's recorder) prune alike.
+    private func retention(of store: any HistoryStorage, isDatabase: Bool) async throws -> Retention {
+        let saved = try await store.savedRetention()
+        var retention = saved ?? Retention(maximumBytes: isDatabase ? Retention.noSizeCap : Retention().maximumBytes)
+        if let keep { retention.raw = keep.seconds }
+        if let maximumMiB { retention.maximumBytes = max(1, maximumMiB) << 20 }
+        if retention != saved { try await store.save(retention) }
+        return retention
     }
 
     /// Runs the recorders side by side until `stop` rings (SIGTERM, SIGINT, or `--count`).

@@ -92,10 +92,6 @@ struct ReplayCommand: AsyncParsableCommand, ConnectingCommand {
         let target = try connection.address.endpoint(profile: profile)
         let targetName = connection.address.brokerName(endpoint: target)
         let (source, sourceEndpoint) = try from.map { try Self.recorded($0, store: store) } ?? (connection.store(flag: store), target)
-        let sameBroker = source.broker == targetName || sourceEndpoint?.hostAndPort == target.hostAndPort
-        if sameBroker, prefix?.isEmpty ?? true, !force {
-            throw ValidationError("\(source.broker) is the broker it would replay into, on the same topics: give --prefix replay/ (or --force)")
-        }
         let now = Date().timeIntervalSince1970
         let replayer = Replayer(filters: topics.isEmpty ? ["#"] : topics, since: now - since.seconds, until: now - (until?.seconds ?? 0),
                                 speed: speed.factor, prefix: prefix ?? "", retain: retain, qos: qos)
@@ -104,7 +100,11 @@ struct ReplayCommand: AsyncParsableCommand, ConnectingCommand {
         var said = started
         let configuration = try connection.makeConfiguration(reconnect: MQTTReconnectPolicy())
         let summary = try await source.reading { history, broker in
-            try await MQTTClient.withConnection(configuration) { client, _ in
+            // Checked on the name read: the broker it came from is the one it would go to.
+            if broker == targetName || sourceEndpoint?.hostAndPort == target.hostAndPort, prefix?.isEmpty ?? true, !force {
+                throw ValidationError("\(broker) is the broker it would replay into, on the same topics: give --prefix replay/ (or --force)")
+            }
+            return try await MQTTClient.withConnection(configuration) { client, _ in
                 try await replayer.run(from: history, broker: broker, publish: { message in
                     try await client.publish(to: message.topic, payload: message.payload, qos: message.qos, retain: message.retain,
                                              properties: message.properties)
@@ -133,7 +133,7 @@ struct ReplayCommand: AsyncParsableCommand, ConnectingCommand {
             return (try BrokerStore(flag: store, profile: nil, broker: broker, endpoint: endpoint), endpoint)
         }
         guard let store else { throw ValidationError("--from \(broker): not a profile, nor host:port (with --store, any broker it holds)") }
-        return (BrokerStore(address: try StoreAddress(parsing: store), broker: broker, password: nil), nil)
+        return (BrokerStore(address: try StoreAddress(parsing: store), broker: broker, profile: nil), nil)
     }
 }
 

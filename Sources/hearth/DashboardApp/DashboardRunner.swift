@@ -45,11 +45,19 @@ struct DashboardRunner {
         let filters = brokers[0].filters
         // With --record the store is claimed (one writer per store) and created before the screen
         // opens, so a refusal is one line on a normal terminal.
+        let inbox = try DashboardInbox()
         var claim: HistoryWriterLock?
         var writable: (any HistoryStorage)?
         if record, let store {
             claim = try store.address.claimWriter()
-            writable = try await store.open(readOnly: false)
+            let opened = try await store.open(readOnly: false)
+            do {
+                try await opened.claim(broker: store.broker)
+            } catch {
+                await opened.close()
+                throw error
+            }
+            writable = opened
         }
         let recorded = await loadRecorded()
         var configuration = brokers[0].configuration
@@ -58,7 +66,6 @@ struct DashboardRunner {
         // The header shows the connection; a log line on stderr would be drawn over the screen.
         configuration.logger = Logger(label: "hearth", factory: { _ in SwiftLogNoOpLogHandler() })
         let session = Session(configuration: configuration, filters: filters, qos: qos, retainAsPublished: true)
-        let inbox = try DashboardInbox()
         var recording: RecordingPipeline<ContinuousClock>?
         if let writable, let store {
             // The retention `hearth record` saved in the store, or the default.
@@ -102,7 +109,7 @@ struct DashboardRunner {
         do {
             let opened = try await store.open(readOnly: true)
             do {
-                let broker = try await opened.recordedBroker(store.broker)
+                let broker = try await store.brokerToRead(in: opened, named: nil)
                 return Recorded(store: opened, broker: broker, since: since, topics: try await opened.latest(broker: broker, since: since))
             } catch {
                 await opened.close()

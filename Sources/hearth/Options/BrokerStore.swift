@@ -7,8 +7,8 @@ struct BrokerStore {
     let address: StoreAddress
     /// The broker's name in the store: its profile's, else host:port.
     let broker: String
-    /// The database's password from the profile, if it gives one.
-    let password: String?
+    /// The profile that named the store: its database password, if it gives one.
+    let profile: Profile?
 }
 
 extension BrokerStore {
@@ -17,13 +17,15 @@ extension BrokerStore {
     init(flag: String?, profile: Profile?, broker: String, endpoint: BrokerEndpoint) throws {
         address = try StoreAddress(parsing: flag ?? profile?.store ?? SQLiteStore.defaultPath(host: endpoint.host, port: endpoint.port))
         self.broker = broker
-        password = try PasswordSource.store(of: profile)
+        self.profile = profile
     }
 
-    /// Opens the store; a file that is not there yet is refused for reading.
+    /// Opens the store; a file that is not there yet is refused for reading. A database's
+    /// password (the profile's file or program) is asked for only then.
     func open(readOnly: Bool) async throws -> any HistoryStorage {
         if readOnly, !address.mayExist { throw ValidationError("no history store at \(address) (hearth record writes one)") }
-        return try await address.open(readOnly: readOnly, password: password)
+        guard case .postgres = address else { return try await address.open(readOnly: readOnly) }
+        return try await address.open(readOnly: readOnly, password: PasswordSource.store(of: profile))
     }
 
     /// Opens the store for reading, runs `body`, and closes it, whatever `body` does.
@@ -40,17 +42,22 @@ extension BrokerStore {
     }
 
     /// Opens the store for reading, runs `body` with it and the name to read this broker's past
-    /// under, and closes it, whatever `body` does.
-    ///
-    /// - Parameter named: `--broker`: read exactly that broker (an error when the store holds
-    ///   others but not it); without, this broker, else the store's only one (`recordedBroker`).
+    /// under (`brokerToRead`), and closes it, whatever `body` does.
     func reading<Value>(named: String? = nil, _ body: (any HistoryStorage, String) async throws -> Value) async throws -> Value {
-        try await reading { store in
-            guard let named else { return try await body(store, store.recordedBroker(broker)) }
-            let known = try await store.brokers()
-            if !known.isEmpty, !known.contains(named) { throw StoreFailure.noSuchBroker(store: store.location, broker: named, known: known) }
-            return try await body(store, named)
-        }
+        try await reading { store in try await body(store, brokerToRead(in: store, named: named)) }
+    }
+
+    /// The name to read: `named` (`--broker`), else this broker. A file written for one broker
+    /// under another name (a profile against `-h`, or before brokers were named) is read
+    /// whatever name is asked (`recordedBroker`); a database answers only to the exact name.
+    ///
+    /// - Throws: when the store holds brokers, and not that one: one line naming them.
+    func brokerToRead(in store: any HistoryStorage, named: String?) async throws -> String {
+        if named == nil, case .file = address { return try await store.recordedBroker(broker) }
+        let wanted = named ?? broker
+        let known = try await store.brokers()
+        if !known.isEmpty, !known.contains(wanted) { throw StoreFailure.noSuchBroker(store: store.location, broker: wanted, known: known) }
+        return wanted
     }
 }
 
