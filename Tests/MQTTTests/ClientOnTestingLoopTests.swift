@@ -120,6 +120,33 @@ struct ClientOnTestingLoopTests {
         #expect(await client.state == .closed(.connectTimeout))
     }
 
+    @Test func aBrokerSilentToMQTT5IsSpokenTo311AfterAShortWaitAndThenAtOnce() async throws {
+        let broker = InMemoryBroker()
+        var configuration = Self.configuration(reconnect: Self.backoff)
+        configuration.version = .automatic
+        let client = broker.client(configuration)
+        let connected = Task { try await client.connect() }
+        // A broker that knows only 3.1.1 and never answers a 5.0 CONNECT (amqtt).
+        let silent = try await broker.nextConnection()
+        guard case let .connect(first) = try await silent.receive() else { throw TestSupportError("no CONNECT") }
+        #expect(first.version == .v5)
+        await broker.loop.advanceTime(by: .milliseconds(1_499))
+        #expect(silent.channel.isActive, "not before 1.5 s")
+        await broker.loop.advanceTime(by: .milliseconds(1))
+        let answered = try await broker.nextConnection()
+        guard case let .connect(second) = try await answered.receive(version: .v311) else { throw TestSupportError("no second CONNECT") }
+        #expect(second.version == .v311)
+        try await answered.send(.connack(ConnAckPacket()), version: .v311)
+        #expect(try await connected.value.version == .v311)
+        // What worked is kept: the reconnect speaks 3.1.1 at once.
+        try await answered.close()
+        await broker.loop.advanceTime(by: .seconds(1))
+        let again = try await broker.nextConnection()
+        guard case let .connect(third) = try await again.receive(version: .v311) else { throw TestSupportError("no CONNECT after the reconnect") }
+        #expect(third.version == .v311)
+        await client.disconnect()
+    }
+
     // MARK: Ending an attempt early
 
     @Test func disconnectWhileWaitingForConnAckEndsTheAttempt() async throws {

@@ -12,21 +12,32 @@ extension MQTTClient {
         }
     }
 
+    /// How long a first MQTT 5.0 CONNECT waits for its CONNACK before 3.1.1 is tried: a broker
+    /// that speaks only 3.1.1 may never answer 5.0 at all (amqtt), where others refuse or close.
+    static let silentVersionTimeout = Duration.milliseconds(1_500)
+
+    /// Whether this attempt is the automatic version's first try of 5.0 (nothing has worked yet).
+    private func probesVersion(_ version: MQTTProtocolVersion) -> Bool {
+        version == .v5 && configuration.version == .automatic && machine.negotiatedVersion == nil
+    }
+
     /// One connection on channel number `connection`, with the 5.0 → 3.1.1 fallback while the
-    /// automatic version has not found one that works.
+    /// automatic version has not found one that works: on a refusal, a close, or silence. What
+    /// works is kept for the reconnects.
     func establish(_ connection: Int, version: MQTTProtocolVersion) async throws -> MQTTConnectionInfo {
         do {
             return try await attempt(connection, version: version)
-        } catch let error as MQTTClientError where version == .v5 && configuration.version == .automatic
-            && machine.negotiatedVersion == nil {
+        } catch let error as MQTTClientError where probesVersion(version) {
             switch error {
             case .connectionRefused(.unsupportedProtocolVersion, _), .disconnectedByServer(nil, _):
                 logger.info("broker refused MQTT 5 (\(error)); trying 3.1.1")
-                guard let next = machine.fallBack(from: connection) else { throw MQTTClientError.closed }
-                return try await attempt(next, version: .v311)
+            case .connectTimeout:
+                logger.warning("\(configuration.host):\(configuration.port) did not answer MQTT 5.0 within \(Self.silentVersionTimeout); speaking MQTT 3.1.1")
             default:
                 throw error
             }
+            guard let next = machine.fallBack(from: connection) else { throw MQTTClientError.closed }
+            return try await attempt(next, version: .v311)
         }
     }
 
@@ -59,7 +70,8 @@ extension MQTTClient {
             throw error
         }
         return try await withCheckedThrowingContinuation { continuation in
-            let timeout = eventLoop.scheduleTask(in: .init(configuration.connectTimeout)) { [self] in
+            let wait = probesVersion(version) ? min(configuration.connectTimeout, Self.silentVersionTimeout) : configuration.connectTimeout
+            let timeout = eventLoop.scheduleTask(in: .init(wait)) { [self] in
                 assumeIsolated { client in
                     if let channel = client.machine.connAckTimedOut(connection: id) { channel.close(promise: nil) }
                 }
