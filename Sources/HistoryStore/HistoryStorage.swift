@@ -76,7 +76,7 @@ extension HistoryStorage {
         let names = try await brokers()
         if names.contains(wanted) || names.isEmpty { return wanted }
         if names.count == 1 { return names[0] }
-        throw .noSuchBroker(store: location, broker: wanted, known: names)
+        throw .noSuchBroker(store: location, broker: wanted, known: names, named: false)
     }
 
     public func series(broker: String, of topic: String, since: Double) async throws(StoreFailure) -> [RecordedHistory.Field] {

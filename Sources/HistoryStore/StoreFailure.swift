@@ -8,7 +8,8 @@ public enum StoreFailure: Error, CustomStringConvertible, Equatable, Sendable {
     /// A database takes many writers, one per broker.
     case anotherBrokerWriter(store: String, broker: String)
     /// The store holds several brokers' pasts, and not this one's.
-    case noSuchBroker(store: String, broker: String, known: [String])
+    /// `named`: the name was given (`--broker`), rather than taken from the connection flags.
+    case noSuchBroker(store: String, broker: String, known: [String], named: Bool)
 
     public var description: String {
         switch self {
@@ -18,8 +19,9 @@ public enum StoreFailure: Error, CustomStringConvertible, Equatable, Sendable {
         case let .anotherWriter(store): return "another hearth is recording into \(store) (hearth record, or hearth --record); one writer per store"
         case let .anotherBrokerWriter(store, broker):
             return "another hearth is recording \(broker) into \(store) (hearth record, or hearth --record); one writer per broker"
-        case let .noSuchBroker(store, broker, known):
-            return "the history store \(store) holds no broker \(broker) (it holds \(known.map { $0.isEmpty ? "(unnamed)" : $0 }.joined(separator: ", ")); name one with --broker)"
+        case let .noSuchBroker(store, broker, known, named):
+            return "the history store \(store) holds no broker \(broker) (it holds \(known.map { $0.isEmpty ? "(unnamed)" : $0 }.joined(separator: ", "))"
+                + (named ? ")" : "; name one with --broker)")
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HistoryStore
 import Logging
 import NIOCore
+import NIOPosix
 import NIOSSL
 import PostgresNIO
 
@@ -31,6 +32,9 @@ public actor PostgresStore: HistoryStorage {
     private var isClosed = false
     /// The brokers whose one writer this store is (an advisory lock on the writing connection).
     private var claimed: [String: Int32] = [:]
+    /// Takes the claims again soon after the writing connection was lost (a database restart),
+    /// not only at the next batch, so a second writer cannot slip in meanwhile.
+    private var claimKeeper: Task<Void, Never>?
 
     enum Role {
         /// COPY batches, a transaction each, and everything else that writes.
@@ -109,6 +113,7 @@ public actor PostgresStore: HistoryStorage {
 
     private func closeForGood() async {
         isClosed = true
+        claimKeeper?.cancel()
         for connection in connections.values { try? await connection.close() }
         connections = [:]
     }
@@ -154,12 +159,15 @@ public actor PostgresStore: HistoryStorage {
             try? await connection.close()
             throw PostgresStoreError("the store was closed")
         }
-        connections[role] = connection
         if role == .writer {
-            for (broker, id) in claimed {
-                if try await !lock(broker: id, on: connection) { throw StoreFailure.anotherBrokerWriter(store: location, broker: broker) }
+            for (broker, id) in claimed where !(try await lock(broker: id, on: connection)) {
+                // Another writer took the broker while this one was away: nothing is written
+                // through a connection without the claim.
+                try? await connection.close()
+                throw StoreFailure.anotherBrokerWriter(store: location, broker: broker)
             }
         }
+        connections[role] = connection
         return connection
     }
 
@@ -176,11 +184,25 @@ public actor PostgresStore: HistoryStorage {
                 guard try await lock(broker: id, on: connection) else { throw StoreFailure.anotherBrokerWriter(store: location, broker: broker) }
                 claimed[broker] = id
             }
+            if claimKeeper == nil {
+                claimKeeper = Task.detached { [weak self] in
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(2))
+                        await self?.keepClaims()
+                    }
+                }
+            }
         } catch let failure as StoreFailure {
             throw failure
         } catch {
             throw .cannotOpen(store: location, reason: Self.describe(error))
         }
+    }
+
+    /// Opens the writing connection again if it was lost, which takes the claims again.
+    private func keepClaims() async {
+        guard !isClosed else { return }
+        _ = try? await asTheWriter { try await writeConnection() }
     }
 
     private func lock(broker id: Int32, on connection: PostgresConnection) async throws -> Bool {
@@ -245,6 +267,13 @@ public actor PostgresStore: HistoryStorage {
         if let transaction = error as? PostgresTransactionError {
             return describe(transaction.beginError ?? transaction.closureError ?? transaction.commitError ?? transaction.rollbackError ?? error)
         }
+        // NIO's own words for an unreachable server are for programmers: say which and why.
+        if let connection = error as? NIOConnectionError {
+            let why = connection.connectionErrors.first.map { describe($0.error) } ?? "no address for the host"
+            return "cannot reach \(connection.host):\(connection.port): \(why)"
+        }
+        if let io = error as? IOError { return String(cString: strerror(io.errnoCode)).lowercased() }
+        if let channel = error as? ChannelError, case .connectTimeout = channel { return "timed out connecting" }
         guard let psql = error as? PSQLError else { return "\(error)" }
         if let message = psql.serverInfo?[.message] { return message }
         if let underlying = psql.underlying { return describe(underlying) }

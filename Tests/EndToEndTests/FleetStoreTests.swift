@@ -24,6 +24,7 @@ struct FleetStoreTests {
                 // The password in the URL: accepted, never printed.
                 let database = try await PostgresCluster.shared.freshDatabase().replacingOccurrences(of: "hearth@", with: "hearth:hunter2@")
                 let config = """
+                    default = "home"
                     [profiles.home]
                     host = "127.0.0.1"
                     port = \(home.port())
@@ -34,7 +35,8 @@ struct FleetStoreTests {
                     store = "\(database)"
                     """
                 try await ProfileTests.withConfig(config) { environment, _ in
-                    let recorders = try ["home", "cabin"].map { try ChildProcess.launch([HearthExecutable.path, "record", "-b", $0], environment: environment) }
+                    // The house recorded through the default profile, the cabin by name.
+                    let recorders = try [[], ["-b", "cabin"]].map { try ChildProcess.launch([HearthExecutable.path, "record"] + $0, environment: environment) }
                     for recorder in recorders { try await recorder.waitForOutput("connected (MQTT 5.0)") }
                     for (port, values) in [(home.port(), ["21", "21.5", "22"]), (cabin.port(), ["4", "4.5"])] {
                         for value in values {
@@ -49,6 +51,8 @@ struct FleetStoreTests {
                     }
                     #expect(try await Self.csv(["-b", "home", "sensor/temperature"], environment: environment).map { $0.split(separator: ",")[1] }
                         == ["21", "21.5", "22"])
+                    // The default profile is the broker its name says, -b or not.
+                    #expect(try await Self.csv(["sensor/temperature"], environment: environment).count == 3)
                     #expect(try await Self.csv(["-b", "home", "--broker", "cabin", "sensor/temperature"], environment: environment)
                         .map { $0.split(separator: ",")[1] } == ["4", "4.5"])
                     let topics = try await Self.csv(["-b", "home", "--topics"], environment: environment)

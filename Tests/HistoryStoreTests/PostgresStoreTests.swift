@@ -80,6 +80,28 @@ struct PostgresStoreTests {
         await reader.close()
     }
 
+    @Test func oneWriterPerBrokerAndTheClaimIsTakenAgainAfterARestart() async throws {
+        try await PostgresCluster.withOwnCluster { cluster in
+            let url = try PostgresURL(parsing: PostgresCluster.url(cluster.url, database: "postgres"))
+            let first = try await PostgresStore(url: url, password: nil)
+            try await first.claim(broker: "home")
+            let second = try await PostgresStore(url: url, password: nil)
+            await #expect { try await second.claim(broker: "home") } throws: { error in
+                "\(error)" == "another hearth is recording home into \(url) (hearth record, or hearth --record); one writer per broker"
+            }
+            try await second.claim(broker: "cabin")
+            // The database restarts: the claims went with the connections, and come back without a batch.
+            try await cluster.down()
+            try await cluster.up()
+            try await waitUntil("the claims taken again") {
+                try await PostgresCluster.psql(url.description, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") == "2"
+            }
+            await #expect(throws: StoreFailure.self) { try await second.claim(broker: "home") }
+            await first.close()
+            await second.close()
+        }
+    }
+
     @Test func aWrongPasswordAMissingDatabaseAndNoServerAreOneLineEach() async throws {
         let admin = try await PostgresCluster.shared.url()
         let port = try #require(URLComponents(string: admin)?.port)

@@ -54,6 +54,8 @@ struct ProfilesCommand: ParsableCommand {
         if let source = profile.passwordSource { parts.append(source) } else if url?.password != nil { parts.append("password (in the url)") }
         if let filters = profile.filters ?? url?.topic.map({ [$0] }) { parts.append("filters \(filters.joined(separator: " "))") }
         if let theme = profile.theme { parts.append("theme \(theme)") }
+        // Printed as the store prints itself: a URL never with its password.
+        if let store = profile.store { parts.append("store \((try? StoreAddress(parsing: store)).map { "\($0)" } ?? store)") }
         if profile.insecure == true { parts.append("insecure") }
         return parts.joined(separator: " · ")
     }

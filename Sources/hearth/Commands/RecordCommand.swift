@@ -30,7 +30,7 @@ struct RecordCommand: AsyncParsableCommand, ConnectingCommand {
     @Option(name: [.customShort("x"), .customLong("session-expiry")], help: "MQTT 5: seconds the broker keeps the session while the recorder is away.")
     var sessionExpiry: UInt32 = 86_400
 
-    @Option(name: .customLong("store"), help: "The history file (default $XDG_STATE_HOME/hearth/<host>-<port>.sqlite).")
+    @Option(name: .customLong("store"), help: "The history store: a file, or postgres://user@host/dbname (default: the profile's store, else $XDG_STATE_HOME/hearth/<host>-<port>.sqlite).")
     var store: String?
 
     @Option(name: .customLong("keep"), help: "How long raw messages and points are kept: 90m, 24h, 7d (default: what the store saved, else 7d; per-minute aggregates 400 days).", transform: TimeSpan.parse)
@@ -59,6 +59,7 @@ struct RecordCommand: AsyncParsableCommand, ConnectingCommand {
         var files: [String: any HistoryStorage] = [:]
         var claims: [HistoryWriterLock] = []
         var opened: [any HistoryStorage] = []
+        var starting: [String] = []
         let stop = Doorbell.latching()
         let summaries: [Recorder.Summary]
         let started = ContinuousClock.now
@@ -91,8 +92,8 @@ struct RecordCommand: AsyncParsableCommand, ConnectingCommand {
                     if change.isFailure { Diagnostics.error(prefix + "\(change)") } else { Diagnostics.warn(prefix + "\(change)") }
                 }
                 let filters = topics.isEmpty ? try options.defaultFilters() : topics
-                Diagnostics.warn("recording \(filters.joined(separator: " ")) from \(configuration.host):\(configuration.port) into \(place.address)"
-                                 + " as \(place.broker)")
+                starting.append("recording \(filters.joined(separator: " ")) from \(configuration.host):\(configuration.port) into \(place.address)"
+                                + " as \(place.broker)")
                 // Retained values come once, with a new subscription: a resumed session (a restart, a
                 // reconnect) does not deliver them again (MQTT 5). Those a broker does resend (a new
                 // session, MQTT 3.1.1) the pipeline leaves out when they did not change (RetainedEcho).
@@ -101,6 +102,8 @@ struct RecordCommand: AsyncParsableCommand, ConnectingCommand {
                 recorders.append((broker.name, Recorder(session: session, pipeline: pipeline, limit: count, stop: stop,
                                                         warn: { Diagnostics.warn(prefix + $0) }), "\(place.address)"))
             }
+            // Said once every broker's store is claimed: a refusal of one starts none.
+            for line in starting { Diagnostics.warn(line) }
             summaries = try await run(recorders.map(\.recorder), stop: stop)
         } catch {
             for store in opened { await store.close() }

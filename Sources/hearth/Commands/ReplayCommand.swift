@@ -90,7 +90,7 @@ struct ReplayCommand: AsyncParsableCommand, ConnectingCommand {
     func run() async throws {
         let profile = try connection.address.profile()
         let target = try connection.address.endpoint(profile: profile)
-        let targetName = connection.address.brokerName(endpoint: target)
+        let targetName = connection.address.brokerName(profile: profile, endpoint: target)
         let (source, sourceEndpoint) = try from.map { try Self.recorded($0, store: store) } ?? (connection.store(flag: store), target)
         let now = Date().timeIntervalSince1970
         let replayer = Replayer(filters: topics.isEmpty ? ["#"] : topics, since: now - since.seconds, until: now - (until?.seconds ?? 0),

@@ -56,7 +56,9 @@ extension BrokerStore {
         if named == nil, case .file = address { return try await store.recordedBroker(broker) }
         let wanted = named ?? broker
         let known = try await store.brokers()
-        if !known.isEmpty, !known.contains(wanted) { throw StoreFailure.noSuchBroker(store: store.location, broker: wanted, known: known) }
+        if !known.isEmpty, !known.contains(wanted) {
+            throw StoreFailure.noSuchBroker(store: store.location, broker: wanted, known: known, named: named != nil)
+        }
         return wanted
     }
 }
@@ -66,11 +68,12 @@ extension BrokerAddressOptions {
     func store(flag: String?, tlsFlags: Bool = false, webSocketPath: String? = nil) throws -> BrokerStore {
         let profile = try profile()
         let endpoint = try endpoint(profile: profile, tlsFlags: tlsFlags, webSocketPath: webSocketPath)
-        return try BrokerStore(flag: flag, profile: profile, broker: brokerName(endpoint: endpoint), endpoint: endpoint)
+        return try BrokerStore(flag: flag, profile: profile, broker: brokerName(profile: profile, endpoint: endpoint), endpoint: endpoint)
     }
 
-    /// The name of the broker these flags name: its profile's (`-b`), else host:port.
-    func brokerName(endpoint: BrokerEndpoint) -> String {
-        profileNames.first ?? endpoint.hostAndPort
+    /// The name of the broker these flags name: its profile's (`-b`, or the file's default),
+    /// else host:port.
+    func brokerName(profile: Profile?, endpoint: BrokerEndpoint) -> String {
+        profileNames.first ?? profile?.name ?? endpoint.hostAndPort
     }
 }

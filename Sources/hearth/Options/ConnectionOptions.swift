@@ -79,8 +79,9 @@ struct ConnectionOptions: ParsableArguments {
         let brokers = try address.brokers().map { address in
             var options = self
             options.address = address
-            let endpoint = try address.endpoint(profile: address.profile(), tlsFlags: insecure || cafile != nil || cert != nil, webSocketPath: webSocketPath)
-            return NamedBroker(name: address.brokerName(endpoint: endpoint), options: options)
+            let profile = try address.profile()
+            let endpoint = try address.endpoint(profile: profile, tlsFlags: insecure || cafile != nil || cert != nil, webSocketPath: webSocketPath)
+            return NamedBroker(name: address.brokerName(profile: profile, endpoint: endpoint), options: options)
         }
         var seen = Set<String>()
         for broker in brokers where !seen.insert(broker.name).inserted {
