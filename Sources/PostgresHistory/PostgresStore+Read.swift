@@ -50,7 +50,7 @@ extension PostgresStore {
         }
     }
 
-    /// The topic's id under `broker`, as a query fragment's value: unknown topics match nothing.
+    /// The topic's id under `broker`, or nil when it was never recorded.
     private func topicID(broker: String, topic: String) async throws(StoreFailure) -> Int64? {
         try await collect("SELECT t.id FROM topic t JOIN broker b ON b.id = t.broker WHERE b.name = \(broker) AND t.name = \(topic)",
                           as: Int64.self).first
