@@ -35,6 +35,7 @@ final class MQTTChannelHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        QuickAck.request(on: context.channel)
         let id = connectionID
         client.assumeIsolated { $0.readBurstEnded(connection: id) }
     }
