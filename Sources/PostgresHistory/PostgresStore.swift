@@ -188,7 +188,9 @@ public actor PostgresStore: HistoryStorage {
                 claimKeeper = Task.detached { [weak self] in
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .seconds(2))
-                        await self?.keepClaims()
+                        // A store let go of without closing ends its keeper too.
+                        guard let self else { return }
+                        await self.keepClaims()
                     }
                 }
             }
