@@ -11,13 +11,12 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import postgres  # noqa: E402
-from record_bench import timed  # noqa: E402
+from record_bench import sub_to_file, timed  # noqa: E402
 from replay_server import ReplayServer  # noqa: E402
 
 
@@ -27,17 +26,17 @@ def main():
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--topics", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--payload", default="8bytes", help="the stream's payloads: 8bytes (default), json or mixed (replay_server.py)")
     args = parser.parse_args()
     hearth = os.path.abspath(args.hearth)
     n = str(args.messages)
-    servers = [ReplayServer(args.messages, args.topics, payload="8bytes") for _ in range(2)]
+    servers = [ReplayServer(args.messages, args.topics, payload=args.payload) for _ in range(2)]
     for server in servers:
         server.stream(True)
         server.stream(False)
 
     def mosquitto_sub(server):
-        with tempfile.TemporaryDirectory(prefix="hearth-pg-bench-", dir=".") as folder:
-            return timed(["sh", "-c", f"mosquitto_sub -p {server.port} -v -t '#' -C {n} >> log"], folder)[0]
+        return sub_to_file(server.port, n)[0]
 
     with postgres.cluster() as admin:
         best_record, best_sub, per_message = float("inf"), float("inf"), 0.0
@@ -70,7 +69,7 @@ def main():
             if stored != 2 * args.messages:
                 sys.exit(f"two recorders stored {stored:,} of {2 * args.messages:,} messages")
 
-    print(f"record into PostgreSQL 15 (fsync on): {args.messages:,} QoS 0 messages over {args.topics:,} topics (8-byte numbers), best of {args.runs}")
+    print(f"record into PostgreSQL 15 (fsync on): {args.messages:,} QoS 0 messages over {args.topics:,} topics ({args.payload} payloads), best of {args.runs}")
     print(f"  hearth record --store postgres://  {args.messages / best_record:10,.0f} msgs/s  ({best_record:.2f} s)  "
           f"{per_message:6.1f} bytes/message in the database  peak RSS {record_rss / 1024:.0f} MB")
     print(f"  mosquitto_sub >> file              {args.messages / best_sub:10,.0f} msgs/s  ({best_sub:.2f} s)")

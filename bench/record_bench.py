@@ -27,6 +27,13 @@ def timed(command, cwd):
     return elapsed, int(result.stderr.decode().strip().splitlines()[-1])
 
 
+def sub_to_file(port, count):
+    """`mosquitto_sub -v -t '#'` appending `count` messages to a log, in a folder of its own: (seconds, RSS, bytes)."""
+    with tempfile.TemporaryDirectory(prefix="hearth-record-bench-", dir=".") as folder:
+        seconds, rss = timed(["sh", "-c", f"mosquitto_sub -p {port} -v -t '#' -C {count} >> log"], folder)
+        return seconds, rss, folder_bytes(folder)
+
+
 def folder_bytes(folder):
     return sum(os.path.getsize(os.path.join(folder, name)) for name in os.listdir(folder))
 
@@ -51,11 +58,9 @@ def main():
             size = folder_bytes(folder)
             if "hearth record" not in best or seconds < best["hearth record"][0]:
                 best["hearth record"] = (seconds, rss, size)
-        with tempfile.TemporaryDirectory(prefix="hearth-record-bench-", dir=".") as folder:
-            seconds, rss = timed(["sh", "-c", f"mosquitto_sub -p {port} -v -t '#' -C {n} >> log"], folder)
-            size = folder_bytes(folder)
-            if "mosquitto_sub >> file" not in best or seconds < best["mosquitto_sub >> file"][0]:
-                best["mosquitto_sub >> file"] = (seconds, rss, size)
+        seconds, rss, size = sub_to_file(port, n)
+        if "mosquitto_sub >> file" not in best or seconds < best["mosquitto_sub >> file"][0]:
+            best["mosquitto_sub >> file"] = (seconds, rss, size)
 
     print(f"record: {args.messages:,} QoS 0 messages over {args.topics:,} topics (8-byte numbers) to a file, best of {args.runs}")
     for name, (seconds, rss, size) in best.items():

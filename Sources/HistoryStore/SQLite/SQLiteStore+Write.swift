@@ -74,19 +74,24 @@ extension SQLiteStore {
 
     private func topicID(_ key: TopicKey, in db: Database, cache: inout [TopicKey: Int64]) throws -> Int64 {
         if let id = cache[key] { return id }
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO topic (broker, name) VALUES (?, ?)").execute(arguments: [key.broker, key.name])
-        let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM topic WHERE broker = ? AND name = ?"),
-                                    arguments: [key.broker, key.name]) ?? 0
+        let id = try rowID(made: "INSERT OR IGNORE INTO topic (broker, name) VALUES (?, ?)",
+                           found: "SELECT id FROM topic WHERE broker = ? AND name = ?", [key.broker, key.name], in: db)
         cache[key] = id
         return id
     }
 
     private func seriesID(_ key: SeriesKey, in db: Database, cache: inout [SeriesKey: Int64]) throws -> Int64 {
         if let id = cache[key] { return id }
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO series (topic, path) VALUES (?, ?)").execute(arguments: [key.topic, key.path])
-        let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM series WHERE topic = ? AND path = ?"),
-                                    arguments: [key.topic, key.path]) ?? 0
+        let id = try rowID(made: "INSERT OR IGNORE INTO series (topic, path) VALUES (?, ?)",
+                           found: "SELECT id FROM series WHERE topic = ? AND path = ?", [key.topic, key.path], in: db)
         cache[key] = id
         return id
+    }
+
+    /// A row's id: the row made if it is missing (`made`, an `INSERT OR IGNORE`), then looked up
+    /// (`found`), both with `arguments`.
+    private func rowID(made: String, found: String, _ arguments: StatementArguments, in db: Database) throws -> Int64 {
+        try db.cachedStatement(sql: made).execute(arguments: arguments)
+        return try Int64.fetchOne(db.cachedStatement(sql: found), arguments: arguments) ?? 0
     }
 }
