@@ -30,6 +30,19 @@ import Testing
         #expect(even.interval == 25)
     }
 
+    @Test func theWindowKeepsSlidingPastTwoHundredAndFiftyFiveGaps() {
+        // The ring's one byte of bookkeeping wraps at 255: each window after it still holds
+        // exactly the last sixteen gaps.
+        var estimate = IntervalEstimate()
+        for round in 0..<40 {
+            let gap = Double(10 + round)
+            for _ in 0..<8 { estimate.record(gap) }
+            for _ in 0..<8 { estimate.record(gap + 1000) }
+            #expect(estimate.count == 16)
+            #expect(estimate.interval == gap + 500)
+        }
+    }
+
     @Test func theThresholdIsThreeIntervalsAndAtLeastAMinuteMoreThanOne() {
         #expect(IntervalEstimate.staleAfter(interval: 10) == 70)
         #expect(IntervalEstimate.staleAfter(interval: 30) == 90)

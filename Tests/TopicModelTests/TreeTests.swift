@@ -69,9 +69,9 @@ import Testing
         for name in ["room10", "room2", "room1", "attic"] { model.ingest(msg("home/\(name)/t", "1")) }
         model.ingest(msg("home/room3/t", "1"))
         #expect(model.children(of: model.id("home")).map { model.node($0).name } == ["attic", "room1", "room2", "room3", "room10"])
-        #expect(model.nodes.contains { !($0.children?.isSettled ?? true) })
+        #expect(model.childLists.contains { !$0.isSettled })
         model.refresh(now: 1_800_000_000)
-        #expect(model.nodes.allSatisfy { $0.children?.isSettled ?? true })
+        #expect(model.childLists.allSatisfy { $0.isSettled })
         #expect(model.children(of: model.id("home")).map { model.node($0).name } == ["attic", "room1", "room2", "room3", "room10"])
     }
 }

@@ -45,6 +45,18 @@ func modelBytesPerTopic(topics: Int, name: (Int) -> String) -> (perTopic: Double
     return (Double(total) / Double(topics), total)
 }
 
+// MARK: Layout: what each topic's parts cost inline (heap parts come on top)
+
+if CommandLine.arguments.contains("--layout") {
+    for (name, size) in [("TopicNode", MemoryLayout<TopicNode>.stride), ("TopicRecord", MemoryLayout<TopicRecord>.stride),
+                         ("StoredMessage", MemoryLayout<StoredMessage>.stride), ("MessageHistory", MemoryLayout<MessageHistory>.stride),
+                         ("Liveness", MemoryLayout<Liveness>.stride), ("Traffic", MemoryLayout<Traffic>.stride),
+                         ("MQTTProperties", MemoryLayout<MQTTProperties>.stride)] {
+        print("layout: \(name) \(size) bytes")
+    }
+    exit(0)
+}
+
 // `--ingest-only` runs just the ingest benchmark (for profiling).
 let ingestOnly = CommandLine.arguments.contains("--ingest-only")
 

@@ -11,7 +11,7 @@ extension FrameBuilder {
         let graphed = model.primaryReading(of: id, chosen: state.chosenSeries[id])
         let graphPath = graphed?.path
         return DashboardFrame.Detail(
-            path: model.path(of: id), record: record, label: model.label(for: id), childCount: node.childCount,
+            path: model.path(of: id), record: record, label: model.label(for: id), childCount: model.childCount(of: id),
             topicCount: Int(node.topicCount), retainedCount: Int(node.retainedCount),
             staleCount: Int(node.staleCount), offlineCount: Int(node.offlineCount),
             silence: record.map { model.silence(of: $0, now: now) },

@@ -30,9 +30,9 @@ enum AutoExpansion {
         // Nodes whose children are on screen, one level at a time.
         var level: [NodeID] = [.root]
         while !level.isEmpty {
-            let next = level.flatMap { model.children(of: $0) }.filter { model.node($0).childCount > 0 }
+            let next = level.flatMap { model.children(of: $0) }.filter { model.node($0).hasChildren }
             let closed = next.filter { !expanded.contains($0) }
-            let cost = closed.reduce(0) { $0 + model.node($1).childCount }
+            let cost = closed.reduce(0) { $0 + model.childCount(of: $1) }
             if shown + cost <= rows {
                 shown += cost
                 expanded.formUnion(closed)
@@ -41,7 +41,7 @@ enum AutoExpansion {
             }
             // Not the whole level: single nodes while their children fit.
             for id in closed {
-                let size = model.node(id).childCount
+                let size = model.childCount(of: id)
                 if shown + size <= rows {
                     expanded.insert(id)
                     shown += size

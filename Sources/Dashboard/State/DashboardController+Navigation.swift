@@ -58,7 +58,7 @@ extension DashboardController {
 
     func expandOrEnter(model: TopicModel) {
         enterTree(model: model)
-        guard let selected = state.selected, model.node(selected).childCount > 0 else { return }
+        guard let selected = state.selected, model.node(selected).hasChildren else { return }
         takeOverExpansion()
         if state.expanded.contains(selected) {
             move(by: 1, model: model)
@@ -82,7 +82,7 @@ extension DashboardController {
 
     func toggle(model: TopicModel) {
         enterTree(model: model)
-        guard let selected = state.selected, model.node(selected).childCount > 0 else { return }
+        guard let selected = state.selected, model.node(selected).hasChildren else { return }
         takeOverExpansion()
         if state.expanded.contains(selected) { state.expanded.remove(selected) } else { state.expanded.insert(selected) }
     }

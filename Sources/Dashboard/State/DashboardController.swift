@@ -295,7 +295,7 @@ public final class DashboardController {
                 state.status = ("select a topic to copy its payload", false)
                 return []
             }
-            state.status = ("copied the payload, \(ValueFormat.bytes(record.last.payload.count)) (OSC 52)" + (clipboardNote.map { "; " + $0 } ?? ""), false)
+            state.status = ("copied the payload, \(ValueFormat.bytes(record.last.payloadCount)) (OSC 52)" + (clipboardNote.map { "; " + $0 } ?? ""), false)
             return [.copy(String(decoding: record.last.payload, as: UTF8.self))]
         case let .click(row, column): click(row: row, column: column, model: model)
         case let .wheelUp(row, column): wheel(-3, row: row, column: column, model: model)

@@ -90,7 +90,7 @@ enum DetailPane {
         }
 
         var title = "payload"
-        if last.isTruncated { title += " (first \(ValueFormat.bytes(last.payload.count)) of \(ValueFormat.bytes(last.size)))" }
+        if last.isTruncated { title += " (first \(ValueFormat.bytes(last.payloadCount)) of \(ValueFormat.bytes(last.size)))" }
         out.append(rule(title, width: width))
         out += detail.payloadLines
 

@@ -86,7 +86,7 @@ public struct TreePrinter {
     private func writeLine(_ id: NodeID, to output: inout OutputWriter, scratch: inout [SparkBucket]) {
         let node = model.node(id)
         output.write(TerminalEscaping.escaped(Array(node.name.utf8), keepNewlines: false))
-        if node.childCount > 0 {
+        if node.hasChildren {
             var counts = "\(Self.count(Int(node.topicCount), "topic")), \(Self.count(node.messageCount, "msg"))"
             if node.retainedCount > 0 { counts += ", \(node.retainedCount) retained" }
             if node.staleCount > 0 { counts += ", \(node.staleCount) stale" }
@@ -101,7 +101,7 @@ public struct TreePrinter {
         }
         if model.isOfflineDevice(id) { output.write("  ✕ offline") }
         guard let record = model.topic(at: id) else { return }
-        if node.childCount == 0 {
+        if !node.hasChildren {
             output.write("  (")
             output.write(Self.count(record.messageCount, "msg"))
             output.write(")")

@@ -9,19 +9,22 @@ public struct IntervalEstimate: Sendable {
     static let longestGap = 65_504.0
 
     private var gaps: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-    /// Gaps recorded, up to `capacity`; then the ring's next slot is `next`.
-    public private(set) var count: UInt8 = 0
-    private var next: UInt8 = 0
+    /// Gaps recorded, wrapping from 255 back to `capacity`: the ring's next slot is this modulo
+    /// `capacity`. One byte for both, because every topic has an estimate.
+    private var written: UInt8 = 0
+
+    /// Gaps held, up to `capacity`.
+    public var count: UInt8 { min(written, UInt8(Self.capacity)) }
 
     public init() {}
 
     mutating func record(_ gap: Double) {
         let value = Float16(min(max(0, gap), Self.longestGap))
         withUnsafeMutableBytes(of: &gaps) { raw in
-            raw.bindMemory(to: Float16.self)[Int(next)] = value
+            raw.bindMemory(to: Float16.self)[Int(written) % Self.capacity] = value
         }
-        next = (next + 1) % UInt8(Self.capacity)
-        if count < UInt8(Self.capacity) { count += 1 }
+        // 255 is slot 15, so slot 0 follows as 16, still a full ring.
+        written = written == .max ? UInt8(Self.capacity) : written + 1
     }
 
     /// The median gap in seconds, or nil with fewer than three gaps.

@@ -3,12 +3,13 @@
 public struct Liveness: Sendable {
     /// The connected-clock time of the newest message.
     public internal(set) var lastConnected = 0.0
+    /// The time of the stale schedule's latest entry for this topic (see `isScheduled`).
+    var scheduledAt = 0.0
     public internal(set) var intervals = IntervalEstimate()
     /// Silent for longer than `IntervalEstimate.staleAfter` its interval.
     public internal(set) var isStale = false
-    /// Whether the stale schedule holds an entry for this topic, and the time of its latest.
+    /// Whether the stale schedule holds an entry for this topic.
     var isScheduled = false
-    var scheduledAt = 0.0
 
     /// The silence at which this topic turns stale, once it has an interval.
     public var staleAfter: Double? { intervals.interval.map(IntervalEstimate.staleAfter(interval:)) }

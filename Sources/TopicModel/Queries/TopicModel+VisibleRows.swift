@@ -117,7 +117,7 @@ extension TopicModel {
         let id = NodeID(index)
         let hasOffline = nodes[0].offlineCount > 0
         return TreeRow(
-            node: id, depth: node.depth - 1, name: node.name, hasChildren: node.childCount > 0, isExpanded: expanded, traffic: node.traffic,
+            node: id, depth: node.depth - 1, name: node.name, hasChildren: node.hasChildren, isExpanded: expanded, traffic: node.traffic,
             topicCount: Int(node.topicCount), messageCount: node.messageCount, retainedCount: Int(node.retainedCount),
             staleCount: Int(node.staleCount), offlineCount: Int(node.offlineCount),
             isOfflineDevice: hasOffline && isOfflineDevice(id), isInsideOfflineDevice: hasOffline && isInsideOfflineDevice(id),
@@ -241,7 +241,7 @@ struct ExpansionLayout {
             stack += expandedByParent[index] ?? []
         }
         for index in order.reversed() {
-            var total = model.node(NodeID(index)).childCount
+            var total = model.childCount(of: NodeID(index))
             for child in expandedByParent[index] ?? [] { total += rowsBelowNode[child] ?? 0 }
             rowsBelowNode[index] = total
         }

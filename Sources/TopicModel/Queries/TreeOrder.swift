@@ -51,7 +51,7 @@ public final class ChildOrdering: Sendable {
 
     /// `parent`'s children in this order; ties keep their natural order.
     func children(of parent: Int32, in model: TopicModel) -> [Int32] {
-        let count = model.nodes[Int(parent)].childCount
+        let count = model.childCount(of: NodeID(parent))
         if let cached = sorted.withLock({ $0[parent]?.children }), cached.count == count { return cached }
         let natural = model.orderedChildren(parent)
         let keys = natural.map { key(model.nodes[Int($0)]) }
@@ -97,7 +97,7 @@ extension TopicModel {
     /// `availability`), so the children's is taken out.
     public func ownTraffic(of id: NodeID, now: Double) -> Traffic {
         let node = nodes[Int(id.index)]
-        guard node.childCount > 0 else { return node.traffic }
+        guard node.hasChildren else { return node.traffic }
         return node.traffic.excluding(orderedChildren(id.index).lazy.map { self.nodes[Int($0)].traffic }, now: now)
     }
 }

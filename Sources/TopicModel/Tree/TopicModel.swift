@@ -33,8 +33,11 @@ public struct TopicModel: Sendable {
     }
 
     public let limits: Limits
-    public internal(set) var nodes: [TopicNode]
-    public internal(set) var topics: [TopicRecord] = []
+    public internal(set) var nodes = ChunkedArray<TopicNode>()
+    public internal(set) var topics = ChunkedArray<TopicRecord>()
+    /// The child lists of nodes with two or more children (`TopicNode.childList`): most nodes
+    /// have one child or none, and pay 4 bytes for the list they do not have.
+    var childLists: [ChildList] = []
     /// Home Assistant discovery labels, by the state topic they describe.
     public private(set) var labels: [String: SeriesLabel] = [:]
     /// Bytes held by all topics' history.
@@ -73,7 +76,7 @@ public struct TopicModel: Sendable {
     ///   broker, and messages are ingested with their broker's number (in this order).
     public init(limits: Limits = Limits(), brokers: [String] = []) {
         self.limits = limits
-        nodes = [TopicNode(name: "", parent: .root, depth: 0)]
+        nodes.append(TopicNode(name: "", parent: .root, depth: 0))
         // Names are the first level's: one given twice (the caller refuses that) is told apart.
         var seen = Set<String>()
         brokerNames = brokers.count > 1 ? brokers.enumerated().map { seen.insert($1).inserted ? $1 : "\($1) (\($0 + 1))" } : []
@@ -126,9 +129,15 @@ public struct TopicModel: Sendable {
         orderedChildren(id.index).map(NodeID.init)
     }
 
+    /// How many children a node has.
+    public func childCount(of id: NodeID) -> Int {
+        let node = nodes[Int(id.index)]
+        return node.childList >= 0 ? childLists[Int(node.childList)].count : (node.onlyChild >= 0 ? 1 : 0)
+    }
+
     func orderedChildren(_ index: Int32) -> [Int32] {
         let node = nodes[Int(index)]
-        if let children = node.children { return children.ordered { self.nodes[Int($0)].name } }
+        if node.childList >= 0 { return childLists[Int(node.childList)].ordered { self.nodes[Int($0)].name } }
         return node.onlyChild >= 0 ? [node.onlyChild] : []
     }
 
@@ -136,7 +145,8 @@ public struct TopicModel: Sendable {
     func child(of parent: Int32, named name: String) -> Int32? {
         // Field by field, borrowed in place: copying the node or its list would retain and
         // release each of their references.
-        if nodes[Int(parent)].children != nil { return nodes[Int(parent)].children?.byName[name] }
+        let list = nodes[Int(parent)].childList
+        if list >= 0 { return childLists[Int(list)].child(named: name) { nodes[Int($0)].name } }
         let only = nodes[Int(parent)].onlyChild
         return only >= 0 && nodes[Int(only)].name == name ? only : nil
     }
@@ -144,17 +154,23 @@ public struct TopicModel: Sendable {
     /// Adds a child, moving to a child list when the second one arrives.
     private mutating func addChild(_ child: Int32, named name: String, to parent: Int32) {
         let only = nodes[Int(parent)].onlyChild
-        if nodes[Int(parent)].children == nil, only < 0 {
+        var list = nodes[Int(parent)].childList
+        if list < 0, only < 0 {
             nodes[Int(parent)].onlyChild = child
             return
         }
-        if nodes[Int(parent)].children == nil {
-            var list = ChildList()
-            if list.add(nodes[Int(only)].name, only) { unsettledParents.append(parent) }
-            nodes[Int(parent)].children = list
+        if list < 0 {
+            list = Int32(childLists.count)
+            childLists.append(ChildList())
+            nodes[Int(parent)].childList = list
             nodes[Int(parent)].onlyChild = -1
         }
-        if nodes[Int(parent)].children?.add(name, child) == true { unsettledParents.append(parent) }
+        // The names through a local, taken after the last change to a node: a closure reading
+        // `self` would copy the whole model, and a change while it is held would copy a chunk.
+        let names = nodes
+        let nameOf = { (id: Int32) in names[Int(id)].name }
+        if only >= 0, childLists[Int(list)].add(nameOf(only), only, names: nameOf) { unsettledParents.append(parent) }
+        if childLists[Int(list)].add(name, child, names: nameOf) { unsettledParents.append(parent) }
     }
 
     /// The topics at or below `id` that hold a retained value, in tree order.
@@ -205,15 +221,9 @@ public struct TopicModel: Sendable {
     @discardableResult
     public mutating func refresh(now: Double) -> Bool {
         for parent in unsettledParents {
-            // Taken out while it merges, so it stays uniquely referenced and the names stay readable.
-            var children = nodes[Int(parent)].children
-            nodes[Int(parent)].children = nil
-            do {
-                // The names through a local: a closure reading `self` would copy the whole model.
-                let names = nodes
-                children?.settle { names[Int($0)].name }
-            }
-            nodes[Int(parent)].children = children
+            // The names through a local: a closure reading `self` would copy the whole model.
+            let names = nodes
+            childLists[Int(nodes[Int(parent)].childList)].settle { names[Int($0)].name }
         }
         unsettledParents.removeAll()
         let staled = markStale(now: now)
@@ -269,7 +279,7 @@ public struct TopicModel: Sendable {
         var previous: StoredMessage?
         if isNewTopic {
             topicIndex = Int32(topics.count)
-            topics.append(TopicRecord(node: NodeID(leaf), last: stored, firstSeen: time))
+            topics.append(TopicRecord(last: stored, firstSeen: time, node: NodeID(leaf)))
             nodes[Int(leaf)].topic = topicIndex
         } else {
             let last = topics[Int(topicIndex)].last
@@ -363,8 +373,8 @@ public struct TopicModel: Sendable {
     private func showsRetained(_ index: Int32, payload: [UInt8]) -> Bool {
         let record = topics[Int(index)]
         // A payload over the display cap is stored cut, and cannot be compared: it counts.
-        guard record.retained == .shown, record.last.size == payload.count, record.last.payload.count == payload.count else { return false }
-        return record.last.payload == payload
+        guard record.retained == .shown, record.last.size == payload.count, record.last.payloadCount == payload.count else { return false }
+        return record.last.hasPayload(payload)
     }
 
     /// Applies the retained transition; returns the change in "holds a retained value" (-1, 0, 1).

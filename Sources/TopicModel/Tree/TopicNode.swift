@@ -2,8 +2,15 @@
 ///
 /// Nodes live in the tree's array and refer to each other by index, which keeps them small.
 public struct TopicNode: Sendable {
+    // Fields are ordered widest first, so the node has no padding: a million topics pay for
+    // every byte here (`hearth-model-bench --layout` prints its size).
+
     /// This level's name ("" for an empty level, as in `a//b`).
     public let name: String
+    /// Messages received at or below this node.
+    public internal(set) var messageCount: Int = 0
+    /// The newest receive time at or below this node (seconds since 1970).
+    public internal(set) var newest: Double = 0
     public let parent: NodeID
     /// Index of the topic record when a message was received on exactly this path.
     var topic: Int32 = -1
@@ -25,18 +32,13 @@ public struct TopicNode: Sendable {
     /// Topics at or below this node that state what a device is doing (ON, closed).
     public internal(set) var stateCount: Int32 = 0
     /// The only child, while there is just one: most chains (`room/sensor/temperature`) never
-    /// need a child list, which is the largest part of a small node's cost.
+    /// need a child list.
     var onlyChild: Int32 = -1
-    /// Messages and bytes per second at or below this node (the traffic order's keys); among
-    /// the 4-byte fields, so the node has no padding to spare.
+    /// The model's child list for this node (`TopicModel.childLists`), once it has two or more.
+    var childList: Int32 = -1
+    /// Messages and bytes per second at or below this node (the traffic order's keys).
     public internal(set) var traffic = Traffic()
     private var levelDepth: UInt16
-    /// Messages received at or below this node.
-    public internal(set) var messageCount: Int = 0
-    /// The newest receive time at or below this node (seconds since 1970).
-    public internal(set) var newest: Double = 0
-    /// Children, once there are two or more.
-    var children: ChildList?
 
     init(name: String, parent: NodeID, depth: Int) {
         self.name = name
@@ -47,8 +49,8 @@ public struct TopicNode: Sendable {
     public var depth: Int { Int(levelDepth) }
     /// Readings that are neither room temperatures nor device internals.
     public var otherReadingCount: Int32 { seriesCount - temperatureCount - internalCount }
-    public var childCount: Int { children?.count ?? (onlyChild >= 0 ? 1 : 0) }
     public var isTopic: Bool { topic >= 0 }
+    public var hasChildren: Bool { onlyChild >= 0 || childList >= 0 }
     mutating func add(_ counts: ReadingCounts) {
         seriesCount += counts.readings
         temperatureCount += counts.temperatures
@@ -77,17 +79,36 @@ public struct NodeID: Hashable, Sendable, Comparable, CustomStringConvertible {
 ///
 /// New children go to an unsorted tail that `settle` merges in, so a burst of new topics under
 /// one parent costs O(1) each, not an array shift each. Until then `ordered` merges a copy.
+/// A short list is searched by name in place; a dictionary is kept only for a long one (a
+/// device's handful of sensors would pay several times their size for it).
 struct ChildList: Sendable {
-    private(set) var byName: [String: Int32] = [:]
+    /// Above this many children, names are found through a dictionary.
+    static let scanLimit = 16
+
+    private var byName: [String: Int32]?
     private var sorted: [Int32] = []
     private var pending: [Int32] = []
 
-    var count: Int { byName.count }
+    var count: Int { sorted.count + pending.count }
     var isSettled: Bool { pending.isEmpty }
 
+    /// The child with this name; `names` gives a child's name.
+    func child(named name: String, names: (Int32) -> String) -> Int32? {
+        if let byName { return byName[name] }
+        if let found = sorted.first(where: { names($0) == name }) { return found }
+        return pending.first { names($0) == name }
+    }
+
     /// Adds a child; returns true when it is the first one waiting to be ordered.
-    mutating func add(_ name: String, _ child: Int32) -> Bool {
-        byName[name] = child
+    mutating func add(_ name: String, _ child: Int32, names: (Int32) -> String) -> Bool {
+        if byName != nil {
+            byName?[name] = child
+        } else if count == Self.scanLimit {
+            var index = [String: Int32](minimumCapacity: 2 * Self.scanLimit)
+            for known in sorted + pending { index[names(known)] = known }
+            index[name] = child
+            byName = index
+        }
         pending.append(child)
         return pending.count == 1
     }
