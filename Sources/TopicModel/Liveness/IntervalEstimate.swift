@@ -30,12 +30,25 @@ public struct IntervalEstimate: Sendable {
     /// The median gap in seconds, or nil with fewer than three gaps.
     public var interval: Double? {
         guard count >= UInt8(Self.minimumGaps) else { return nil }
-        var values = withUnsafeBytes(of: gaps) { raw in
-            Array(raw.bindMemory(to: Float16.self).prefix(Int(count))).map(Double.init)
+        let held = Int(count)
+        // Sorted on the stack: every message asks, and an array would be an allocation each.
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: Self.capacity) { values in
+            withUnsafeBytes(of: gaps) { raw in
+                let gaps = raw.bindMemory(to: Float16.self)
+                for index in 0..<held {
+                    // Insertion sort: at most sixteen values.
+                    let value = Double(gaps[index])
+                    var slot = index
+                    while slot > 0, values[slot - 1] > value {
+                        values[slot] = values[slot - 1]
+                        slot -= 1
+                    }
+                    values[slot] = value
+                }
+            }
+            let middle = held / 2
+            return held % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2
         }
-        values.sort()
-        let middle = values.count / 2
-        return values.count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2
     }
 
     /// The silence after which a topic with this interval is stale: 3 intervals, and at least a minute more than one.

@@ -48,13 +48,8 @@ extension TopicModel {
     /// broker's own node.
     public func topicName(of id: NodeID) -> String {
         guard hasBrokerLevel else { return path(of: id) }
-        var levels: [String] = []
-        var current = id.index
-        while current != 0, nodes[Int(current)].parent != .root {
-            levels.append(nodes[Int(current)].name)
-            current = nodes[Int(current)].parent.index
-        }
-        return levels.reversed().joined(separator: "/")
+        guard let broker = broker(of: id) else { return "" }
+        return path(of: id.index, above: root(ofBroker: broker).index)
     }
 
     /// The node for a topic name or prefix within a broker, if known.

@@ -113,15 +113,35 @@ public struct TopicModel: Sendable {
     }
 
     /// The full topic name of a node.
-    public func path(of id: NodeID) -> String {
-        var levels: [String] = []
-        var current = id
-        while current != .root {
-            let node = nodes[Int(current.index)]
-            levels.append(node.name)
-            current = node.parent
+    public func path(of id: NodeID) -> String { path(of: id.index, above: 0) }
+
+    /// The levels from below `top` down to `index`, joined by "/": written once into a string
+    /// of the right size, since every printed topic and every reading asks for it.
+    func path(of index: Int32, above top: Int32) -> String {
+        var length = -1
+        var current = index
+        while current != top, current != 0 {
+            length += nodes[Int(current)].name.utf8.count + 1
+            current = nodes[Int(current)].parent.index
         }
-        return levels.reversed().joined(separator: "/")
+        guard length > 0 else { return "" }
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            var end = length
+            var current = index
+            while current != top, current != 0 {
+                var name = nodes[Int(current)].name
+                name.withUTF8 { utf8 in
+                    end -= utf8.count
+                    _ = UnsafeMutableBufferPointer(rebasing: buffer[end..<end + utf8.count]).initialize(from: utf8)
+                }
+                current = nodes[Int(current)].parent.index
+                if end > 0 {
+                    end -= 1
+                    buffer[end] = UInt8(ascii: "/")
+                }
+            }
+            return length
+        }
     }
 
     /// Children in natural order.

@@ -76,13 +76,15 @@ struct TreeCommand: AsyncParsableCommand, ConnectingCommand {
         }
 
         let now = Date().timeIntervalSince1970
-        // The process ends next: the model is taken out of the lock once, and kept past the exit
-        // (freeing every topic one by one would only delay it).
+        // The process ends next: the model is taken out of the lock once, and both it and the
+        // shared one are kept past the exit (freeing every topic one by one took 0.17 s of a
+        // million messages' 3 s; the two need not share every chunk by then).
         let kept = KeptUntilExit(model.withModel { model in
             model.refresh(now: now)
             return model
         })
         _ = Unmanaged.passRetained(kept)
+        _ = Unmanaged.passRetained(model)
         var output = OutputWriter(fd: STDOUT_FILENO)
         var printer = TreePrinter(model: kept.value, maxDepth: depth, retainedOnly: retainedOnly, now: now, order: sort?.order ?? .name)
         printer.unreachable = unreachable
