@@ -12,6 +12,9 @@ public struct MessageHistory: Sendable {
 
     /// Appends a message and drops the oldest beyond the bounds; returns how many were dropped and their bytes.
     mutating func append(_ message: StoredMessage, maxCount: Int, maxBytes: Int) -> (dropped: Int, bytes: Int) {
+        // Four at first, not one: a topic that speaks at all speaks again, and each doubling from
+        // one would be an allocation and a copy of its own.
+        if messages.isEmpty { messages.reserveCapacity(min(maxCount, 4)) }
         messages.append(message)
         bytes += message.cost
         var dropped = 0, freed = 0
