@@ -164,7 +164,7 @@ def terminal_bytes(hearth, seconds):
     # The first 3 s draw the first screen; the steady state is what is left until "q".
     steady = sum(size for at, size in counts if 3 <= at <= 3 + seconds)
     print(f"terminal output for a steady home (50 topics, each once a second, {COLS}x{ROWS}), over {seconds} s")
-    print(f"  {steady / seconds:,.0f} bytes/s (target <= 4,096)")
+    print(f"  {steady / seconds:,.0f} bytes/s (target <= 2,048)")
 
 
 def seed_retained(port, count):

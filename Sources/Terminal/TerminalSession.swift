@@ -50,6 +50,9 @@ public final class TerminalSession {
         keypad(hearth_stdscr(), true)
         nodelay(hearth_stdscr(), true)
         curs_set(0)
+        // The cursor is hidden: leave it where the last change was written, rather than send
+        // it back to the window's corner after every frame (8 bytes a frame).
+        leaveok(hearth_stdscr(), true)
         mousemask(hearth_mouse_mask(), nil)
         mouseinterval(0)
         palette = Palette(theme: theme, environment: environment)

@@ -102,6 +102,9 @@ struct OverviewViewTests {
             let text = Self.detailText(canvas, row, detail)
             let blocks = text.filter { Sparkline.blocks.contains($0) }
             #expect(blocks.count >= (width >= 120 ? 24 : 8), "\(text)")
+            // The range (its scale) is in the sparkline's colours.
+            let range = try #require(text.firstMatch(of: /\d+(\.\d)?–\d+(\.\d)?/).map { String($0.output.0) }, "\(text)")
+            #expect(canvas.role(of: range, row: row) == .sparkline, "\(text)")
             #expect(text.contains("<1m"), "\(text)")
         }
         // Temperatures first: every room before the first other reading (when one fits).

@@ -63,6 +63,10 @@ import TextFormat
         #expect(Set(blocks).count >= 3, "a curve, not a flat line: \(line)")
         let blockColumn = try #require(canvas.cells[row].firstIndex { Sparkline.blocks.map(String.init).contains($0.text) })
         #expect(canvas.role(row: row, column: blockColumn) == .sparkline)
+        // The blank before the sparkline is the value's: ncurses crosses it without an
+        // attribute change when a value and its line change together.
+        let sparkStart = try #require(canvas.cells[row].indices.last { $0 < blockColumn && canvas.role(row: row, column: $0) != .sparkline })
+        #expect(canvas.cells[row][sparkStart].text == " " && canvas.role(row: row, column: sparkStart) == canvas.role(row: row, column: sparkStart - 1), "\(canvas.role(row: row, column: sparkStart)) \(canvas.role(row: row, column: sparkStart - 1))")
     }
 
     @Test func hostileNamesAndPayloadsNeverReachTheCanvasRaw() throws {

@@ -45,8 +45,8 @@ public enum SessionFeed {
             unreported = 0
             retained = false
         }
-        loop: for await batch in batches {
-            for event in batch {
+        loop: for await var batch in batches {
+            while let event = batch.popFirst() {
                 switch event {
                 case let .message(message):
                     messages.append(message)

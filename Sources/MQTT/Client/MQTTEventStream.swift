@@ -84,7 +84,13 @@ extension MQTTEventStream {
 
 /// Events that arrived together, in order: a view of the buffer's queue, handed over without a copy.
 public struct MQTTEventBatch: RandomAccessCollection, Sendable {
-    let events: Deque<MQTTEvent>
+    private(set) var events: Deque<MQTTEvent>
+
+    init(events: Deque<MQTTEvent>) { self.events = events }
+
+    /// Takes the first event out of the batch, moving it rather than copying it (a message's
+    /// topic, payload and properties are then never retained and released once more).
+    public mutating func popFirst() -> MQTTEvent? { events.popFirst() }
 
     /// The first event's position: 0.
     public var startIndex: Int { events.startIndex }

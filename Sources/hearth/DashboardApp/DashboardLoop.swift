@@ -7,12 +7,19 @@ import Watch
 
 /// The UI thread: waits for keys or news, redraws at most 30 times a second and only when
 /// something changed, and hands publish requests to the client without waiting for them.
+/// A trickle of messages (a steady home) redraws at most 10 times a second: nobody reads values
+/// faster, and each frame costs bytes of its own (cursor moves, attribute resets) over SSH.
 ///
 /// Time moves the screen too: while an age or a countdown is visible it redraws once a second
 /// (ncurses then writes only the cells that changed), and it wakes when the model has timed work
 /// (a topic due to turn stale, a reconnect burst to settle). Otherwise it sleeps: no output, no CPU.
 final class DashboardLoop {
     static let frameInterval = 1.0 / 30
+    /// The interval of frames owed only to a trickle of messages.
+    static let trickleInterval = 1.0 / 10
+    /// Messages since the last frame that make a burst (drawn at the full rate, so a broker's
+    /// retained values show as fast as they arrive), and so does the frame after one.
+    static let burstMessages = 200
 
     private let session: TerminalSession
     private let controller: DashboardController
@@ -48,8 +55,15 @@ final class DashboardLoop {
         var dirty = true
         var lastFrame = -Double.infinity
         var deadline: Double?
+        // Whether the owed frame answers a key (or the first screen, a resize, a connection
+        // change), and whether the last frame drew a burst of messages: both draw at once.
+        var urgent = true
+        var lastFrameWasBurst = false
+        var ingestedAtFrame = 0
         while !stop.isSet {
             let now = Self.now()
+            let interval = urgent || lastFrameWasBurst || model.ingestedCount - ingestedAtFrame >= Self.burstMessages
+                ? Self.frameInterval : Self.trickleInterval
             if let due = deadline, now >= due {
                 let (changed, next) = model.withRules { Self.refresh(&$0, &$1, now: now) }
                 if changed { dirty = true }
@@ -57,20 +71,27 @@ final class DashboardLoop {
             }
             // What `hearth watch` says of the rules (silences, last actions), every few seconds.
             if let rules, rules.look(model, now: now) { dirty = true }
-            if dirty, now - lastFrame >= Self.frameInterval {
+            if dirty, now - lastFrame >= interval {
+                let ingested = model.ingestedCount
                 deadline = draw(now: now)
                 dirty = false
+                urgent = false
+                lastFrameWasBurst = ingested - ingestedAtFrame >= Self.burstMessages
+                ingestedAtFrame = ingested
                 lastFrame = now
             }
             // Sleep until a key or news; while a frame is owed, only until it is due; while
             // something on screen moves with the clock, once a second; until the model's next
             // deadline. Otherwise indefinitely.
             let ticking = !dirty && controller.wantsTick
-            var timeout: Double? = dirty ? max(0, lastFrame + Self.frameInterval - now) : ticking ? 1 : nil
+            var timeout: Double? = dirty ? max(0, lastFrame + interval - now) : ticking ? 1 : nil
             if let deadline { timeout = min(timeout ?? .infinity, max(0, deadline - now)) }
             if rules != nil { timeout = min(timeout ?? .infinity, DashboardRules.lookInterval) }
             if session.wait(timeout: timeout, wakeup: inbox.wakeup) { dirty = true }
-            for event in inbox.takeAll() { controller.apply(event) }
+            for event in inbox.takeAll() {
+                controller.apply(event)
+                urgent = true
+            }
             if let messageLimit, model.ingestedCount >= messageLimit {
                 _ = draw(now: Self.now())
                 break
@@ -78,6 +99,8 @@ final class DashboardLoop {
             if resized.take() {
                 session.adoptWindowSize()
                 controller.resize(width: session.width, height: session.height)
+                dirty = true
+                urgent = true
             }
             for key in session.pendingKeys() {
                 if key == .resize { controller.resize(width: session.width, height: session.height) }
@@ -85,6 +108,7 @@ final class DashboardLoop {
                 let requested = controller.handle(key) ?? model.withModel { controller.handle(key, model: $0) }
                 for action in requested { perform(action) }
                 dirty = true
+                urgent = true
             }
             if ticking, !dirty, Self.now() - lastFrame >= 1 { dirty = true }
         }
