@@ -101,7 +101,8 @@ struct OverviewViewTests {
                                    "\(room) not in the overview:\n\(canvas.text)")
             let text = Self.detailText(canvas, row, detail)
             let blocks = text.filter { Sparkline.blocks.contains($0) }
-            #expect(blocks.count >= (width >= 120 ? 24 : 8), "\(text)")
+            // 40 points in columns of two from the left: 20 cells of 24 at 120x40.
+            #expect(blocks.count >= (width >= 120 ? 20 : 8), "\(text)")
             // The range (its scale) is in the sparkline's colours.
             let range = try #require(text.firstMatch(of: /\d+(\.\d)?–\d+(\.\d)?/).map { String($0.output.0) }, "\(text)")
             #expect(canvas.role(of: range, row: row) == .sparkline, "\(text)")

@@ -51,15 +51,15 @@ import Testing
             let rules = "[[rules]]\nname = \"freezer quiet\"\ntopic = \"fixture/+/temperature\"\nsilent = \"5s\"\nrun = [\"SCRIPT\"]\n"
             try await withWatch(port: port, rules: rules) { environment, _, actions in
                 let watch = try await launchWatch(environment: environment)
-                // A sensor on one connection, every 2 s (its pace, not a wait), then nothing: quiet
-                // for 5 s fires within 3 intervals, the watch ticking once a second. (A shorter span
-                // would fire on a busy machine that stalls the watch for longer than it.)
-                try await MQTTClient.withConnection(MQTTClientConfiguration(host: "127.0.0.1", port: port)) { sensor, _ in
-                    for value in 3...6 {
-                        try await sensor.publish(to: "fixture/freezer/temperature", payload: Array("-1\(value)".utf8), qos: .atLeastOnce)
-                        if value < 6 { try await Task.sleep(for: .seconds(2)) }
-                    }
-                }
+                // A sensor every 2 s (its pace, not a wait), then nothing: quiet for 5 s fires
+                // within 3 intervals, the watch ticking once a second. (A shorter span would fire on
+                // a busy machine that stalls the watch for longer than it.) The pace is a shell's,
+                // in a process of its own: this suite's other tests can keep its own threads busy
+                // for seconds, and a sensor paced by them would really have gone quiet.
+                let sensor = "for v in 3 4 5 6; do mosquitto_pub -p \(port) -q 1 -t fixture/freezer/temperature -m -1$v || exit 1; "
+                    + "[ $v = 6 ] || sleep 2; done"
+                let paced = try await ChildProcess.run(["/bin/sh", "-c", sensor], timeout: 30)
+                #expect(paced.status == 0, "\(paced.stderr)")
                 #expect(events(watch.stdout).isEmpty, "a steady sensor never fires: \(watch.stdout)")
                 var out = await watch.waitForStdout { events($0).count >= 1 }
                 #expect(events(out) == ["fired fixture/freezer/temperature -16"], "\(out)\(watch.stderr)")

@@ -178,6 +178,17 @@ struct OverviewTests {
         #expect(SeriesScale(low: 10, high: 30, kind: .temperature) == SeriesScale(low: 10, high: 30, kind: .other))
     }
 
+    @Test func aSparklinesScaleSnapsOutwardToAnEighthOfItsSpan() {
+        // 2 degrees: a grid of 0.5, so a maximum creeping up by 0.1 keeps the scale for a while.
+        let drifting = (0..<4).map { SeriesScale(low: 20, high: 21.6 + Double($0) / 10, kind: .temperature).snapped() }
+        #expect(drifting.allSatisfy { $0.low == 19.5 && $0.high == 22 }, "\(drifting)")
+        let wide = SeriesScale(low: 3, high: 239, kind: .other).snapped()
+        #expect(wide.low == 0 && wide.high == 250)
+        // What it covers, it keeps covering.
+        let tiny = SeriesScale(low: 0.0013, high: 0.0021, kind: .other).snapped()
+        #expect(tiny.low <= 0.0013 && tiny.high >= 0.0021 && tiny.high - tiny.low < 0.01)
+    }
+
     @Test func noiseOnATemperatureDrawsAsAFlatLine() {
         var series = TimeSeries()
         for (index, value) in [21.4, 21.6, 21.4, 21.6, 21.5].enumerated() { series.append(value, at: Double(index)) }

@@ -89,12 +89,34 @@ import Testing
         for index in 0..<240 { series.append(Double(index), at: Double(index)) }
         var scratch: [SparkBucket] = []
         let line = Sparkline.render(series, width: 8, kind: .other, scratch: &scratch)
-        #expect(line == "▂▃▄▄▅▆▇█")
+        // Thirty points a column, on a scale snapped to 0…250.
+        #expect(line == "▂▃▃▄▅▆▇█")
         #expect(Sparkline.render(series, width: 1, kind: .other, scratch: &scratch).count == 1)
         var short = TimeSeries()
         short.append(1, at: 0)
         short.append(2, at: 1)
-        // Fewer points than cells: right-aligned, blanks on the left.
-        #expect(Sparkline.render(short, width: 5, kind: .other, scratch: &scratch) == "   ▁█")
+        // Fewer points than cells: from the left, blanks where the next points go.
+        #expect(Sparkline.render(short, width: 5, kind: .other, scratch: &scratch) == "▁█   ")
+    }
+
+    @Test func aNewPointChangesOneCellNotTheWholeLine() {
+        // A slow drift, as a room warms: once the line is drawn, each new point changes the
+        // last cell (or the next one), and the cells before it keep their heights.
+        var series = TimeSeries()
+        var scratch: [SparkBucket] = []
+        var previous: [Character]?
+        for index in 0..<TimeSeries.pointCapacity + 100 {
+            series.append(20 + Double(index % 60) / 100, at: Double(index))
+            let line = Array(Sparkline.render(series, width: 24, kind: .temperature, scratch: &scratch))
+            #expect(line.count == 24)
+            // Columns are re-cut while the ring fills (each time it passes a multiple of 24).
+            let recut = index < TimeSeries.pointCapacity && index % 24 == 0
+            if let previous, !recut, index % 60 != 0 {
+                let changed = line.indices.filter { line[$0] != previous[$0] }
+                let shifted = Array(line.dropFirst()) == Array(previous.dropLast()) || Array(line.dropLast()) == Array(previous.dropFirst())
+                #expect(changed.count <= 2 || shifted, "point \(index): \(String(previous)) → \(String(line))")
+            }
+            previous = line
+        }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a series measures, as far as its unit and its name tell; it decides the smallest span a
 /// graph of it shows, so that sensor noise looks like noise.
 public enum SeriesKind: Sendable, Hashable {
@@ -70,6 +72,23 @@ public struct SeriesScale: Sendable, Hashable {
         }
         guard low <= high else { return nil }
         self.init(low: low, high: high, kind: kind)
+    }
+
+    /// This range widened to a grid of about an eighth of its span (1, 2 or 5 times a power of
+    /// ten): a sparkline's cells keep their heights while new values stay inside it, so a slow
+    /// drift redraws one cell per message, not the whole line each time the maximum moves.
+    public func snapped() -> SeriesScale {
+        let span = high - low
+        guard span > 0, span.isFinite else { return self }
+        let rough = span / 8
+        let power = pow(10, log10(rough).rounded(.down))
+        let step = [1.0, 2, 5, 10].map { $0 * power }.first { $0 >= rough } ?? 10 * power
+        return SeriesScale(exactly: (low / step).rounded(.down) * step, (high / step).rounded(.up) * step)
+    }
+
+    private init(exactly low: Double, _ high: Double) {
+        self.low = low
+        self.high = high
     }
 
     /// Where `value` sits, from 0 (bottom) to 1 (top).

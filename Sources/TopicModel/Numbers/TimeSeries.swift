@@ -36,6 +36,8 @@ public struct TimeSeries: Sendable {
 
     private var points: [Point] = []
     private var pointHead = 0  // index of the oldest point once the ring is full
+    /// Points appended since the series began: a point's place in the sparkline's columns.
+    private var appended = 0
     private var minutes: [Minute] = []
     private var minuteHead = 0
 
@@ -52,6 +54,7 @@ public struct TimeSeries: Sendable {
 
     mutating func append(_ value: Double, at time: Double) {
         let point = Point(time: time, value: value)
+        appended += 1
         if points.count < Self.pointCapacity {
             points.append(point)
         } else {
@@ -90,21 +93,30 @@ public struct TimeSeries: Sendable {
         return (low, sum / Double(points.count), high, last.value)
     }
 
-    /// Resamples the recent points into `buckets.count` equal slices of the index range, writing
-    /// min/max/last per slice into the caller's buffer (reused across frames: no allocation).
+    /// Resamples the recent points into `buckets.count` columns of equally many points, writing
+    /// min/max/last per column into the caller's buffer (reused across frames: no allocation).
     ///
-    /// Slices with no point get `count == 0`.
+    /// A column holds the fewest points that fit the points held into the width, counted from
+    /// the series' first point, and the oldest column is the first: columns stay put. A new
+    /// point changes one cell (the last column, or the one after it), and the line moves only
+    /// when its oldest points leave a column, once every column's worth of messages (and while
+    /// the series fills its ring, when the points held pass a multiple of the width). A steady
+    /// home's screen then changes by a cell per message, not by whole lines. Columns with no
+    /// point get `count == 0`.
     public func resample(into buckets: inout [SparkBucket]) {
         let width = buckets.count
         guard width > 0 else { return }
         for index in 0..<width { buckets[index] = SparkBucket() }
         let total = points.count
         guard total > 0 else { return }
+        let perColumn = (total + width - 1) / width
+        let oldest = appended - total
+        // The oldest column first, unless the points straddle one column more than the width.
+        let firstColumn = max(oldest / perColumn, (appended - 1) / perColumn - width + 1)
         for ordinal in 0..<total {
-            let point = points[(pointHead + ordinal) % total]
-            // Right-align: the newest point lands in the last bucket.
-            let bucket = total >= width ? ordinal * width / total : width - total + ordinal
-            buckets[bucket].add(point.value)
+            let column = (oldest + ordinal) / perColumn - firstColumn
+            guard column >= 0 else { continue }
+            buckets[column].add(points[(pointHead + ordinal) % total].value)
         }
     }
 }
