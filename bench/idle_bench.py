@@ -5,7 +5,8 @@ mosquitto holds one retained topic and nothing else arrives. `hearth` runs in a 
 30 s window after the first screen and the falling message rate have settled:
 - one age visible (the topic selected: the detail pane's "(N s ago)" moves every second):
   bytes/s written to the terminal (target <= 150) and CPU (target < 1% of a core);
-- no age or countdown visible (a branch selected): bytes/s (target 0).
+- no age or countdown visible (the first screen, the overview, whose ages read "<1m" all along):
+  bytes/s (target 0).
 CPU is utime + stime from /proc/PID/stat, which is what the process reads as /proc/self/stat."""
 
 import argparse
@@ -26,8 +27,9 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
 
 
-def quiet_run(hearth, port, settle, window):
-    """Runs the dashboard; returns (bytes/s, share of a core) over `window` seconds after `settle`."""
+def quiet_run(hearth, port, settle, window, keys=b""):
+    """Runs the dashboard, typing `keys` once its first screen is up (2 s in); returns
+    (bytes/s, share of a core) over `window` seconds after `settle`."""
     marks = {}
     written = []
 
@@ -35,6 +37,9 @@ def quiet_run(hearth, port, settle, window):
         written.append((elapsed, len(chunk)))
 
     def on_tick(elapsed, pid, write):
+        if keys and "keys" not in marks and elapsed >= 2:
+            marks["keys"] = True
+            write(keys)
         if "start" not in marks and elapsed >= settle:
             marks["start"] = (elapsed, cpu_seconds(pid))
         elif "start" in marks and "end" not in marks and elapsed >= settle + window:
@@ -57,13 +62,14 @@ def main():
     # The rate in the header falls to zero within 10 s of the retained burst: settle past it.
     with brokers.running("mosquitto") as port:
         publish_to(port, encode_publish(b"hall_temperature", b"21.5", False, retain=True))
-        rate, cpu = quiet_run(hearth, port, 12, args.seconds)
+        # The first screen is the overview (nothing selected): `j` selects the topic.
+        rate, cpu = quiet_run(hearth, port, 12, args.seconds, keys=b"j")
         print(f"  one age visible (topic selected): {rate:,.0f} bytes/s (target <= 150), "
               f"CPU {cpu * 100:.2f}% of a core (target < 1%)")
     with brokers.running("mosquitto") as port:
         publish_to(port, encode_publish(b"home/hall/temperature", b"21.5", False, retain=True))
         rate, cpu = quiet_run(hearth, port, 12, args.seconds)
-        print(f"  no age or countdown visible (branch selected): {rate:,.0f} bytes/s (target 0), "
+        print(f"  no age or countdown visible (the overview): {rate:,.0f} bytes/s (target 0), "
               f"CPU {cpu * 100:.2f}% of a core")
 
 
