@@ -22,6 +22,29 @@ struct FrictionTests {
         #expect(Fixture.draw(controller, model).lines[39].contains("copied the payload, 2 B (OSC 52)"))
     }
 
+    @Test func theClipboardNoteIsFoundOutAtTheFirstCopyAndOnlyThen() {
+        let model = Fixture.home()
+        let controller = DashboardController(connection: Fixture.connected, width: 120, height: 40)
+        let asked = Counter()
+        controller.findClipboardNote = {
+            asked.count += 1
+            return "tmux needs: set -g set-clipboard on"
+        }
+        _ = Fixture.draw(controller, model)
+        _ = Fixture.type("/kitchen/light", into: controller, model: model)
+        _ = controller.handle(.enter, model: model)
+        _ = Fixture.draw(controller, model)
+        #expect(asked.count == 0, "not asked before a copy: the first screen does not wait for tmux")
+        _ = controller.handle(.character("y"), model: model)
+        #expect(Fixture.draw(controller, model).lines[39].contains("copied the topic (OSC 52); tmux needs: set -g set-clipboard on"))
+        _ = controller.handle(.character("Y"), model: model)
+        #expect(Fixture.draw(controller, model).lines[39].contains("; tmux needs: set -g set-clipboard on"))
+        #expect(asked.count == 1)
+    }
+
+    /// Counts calls from a closure.
+    private final class Counter { var count = 0 }
+
     @Test func theMatchNoteLeavesWhenTheSearchEnds() {
         let model = Fixture.home()
         let controller = DashboardController(connection: Fixture.connected, width: 120, height: 40)

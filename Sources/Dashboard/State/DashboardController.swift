@@ -33,8 +33,19 @@ public final class DashboardController {
     /// Hearth's own memory, which the program reads (resident bytes); shown in the header.
     public var residentBytes: Int?
     /// What a copy's footer adds when the clipboard may not reach the terminal (tmux without
-    /// `set-clipboard on`); the program finds out at start.
-    public var clipboardNote: String?
+    /// `set-clipboard on`). The program says how to find out; it is asked at the first copy,
+    /// not at start (asking tmux is a process, and the first screen would wait for it).
+    public var findClipboardNote: (() -> String?)?
+    private var clipboardNote: String?
+
+    /// The clipboard note, found out at the first copy.
+    private func clipboardSuffix() -> String {
+        if let find = findClipboardNote {
+            clipboardNote = find()
+            findClipboardNote = nil
+        }
+        return clipboardNote.map { "; " + $0 } ?? ""
+    }
     /// The rules the program evaluates, by name (the rules view's rows).
     public var ruleNames: [String] = []
 
@@ -288,14 +299,14 @@ public final class DashboardController {
                 state.status = ("select a topic to copy", false)
                 return []
             }
-            state.status = ("copied the topic (OSC 52)" + (clipboardNote.map { "; " + $0 } ?? ""), false)
+            state.status = ("copied the topic (OSC 52)" + clipboardSuffix(), false)
             return [.copy(model.topicName(of: selected))]
         case .character("Y"):
             guard let selected = state.selected, let record = model.topic(at: selected) else {
                 state.status = ("select a topic to copy its payload", false)
                 return []
             }
-            state.status = ("copied the payload, \(ValueFormat.bytes(record.last.payloadCount)) (OSC 52)" + (clipboardNote.map { "; " + $0 } ?? ""), false)
+            state.status = ("copied the payload, \(ValueFormat.bytes(record.last.payloadCount)) (OSC 52)" + clipboardSuffix(), false)
             return [.copy(String(decoding: record.last.payload, as: UTF8.self))]
         case let .click(row, column): click(row: row, column: column, model: model)
         case let .wheelUp(row, column): wheel(-3, row: row, column: column, model: model)

@@ -47,7 +47,7 @@ final class DashboardLoop {
         self.resized = resized
         controller = DashboardController(connection: connection, links: links, width: session.width, height: session.height)
         controller.readsHistoryStore = history != nil
-        controller.clipboardNote = TmuxClipboard.note()
+        controller.findClipboardNote = { TmuxClipboard.note() }
         controller.ruleNames = rules?.engine.rules.map(\.name) ?? []
     }
 
