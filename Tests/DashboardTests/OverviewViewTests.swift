@@ -101,7 +101,7 @@ struct OverviewViewTests {
                                    "\(room) not in the overview:\n\(canvas.text)")
             let text = Self.detailText(canvas, row, detail)
             let blocks = text.filter { Sparkline.blocks.contains($0) }
-            // 40 points in columns of two from the left: 20 cells of 24 at 120x40.
+            // 40 points (their ring not yet full) two a column from the left: 20 cells of 24.
             #expect(blocks.count >= (width >= 120 ? 20 : 8), "\(text)")
             // The range (its scale) is in the sparkline's colours.
             let range = try #require(text.firstMatch(of: /\d+(\.\d)?–\d+(\.\d)?/).map { String($0.output.0) }, "\(text)")

@@ -187,6 +187,12 @@ struct OverviewTests {
         // What it covers, it keeps covering.
         let tiny = SeriesScale(low: 0.0013, high: 0.0021, kind: .other).snapped()
         #expect(tiny.low <= 0.0013 && tiny.high >= 0.0021 && tiny.high - tiny.low < 0.01)
+        // At the ends of a Double no grid fits: the range stays as it is, finite.
+        for extreme in [SeriesScale(low: 0, high: Double.leastNonzeroMagnitude, kind: .other), SeriesScale(low: 0, high: 1.75e308, kind: .other),
+                        SeriesScale(low: -1.75e308, high: 1.75e308, kind: .other)] {
+            let snapped = extreme.snapped()
+            #expect(snapped.low.isFinite && snapped.high.isFinite && snapped.low <= extreme.low && snapped.high >= extreme.high, "\(extreme) → \(snapped)")
+        }
     }
 
     @Test func noiseOnATemperatureDrawsAsAFlatLine() {

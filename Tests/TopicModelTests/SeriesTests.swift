@@ -99,18 +99,22 @@ import Testing
         #expect(Sparkline.render(short, width: 5, kind: .other, scratch: &scratch) == "▁█   ")
     }
 
-    @Test func aNewPointChangesOneCellNotTheWholeLine() {
+    @Test(arguments: [24, 26])
+    func aNewPointChangesOneCellNotTheWholeLine(width: Int) {
         // A slow drift, as a room warms: once the line is drawn, each new point changes the
-        // last cell (or the next one), and the cells before it keep their heights.
+        // last cell (or the next one), the cells before it keep their heights, and a line moves
+        // by one column at a time. Once the ring is full the line fills its width.
         var series = TimeSeries()
         var scratch: [SparkBucket] = []
         var previous: [Character]?
         for index in 0..<TimeSeries.pointCapacity + 100 {
             series.append(20 + Double(index % 60) / 100, at: Double(index))
-            let line = Array(Sparkline.render(series, width: 24, kind: .temperature, scratch: &scratch))
-            #expect(line.count == 24)
-            // Columns are re-cut while the ring fills (each time it passes a multiple of 24).
-            let recut = index < TimeSeries.pointCapacity && index % 24 == 0
+            let line = Array(Sparkline.render(series, width: width, kind: .temperature, scratch: &scratch))
+            #expect(line.count == width)
+            if index >= TimeSeries.pointCapacity - 1 { #expect(!line.contains(" "), "point \(index): \(String(line))") }
+            // Columns are re-cut while the ring fills (each time it passes a multiple of the
+            // width) and once when it is full; the drift turns down every 60 points.
+            let recut = index % width == 0 || index == TimeSeries.pointCapacity - 1
             if let previous, !recut, index % 60 != 0 {
                 let changed = line.indices.filter { line[$0] != previous[$0] }
                 let shifted = Array(line.dropFirst()) == Array(previous.dropLast()) || Array(line.dropLast()) == Array(previous.dropFirst())
@@ -118,5 +122,15 @@ import Testing
             }
             previous = line
         }
+    }
+
+    @Test func aRecordedSeriesCountsItsColumnsFromItsFirstPoint() {
+        let recorded = (0..<30).map { TimeSeries.Point(time: Double($0), value: Double($0)) }
+        let series = TimeSeries(recordedMinutes: [], points: recorded)
+        var buckets = Array(repeating: SparkBucket(), count: 8)
+        series.resample(into: &buckets)
+        // Four points a column from the first: seven whole columns, then the newest two.
+        #expect(buckets.map(\.count) == [4, 4, 4, 4, 4, 4, 4, 2])
+        #expect(buckets[0].last == 3 && buckets[7].last == 29)
     }
 }

@@ -153,8 +153,9 @@ enum OverviewView {
                 (full ? name(path, field: field, cells: nameWidth - 1 - over) + " " : name(path, field: field, cells: nameWidth - over), role),
                 (value + " ", .value),
                 (spark, .sparkline),
-                // The range is the sparkline's scale, in its colours: a steady home's every update
-                // moves both, and one colour for the two costs no attribute change between them.
+                // The range (the least and most of the points held) in the sparkline's colours: a
+                // steady home's every update moves both, and one colour for the two costs no
+                // attribute change between them.
                 (" " + pad(series.series?.summary.map { range(min: $0.min, max: $0.max) } ?? "", rangeWidth, right: false), .sparkline),
                 (pad(age(now - series.topic.time), ageWidth, right: true), .dim),
             ])

@@ -83,7 +83,10 @@ public struct SeriesScale: Sendable, Hashable {
         let rough = span / 8
         let power = pow(10, log10(rough).rounded(.down))
         let step = [1.0, 2, 5, 10].map { $0 * power }.first { $0 >= rough } ?? 10 * power
-        return SeriesScale(exactly: (low / step).rounded(.down) * step, (high / step).rounded(.up) * step)
+        let snappedLow = (low / step).rounded(.down) * step, snappedHigh = (high / step).rounded(.up) * step
+        // A span too small or too large for the grid (near the ends of a Double) stays as it is.
+        guard step > 0, step.isFinite, snappedLow.isFinite, snappedHigh.isFinite, snappedLow < snappedHigh else { return self }
+        return SeriesScale(exactly: snappedLow, snappedHigh)
     }
 
     private init(exactly low: Double, _ high: Double) {

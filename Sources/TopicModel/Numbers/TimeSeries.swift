@@ -96,23 +96,26 @@ public struct TimeSeries: Sendable {
     /// Resamples the recent points into `buckets.count` columns of equally many points, writing
     /// min/max/last per column into the caller's buffer (reused across frames: no allocation).
     ///
-    /// A column holds the fewest points that fit the points held into the width, counted from
-    /// the series' first point, and the oldest column is the first: columns stay put. A new
-    /// point changes one cell (the last column, or the one after it), and the line moves only
-    /// when its oldest points leave a column, once every column's worth of messages (and while
-    /// the series fills its ring, when the points held pass a multiple of the width). A steady
-    /// home's screen then changes by a cell per message, not by whole lines. Columns with no
-    /// point get `count == 0`.
+    /// Columns are counted from the series' first point, so they stay put: a new point changes
+    /// one cell, and the line moves one column only when a point starts a new one. A steady
+    /// home's screen then changes by a cell per message, not by whole lines.
+    /// - A young series (fewer points than cells) grows from the left, a point a column.
+    /// - While its ring fills, a column holds the fewest points that fit them all into the width,
+    ///   oldest column first (columns are re-cut when the points pass a multiple of the width).
+    /// - Once the ring is full, a column holds as many points as fill the width, newest column
+    ///   last; the oldest points that do not make a whole column more are left out.
+    /// Columns with no point get `count == 0`.
     public func resample(into buckets: inout [SparkBucket]) {
         let width = buckets.count
         guard width > 0 else { return }
         for index in 0..<width { buckets[index] = SparkBucket() }
         let total = points.count
         guard total > 0 else { return }
-        let perColumn = (total + width - 1) / width
+        let full = total == Self.pointCapacity
+        let perColumn = full ? max(1, total / width) : (total + width - 1) / width
         let oldest = appended - total
-        // The oldest column first, unless the points straddle one column more than the width.
-        let firstColumn = max(oldest / perColumn, (appended - 1) / perColumn - width + 1)
+        let newestColumn = (appended - 1) / perColumn
+        let firstColumn = full ? newestColumn - width + 1 : max(oldest / perColumn, newestColumn - width + 1)
         for ordinal in 0..<total {
             let column = (oldest + ordinal) / perColumn - firstColumn
             guard column >= 0 else { continue }
@@ -215,6 +218,8 @@ extension TimeSeries {
         let lastRecorded = max(recorded.last?.time ?? -.infinity, recordedMinutes.last.map { Double($0.minute) * 60 } ?? -.infinity)
         let newer = (live?.recent ?? []).filter { $0.time > lastRecorded }
         points = Array((recorded + newer).suffix(Self.pointCapacity))
+        // The sparkline's columns count from the series' first point: the recording's are its first.
+        appended = points.count
         guard let live, let first = newer.first else {
             minutes = Array(recordedMinutes.suffix(Self.minuteCapacity))
             return

@@ -18,7 +18,8 @@ public struct ChunkedArray<Element>: RandomAccessCollection, MutableCollection {
     public var endIndex: Int { count }
 
     public subscript(position: Int) -> Element {
-        get { chunks[position >> Self.shift][position & Self.mask] }
+        // Read in place: a field of a node is read without copying the node.
+        _read { yield chunks[position >> Self.shift][position & Self.mask] }
         _modify { yield &chunks[position >> Self.shift][position & Self.mask] }
     }
 
