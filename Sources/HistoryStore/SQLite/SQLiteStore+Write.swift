@@ -25,12 +25,18 @@ extension SQLiteStore {
                     sql: "INSERT INTO message (topic, time, payload, size, qos, retain, value, properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                 let insertPoint = try db.cachedStatement(sql: "INSERT INTO point (series, time, value) VALUES (?, ?, ?)")
                 let topicIDs = try batch.topics.map { try self.topicID(TopicKey(broker: brokerID, name: $0), in: db, cache: &ids.topics) }
+                // Whether each topic's plain-number series is known to exist in this batch: looked
+                // up once per topic, not once per message.
+                var hasValueSeries = [Bool](repeating: false, count: topicIDs.count)
                 for row in batch.rows {
                     let topic = topicIDs[row.topic]
                     try insertMessage.execute(arguments: [topic, row.time, Data(row.payload), row.size, row.qos, row.retain, row.value,
                                                           row.properties.map { Data($0) }])
                     // Series are made in the order their numbers first came: `paths` reads them so.
-                    if row.value != nil { _ = try seriesID(SeriesKey(topic: topic, path: ""), in: db, cache: &ids.series) }
+                    if row.value != nil, !hasValueSeries[row.topic] {
+                        _ = try seriesID(SeriesKey(topic: topic, path: ""), in: db, cache: &ids.series)
+                        hasValueSeries[row.topic] = true
+                    }
                     for (path, value) in row.points {
                         let series = try seriesID(SeriesKey(topic: topic, path: path), in: db, cache: &ids.series)
                         try insertPoint.execute(arguments: [series, row.time, value])
