@@ -144,12 +144,13 @@ enum TreePane {
             canvas.write(age.text, row: row, column: age.column, width: DisplayWidth.of(age.text), role: role)
         }
         guard tree.topic != nil else { return }
+        let sparkline = rightEnd == valueEnd && sparkWidth > 0 ? item.sparkline : nil
         // The cell before a sparkline is a blank in the value's colours: it looks as any blank
         // does, and ncurses then writes across it without resetting attributes for it (a steady
         // home's every update crosses it).
-        let gap = rightEnd == valueEnd && sparkWidth > 0 && item.sparkline != nil ? " " : ""
+        let gap = sparkline == nil ? "" : " "
         canvas.write(right + gap, row: row, column: valueStart, width: rightEnd - valueStart + gap.count, role: rightRole)
-        if rightEnd == valueEnd, sparkWidth > 0, let sparkline = item.sparkline {
+        if let sparkline {
             canvas.write(sparkline, row: row, column: valueEnd + 1, width: sparkWidth, role: .sparkline)
         }
     }

@@ -240,10 +240,14 @@ public struct TopicModel: Sendable {
     /// Call it before reading a frame. Returns whether a count or marker changed.
     @discardableResult
     public mutating func refresh(now: Double) -> Bool {
-        for parent in unsettledParents {
+        do {
             // The names through a local: a closure reading `self` would copy the whole model.
+            // Only child lists change here, so one local serves every parent; it is gone before
+            // the nodes change below (held then, it would make them copy their chunks).
             let names = nodes
-            childLists[Int(nodes[Int(parent)].childList)].settle { names[Int($0)].name }
+            for parent in unsettledParents {
+                childLists[Int(names[Int(parent)].childList)].settle { names[Int($0)].name }
+            }
         }
         unsettledParents.removeAll()
         let staled = markStale(now: now)

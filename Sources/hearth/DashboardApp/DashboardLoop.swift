@@ -62,8 +62,9 @@ final class DashboardLoop {
         var ingestedAtFrame = 0
         while !stop.isSet {
             let now = Self.now()
-            let interval = urgent || lastFrameWasBurst || model.ingestedCount - ingestedAtFrame >= Self.burstMessages
-                ? Self.frameInterval : Self.trickleInterval
+            let ingested = model.ingestedCount
+            let isBurst = ingested - ingestedAtFrame >= Self.burstMessages
+            let interval = urgent || lastFrameWasBurst || isBurst ? Self.frameInterval : Self.trickleInterval
             if let due = deadline, now >= due {
                 let (changed, next) = model.withRules { Self.refresh(&$0, &$1, now: now) }
                 if changed { dirty = true }
@@ -72,11 +73,10 @@ final class DashboardLoop {
             // What `hearth watch` says of the rules (silences, last actions), every few seconds.
             if let rules, rules.look(model, now: now) { dirty = true }
             if dirty, now - lastFrame >= interval {
-                let ingested = model.ingestedCount
                 deadline = draw(now: now)
                 dirty = false
                 urgent = false
-                lastFrameWasBurst = ingested - ingestedAtFrame >= Self.burstMessages
+                lastFrameWasBurst = isBurst
                 ingestedAtFrame = ingested
                 lastFrame = now
             }
