@@ -51,7 +51,7 @@ let package = Package(
         // one SQLite file (GRDB, WAL). Depends on the model for its number extraction, never on the UI.
         .target(
             name: "HistoryStore",
-            dependencies: ["MQTT", "TopicModel", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["MQTT", "TopicModel", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         // Recorded history in PostgreSQL (postgres-nio): the same store protocol, for a fleet.
         .target(

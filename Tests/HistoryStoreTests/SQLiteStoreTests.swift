@@ -79,6 +79,66 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test func aVersion3StoreIsReadThroughItsBlocksAndWrittenOn() async throws {
+        try await Self.withFolder { folder in
+            // A store as the release before the log of blocks wrote it: JSON points and plain values.
+            let path = folder + "/v3.sqlite"
+            let old = try DatabaseQueue(path: path)
+            try SQLiteSchema.migrator.migrate(old, upTo: "v3")
+            try await old.write { db in
+                try db.execute(sql: """
+                    INSERT INTO broker (id, name) VALUES (1, 'home');
+                    INSERT INTO topic (id, broker, name) VALUES (1, 1, 'home/hall'), (2, 1, 'zigbee2mqtt/bedroom');
+                    INSERT INTO series (id, topic, path) VALUES (1, 1, ''), (2, 2, 'temperature');
+                    INSERT INTO message (topic, time, payload, size, qos, retain, value) VALUES
+                      (1, 10, X'3231', 2, 0, 0, 21), (2, 12, X'7B2274656D7065726174757265223A31397D', 17, 0, 0, NULL),
+                      (1, 20, X'3232', 2, 0, 0, 22), (2, 22, X'7B2274656D7065726174757265223A32307D', 17, 0, 1, NULL);
+                    INSERT INTO point (series, time, value) VALUES (2, 12, 19), (2, 22, 20);
+                    INSERT INTO minute (series, minute, min, max, sum, count) VALUES (1, 0, 21, 22, 43, 2), (2, 0, 19, 20, 39, 2);
+                    """)
+            }
+            try old.close()
+            let store = try SQLiteStore(path: path)
+            #expect(try await store.points(broker: "home", topic: "home/hall", path: "", since: 0).map(\.value) == [21, 22])
+            #expect(try await store.points(broker: "home", topic: "zigbee2mqtt/bedroom", path: "temperature", since: 15).map(\.value) == [20])
+            #expect(try await store.latest(broker: "home", since: 0).map { "\($0.topic) \($0.last.retain)" }.sorted()
+                == ["home/hall false", "zigbee2mqtt/bedroom true"])
+            let series = try await store.series(broker: "home", of: "zigbee2mqtt/bedroom", since: 0)
+            #expect(series.map(\.path) == ["temperature"] && series.first?.points.map(\.value) == [19, 20])
+            // Written on: the new rows are found beside the old.
+            try await store.write([message("zigbee2mqtt/bedroom", #"{"temperature": 21}"#, at: 30)], broker: "home")
+            #expect(try await store.points(broker: "home", topic: "zigbee2mqtt/bedroom", path: "temperature", since: 0).map(\.value) == [19, 20, 21])
+            #expect(try await store.topics(broker: "home").map { "\($0.name) \($0.messages)" } == ["home/hall 2", "zigbee2mqtt/bedroom 3"])
+        }
+    }
+
+    @Test func readsCrossBlocksAndPruningForgetsTheEmptiedOnes() async throws {
+        try await Self.withFolder { folder in
+            let store = try SQLiteStore(path: folder + "/home.sqlite")
+            try await store.write([message("home/hall", "0", at: 1)], broker: "home")
+            // The next messages straddle the boundary between the first two blocks.
+            let boundary = Int64(1) << SQLiteStore.blockShift
+            try await store.pool.write { try $0.execute(sql: "UPDATE sqlite_sequence SET seq = ? WHERE name = 'message'", arguments: [boundary - 4]) }
+            try await store.write((1...8).map { message("home/hall", #"{"t": \#($0)}"#, at: Double(10 + $0)) }, broker: "home")
+            #expect(try await store.read { try Int64.fetchAll($0, sql: "SELECT id FROM block ORDER BY id") } == [0, 1])
+            #expect(try await store.points(broker: "home", topic: "home/hall", path: "t", since: 0).map(\.value) == (1...8).map(Double.init))
+            #expect(try await store.messages(broker: "home", topic: "home/hall", since: 12).map(\.time) == (12...18).map(Double.init))
+            // A page from the newest block back into the older one, then the rest.
+            let page = try await store.messages(broker: "home", topic: "home/hall", before: 18, limit: 6)
+            #expect(page.map(\.time) == [18, 17, 16, 15, 14, 13])
+            #expect(try await store.messages(broker: "home", topic: "home/hall", before: 13, id: page[5].id, limit: 6).map(\.time) == [12, 11, 1])
+            let series = try await store.series(broker: "home", of: "home/hall", since: 0, points: 5)
+            #expect(series.first { $0.path == "t" }?.points.map(\.value) == [4, 5, 6, 7, 8])
+            #expect(try await store.latest(broker: "home", since: 0).map(\.last.payload) == [Array(#"{"t": 8}"#.utf8)])
+            #expect(try await store.topics(broker: nil).map(\.messages) == [9])
+            // Pruning everything before 15 empties block 0 (ids up to 65,535), which is then forgotten.
+            let more = try await store.prune(now: 15 + 3600, retention: Retention(raw: 3600, minutes: 86_400, maximumBytes: 1 << 30), budget: .seconds(5))
+            #expect(!more)
+            #expect(try await store.read { try Int64.fetchAll($0, sql: "SELECT id FROM block ORDER BY id") } == [1])
+            #expect(try await store.messages(broker: "home", topic: "home/hall", since: 0).map(\.time) == [15, 16, 17, 18])
+        }
+    }
+
     @Test func aFileThatIsNotAStoreIsOneLine() async throws {
         try await Self.withFolder { folder in
             let garbage = folder + "/garbage.sqlite"

@@ -85,6 +85,26 @@ enum SQLiteSchema {
                 ALTER TABLE new_topic RENAME TO topic;
                 """)
         }
+        // The log of blocks: a message's index entry leads with its block (its id >> 16, so
+        // 65,536 messages a block), so a batch's entries land at the end of the index, in the
+        // few pages of the newest block, where a (topic, time) index had a batch touching
+        // every topic rewrite most of its pages. Points take their message's block. Each
+        // block's first and last time are kept in `block`, so a read visits only the blocks
+        // its time range can reach. Points from before this version are in block 0, whose
+        // range is widened to theirs.
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: """
+                DROP INDEX message_by_topic_time;
+                CREATE INDEX message_by_block ON message(\(SQLiteStore.messageBlock), topic, time);
+                ALTER TABLE point ADD COLUMN block INTEGER NOT NULL DEFAULT 0;
+                DROP INDEX point_by_series_time;
+                CREATE INDEX point_by_block ON point(block, series, time);
+                CREATE TABLE block (id INTEGER PRIMARY KEY, first REAL NOT NULL, last REAL NOT NULL);
+                INSERT INTO block (id, first, last) SELECT \(SQLiteStore.messageBlock), min(time), max(time) FROM message GROUP BY 1;
+                INSERT INTO block (id, first, last) SELECT 0, min(time), max(time) FROM point HAVING count(*) > 0
+                  ON CONFLICT (id) DO UPDATE SET first = min(first, excluded.first), last = max(last, excluded.last);
+                """)
+        }
         return migrator
     }
 }

@@ -54,6 +54,7 @@ extension SQLiteStore {
                     try db.execute(sql: "DELETE FROM minute WHERE rowid IN (SELECT rowid FROM minute WHERE minute < ? LIMIT ?)",
                                    arguments: [minuteCutoff, Self.pruneChunk])
                     total += db.changesCount
+                    try Self.forgetEmptiedBlocks(in: db)
                     return total
                 }
                 if deleted == 0 { return false }

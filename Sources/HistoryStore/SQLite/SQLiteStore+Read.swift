@@ -35,12 +35,13 @@ extension SQLiteStore {
             guard let topic = try Self.topicID(broker: broker, topic: topic, in: db) else { return [] }
             // A payload that is one number keeps its value in the message row.
             let sql = path.isEmpty ? """
-                SELECT time, value FROM message WHERE topic = ? AND time >= ? AND value IS NOT NULL ORDER BY time
+                SELECT time, value FROM message WHERE \(try Self.messageBlock(in: Self.blocks(since: since, in: db))) AND topic = ? AND time >= ?
+                AND value IS NOT NULL ORDER BY time, id
                 """ : """
-                SELECT point.time, point.value FROM point JOIN series ON series.id = point.series
-                WHERE series.topic = ? AND series.path = ? AND point.time >= ? ORDER BY point.time
+                SELECT point.time, point.value FROM series JOIN point ON point.series = series.id
+                WHERE point.block IN (\(Self.blocksSince)) AND series.topic = ? AND series.path = ? AND point.time >= ? ORDER BY point.time, point.rowid
                 """
-            let arguments: StatementArguments = path.isEmpty ? [topic, since] : [topic, path, since]
+            let arguments: StatementArguments = path.isEmpty ? [topic, since] : [since, topic, path, since]
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { ($0[0], $0[1]) }
         }
     }
@@ -56,7 +57,8 @@ extension SQLiteStore {
         try await read { db in
             guard let topic = try Self.topicID(broker: broker, topic: topic, in: db) else { return [] }
             return try Row.fetchAll(db, sql: """
-                SELECT \(RecordedMessage.columns) FROM message WHERE topic = ? AND time >= ? ORDER BY time, id
+                SELECT \(RecordedMessage.columns) FROM message WHERE \(try Self.messageBlock(in: Self.blocks(since: since, in: db))) AND topic = ? AND time >= ?
+                ORDER BY time, id
                 """, arguments: [topic, since]).map(RecordedMessage.init)
         }
     }
@@ -64,10 +66,14 @@ extension SQLiteStore {
     public func messages(broker: String, topic: String, before time: Double, id: Int64, limit: Int) async throws(StoreFailure) -> [RecordedMessage] {
         try await read { db in
             guard let topic = try Self.topicID(broker: broker, topic: topic, in: db) else { return [] }
-            return try Row.fetchAll(db, sql: """
+            let page = try db.cachedStatement(sql: """
                 SELECT \(RecordedMessage.columns) FROM message
-                WHERE topic = ? AND (time < ? OR (time = ? AND id < ?)) ORDER BY time DESC, id DESC LIMIT ?
-                """, arguments: [topic, time, time, id, limit]).map(RecordedMessage.init)
+                WHERE \(Self.messageBlock) = ? AND topic = ? AND (time < ? OR (time = ? AND id < ?)) ORDER BY time DESC, id DESC LIMIT ?
+                """)
+            let blocks = try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM block WHERE first <= ? ORDER BY id"), arguments: [time])
+            return try Self.newest(limit: limit, in: blocks) { block, remaining in
+                try Row.fetchAll(page, arguments: [block, topic, time, time, id, remaining]).map(RecordedMessage.init)
+            }
         }
     }
 
@@ -80,10 +86,12 @@ extension SQLiteStore {
                 filter = "WHERE topic.broker = ?"
                 arguments = [id]
             }
+            // Counted in one pass over the index, whose entries are by block before topic.
             return try Row.fetchAll(db, sql: """
-                SELECT broker.name, topic.name, count(message.id), min(message.time), max(message.time) FROM topic
-                JOIN broker ON broker.id = topic.broker JOIN message ON message.topic = topic.id \(filter)
-                GROUP BY topic.id ORDER BY broker.name, topic.name
+                SELECT broker.name, topic.name, counted.messages, counted.first, counted.last
+                FROM (SELECT topic, count(*) AS messages, min(time) AS first, max(time) AS last FROM message GROUP BY topic) AS counted
+                JOIN topic ON topic.id = counted.topic JOIN broker ON broker.id = topic.broker \(filter)
+                ORDER BY broker.name, topic.name
                 """, arguments: arguments).map { RecordedTopic(broker: $0[0], name: $0[1], messages: $0[2], first: $0[3], last: $0[4]) }
         }
     }
@@ -118,21 +126,24 @@ extension SQLiteStore {
 // MARK: - What a dashboard opens on
 
 extension SQLiteStore {
-    /// Every topic heard since `since`, with its newest message (found from the end of the
-    /// topic's index: a lookup, not a count of its rows); its series are not read yet
+    /// Every topic heard since `since`, with its newest message (a lookup in each block from
+    /// the newest back, until one holds the topic: not a count of its rows); its series are not read yet
     /// (`series == nil`): the dashboard asks for them with `series(of:since:)` as topics come
     /// on screen.
     public func latest(broker: String, since: Double) async throws(StoreFailure) -> [RecordedHistory] {
         try await read { db in
             guard let broker = try Self.brokerID(reading: broker, in: db) else { return [] }
-            return try Row.fetchAll(db, sql: """
-                SELECT topic.name, message.time, message.payload, message.qos, message.retain FROM topic
-                JOIN message ON message.id = (SELECT id FROM message WHERE message.topic = topic.id ORDER BY time DESC, id DESC LIMIT 1)
-                WHERE topic.broker = ? AND message.time >= ?
-                """, arguments: [broker, since]).map { row in
-                let name: String = row[0]
-                let last = MQTTMessage(topic: name, payload: [UInt8](row[2] as Data), qos: MQTTQoS(rawValue: UInt8(clamping: row[3] as Int)) ?? .atMostOnce,
-                                       retain: row[4], receivedAt: Date(timeIntervalSince1970: row[1]))
+            let blocks = try Self.blocks(since: since, in: db)
+            let newest = try db.cachedStatement(sql: """
+                SELECT time, payload, qos, retain FROM message WHERE \(Self.messageBlock) = ? AND topic = ? ORDER BY time DESC, id DESC LIMIT ?
+                """)
+            return try Row.fetchAll(db, sql: "SELECT id, name FROM topic WHERE broker = ?", arguments: [broker]).compactMap { topic in
+                let id: Int64 = topic[0]
+                guard let row = try Self.newest(limit: 1, in: blocks, fetch: { try Row.fetchAll(newest, arguments: [$0, id, $1]) }).first,
+                      row[0] as Double >= since else { return nil }
+                let name: String = topic[1]
+                let last = MQTTMessage(topic: name, payload: [UInt8](row[1] as Data), qos: MQTTQoS(rawValue: UInt8(clamping: row[2] as Int)) ?? .atMostOnce,
+                                       retain: row[3], receivedAt: Date(timeIntervalSince1970: row[0]))
                 return RecordedHistory(topic: name, last: last, series: nil)
             }
         }
@@ -144,15 +155,16 @@ extension SQLiteStore {
             let minuteStatement = try db.cachedStatement(sql: """
                 SELECT minute, min, max, sum, count FROM minute WHERE series = ? AND minute >= ? ORDER BY minute
                 """)
+            // Each block's newest points, newest first.
             let pointStatement = try db.cachedStatement(sql: """
-                SELECT time, value FROM (SELECT time, value FROM point WHERE series = ? AND time >= ? ORDER BY time DESC LIMIT ?)
-                ORDER BY time
+                SELECT time, value FROM point WHERE block = ? AND series = ? AND time >= ? ORDER BY time DESC, rowid DESC LIMIT ?
                 """)
             // The series at path "" lives in the message rows.
             let valueStatement = try db.cachedStatement(sql: """
-                SELECT time, value FROM (SELECT time, value FROM message WHERE topic = ? AND time >= ? AND value IS NOT NULL
-                ORDER BY time DESC LIMIT ?) ORDER BY time
+                SELECT time, value FROM message WHERE \(Self.messageBlock) = ? AND topic = ? AND time >= ? AND value IS NOT NULL
+                ORDER BY time DESC, id DESC LIMIT ?
                 """)
+            let blocks = try Self.blocks(since: since, in: db)
             let fields = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, path FROM series WHERE topic = ? ORDER BY id"), arguments: [id])
             return try fields.map { field in
                 let seriesID: Int64 = field[0]
@@ -160,11 +172,12 @@ extension SQLiteStore {
                 let minutes = try Row.fetchAll(minuteStatement, arguments: [seriesID, Int64((since / 60).rounded(.down))]).map {
                     TimeSeries.Minute(minute: $0[0], min: $0[1], max: $0[2], sum: $0[3], count: $0[4])
                 }
-                let recent = try Row.fetchAll(path.isEmpty ? valueStatement : pointStatement,
-                                              arguments: [path.isEmpty ? id : seriesID, since, points]).map {
-                    TimeSeries.Point(time: $0[0], value: $0[1])
+                let recent = try Self.newest(limit: points, in: blocks) { block, remaining in
+                    try Row.fetchAll(path.isEmpty ? valueStatement : pointStatement, arguments: [block, path.isEmpty ? id : seriesID, since, remaining]).map {
+                        TimeSeries.Point(time: $0[0], value: $0[1])
+                    }
                 }
-                return (path: path, minutes: minutes, points: recent)
+                return (path: path, minutes: minutes, points: recent.reversed())
             }
         }
     }

@@ -23,15 +23,27 @@ extension SQLiteStore {
                 let brokerID = try self.brokerID(broker, in: db, cache: &ids.brokers)
                 let insertMessage = try db.cachedStatement(
                     sql: "INSERT INTO message (topic, time, payload, size, qos, retain, value, properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                let insertPoint = try db.cachedStatement(sql: "INSERT INTO point (series, time, value) VALUES (?, ?, ?)")
+                let insertPoint = try db.cachedStatement(sql: "INSERT INTO point (series, time, value, block) VALUES (?, ?, ?, ?)")
                 let topicIDs = try batch.topics.map { try self.topicID(TopicKey(broker: brokerID, name: $0), in: db, cache: &ids.topics) }
                 // Whether each topic's plain-number series is known to exist in this batch: looked
                 // up once per topic, not once per message.
                 var hasValueSeries = [Bool](repeating: false, count: topicIDs.count)
+                // The blocks this batch writes into (one, or two across a boundary), with their times.
+                var blocks: [Int64: (first: Double, last: Double)] = [:]
                 for row in batch.rows {
                     let topic = topicIDs[row.topic]
-                    try insertMessage.execute(arguments: [topic, row.time, Data(row.payload), row.size, row.qos, row.retain, row.value,
-                                                          row.properties.map { Data($0) }])
+                    insertMessage.bind(topic, at: 1)
+                    insertMessage.bind(row.time, at: 2)
+                    insertMessage.bind(row.payload, at: 3)
+                    insertMessage.bind(Int64(row.size), at: 4)
+                    insertMessage.bind(Int64(row.qos), at: 5)
+                    insertMessage.bind(row.retain ? 1 : 0, at: 6)
+                    insertMessage.bind(row.value, at: 7)
+                    insertMessage.bind(row.properties?[...], at: 8)
+                    try insertMessage.run(in: db)
+                    let block = db.lastInsertedRowID >> Self.blockShift
+                    let times = blocks[block] ?? (row.time, row.time)
+                    blocks[block] = (min(times.first, row.time), max(times.last, row.time))
                     // Series are made in the order their numbers first came: `paths` reads them so.
                     if row.value != nil, !hasValueSeries[row.topic] {
                         _ = try seriesID(SeriesKey(topic: topic, path: ""), in: db, cache: &ids.series)
@@ -39,8 +51,16 @@ extension SQLiteStore {
                     }
                     for (path, value) in row.points {
                         let series = try seriesID(SeriesKey(topic: topic, path: path), in: db, cache: &ids.series)
-                        try insertPoint.execute(arguments: [series, row.time, value])
+                        insertPoint.bind(series, at: 1)
+                        insertPoint.bind(row.time, at: 2)
+                        insertPoint.bind(value, at: 3)
+                        insertPoint.bind(block, at: 4)
+                        try insertPoint.run(in: db)
                     }
+                }
+                let widenBlock = try db.cachedStatement(sql: Self.widenBlock)
+                for (block, times) in blocks {
+                    try widenBlock.execute(arguments: [block, times.first, times.last])
                 }
                 let upsertMinute = try db.cachedStatement(sql: """
                     INSERT INTO minute (series, minute, min, max, sum, count) VALUES (?, ?, ?, ?, ?, ?)
