@@ -3,7 +3,9 @@
 
 1,000,000 QoS 0 messages over 10,000 topics with plain-number payloads (8 bytes), from the fake
 server (no broker in the path). Prints messages a second for each, the recorder's peak RSS and
-the bytes on disk per message for each. Use a release build of hearth."""
+the bytes on disk per message for each. `--payload mixed` measures a second stream: JSON
+temperatures and plain humidities on bench/roomN/sensor/…, so half the messages also write a
+point. Use a release build of hearth."""
 
 import argparse
 import os
@@ -44,9 +46,11 @@ def main():
     parser.add_argument("--messages", type=int, default=1_000_000)
     parser.add_argument("--topics", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--payload", choices=["8bytes", "mixed"], default="8bytes",
+                        help="8-byte plain numbers on bench/deviceN/sensorM (default), or JSON and plain numbers on bench/roomN/sensor/…")
     args = parser.parse_args()
 
-    server = ReplayServer(args.messages, args.topics, payload="8bytes")
+    server = ReplayServer(args.messages, args.topics, payload=args.payload)
     port = str(server.port)
     n = str(args.messages)
     server.stream(True)
@@ -62,7 +66,8 @@ def main():
         if "mosquitto_sub >> file" not in best or seconds < best["mosquitto_sub >> file"][0]:
             best["mosquitto_sub >> file"] = (seconds, rss, size)
 
-    print(f"record: {args.messages:,} QoS 0 messages over {args.topics:,} topics (8-byte numbers) to a file, best of {args.runs}")
+    stream = "8-byte numbers" if args.payload == "8bytes" else "JSON and plain numbers"
+    print(f"record: {args.messages:,} QoS 0 messages over {args.topics:,} topics ({stream}) to a file, best of {args.runs}")
     for name, (seconds, rss, size) in best.items():
         print(f"  {name:22} {args.messages / seconds:10,.0f} msgs/s  ({seconds:.2f} s)  {size / args.messages:6.1f} bytes/message on disk"
               + (f"  peak RSS {rss / 1024:.0f} MB" if name.startswith("hearth") else ""))

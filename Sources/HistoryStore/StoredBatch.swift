@@ -84,7 +84,7 @@ package struct StoredBatch {
             let plain = numbers.count == 1 && numbers[0].path.isEmpty ? numbers[0].value : nil
             let minute = Int64((time / 60).rounded(.down))
             // A JSON key may hold U+0000 (`\u0000`), which no database text takes: it reads as U+FFFD.
-            for index in numbers.indices where numbers[index].path.contains("\u{0}") {
+            for index in numbers.indices where numbers[index].path.utf8.contains(0) {
                 numbers[index].path = numbers[index].path.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")
             }
             for (path, value) in numbers {

@@ -21,56 +21,61 @@ extension SQLiteStore {
             let committed = try await pool.write { db in
                 var ids = cache
                 let brokerID = try self.brokerID(broker, in: db, cache: &ids.brokers)
-                let insertMessage = try db.cachedStatement(
-                    sql: "INSERT INTO message (topic, time, payload, size, qos, retain, value, properties) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                let insertPoint = try db.cachedStatement(sql: "INSERT INTO point (series, time, value, block) VALUES (?, ?, ?, ?)")
                 let topicIDs = try batch.topics.map { try self.topicID(TopicKey(broker: brokerID, name: $0), in: db, cache: &ids.topics) }
                 // Whether each topic's plain-number series is known to exist in this batch: looked
                 // up once per topic, not once per message.
                 var hasValueSeries = [Bool](repeating: false, count: topicIDs.count)
                 // The blocks this batch writes into (one, or two across a boundary), with their times.
                 var blocks: [Int64: (first: Double, last: Double)] = [:]
-                for row in batch.rows {
-                    let topic = topicIDs[row.topic]
-                    insertMessage.bind(topic, at: 1)
-                    insertMessage.bind(row.time, at: 2)
-                    insertMessage.bind(row.payload, at: 3)
-                    insertMessage.bind(Int64(row.size), at: 4)
-                    insertMessage.bind(Int64(row.qos), at: 5)
-                    insertMessage.bind(row.retain ? 1 : 0, at: 6)
-                    insertMessage.bind(row.value, at: 7)
-                    insertMessage.bind(row.properties?[...], at: 8)
-                    try insertMessage.run(in: db)
-                    let block = db.lastInsertedRowID >> Self.blockShift
-                    let times = blocks[block] ?? (row.time, row.time)
-                    blocks[block] = (min(times.first, row.time), max(times.last, row.time))
-                    // Series are made in the order their numbers first came: `paths` reads them so.
-                    if row.value != nil, !hasValueSeries[row.topic] {
-                        _ = try seriesID(SeriesKey(topic: topic, path: ""), in: db, cache: &ids.series)
-                        hasValueSeries[row.topic] = true
+                var points: [(series: Int64, time: Double, value: Double, block: Int64)] = []
+                try Self.insertMessage.run(batch.rows, in: db) { statement, row, first in
+                    statement.bind(topicIDs[row.topic], at: first)
+                    statement.bind(row.time, at: first + 1)
+                    statement.bind(row.payload, at: first + 2)
+                    statement.bind(Int64(row.size), at: first + 3)
+                    statement.bind(Int64(row.qos), at: first + 4)
+                    statement.bind(row.retain ? 1 : 0, at: first + 5)
+                    statement.bind(row.value, at: first + 6)
+                    statement.bind(row.properties?[...], at: first + 7)
+                } inserted: { rows, lastID in
+                    // One writer, so a statement's rows take consecutive ids, ending at `lastID`.
+                    var id = lastID - Int64(rows.count)
+                    for row in rows {
+                        id += 1
+                        let block = id >> Self.blockShift
+                        let times = blocks[block] ?? (row.time, row.time)
+                        blocks[block] = (min(times.first, row.time), max(times.last, row.time))
+                        let topic = topicIDs[row.topic]
+                        // Series are made in the order their numbers first came: `paths` reads them so.
+                        if row.value != nil, !hasValueSeries[row.topic] {
+                            _ = try seriesID(SeriesKey(topic: topic, path: ""), in: db, cache: &ids.series)
+                            hasValueSeries[row.topic] = true
+                        }
+                        for (path, value) in row.points {
+                            points.append((try seriesID(SeriesKey(topic: topic, path: path), in: db, cache: &ids.series), row.time, value, block))
+                        }
                     }
-                    for (path, value) in row.points {
-                        let series = try seriesID(SeriesKey(topic: topic, path: path), in: db, cache: &ids.series)
-                        insertPoint.bind(series, at: 1)
-                        insertPoint.bind(row.time, at: 2)
-                        insertPoint.bind(value, at: 3)
-                        insertPoint.bind(block, at: 4)
-                        try insertPoint.run(in: db)
-                    }
+                }
+                try Self.insertPoint.run(points, in: db) { statement, point, first in
+                    statement.bind(point.series, at: first)
+                    statement.bind(point.time, at: first + 1)
+                    statement.bind(point.value, at: first + 2)
+                    statement.bind(point.block, at: first + 3)
                 }
                 let widenBlock = try db.cachedStatement(sql: Self.widenBlock)
                 for (block, times) in blocks {
                     try widenBlock.execute(arguments: [block, times.first, times.last])
                 }
-                let upsertMinute = try db.cachedStatement(sql: """
-                    INSERT INTO minute (series, minute, min, max, sum, count) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (series, minute) DO UPDATE SET
-                      min = min(min, excluded.min), max = max(max, excluded.max),
-                      sum = sum + excluded.sum, count = count + excluded.count
-                    """)
-                for (key, totals) in batch.minutes {
-                    let series = try seriesID(SeriesKey(topic: topicIDs[key.topic], path: key.path), in: db, cache: &ids.series)
-                    try upsertMinute.execute(arguments: [series, key.minute, totals.min, totals.max, totals.sum, totals.count])
+                let minutes = try batch.minutes.map { key, totals in
+                    (series: try seriesID(SeriesKey(topic: topicIDs[key.topic], path: key.path), in: db, cache: &ids.series), minute: key.minute, totals: totals)
+                }
+                try Self.upsertMinute.run(minutes, in: db) { statement, minute, first in
+                    statement.bind(minute.series, at: first)
+                    statement.bind(minute.minute, at: first + 1)
+                    statement.bind(minute.totals.min, at: first + 2)
+                    statement.bind(minute.totals.max, at: first + 3)
+                    statement.bind(minute.totals.sum, at: first + 4)
+                    statement.bind(Int64(minute.totals.count), at: first + 5)
                 }
                 return ids
             }
@@ -79,6 +84,15 @@ extension SQLiteStore {
             throw .writeFailed(store: path, reason: Self.describe(error))
         }
     }
+
+    static let insertMessage = MultiRowInsert(head: "INSERT INTO message (topic, time, payload, size, qos, retain, value, properties) VALUES", columns: 8)
+    static let insertPoint = MultiRowInsert(head: "INSERT INTO point (series, time, value, block) VALUES", columns: 4)
+    /// A batch's minutes, added to those already stored.
+    static let upsertMinute = MultiRowInsert(head: "INSERT INTO minute (series, minute, min, max, sum, count) VALUES", columns: 6, tail: """
+         ON CONFLICT (series, minute) DO UPDATE SET
+          min = min(min, excluded.min), max = max(max, excluded.max),
+          sum = sum + excluded.sum, count = count + excluded.count
+        """)
 
     /// The broker's row; a store written before brokers were named has its messages under ""
     /// (no name), and its first named recorder takes them as its own.
