@@ -21,7 +21,7 @@ public protocol HistoryStorage: Sendable {
 
     /// Writes a batch of `broker`'s messages, with their numbers and per-minute aggregates, all
     /// or nothing: a failed batch can be written again.
-    func write(_ messages: [MQTTMessage], broker: String) async throws(StoreFailure)
+    func write(_ batch: StoredBatch, broker: String) async throws(StoreFailure)
     /// Deletes what `retention` no longer keeps, for about `budget`. Returns whether more is left.
     func prune(now: Double, retention: Retention, budget: Duration) async throws(StoreFailure) -> Bool
     /// Keeps `retention` in the store for its other writers.
@@ -67,6 +67,11 @@ public protocol HistoryStorage: Sendable {
 }
 
 extension HistoryStorage {
+    /// Writes `messages` as one batch.
+    public func write(_ messages: [MQTTMessage], broker: String) async throws(StoreFailure) {
+        try await write(StoredBatch(messages), broker: broker)
+    }
+
     /// The broker to read for `wanted`: itself when the store holds it, else the store's only
     /// broker (one file, recorded under another name of the same broker: a profile against
     /// `-h`, or a store written before brokers were named), else `wanted` (an empty past).

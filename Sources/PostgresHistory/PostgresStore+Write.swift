@@ -16,8 +16,7 @@ extension PostgresStore {
     /// Writes a batch in one transaction: its messages and points by COPY, and the per-minute
     /// aggregates of the minutes that ended (`PostgresStore+Minutes`). Topic and series ids are
     /// made before the transaction (and kept, committed or not: an id is only ever added).
-    public func write(_ messages: [MQTTMessage], broker: String) async throws(StoreFailure) {
-        let batch = StoredBatch(messages)
+    public func write(_ batch: StoredBatch, broker: String) async throws(StoreFailure) {
         guard !batch.rows.isEmpty else { return }
         do {
             try await asTheWriter {
@@ -35,7 +34,7 @@ extension PostgresStore {
                         plain[row.topic] = true
                         if seen.insert(SeriesKey(topic: topic, path: "")).inserted { wanted.append(SeriesKey(topic: topic, path: "")) }
                     }
-                    for point in row.points where seen.insert(SeriesKey(topic: topic, path: point.path)).inserted {
+                    for point in batch.points[row.points] where seen.insert(SeriesKey(topic: topic, path: point.path)).inserted {
                         wanted.append(SeriesKey(topic: topic, path: point.path))
                     }
                 }
@@ -112,7 +111,7 @@ extension PostgresStore {
         try await connection.copyFrom(table: "point", columns: ["series", "time", "value"], logger: logger) { writer in
             var text = CopyText(capacity: Self.copyChunk + 1024)
             for row in batch.rows {
-                for point in row.points {
+                for point in batch.points[row.points] {
                     guard let id = series[SeriesKey(topic: topics[row.topic], path: point.path)] else {
                         throw PostgresStoreError("no series id for \(point.path) of topic \(topics[row.topic])")
                     }

@@ -163,6 +163,28 @@ struct HistoryWriterTests {
         }
     }
 
+    @Test func aPreparedBatchIsWrittenOnlyWhenItHoldsEverythingWaiting() async throws {
+        try await withFolder { folder in
+            let (store, breaker) = try StoreBreaker.broken(at: folder + "/home.sqlite")
+            var writer = HistoryWriter<ManualClock.Instant>(store: store, broker: "home", retention: Retention())
+            let start = ManualClock.Instant(offset: .zero)
+            let first = [message("home/a", "1")]
+            writer.add(first)
+            #expect(await writer.flush(now: start, prepared: StoredBatch(first))?.isFailure == true)
+            try breaker.mend()
+            // "1" still waits: the batch prepared for "2" alone is not the whole of what waits.
+            let second = [message("home/a", "2")]
+            writer.add(second)
+            #expect(await writer.flush(now: start.advanced(by: .seconds(1)), prepared: StoredBatch(second)) == .recovered)
+            // Nothing older waits now: the prepared batch is what is written (marked, to tell it
+            // from one built from what waits).
+            writer.add([message("home/a", "3")])
+            #expect(await writer.flush(now: start.advanced(by: .seconds(2)), prepared: StoredBatch([message("home/a", "3 prepared")])) == nil)
+            #expect(try await store.messages(broker: "home", topic: "home/a", since: 0).map { String(decoding: $0.payload, as: UTF8.self) }
+                == ["1", "2", "3 prepared"])
+        }
+    }
+
     @Test func theLastFlushTriesEvenInTheBackoff() async throws {
         try await withFolder { folder in
             let (store, breaker) = try StoreBreaker.broken(at: folder + "/home.sqlite")

@@ -12,9 +12,8 @@ import MQTT
 /// caller (`now`), so tests move it by hand.
 public struct HistoryWriter<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
     /// The most messages one write takes. Large, because a store's cost is in the index pages a
-    /// transaction touches, nearly as many for 10,000 messages over 10,000 topics as for 40,000:
-    /// the SQLite recorder went from 0.44x to 0.76x of `mosquitto_sub >> file` (10,000 was the
-    /// limit before), with a peak RSS of 187 MB.
+    /// transaction touches: with 20,000 the SQLite recorder took a fifth longer on the mixed
+    /// stream of `bench/record_bench.py`, and its peak RSS was no lower.
     public static var batchLimit: Int { 40_000 }
     /// The most messages kept in memory while writes fail.
     public static var pendingLimit: Int { 200_000 }
@@ -59,11 +58,13 @@ public struct HistoryWriter<Instant: InstantProtocol>: Sendable where Instant.Du
     }
 
     /// Writes what waits, unless a failed write's backoff still runs (`force` tries anyway: the
-    /// last flush before stopping). Returns a change to report, if any.
-    public mutating func flush(now: Instant, force: Bool = false) async -> HistoryWriteChange? {
+    /// last flush before stopping). `prepared` is the batch of the messages last added, built
+    /// as they came; it is written if nothing older waits, else the batch is built here.
+    /// Returns a change to report, if any.
+    public mutating func flush(now: Instant, force: Bool = false, prepared: StoredBatch? = nil) async -> HistoryWriteChange? {
         guard !pending.isEmpty, force || !failing || retryAt.map({ now >= $0 }) ?? true else { return nil }
         do {
-            try await store.write(pending, broker: broker)
+            try await store.write(prepared.flatMap { $0.count == pending.count ? $0 : nil } ?? StoredBatch(pending), broker: broker)
             pending.removeAll(keepingCapacity: true)
             if pruneUnfinished || prunedAt.map({ $0.duration(to: now) > .seconds(60) }) ?? true {
                 prunedAt = now

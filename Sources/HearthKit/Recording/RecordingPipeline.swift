@@ -7,8 +7,9 @@ import TopicModel
 /// `--record` alike.
 ///
 /// The reader hands each batch to `record`, which leaves out retained echoes (`RetainedEcho`)
-/// and queues the rest; a writer task beside it takes what is queued and writes it,
-/// `HistoryWriter.batchLimit` at a time, so the reader never waits on a write in progress.
+/// and queues the rest, building the store's batches as they come (`StoredBatch`); a writer
+/// task beside it takes what is queued and writes it, `HistoryWriter.batchLimit` at a time, so
+/// the reader never waits on a write in progress, and a batch is ready when its turn comes.
 /// While writes work and the queue is long, `record` waits for the writer to take it: the
 /// client then stops reading, and nothing is lost. While writes fail, the writer tries again
 /// each second even with no new message (its backoff decides whether it writes), and memory stays
@@ -23,6 +24,9 @@ import TopicModel
 public final class RecordingPipeline<C: Clock>: Sendable where C.Duration == Duration {
     private struct Incoming {
         var messages: [MQTTMessage] = []
+        /// `messages` as the store's batches, `HistoryWriter.batchLimit` each; nil once messages
+        /// were dropped from the queue (the writer then builds its batches from `messages`).
+        var batches: [StoredBatch]? = []
         /// Messages taken in to be written (echoes left out).
         var accepted = 0
         /// Dropped here while writes failed.
@@ -32,10 +36,19 @@ public final class RecordingPipeline<C: Clock>: Sendable where C.Duration == Dur
         var failing = false
         /// `run`'s body ended: the writer writes what is left and stops.
         var finished = false
+
+        /// Adds a queued message to the last batch, or to a new one when that is full.
+        mutating func batch(_ message: MQTTMessage, limit: Int) {
+            guard let count = batches?.count else { return }
+            let full = count == 0 || (batches?[count - 1].count ?? 0) >= limit
+            if full { batches?.append(StoredBatch()) }
+            batches?[full ? count : count - 1].append(message)
+        }
     }
 
-    /// How many queued messages make `record` wait for the writer (while writes work).
-    public static var queueLimit: Int { 2 * HistoryWriter<C.Instant>.batchLimit }
+    /// How many queued messages make `record` wait for the writer (while writes work): one
+    /// batch, prepared while the one before is written.
+    public static var queueLimit: Int { HistoryWriter<C.Instant>.batchLimit }
 
     private let incoming: Mutex<Incoming>
     /// The writer, until `run` hands it to its writing task.
@@ -96,12 +109,18 @@ public final class RecordingPipeline<C: Clock>: Sendable where C.Duration == Dur
 
     /// Queues messages (echoes left out); waits only while writes work and the queue is full.
     public func record(_ messages: some Sequence<MQTTMessage>) async {
+        let limit = HistoryWriter<C.Instant>.batchLimit
         let full = incoming.withLock { incoming in
             for message in messages where !incoming.echoes.isEcho(message) {
                 incoming.messages.append(message)
                 incoming.accepted += 1
+                incoming.batch(message, limit: limit)
             }
-            if incoming.failing { incoming.dropped += HistoryWriter<C.Instant>.keepNewest(&incoming.messages) }
+            if incoming.failing {
+                let dropped = HistoryWriter<C.Instant>.keepNewest(&incoming.messages)
+                incoming.dropped += dropped
+                if dropped > 0 { incoming.batches = nil }
+            }
             return isFull(incoming)
         }
         work.ring()
@@ -148,17 +167,22 @@ public final class RecordingPipeline<C: Clock>: Sendable where C.Duration == Dur
 
     /// Takes the queue and writes it, a batch at a time.
     private func write(_ writer: inout HistoryWriter<C.Instant>, force: Bool) async {
-        let queued = incoming.withLock { incoming in
-            defer { incoming.messages = [] }
-            return incoming.messages
+        let (queued, batches) = incoming.withLock { incoming in
+            defer {
+                incoming.messages = []
+                incoming.batches = []
+            }
+            return (incoming.messages, incoming.batches ?? [])
         }
         taken.ring()
         var start = queued.startIndex
+        var batch = batches.startIndex
         repeat {
             let end = min(queued.endIndex, start + HistoryWriter<C.Instant>.batchLimit)
             let now = clock.now
             writer.add(queued[start..<end])
-            let change = await writer.flush(now: now, force: force)
+            let change = await writer.flush(now: now, force: force, prepared: batch < batches.endIndex ? batches[batch] : nil)
+            batch += 1
             writerLoss.withLock { $0 = (writer.dropped, writer.pending.count) }
             let failing = writer.failing
             incoming.withLock { $0.failing = failing }

@@ -8,8 +8,7 @@ extension SQLiteStore {
     /// Writes a batch of messages in one transaction: the messages, their numbers (in the
     /// message row for a payload that is one number, as points for JSON fields), and
     /// the per-minute aggregates. All or nothing: a failed batch can be written again.
-    public func write(_ messages: [MQTTMessage], broker: String) async throws(StoreFailure) {
-        let batch = StoredBatch(messages)
+    public func write(_ batch: StoredBatch, broker: String) async throws(StoreFailure) {
         guard !batch.rows.isEmpty else { return }
         do {
             // Taken out for the transaction (writes are serialized), put back only if it commits:
@@ -51,7 +50,7 @@ extension SQLiteStore {
                             _ = try seriesID(SeriesKey(topic: topic, path: ""), in: db, cache: &ids.series)
                             hasValueSeries[row.topic] = true
                         }
-                        for (path, value) in row.points {
+                        for (path, value) in batch.points[row.points] {
                             points.append((try seriesID(SeriesKey(topic: topic, path: path), in: db, cache: &ids.series), row.time, value, block))
                         }
                     }
