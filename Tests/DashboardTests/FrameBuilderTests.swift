@@ -56,6 +56,25 @@ struct FrameBuilderTests {
         #expect(state.overviewCursor == max(0, (overview?.totalRows ?? 0) - 1))
         #expect(overview?.lines.contains { $0.sparkline != nil } == true)
     }
+
+    @Test func aTreeSparklineKeepsItsScaleFromFrameToFrameWhileItsValuesFit() {
+        var model = TopicModel()
+        let builder = FrameBuilder()
+        var state = DashboardState()
+        state.rootShown = false
+        var lines: [String] = []
+        // A temperature rising 0.1 a second: each frame draws the tree row's line once more.
+        for second in 0..<12 {
+            model.ingest(Fixture.message("home/attic/temperature", String(20 + Double(second) / 10), at: 1_700_000_000 + Double(second)))
+            let frame = builder.snapshot(model: model, rows: Self.rows(model), state: &state, layout: Self.layout, connection: Fixture.connected,
+                                         now: 1_700_000_000 + Double(second))
+            if let line = frame.rows.compactMap(\.sparkline).first { lines.append(line) }
+        }
+        #expect(lines.count >= 10)
+        // While the scale holds, a frame changes one cell of the line (its newest point's).
+        let redrawnWhole = zip(lines, lines.dropFirst()).filter { before, after in zip(before, after).filter { $0 != $1 }.count > 1 }
+        #expect(redrawnWhole.count <= 1, "\(lines)")
+    }
 }
 
 /// The controller alone: keys change the state and ask for actions; nothing is drawn.

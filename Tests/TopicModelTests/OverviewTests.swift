@@ -195,6 +195,46 @@ struct OverviewTests {
         }
     }
 
+    @Test func aSparklineKeepsItsScaleWhileItsValuesFitAndTakesRoomWhenTheyLeave() {
+        let drawn = SeriesScale(low: 20, high: 21.2, kind: .temperature).snapped()
+        // Values still inside what was drawn: the scale stays, though a fresh one would move.
+        let drifted = SeriesScale(low: 20.3, high: 21.8, kind: .temperature)
+        #expect(drifted.snapped() != drawn)
+        #expect(drifted.holding(drawn, data: 20.3...21.8) == drawn)
+        // Left above: the new scale covers them with a quarter of its span more room above.
+        let risen = SeriesScale(low: 20.3, high: 22.4, kind: .temperature)
+        let moved = risen.holding(drawn, data: 20.3...22.4)
+        #expect(moved.low <= 20.3 && moved.high >= 22.4 + (22.4 - 20.3) / 4, "\(moved)")
+        // A scale more than twice what the values need (a spike that left the ring) is let go.
+        let spiked = SeriesScale(low: 0, high: 100, kind: .other)
+        #expect(SeriesScale(low: 40, high: 50, kind: .other).holding(spiked, data: 40...50) == SeriesScale(low: 40, high: 50, kind: .other).snapped())
+        // Nothing drawn before: the snapped scale; and no grid at the ends of a Double.
+        #expect(risen.holding(nil, data: 20.3...22.4) == risen.snapped())
+        let huge = SeriesScale(low: -1.75e308, high: 1.75e308, kind: .other)
+        let held = huge.holding(SeriesScale(low: 0, high: 1, kind: .other), data: -1.75e308...1.75e308)
+        #expect(held.low.isFinite && held.high.isFinite)
+    }
+
+    @Test func aDriftingLineIsRedrawnWholeLessOftenWhenItsScaleHolds() {
+        var scratch: [SparkBucket] = []
+        // A temperature rising 0.1 a point for 24 points, drawn after each on 24 cells (one
+        // point a cell), keeping its scale from line to line or not.
+        func redrawnWhole(holding: Bool) -> Int {
+            var series = TimeSeries()
+            var scale: SeriesScale?
+            var lines: [String] = []
+            for index in 0..<24 {
+                series.append(20 + Double(index) / 10, at: Double(index))
+                if !holding { scale = nil }
+                lines.append(Sparkline.render(series, width: 24, kind: .temperature, scratch: &scratch, scale: &scale))
+            }
+            // A line that is the one before with one more cell was not redrawn whole.
+            return zip(lines, lines.dropFirst()).filter { before, after in zip(before, after).filter { $0 != $1 }.count > 1 }.count
+        }
+        let held = redrawnWhole(holding: true), fresh = redrawnWhole(holding: false)
+        #expect(held <= 1 && fresh >= 3, "held \(held), fresh \(fresh)")
+    }
+
     @Test func noiseOnATemperatureDrawsAsAFlatLine() {
         var series = TimeSeries()
         for (index, value) in [21.4, 21.6, 21.4, 21.6, 21.5].enumerated() { series.append(value, at: Double(index)) }

@@ -36,7 +36,8 @@ extension FrameBuilder {
         let width = OverviewView.sparklineWidth(contentWidth: DetailPane.contentWidth(layout), ledByBroker: ledByBroker)
         let lines = window.rows.map { row -> DashboardFrame.Overview.Line in
             guard case let .series(series) = row, let points = series.series else { return .init(row: row, sparkline: nil) }
-            return .init(row: row, sparkline: Sparkline.render(points, width: width, kind: series.kind, scratch: &sparkScratch))
+            return .init(row: row, sparkline: sparkScales.render(points, as: .init(node: series.topic.node, field: series.field, width: width),
+                                                                 kind: series.kind, scratch: &sparkScratch))
         }
         var overview = DashboardFrame.Overview(
             path: path, topicCount: Int(node.topicCount),

@@ -20,6 +20,7 @@ import Watch
 public final class FrameBuilder {
     var rate = RateMeter()
     var sparkScratch: [SparkBucket] = []
+    var sparkScales = SparkScales()
     /// The selected topic's formatted payload, kept until a new message or width.
     var payloadCache: (key: PayloadKey, lines: [StyledLine])?
     /// What changed since the previous message (`v`), kept likewise.
@@ -47,6 +48,7 @@ public final class FrameBuilder {
                          filterMatches: FilterMatches? = nil, rules: RuleEngine? = nil,
                          actions: [String: WatchState.ActionResult] = [:]) -> DashboardFrame {
         rate.record(count: model.messageCount, at: now)
+        sparkScales.startFrame()
         var frame = DashboardFrame(layout: layout, connection: connection)
         let links = model.hasBrokerLevel && links.count == model.brokerNames.count ? links : []
         frame.links = links
@@ -78,7 +80,7 @@ public final class FrameBuilder {
         frame.rows = window.rows.map { row in
             var sparkline: String?
             if sparkWidth > 0, let topic = row.topic, let series = topic.series {
-                sparkline = Sparkline.render(series, width: sparkWidth, kind: topic.kind, scratch: &sparkScratch)
+                sparkline = sparkScales.render(series, as: .init(node: row.node, field: "", width: sparkWidth), kind: topic.kind, scratch: &sparkScratch)
             }
             var item = DashboardFrame.Row(tree: row, sparkline: sparkline, isSelected: row.node == state.selected)
             if !links.isEmpty, let broker = model.broker(of: row.node) {

@@ -65,13 +65,18 @@ public struct SeriesScale: Sendable, Hashable {
 
     /// The scale of the buckets that hold points; nil when none does.
     public init?(_ buckets: [SparkBucket], kind: SeriesKind) {
+        guard let range = Self.range(of: buckets) else { return nil }
+        self.init(low: range.lowerBound, high: range.upperBound, kind: kind)
+    }
+
+    /// The lowest and highest value of the buckets that hold points; nil when none does.
+    public static func range(of buckets: [SparkBucket]) -> ClosedRange<Double>? {
         var low = Double.infinity, high = -Double.infinity
         for bucket in buckets where bucket.count > 0 {
             low = Swift.min(low, bucket.min)
             high = Swift.max(high, bucket.max)
         }
-        guard low <= high else { return nil }
-        self.init(low: low, high: high, kind: kind)
+        return low <= high ? low...high : nil
     }
 
     /// This range widened to a grid of about an eighth of its span (1, 2 or 5 times a power of
@@ -87,6 +92,23 @@ public struct SeriesScale: Sendable, Hashable {
         // A span too small or too large for the grid (near the ends of a Double) stays as it is.
         guard step > 0, step.isFinite, snappedLow.isFinite, snappedHigh.isFinite, snappedLow < snappedHigh else { return self }
         return SeriesScale(exactly: snappedLow, snappedHigh)
+    }
+
+    /// The scale to draw with where `previous` was drawn the frame before: kept while the
+    /// values (`data`, before widening) stay inside it and it is at most twice this scale's
+    /// snapped span, so a drift redraws a cell per message, not the whole line each time the
+    /// range moves. Left by the values, the new scale (snapped) takes a quarter of its span more
+    /// room on the side they left by, so a steady drift does not leave it again at once.
+    public func holding(_ previous: SeriesScale?, data: ClosedRange<Double>) -> SeriesScale {
+        let snapped = snapped()
+        guard let previous else { return snapped }
+        if previous.low <= data.lowerBound, data.upperBound <= previous.high, previous.high - previous.low <= 2 * (snapped.high - snapped.low) {
+            return previous
+        }
+        let room = (high - low) / 4
+        let roomier = SeriesScale(exactly: data.lowerBound < previous.low ? low - room : low, data.upperBound > previous.high ? high + room : high)
+        guard roomier.low.isFinite, roomier.high.isFinite else { return snapped }
+        return roomier.snapped()
     }
 
     private init(exactly low: Double, _ high: Double) {

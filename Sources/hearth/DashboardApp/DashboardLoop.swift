@@ -7,7 +7,7 @@ import Watch
 
 /// The UI thread: waits for keys or news, redraws at most 30 times a second and only when
 /// something changed, and hands publish requests to the client without waiting for them.
-/// A trickle of messages (a steady home) redraws at most 10 times a second: nobody reads values
+/// A trickle of messages (a steady home) redraws at most 5 times a second: nobody reads values
 /// faster, and each frame costs bytes of its own (cursor moves, attribute resets) over SSH.
 ///
 /// Time moves the screen too: while an age or a countdown is visible it redraws once a second
@@ -16,7 +16,7 @@ import Watch
 final class DashboardLoop {
     static let frameInterval = 1.0 / 30
     /// The interval of frames owed only to a trickle of messages.
-    static let trickleInterval = 1.0 / 10
+    static let trickleInterval = 1.0 / 5
     /// Messages since the last frame that make a burst (drawn at the full rate, so a broker's
     /// retained values show as fast as they arrive), and so does the frame after one.
     static let burstMessages = 200
