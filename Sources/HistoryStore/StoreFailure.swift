@@ -3,6 +3,8 @@
 public enum StoreFailure: Error, CustomStringConvertible, Equatable, Sendable {
     case cannotOpen(store: String, reason: String)
     case newerSchema(store: String)
+    /// Opened to read only, in a layout an older Hearth wrote: a writer updates it.
+    case olderSchema(store: String)
     case writeFailed(store: String, reason: String)
     case anotherWriter(store: String)
     /// A database takes many writers, one per broker.
@@ -15,6 +17,8 @@ public enum StoreFailure: Error, CustomStringConvertible, Equatable, Sendable {
         switch self {
         case let .cannotOpen(store, reason): return "cannot open the history store \(store): \(reason)"
         case let .newerSchema(store): return "the history store \(store) was written by a newer Hearth"
+        case let .olderSchema(store):
+            return "the history store \(store) was written by an older Hearth; hearth record (or hearth --record) updates it when it next opens it"
         case let .writeFailed(store, reason): return "cannot write to the history store \(store): \(reason)"
         case let .anotherWriter(store): return "another hearth is recording into \(store) (hearth record, or hearth --record); one writer per store"
         case let .anotherBrokerWriter(store, broker):

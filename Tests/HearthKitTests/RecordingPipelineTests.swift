@@ -17,8 +17,10 @@ struct RecordingPipelineTests {
         try await withFolder { folder in
             let store = try SQLiteStore(path: folder + "/home.sqlite")
             let pipeline = Self.pipeline(store, clock: ManualClock(), reports: Reports())
-            // More than one write's worth, in batches of the sizes a client hands over.
-            let messages = (0..<25_000).map { message("home/sensor/\($0 % 100)", "\($0)") }
+            // More than two writes' worth, in batches of the sizes a client hands over: the
+            // store's batches are built as they queue, one per write.
+            let count = 2 * HistoryWriter<ManualClock.Instant>.batchLimit + 5_000
+            let messages = (0..<count).map { message("home/sensor/\($0 % 100)", "\($0)") }
             let lost = try await pipeline.run {
                 for start in stride(from: 0, to: messages.count, by: 3_000) {
                     await pipeline.record(messages[start..<min(messages.count, start + 3_000)])
@@ -26,8 +28,9 @@ struct RecordingPipelineTests {
             }
             #expect(lost == 0)
             let recorded = try await store.topics(broker: "home").reduce(0) { $0 + $1.messages }
-            #expect(recorded == 25_000)
-            #expect(try await store.messages(broker: "home", topic: "home/sensor/7", since: 0).map { String(decoding: $0.payload, as: UTF8.self) }.prefix(3) == ["7", "107", "207"])
+            #expect(recorded == count)
+            #expect(try await store.messages(broker: "home", topic: "home/sensor/7", since: 0).map { String(decoding: $0.payload, as: UTF8.self) }
+                == stride(from: 7, to: count, by: 100).map(String.init))
         }
     }
 
@@ -163,25 +166,27 @@ struct HistoryWriterTests {
         }
     }
 
-    @Test func aPreparedBatchIsWrittenOnlyWhenItHoldsEverythingWaiting() async throws {
+    @Test func aPreparedBatchIsWrittenOnlyWhenNothingOlderWaits() async throws {
         try await withFolder { folder in
             let (store, breaker) = try StoreBreaker.broken(at: folder + "/home.sqlite")
             var writer = HistoryWriter<ManualClock.Instant>(store: store, broker: "home", retention: Retention())
             let start = ManualClock.Instant(offset: .zero)
-            let first = [message("home/a", "1")]
-            writer.add(first)
-            #expect(await writer.flush(now: start, prepared: StoredBatch(first))?.isFailure == true)
+            // Each batch handed in is marked, to tell it from one built from the messages.
+            func marked(_ payload: String) -> StoredBatch { StoredBatch([message("home/a", payload + " prepared")]) }
+            writer.add([message("home/a", "1")], prepared: marked("1"))
+            #expect(await writer.flush(now: start)?.isFailure == true)
             try breaker.mend()
-            // "1" still waits: the batch prepared for "2" alone is not the whole of what waits.
-            let second = [message("home/a", "2")]
-            writer.add(second)
-            #expect(await writer.flush(now: start.advanced(by: .seconds(1)), prepared: StoredBatch(second)) == .recovered)
-            // Nothing older waits now: the prepared batch is what is written (marked, to tell it
-            // from one built from what waits).
-            writer.add([message("home/a", "3")])
-            #expect(await writer.flush(now: start.advanced(by: .seconds(2)), prepared: StoredBatch([message("home/a", "3 prepared")])) == nil)
+            // "1" still waits: the batch handed in with "2" is set aside, and both are written.
+            writer.add([message("home/a", "2")], prepared: marked("2"))
+            #expect(await writer.flush(now: start.advanced(by: .seconds(1))) == .recovered)
+            // Nothing older waits: the batch handed in is what is written.
+            writer.add([message("home/a", "3")], prepared: marked("3"))
+            #expect(await writer.flush(now: start.advanced(by: .seconds(2))) == nil)
+            // A batch of other than the messages added is set aside too.
+            writer.add([message("home/a", "4"), message("home/a", "5")], prepared: marked("4"))
+            #expect(await writer.flush(now: start.advanced(by: .seconds(3))) == nil)
             #expect(try await store.messages(broker: "home", topic: "home/a", since: 0).map { String(decoding: $0.payload, as: UTF8.self) }
-                == ["1", "2", "3 prepared"])
+                == ["1", "2", "3 prepared", "4", "5"])
         }
     }
 

@@ -16,22 +16,27 @@ struct SQLiteStoreTests {
         return try await body(folder)
     }
 
+    /// A store file as the release whose last migration was `version` wrote it, holding what
+    /// `sql` inserts; returns its path.
+    static func oldStore(in folder: String, version: String, _ sql: String) async throws -> String {
+        let path = folder + "/\(version).sqlite"
+        let old = try DatabaseQueue(path: path)
+        try SQLiteSchema.migrator.migrate(old, upTo: version)
+        try await old.write { try $0.execute(sql: sql) }
+        try old.close()
+        return path
+    }
+
     @Test func aVersion1StoreIsMigratedWithItsHistory() async throws {
         try await Self.withFolder { folder in
             // A store as the first release wrote it: plain numbers as points at path "".
-            let path = folder + "/old.sqlite"
-            let old = try DatabaseQueue(path: path)
-            try SQLiteSchema.migrator.migrate(old, upTo: "v1")
-            try await old.write { db in
-                try db.execute(sql: """
+            let path = try await Self.oldStore(in: folder, version: "v1", """
                     INSERT INTO topic (id, name) VALUES (1, 'home/hall');
                     INSERT INTO series (id, topic, path) VALUES (1, 1, '');
                     INSERT INTO message (topic, time, payload, size, qos, retain) VALUES (1, 10, X'3231', 2, 0, 0), (1, 20, X'3232', 2, 0, 0);
                     INSERT INTO point (series, time, value) VALUES (1, 10, 21), (1, 20, 22);
                     INSERT INTO minute (series, minute, min, max, sum, count) VALUES (1, 0, 21, 22, 43, 2);
-                    """)
-            }
-            try old.close()
+                """)
             let store = try SQLiteStore(path: path)
             #expect(try await store.points(broker: "", topic: "home/hall", path: "", since: 0).map(\.value) == [21, 22])
             try await store.write([message("home/hall", "23", at: 30)], broker: "localhost:1883")
@@ -43,20 +48,14 @@ struct SQLiteStoreTests {
     @Test func aVersion2StoreGainsItsBrokerAndItsFirstRecorderNamesIt() async throws {
         try await Self.withFolder { folder in
             // A store as the release before several brokers wrote it.
-            let path = folder + "/v2.sqlite"
-            let old = try DatabaseQueue(path: path)
-            try SQLiteSchema.migrator.migrate(old, upTo: "v2")
-            try await old.write { db in
-                try db.execute(sql: """
+            let path = try await Self.oldStore(in: folder, version: "v2", """
                     INSERT INTO topic (id, name) VALUES (1, 'home/hall'), (2, 'home/door');
                     INSERT INTO series (id, topic, path) VALUES (1, 1, '');
                     INSERT INTO message (topic, time, payload, size, qos, retain, value) VALUES
                       (1, 10, X'3231', 2, 0, 0, 21), (1, 20, X'3232', 2, 0, 0, 22), (2, 15, X'6F70656E', 4, 1, 1, NULL);
                     INSERT INTO minute (series, minute, min, max, sum, count) VALUES (1, 0, 21, 22, 43, 2);
                     INSERT INTO setting (name, value) VALUES ('retention.raw', 3600), ('retention.minutes', 86400), ('retention.maximumBytes', 1048576);
-                    """)
-            }
-            try old.close()
+                """)
             // Read before any recorder named it: its past is the past of whichever broker is asked.
             let reader = try SQLiteStore(path: path)
             #expect(try await reader.topics(broker: nil).map { "\($0.broker)|\($0.name)|\($0.messages)" } == ["|home/door|1", "|home/hall|2"])
@@ -82,11 +81,7 @@ struct SQLiteStoreTests {
     @Test func aVersion3StoreIsReadThroughItsBlocksAndWrittenOn() async throws {
         try await Self.withFolder { folder in
             // A store as the release before the log of blocks wrote it: JSON points and plain values.
-            let path = folder + "/v3.sqlite"
-            let old = try DatabaseQueue(path: path)
-            try SQLiteSchema.migrator.migrate(old, upTo: "v3")
-            try await old.write { db in
-                try db.execute(sql: """
+            let path = try await Self.oldStore(in: folder, version: "v3", """
                     INSERT INTO broker (id, name) VALUES (1, 'home');
                     INSERT INTO topic (id, broker, name) VALUES (1, 1, 'home/hall'), (2, 1, 'zigbee2mqtt/bedroom');
                     INSERT INTO series (id, topic, path) VALUES (1, 1, ''), (2, 2, 'temperature');
@@ -95,9 +90,11 @@ struct SQLiteStoreTests {
                       (1, 20, X'3232', 2, 0, 0, 22), (2, 22, X'7B2274656D7065726174757265223A32307D', 17, 0, 1, NULL);
                     INSERT INTO point (series, time, value) VALUES (2, 12, 19), (2, 22, 20);
                     INSERT INTO minute (series, minute, min, max, sum, count) VALUES (1, 0, 21, 22, 43, 2), (2, 0, 19, 20, 39, 2);
-                    """)
+                """)
+            // A reader cannot update the layout: it says so in one line.
+            #expect { _ = try SQLiteStore(path: path, readOnly: true) } throws: { error in
+                "\(error)" == "the history store \(path) was written by an older Hearth; hearth record (or hearth --record) updates it when it next opens it"
             }
-            try old.close()
             let store = try SQLiteStore(path: path)
             #expect(try await store.points(broker: "home", topic: "home/hall", path: "", since: 0).map(\.value) == [21, 22])
             #expect(try await store.points(broker: "home", topic: "zigbee2mqtt/bedroom", path: "temperature", since: 15).map(\.value) == [20])
@@ -109,6 +106,24 @@ struct SQLiteStoreTests {
             try await store.write([message("zigbee2mqtt/bedroom", #"{"temperature": 21}"#, at: 30)], broker: "home")
             #expect(try await store.points(broker: "home", topic: "zigbee2mqtt/bedroom", path: "temperature", since: 0).map(\.value) == [19, 20, 21])
             #expect(try await store.topics(broker: "home").map { "\($0.name) \($0.messages)" } == ["home/hall 2", "zigbee2mqtt/bedroom 3"])
+        }
+    }
+
+    @Test func aVersion3StoreWhosePointsOutliveItsMessagesKeepsThemInBlock0() async throws {
+        try await Self.withFolder { folder in
+            // Its messages were pruned by size while points of later times stayed.
+            let path = try await Self.oldStore(in: folder, version: "v3", """
+                    INSERT INTO broker (id, name) VALUES (1, 'home');
+                    INSERT INTO topic (id, broker, name) VALUES (1, 1, 'zigbee2mqtt/bedroom');
+                    INSERT INTO series (id, topic, path) VALUES (1, 1, 'temperature');
+                    INSERT INTO message (topic, time, payload, size, qos, retain, value) VALUES (1, 10, X'7B7D', 2, 0, 0, NULL);
+                    INSERT INTO point (series, time, value) VALUES (1, 40, 19), (1, 50, 20);
+                """)
+            let store = try SQLiteStore(path: path)
+            // Block 0's range is widened from the message's 10 to the points' 50.
+            #expect(try await store.read { try Row.fetchAll($0, sql: "SELECT id, first, last FROM block").map { "\($0[0] as Int64) \($0[1] as Double) \($0[2] as Double)" } }
+                == ["0 10.0 50.0"])
+            #expect(try await store.points(broker: "home", topic: "zigbee2mqtt/bedroom", path: "temperature", since: 45).map(\.value) == [20])
         }
     }
 
@@ -131,6 +146,12 @@ struct SQLiteStoreTests {
             #expect(series.first { $0.path == "t" }?.points.map(\.value) == [4, 5, 6, 7, 8])
             #expect(try await store.latest(broker: "home", since: 0).map(\.last.payload) == [Array(#"{"t": 8}"#.utf8)])
             #expect(try await store.topics(broker: nil).map(\.messages) == [9])
+            // A replay walks the blocks its range reaches, in time order, in pages.
+            let first = try await store.messages(broker: "home", from: 12, until: 17, after: nil, limit: 3)
+            #expect(first.map(\.message.time) == [12, 13, 14])
+            let rest = try await store.messages(broker: "home", from: 12, until: 17, after: (first[2].message.time, first[2].message.id), limit: 3)
+            #expect(rest.map(\.message.time) == [15, 16])
+            #expect(try await store.messageCount(broker: "home", from: 12, until: 17) == 5)
             // Pruning everything before 15 empties block 0 (ids up to 65,535), which is then forgotten.
             let more = try await store.prune(now: 15 + 3600, retention: Retention(raw: 3600, minutes: 86_400, maximumBytes: 1 << 30), budget: .seconds(5))
             #expect(!more)

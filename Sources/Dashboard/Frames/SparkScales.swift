@@ -5,8 +5,8 @@ import TopicModel
 /// cell per message, not its whole line whenever its range moves. A line that leaves the screen
 /// forgets its scale.
 struct SparkScales {
-    /// A line on screen: a field of a node, at a width (a tree row's line and an overview line
-    /// of the same field are two lines).
+    /// A line on screen: a field of a node, at a width. A tree row's line and an overview line
+    /// of the same field at the same width share one: they draw the same series.
     struct Line: Hashable {
         let node: NodeID
         let field: String

@@ -11,9 +11,9 @@ import MQTT
 /// so memory stays bounded. Pruning runs a minute apart, 50 ms at a time. Time comes from the
 /// caller (`now`), so tests move it by hand.
 public struct HistoryWriter<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
-    /// The most messages one write takes. Large, because a store's cost is in the index pages a
-    /// transaction touches: with 20,000 the SQLite recorder took a fifth longer on the mixed
-    /// stream of `bench/record_bench.py`, and its peak RSS was no lower.
+    /// The most messages one write takes. Large, because each transaction rewrites the pages it
+    /// touches (the newest block's index pages, the minutes): with 20,000 the SQLite recorder
+    /// took 5.4 to 5.6 s on the mixed stream of `bench/record_bench.py`, against 4.4 to 4.8 s.
     public static var batchLimit: Int { 40_000 }
     /// The most messages kept in memory while writes fail.
     public static var pendingLimit: Int { 200_000 }
@@ -23,6 +23,8 @@ public struct HistoryWriter<Instant: InstantProtocol>: Sendable where Instant.Du
     public let broker: String
     public let retention: Retention
     public private(set) var pending: [MQTTMessage] = []
+    /// `pending` as the store's batch, when it was handed in built (`add(_:prepared:)`).
+    private var prepared: StoredBatch?
     /// Messages dropped while writes failed.
     public private(set) var dropped = 0
     /// Whether the last write failed (the backoff runs).
@@ -39,14 +41,18 @@ public struct HistoryWriter<Instant: InstantProtocol>: Sendable where Instant.Du
     }
 
     /// Adds messages to write; while writes fail, the oldest past `pendingLimit` are dropped
-    /// and counted.
-    public mutating func add(_ messages: some Collection<MQTTMessage>) {
+    /// and counted. `prepared` is the store's batch of exactly `messages`, built as they came:
+    /// it is written as it is when nothing older waits, else the batch is built at the write.
+    public mutating func add(_ messages: some Collection<MQTTMessage>, prepared: StoredBatch? = nil) {
+        self.prepared = pending.isEmpty && prepared?.count == messages.count ? prepared : nil
         pending += messages
         if failing { dropPastLimit() }
     }
 
     private mutating func dropPastLimit() {
-        dropped += Self.keepNewest(&pending)
+        let excess = Self.keepNewest(&pending)
+        dropped += excess
+        if excess > 0 { prepared = nil }
     }
 
     /// Drops the oldest of `messages` past `pendingLimit`; returns how many went.
@@ -58,14 +64,13 @@ public struct HistoryWriter<Instant: InstantProtocol>: Sendable where Instant.Du
     }
 
     /// Writes what waits, unless a failed write's backoff still runs (`force` tries anyway: the
-    /// last flush before stopping). `prepared` is the batch of the messages last added, built
-    /// as they came; it is written if nothing older waits, else the batch is built here.
-    /// Returns a change to report, if any.
-    public mutating func flush(now: Instant, force: Bool = false, prepared: StoredBatch? = nil) async -> HistoryWriteChange? {
+    /// last flush before stopping). Returns a change to report, if any.
+    public mutating func flush(now: Instant, force: Bool = false) async -> HistoryWriteChange? {
         guard !pending.isEmpty, force || !failing || retryAt.map({ now >= $0 }) ?? true else { return nil }
         do {
-            try await store.write(prepared.flatMap { $0.count == pending.count ? $0 : nil } ?? StoredBatch(pending), broker: broker)
+            try await store.write(prepared ?? StoredBatch(pending), broker: broker)
             pending.removeAll(keepingCapacity: true)
+            prepared = nil
             if pruneUnfinished || prunedAt.map({ $0.duration(to: now) > .seconds(60) }) ?? true {
                 prunedAt = now
                 do {

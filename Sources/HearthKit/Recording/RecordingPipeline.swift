@@ -24,8 +24,8 @@ import TopicModel
 public final class RecordingPipeline<C: Clock>: Sendable where C.Duration == Duration {
     private struct Incoming {
         var messages: [MQTTMessage] = []
-        /// `messages` as the store's batches, `HistoryWriter.batchLimit` each; nil once messages
-        /// were dropped from the queue (the writer then builds its batches from `messages`).
+        /// `messages` as the store's batches, `HistoryWriter.batchLimit` each; nil while writes
+        /// fail (the writer then builds its batches from `messages`).
         var batches: [StoredBatch]? = []
         /// Messages taken in to be written (echoes left out).
         var accepted = 0
@@ -111,16 +111,15 @@ public final class RecordingPipeline<C: Clock>: Sendable where C.Duration == Dur
     public func record(_ messages: some Sequence<MQTTMessage>) async {
         let limit = HistoryWriter<C.Instant>.batchLimit
         let full = incoming.withLock { incoming in
+            // While writes fail the writer has older messages waiting, so no batch built here
+            // could be written as it is: none is built until the next take.
+            if incoming.failing { incoming.batches = nil }
             for message in messages where !incoming.echoes.isEcho(message) {
                 incoming.messages.append(message)
                 incoming.accepted += 1
                 incoming.batch(message, limit: limit)
             }
-            if incoming.failing {
-                let dropped = HistoryWriter<C.Instant>.keepNewest(&incoming.messages)
-                incoming.dropped += dropped
-                if dropped > 0 { incoming.batches = nil }
-            }
+            if incoming.failing { incoming.dropped += HistoryWriter<C.Instant>.keepNewest(&incoming.messages) }
             return isFull(incoming)
         }
         work.ring()
@@ -180,8 +179,8 @@ public final class RecordingPipeline<C: Clock>: Sendable where C.Duration == Dur
         repeat {
             let end = min(queued.endIndex, start + HistoryWriter<C.Instant>.batchLimit)
             let now = clock.now
-            writer.add(queued[start..<end])
-            let change = await writer.flush(now: now, force: force, prepared: batch < batches.endIndex ? batches[batch] : nil)
+            writer.add(queued[start..<end], prepared: batch < batches.endIndex ? batches[batch] : nil)
+            let change = await writer.flush(now: now, force: force)
             batch += 1
             writerLoss.withLock { $0 = (writer.dropped, writer.pending.count) }
             let failing = writer.failing

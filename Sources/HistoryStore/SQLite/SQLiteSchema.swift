@@ -91,9 +91,12 @@ enum SQLiteSchema {
         // every topic rewrite most of its pages. Points take their message's block. Each
         // block's first and last time are kept in `block`, so a read visits only the blocks
         // its time range can reach. Points from before this version are in block 0, whose
-        // range is widened to theirs.
+        // range is widened to theirs. Each topic keeps the id of its newest message (`last`), so
+        // its newest message is one lookup, and its reads start at that message's block.
         migrator.registerMigration("v4") { db in
             try db.execute(sql: """
+                ALTER TABLE topic ADD COLUMN last INTEGER;
+                UPDATE topic SET last = (SELECT id FROM message WHERE message.topic = topic.id ORDER BY time DESC, id DESC LIMIT 1);
                 DROP INDEX message_by_topic_time;
                 CREATE INDEX message_by_block ON message(\(SQLiteStore.messageBlock), topic, time);
                 ALTER TABLE point ADD COLUMN block INTEGER NOT NULL DEFAULT 0;
@@ -101,8 +104,8 @@ enum SQLiteSchema {
                 CREATE INDEX point_by_block ON point(block, series, time);
                 CREATE TABLE block (id INTEGER PRIMARY KEY, first REAL NOT NULL, last REAL NOT NULL);
                 INSERT INTO block (id, first, last) SELECT \(SQLiteStore.messageBlock), min(time), max(time) FROM message GROUP BY 1;
-                INSERT INTO block (id, first, last) SELECT 0, min(time), max(time) FROM point HAVING count(*) > 0
-                  ON CONFLICT (id) DO UPDATE SET first = min(first, excluded.first), last = max(last, excluded.last);
+                INSERT INTO block (id, first, last) SELECT 0, first, last FROM (SELECT min(time) AS first, max(time) AS last FROM point)
+                  WHERE first IS NOT NULL \(SQLiteStore.widenBlockOnConflict);
                 """)
         }
         return migrator

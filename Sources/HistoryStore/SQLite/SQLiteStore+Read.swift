@@ -15,10 +15,13 @@ extension RecordedMessage {
 }
 
 extension SQLiteStore {
-    /// A topic's row id under `broker`, or nil when it was never recorded.
-    static func topicID(broker: String, topic: String, in db: Database) throws -> Int64? {
-        guard let broker = try Self.brokerID(reading: broker, in: db) else { return nil }
-        return try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM topic WHERE broker = ? AND name = ?"), arguments: [broker, topic])
+    /// A topic's row id under `broker`, and the block of its newest message (its reads look no
+    /// further); nil when it was never recorded.
+    static func topic(broker: String, topic: String, in db: Database) throws -> (id: Int64, lastBlock: Int64)? {
+        guard let broker = try Self.brokerID(reading: broker, in: db),
+              let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, last FROM topic WHERE broker = ? AND name = ?"), arguments: [broker, topic])
+        else { return nil }
+        return (row[0], (row[1] as Int64?).map { $0 >> blockShift } ?? -1)
     }
 
     /// The broker's row id, or nil when it recorded nothing here.
@@ -32,47 +35,48 @@ extension SQLiteStore {
 
     public func points(broker: String, topic: String, path: String, since: Double) async throws(StoreFailure) -> [(time: Double, value: Double)] {
         try await read { db in
-            guard let topic = try Self.topicID(broker: broker, topic: topic, in: db) else { return [] }
+            guard let topic = try Self.topic(broker: broker, topic: topic, in: db) else { return [] }
+            let blocks = try Self.blocks(since: since, through: topic.lastBlock, in: db)
             // A payload that is one number keeps its value in the message row.
             let sql = path.isEmpty ? """
-                SELECT time, value FROM message WHERE \(try Self.messageBlock(in: Self.blocks(since: since, in: db))) AND topic = ? AND time >= ?
-                AND value IS NOT NULL ORDER BY time, id
+                SELECT time, value FROM message WHERE \(Self.messageBlock(in: blocks)) AND topic = ? AND time >= ? AND value IS NOT NULL ORDER BY time, id
                 """ : """
                 SELECT point.time, point.value FROM series JOIN point ON point.series = series.id
-                WHERE point.block IN (\(Self.blocksSince)) AND series.topic = ? AND series.path = ? AND point.time >= ? ORDER BY point.time, point.rowid
+                WHERE point.block IN (\(Self.list(blocks))) AND series.topic = ? AND series.path = ? AND point.time >= ? ORDER BY point.time, point.rowid
                 """
-            let arguments: StatementArguments = path.isEmpty ? [topic, since] : [since, topic, path, since]
+            let arguments: StatementArguments = path.isEmpty ? [topic.id, since] : [topic.id, path, since]
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map { ($0[0], $0[1]) }
         }
     }
 
     public func paths(broker: String, topic: String) async throws(StoreFailure) -> [String] {
         try await read { db in
-            guard let topic = try Self.topicID(broker: broker, topic: topic, in: db) else { return [] }
-            return try String.fetchAll(db, sql: "SELECT path FROM series WHERE topic = ? ORDER BY id", arguments: [topic])
+            guard let topic = try Self.topic(broker: broker, topic: topic, in: db) else { return [] }
+            return try String.fetchAll(db, sql: "SELECT path FROM series WHERE topic = ? ORDER BY id", arguments: [topic.id])
         }
     }
 
     public func messages(broker: String, topic: String, since: Double) async throws(StoreFailure) -> [RecordedMessage] {
         try await read { db in
-            guard let topic = try Self.topicID(broker: broker, topic: topic, in: db) else { return [] }
+            guard let topic = try Self.topic(broker: broker, topic: topic, in: db) else { return [] }
+            let blocks = try Self.blocks(since: since, through: topic.lastBlock, in: db)
             return try Row.fetchAll(db, sql: """
-                SELECT \(RecordedMessage.columns) FROM message WHERE \(try Self.messageBlock(in: Self.blocks(since: since, in: db))) AND topic = ? AND time >= ?
-                ORDER BY time, id
-                """, arguments: [topic, since]).map(RecordedMessage.init)
+                SELECT \(RecordedMessage.columns) FROM message WHERE \(Self.messageBlock(in: blocks)) AND topic = ? AND time >= ? ORDER BY time, id
+                """, arguments: [topic.id, since]).map(RecordedMessage.init)
         }
     }
 
     public func messages(broker: String, topic: String, before time: Double, id: Int64, limit: Int) async throws(StoreFailure) -> [RecordedMessage] {
         try await read { db in
-            guard let topic = try Self.topicID(broker: broker, topic: topic, in: db) else { return [] }
+            guard let topic = try Self.topic(broker: broker, topic: topic, in: db) else { return [] }
             let page = try db.cachedStatement(sql: """
                 SELECT \(RecordedMessage.columns) FROM message
                 WHERE \(Self.messageBlock) = ? AND topic = ? AND (time < ? OR (time = ? AND id < ?)) ORDER BY time DESC, id DESC LIMIT ?
                 """)
-            let blocks = try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM block WHERE first <= ? ORDER BY id"), arguments: [time])
+            let blocks = try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM block WHERE first <= ? AND id <= ? ORDER BY id"),
+                                            arguments: [time, topic.lastBlock])
             return try Self.newest(limit: limit, in: blocks) { block, remaining in
-                try Row.fetchAll(page, arguments: [block, topic, time, time, id, remaining]).map(RecordedMessage.init)
+                try Row.fetchAll(page, arguments: [block, topic.id, time, time, id, remaining]).map(RecordedMessage.init)
             }
         }
     }
@@ -98,11 +102,11 @@ extension SQLiteStore {
 
     public func minutes(broker: String, topic: String, path: String, since: Double) async throws(StoreFailure) -> [RecordedMinute] {
         try await read { db in
-            guard let topic = try Self.topicID(broker: broker, topic: topic, in: db) else { return [] }
+            guard let topic = try Self.topic(broker: broker, topic: topic, in: db) else { return [] }
             return try Row.fetchAll(db, sql: """
                 SELECT minute.minute, minute.min, minute.max, minute.sum, minute.count FROM minute
                 JOIN series ON series.id = minute.series WHERE series.topic = ? AND series.path = ? AND minute.minute >= ? ORDER BY minute.minute
-                """, arguments: [topic, path, Int64((since / 60).rounded(.down))]).map {
+                """, arguments: [topic.id, path, Int64((since / 60).rounded(.down))]).map {
                 RecordedMinute(minute: $0[0], min: $0[1], max: $0[2], sum: $0[3], count: $0[4])
             }
         }
@@ -126,24 +130,20 @@ extension SQLiteStore {
 // MARK: - What a dashboard opens on
 
 extension SQLiteStore {
-    /// Every topic heard since `since`, with its newest message (a lookup in each block from
-    /// the newest back, until one holds the topic: not a count of its rows); its series are not read yet
+    /// Every topic heard since `since`, with its newest message (the one its row names: a
+    /// lookup, not a count of its rows); its series are not read yet
     /// (`series == nil`): the dashboard asks for them with `series(of:since:)` as topics come
     /// on screen.
     public func latest(broker: String, since: Double) async throws(StoreFailure) -> [RecordedHistory] {
         try await read { db in
             guard let broker = try Self.brokerID(reading: broker, in: db) else { return [] }
-            let blocks = try Self.blocks(since: since, in: db)
-            let newest = try db.cachedStatement(sql: """
-                SELECT time, payload, qos, retain FROM message WHERE \(Self.messageBlock) = ? AND topic = ? ORDER BY time DESC, id DESC LIMIT ?
-                """)
-            return try Row.fetchAll(db, sql: "SELECT id, name FROM topic WHERE broker = ?", arguments: [broker]).compactMap { topic in
-                let id: Int64 = topic[0]
-                guard let row = try Self.newest(limit: 1, in: blocks, fetch: { try Row.fetchAll(newest, arguments: [$0, id, $1]) }).first,
-                      row[0] as Double >= since else { return nil }
-                let name: String = topic[1]
-                let last = MQTTMessage(topic: name, payload: [UInt8](row[1] as Data), qos: MQTTQoS(rawValue: UInt8(clamping: row[2] as Int)) ?? .atMostOnce,
-                                       retain: row[3], receivedAt: Date(timeIntervalSince1970: row[0]))
+            return try Row.fetchAll(db, sql: """
+                SELECT topic.name, message.time, message.payload, message.qos, message.retain FROM topic
+                JOIN message ON message.id = topic.last WHERE topic.broker = ? AND message.time >= ?
+                """, arguments: [broker, since]).map { row in
+                let name: String = row[0]
+                let last = MQTTMessage(topic: name, payload: [UInt8](row[2] as Data), qos: MQTTQoS(rawValue: UInt8(clamping: row[3] as Int)) ?? .atMostOnce,
+                                       retain: row[4], receivedAt: Date(timeIntervalSince1970: row[1]))
                 return RecordedHistory(topic: name, last: last, series: nil)
             }
         }
@@ -151,7 +151,8 @@ extension SQLiteStore {
 
     public func series(broker: String, of topic: String, since: Double, points: Int) async throws(StoreFailure) -> [RecordedHistory.Field] {
         try await read { db in
-            guard let id = try Self.topicID(broker: broker, topic: topic, in: db) else { return [] }
+            guard let topic = try Self.topic(broker: broker, topic: topic, in: db) else { return [] }
+            let id = topic.id
             let minuteStatement = try db.cachedStatement(sql: """
                 SELECT minute, min, max, sum, count FROM minute WHERE series = ? AND minute >= ? ORDER BY minute
                 """)
@@ -164,7 +165,7 @@ extension SQLiteStore {
                 SELECT time, value FROM message WHERE \(Self.messageBlock) = ? AND topic = ? AND time >= ? AND value IS NOT NULL
                 ORDER BY time DESC, id DESC LIMIT ?
                 """)
-            let blocks = try Self.blocks(since: since, in: db)
+            let blocks = try Self.blocks(since: since, through: topic.lastBlock, in: db)
             let fields = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, path FROM series WHERE topic = ? ORDER BY id"), arguments: [id])
             return try fields.map { field in
                 let seriesID: Int64 = field[0]

@@ -43,8 +43,9 @@ public final class SQLiteStore: HistoryStorage {
         configuration.readonly = readOnly
         configuration.busyMode = .timeout(5)
         // WAL with NORMAL: a commit survives a crash of the process (kill -9); only a power loss
-        // may take the last ones back. The writer's 32 MB page cache holds the per-topic index
-        // pages a batch touches, so they are not read back from the file on every batch, and a
+        // may take the last ones back. The writer's 32 MB page cache holds the pages a batch
+        // touches (the newest block's index pages, the topics, series and minutes), so they are
+        // not read back from the file on every batch, and a
         // checkpoint every 64 MB of log (not 4 MB) writes a page changed by many batches once.
         configuration.prepareDatabase { db in
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 16384") }
@@ -59,7 +60,12 @@ public final class SQLiteStore: HistoryStorage {
             let known = Set(migrator.migrations)
             let applied = try pool.read { try migrator.appliedIdentifiers($0) }
             guard applied.isSubset(of: known) else { throw StoreFailure.newerSchema(store: path) }
-            if !readOnly { try migrator.migrate(pool) }
+            if !readOnly {
+                try migrator.migrate(pool)
+            } else if applied != known {
+                // A reader cannot update the layout, and this version's reads need it.
+                throw StoreFailure.olderSchema(store: path)
+            }
         } catch let failure as StoreFailure {
             throw failure
         } catch {

@@ -16,7 +16,9 @@ extension Statement {
         if let value { sqlite3_bind_double(sqliteStatement, index, value) } else { sqlite3_bind_null(sqliteStatement, index) }
     }
 
-    /// Bytes, copied by SQLite; nil binds NULL, and no bytes an empty blob (not NULL).
+    /// Bytes, copied by SQLite; nil binds NULL, and no bytes an empty blob (not NULL). A bind
+    /// fails only past SQLite's length limit (a billion bytes), far above what a row holds
+    /// (payloads are cut at 64 KiB, properties at a packet's size).
     func bind(_ bytes: ArraySlice<UInt8>?, at index: Int32) {
         guard let bytes else { sqlite3_bind_null(sqliteStatement, index); return }
         _ = bytes.withUnsafeBytes { buffer in

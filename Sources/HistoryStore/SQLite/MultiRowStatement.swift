@@ -1,12 +1,13 @@
 import GRDB
 
-/// An INSERT that writes up to 64 rows a statement: running a statement (opening its cursors,
-/// checking its transaction) costs SQLite about as much as the row it inserts, so a batch pays
-/// it once per 64 rows. Each row is bound through SQLite's C API (`Statement.bind`).
-struct MultiRowInsert {
+/// A statement over up to 64 rows of values (an INSERT, or an UPDATE from a VALUES list):
+/// running a statement (opening its cursors, checking its transaction) costs SQLite about as
+/// much as the row it writes, so a batch pays it once per 64 rows. Each row is bound through
+/// SQLite's C API (`Statement.bind`).
+struct MultiRowStatement {
     static let rowsPerStatement = 64
 
-    /// `INSERT INTO table (columns) VALUES`, which the rows' placeholders follow.
+    /// What the rows' placeholders follow: `INSERT INTO table (columns) VALUES`.
     let head: String
     let columns: Int
     /// What follows the rows, such as an `ON CONFLICT` clause.
@@ -21,8 +22,9 @@ struct MultiRowInsert {
         full = Self.sql(head, columns, tail, rows: Self.rowsPerStatement)
     }
 
-    /// Inserts `rows`; `bind(statement, row, first)` binds a row's values from parameter
-    /// `first` on, and `inserted(rows, lastID)` hears each statement's rows and the id of its last.
+    /// Runs over `rows`; `bind(statement, row, first)` binds a row's values from parameter
+    /// `first` on, and `inserted(rows, lastID)` hears each statement's rows and the id of the
+    /// last row it inserted.
     func run<Rows: RandomAccessCollection>(_ rows: Rows, in db: Database, bind: (Statement, Rows.Element, Int32) -> Void,
                                            inserted: (Rows.SubSequence, Int64) throws -> Void = { _, _ in }) throws {
         var start = rows.startIndex
