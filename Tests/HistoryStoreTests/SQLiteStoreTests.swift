@@ -130,12 +130,19 @@ struct SQLiteStoreTests {
     @Test func readsCrossBlocksAndPruningForgetsTheEmptiedOnes() async throws {
         try await Self.withFolder { folder in
             let store = try SQLiteStore(path: folder + "/home.sqlite")
-            try await store.write([message("home/hall", "0", at: 1)], broker: "home")
-            // The next messages straddle the boundary between the first two blocks.
+            try await store.write([message("home/hall", "0", at: 1), message("home/door", "open", at: 2)], broker: "home")
+            // The next messages straddle the boundary between the first two blocks; the door
+            // falls quiet in the first.
             let boundary = Int64(1) << SQLiteStore.blockShift
             try await store.pool.write { try $0.execute(sql: "UPDATE sqlite_sequence SET seq = ? WHERE name = 'message'", arguments: [boundary - 4]) }
             try await store.write((1...8).map { message("home/hall", #"{"t": \#($0)}"#, at: Double(10 + $0)) }, broker: "home")
             #expect(try await store.read { try Int64.fetchAll($0, sql: "SELECT id FROM block ORDER BY id") } == [0, 1])
+            // Block 0 filled: each topic in it keeps it as its newest full block.
+            #expect(try await store.read { try Row.fetchAll($0, sql: "SELECT name, block FROM topic ORDER BY name").map { "\($0[0] as String) \($0[1] as Int64)" } }
+                == ["home/door 0", "home/hall 0"])
+            // The quiet topic is found in its own block, by every read.
+            #expect(try await store.messages(broker: "home", topic: "home/door", before: 100, limit: 5).map(\.time) == [2])
+            #expect(try await store.messages(broker: "home", topic: "home/door", since: 0).map(\.time) == [2])
             #expect(try await store.points(broker: "home", topic: "home/hall", path: "t", since: 0).map(\.value) == (1...8).map(Double.init))
             #expect(try await store.messages(broker: "home", topic: "home/hall", since: 12).map(\.time) == (12...18).map(Double.init))
             // A page from the newest block back into the older one, then the rest.
@@ -144,10 +151,13 @@ struct SQLiteStoreTests {
             #expect(try await store.messages(broker: "home", topic: "home/hall", before: 13, id: page[5].id, limit: 6).map(\.time) == [12, 11, 1])
             let series = try await store.series(broker: "home", of: "home/hall", since: 0, points: 5)
             #expect(series.first { $0.path == "t" }?.points.map(\.value) == [4, 5, 6, 7, 8])
-            #expect(try await store.latest(broker: "home", since: 0).map(\.last.payload) == [Array(#"{"t": 8}"#.utf8)])
-            #expect(try await store.topics(broker: nil).map(\.messages) == [9])
+            #expect(try await store.latest(broker: "home", since: 0).map { "\($0.topic) \(String(decoding: $0.last.payload, as: UTF8.self))" }.sorted()
+                == ["home/door open", #"home/hall {"t": 8}"#])
+            #expect(try await store.latest(broker: "home", since: 5).map(\.topic) == ["home/hall"])
+            #expect(try await store.topics(broker: nil).map(\.messages) == [1, 9])
             // A replay walks the blocks its range reaches, in time order, in pages.
             let first = try await store.messages(broker: "home", from: 12, until: 17, after: nil, limit: 3)
+            #expect(first.allSatisfy { $0.topic == "home/hall" })
             #expect(first.map(\.message.time) == [12, 13, 14])
             let rest = try await store.messages(broker: "home", from: 12, until: 17, after: (first[2].message.time, first[2].message.id), limit: 3)
             #expect(rest.map(\.message.time) == [15, 16])

@@ -27,6 +27,27 @@ extension SQLiteStore {
         try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM block WHERE last >= ? AND id <= ? ORDER BY id"), arguments: [since, through])
     }
 
+    /// The newest block, or nil in a store with no message.
+    static func newestBlock(in db: Database) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(id) FROM block"))
+    }
+
+    /// Before a batch that writes into `blocks` is recorded in the `block` table: when it
+    /// starts a new block, the blocks before it are full, and each topic with messages in
+    /// them keeps the newest (`topic.block`). A topic's reads then need the newest block and
+    /// its own: no write does this per message, and a topic is written once per block.
+    static func bookkeep(filled blocks: some Collection<Int64>, in db: Database) throws {
+        guard let newest = blocks.max() else { return }
+        let before = try newestBlock(in: db)
+        // The blocks this batch wrote into that are not its newest, and the newest before it.
+        let full = Set(blocks.filter { $0 < newest } + (before.map { $0 < newest ? [$0] : [] } ?? []))
+        for block in full.sorted() {
+            try db.execute(sql: """
+                UPDATE topic SET block = ?1 WHERE id IN (SELECT DISTINCT topic FROM message WHERE \(messageBlock) = ?1) AND (block IS NULL OR block < ?1)
+                """, arguments: [block])
+        }
+    }
+
     /// The message ids of the blocks that hold rows in `since ..< until`, for a read of every
     /// topic (a replay) to walk those rows by id; nil when no block does.
     static func ids(from since: Double, until: Double, in db: Database) throws -> ClosedRange<Int64>? {

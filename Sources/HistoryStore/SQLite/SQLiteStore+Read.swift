@@ -16,12 +16,18 @@ extension RecordedMessage {
 
 extension SQLiteStore {
     /// A topic's row id under `broker`, and the block of its newest message (its reads look no
-    /// further); nil when it was never recorded.
+    /// further): the newest block when it has messages there, else the one it keeps; nil when
+    /// it was never recorded.
     static func topic(broker: String, topic: String, in db: Database) throws -> (id: Int64, lastBlock: Int64)? {
         guard let broker = try Self.brokerID(reading: broker, in: db),
-              let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, last FROM topic WHERE broker = ? AND name = ?"), arguments: [broker, topic])
+              let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, block FROM topic WHERE broker = ? AND name = ?"), arguments: [broker, topic])
         else { return nil }
-        return (row[0], (row[1] as Int64?).map { $0 >> blockShift } ?? -1)
+        let id: Int64 = row[0]
+        if let newest = try newestBlock(in: db),
+           try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM message WHERE \(messageBlock) = ? AND topic = ? LIMIT 1"), arguments: [newest, id]) != nil {
+            return (id, newest)
+        }
+        return (id, row[1] as Int64? ?? -1)
     }
 
     /// The broker's row id, or nil when it recorded nothing here.
@@ -130,17 +136,21 @@ extension SQLiteStore {
 // MARK: - What a dashboard opens on
 
 extension SQLiteStore {
-    /// Every topic heard since `since`, with its newest message (the one its row names: a
-    /// lookup, not a count of its rows); its series are not read yet
+    /// Every topic heard since `since`, with its newest message (a lookup in the newest block,
+    /// then in the topic's own: not a count of its rows); its series are not read yet
     /// (`series == nil`): the dashboard asks for them with `series(of:since:)` as topics come
     /// on screen.
     public func latest(broker: String, since: Double) async throws(StoreFailure) -> [RecordedHistory] {
         try await read { db in
-            guard let broker = try Self.brokerID(reading: broker, in: db) else { return [] }
+            guard let broker = try Self.brokerID(reading: broker, in: db), let newest = try Self.newestBlock(in: db) else { return [] }
+            // (`topic.block + 0`: compared bare, the column's affinity keeps SQLite off the index.)
+            let newestIn = { (block: String) in
+                "(SELECT id FROM message AS m WHERE m.\(Self.messageBlock) = \(block) AND m.topic = topic.id ORDER BY m.time DESC, m.id DESC LIMIT 1)"
+            }
             return try Row.fetchAll(db, sql: """
                 SELECT topic.name, message.time, message.payload, message.qos, message.retain FROM topic
-                JOIN message ON message.id = topic.last WHERE topic.broker = ? AND message.time >= ?
-                """, arguments: [broker, since]).map { row in
+                JOIN message ON message.id = coalesce(\(newestIn("?")), \(newestIn("topic.block + 0"))) WHERE topic.broker = ? AND message.time >= ?
+                """, arguments: [newest, broker, since]).map { row in
                 let name: String = row[0]
                 let last = MQTTMessage(topic: name, payload: [UInt8](row[2] as Data), qos: MQTTQoS(rawValue: UInt8(clamping: row[3] as Int)) ?? .atMostOnce,
                                        retain: row[4], receivedAt: Date(timeIntervalSince1970: row[1]))

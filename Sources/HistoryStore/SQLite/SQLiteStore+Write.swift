@@ -27,8 +27,6 @@ extension SQLiteStore {
                 // The blocks this batch writes into (one, or two across a boundary), with their times.
                 var blocks: [Int64: (first: Double, last: Double)] = [:]
                 var points: [(series: Int64, time: Double, value: Double, block: Int64)] = []
-                // Each topic's newest message in the batch.
-                var lastIDs = [Int64](repeating: 0, count: topicIDs.count)
                 try Self.insertMessage.run(batch.rows, in: db) { statement, row, first in
                     statement.bind(topicIDs[row.topic], at: first)
                     statement.bind(row.time, at: first + 1)
@@ -43,7 +41,6 @@ extension SQLiteStore {
                     var id = lastID - Int64(rows.count)
                     for row in rows {
                         id += 1
-                        lastIDs[row.topic] = id
                         let block = id >> Self.blockShift
                         let times = blocks[block] ?? (row.time, row.time)
                         blocks[block] = (min(times.first, row.time), max(times.last, row.time))
@@ -64,10 +61,7 @@ extension SQLiteStore {
                     statement.bind(point.value, at: first + 2)
                     statement.bind(point.block, at: first + 3)
                 }
-                try Self.updateLast.run(topicIDs.indices, in: db) { statement, topic, first in
-                    statement.bind(topicIDs[topic], at: first)
-                    statement.bind(lastIDs[topic], at: first + 1)
-                }
+                try Self.bookkeep(filled: blocks.keys, in: db)
                 let widenBlock = try db.cachedStatement(sql: Self.widenBlock)
                 for (block, times) in blocks {
                     try widenBlock.execute(arguments: [block, times.first, times.last])
@@ -91,13 +85,10 @@ extension SQLiteStore {
         }
     }
 
-    static let insertMessage = MultiRowStatement(head: "INSERT INTO message (topic, time, payload, size, qos, retain, value, properties) VALUES", columns: 8)
-    static let insertPoint = MultiRowStatement(head: "INSERT INTO point (series, time, value, block) VALUES", columns: 4)
-    /// Each topic's newest message, once per batch.
-    static let updateLast = MultiRowStatement(head: "WITH newest (topic, last) AS (VALUES", columns: 2,
-                                              tail: ") UPDATE topic SET last = newest.last FROM newest WHERE topic.id = newest.topic")
+    static let insertMessage = MultiRowInsert(head: "INSERT INTO message (topic, time, payload, size, qos, retain, value, properties) VALUES", columns: 8)
+    static let insertPoint = MultiRowInsert(head: "INSERT INTO point (series, time, value, block) VALUES", columns: 4)
     /// A batch's minutes, added to those already stored.
-    static let upsertMinute = MultiRowStatement(head: "INSERT INTO minute (series, minute, min, max, sum, count) VALUES", columns: 6, tail: """
+    static let upsertMinute = MultiRowInsert(head: "INSERT INTO minute (series, minute, min, max, sum, count) VALUES", columns: 6, tail: """
          ON CONFLICT (series, minute) DO UPDATE SET
           min = min(min, excluded.min), max = max(max, excluded.max),
           sum = sum + excluded.sum, count = count + excluded.count

@@ -1,10 +1,9 @@
 import GRDB
 
-/// A statement over up to 64 rows of values (an INSERT, or an UPDATE from a VALUES list):
-/// running a statement (opening its cursors, checking its transaction) costs SQLite about as
-/// much as the row it writes, so a batch pays it once per 64 rows. Each row is bound through
-/// SQLite's C API (`Statement.bind`).
-struct MultiRowStatement {
+/// An INSERT that writes up to 64 rows a statement: running a statement (opening its cursors,
+/// checking its transaction) costs SQLite about as much as the row it inserts, so a batch pays
+/// it once per 64 rows. Each row is bound through SQLite's C API (`Statement.bind`).
+struct MultiRowInsert {
     static let rowsPerStatement = 64
 
     /// What the rows' placeholders follow: `INSERT INTO table (columns) VALUES`.
@@ -22,9 +21,8 @@ struct MultiRowStatement {
         full = Self.sql(head, columns, tail, rows: Self.rowsPerStatement)
     }
 
-    /// Runs over `rows`; `bind(statement, row, first)` binds a row's values from parameter
-    /// `first` on, and `inserted(rows, lastID)` hears each statement's rows and the id of the
-    /// last row it inserted.
+    /// Inserts `rows`; `bind(statement, row, first)` binds a row's values from parameter
+    /// `first` on, and `inserted(rows, lastID)` hears each statement's rows and the id of its last.
     func run<Rows: RandomAccessCollection>(_ rows: Rows, in db: Database, bind: (Statement, Rows.Element, Int32) -> Void,
                                            inserted: (Rows.SubSequence, Int64) throws -> Void = { _, _ in }) throws {
         var start = rows.startIndex
