@@ -41,7 +41,7 @@ extension PostgresStore {
                 let series = try await seriesIDs(wanted, on: connection)
                 try await ensurePartitions(for: batch.rows.map(\.time), on: connection)
                 try await recoverMinutes(broker: brokerID, on: connection)
-                let minutes = minutesAfter(batch, broker: brokerID, topics: topics, series: series)
+                let minutes = self.minutes.after(batch, broker: Int64(brokerID)) { series[SeriesKey(topic: topics[$0.topic], path: $0.path)] }
                 let ids = try await messageIDs(batch.rows.count, on: connection)
                 // A server that stops answering (a network cut) would hold the batch for as long
                 // as TCP retries: past the deadline the connection is closed, and the batch fails.
@@ -54,13 +54,13 @@ extension PostgresStore {
                     try await copy(batch, ids: ids, topics: topics, series: series, on: connection)
                     try await upsert(minutes.due, on: connection)
                     // The mark moves when a minute ends, not with every batch.
-                    if minutes.before != minutesWrittenBefore[brokerID] {
+                    if minutes.before != self.minutes.writtenBefore[Int64(brokerID)] {
                         try await saveMinutesWrittenBefore(minutes.before, broker: brokerID, on: connection)
                     }
                 }
                 // Committed: the minutes that ended are in the database.
-                openMinutes = minutes.open
-                minutesWrittenBefore[brokerID] = minutes.before
+                self.minutes.open = minutes.open
+                self.minutes.writtenBefore[Int64(brokerID)] = minutes.before
             }
         } catch {
             throw .writeFailed(store: location, reason: Self.describe(error))

@@ -52,15 +52,8 @@ public actor PostgresStore: HistoryStorage {
     var seriesIDs: [SeriesKey: Int64] = [:]
     /// Days whose partitions exist.
     var partitionDays: Set<Int64> = []
-    /// Per-minute totals of the minutes still filling, written when they end (`Minutes`).
-    var openMinutes: [SeriesMinute: StoredBatch.MinuteTotals] = [:]
-    /// Per broker: every minute before this one has its totals in the database.
-    var minutesWrittenBefore: [Int32: Int64] = [:]
-
-    struct SeriesMinute: Hashable {
-        let series: Int64
-        let minute: Int64
-    }
+    /// Per-minute totals of the minutes still filling, written when they end.
+    var minutes = OpenMinutes()
 
     struct TopicKey: Hashable {
         let broker: Int32

@@ -70,6 +70,8 @@ struct SQLiteStoreTests {
             #expect(try await reader.points(broker: "home", topic: "home/hall", path: "", since: 0).map(\.value) == [21, 22, 23])
             #expect(try await reader.points(broker: "cabin", topic: "home/hall", path: "", since: 0).map(\.value) == [5])
             #expect(try await reader.topics(broker: nil).map { "\($0.broker)|\($0.name)" } == ["cabin|home/hall", "home|home/door", "home|home/hall"])
+            // The minute still filling is written when the store closes.
+            await reader.close()
             #expect(try await reader.minutes(broker: "home", topic: "home/hall", path: "", since: 0).map(\.count) == [2, 1])
             // With two brokers, one must be named.
             await #expect { _ = try await reader.recordedBroker("127.0.0.1:1883") } throws: { error in
@@ -167,6 +169,31 @@ struct SQLiteStoreTests {
             #expect(!more)
             #expect(try await store.read { try Int64.fetchAll($0, sql: "SELECT id FROM block ORDER BY id") } == [1])
             #expect(try await store.messages(broker: "home", topic: "home/hall", since: 0).map(\.time) == [15, 16, 17, 18])
+        }
+    }
+
+    @Test func aMinuteStillFillingIsWrittenAtCloseOrRecomputedByTheNextWriter() async throws {
+        try await Self.withFolder { folder in
+            let path = folder + "/home.sqlite"
+            let start = 1_800_000_000.0  // a minute's start
+            let counts = { (store: SQLiteStore) in
+                try await store.minutes(broker: "home", topic: "home/hall", path: "", since: start).map { "\($0.minute - Int64(start / 60)):\($0.count)" }
+            }
+            // Minute 0 ends when minute 1's batch comes; minute 1 is still filling.
+            let first = try SQLiteStore(path: path)
+            try await first.write([message("home/hall", "20", at: start), message("home/hall", "21", at: start + 30)], broker: "home")
+            #expect(try await counts(first) == [])
+            try await first.write([message("home/hall", "22", at: start + 60), message("home/hall", "23", at: start + 90)], broker: "home")
+            #expect(try await counts(first) == ["0:2"])
+            // The first writer stops without closing (a kill -9): the next recomputes minute 1 from
+            // the raw rows before it writes.
+            let next = try SQLiteStore(path: path)
+            try await next.write([message("home/hall", "24", at: start + 180)], broker: "home")
+            #expect(try await counts(next) == ["0:2", "1:2"])
+            #expect(try await next.minutes(broker: "home", topic: "home/hall", path: "", since: start).last.map { [$0.min, $0.max, $0.sum] } == [22, 23, 45])
+            // Closing writes the minute still filling.
+            await next.close()
+            #expect(try await counts(next) == ["0:2", "1:2", "3:1"])
         }
     }
 

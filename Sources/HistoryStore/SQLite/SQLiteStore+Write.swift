@@ -20,6 +20,8 @@ extension SQLiteStore {
             let committed = try await pool.write { db in
                 var ids = cache
                 let brokerID = try self.brokerID(broker, in: db, cache: &ids.brokers)
+                // Before this batch's rows, which are its own minutes'.
+                try Self.recoverMinutes(broker: brokerID, in: db, minutes: &ids.minutes)
                 let topicIDs = try batch.topics.map { try self.topicID(TopicKey(broker: brokerID, name: $0), in: db, cache: &ids.topics) }
                 // Whether each topic's plain-number series is known to exist in this batch: looked
                 // up once per topic, not once per message.
@@ -66,17 +68,16 @@ extension SQLiteStore {
                 for (block, times) in blocks {
                     try widenBlock.execute(arguments: [block, times.first, times.last])
                 }
-                let minutes = try batch.minutes.map { key, totals in
-                    (series: try seriesID(SeriesKey(topic: topicIDs[key.topic], path: key.path), in: db, cache: &ids.series), minute: key.minute, totals: totals)
+                // The minutes that ended are written; the one still filling is kept (`OpenMinutes`).
+                let series = ids.series
+                let minutes = ids.minutes.after(batch, broker: brokerID) { series[SeriesKey(topic: topicIDs[$0.topic], path: $0.path)] }
+                try Self.upsert(minutes.due, in: db)
+                if minutes.before != ids.minutes.writtenBefore[brokerID] {
+                    try db.execute(sql: "INSERT OR REPLACE INTO setting (name, value) VALUES (?, ?)",
+                                   arguments: [OpenMinutes.markName(broker: brokerID), Double(minutes.before)])
                 }
-                try Self.upsertMinute.run(minutes, in: db) { statement, minute, first in
-                    statement.bind(minute.series, at: first)
-                    statement.bind(minute.minute, at: first + 1)
-                    statement.bind(minute.totals.min, at: first + 2)
-                    statement.bind(minute.totals.max, at: first + 3)
-                    statement.bind(minute.totals.sum, at: first + 4)
-                    statement.bind(Int64(minute.totals.count), at: first + 5)
-                }
+                ids.minutes.open = minutes.open
+                ids.minutes.writtenBefore[brokerID] = minutes.before
                 return ids
             }
             ids.withLock { $0 = committed }
@@ -87,12 +88,49 @@ extension SQLiteStore {
 
     static let insertMessage = MultiRowInsert(head: "INSERT INTO message (topic, time, payload, size, qos, retain, value, properties) VALUES", columns: 8)
     static let insertPoint = MultiRowInsert(head: "INSERT INTO point (series, time, value, block) VALUES", columns: 4)
-    /// A batch's minutes, added to those already stored.
+    /// Minutes' totals, added to those already stored.
     static let upsertMinute = MultiRowInsert(head: "INSERT INTO minute (series, minute, min, max, sum, count) VALUES", columns: 6, tail: """
          ON CONFLICT (series, minute) DO UPDATE SET
           min = min(min, excluded.min), max = max(max, excluded.max),
           sum = sum + excluded.sum, count = count + excluded.count
         """)
+
+    /// Adds `minutes` to their rows.
+    static func upsert(_ minutes: [OpenMinutes.Key: StoredBatch.MinuteTotals], in db: Database) throws {
+        try upsertMinute.run(Array(minutes), in: db) { statement, minute, first in
+            statement.bind(minute.key.series, at: first)
+            statement.bind(minute.key.minute, at: first + 1)
+            statement.bind(minute.value.min, at: first + 2)
+            statement.bind(minute.value.max, at: first + 3)
+            statement.bind(minute.value.sum, at: first + 4)
+            statement.bind(Int64(minute.value.count), at: first + 5)
+        }
+    }
+
+    /// Once per broker and process, before its first batch: the minutes from the broker's mark
+    /// on, recomputed from the raw rows (a writer before this one may have stopped without
+    /// writing them). Each replaces its row.
+    static func recoverMinutes(broker: Int64, in db: Database, minutes: inout OpenMinutes) throws {
+        guard minutes.writtenBefore[broker] == nil,
+              let mark = try Double.fetchOne(db, sql: "SELECT value FROM setting WHERE name = ?", arguments: [OpenMinutes.markName(broker: broker)])
+        else { return }
+        let since = mark * 60
+        let blocks = list(try Self.blocks(since: since, through: Int64.max, in: db))
+        try db.execute(sql: """
+            INSERT INTO minute (series, minute, min, max, sum, count)
+            SELECT * FROM (
+              SELECT series.id, CAST(message.time / 60 AS INTEGER), min(message.value), max(message.value), sum(message.value), count(*)
+                FROM message JOIN topic ON topic.id = message.topic JOIN series ON series.topic = message.topic AND series.path = ''
+                WHERE message.\(messageBlock) IN (\(blocks)) AND topic.broker = ?1 AND message.time >= ?2 AND message.value IS NOT NULL GROUP BY 1, 2
+              UNION ALL
+              SELECT point.series, CAST(point.time / 60 AS INTEGER), min(point.value), max(point.value), sum(point.value), count(*)
+                FROM point JOIN series ON series.id = point.series JOIN topic ON topic.id = series.topic
+                WHERE point.block IN (\(blocks)) AND topic.broker = ?1 AND point.time >= ?2 GROUP BY 1, 2)
+            WHERE true
+            ON CONFLICT (series, minute) DO UPDATE SET min = excluded.min, max = excluded.max, sum = excluded.sum, count = excluded.count
+            """, arguments: [broker, since])
+        minutes.writtenBefore[broker] = Int64(mark)
+    }
 
     /// The broker's row; a store written before brokers were named has its messages under ""
     /// (no name), and its first named recorder takes them as its own.

@@ -23,6 +23,8 @@ public final class SQLiteStore: HistoryStorage {
         var brokers: [String: Int64] = [:]
         var topics: [TopicKey: Int64] = [:]
         var series: [SeriesKey: Int64] = [:]
+        /// The minutes still filling, written when they end or when the store closes.
+        var minutes = OpenMinutes()
     }
 
     struct TopicKey: Hashable {
@@ -73,7 +75,16 @@ public final class SQLiteStore: HistoryStorage {
         }
     }
 
-    public func close() async {}
+    /// Writes the minutes still filling. Should that fail, the next writer recomputes them from
+    /// the raw rows (`recoverMinutes`).
+    public func close() async {
+        let open = ids.withLock { cache in
+            defer { cache.minutes.open = [:] }
+            return cache.minutes.open
+        }
+        guard !open.isEmpty else { return }
+        try? await pool.write { try Self.upsert(open, in: $0) }
+    }
 
     /// The file's one writer is claimed before it opens (`HistoryWriterLock`), for every broker.
     public func claim(broker: String) async throws(StoreFailure) {}
