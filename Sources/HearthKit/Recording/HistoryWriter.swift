@@ -12,9 +12,10 @@ import MQTT
 /// caller (`now`), so tests move it by hand.
 public struct HistoryWriter<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
     /// The most messages one write takes. Large, because each transaction rewrites the pages it
-    /// touches (the newest block's index pages, the minutes): with 20,000 the SQLite recorder
-    /// took 5.4 to 5.6 s on the mixed stream of `bench/record_bench.py`, against 4.4 to 4.8 s.
-    public static var batchLimit: Int { 40_000 }
+    /// touches (the newest block's index pages): on the mixed stream of `bench/record_bench.py`
+    /// the SQLite recorder took 3.6 to 3.8 s with 20,000 (peak RSS 178 to 181 MB), 3.4 to 3.7 s
+    /// with 30,000 (183 to 194 MB), and 3.8 s with 40,000 (210 MB).
+    public static var batchLimit: Int { 30_000 }
     /// The most messages kept in memory while writes fail.
     public static var pendingLimit: Int { 200_000 }
 
