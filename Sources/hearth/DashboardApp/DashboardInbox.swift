@@ -8,6 +8,9 @@ import Terminal
 final class DashboardInbox: Sendable {
     let wakeup: Wakeup
     private let events = Mutex<[DashboardEvent]>([])
+    /// Recorded past was read for topics on screen: the frame that shows it is drawn at once,
+    /// not at a trickle of messages' pace.
+    private let pastRead = Atomic<Bool>(false)
 
     init() throws {
         wakeup = try Wakeup()
@@ -16,6 +19,16 @@ final class DashboardInbox: Sendable {
     func post(_ event: DashboardEvent) {
         events.withLock { $0.append(event) }
         wakeup.signal()
+    }
+
+    func postPastRead() {
+        pastRead.store(true, ordering: .relaxed)
+        wakeup.signal()
+    }
+
+    /// Whether recorded past was read since the last call.
+    func takePastRead() -> Bool {
+        pastRead.exchange(false, ordering: .relaxed)
     }
 
     func takeAll() -> [DashboardEvent] {

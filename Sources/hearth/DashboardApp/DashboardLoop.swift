@@ -92,6 +92,7 @@ final class DashboardLoop {
                 controller.apply(event)
                 urgent = true
             }
+            if inbox.takePastRead() { urgent = true }
             if let messageLimit, model.ingestedCount >= messageLimit {
                 _ = draw(now: Self.now())
                 break

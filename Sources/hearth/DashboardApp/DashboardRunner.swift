@@ -138,7 +138,7 @@ struct DashboardRunner {
         if let recorded { model.seed(recorded.topics, now: Date().timeIntervalSince1970) }
         let history = recorded.map { recorded in
             HistoryLoader(store: recorded.store, broker: recorded.broker, since: recorded.since, model: model) { failure in
-                if let failure { inbox.post(.historyFailed(failure)) } else { inbox.wakeup.signal() }
+                if let failure { inbox.post(.historyFailed(failure)) } else { inbox.postPastRead() }
             }
         }
         let ingest = Task {
