@@ -19,8 +19,8 @@ public protocol HistoryStorage: Sendable {
     /// claimed before it opens (`HistoryWriterLock`).
     func claim(broker: String) async throws(StoreFailure)
 
-    /// Writes a batch of `broker`'s messages, with their numbers and per-minute aggregates, all
-    /// or nothing: a failed batch can be written again.
+    /// Writes a batch of `broker`'s messages, with their numbers and the per-minute aggregates
+    /// of the minutes that ended (`OpenMinutes`), all or nothing: a failed batch can be written again.
     func write(_ batch: StoredBatch, broker: String) async throws(StoreFailure)
     /// Deletes what `retention` no longer keeps, for about `budget`. Returns whether more is left.
     func prune(now: Double, retention: Retention, budget: Duration) async throws(StoreFailure) -> Bool
@@ -62,7 +62,7 @@ public protocol HistoryStorage: Sendable {
     /// How many of `broker`'s messages were recorded from `since` until `until`.
     func messageCount(broker: String, from since: Double, until: Double) async throws(StoreFailure) -> Int
 
-    /// Lets go of the store's connections (a no-op for a file).
+    /// Writes the minutes still filling and lets go of the store's connections.
     func close() async
 }
 

@@ -41,8 +41,9 @@ extension PostgresStore {
         guard minutes.writtenBefore[Int64(broker)] == nil else { return }
         let mark = try await connection.query("SELECT value FROM setting WHERE name = \(OpenMinutes.markName(broker: Int64(broker)))", logger: logger)
             .collect().first?.decode(Double.self)
-        guard let mark else { return }
-        let since = mark * 60
+        // A mark that is no minute (a damaged row) is no mark.
+        guard let mark = mark.flatMap({ Int64(exactly: $0) }) else { return }
+        let since = Double(mark) * 60
         try await connection.query("""
             INSERT INTO minute (series, minute, min, max, sum, count)
             SELECT s.id, floor(m.time / 60)::bigint, min(m.value), max(m.value), sum(m.value), count(*)
@@ -54,7 +55,7 @@ extension PostgresStore {
               WHERE t.broker = \(broker) AND p.time >= \(since) GROUP BY 1, 2
             ON CONFLICT (series, minute) DO UPDATE SET min = excluded.min, max = excluded.max, sum = excluded.sum, count = excluded.count
             """, logger: logger)
-        minutes.writtenBefore[Int64(broker)] = Int64(mark)
+        minutes.writtenBefore[Int64(broker)] = mark
     }
 
     /// Writes every minute still open (the store closes).

@@ -197,6 +197,28 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test func twoBrokersWritingAtOnceIntoOneFileKeepEveryMinuteOnce() async throws {
+        try await Self.withFolder { folder in
+            let store = try SQLiteStore(path: folder + "/home.sqlite")
+            let start = 1_800_000_000.0
+            // Two pipelines' writes overlap (hearth record -b a -b b into one file), over 4 minutes.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for broker in ["a", "b"] {
+                    group.addTask {
+                        for second in stride(from: 0, to: 240, by: 5) {
+                            try await store.write((0..<5).map { message("home/hall", "\(20 + $0)", at: start + Double(second + $0)) }, broker: broker)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            await store.close()
+            for broker in ["a", "b"] {
+                #expect(try await store.minutes(broker: broker, topic: "home/hall", path: "", since: start).map(\.count) == [60, 60, 60, 60], "\(broker)")
+            }
+        }
+    }
+
     @Test func aFileThatIsNotAStoreIsOneLine() async throws {
         try await Self.withFolder { folder in
             let garbage = folder + "/garbage.sqlite"

@@ -92,12 +92,12 @@ enum SQLiteSchema {
         // block's first and last time are kept in `block`, so a read visits only the blocks
         // its time range can reach. Points from before this version are in block 0, whose
         // range is widened to theirs. Each topic keeps the newest block it has messages in
-        // below the newest block (`block`, written as a block fills, see
-        // `SQLiteStore.bookkeep`), so its reads look no further back than they must.
+        // (`block`, written as each block fills, see `SQLiteStore.bookkeep`), so its reads
+        // look no further back than they must.
         migrator.registerMigration("v4") { db in
             try db.execute(sql: """
                 ALTER TABLE topic ADD COLUMN block INTEGER;
-                UPDATE topic SET block = (SELECT \(SQLiteStore.messageBlock) FROM message WHERE message.topic = topic.id ORDER BY time DESC, id DESC LIMIT 1);
+                UPDATE topic SET block = (SELECT max(id) FROM message WHERE message.topic = topic.id) >> \(SQLiteStore.blockShift);
                 DROP INDEX message_by_topic_time;
                 CREATE INDEX message_by_block ON message(\(SQLiteStore.messageBlock), topic, time);
                 ALTER TABLE point ADD COLUMN block INTEGER NOT NULL DEFAULT 0;

@@ -78,12 +78,24 @@ public final class SQLiteStore: HistoryStorage {
     /// Writes the minutes still filling. Should that fail, the next writer recomputes them from
     /// the raw rows (`recoverMinutes`).
     public func close() async {
-        let open = ids.withLock { cache in
-            defer { cache.minutes.open = [:] }
-            return cache.minutes.open
+        // On the writer queue, after any write in flight; every broker's minutes are then written,
+        // so each mark moves past them and the next writer has nothing to recompute.
+        try? await pool.writeWithoutTransaction { db in
+            let minutes = self.ids.withLock { $0.minutes }
+            guard let newest = minutes.open.keys.map(\.minute).max() else { return }
+            try db.inTransaction {
+                try Self.upsert(minutes.open, in: db)
+                for (broker, before) in minutes.writtenBefore where before <= newest {
+                    try db.execute(sql: "INSERT OR REPLACE INTO setting (name, value) VALUES (?, ?)",
+                                   arguments: [OpenMinutes.markName(broker: broker), Double(newest + 1)])
+                }
+                return .commit
+            }
+            self.ids.withLock { cache in
+                cache.minutes.open = [:]
+                for (broker, before) in cache.minutes.writtenBefore { cache.minutes.writtenBefore[broker] = max(before, newest + 1) }
+            }
         }
-        guard !open.isEmpty else { return }
-        try? await pool.write { try Self.upsert(open, in: $0) }
     }
 
     /// The file's one writer is claimed before it opens (`HistoryWriterLock`), for every broker.
