@@ -40,7 +40,8 @@ extension SQLiteStore {
         guard let newest = blocks.max() else { return }
         let before = try newestBlock(in: db)
         // The blocks this batch wrote into that are not its newest, and the newest before it.
-        let full = Set(blocks.filter { $0 < newest } + (before.map { $0 < newest ? [$0] : [] } ?? []))
+        var full = Set(blocks.filter { $0 < newest })
+        if let before, before < newest { full.insert(before) }
         for block in full.sorted() {
             try db.execute(sql: """
                 UPDATE topic SET block = ?1 WHERE id IN (SELECT DISTINCT topic FROM message WHERE \(messageBlock) = ?1) AND (block IS NULL OR block < ?1)

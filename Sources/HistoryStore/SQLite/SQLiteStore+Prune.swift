@@ -13,12 +13,17 @@ extension SQLiteStore {
         }
     }
 
+    /// Keeps a setting the store's writers share (the retention, each broker's minute mark).
+    static func saveSetting(_ name: String, _ value: Double, in db: Database) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO setting (name, value) VALUES (?, ?)", arguments: [name, value])
+    }
+
     /// Keeps `retention` in the store for its other writers.
     public func save(_ retention: Retention) async throws(StoreFailure) {
         do {
             try await pool.write { db in
                 for (name, value) in retention.settings {
-                    try db.execute(sql: "INSERT OR REPLACE INTO setting (name, value) VALUES (?, ?)", arguments: [name, value])
+                    try Self.saveSetting(name, value, in: db)
                 }
             }
         } catch {

@@ -19,15 +19,21 @@ extension SQLiteStore {
     /// further): the newest block when it has messages there, else the one it keeps; nil when
     /// it was never recorded.
     static func topic(broker: String, topic: String, in db: Database) throws -> (id: Int64, lastBlock: Int64)? {
-        guard let broker = try Self.brokerID(reading: broker, in: db),
-              let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, block FROM topic WHERE broker = ? AND name = ?"), arguments: [broker, topic])
-        else { return nil }
-        let id: Int64 = row[0]
+        guard let (id, block) = try topicRow(broker: broker, topic: topic, in: db) else { return nil }
         if let newest = try newestBlock(in: db),
            try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM message WHERE \(messageBlock) = ? AND topic = ? LIMIT 1"), arguments: [newest, id]) != nil {
             return (id, newest)
         }
-        return (id, row[1] as Int64? ?? -1)
+        return (id, block ?? -1)
+    }
+
+    /// A topic's row id under `broker` and the newest full block it keeps, for reads that need
+    /// no messages (its paths, its minutes); nil when it was never recorded.
+    static func topicRow(broker: String, topic: String, in db: Database) throws -> (id: Int64, block: Int64?)? {
+        guard let broker = try Self.brokerID(reading: broker, in: db),
+              let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, block FROM topic WHERE broker = ? AND name = ?"), arguments: [broker, topic])
+        else { return nil }
+        return (row[0], row[1])
     }
 
     /// The broker's row id, or nil when it recorded nothing here.
@@ -57,7 +63,7 @@ extension SQLiteStore {
 
     public func paths(broker: String, topic: String) async throws(StoreFailure) -> [String] {
         try await read { db in
-            guard let topic = try Self.topic(broker: broker, topic: topic, in: db) else { return [] }
+            guard let topic = try Self.topicRow(broker: broker, topic: topic, in: db) else { return [] }
             return try String.fetchAll(db, sql: "SELECT path FROM series WHERE topic = ? ORDER BY id", arguments: [topic.id])
         }
     }
@@ -108,7 +114,7 @@ extension SQLiteStore {
 
     public func minutes(broker: String, topic: String, path: String, since: Double) async throws(StoreFailure) -> [RecordedMinute] {
         try await read { db in
-            guard let topic = try Self.topic(broker: broker, topic: topic, in: db) else { return [] }
+            guard let topic = try Self.topicRow(broker: broker, topic: topic, in: db) else { return [] }
             return try Row.fetchAll(db, sql: """
                 SELECT minute.minute, minute.min, minute.max, minute.sum, minute.count FROM minute
                 JOIN series ON series.id = minute.series WHERE series.topic = ? AND series.path = ? AND minute.minute >= ? ORDER BY minute.minute

@@ -83,8 +83,7 @@ extension SQLiteStore {
         let minutes = ids.minutes.after(batch, broker: brokerID) { series[SeriesKey(topic: topicIDs[$0.topic], path: $0.path)] }
         try Self.upsert(minutes.due, in: db)
         if minutes.before != ids.minutes.writtenBefore[brokerID] {
-            try db.execute(sql: "INSERT OR REPLACE INTO setting (name, value) VALUES (?, ?)",
-                           arguments: [OpenMinutes.markName(broker: brokerID), Double(minutes.before)])
+            try Self.saveSetting(OpenMinutes.markName(broker: brokerID), Double(minutes.before), in: db)
         }
         ids.minutes.open = minutes.open
         ids.minutes.writtenBefore[brokerID] = minutes.before

@@ -86,8 +86,7 @@ public final class SQLiteStore: HistoryStorage {
             try db.inTransaction {
                 try Self.upsert(minutes.open, in: db)
                 for (broker, before) in minutes.writtenBefore where before <= newest {
-                    try db.execute(sql: "INSERT OR REPLACE INTO setting (name, value) VALUES (?, ?)",
-                                   arguments: [OpenMinutes.markName(broker: broker), Double(newest + 1)])
+                    try Self.saveSetting(OpenMinutes.markName(broker: broker), Double(newest + 1), in: db)
                 }
                 return .commit
             }
